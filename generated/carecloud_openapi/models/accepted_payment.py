@@ -314,10 +314,11 @@ class AcceptedPayment:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -359,14 +360,14 @@ class AcceptedPayment:
 
                 if isinstance(recommended_discounts, list):
                     recommended_discounts = _read_DiscountItem_list(
-                        recommended_discounts, (_path, _key), "recommended_discounts"
+                        recommended_discounts, ((_parent, _name), _key), "recommended_discounts"
                     )
                 elif recommended_discounts is UNSET:
                     _absent += 1
                 else:
                     recommended_discounts = odd(
                         recommended_discounts,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_discounts",
                         "array",
                         False,
@@ -378,7 +379,12 @@ class AcceptedPayment:
                         _absent += 1
                     else:
                         credit_points = odd(
-                            credit_points, (_path, _key), "credit_points", "number", False, False
+                            credit_points,
+                            ((_parent, _name), _key),
+                            "credit_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -389,7 +395,7 @@ class AcceptedPayment:
                     else:
                         price_of_credit_points = odd(
                             price_of_credit_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "price_of_credit_points",
                             "number",
                             False,
@@ -400,14 +406,20 @@ class AcceptedPayment:
                     if credit is UNSET:
                         _absent += 1
                     else:
-                        credit = odd(credit, (_path, _key), "credit", "number", False, False)
+                        credit = odd(
+                            credit, ((_parent, _name), _key), "credit", "number", False, False
+                        )
 
                 if isinstance(vouchers, list):
-                    vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
+                    vouchers = _read_PaymentVoucher_list(
+                        vouchers, ((_parent, _name), _key), "vouchers"
+                    )
                 elif vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+                    vouchers = odd(
+                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    )
 
                 if not (
                     type(credit_points_of_this_transaction) is float
@@ -418,7 +430,7 @@ class AcceptedPayment:
                     else:
                         credit_points_of_this_transaction = odd(
                             credit_points_of_this_transaction,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "credit_points_of_this_transaction",
                             "number",
                             False,
@@ -431,7 +443,7 @@ class AcceptedPayment:
                     else:
                         total_credit_points = odd(
                             total_credit_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "total_credit_points",
                             "number",
                             False,
@@ -443,15 +455,24 @@ class AcceptedPayment:
                         _absent += 1
                     else:
                         total_credit = odd(
-                            total_credit, (_path, _key), "total_credit", "number", False, False
+                            total_credit,
+                            ((_parent, _name), _key),
+                            "total_credit",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if isinstance(messages, list):
-                    messages = _read_CashierMessage_list(messages, (_path, _key), "messages")
+                    messages = _read_CashierMessage_list(
+                        messages, ((_parent, _name), _key), "messages"
+                    )
                 elif messages is UNSET:
                     _absent += 1
                 else:
-                    messages = odd(messages, (_path, _key), "messages", "array", False, False)
+                    messages = odd(
+                        messages, ((_parent, _name), _key), "messages", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.recommended_discounts = recommended_discounts
@@ -470,7 +491,9 @@ class AcceptedPayment:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "AcceptedPayment", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "AcceptedPayment", True, False)
+                )
         return _models
 
     @property

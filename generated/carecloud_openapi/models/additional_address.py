@@ -159,10 +159,11 @@ class AdditionalAddress:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -180,16 +181,25 @@ class AdditionalAddress:
                     if address_type is UNSET:
                         _absent += 1
                     address_type = odd(
-                        address_type, (_path, _key), "address_type", "string", True, False
+                        address_type,
+                        ((_parent, _name), _key),
+                        "address_type",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if isinstance(address, dict):
-                    address = _read_Address(address, (_path, _key), "address")
+                    address = _read_Address(address, ((_parent, _name), _key), "address")
                 elif address is UNSET:
                     _absent += 1
-                    address = odd(address, (_path, _key), "address", "Address", True, False)
+                    address = odd(
+                        address, ((_parent, _name), _key), "address", "Address", True, False
+                    )
                 else:
-                    address = odd(address, (_path, _key), "address", "Address", True, False)
+                    address = odd(
+                        address, ((_parent, _name), _key), "address", "Address", True, False
+                    )
 
                 if not (
                     additional_address_id.__class__ is str or isinstance(additional_address_id, str)
@@ -199,7 +209,7 @@ class AdditionalAddress:
                     else:
                         additional_address_id = odd(
                             additional_address_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "additional_address_id",
                             "string",
                             False,
@@ -217,7 +227,9 @@ class AdditionalAddress:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "AdditionalAddress", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "AdditionalAddress", True, False)
+                )
         return _models
 
     @property

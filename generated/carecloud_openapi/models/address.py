@@ -256,10 +256,11 @@ class Address:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -306,62 +307,81 @@ class Address:
                     if address1 is UNSET:
                         _absent += 1
                     else:
-                        address1 = odd(address1, (_path, _key), "address1", "string", False, False)
+                        address1 = odd(
+                            address1, ((_parent, _name), _key), "address1", "string", False, False
+                        )
 
                 if not (address2.__class__ is str or isinstance(address2, str)):
                     if address2 is UNSET:
                         _absent += 1
                     else:
-                        address2 = odd(address2, (_path, _key), "address2", "string", False, False)
+                        address2 = odd(
+                            address2, ((_parent, _name), _key), "address2", "string", False, False
+                        )
 
                 if not (address3.__class__ is str or isinstance(address3, str)):
                     if address3 is UNSET:
                         _absent += 1
                     else:
-                        address3 = odd(address3, (_path, _key), "address3", "string", False, False)
+                        address3 = odd(
+                            address3, ((_parent, _name), _key), "address3", "string", False, False
+                        )
 
                 if not (address4.__class__ is str or isinstance(address4, str)):
                     if address4 is UNSET:
                         _absent += 1
                     else:
-                        address4 = odd(address4, (_path, _key), "address4", "string", False, False)
+                        address4 = odd(
+                            address4, ((_parent, _name), _key), "address4", "string", False, False
+                        )
 
                 if not (address5.__class__ is str or isinstance(address5, str)):
                     if address5 is UNSET:
                         _absent += 1
                     else:
-                        address5 = odd(address5, (_path, _key), "address5", "string", False, False)
+                        address5 = odd(
+                            address5, ((_parent, _name), _key), "address5", "string", False, False
+                        )
 
                 if not (address6.__class__ is str or isinstance(address6, str)):
                     if address6 is UNSET:
                         _absent += 1
                     else:
-                        address6 = odd(address6, (_path, _key), "address6", "string", False, False)
+                        address6 = odd(
+                            address6, ((_parent, _name), _key), "address6", "string", False, False
+                        )
 
                 if not (address7.__class__ is str or isinstance(address7, str)):
                     if address7 is UNSET:
                         _absent += 1
                     else:
-                        address7 = odd(address7, (_path, _key), "address7", "string", False, False)
+                        address7 = odd(
+                            address7, ((_parent, _name), _key), "address7", "string", False, False
+                        )
 
                 if not (zip_.__class__ is str or isinstance(zip_, str)):
                     if zip_ is UNSET:
                         _absent += 1
                     else:
-                        zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
+                        zip_ = odd(zip_, ((_parent, _name), _key), "zip", "string", False, False)
 
                 if not (city.__class__ is str or isinstance(city, str)):
                     if city is UNSET:
                         _absent += 1
                     else:
-                        city = odd(city, (_path, _key), "city", "string", False, False)
+                        city = odd(city, ((_parent, _name), _key), "city", "string", False, False)
 
                 if not (country_code.__class__ is str or isinstance(country_code, str)):
                     if country_code is UNSET:
                         _absent += 1
                     else:
                         country_code = odd(
-                            country_code, (_path, _key), "country_code", "string", False, False
+                            country_code,
+                            ((_parent, _name), _key),
+                            "country_code",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -382,7 +402,7 @@ class Address:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Address", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Address", True, False))
         return _models
 
     @property

@@ -230,10 +230,11 @@ class Agreement:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -265,7 +266,7 @@ class Agreement:
                 else:
                     agreement_gtc = odd(
                         agreement_gtc,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "agreement_gtc",
                         "AgreementAgreementGtc",
                         False,
@@ -279,7 +280,7 @@ class Agreement:
                 else:
                     agreement_profiling = odd(
                         agreement_profiling,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "agreement_profiling",
                         "AgreementAgreementProfiling",
                         False,
@@ -295,7 +296,7 @@ class Agreement:
                 else:
                     agreement_marketing_communication = odd(
                         agreement_marketing_communication,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "agreement_marketing_communication",
                         "AgreementAgreementMarketingCommunication",
                         False,
@@ -304,13 +305,18 @@ class Agreement:
 
                 if isinstance(custom_agreements, list):
                     custom_agreements = _read_CustomAgreements_list(
-                        custom_agreements, (_path, _key), "custom_agreements"
+                        custom_agreements, ((_parent, _name), _key), "custom_agreements"
                     )
                 elif custom_agreements is UNSET:
                     _absent += 1
                 else:
                     custom_agreements = odd(
-                        custom_agreements, (_path, _key), "custom_agreements", "array", False, False
+                        custom_agreements,
+                        ((_parent, _name), _key),
+                        "custom_agreements",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -325,7 +331,7 @@ class Agreement:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Agreement", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Agreement", True, False))
         return _models
 
     @property

@@ -231,10 +231,11 @@ class AgreementList:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -273,20 +274,25 @@ class AgreementList:
                         _absent += 1
                     else:
                         agreement_id = odd(
-                            agreement_id, (_path, _key), "agreement_id", "string", False, False
+                            agreement_id,
+                            ((_parent, _name), _key),
+                            "agreement_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     else:
-                        text = odd(text, (_path, _key), "text", "string", False, False)
+                        text = odd(text, ((_parent, _name), _key), "text", "string", False, False)
 
                 if not (withdrawal_text.__class__ is str or isinstance(withdrawal_text, str)):
                     if withdrawal_text is UNSET:
@@ -294,7 +300,7 @@ class AgreementList:
                     else:
                         withdrawal_text = odd(
                             withdrawal_text,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "withdrawal_text",
                             "string",
                             False,
@@ -310,7 +316,7 @@ class AgreementList:
                     else:
                         communication_channel_id = odd(
                             communication_channel_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "communication_channel_id",
                             "string",
                             False,
@@ -321,14 +327,21 @@ class AgreementList:
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -346,7 +359,7 @@ class AgreementList:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "AgreementList", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "AgreementList", True, False))
         return _models
 
     @property

@@ -139,10 +139,11 @@ class Attachment:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -160,7 +161,7 @@ class Attachment:
                     _absent += 1
                     upload_method = odd(
                         upload_method,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "upload_method",
                         "AttachmentUploadMethod",
                         True,
@@ -169,7 +170,7 @@ class Attachment:
                 else:
                     upload_method = odd(
                         upload_method,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "upload_method",
                         "AttachmentUploadMethod",
                         True,
@@ -179,14 +180,21 @@ class Attachment:
                 if not (file_data.__class__ is str or isinstance(file_data, str)):
                     if file_data is UNSET:
                         _absent += 1
-                    file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
+                    file_data = odd(
+                        file_data, ((_parent, _name), _key), "file_data", "string", True, False
+                    )
 
                 if not (type(cache_for) is int):
                     if cache_for is UNSET:
                         _absent += 1
                     else:
                         cache_for = odd(
-                            cache_for, (_path, _key), "cache_for", "integer", False, False
+                            cache_for,
+                            ((_parent, _name), _key),
+                            "cache_for",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -200,7 +208,7 @@ class Attachment:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Attachment", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Attachment", True, False))
         return _models
 
     @property

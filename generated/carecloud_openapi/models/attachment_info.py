@@ -90,10 +90,11 @@ class AttachmentInfo:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 attachment_format = src_dict.get("attachment_format", UNSET)
                 if not (attachment_format.__class__ is str or isinstance(attachment_format, str)):
@@ -102,7 +103,7 @@ class AttachmentInfo:
                     else:
                         attachment_format = odd(
                             attachment_format,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "attachment_format",
                             "string",
                             False,
@@ -118,7 +119,7 @@ class AttachmentInfo:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "AttachmentInfo", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "AttachmentInfo", True, False))
         return _models
 
     @property

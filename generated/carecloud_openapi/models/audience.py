@@ -221,10 +221,11 @@ class Audience:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -261,7 +262,7 @@ class Audience:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (
                     communication_channel_id.__class__ is str
@@ -271,7 +272,7 @@ class Audience:
                         _absent += 1
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "string",
                         True,
@@ -282,16 +283,25 @@ class Audience:
                     state = AudienceState(state)
                 elif state is UNSET:
                     _absent += 1
-                    state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "AudienceState", True, False
+                    )
                 else:
-                    state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "AudienceState", True, False
+                    )
 
                 if not (audience_id.__class__ is str or isinstance(audience_id, str)):
                     if audience_id is UNSET:
                         _absent += 1
                     else:
                         audience_id = odd(
-                            audience_id, (_path, _key), "audience_id", "string", False, False
+                            audience_id,
+                            ((_parent, _name), _key),
+                            "audience_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -299,7 +309,12 @@ class Audience:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (created_by.__class__ is str or isinstance(created_by, str)):
@@ -307,7 +322,12 @@ class Audience:
                         _absent += 1
                     else:
                         created_by = odd(
-                            created_by, (_path, _key), "created_by", "string", False, False
+                            created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (updated_by.__class__ is str or isinstance(updated_by, str)):
@@ -315,7 +335,12 @@ class Audience:
                         _absent += 1
                     else:
                         updated_by = odd(
-                            updated_by, (_path, _key), "updated_by", "string", False, False
+                            updated_by,
+                            ((_parent, _name), _key),
+                            "updated_by",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -333,7 +358,7 @@ class Audience:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Audience", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Audience", True, False))
         return _models
 
     @property

@@ -120,19 +120,25 @@ class BadRequestErrorBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 error = src_dict.get("error", UNSET)
                 if isinstance(error, dict):
-                    error = _read_BadRequestErrorBodyError(error, (_path, _key), "error")
+                    error = _read_BadRequestErrorBodyError(error, ((_parent, _name), _key), "error")
                 elif error is UNSET:
                     _absent += 1
                 else:
                     error = odd(
-                        error, (_path, _key), "error", "BadRequestErrorBodyError", False, False
+                        error,
+                        ((_parent, _name), _key),
+                        "error",
+                        "BadRequestErrorBodyError",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -144,7 +150,9 @@ class BadRequestErrorBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BadRequestErrorBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "BadRequestErrorBody", True, False)
+                )
         return _models
 
     @property

@@ -123,21 +123,27 @@ class BadRequestErrorBodyErrorErrorData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 invalid_params = src_dict.get("invalid_params", UNSET)
                 if isinstance(invalid_params, list):
                     invalid_params = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
-                        invalid_params, (_path, _key), "invalid_params"
+                        invalid_params, ((_parent, _name), _key), "invalid_params"
                     )
                 elif invalid_params is UNSET:
                     _absent += 1
                 else:
                     invalid_params = odd(
-                        invalid_params, (_path, _key), "invalid_params", "array", False, False
+                        invalid_params,
+                        ((_parent, _name), _key),
+                        "invalid_params",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -150,7 +156,14 @@ class BadRequestErrorBodyErrorErrorData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "BadRequestErrorBodyErrorErrorData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "BadRequestErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

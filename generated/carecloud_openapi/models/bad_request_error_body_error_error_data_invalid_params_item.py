@@ -200,10 +200,11 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -218,7 +219,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 elif isinstance(name, list):
                     for _i0, _v0 in enumerate(name):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
+                            odd(_v0, (((_parent, _name), _key), "name"), _i0, "string", True, False)
                 elif (
                     (type(name) is float or type(name) is int)
                     or type(name) is int
@@ -227,14 +228,14 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                     pass
                 elif isinstance(name, dict):
                     name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
-                        name, (_path, _key), "name"
+                        name, ((_parent, _name), _key), "name"
                     )
                 elif name is UNSET:
                     _absent += 1
                 else:
                     name = odd(
                         name,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "name",
                         "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
                         False,
@@ -245,19 +246,25 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                     if reason is UNSET:
                         _absent += 1
                     else:
-                        reason = odd(reason, (_path, _key), "reason", "string", False, False)
+                        reason = odd(
+                            reason, ((_parent, _name), _key), "reason", "string", False, False
+                        )
 
                 if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(value, (_path, _key), "value", "string", False, False)
+                        value = odd(
+                            value, ((_parent, _name), _key), "value", "string", False, False
+                        )
 
                 if not (message.__class__ is str or isinstance(message, str)):
                     if message is UNSET:
                         _absent += 1
                     else:
-                        message = odd(message, (_path, _key), "message", "string", False, False)
+                        message = odd(
+                            message, ((_parent, _name), _key), "message", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -274,7 +281,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "BadRequestErrorBodyErrorErrorDataInvalidParamsItem",
                         True,

@@ -61,10 +61,11 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
                 _model._additional_properties = None
                 if src_dict:
@@ -75,7 +76,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
                         True,

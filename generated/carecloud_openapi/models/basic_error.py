@@ -131,10 +131,11 @@ class BasicError:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -147,22 +148,24 @@ class BasicError:
                 if not (type_.__class__ is str or isinstance(type_, str)):
                     if type_ is UNSET:
                         _absent += 1
-                    type_ = odd(type_, (_path, _key), "type", "string", True, False)
+                    type_ = odd(type_, ((_parent, _name), _key), "type", "string", True, False)
 
                 if not (exception.__class__ is str or isinstance(exception, str)):
                     if exception is UNSET:
                         _absent += 1
-                    exception = odd(exception, (_path, _key), "exception", "string", True, False)
+                    exception = odd(
+                        exception, ((_parent, _name), _key), "exception", "string", True, False
+                    )
 
                 if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
-                    title = odd(title, (_path, _key), "title", "string", True, False)
+                    title = odd(title, ((_parent, _name), _key), "title", "string", True, False)
 
                 if not (detail.__class__ is str or isinstance(detail, str)):
                     if detail is UNSET:
                         _absent += 1
-                    detail = odd(detail, (_path, _key), "detail", "string", True, False)
+                    detail = odd(detail, ((_parent, _name), _key), "detail", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.type_ = type_
@@ -176,7 +179,7 @@ class BasicError:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BasicError", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "BasicError", True, False))
         return _models
 
     @property

@@ -222,10 +222,11 @@ class Bill:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -262,43 +263,61 @@ class Bill:
                 if not (bill_id.__class__ is str or isinstance(bill_id, str)):
                     if bill_id is UNSET:
                         _absent += 1
-                    bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+                    bill_id = odd(
+                        bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    )
 
                 if not (payment_time.__class__ is str or isinstance(payment_time, str)):
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
-                        payment_time, (_path, _key), "payment_time", "string", True, False
+                        payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (type(total_price) is float or type(total_price) is int):
                     if total_price is UNSET:
                         _absent += 1
                     total_price = odd(
-                        total_price, (_path, _key), "total_price", "number", True, False
+                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
                     )
 
                 if isinstance(bill_items, list):
-                    bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
+                    bill_items = _read_BillItem_list(
+                        bill_items, ((_parent, _name), _key), "bill_items"
+                    )
                 elif bill_items is UNSET:
                     _absent += 1
-                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                    bill_items = odd(
+                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    )
                 else:
-                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                    bill_items = odd(
+                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    )
 
                 if not (bill_number.__class__ is str or isinstance(bill_number, str)):
                     if bill_number is UNSET:
                         _absent += 1
                     else:
                         bill_number = odd(
-                            bill_number, (_path, _key), "bill_number", "string", False, False
+                            bill_number,
+                            ((_parent, _name), _key),
+                            "bill_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (created_by.__class__ is str or isinstance(created_by, str)):
@@ -306,7 +325,12 @@ class Bill:
                         _absent += 1
                     else:
                         created_by = odd(
-                            created_by, (_path, _key), "created_by", "string", False, False
+                            created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -324,7 +348,7 @@ class Bill:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Bill", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Bill", True, False))
         return _models
 
     @property

@@ -324,10 +324,11 @@ class BillItem:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
@@ -377,52 +378,67 @@ class BillItem:
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
                 elif plu_ids is UNSET:
                     _absent += 1
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
                 else:
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
 
                 if not (plu_name.__class__ is str or isinstance(plu_name, str)):
                     if plu_name is UNSET:
                         _absent += 1
-                    plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
+                    plu_name = odd(
+                        plu_name, ((_parent, _name), _key), "plu_name", "string", True, False
+                    )
 
                 if not (type(vat_rate) is float or type(vat_rate) is int):
                     if vat_rate is UNSET:
                         _absent += 1
-                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+                    vat_rate = odd(
+                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
 
                 if not (type(quantity) is float or type(quantity) is int):
                     if quantity is UNSET:
                         _absent += 1
-                    quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+                    quantity = odd(
+                        quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    )
 
                 if not (type(paid_amount) is float or type(paid_amount) is int):
                     if paid_amount is UNSET:
                         _absent += 1
                     paid_amount = odd(
-                        paid_amount, (_path, _key), "paid_amount", "number", True, False
+                        paid_amount, ((_parent, _name), _key), "paid_amount", "number", True, False
                     )
 
                 if not (type(price) is float or type(price) is int):
                     if price is UNSET:
                         _absent += 1
-                    price = odd(price, (_path, _key), "price", "number", True, False)
+                    price = odd(price, ((_parent, _name), _key), "price", "number", True, False)
 
                 if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
                     if bill_item_id is UNSET:
                         _absent += 1
                     bill_item_id = odd(
-                        bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+                        bill_item_id,
+                        ((_parent, _name), _key),
+                        "bill_item_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(loyalty_off) is bool):
                     if loyalty_off is UNSET:
                         _absent += 1
                     loyalty_off = odd(
-                        loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
+                        loyalty_off, ((_parent, _name), _key), "loyalty_off", "boolean", True, False
                     )
 
                 if not (
@@ -432,7 +448,7 @@ class BillItem:
                         _absent += 1
                     purchase_item_type_id = odd(
                         purchase_item_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_item_type_id",
                         "string",
                         True,
@@ -445,7 +461,7 @@ class BillItem:
                     else:
                         category_plu_id = odd(
                             category_plu_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "category_plu_id",
                             "string",
                             False,
@@ -457,13 +473,18 @@ class BillItem:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(purchase_item_property_records, list):
                     purchase_item_property_records = _read_PropertyRecord_list(
                         purchase_item_property_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_item_property_records",
                     )
                 elif purchase_item_property_records is UNSET:
@@ -471,7 +492,7 @@ class BillItem:
                 else:
                     purchase_item_property_records = odd(
                         purchase_item_property_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_item_property_records",
                         "array",
                         False,
@@ -498,7 +519,7 @@ class BillItem:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BillItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "BillItem", True, False))
         return _models
 
     @property

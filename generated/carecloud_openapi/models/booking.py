@@ -290,10 +290,11 @@ class Booking:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -335,29 +336,46 @@ class Booking:
 
                 if isinstance(booking_items, list):
                     booking_items = _read_BookingItem_list(
-                        booking_items, (_path, _key), "booking_items"
+                        booking_items, ((_parent, _name), _key), "booking_items"
                     )
                 elif booking_items is UNSET:
                     _absent += 1
                     booking_items = odd(
-                        booking_items, (_path, _key), "booking_items", "array", True, False
+                        booking_items,
+                        ((_parent, _name), _key),
+                        "booking_items",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     booking_items = odd(
-                        booking_items, (_path, _key), "booking_items", "array", True, False
+                        booking_items,
+                        ((_parent, _name), _key),
+                        "booking_items",
+                        "array",
+                        True,
+                        False,
                     )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
-                    created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+                    created_at = odd(
+                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    )
 
                 if not (booking_id.__class__ is str or isinstance(booking_id, str)):
                     if booking_id is UNSET:
                         _absent += 1
                     else:
                         booking_id = odd(
-                            booking_id, (_path, _key), "booking_id", "string", False, False
+                            booking_id,
+                            ((_parent, _name), _key),
+                            "booking_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -365,7 +383,12 @@ class Booking:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (booking_status.__class__ is str or isinstance(booking_status, str)):
@@ -373,30 +396,35 @@ class Booking:
                         _absent += 1
                     else:
                         booking_status = odd(
-                            booking_status, (_path, _key), "booking_status", "string", False, False
+                            booking_status,
+                            ((_parent, _name), _key),
+                            "booking_status",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(utm, dict):
-                    utm = _read_UTM(utm, (_path, _key), "utm")
+                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
                 elif utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
 
                 if data.__class__ is str or isinstance(data, str):
                     pass
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
-                    data = _read_BookingDataType2(data, (_path, _key), "data")
+                    data = _read_BookingDataType2(data, ((_parent, _name), _key), "data")
                 elif data is UNSET:
                     _absent += 1
                 else:
                     data = odd(
                         data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "data",
                         "string | array | BookingDataType2",
                         False,
@@ -408,7 +436,12 @@ class Booking:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -416,7 +449,9 @@ class Booking:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "BookingState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "BookingState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.booking_items = booking_items
@@ -435,7 +470,7 @@ class Booking:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Booking", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Booking", True, False))
         return _models
 
     @property

@@ -61,10 +61,11 @@ class BookingDataType2:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
                 _model._additional_properties = None
                 if src_dict:
@@ -72,7 +73,9 @@ class BookingDataType2:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BookingDataType2", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "BookingDataType2", True, False)
+                )
         return _models
 
     @property

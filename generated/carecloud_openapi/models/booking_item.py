@@ -342,10 +342,11 @@ class BookingItem:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
@@ -398,13 +399,20 @@ class BookingItem:
                     if time_slot_id is UNSET:
                         _absent += 1
                     time_slot_id = odd(
-                        time_slot_id, (_path, _key), "time_slot_id", "string", True, False
+                        time_slot_id,
+                        ((_parent, _name), _key),
+                        "time_slot_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
-                    created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+                    created_at = odd(
+                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    )
 
                 if not (booking_item_id.__class__ is str or isinstance(booking_item_id, str)):
                     if booking_item_id is UNSET:
@@ -412,7 +420,7 @@ class BookingItem:
                     else:
                         booking_item_id = odd(
                             booking_item_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_item_id",
                             "string",
                             False,
@@ -424,19 +432,24 @@ class BookingItem:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(booking_ticket, dict):
                     booking_ticket = _read_BookingTicket(
-                        booking_ticket, (_path, _key), "booking_ticket"
+                        booking_ticket, ((_parent, _name), _key), "booking_ticket"
                     )
                 elif booking_ticket is UNSET:
                     _absent += 1
                 else:
                     booking_ticket = odd(
                         booking_ticket,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "booking_ticket",
                         "BookingTicket",
                         False,
@@ -448,21 +461,33 @@ class BookingItem:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (type(capacity_taken) is int):
                     if capacity_taken is UNSET:
                         _absent += 1
                     else:
                         capacity_taken = odd(
-                            capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                            capacity_taken,
+                            ((_parent, _name), _key),
+                            "capacity_taken",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -473,7 +498,7 @@ class BookingItem:
                     else:
                         booking_item_status = odd(
                             booking_item_status,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_item_status",
                             "string",
                             False,
@@ -482,14 +507,14 @@ class BookingItem:
 
                 if isinstance(additional_properties, list):
                     additional_properties = _read_PropertyRecord_list(
-                        additional_properties, (_path, _key), "additional_properties"
+                        additional_properties, ((_parent, _name), _key), "additional_properties"
                     )
                 elif additional_properties is UNSET:
                     _absent += 1
                 else:
                     additional_properties = odd(
                         additional_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_properties",
                         "array",
                         False,
@@ -501,14 +526,21 @@ class BookingItem:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "BookingItemState", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -531,7 +563,7 @@ class BookingItem:
                     _model._extra_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BookingItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "BookingItem", True, False))
         return _models
 
     @property

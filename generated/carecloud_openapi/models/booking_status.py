@@ -168,10 +168,11 @@ class BookingStatus:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -190,7 +191,7 @@ class BookingStatus:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (booking_status_id.__class__ is str or isinstance(booking_status_id, str)):
                     if booking_status_id is UNSET:
@@ -198,7 +199,7 @@ class BookingStatus:
                     else:
                         booking_status_id = odd(
                             booking_status_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_status_id",
                             "string",
                             False,
@@ -210,7 +211,12 @@ class BookingStatus:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -218,14 +224,21 @@ class BookingStatus:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "BookingStatusState", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -241,7 +254,7 @@ class BookingStatus:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BookingStatus", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "BookingStatus", True, False))
         return _models
 
     @property

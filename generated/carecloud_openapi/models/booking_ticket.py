@@ -196,10 +196,11 @@ class BookingTicket:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -218,14 +219,14 @@ class BookingTicket:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
                     if ticket_id is UNSET:
                         _absent += 1
                     else:
                         ticket_id = odd(
-                            ticket_id, (_path, _key), "ticket_id", "string", False, False
+                            ticket_id, ((_parent, _name), _key), "ticket_id", "string", False, False
                         )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
@@ -233,7 +234,12 @@ class BookingTicket:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -241,28 +247,42 @@ class BookingTicket:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if type(state) is int:
                     state = BookingTicketState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "BookingTicketState", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -280,7 +300,7 @@ class BookingTicket:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "BookingTicket", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "BookingTicket", True, False))
         return _models
 
     @property

@@ -197,10 +197,11 @@ class Campaign:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -231,14 +232,19 @@ class Campaign:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (idcampaign.__class__ is str or isinstance(idcampaign, str)):
                     if idcampaign is UNSET:
                         _absent += 1
                     else:
                         idcampaign = odd(
-                            idcampaign, (_path, _key), "idcampaign", "string", False, False
+                            idcampaign,
+                            ((_parent, _name), _key),
+                            "idcampaign",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
@@ -246,7 +252,12 @@ class Campaign:
                         _absent += 1
                     else:
                         campaign_id = odd(
-                            campaign_id, (_path, _key), "campaign_id", "string", False, False
+                            campaign_id,
+                            ((_parent, _name), _key),
+                            "campaign_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
@@ -254,7 +265,12 @@ class Campaign:
                         _absent += 1
                     else:
                         external_id = odd(
-                            external_id, (_path, _key), "external_id", "string", False, False
+                            external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (parent_id.__class__ is str or isinstance(parent_id, str)):
@@ -262,7 +278,7 @@ class Campaign:
                         _absent += 1
                     else:
                         parent_id = odd(
-                            parent_id, (_path, _key), "parent_id", "string", False, False
+                            parent_id, ((_parent, _name), _key), "parent_id", "string", False, False
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -270,7 +286,12 @@ class Campaign:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -278,7 +299,9 @@ class Campaign:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CampaignState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "CampaignState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -295,7 +318,7 @@ class Campaign:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Campaign", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Campaign", True, False))
         return _models
 
     @property

@@ -157,10 +157,11 @@ class CampaignPresentationData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -177,26 +178,33 @@ class CampaignPresentationData:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (subtitle.__class__ is str or isinstance(subtitle, str)):
                     if subtitle is UNSET:
                         _absent += 1
                     else:
-                        subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
+                        subtitle = odd(
+                            subtitle, ((_parent, _name), _key), "subtitle", "string", False, False
+                        )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (image_url.__class__ is str or isinstance(image_url, str)):
@@ -204,7 +212,7 @@ class CampaignPresentationData:
                         _absent += 1
                     else:
                         image_url = odd(
-                            image_url, (_path, _key), "image_url", "string", False, False
+                            image_url, ((_parent, _name), _key), "image_url", "string", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -220,7 +228,9 @@ class CampaignPresentationData:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CampaignPresentationData", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CampaignPresentationData", True, False)
+                )
         return _models
 
     @property

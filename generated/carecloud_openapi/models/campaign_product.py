@@ -404,10 +404,11 @@ class CampaignProduct:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -465,26 +466,28 @@ class CampaignProduct:
                 if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
-                    product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
+                    product_id = odd(
+                        product_id, ((_parent, _name), _key), "product_id", "string", True, False
+                    )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
                     if campaign_id is UNSET:
                         _absent += 1
                     campaign_id = odd(
-                        campaign_id, (_path, _key), "campaign_id", "string", True, False
+                        campaign_id, ((_parent, _name), _key), "campaign_id", "string", True, False
                     )
 
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "number", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
 
                 if type(value_type_id) is int:
                     value_type_id = CampaignProductValueTypeId(value_type_id)
@@ -492,7 +495,7 @@ class CampaignProduct:
                     _absent += 1
                     value_type_id = odd(
                         value_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "value_type_id",
                         "CampaignProductValueTypeId",
                         True,
@@ -501,7 +504,7 @@ class CampaignProduct:
                 else:
                     value_type_id = odd(
                         value_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "value_type_id",
                         "CampaignProductValueTypeId",
                         True,
@@ -511,27 +514,33 @@ class CampaignProduct:
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
-                    valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
+                    valid_from = odd(
+                        valid_from, ((_parent, _name), _key), "valid_from", "string", True, False
+                    )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
-                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
+                    valid_to = odd(
+                        valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    )
 
                 if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
-                    type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
+                    type_id = odd(
+                        type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    )
 
                 if isinstance(presentation_data, dict):
                     presentation_data = _read_CampaignPresentationData(
-                        presentation_data, (_path, _key), "presentation_data"
+                        presentation_data, ((_parent, _name), _key), "presentation_data"
                     )
                 elif presentation_data is UNSET:
                     _absent += 1
                     presentation_data = odd(
                         presentation_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "presentation_data",
                         "CampaignPresentationData",
                         True,
@@ -540,7 +549,7 @@ class CampaignProduct:
                 else:
                     presentation_data = odd(
                         presentation_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "presentation_data",
                         "CampaignPresentationData",
                         True,
@@ -555,7 +564,7 @@ class CampaignProduct:
                     else:
                         campaign_product_id = odd(
                             campaign_product_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "campaign_product_id",
                             "string",
                             False,
@@ -565,16 +574,25 @@ class CampaignProduct:
                 if isinstance(display_in, list):
                     for _i0, _v0 in enumerate(display_in):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "display_in"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif display_in is UNSET:
                     _absent += 1
                 else:
-                    display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
+                    display_in = odd(
+                        display_in, ((_parent, _name), _key), "display_in", "array", False, False
+                    )
 
                 if isinstance(campaign_product_property_records, list):
                     campaign_product_property_records = _read_PropertyRecord_list(
                         campaign_product_property_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_property_records",
                     )
                 elif campaign_product_property_records is UNSET:
@@ -582,7 +600,7 @@ class CampaignProduct:
                 else:
                     campaign_product_property_records = odd(
                         campaign_product_property_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_property_records",
                         "array",
                         False,
@@ -594,7 +612,12 @@ class CampaignProduct:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -602,7 +625,14 @@ class CampaignProduct:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CampaignProductState", False, False)
+                    state = odd(
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CampaignProductState",
+                        False,
+                        False,
+                    )
 
                 _model = _new_instance(cls)
                 _model.product_id = product_id
@@ -626,7 +656,9 @@ class CampaignProduct:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CampaignProduct", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CampaignProduct", True, False)
+                )
         return _models
 
     @property

@@ -145,10 +145,11 @@ class CampaignProductStoreRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -167,7 +168,9 @@ class CampaignProductStoreRecord:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (
                     campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
@@ -176,7 +179,7 @@ class CampaignProductStoreRecord:
                         _absent += 1
                     campaign_product_id = odd(
                         campaign_product_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_id",
                         "string",
                         True,
@@ -192,7 +195,7 @@ class CampaignProductStoreRecord:
                     else:
                         campaign_product_store_record_id = odd(
                             campaign_product_store_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "campaign_product_store_record_id",
                             "string",
                             False,
@@ -211,7 +214,7 @@ class CampaignProductStoreRecord:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "CampaignProductStoreRecord", True, False)
+                    odd(src_dict, (_parent, _name), _key, "CampaignProductStoreRecord", True, False)
                 )
         return _models
 

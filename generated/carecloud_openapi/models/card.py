@@ -266,10 +266,11 @@ class Card:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -316,36 +317,48 @@ class Card:
                     if card_type_id is UNSET:
                         _absent += 1
                     card_type_id = odd(
-                        card_type_id, (_path, _key), "card_type_id", "string", True, False
+                        card_type_id,
+                        ((_parent, _name), _key),
+                        "card_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(
-                        card_number, (_path, _key), "card_number", "string", True, False
+                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
                     )
 
                 if type(state) is int:
                     state = CardState(state)
                 elif state is UNSET:
                     _absent += 1
-                    state = odd(state, (_path, _key), "state", "CardState", True, False)
+                    state = odd(state, ((_parent, _name), _key), "state", "CardState", True, False)
                 else:
-                    state = odd(state, (_path, _key), "state", "CardState", True, False)
+                    state = odd(state, ((_parent, _name), _key), "state", "CardState", True, False)
 
                 if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     else:
-                        card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+                        card_id = odd(
+                            card_id, ((_parent, _name), _key), "card_id", "string", False, False
+                        )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -356,7 +369,7 @@ class Card:
                     else:
                         secondary_card_number = odd(
                             secondary_card_number,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "secondary_card_number",
                             "string",
                             False,
@@ -368,27 +381,41 @@ class Card:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -409,7 +436,7 @@ class Card:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Card", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Card", True, False))
         return _models
 
     @property

@@ -139,10 +139,11 @@ class CardType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -157,26 +158,33 @@ class CardType:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (prefix.__class__ is str or isinstance(prefix, str)):
                     if prefix is UNSET:
                         _absent += 1
-                    prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
+                    prefix = odd(prefix, ((_parent, _name), _key), "prefix", "string", True, False)
 
                 if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
                     if card_type_id is UNSET:
                         _absent += 1
                     else:
                         card_type_id = odd(
-                            card_type_id, (_path, _key), "card_type_id", "string", False, False
+                            card_type_id,
+                            ((_parent, _name), _key),
+                            "card_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -190,7 +198,7 @@ class CardType:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CardType", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "CardType", True, False))
         return _models
 
     @property

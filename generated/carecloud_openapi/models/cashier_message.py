@@ -88,17 +88,18 @@ class CashierMessage:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 text = src_dict.get("text", UNSET)
                 if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
                     else:
-                        text = odd(text, (_path, _key), "text", "string", False, False)
+                        text = odd(text, ((_parent, _name), _key), "text", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.text = text
@@ -109,7 +110,7 @@ class CashierMessage:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CashierMessage", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "CashierMessage", True, False))
         return _models
 
     @property

@@ -119,10 +119,11 @@ class ChartPointData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -137,7 +138,12 @@ class ChartPointData:
                         _absent += 1
                     else:
                         x_axis_value = odd(
-                            x_axis_value, (_path, _key), "x_axis_value", "string", False, False
+                            x_axis_value,
+                            ((_parent, _name), _key),
+                            "x_axis_value",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (y_axis_value.__class__ is str or isinstance(y_axis_value, str)):
@@ -145,7 +151,12 @@ class ChartPointData:
                         _absent += 1
                     else:
                         y_axis_value = odd(
-                            y_axis_value, (_path, _key), "y_axis_value", "string", False, False
+                            y_axis_value,
+                            ((_parent, _name), _key),
+                            "y_axis_value",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -158,7 +169,7 @@ class ChartPointData:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ChartPointData", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "ChartPointData", True, False))
         return _models
 
     @property

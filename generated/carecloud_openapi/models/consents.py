@@ -140,10 +140,11 @@ class Consents:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -160,7 +161,9 @@ class Consents:
                 if not (consent_id.__class__ is str or isinstance(consent_id, str)):
                     if consent_id is UNSET:
                         _absent += 1
-                    consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
+                    consent_id = odd(
+                        consent_id, ((_parent, _name), _key), "consent_id", "string", True, False
+                    )
 
                 if type(consent_value) is int:
                     consent_value = ConsentsConsentValue(consent_value)
@@ -168,7 +171,7 @@ class Consents:
                     _absent += 1
                     consent_value = odd(
                         consent_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "consent_value",
                         "ConsentsConsentValue",
                         True,
@@ -177,7 +180,7 @@ class Consents:
                 else:
                     consent_value = odd(
                         consent_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "consent_value",
                         "ConsentsConsentValue",
                         True,
@@ -189,7 +192,12 @@ class Consents:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -203,7 +211,7 @@ class Consents:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Consents", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Consents", True, False))
         return _models
 
     @property

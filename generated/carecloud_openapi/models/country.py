@@ -136,10 +136,11 @@ class Country:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -154,21 +155,28 @@ class Country:
                         _absent += 1
                     else:
                         country_id = odd(
-                            country_id, (_path, _key), "country_id", "string", False, False
+                            country_id,
+                            ((_parent, _name), _key),
+                            "country_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if type(state) is int:
                     state = CountryState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CountryState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "CountryState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.country_id = country_id
@@ -181,7 +189,7 @@ class Country:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Country", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Country", True, False))
         return _models
 
     @property

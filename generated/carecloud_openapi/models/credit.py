@@ -265,10 +265,11 @@ class Credit:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -315,27 +316,34 @@ class Credit:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
                     if credit_type_id is UNSET:
                         _absent += 1
                     credit_type_id = odd(
-                        credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+                        credit_type_id,
+                        ((_parent, _name), _key),
+                        "credit_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+                    partner_id = odd(
+                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    )
 
                 if not (credit_id.__class__ is str or isinstance(credit_id, str)):
                     if credit_id is UNSET:
                         _absent += 1
                     else:
                         credit_id = odd(
-                            credit_id, (_path, _key), "credit_id", "string", False, False
+                            credit_id, ((_parent, _name), _key), "credit_id", "string", False, False
                         )
 
                 if not (type(assigned_credits) is float or type(assigned_credits) is int):
@@ -344,7 +352,7 @@ class Credit:
                     else:
                         assigned_credits = odd(
                             assigned_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "assigned_credits",
                             "number",
                             False,
@@ -357,7 +365,7 @@ class Credit:
                     else:
                         available_credits = odd(
                             available_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "available_credits",
                             "number",
                             False,
@@ -368,14 +376,21 @@ class Credit:
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -383,13 +398,15 @@ class Credit:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CreditState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "CreditState", False, False
+                    )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -409,7 +426,7 @@ class Credit:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Credit", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Credit", True, False))
         return _models
 
     @property

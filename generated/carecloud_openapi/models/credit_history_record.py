@@ -249,10 +249,11 @@ class CreditHistoryRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
@@ -294,14 +295,21 @@ class CreditHistoryRecord:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
                     else:
-                        amount = odd(amount, (_path, _key), "amount", "number", False, False)
+                        amount = odd(
+                            amount, ((_parent, _name), _key), "amount", "number", False, False
+                        )
 
                 if not (
                     credit_operation_type.__class__ is str or isinstance(credit_operation_type, str)
@@ -311,7 +319,7 @@ class CreditHistoryRecord:
                     else:
                         credit_operation_type = odd(
                             credit_operation_type,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "credit_operation_type",
                             "string",
                             False,
@@ -326,7 +334,7 @@ class CreditHistoryRecord:
                     else:
                         credit_operation_note = odd(
                             credit_operation_note,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "credit_operation_note",
                             "string",
                             False,
@@ -338,7 +346,12 @@ class CreditHistoryRecord:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
@@ -346,14 +359,21 @@ class CreditHistoryRecord:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (
                     credit_history_record_time.__class__ is str
@@ -364,7 +384,7 @@ class CreditHistoryRecord:
                     else:
                         credit_history_record_time = odd(
                             credit_history_record_time,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "credit_history_record_time",
                             "string",
                             False,
@@ -387,7 +407,9 @@ class CreditHistoryRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CreditHistoryRecord", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CreditHistoryRecord", True, False)
+                )
         return _models
 
     @property

@@ -155,10 +155,11 @@ class CreditWalletSummary:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -179,7 +180,12 @@ class CreditWalletSummary:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(earned_credits) is float or type(earned_credits) is int):
@@ -187,7 +193,12 @@ class CreditWalletSummary:
                         _absent += 1
                     else:
                         earned_credits = odd(
-                            earned_credits, (_path, _key), "earned_credits", "number", False, False
+                            earned_credits,
+                            ((_parent, _name), _key),
+                            "earned_credits",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
@@ -196,7 +207,7 @@ class CreditWalletSummary:
                     else:
                         redeemed_credits = odd(
                             redeemed_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "redeemed_credits",
                             "number",
                             False,
@@ -209,7 +220,7 @@ class CreditWalletSummary:
                     else:
                         available_credits = odd(
                             available_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "available_credits",
                             "number",
                             False,
@@ -228,7 +239,9 @@ class CreditWalletSummary:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CreditWalletSummary", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CreditWalletSummary", True, False)
+                )
         return _models
 
     @property

@@ -135,10 +135,11 @@ class CustomAgreements:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -152,7 +153,12 @@ class CustomAgreements:
                     if agreement_id is UNSET:
                         _absent += 1
                     agreement_id = odd(
-                        agreement_id, (_path, _key), "agreement_id", "string", True, False
+                        agreement_id,
+                        ((_parent, _name), _key),
+                        "agreement_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if type(agreement_value) is int:
@@ -161,7 +167,7 @@ class CustomAgreements:
                     _absent += 1
                     agreement_value = odd(
                         agreement_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "agreement_value",
                         "CustomAgreementsAgreementValue",
                         True,
@@ -170,7 +176,7 @@ class CustomAgreements:
                 else:
                     agreement_value = odd(
                         agreement_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "agreement_value",
                         "CustomAgreementsAgreementValue",
                         True,
@@ -187,7 +193,9 @@ class CustomAgreements:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomAgreements", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomAgreements", True, False)
+                )
         return _models
 
     @property

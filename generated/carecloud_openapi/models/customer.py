@@ -219,10 +219,11 @@ class Customer:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -250,13 +251,13 @@ class Customer:
 
                 if isinstance(personal_information, dict):
                     personal_information = _read_PersonalInformation(
-                        personal_information, (_path, _key), "personal_information"
+                        personal_information, ((_parent, _name), _key), "personal_information"
                     )
                 elif personal_information is UNSET:
                     _absent += 1
                     personal_information = odd(
                         personal_information,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
                         True,
@@ -265,7 +266,7 @@ class Customer:
                 else:
                     personal_information = odd(
                         personal_information,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
                         True,
@@ -277,7 +278,12 @@ class Customer:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (doi_email.__class__ is str or isinstance(doi_email, str)):
@@ -285,7 +291,7 @@ class Customer:
                         _absent += 1
                     else:
                         doi_email = odd(
-                            doi_email, (_path, _key), "doi_email", "string", False, False
+                            doi_email, ((_parent, _name), _key), "doi_email", "string", False, False
                         )
 
                 if not (doi_phone.__class__ is str or isinstance(doi_phone, str)):
@@ -293,7 +299,7 @@ class Customer:
                         _absent += 1
                     else:
                         doi_phone = odd(
-                            doi_phone, (_path, _key), "doi_phone", "string", False, False
+                            doi_phone, ((_parent, _name), _key), "doi_phone", "string", False, False
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -301,7 +307,12 @@ class Customer:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -309,7 +320,9 @@ class Customer:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CustomerState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "CustomerState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.personal_information = personal_information
@@ -325,7 +338,7 @@ class Customer:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Customer", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Customer", True, False))
         return _models
 
     @property

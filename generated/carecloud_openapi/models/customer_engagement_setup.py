@@ -137,10 +137,11 @@ class CustomerEngagementSetup:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -154,13 +155,17 @@ class CustomerEngagementSetup:
                     if setup_id is UNSET:
                         _absent += 1
                     else:
-                        setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
+                        setup_id = odd(
+                            setup_id, ((_parent, _name), _key), "setup_id", "string", False, False
+                        )
 
                 if not (setup.__class__ is str or isinstance(setup, str)):
                     if setup is UNSET:
                         _absent += 1
                     else:
-                        setup = odd(setup, (_path, _key), "setup", "string", False, False)
+                        setup = odd(
+                            setup, ((_parent, _name), _key), "setup", "string", False, False
+                        )
 
                 if type(state) is int:
                     state = CustomerEngagementSetupState(state)
@@ -168,7 +173,12 @@ class CustomerEngagementSetup:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "CustomerEngagementSetupState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerEngagementSetupState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -182,7 +192,9 @@ class CustomerEngagementSetup:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerEngagementSetup", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerEngagementSetup", True, False)
+                )
         return _models
 
     @property

@@ -163,10 +163,11 @@ class CustomerRelationType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -183,7 +184,7 @@ class CustomerRelationType:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (
                     customer_relation_type_id.__class__ is str
@@ -194,7 +195,7 @@ class CustomerRelationType:
                     else:
                         customer_relation_type_id = odd(
                             customer_relation_type_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_relation_type_id",
                             "string",
                             False,
@@ -206,7 +207,12 @@ class CustomerRelationType:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -215,7 +221,12 @@ class CustomerRelationType:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "CustomerRelationTypeState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerRelationTypeState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -230,7 +241,9 @@ class CustomerRelationType:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerRelationType", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerRelationType", True, False)
+                )
         return _models
 
     @property

@@ -116,10 +116,11 @@ class CustomerResult:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -134,14 +135,21 @@ class CustomerResult:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(match) is int):
                     if match is UNSET:
                         _absent += 1
                     else:
-                        match = odd(match, (_path, _key), "match", "integer", False, False)
+                        match = odd(
+                            match, ((_parent, _name), _key), "match", "integer", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -153,7 +161,7 @@ class CustomerResult:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerResult", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "CustomerResult", True, False))
         return _models
 
     @property

@@ -109,18 +109,19 @@ class CustomerSearchResult:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 strict = src_dict.get("strict", UNSET)
                 if isinstance(strict, list):
-                    strict = _read_CustomerResult_list(strict, (_path, _key), "strict")
+                    strict = _read_CustomerResult_list(strict, ((_parent, _name), _key), "strict")
                 elif strict is UNSET:
                     _absent += 1
                 else:
-                    strict = odd(strict, (_path, _key), "strict", "array", False, False)
+                    strict = odd(strict, ((_parent, _name), _key), "strict", "array", False, False)
 
                 _model = _new_instance(cls)
                 _model.strict = strict
@@ -131,7 +132,9 @@ class CustomerSearchResult:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerSearchResult", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerSearchResult", True, False)
+                )
         return _models
 
     @property

@@ -178,10 +178,11 @@ class CustomerSource:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -202,7 +203,7 @@ class CustomerSource:
                         _absent += 1
                     customer_source_id = odd(
                         customer_source_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
                         True,
@@ -212,7 +213,7 @@ class CustomerSource:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (
                     customer_source_text_id.__class__ is str
@@ -223,7 +224,7 @@ class CustomerSource:
                     else:
                         customer_source_text_id = odd(
                             customer_source_text_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_source_text_id",
                             "string",
                             False,
@@ -235,14 +236,26 @@ class CustomerSource:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
+                    state = odd(
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerSourceState",
+                        False,
+                        False,
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -258,7 +271,7 @@ class CustomerSource:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerSource", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "CustomerSource", True, False))
         return _models
 
     @property

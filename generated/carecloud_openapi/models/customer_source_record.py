@@ -183,10 +183,11 @@ class CustomerSourceRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -219,7 +220,7 @@ class CustomerSourceRecord:
                         _absent += 1
                     customer_source_id = odd(
                         customer_source_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
                         True,
@@ -235,7 +236,7 @@ class CustomerSourceRecord:
                     else:
                         customer_source_record_id = odd(
                             customer_source_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_source_record_id",
                             "string",
                             False,
@@ -247,7 +248,12 @@ class CustomerSourceRecord:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
@@ -255,7 +261,12 @@ class CustomerSourceRecord:
                         _absent += 1
                     else:
                         external_id = odd(
-                            external_id, (_path, _key), "external_id", "string", False, False
+                            external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -263,7 +274,12 @@ class CustomerSourceRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -279,7 +295,9 @@ class CustomerSourceRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "CustomerSourceRecord", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerSourceRecord", True, False)
+                )
         return _models
 
     @property

@@ -138,10 +138,11 @@ class Device:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -158,27 +159,34 @@ class Device:
                 if not (device_id.__class__ is str or isinstance(device_id, str)):
                     if device_id is UNSET:
                         _absent += 1
-                    device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
+                    device_id = odd(
+                        device_id, ((_parent, _name), _key), "device_id", "string", True, False
+                    )
 
                 if not (device_system.__class__ is str or isinstance(device_system, str)):
                     if device_system is UNSET:
                         _absent += 1
                     device_system = odd(
-                        device_system, (_path, _key), "device_system", "string", True, False
+                        device_system,
+                        ((_parent, _name), _key),
+                        "device_system",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (device_name.__class__ is str or isinstance(device_name, str)):
                     if device_name is UNSET:
                         _absent += 1
                     device_name = odd(
-                        device_name, (_path, _key), "device_name", "string", True, False
+                        device_name, ((_parent, _name), _key), "device_name", "string", True, False
                     )
 
                 if not (device_type.__class__ is str or isinstance(device_type, str)):
                     if device_type is UNSET:
                         _absent += 1
                     device_type = odd(
-                        device_type, (_path, _key), "device_type", "string", True, False
+                        device_type, ((_parent, _name), _key), "device_type", "string", True, False
                     )
 
                 _model = _new_instance(cls)
@@ -193,7 +201,7 @@ class Device:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Device", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Device", True, False))
         return _models
 
     @property

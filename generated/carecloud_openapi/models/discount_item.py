@@ -164,10 +164,11 @@ class DiscountItem:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -195,7 +196,12 @@ class DiscountItem:
                     if bill_item_id is UNSET:
                         _absent += 1
                     bill_item_id = odd(
-                        bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+                        bill_item_id,
+                        ((_parent, _name), _key),
+                        "bill_item_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (discount_code.__class__ is str or isinstance(discount_code, str)):
@@ -203,7 +209,12 @@ class DiscountItem:
                         _absent += 1
                     else:
                         discount_code = odd(
-                            discount_code, (_path, _key), "discount_code", "string", False, False
+                            discount_code,
+                            ((_parent, _name), _key),
+                            "discount_code",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(discount_value) is float or type(discount_value) is int):
@@ -211,7 +222,12 @@ class DiscountItem:
                         _absent += 1
                     else:
                         discount_value = odd(
-                            discount_value, (_path, _key), "discount_value", "number", False, False
+                            discount_value,
+                            ((_parent, _name), _key),
+                            "discount_value",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(discount_percent) is float or type(discount_percent) is int):
@@ -220,7 +236,7 @@ class DiscountItem:
                     else:
                         discount_percent = odd(
                             discount_percent,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "discount_percent",
                             "number",
                             False,
@@ -232,7 +248,12 @@ class DiscountItem:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -248,7 +269,7 @@ class DiscountItem:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "DiscountItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "DiscountItem", True, False))
         return _models
 
     @property

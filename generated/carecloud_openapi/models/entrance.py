@@ -491,10 +491,11 @@ class Entrance:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 21:
                     try:
@@ -574,42 +575,57 @@ class Entrance:
                     if entrance_id is UNSET:
                         _absent += 1
                     entrance_id = odd(
-                        entrance_id, (_path, _key), "entrance_id", "string", True, False
+                        entrance_id, ((_parent, _name), _key), "entrance_id", "string", True, False
                     )
 
                 if type(pos_id) is int:
                     pos_id = EntrancePosId(pos_id)
                 elif pos_id is UNSET:
                     _absent += 1
-                    pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+                    pos_id = odd(
+                        pos_id, ((_parent, _name), _key), "pos_id", "EntrancePosId", True, False
+                    )
                 else:
-                    pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+                    pos_id = odd(
+                        pos_id, ((_parent, _name), _key), "pos_id", "EntrancePosId", True, False
+                    )
 
                 if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
-                    card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+                    card_id = odd(
+                        card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    )
 
                 if type(state) is int:
                     state = EntranceState(state)
                 elif state is UNSET:
                     _absent += 1
-                    state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EntranceState", True, False
+                    )
                 else:
-                    state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EntranceState", True, False
+                    )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (resort_name.__class__ is str or isinstance(resort_name, str)):
@@ -617,7 +633,12 @@ class Entrance:
                         _absent += 1
                     else:
                         resort_name = odd(
-                            resort_name, (_path, _key), "resort_name", "string", False, False
+                            resort_name,
+                            ((_parent, _name), _key),
+                            "resort_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -629,7 +650,7 @@ class Entrance:
                     else:
                         customer_category_name = odd(
                             customer_category_name,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_category_name",
                             "string",
                             False,
@@ -642,7 +663,7 @@ class Entrance:
                     else:
                         external_order_id = odd(
                             external_order_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "external_order_id",
                             "string",
                             False,
@@ -657,7 +678,7 @@ class Entrance:
                     else:
                         external_entrance_id = odd(
                             external_entrance_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "external_entrance_id",
                             "string",
                             False,
@@ -673,7 +694,7 @@ class Entrance:
                     else:
                         external_turnstile_permission_id = odd(
                             external_turnstile_permission_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "external_turnstile_permission_id",
                             "string",
                             False,
@@ -687,7 +708,7 @@ class Entrance:
                 else:
                     entrance_type_id = odd(
                         entrance_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "entrance_type_id",
                         "EntranceEntranceTypeId",
                         False,
@@ -699,7 +720,12 @@ class Entrance:
                         _absent += 1
                     else:
                         order_item_id = odd(
-                            order_item_id, (_path, _key), "order_item_id", "string", False, False
+                            order_item_id,
+                            ((_parent, _name), _key),
+                            "order_item_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
@@ -707,7 +733,12 @@ class Entrance:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (cancelled_at.__class__ is str or isinstance(cancelled_at, str)):
@@ -715,7 +746,12 @@ class Entrance:
                         _absent += 1
                     else:
                         cancelled_at = odd(
-                            cancelled_at, (_path, _key), "cancelled_at", "string", False, False
+                            cancelled_at,
+                            ((_parent, _name), _key),
+                            "cancelled_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(charged_price) is float or type(charged_price) is int):
@@ -723,7 +759,12 @@ class Entrance:
                         _absent += 1
                     else:
                         charged_price = odd(
-                            charged_price, (_path, _key), "charged_price", "number", False, False
+                            charged_price,
+                            ((_parent, _name), _key),
+                            "charged_price",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (product_ids.__class__ is str or isinstance(product_ids, str)):
@@ -731,7 +772,12 @@ class Entrance:
                         _absent += 1
                     else:
                         product_ids = odd(
-                            product_ids, (_path, _key), "product_ids", "string", False, False
+                            product_ids,
+                            ((_parent, _name), _key),
+                            "product_ids",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (charge_date.__class__ is str or isinstance(charge_date, str)):
@@ -739,7 +785,12 @@ class Entrance:
                         _absent += 1
                     else:
                         charge_date = odd(
-                            charge_date, (_path, _key), "charge_date", "string", False, False
+                            charge_date,
+                            ((_parent, _name), _key),
+                            "charge_date",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -747,21 +798,33 @@ class Entrance:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -793,7 +856,7 @@ class Entrance:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Entrance", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Entrance", True, False))
         return _models
 
     @property

@@ -293,10 +293,11 @@ class Event:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -340,42 +341,54 @@ class Event:
                     if event_type_id is UNSET:
                         _absent += 1
                     event_type_id = odd(
-                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                        event_type_id,
+                        ((_parent, _name), _key),
+                        "event_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (event_id.__class__ is str or isinstance(event_id, str)):
                     if event_id is UNSET:
                         _absent += 1
                     else:
-                        event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+                        event_id = odd(
+                            event_id, ((_parent, _name), _key), "event_id", "string", False, False
+                        )
 
                 if data.__class__ is str or isinstance(data, str):
                     pass
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
-                    data = _read_EventDataType2(data, (_path, _key), "data")
+                    data = _read_EventDataType2(data, ((_parent, _name), _key), "data")
                 elif data is UNSET:
                     _absent += 1
                 else:
                     data = odd(
-                        data, (_path, _key), "data", "string | array | EventDataType2", False, False
+                        data,
+                        ((_parent, _name), _key),
+                        "data",
+                        "string | array | EventDataType2",
+                        False,
+                        False,
                     )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
@@ -383,7 +396,12 @@ class Event:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -394,7 +412,7 @@ class Event:
                     else:
                         secondary_external_id = odd(
                             secondary_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "secondary_external_id",
                             "string",
                             False,
@@ -406,17 +424,24 @@ class Event:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "EventState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EventState", False, False
+                    )
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -436,7 +461,7 @@ class Event:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Event", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Event", True, False))
         return _models
 
     @property

@@ -148,10 +148,11 @@ class EventGroup:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -169,27 +170,36 @@ class EventGroup:
                     if event_group_id is UNSET:
                         _absent += 1
                     event_group_id = odd(
-                        event_group_id, (_path, _key), "event_group_id", "string", True, False
+                        event_group_id,
+                        ((_parent, _name), _key),
+                        "event_group_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 if type(state) is int:
                     state = EventGroupState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "EventGroupState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EventGroupState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.event_group_id = event_group_id
@@ -203,7 +213,7 @@ class EventGroup:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "EventGroup", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "EventGroup", True, False))
         return _models
 
     @property

@@ -364,10 +364,11 @@ class EventPost:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -414,28 +415,40 @@ class EventPost:
                     if event_type_id is UNSET:
                         _absent += 1
                     event_type_id = odd(
-                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                        event_type_id,
+                        ((_parent, _name), _key),
+                        "event_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (event_id.__class__ is str or isinstance(event_id, str)):
                     if event_id is UNSET:
                         _absent += 1
                     else:
-                        event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+                        event_id = odd(
+                            event_id, ((_parent, _name), _key), "event_id", "string", False, False
+                        )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if customer_identifier_type.__class__ is str or isinstance(
@@ -449,7 +462,7 @@ class EventPost:
                 else:
                     customer_identifier_type = odd(
                         customer_identifier_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_identifier_type",
                         "EventPostCustomerIdentifierType",
                         False,
@@ -462,14 +475,16 @@ class EventPost:
                     pass
                 elif isinstance(customer_identifier_value, dict):
                     customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
-                        customer_identifier_value, (_path, _key), "customer_identifier_value"
+                        customer_identifier_value,
+                        ((_parent, _name), _key),
+                        "customer_identifier_value",
                     )
                 elif customer_identifier_value is UNSET:
                     _absent += 1
                 else:
                     customer_identifier_value = odd(
                         customer_identifier_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_identifier_value",
                         "string | EventPostCustomerIdentifierValueType1",
                         False,
@@ -481,15 +496,15 @@ class EventPost:
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
-                    data = _read_EventPostDataType2(data, (_path, _key), "data")
+                    data = _read_EventPostDataType2(data, ((_parent, _name), _key), "data")
                 elif data is UNSET:
                     _absent += 1
                 else:
                     data = odd(
                         data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "data",
                         "string | array | EventPostDataType2",
                         False,
@@ -501,7 +516,12 @@ class EventPost:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -512,7 +532,7 @@ class EventPost:
                     else:
                         secondary_external_id = odd(
                             secondary_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "secondary_external_id",
                             "string",
                             False,
@@ -524,7 +544,9 @@ class EventPost:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "EventPostState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EventPostState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.event_type_id = event_type_id
@@ -544,7 +566,7 @@ class EventPost:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "EventPost", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "EventPost", True, False))
         return _models
 
     @property

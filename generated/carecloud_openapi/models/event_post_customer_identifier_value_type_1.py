@@ -113,10 +113,11 @@ class EventPostCustomerIdentifierValueType1:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -131,7 +132,7 @@ class EventPostCustomerIdentifierValueType1:
                         _absent += 1
                     customer_source_id = odd(
                         customer_source_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
                         True,
@@ -142,7 +143,7 @@ class EventPostCustomerIdentifierValueType1:
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 _model = _new_instance(cls)
@@ -156,7 +157,14 @@ class EventPostCustomerIdentifierValueType1:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "EventPostCustomerIdentifierValueType1", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "EventPostCustomerIdentifierValueType1",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -214,10 +214,11 @@ class EventType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -255,14 +256,24 @@ class EventType:
                     if event_type_id is UNSET:
                         _absent += 1
                     event_type_id = odd(
-                        event_type_id, (_path, _key), "event_type_id", "string", True, False
+                        event_type_id,
+                        ((_parent, _name), _key),
+                        "event_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
                     if event_group_id is UNSET:
                         _absent += 1
                     event_group_id = odd(
-                        event_group_id, (_path, _key), "event_group_id", "string", True, False
+                        event_group_id,
+                        ((_parent, _name), _key),
+                        "event_group_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
@@ -273,7 +284,7 @@ class EventType:
                     else:
                         event_group_text_id = odd(
                             event_group_text_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "event_group_text_id",
                             "string",
                             False,
@@ -284,20 +295,22 @@ class EventType:
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 if not (icon_name.__class__ is str or isinstance(icon_name, str)):
                     if icon_name is UNSET:
                         _absent += 1
                     else:
                         icon_name = odd(
-                            icon_name, (_path, _key), "icon_name", "string", False, False
+                            icon_name, ((_parent, _name), _key), "icon_name", "string", False, False
                         )
 
                 if type(state) is int:
@@ -305,7 +318,9 @@ class EventType:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "EventTypeState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "EventTypeState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.event_type_id = event_type_id
@@ -322,7 +337,7 @@ class EventType:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "EventType", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "EventType", True, False))
         return _models
 
     @property

@@ -172,10 +172,11 @@ class ExternalApplication:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -199,7 +200,7 @@ class ExternalApplication:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -209,20 +210,27 @@ class ExternalApplication:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -231,7 +239,12 @@ class ExternalApplication:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "ExternalApplicationState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ExternalApplicationState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -247,7 +260,9 @@ class ExternalApplication:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ExternalApplication", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ExternalApplication", True, False)
+                )
         return _models
 
     @property

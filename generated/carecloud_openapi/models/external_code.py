@@ -114,10 +114,11 @@ class ExternalCode:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -134,7 +135,7 @@ class ExternalCode:
                         _absent += 1
                     external_code_type_id = odd(
                         external_code_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_code_type_id",
                         "string",
                         True,
@@ -144,7 +145,7 @@ class ExternalCode:
                 if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "string", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.external_code_type_id = external_code_type_id
@@ -156,7 +157,7 @@ class ExternalCode:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ExternalCode", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "ExternalCode", True, False))
         return _models
 
     @property

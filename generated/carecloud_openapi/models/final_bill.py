@@ -385,10 +385,11 @@ class FinalBill:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -447,13 +448,20 @@ class FinalBill:
                     if purchase_type_id is UNSET:
                         _absent += 1
                     purchase_type_id = odd(
-                        purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
+                        purchase_type_id,
+                        ((_parent, _name), _key),
+                        "purchase_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(canceled) is bool):
                     if canceled is UNSET:
                         _absent += 1
-                    canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
+                    canceled = odd(
+                        canceled, ((_parent, _name), _key), "canceled", "boolean", True, False
+                    )
 
                 if payment_type.__class__ is str or isinstance(payment_type, str):
                     payment_type = FinalBillPaymentType(payment_type)
@@ -461,7 +469,7 @@ class FinalBill:
                     _absent += 1
                     payment_type = odd(
                         payment_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "payment_type",
                         "FinalBillPaymentType",
                         True,
@@ -470,7 +478,7 @@ class FinalBill:
                 else:
                     payment_type = odd(
                         payment_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "payment_type",
                         "FinalBillPaymentType",
                         True,
@@ -480,52 +488,72 @@ class FinalBill:
                 if not (bill_id.__class__ is str or isinstance(bill_id, str)):
                     if bill_id is UNSET:
                         _absent += 1
-                    bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+                    bill_id = odd(
+                        bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    )
 
                 if not (payment_time.__class__ is str or isinstance(payment_time, str)):
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
-                        payment_time, (_path, _key), "payment_time", "string", True, False
+                        payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (type(total_price) is float or type(total_price) is int):
                     if total_price is UNSET:
                         _absent += 1
                     total_price = odd(
-                        total_price, (_path, _key), "total_price", "number", True, False
+                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
                     )
 
                 if isinstance(bill_items, list):
-                    bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
+                    bill_items = _read_BillItem_list(
+                        bill_items, ((_parent, _name), _key), "bill_items"
+                    )
                 elif bill_items is UNSET:
                     _absent += 1
-                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                    bill_items = odd(
+                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    )
                 else:
-                    bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+                    bill_items = odd(
+                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    )
 
                 if not (type(fiscal) is bool):
                     if fiscal is UNSET:
                         _absent += 1
                     else:
-                        fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
+                        fiscal = odd(
+                            fiscal, ((_parent, _name), _key), "fiscal", "boolean", False, False
+                        )
 
                 if isinstance(payment_recap, dict):
                     payment_recap = _read_PaymentRecap(
-                        payment_recap, (_path, _key), "payment_recap"
+                        payment_recap, ((_parent, _name), _key), "payment_recap"
                     )
                 elif payment_recap is UNSET:
                     _absent += 1
                 else:
                     payment_recap = odd(
-                        payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
+                        payment_recap,
+                        ((_parent, _name), _key),
+                        "payment_recap",
+                        "PaymentRecap",
+                        False,
+                        False,
                     )
 
                 if not (bill_number.__class__ is str or isinstance(bill_number, str)):
@@ -533,7 +561,12 @@ class FinalBill:
                         _absent += 1
                     else:
                         bill_number = odd(
-                            bill_number, (_path, _key), "bill_number", "string", False, False
+                            bill_number,
+                            ((_parent, _name), _key),
+                            "bill_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (created_by.__class__ is str or isinstance(created_by, str)):
@@ -541,25 +574,35 @@ class FinalBill:
                         _absent += 1
                     else:
                         created_by = odd(
-                            created_by, (_path, _key), "created_by", "string", False, False
+                            created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(utm, dict):
-                    utm = _read_UTM(utm, (_path, _key), "utm")
+                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
                 elif utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -584,7 +627,7 @@ class FinalBill:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "FinalBill", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "FinalBill", True, False))
         return _models
 
     @property

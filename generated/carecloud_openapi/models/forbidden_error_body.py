@@ -108,19 +108,25 @@ class ForbiddenErrorBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 error = src_dict.get("error", UNSET)
                 if isinstance(error, dict):
-                    error = _read_ForbiddenErrorBodyError(error, (_path, _key), "error")
+                    error = _read_ForbiddenErrorBodyError(error, ((_parent, _name), _key), "error")
                 elif error is UNSET:
                     _absent += 1
                 else:
                     error = odd(
-                        error, (_path, _key), "error", "ForbiddenErrorBodyError", False, False
+                        error,
+                        ((_parent, _name), _key),
+                        "error",
+                        "ForbiddenErrorBodyError",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -132,7 +138,9 @@ class ForbiddenErrorBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ForbiddenErrorBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ForbiddenErrorBody", True, False)
+                )
         return _models
 
     @property

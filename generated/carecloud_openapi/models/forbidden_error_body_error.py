@@ -170,10 +170,11 @@ class ForbiddenErrorBodyError:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -189,30 +190,34 @@ class ForbiddenErrorBodyError:
                     if type_ is UNSET:
                         _absent += 1
                     else:
-                        type_ = odd(type_, (_path, _key), "type", "string", False, False)
+                        type_ = odd(type_, ((_parent, _name), _key), "type", "string", False, False)
 
                 if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
                     else:
-                        title = odd(title, (_path, _key), "title", "string", False, False)
+                        title = odd(
+                            title, ((_parent, _name), _key), "title", "string", False, False
+                        )
 
                 if not (detail.__class__ is str or isinstance(detail, str)):
                     if detail is UNSET:
                         _absent += 1
                     else:
-                        detail = odd(detail, (_path, _key), "detail", "string", False, False)
+                        detail = odd(
+                            detail, ((_parent, _name), _key), "detail", "string", False, False
+                        )
 
                 if isinstance(error_data, dict):
                     error_data = _read_ForbiddenErrorBodyErrorErrorData(
-                        error_data, (_path, _key), "error_data"
+                        error_data, ((_parent, _name), _key), "error_data"
                     )
                 elif error_data is UNSET:
                     _absent += 1
                 else:
                     error_data = odd(
                         error_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_data",
                         "ForbiddenErrorBodyErrorErrorData",
                         False,
@@ -231,7 +236,9 @@ class ForbiddenErrorBodyError:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ForbiddenErrorBodyError", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ForbiddenErrorBodyError", True, False)
+                )
         return _models
 
     @property

@@ -122,10 +122,11 @@ class ForbiddenErrorBodyErrorErrorData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -145,7 +146,7 @@ class ForbiddenErrorBodyErrorErrorData:
                     else:
                         invalid_resource_name = odd(
                             invalid_resource_name,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "invalid_resource_name",
                             "string",
                             False,
@@ -157,7 +158,7 @@ class ForbiddenErrorBodyErrorErrorData:
                         _absent += 1
                     else:
                         interface = odd(
-                            interface, (_path, _key), "interface", "string", False, False
+                            interface, ((_parent, _name), _key), "interface", "string", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -171,7 +172,14 @@ class ForbiddenErrorBodyErrorErrorData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "ForbiddenErrorBodyErrorErrorData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ForbiddenErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

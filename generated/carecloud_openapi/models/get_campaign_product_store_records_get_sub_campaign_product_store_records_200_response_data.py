@@ -154,10 +154,11 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -174,7 +175,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 if isinstance(campaign_product_store_records, list):
                     campaign_product_store_records = _read_CampaignProductStoreRecord_list(
                         campaign_product_store_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_store_records",
                     )
                 elif campaign_product_store_records is UNSET:
@@ -182,7 +183,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 else:
                     campaign_product_store_records = odd(
                         campaign_product_store_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_store_records",
                         "array",
                         False,
@@ -194,7 +195,12 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -210,7 +216,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData",
                         True,

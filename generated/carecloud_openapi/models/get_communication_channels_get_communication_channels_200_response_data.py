@@ -149,10 +149,11 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -166,14 +167,14 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
 
                 if isinstance(communication_channels, list):
                     communication_channels = _read_CommunicationChannel_list(
-                        communication_channels, (_path, _key), "communication_channels"
+                        communication_channels, ((_parent, _name), _key), "communication_channels"
                     )
                 elif communication_channels is UNSET:
                     _absent += 1
                 else:
                     communication_channels = odd(
                         communication_channels,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channels",
                         "array",
                         False,
@@ -185,7 +186,12 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -201,7 +207,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCommunicationChannelsGetCommunicationChannels200ResponseData",
                         True,

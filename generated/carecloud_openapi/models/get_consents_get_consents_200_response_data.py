@@ -140,10 +140,11 @@ class GetConsentsGetConsents200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -154,18 +155,27 @@ class GetConsentsGetConsents200ResponseData:
                     agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(agreements, list):
-                    agreements = _read_AgreementList_list(agreements, (_path, _key), "agreements")
+                    agreements = _read_AgreementList_list(
+                        agreements, ((_parent, _name), _key), "agreements"
+                    )
                 elif agreements is UNSET:
                     _absent += 1
                 else:
-                    agreements = odd(agreements, (_path, _key), "agreements", "array", False, False)
+                    agreements = odd(
+                        agreements, ((_parent, _name), _key), "agreements", "array", False, False
+                    )
 
                 if not (type(total_items) is int):
                     if total_items is UNSET:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -179,7 +189,14 @@ class GetConsentsGetConsents200ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "GetConsentsGetConsents200ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetConsentsGetConsents200ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

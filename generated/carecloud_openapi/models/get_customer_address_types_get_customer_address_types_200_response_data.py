@@ -149,10 +149,11 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -166,14 +167,14 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
 
                 if isinstance(customer_address_types, list):
                     customer_address_types = _read_CustomerAddressType_list(
-                        customer_address_types, (_path, _key), "customer_address_types"
+                        customer_address_types, ((_parent, _name), _key), "customer_address_types"
                     )
                 elif customer_address_types is UNSET:
                     _absent += 1
                 else:
                     customer_address_types = odd(
                         customer_address_types,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_address_types",
                         "array",
                         False,
@@ -185,7 +186,12 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -201,7 +207,7 @@ class GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCustomerAddressTypesGetCustomerAddressTypes200ResponseData",
                         True,

@@ -149,10 +149,11 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -168,14 +169,16 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
 
                 if isinstance(customer_engagement_setups, list):
                     customer_engagement_setups = _read_CustomerEngagementSetup_list(
-                        customer_engagement_setups, (_path, _key), "customer_engagement_setups"
+                        customer_engagement_setups,
+                        ((_parent, _name), _key),
+                        "customer_engagement_setups",
                     )
                 elif customer_engagement_setups is UNSET:
                     _absent += 1
                 else:
                     customer_engagement_setups = odd(
                         customer_engagement_setups,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_engagement_setups",
                         "array",
                         False,
@@ -187,7 +190,12 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -203,7 +211,7 @@ class GetCustomerEngagementSetupsGetSetups200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCustomerEngagementSetupsGetSetups200ResponseData",
                         True,

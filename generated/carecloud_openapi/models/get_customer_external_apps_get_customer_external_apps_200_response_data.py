@@ -151,10 +151,11 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -171,7 +172,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 if isinstance(customer_external_applications, list):
                     customer_external_applications = _read_ExternalApplication_list(
                         customer_external_applications,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_external_applications",
                     )
                 elif customer_external_applications is UNSET:
@@ -179,7 +180,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 else:
                     customer_external_applications = odd(
                         customer_external_applications,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_external_applications",
                         "array",
                         False,
@@ -191,7 +192,12 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -207,7 +213,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCustomerExternalAppsGetCustomerExternalApps200ResponseData",
                         True,

@@ -149,10 +149,11 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -168,14 +169,14 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
 
                 if isinstance(customer_relation_types, list):
                     customer_relation_types = _read_CustomerRelationType_list(
-                        customer_relation_types, (_path, _key), "customer_relation_types"
+                        customer_relation_types, ((_parent, _name), _key), "customer_relation_types"
                     )
                 elif customer_relation_types is UNSET:
                     _absent += 1
                 else:
                     customer_relation_types = odd(
                         customer_relation_types,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_relation_types",
                         "array",
                         False,
@@ -187,7 +188,12 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -203,7 +209,7 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData",
                         True,

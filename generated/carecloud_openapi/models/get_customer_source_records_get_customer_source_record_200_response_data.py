@@ -149,10 +149,11 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -168,14 +169,14 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
 
                 if isinstance(customer_source_records, list):
                     customer_source_records = _read_CustomerSourceRecord_list(
-                        customer_source_records, (_path, _key), "customer_source_records"
+                        customer_source_records, ((_parent, _name), _key), "customer_source_records"
                     )
                 elif customer_source_records is UNSET:
                     _absent += 1
                 else:
                     customer_source_records = odd(
                         customer_source_records,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_records",
                         "array",
                         False,
@@ -187,7 +188,12 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -203,7 +209,7 @@ class GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetCustomerSourceRecordsGetCustomerSourceRecord200ResponseData",
                         True,

@@ -155,10 +155,11 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -178,14 +179,16 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     if distance is UNSET:
                         _absent += 1
                     else:
-                        distance = odd(distance, (_path, _key), "distance", "number", False, False)
+                        distance = odd(
+                            distance, ((_parent, _name), _key), "distance", "number", False, False
+                        )
 
                 if not (type(elevation) is float or type(elevation) is int):
                     if elevation is UNSET:
                         _absent += 1
                     else:
                         elevation = odd(
-                            elevation, (_path, _key), "elevation", "number", False, False
+                            elevation, ((_parent, _name), _key), "elevation", "number", False, False
                         )
 
                 if not (type(skier_days) is int):
@@ -193,7 +196,12 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                         _absent += 1
                     else:
                         skier_days = odd(
-                            skier_days, (_path, _key), "skier_days", "integer", False, False
+                            skier_days,
+                            ((_parent, _name), _key),
+                            "skier_days",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -205,7 +213,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     else:
                         ski_achievement_text_id = odd(
                             ski_achievement_text_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "ski_achievement_text_id",
                             "string",
                             False,
@@ -227,7 +235,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData",
                         True,

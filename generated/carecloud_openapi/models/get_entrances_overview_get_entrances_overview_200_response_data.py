@@ -165,10 +165,11 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -196,7 +197,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     else:
                         active_entrances = odd(
                             active_entrances,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "active_entrances",
                             "integer",
                             False,
@@ -209,7 +210,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     else:
                         canceled_entrances = odd(
                             canceled_entrances,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "canceled_entrances",
                             "integer",
                             False,
@@ -222,7 +223,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     else:
                         deactivated_entrances = odd(
                             deactivated_entrances,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "deactivated_entrances",
                             "integer",
                             False,
@@ -234,7 +235,12 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                         _absent += 1
                     else:
                         sold_entrances = odd(
-                            sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
+                            sold_entrances,
+                            ((_parent, _name), _key),
+                            "sold_entrances",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -252,7 +258,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetEntrancesOverviewGetEntrancesOverview200ResponseData",
                         True,

@@ -137,10 +137,11 @@ class GetEventTypesGetEventTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -151,12 +152,14 @@ class GetEventTypesGetEventTypes200ResponseData:
                     event_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(event_types, list):
-                    event_types = _read_EventType_list(event_types, (_path, _key), "event_types")
+                    event_types = _read_EventType_list(
+                        event_types, ((_parent, _name), _key), "event_types"
+                    )
                 elif event_types is UNSET:
                     _absent += 1
                 else:
                     event_types = odd(
-                        event_types, (_path, _key), "event_types", "array", False, False
+                        event_types, ((_parent, _name), _key), "event_types", "array", False, False
                     )
 
                 if not (type(total_items) is int):
@@ -164,7 +167,12 @@ class GetEventTypesGetEventTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -180,7 +188,7 @@ class GetEventTypesGetEventTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetEventTypesGetEventTypes200ResponseData",
                         True,

@@ -137,10 +137,11 @@ class GetPartnersGetPartners200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -151,18 +152,25 @@ class GetPartnersGetPartners200ResponseData:
                     partners, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(partners, list):
-                    partners = _read_Partner_list(partners, (_path, _key), "partners")
+                    partners = _read_Partner_list(partners, ((_parent, _name), _key), "partners")
                 elif partners is UNSET:
                     _absent += 1
                 else:
-                    partners = odd(partners, (_path, _key), "partners", "array", False, False)
+                    partners = odd(
+                        partners, ((_parent, _name), _key), "partners", "array", False, False
+                    )
 
                 if not (type(total_items) is int):
                     if total_items is UNSET:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -176,7 +184,14 @@ class GetPartnersGetPartners200ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "GetPartnersGetPartners200ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetPartnersGetPartners200ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

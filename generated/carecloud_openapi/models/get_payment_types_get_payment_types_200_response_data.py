@@ -142,10 +142,11 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -157,13 +158,18 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
 
                 if isinstance(payment_types, list):
                     payment_types = _read_PaymentType_list(
-                        payment_types, (_path, _key), "payment_types"
+                        payment_types, ((_parent, _name), _key), "payment_types"
                     )
                 elif payment_types is UNSET:
                     _absent += 1
                 else:
                     payment_types = odd(
-                        payment_types, (_path, _key), "payment_types", "array", False, False
+                        payment_types,
+                        ((_parent, _name), _key),
+                        "payment_types",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(total_items) is int):
@@ -171,7 +177,12 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -187,7 +198,7 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetPaymentTypesGetPaymentTypes200ResponseData",
                         True,

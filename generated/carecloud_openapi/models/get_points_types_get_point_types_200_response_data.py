@@ -137,10 +137,11 @@ class GetPointsTypesGetPointTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -151,12 +152,14 @@ class GetPointsTypesGetPointTypes200ResponseData:
                     point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(point_types, list):
-                    point_types = _read_PointType_list(point_types, (_path, _key), "point_types")
+                    point_types = _read_PointType_list(
+                        point_types, ((_parent, _name), _key), "point_types"
+                    )
                 elif point_types is UNSET:
                     _absent += 1
                 else:
                     point_types = odd(
-                        point_types, (_path, _key), "point_types", "array", False, False
+                        point_types, ((_parent, _name), _key), "point_types", "array", False, False
                     )
 
                 if not (type(total_items) is int):
@@ -164,7 +167,12 @@ class GetPointsTypesGetPointTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -180,7 +188,7 @@ class GetPointsTypesGetPointTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetPointsTypesGetPointTypes200ResponseData",
                         True,

@@ -161,10 +161,11 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -182,7 +183,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                     product_reservation_external_list_types = (
                         _read_ProductReservationExternalListType_list(
                             product_reservation_external_list_types,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_external_list_types",
                         )
                     )
@@ -191,7 +192,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 else:
                     product_reservation_external_list_types = odd(
                         product_reservation_external_list_types,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_external_list_types",
                         "array",
                         False,
@@ -203,7 +204,12 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -221,7 +227,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetProductReservationExternalListTypesGetProductReservationExternalListTypes200ResponseData",
                         True,

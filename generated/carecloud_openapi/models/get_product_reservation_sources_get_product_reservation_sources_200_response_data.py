@@ -151,10 +151,11 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -170,14 +171,16 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
 
                 if isinstance(product_reservation_sources, list):
                     product_reservation_sources = _read_ProductReservationSource_list(
-                        product_reservation_sources, (_path, _key), "product_reservation_sources"
+                        product_reservation_sources,
+                        ((_parent, _name), _key),
+                        "product_reservation_sources",
                     )
                 elif product_reservation_sources is UNSET:
                     _absent += 1
                 else:
                     product_reservation_sources = odd(
                         product_reservation_sources,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_sources",
                         "array",
                         False,
@@ -189,7 +192,12 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -205,7 +213,7 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetProductReservationSourcesGetProductReservationSources200ResponseData",
                         True,

@@ -189,10 +189,11 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -221,7 +222,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         _absent += 1
                     else:
                         earned_points = odd(
-                            earned_points, (_path, _key), "earned_points", "number", False, False
+                            earned_points,
+                            ((_parent, _name), _key),
+                            "earned_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(used_credits) is float or type(used_credits) is int):
@@ -229,7 +235,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         _absent += 1
                     else:
                         used_credits = odd(
-                            used_credits, (_path, _key), "used_credits", "number", False, False
+                            used_credits,
+                            ((_parent, _name), _key),
+                            "used_credits",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(used_points) is float or type(used_points) is int):
@@ -237,7 +248,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         _absent += 1
                     else:
                         used_points = odd(
-                            used_points, (_path, _key), "used_points", "number", False, False
+                            used_points,
+                            ((_parent, _name), _key),
+                            "used_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(used_points_total) is float or type(used_points_total) is int):
@@ -246,7 +262,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                     else:
                         used_points_total = odd(
                             used_points_total,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "used_points_total",
                             "number",
                             False,
@@ -255,13 +271,18 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
                 if isinstance(used_vouchers, list):
                     used_vouchers = _read_Voucher_list(
-                        used_vouchers, (_path, _key), "used_vouchers"
+                        used_vouchers, ((_parent, _name), _key), "used_vouchers"
                     )
                 elif used_vouchers is UNSET:
                     _absent += 1
                 else:
                     used_vouchers = odd(
-                        used_vouchers, (_path, _key), "used_vouchers", "array", False, False
+                        used_vouchers,
+                        ((_parent, _name), _key),
+                        "used_vouchers",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -280,7 +301,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData",
                         True,

@@ -144,10 +144,11 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -161,14 +162,14 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
 
                 if isinstance(purchase_properties, list):
                     purchase_properties = _read_Property_list(
-                        purchase_properties, (_path, _key), "purchase_properties"
+                        purchase_properties, ((_parent, _name), _key), "purchase_properties"
                     )
                 elif purchase_properties is UNSET:
                     _absent += 1
                 else:
                     purchase_properties = odd(
                         purchase_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_properties",
                         "array",
                         False,
@@ -180,7 +181,12 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -196,7 +202,7 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetPurchasePropertiesGetPurchaseProperties200ResponseData",
                         True,

@@ -140,10 +140,11 @@ class GetRewardTypesGetRewardTypes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -155,13 +156,18 @@ class GetRewardTypesGetRewardTypes200ResponseData:
 
                 if isinstance(reward_types, list):
                     reward_types = _read_RewardType_list(
-                        reward_types, (_path, _key), "reward_types"
+                        reward_types, ((_parent, _name), _key), "reward_types"
                     )
                 elif reward_types is UNSET:
                     _absent += 1
                 else:
                     reward_types = odd(
-                        reward_types, (_path, _key), "reward_types", "array", False, False
+                        reward_types,
+                        ((_parent, _name), _key),
+                        "reward_types",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(total_items) is int):
@@ -169,7 +175,12 @@ class GetRewardTypesGetRewardTypes200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -185,7 +196,7 @@ class GetRewardTypesGetRewardTypes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetRewardTypesGetRewardTypes200ResponseData",
                         True,

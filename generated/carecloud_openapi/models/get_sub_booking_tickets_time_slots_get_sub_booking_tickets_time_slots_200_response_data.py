@@ -137,10 +137,11 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -151,18 +152,27 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
                     time_slots, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(time_slots, list):
-                    time_slots = _read_TimeSlot_list(time_slots, (_path, _key), "time_slots")
+                    time_slots = _read_TimeSlot_list(
+                        time_slots, ((_parent, _name), _key), "time_slots"
+                    )
                 elif time_slots is UNSET:
                     _absent += 1
                 else:
-                    time_slots = odd(time_slots, (_path, _key), "time_slots", "array", False, False)
+                    time_slots = odd(
+                        time_slots, ((_parent, _name), _key), "time_slots", "array", False, False
+                    )
 
                 if not (type(total_items) is int):
                     if total_items is UNSET:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -178,7 +188,7 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData",
                         True,

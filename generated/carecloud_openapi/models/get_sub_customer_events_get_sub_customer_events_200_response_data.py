@@ -139,10 +139,11 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -154,13 +155,18 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
 
                 if isinstance(customer_events, list):
                     customer_events = _read_Event_list(
-                        customer_events, (_path, _key), "customer_events"
+                        customer_events, ((_parent, _name), _key), "customer_events"
                     )
                 elif customer_events is UNSET:
                     _absent += 1
                 else:
                     customer_events = odd(
-                        customer_events, (_path, _key), "customer_events", "array", False, False
+                        customer_events,
+                        ((_parent, _name), _key),
+                        "customer_events",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(total_items) is int):
@@ -168,7 +174,12 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -184,7 +195,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetSubCustomerEventsGetSubCustomerEvents200ResponseData",
                         True,

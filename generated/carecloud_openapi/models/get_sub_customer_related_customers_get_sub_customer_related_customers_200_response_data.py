@@ -146,10 +146,11 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -161,13 +162,18 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
 
                 if isinstance(related_customers, list):
                     related_customers = _read_RelatedCustomer_list(
-                        related_customers, (_path, _key), "related_customers"
+                        related_customers, ((_parent, _name), _key), "related_customers"
                     )
                 elif related_customers is UNSET:
                     _absent += 1
                 else:
                     related_customers = odd(
-                        related_customers, (_path, _key), "related_customers", "array", False, False
+                        related_customers,
+                        ((_parent, _name), _key),
+                        "related_customers",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(total_items) is int):
@@ -175,7 +181,12 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -191,7 +202,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseData",
                         True,

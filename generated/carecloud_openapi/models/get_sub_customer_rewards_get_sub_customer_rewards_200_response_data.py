@@ -137,10 +137,11 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -151,18 +152,25 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
                     rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(rewards, list):
-                    rewards = _read_Reward_list(rewards, (_path, _key), "rewards")
+                    rewards = _read_Reward_list(rewards, ((_parent, _name), _key), "rewards")
                 elif rewards is UNSET:
                     _absent += 1
                 else:
-                    rewards = odd(rewards, (_path, _key), "rewards", "array", False, False)
+                    rewards = odd(
+                        rewards, ((_parent, _name), _key), "rewards", "array", False, False
+                    )
 
                 if not (type(total_items) is int):
                     if total_items is UNSET:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -178,7 +186,7 @@ class GetSubCustomerRewardsGetSubCustomerRewards200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetSubCustomerRewardsGetSubCustomerRewards200ResponseData",
                         True,

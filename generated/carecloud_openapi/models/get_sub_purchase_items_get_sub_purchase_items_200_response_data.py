@@ -144,10 +144,11 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -159,13 +160,18 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
 
                 if isinstance(purchase_items, list):
                     purchase_items = _read_PurchaseItem_list(
-                        purchase_items, (_path, _key), "purchase_items"
+                        purchase_items, ((_parent, _name), _key), "purchase_items"
                     )
                 elif purchase_items is UNSET:
                     _absent += 1
                 else:
                     purchase_items = odd(
-                        purchase_items, (_path, _key), "purchase_items", "array", False, False
+                        purchase_items,
+                        ((_parent, _name), _key),
+                        "purchase_items",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(total_items) is int):
@@ -173,7 +179,12 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -189,7 +200,7 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetSubPurchaseItemsGetSubPurchaseItems200ResponseData",
                         True,

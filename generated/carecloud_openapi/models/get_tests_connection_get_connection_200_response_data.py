@@ -87,10 +87,11 @@ class GetTestsConnectionGetConnection200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 test_string = src_dict.get("test_string", UNSET)
                 if not (test_string.__class__ is str or isinstance(test_string, str)):
@@ -98,7 +99,12 @@ class GetTestsConnectionGetConnection200ResponseData:
                         _absent += 1
                     else:
                         test_string = odd(
-                            test_string, (_path, _key), "test_string", "string", False, False
+                            test_string,
+                            ((_parent, _name), _key),
+                            "test_string",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -113,7 +119,7 @@ class GetTestsConnectionGetConnection200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetTestsConnectionGetConnection200ResponseData",
                         True,

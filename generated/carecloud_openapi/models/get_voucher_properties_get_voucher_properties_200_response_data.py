@@ -144,10 +144,11 @@ class GetVoucherPropertiesGetVoucherProperties200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -159,14 +160,14 @@ class GetVoucherPropertiesGetVoucherProperties200ResponseData:
 
                 if isinstance(voucher_properties, list):
                     voucher_properties = _read_Property_list(
-                        voucher_properties, (_path, _key), "voucher_properties"
+                        voucher_properties, ((_parent, _name), _key), "voucher_properties"
                     )
                 elif voucher_properties is UNSET:
                     _absent += 1
                 else:
                     voucher_properties = odd(
                         voucher_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "voucher_properties",
                         "array",
                         False,
@@ -178,7 +179,12 @@ class GetVoucherPropertiesGetVoucherProperties200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -194,7 +200,7 @@ class GetVoucherPropertiesGetVoucherProperties200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetVoucherPropertiesGetVoucherProperties200ResponseData",
                         True,

@@ -112,20 +112,23 @@ class GetVouchersGetVouchers200Response:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 data = src_dict.get("data", UNSET)
                 if isinstance(data, dict):
-                    data = _read_GetVouchersGetVouchers200ResponseData(data, (_path, _key), "data")
+                    data = _read_GetVouchersGetVouchers200ResponseData(
+                        data, ((_parent, _name), _key), "data"
+                    )
                 elif data is UNSET:
                     _absent += 1
                 else:
                     data = odd(
                         data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "data",
                         "GetVouchersGetVouchers200ResponseData",
                         False,
@@ -142,7 +145,14 @@ class GetVouchersGetVouchers200Response:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "GetVouchersGetVouchers200Response", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetVouchersGetVouchers200Response",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

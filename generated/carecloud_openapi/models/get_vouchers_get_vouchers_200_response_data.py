@@ -138,10 +138,11 @@ class GetVouchersGetVouchers200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -152,18 +153,25 @@ class GetVouchersGetVouchers200ResponseData:
                     vouchers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(vouchers, list):
-                    vouchers = _read_Voucher_list(vouchers, (_path, _key), "vouchers")
+                    vouchers = _read_Voucher_list(vouchers, ((_parent, _name), _key), "vouchers")
                 elif vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+                    vouchers = odd(
+                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    )
 
                 if not (type(total_items) is int):
                     if total_items is UNSET:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -177,7 +185,14 @@ class GetVouchersGetVouchers200ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "GetVouchersGetVouchers200ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetVouchersGetVouchers200ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -181,10 +181,11 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -205,7 +206,12 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                         _absent += 1
                     else:
                         earned_credits = odd(
-                            earned_credits, (_path, _key), "earned_credits", "number", False, False
+                            earned_credits,
+                            ((_parent, _name), _key),
+                            "earned_credits",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
@@ -214,7 +220,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     else:
                         redeemed_credits = odd(
                             redeemed_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "redeemed_credits",
                             "number",
                             False,
@@ -227,7 +233,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     else:
                         available_credits = odd(
                             available_credits,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "available_credits",
                             "number",
                             False,
@@ -236,13 +242,18 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
                 if isinstance(split_by_currency, list):
                     split_by_currency = _read_CreditWalletSummary_list(
-                        split_by_currency, (_path, _key), "split_by_currency"
+                        split_by_currency, ((_parent, _name), _key), "split_by_currency"
                     )
                 elif split_by_currency is UNSET:
                     _absent += 1
                 else:
                     split_by_currency = odd(
-                        split_by_currency, (_path, _key), "split_by_currency", "array", False, False
+                        split_by_currency,
+                        ((_parent, _name), _key),
+                        "split_by_currency",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -260,7 +271,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetWalletCreditsGetWalletCredits200ResponseData",
                         True,

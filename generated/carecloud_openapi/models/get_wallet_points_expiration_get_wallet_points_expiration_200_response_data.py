@@ -143,10 +143,11 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -165,7 +166,12 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                         _absent += 1
                     else:
                         next_amount = odd(
-                            next_amount, (_path, _key), "next_amount", "number", False, False
+                            next_amount,
+                            ((_parent, _name), _key),
+                            "next_amount",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (next_date.__class__ is str or isinstance(next_date, str)):
@@ -173,7 +179,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                         _absent += 1
                     else:
                         next_date = odd(
-                            next_date, (_path, _key), "next_date", "string", False, False
+                            next_date, ((_parent, _name), _key), "next_date", "string", False, False
                         )
 
                 if not (type(current_month_amount) is float or type(current_month_amount) is int):
@@ -182,7 +188,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                     else:
                         current_month_amount = odd(
                             current_month_amount,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "current_month_amount",
                             "number",
                             False,
@@ -203,7 +209,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData",
                         True,

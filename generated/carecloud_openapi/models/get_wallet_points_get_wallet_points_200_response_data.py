@@ -189,10 +189,11 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -222,7 +223,12 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                         _absent += 1
                     else:
                         earned_points = odd(
-                            earned_points, (_path, _key), "earned_points", "number", False, False
+                            earned_points,
+                            ((_parent, _name), _key),
+                            "earned_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(redeemed_points) is float or type(redeemed_points) is int):
@@ -231,7 +237,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     else:
                         redeemed_points = odd(
                             redeemed_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "redeemed_points",
                             "number",
                             False,
@@ -244,7 +250,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     else:
                         available_points = odd(
                             available_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "available_points",
                             "number",
                             False,
@@ -253,14 +259,16 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
                 if isinstance(available_points_money_value, list):
                     available_points_money_value = _read_MoneyValue_list(
-                        available_points_money_value, (_path, _key), "available_points_money_value"
+                        available_points_money_value,
+                        ((_parent, _name), _key),
+                        "available_points_money_value",
                     )
                 elif available_points_money_value is UNSET:
                     _absent += 1
                 else:
                     available_points_money_value = odd(
                         available_points_money_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "available_points_money_value",
                         "array",
                         False,
@@ -282,7 +290,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetWalletPointsGetWalletPoints200ResponseData",
                         True,

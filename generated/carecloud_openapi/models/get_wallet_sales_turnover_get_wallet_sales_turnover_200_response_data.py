@@ -111,18 +111,23 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 turnover = src_dict.get("turnover", UNSET)
                 if isinstance(turnover, list):
-                    turnover = _read_QualificationTurnover_list(turnover, (_path, _key), "turnover")
+                    turnover = _read_QualificationTurnover_list(
+                        turnover, ((_parent, _name), _key), "turnover"
+                    )
                 elif turnover is UNSET:
                     _absent += 1
                 else:
-                    turnover = odd(turnover, (_path, _key), "turnover", "array", False, False)
+                    turnover = odd(
+                        turnover, ((_parent, _name), _key), "turnover", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.turnover = turnover
@@ -136,7 +141,7 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData",
                         True,

@@ -112,10 +112,11 @@ class GPSCoordinates:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -129,14 +130,24 @@ class GPSCoordinates:
                     if gps_longitude is UNSET:
                         _absent += 1
                     gps_longitude = odd(
-                        gps_longitude, (_path, _key), "gps_longitude", "number", True, False
+                        gps_longitude,
+                        ((_parent, _name), _key),
+                        "gps_longitude",
+                        "number",
+                        True,
+                        False,
                     )
 
                 if not (type(gps_latitude) is float or type(gps_latitude) is int):
                     if gps_latitude is UNSET:
                         _absent += 1
                     gps_latitude = odd(
-                        gps_latitude, (_path, _key), "gps_latitude", "number", True, False
+                        gps_latitude,
+                        ((_parent, _name), _key),
+                        "gps_latitude",
+                        "number",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -149,7 +160,7 @@ class GPSCoordinates:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "GPSCoordinates", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "GPSCoordinates", True, False))
         return _models
 
     @property

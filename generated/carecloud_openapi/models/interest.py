@@ -115,10 +115,11 @@ class Interest:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -133,14 +134,19 @@ class Interest:
                         _absent += 1
                     else:
                         interest_id = odd(
-                            interest_id, (_path, _key), "interest_id", "string", False, False
+                            interest_id,
+                            ((_parent, _name), _key),
+                            "interest_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.interest_id = interest_id
@@ -152,7 +158,7 @@ class Interest:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Interest", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Interest", True, False))
         return _models
 
     @property

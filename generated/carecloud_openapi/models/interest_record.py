@@ -146,10 +146,11 @@ class InterestRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -169,14 +170,14 @@ class InterestRecord:
                     if interest_id is UNSET:
                         _absent += 1
                     interest_id = odd(
-                        interest_id, (_path, _key), "interest_id", "string", True, False
+                        interest_id, ((_parent, _name), _key), "interest_id", "string", True, False
                     )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
@@ -185,7 +186,7 @@ class InterestRecord:
                     else:
                         interest_record_id = odd(
                             interest_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "interest_record_id",
                             "string",
                             False,
@@ -197,7 +198,12 @@ class InterestRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -212,7 +218,7 @@ class InterestRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "InterestRecord", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "InterestRecord", True, False))
         return _models
 
     @property

@@ -136,10 +136,11 @@ class Language:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -154,7 +155,12 @@ class Language:
                         _absent += 1
                     else:
                         language_id = odd(
-                            language_id, (_path, _key), "language_id", "string", False, False
+                            language_id,
+                            ((_parent, _name), _key),
+                            "language_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -162,14 +168,21 @@ class Language:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "LanguageState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "LanguageState", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -183,7 +196,7 @@ class Language:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Language", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Language", True, False))
         return _models
 
     @property

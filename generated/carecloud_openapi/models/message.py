@@ -404,10 +404,11 @@ class Message:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -469,7 +470,7 @@ class Message:
                         _absent += 1
                     message_template_id = odd(
                         message_template_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "message_template_id",
                         "string",
                         True,
@@ -480,7 +481,7 @@ class Message:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if type(communication_channel_id) is int:
@@ -491,7 +492,7 @@ class Message:
                     _absent += 1
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageCommunicationChannelId",
                         True,
@@ -500,7 +501,7 @@ class Message:
                 else:
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageCommunicationChannelId",
                         True,
@@ -512,7 +513,12 @@ class Message:
                         _absent += 1
                     else:
                         message_id = odd(
-                            message_id, (_path, _key), "message_id", "string", False, False
+                            message_id,
+                            ((_parent, _name), _key),
+                            "message_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(status) is int:
@@ -520,26 +526,32 @@ class Message:
                 elif status is UNSET:
                     _absent += 1
                 else:
-                    status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
+                    status = odd(
+                        status, ((_parent, _name), _key), "status", "MessageStatus", False, False
+                    )
 
                 if not (contact.__class__ is str or isinstance(contact, str)):
                     if contact is UNSET:
                         _absent += 1
                     else:
-                        contact = odd(contact, (_path, _key), "contact", "string", False, False)
+                        contact = odd(
+                            contact, ((_parent, _name), _key), "contact", "string", False, False
+                        )
 
                 if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
                     else:
-                        title = odd(title, (_path, _key), "title", "string", False, False)
+                        title = odd(
+                            title, ((_parent, _name), _key), "title", "string", False, False
+                        )
 
                 if not (send_time.__class__ is str or isinstance(send_time, str)):
                     if send_time is UNSET:
                         _absent += 1
                     else:
                         send_time = odd(
-                            send_time, (_path, _key), "send_time", "string", False, False
+                            send_time, ((_parent, _name), _key), "send_time", "string", False, False
                         )
 
                 if not (opened_time.__class__ is str or isinstance(opened_time, str)):
@@ -547,7 +559,12 @@ class Message:
                         _absent += 1
                     else:
                         opened_time = odd(
-                            opened_time, (_path, _key), "opened_time", "string", False, False
+                            opened_time,
+                            ((_parent, _name), _key),
+                            "opened_time",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -559,7 +576,7 @@ class Message:
                     else:
                         mail_client_user_agent = odd(
                             mail_client_user_agent,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "mail_client_user_agent",
                             "string",
                             False,
@@ -574,7 +591,7 @@ class Message:
                     else:
                         mail_client_language = odd(
                             mail_client_language,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "mail_client_language",
                             "string",
                             False,
@@ -582,21 +599,30 @@ class Message:
                         )
 
                 if isinstance(message_data, list):
-                    message_data = _read_Parameter_list(message_data, (_path, _key), "message_data")
+                    message_data = _read_Parameter_list(
+                        message_data, ((_parent, _name), _key), "message_data"
+                    )
                 elif message_data is UNSET:
                     _absent += 1
                 else:
                     message_data = odd(
-                        message_data, (_path, _key), "message_data", "array", False, False
+                        message_data,
+                        ((_parent, _name), _key),
+                        "message_data",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(attachments, list):
-                    attachments = _read_Attachment_list(attachments, (_path, _key), "attachments")
+                    attachments = _read_Attachment_list(
+                        attachments, ((_parent, _name), _key), "attachments"
+                    )
                 elif attachments is UNSET:
                     _absent += 1
                 else:
                     attachments = odd(
-                        attachments, (_path, _key), "attachments", "array", False, False
+                        attachments, ((_parent, _name), _key), "attachments", "array", False, False
                     )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -604,7 +630,12 @@ class Message:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -629,7 +660,7 @@ class Message:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Message", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Message", True, False))
         return _models
 
     @property

@@ -176,10 +176,11 @@ class MessageDetail:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -197,23 +198,30 @@ class MessageDetail:
                     if plain_text_body is UNSET:
                         _absent += 1
                     plain_text_body = odd(
-                        plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+                        plain_text_body,
+                        ((_parent, _name), _key),
+                        "plain_text_body",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (html_body.__class__ is str or isinstance(html_body, str)):
                     if html_body is UNSET:
                         _absent += 1
-                    html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
+                    html_body = odd(
+                        html_body, ((_parent, _name), _key), "html_body", "string", True, False
+                    )
 
                 if isinstance(attachments, list):
                     attachments = _read_AttachmentInfo_list(
-                        attachments, (_path, _key), "attachments"
+                        attachments, ((_parent, _name), _key), "attachments"
                     )
                 elif attachments is UNSET:
                     _absent += 1
                 else:
                     attachments = odd(
-                        attachments, (_path, _key), "attachments", "array", False, False
+                        attachments, ((_parent, _name), _key), "attachments", "array", False, False
                     )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -221,7 +229,12 @@ class MessageDetail:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -236,7 +249,7 @@ class MessageDetail:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "MessageDetail", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "MessageDetail", True, False))
         return _models
 
     @property

@@ -363,10 +363,11 @@ class MessageTemplate:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 11:
                     try:
@@ -415,17 +416,19 @@ class MessageTemplate:
                 if not (subject.__class__ is str or isinstance(subject, str)):
                     if subject is UNSET:
                         _absent += 1
-                    subject = odd(subject, (_path, _key), "subject", "string", True, False)
+                    subject = odd(
+                        subject, ((_parent, _name), _key), "subject", "string", True, False
+                    )
 
                 if not (sender.__class__ is str or isinstance(sender, str)):
                     if sender is UNSET:
                         _absent += 1
-                    sender = odd(sender, (_path, _key), "sender", "string", True, False)
+                    sender = odd(sender, ((_parent, _name), _key), "sender", "string", True, False)
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if type(message_template_group_id) is int:
                     message_template_group_id = MessageTemplateMessageTemplateGroupId(
@@ -435,7 +438,7 @@ class MessageTemplate:
                     _absent += 1
                     message_template_group_id = odd(
                         message_template_group_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "message_template_group_id",
                         "MessageTemplateMessageTemplateGroupId",
                         True,
@@ -444,7 +447,7 @@ class MessageTemplate:
                 else:
                     message_template_group_id = odd(
                         message_template_group_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "message_template_group_id",
                         "MessageTemplateMessageTemplateGroupId",
                         True,
@@ -459,7 +462,7 @@ class MessageTemplate:
                     _absent += 1
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageTemplateCommunicationChannelId",
                         True,
@@ -468,7 +471,7 @@ class MessageTemplate:
                 else:
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageTemplateCommunicationChannelId",
                         True,
@@ -483,7 +486,7 @@ class MessageTemplate:
                     else:
                         message_template_id = odd(
                             message_template_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "message_template_id",
                             "string",
                             False,
@@ -496,7 +499,7 @@ class MessageTemplate:
                     else:
                         consent_free_template = odd(
                             consent_free_template,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "consent_free_template",
                             "boolean",
                             False,
@@ -509,7 +512,7 @@ class MessageTemplate:
                     _absent += 1
                 else:
                     preview_url = odd(
-                        preview_url, (_path, _key), "preview_url", "string", False, True
+                        preview_url, ((_parent, _name), _key), "preview_url", "string", False, True
                     )
 
                 if icon_url.__class__ is str or isinstance(icon_url, str):
@@ -517,17 +520,24 @@ class MessageTemplate:
                 elif icon_url is UNSET:
                     _absent += 1
                 else:
-                    icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
+                    icon_url = odd(
+                        icon_url, ((_parent, _name), _key), "icon_url", "string", False, True
+                    )
 
                 if isinstance(template_data, list):
                     template_data = _read_Parameter_list(
-                        template_data, (_path, _key), "template_data"
+                        template_data, ((_parent, _name), _key), "template_data"
                     )
                 elif template_data is UNSET:
                     _absent += 1
                 else:
                     template_data = odd(
-                        template_data, (_path, _key), "template_data", "array", False, False
+                        template_data,
+                        ((_parent, _name), _key),
+                        "template_data",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -535,7 +545,12 @@ class MessageTemplate:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -557,7 +572,9 @@ class MessageTemplate:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "MessageTemplate", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "MessageTemplate", True, False)
+                )
         return _models
 
     @property

@@ -116,10 +116,11 @@ class MoneyValue:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -134,14 +135,21 @@ class MoneyValue:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(value, (_path, _key), "value", "number", False, False)
+                        value = odd(
+                            value, ((_parent, _name), _key), "value", "number", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.currency_id = currency_id
@@ -153,7 +161,7 @@ class MoneyValue:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "MoneyValue", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "MoneyValue", True, False))
         return _models
 
     @property

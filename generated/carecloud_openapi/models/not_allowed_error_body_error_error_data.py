@@ -88,10 +88,11 @@ class NotAllowedErrorBodyErrorErrorData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 http_method = src_dict.get("http_method", UNSET)
                 if not (http_method.__class__ is str or isinstance(http_method, str)):
@@ -99,7 +100,12 @@ class NotAllowedErrorBodyErrorErrorData:
                         _absent += 1
                     else:
                         http_method = odd(
-                            http_method, (_path, _key), "http_method", "string", False, False
+                            http_method,
+                            ((_parent, _name), _key),
+                            "http_method",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -112,7 +118,14 @@ class NotAllowedErrorBodyErrorErrorData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "NotAllowedErrorBodyErrorErrorData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "NotAllowedErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

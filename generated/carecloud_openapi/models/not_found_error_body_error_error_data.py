@@ -117,10 +117,11 @@ class NotFoundErrorBodyErrorErrorData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -135,7 +136,12 @@ class NotFoundErrorBodyErrorErrorData:
                         _absent += 1
                     else:
                         resource_name = odd(
-                            resource_name, (_path, _key), "resource_name", "string", False, False
+                            resource_name,
+                            ((_parent, _name), _key),
+                            "resource_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (resource_id.__class__ is str or isinstance(resource_id, str)):
@@ -143,7 +149,12 @@ class NotFoundErrorBodyErrorErrorData:
                         _absent += 1
                     else:
                         resource_id = odd(
-                            resource_id, (_path, _key), "resource_id", "string", False, False
+                            resource_id,
+                            ((_parent, _name), _key),
+                            "resource_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -157,7 +168,14 @@ class NotFoundErrorBodyErrorErrorData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "NotFoundErrorBodyErrorErrorData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "NotFoundErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

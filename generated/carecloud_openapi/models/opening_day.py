@@ -142,10 +142,11 @@ class OpeningDay:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -158,20 +159,30 @@ class OpeningDay:
                 if not (day_id.__class__ is str or isinstance(day_id, str)):
                     if day_id is UNSET:
                         _absent += 1
-                    day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
+                    day_id = odd(day_id, ((_parent, _name), _key), "day_id", "string", True, False)
 
                 if isinstance(time_intervals, list):
                     time_intervals = _read_TimeInterval_list(
-                        time_intervals, (_path, _key), "time_intervals"
+                        time_intervals, ((_parent, _name), _key), "time_intervals"
                     )
                 elif time_intervals is UNSET:
                     _absent += 1
                     time_intervals = odd(
-                        time_intervals, (_path, _key), "time_intervals", "array", True, False
+                        time_intervals,
+                        ((_parent, _name), _key),
+                        "time_intervals",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     time_intervals = odd(
-                        time_intervals, (_path, _key), "time_intervals", "array", True, False
+                        time_intervals,
+                        ((_parent, _name), _key),
+                        "time_intervals",
+                        "array",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -184,7 +195,7 @@ class OpeningDay:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "OpeningDay", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "OpeningDay", True, False))
         return _models
 
     @property

@@ -414,10 +414,11 @@ class Order:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 16:
                     try:
@@ -482,44 +483,46 @@ class Order:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (type(total_price) is float or type(total_price) is int):
                     if total_price is UNSET:
                         _absent += 1
                     total_price = odd(
-                        total_price, (_path, _key), "total_price", "number", True, False
+                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
                     )
 
                 if isinstance(order_items, list):
-                    order_items = _read_OrderItem_list(order_items, (_path, _key), "order_items")
+                    order_items = _read_OrderItem_list(
+                        order_items, ((_parent, _name), _key), "order_items"
+                    )
                 elif order_items is UNSET:
                     _absent += 1
                     order_items = odd(
-                        order_items, (_path, _key), "order_items", "array", True, False
+                        order_items, ((_parent, _name), _key), "order_items", "array", True, False
                     )
                 else:
                     order_items = odd(
-                        order_items, (_path, _key), "order_items", "array", True, False
+                        order_items, ((_parent, _name), _key), "order_items", "array", True, False
                     )
 
                 if isinstance(invoicing_data, dict):
                     invoicing_data = _read_OrderInvoicing(
-                        invoicing_data, (_path, _key), "invoicing_data"
+                        invoicing_data, ((_parent, _name), _key), "invoicing_data"
                     )
                 elif invoicing_data is UNSET:
                     _absent += 1
                     invoicing_data = odd(
                         invoicing_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "invoicing_data",
                         "OrderInvoicing",
                         True,
@@ -528,7 +531,7 @@ class Order:
                 else:
                     invoicing_data = odd(
                         invoicing_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "invoicing_data",
                         "OrderInvoicing",
                         True,
@@ -539,36 +542,60 @@ class Order:
                     if order_id is UNSET:
                         _absent += 1
                     else:
-                        order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+                        order_id = odd(
+                            order_id, ((_parent, _name), _key), "order_id", "string", False, False
+                        )
 
                 if not (order_number.__class__ is str or isinstance(order_number, str)):
                     if order_number is UNSET:
                         _absent += 1
                     else:
                         order_number = odd(
-                            order_number, (_path, _key), "order_number", "string", False, False
+                            order_number,
+                            ((_parent, _name), _key),
+                            "order_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(discount_codes, list):
                     for _i0, _v0 in enumerate(discount_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "discount_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif discount_codes is UNSET:
                     _absent += 1
                 else:
                     discount_codes = odd(
-                        discount_codes, (_path, _key), "discount_codes", "array", False, False
+                        discount_codes,
+                        ((_parent, _name), _key),
+                        "discount_codes",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(shipping_data, dict):
                     shipping_data = _read_OrderShipping(
-                        shipping_data, (_path, _key), "shipping_data"
+                        shipping_data, ((_parent, _name), _key), "shipping_data"
                     )
                 elif shipping_data is UNSET:
                     _absent += 1
                 else:
                     shipping_data = odd(
-                        shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
+                        shipping_data,
+                        ((_parent, _name), _key),
+                        "shipping_data",
+                        "OrderShipping",
+                        False,
+                        False,
                     )
 
                 if not (customer_note.__class__ is str or isinstance(customer_note, str)):
@@ -576,7 +603,12 @@ class Order:
                         _absent += 1
                     else:
                         customer_note = odd(
-                            customer_note, (_path, _key), "customer_note", "string", False, False
+                            customer_note,
+                            ((_parent, _name), _key),
+                            "customer_note",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (order_status.__class__ is str or isinstance(order_status, str)):
@@ -584,7 +616,12 @@ class Order:
                         _absent += 1
                     else:
                         order_status = odd(
-                            order_status, (_path, _key), "order_status", "string", False, False
+                            order_status,
+                            ((_parent, _name), _key),
+                            "order_status",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (shipping_date.__class__ is str or isinstance(shipping_date, str)):
@@ -592,7 +629,12 @@ class Order:
                         _absent += 1
                     else:
                         shipping_date = odd(
-                            shipping_date, (_path, _key), "shipping_date", "string", False, False
+                            shipping_date,
+                            ((_parent, _name), _key),
+                            "shipping_date",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(program_ranking) is int):
@@ -601,7 +643,7 @@ class Order:
                     else:
                         program_ranking = odd(
                             program_ranking,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "program_ranking",
                             "integer",
                             False,
@@ -613,7 +655,12 @@ class Order:
                         _absent += 1
                     else:
                         payment_status = odd(
-                            payment_status, (_path, _key), "payment_status", "string", False, False
+                            payment_status,
+                            ((_parent, _name), _key),
+                            "payment_status",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -624,7 +671,7 @@ class Order:
                     else:
                         invoice_document_url = odd(
                             invoice_document_url,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "invoice_document_url",
                             "string",
                             False,
@@ -636,7 +683,12 @@ class Order:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -663,7 +715,7 @@ class Order:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Order", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Order", True, False))
         return _models
 
     @property

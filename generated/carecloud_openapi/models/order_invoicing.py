@@ -160,10 +160,11 @@ class OrderInvoicing:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -180,26 +181,28 @@ class OrderInvoicing:
                 if not (payment_id.__class__ is str or isinstance(payment_id, str)):
                     if payment_id is UNSET:
                         _absent += 1
-                    payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
+                    payment_id = odd(
+                        payment_id, ((_parent, _name), _key), "payment_id", "string", True, False
+                    )
 
                 if not (paid_date.__class__ is str or isinstance(paid_date, str)):
                     if paid_date is UNSET:
                         _absent += 1
                     else:
                         paid_date = odd(
-                            paid_date, (_path, _key), "paid_date", "string", False, False
+                            paid_date, ((_parent, _name), _key), "paid_date", "string", False, False
                         )
 
                 if isinstance(personal_information, dict):
                     personal_information = _read_PersonalInformation(
-                        personal_information, (_path, _key), "personal_information"
+                        personal_information, ((_parent, _name), _key), "personal_information"
                     )
                 elif personal_information is UNSET:
                     _absent += 1
                 else:
                     personal_information = odd(
                         personal_information,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
                         False,
@@ -217,7 +220,7 @@ class OrderInvoicing:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "OrderInvoicing", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "OrderInvoicing", True, False))
         return _models
 
     @property

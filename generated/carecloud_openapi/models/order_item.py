@@ -170,10 +170,11 @@ class OrderItem:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -204,7 +205,7 @@ class OrderItem:
                         _absent += 1
                     product_variant_id = odd(
                         product_variant_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_variant_id",
                         "string",
                         True,
@@ -214,24 +215,33 @@ class OrderItem:
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (type(unit_price) is float or type(unit_price) is int):
                     if unit_price is UNSET:
                         _absent += 1
-                    unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
+                    unit_price = odd(
+                        unit_price, ((_parent, _name), _key), "unit_price", "number", True, False
+                    )
 
                 if not (type(vat_rate) is float or type(vat_rate) is int):
                     if vat_rate is UNSET:
                         _absent += 1
-                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+                    vat_rate = odd(
+                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
 
                 if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
                     if order_item_id is UNSET:
                         _absent += 1
                     else:
                         order_item_id = odd(
-                            order_item_id, (_path, _key), "order_item_id", "string", False, False
+                            order_item_id,
+                            ((_parent, _name), _key),
+                            "order_item_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -239,7 +249,12 @@ class OrderItem:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -256,7 +271,7 @@ class OrderItem:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "OrderItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "OrderItem", True, False))
         return _models
 
     @property

@@ -183,10 +183,11 @@ class OrderShipping:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -206,7 +207,7 @@ class OrderShipping:
                     if shipping_id is UNSET:
                         _absent += 1
                     shipping_id = odd(
-                        shipping_id, (_path, _key), "shipping_id", "string", True, False
+                        shipping_id, ((_parent, _name), _key), "shipping_id", "string", True, False
                     )
 
                 if not (contact_firstname.__class__ is str or isinstance(contact_firstname, str)):
@@ -215,7 +216,7 @@ class OrderShipping:
                     else:
                         contact_firstname = odd(
                             contact_firstname,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "contact_firstname",
                             "string",
                             False,
@@ -228,7 +229,7 @@ class OrderShipping:
                     else:
                         contact_lastname = odd(
                             contact_lastname,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "contact_lastname",
                             "string",
                             False,
@@ -239,14 +240,18 @@ class OrderShipping:
                     if phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                        phone = odd(
+                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
 
                 if isinstance(address, dict):
-                    address = _read_Address(address, (_path, _key), "address")
+                    address = _read_Address(address, ((_parent, _name), _key), "address")
                 elif address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(address, (_path, _key), "address", "Address", False, False)
+                    address = odd(
+                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.shipping_id = shipping_id
@@ -261,7 +266,7 @@ class OrderShipping:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "OrderShipping", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "OrderShipping", True, False))
         return _models
 
     @property

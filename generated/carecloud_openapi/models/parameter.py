@@ -112,10 +112,11 @@ class Parameter:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -129,13 +130,18 @@ class Parameter:
                     if parameter_name is UNSET:
                         _absent += 1
                     parameter_name = odd(
-                        parameter_name, (_path, _key), "parameter_name", "string", True, False
+                        parameter_name,
+                        ((_parent, _name), _key),
+                        "parameter_name",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "string", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.parameter_name = parameter_name
@@ -147,7 +153,7 @@ class Parameter:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Parameter", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Parameter", True, False))
         return _models
 
     @property

@@ -230,10 +230,11 @@ class Partner:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
@@ -252,22 +253,29 @@ class Partner:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(address, dict):
-                    address = _read_Address(address, (_path, _key), "address")
+                    address = _read_Address(address, ((_parent, _name), _key), "address")
                 elif address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(address, (_path, _key), "address", "Address", False, False)
+                    address = odd(
+                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    )
 
                 if not (registration_id.__class__ is str or isinstance(registration_id, str)):
                     if registration_id is UNSET:
@@ -275,7 +283,7 @@ class Partner:
                     else:
                         registration_id = odd(
                             registration_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "registration_id",
                             "string",
                             False,
@@ -286,26 +294,34 @@ class Partner:
                     if vat_id is UNSET:
                         _absent += 1
                     else:
-                        vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
+                        vat_id = odd(
+                            vat_id, ((_parent, _name), _key), "vat_id", "string", False, False
+                        )
 
                 if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(email, (_path, _key), "email", "string", False, False)
+                        email = odd(
+                            email, ((_parent, _name), _key), "email", "string", False, False
+                        )
 
                 if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                        phone = odd(
+                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
 
                 if type(state) is int:
                     state = PartnerState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "PartnerState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "PartnerState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -323,7 +339,7 @@ class Partner:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Partner", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Partner", True, False))
         return _models
 
     @property

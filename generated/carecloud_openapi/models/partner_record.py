@@ -131,10 +131,11 @@ class PartnerRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -151,7 +152,9 @@ class PartnerRecord:
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+                    partner_id = odd(
+                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    )
 
                 if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
                     if partner_record_id is UNSET:
@@ -159,7 +162,7 @@ class PartnerRecord:
                     else:
                         partner_record_id = odd(
                             partner_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "partner_record_id",
                             "string",
                             False,
@@ -171,7 +174,12 @@ class PartnerRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -185,7 +193,7 @@ class PartnerRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PartnerRecord", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PartnerRecord", True, False))
         return _models
 
     @property

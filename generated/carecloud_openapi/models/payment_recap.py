@@ -192,10 +192,11 @@ class PaymentRecap:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -216,7 +217,12 @@ class PaymentRecap:
                         _absent += 1
                     else:
                         credit_points = odd(
-                            credit_points, (_path, _key), "credit_points", "number", False, False
+                            credit_points,
+                            ((_parent, _name), _key),
+                            "credit_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
@@ -225,7 +231,7 @@ class PaymentRecap:
                     else:
                         amount_for_credit = odd(
                             amount_for_credit,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "amount_for_credit",
                             "number",
                             False,
@@ -233,22 +239,26 @@ class PaymentRecap:
                         )
 
                 if isinstance(vouchers, list):
-                    vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
+                    vouchers = _read_PaymentVoucher_list(
+                        vouchers, ((_parent, _name), _key), "vouchers"
+                    )
                 elif vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+                    vouchers = odd(
+                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    )
 
                 if isinstance(recommended_discounts, list):
                     recommended_discounts = _read_DiscountItem_list(
-                        recommended_discounts, (_path, _key), "recommended_discounts"
+                        recommended_discounts, ((_parent, _name), _key), "recommended_discounts"
                     )
                 elif recommended_discounts is UNSET:
                     _absent += 1
                 else:
                     recommended_discounts = odd(
                         recommended_discounts,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_discounts",
                         "array",
                         False,
@@ -267,7 +277,7 @@ class PaymentRecap:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PaymentRecap", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PaymentRecap", True, False))
         return _models
 
     @property

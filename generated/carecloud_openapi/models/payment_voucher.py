@@ -164,10 +164,11 @@ class PaymentVoucher:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -187,20 +188,25 @@ class PaymentVoucher:
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (type(discount_value) is float or type(discount_value) is int):
                     if discount_value is UNSET:
                         _absent += 1
                     else:
                         discount_value = odd(
-                            discount_value, (_path, _key), "discount_value", "number", False, False
+                            discount_value,
+                            ((_parent, _name), _key),
+                            "discount_value",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(discount_percent) is float or type(discount_percent) is int):
@@ -209,7 +215,7 @@ class PaymentVoucher:
                     else:
                         discount_percent = odd(
                             discount_percent,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "discount_percent",
                             "number",
                             False,
@@ -221,7 +227,12 @@ class PaymentVoucher:
                         _absent += 1
                     else:
                         bill_item_id = odd(
-                            bill_item_id, (_path, _key), "bill_item_id", "string", False, False
+                            bill_item_id,
+                            ((_parent, _name), _key),
+                            "bill_item_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -237,7 +248,7 @@ class PaymentVoucher:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PaymentVoucher", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PaymentVoucher", True, False))
         return _models
 
     @property

@@ -401,10 +401,11 @@ class PersonalInformation:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 15:
                     try:
@@ -466,7 +467,7 @@ class PersonalInformation:
                     if language_id is UNSET:
                         _absent += 1
                     language_id = odd(
-                        language_id, (_path, _key), "language_id", "string", True, False
+                        language_id, ((_parent, _name), _key), "language_id", "string", True, False
                     )
 
                 if not (salutation.__class__ is str or isinstance(salutation, str)):
@@ -474,7 +475,12 @@ class PersonalInformation:
                         _absent += 1
                     else:
                         salutation = odd(
-                            salutation, (_path, _key), "salutation", "string", False, False
+                            salutation,
+                            ((_parent, _name), _key),
+                            "salutation",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(gender) is int:
@@ -483,7 +489,12 @@ class PersonalInformation:
                     _absent += 1
                 else:
                     gender = odd(
-                        gender, (_path, _key), "gender", "PersonalInformationGender", False, False
+                        gender,
+                        ((_parent, _name), _key),
+                        "gender",
+                        "PersonalInformationGender",
+                        False,
+                        False,
                     )
 
                 if not (first_name.__class__ is str or isinstance(first_name, str)):
@@ -491,7 +502,12 @@ class PersonalInformation:
                         _absent += 1
                     else:
                         first_name = odd(
-                            first_name, (_path, _key), "first_name", "string", False, False
+                            first_name,
+                            ((_parent, _name), _key),
+                            "first_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_name.__class__ is str or isinstance(last_name, str)):
@@ -499,7 +515,7 @@ class PersonalInformation:
                         _absent += 1
                     else:
                         last_name = odd(
-                            last_name, (_path, _key), "last_name", "string", False, False
+                            last_name, ((_parent, _name), _key), "last_name", "string", False, False
                         )
 
                 if not (pre_nominals.__class__ is str or isinstance(pre_nominals, str)):
@@ -507,7 +523,12 @@ class PersonalInformation:
                         _absent += 1
                     else:
                         pre_nominals = odd(
-                            pre_nominals, (_path, _key), "pre_nominals", "string", False, False
+                            pre_nominals,
+                            ((_parent, _name), _key),
+                            "pre_nominals",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (post_nominals.__class__ is str or isinstance(post_nominals, str)):
@@ -515,64 +536,81 @@ class PersonalInformation:
                         _absent += 1
                     else:
                         post_nominals = odd(
-                            post_nominals, (_path, _key), "post_nominals", "string", False, False
+                            post_nominals,
+                            ((_parent, _name), _key),
+                            "post_nominals",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if birthdate.__class__ is str or isinstance(birthdate, str):
-                    birthdate = read_date(birthdate, (_path, _key), "birthdate")
+                    birthdate = read_date(birthdate, ((_parent, _name), _key), "birthdate")
                 elif birthdate is UNSET:
                     _absent += 1
                 else:
-                    birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
+                    birthdate = odd(
+                        birthdate, ((_parent, _name), _key), "birthdate", "date", False, False
+                    )
 
                 if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(email, (_path, _key), "email", "string", False, False)
+                        email = odd(
+                            email, ((_parent, _name), _key), "email", "string", False, False
+                        )
 
                 if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                        phone = odd(
+                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (photo_url.__class__ is str or isinstance(photo_url, str)):
                     if photo_url is UNSET:
                         _absent += 1
                     else:
                         photo_url = odd(
-                            photo_url, (_path, _key), "photo_url", "string", False, False
+                            photo_url, ((_parent, _name), _key), "photo_url", "string", False, False
                         )
 
                 if isinstance(address, dict):
-                    address = _read_Address(address, (_path, _key), "address")
+                    address = _read_Address(address, ((_parent, _name), _key), "address")
                 elif address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(address, (_path, _key), "address", "Address", False, False)
+                    address = odd(
+                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    )
 
                 if isinstance(agreement, dict):
-                    agreement = _read_Agreement(agreement, (_path, _key), "agreement")
+                    agreement = _read_Agreement(agreement, ((_parent, _name), _key), "agreement")
                 elif agreement is UNSET:
                     _absent += 1
                 else:
                     agreement = odd(
-                        agreement, (_path, _key), "agreement", "Agreement", False, False
+                        agreement, ((_parent, _name), _key), "agreement", "Agreement", False, False
                     )
 
                 if isinstance(consents, list):
-                    consents = _read_Consents_list(consents, (_path, _key), "consents")
+                    consents = _read_Consents_list(consents, ((_parent, _name), _key), "consents")
                 elif consents is UNSET:
                     _absent += 1
                 else:
-                    consents = odd(consents, (_path, _key), "consents", "array", False, False)
+                    consents = odd(
+                        consents, ((_parent, _name), _key), "consents", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.language_id = language_id
@@ -597,7 +635,9 @@ class PersonalInformation:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PersonalInformation", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PersonalInformation", True, False)
+                )
         return _models
 
     @property

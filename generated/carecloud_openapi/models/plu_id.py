@@ -115,10 +115,11 @@ class PluId:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -131,12 +132,14 @@ class PluId:
                 if not (list_code.__class__ is str or isinstance(list_code, str)):
                     if list_code is UNSET:
                         _absent += 1
-                    list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
+                    list_code = odd(
+                        list_code, ((_parent, _name), _key), "list_code", "string", True, False
+                    )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
-                    code = odd(code, (_path, _key), "code", "string", True, False)
+                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.list_code = list_code
@@ -148,7 +151,7 @@ class PluId:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PluId", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PluId", True, False))
         return _models
 
     @property

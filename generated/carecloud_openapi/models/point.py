@@ -266,10 +266,11 @@ class Point:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -316,26 +317,35 @@ class Point:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     point_type_id = odd(
-                        point_type_id, (_path, _key), "point_type_id", "string", True, False
+                        point_type_id,
+                        ((_parent, _name), _key),
+                        "point_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+                    partner_id = odd(
+                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    )
 
                 if not (point_id.__class__ is str or isinstance(point_id, str)):
                     if point_id is UNSET:
                         _absent += 1
                     else:
-                        point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
+                        point_id = odd(
+                            point_id, ((_parent, _name), _key), "point_id", "string", False, False
+                        )
 
                 if not (type(assigned_points) is float or type(assigned_points) is int):
                     if assigned_points is UNSET:
@@ -343,7 +353,7 @@ class Point:
                     else:
                         assigned_points = odd(
                             assigned_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "assigned_points",
                             "number",
                             False,
@@ -356,7 +366,7 @@ class Point:
                     else:
                         available_points = odd(
                             available_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "available_points",
                             "number",
                             False,
@@ -367,28 +377,37 @@ class Point:
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if type(state) is int:
                     state = PointState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "PointState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "PointState", False, False
+                    )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -408,7 +427,7 @@ class Point:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Point", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Point", True, False))
         return _models
 
     @property

@@ -273,10 +273,11 @@ class PointHistoryRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -321,7 +322,12 @@ class PointHistoryRecord:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(point_amount) is float or type(point_amount) is int):
@@ -329,7 +335,12 @@ class PointHistoryRecord:
                         _absent += 1
                     else:
                         point_amount = odd(
-                            point_amount, (_path, _key), "point_amount", "number", False, False
+                            point_amount,
+                            ((_parent, _name), _key),
+                            "point_amount",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -340,7 +351,7 @@ class PointHistoryRecord:
                     else:
                         point_operation_type = odd(
                             point_operation_type,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "point_operation_type",
                             "string",
                             False,
@@ -355,7 +366,7 @@ class PointHistoryRecord:
                     else:
                         point_operation_note = odd(
                             point_operation_note,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "point_operation_note",
                             "string",
                             False,
@@ -367,7 +378,12 @@ class PointHistoryRecord:
                         _absent += 1
                     else:
                         point_type_id = odd(
-                            point_type_id, (_path, _key), "point_type_id", "string", False, False
+                            point_type_id,
+                            ((_parent, _name), _key),
+                            "point_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
@@ -375,14 +391,21 @@ class PointHistoryRecord:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (
                     point_history_record_time.__class__ is str
@@ -393,7 +416,7 @@ class PointHistoryRecord:
                     else:
                         point_history_record_time = odd(
                             point_history_record_time,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "point_history_record_time",
                             "string",
                             False,
@@ -405,7 +428,12 @@ class PointHistoryRecord:
                         _absent += 1
                     else:
                         extended_data = odd(
-                            extended_data, (_path, _key), "extended_data", "string", False, False
+                            extended_data,
+                            ((_parent, _name), _key),
+                            "extended_data",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -425,7 +453,9 @@ class PointHistoryRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PointHistoryRecord", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PointHistoryRecord", True, False)
+                )
         return _models
 
     @property

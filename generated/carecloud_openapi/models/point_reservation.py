@@ -187,10 +187,11 @@ class PointReservation:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -220,20 +221,22 @@ class PointReservation:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (type(quantity) is float or type(quantity) is int):
                     if quantity is UNSET:
                         _absent += 1
-                    quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+                    quantity = odd(
+                        quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    )
 
                 if not (
                     points_reservation_id.__class__ is str or isinstance(points_reservation_id, str)
@@ -243,7 +246,7 @@ class PointReservation:
                     else:
                         points_reservation_id = odd(
                             points_reservation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "points_reservation_id",
                             "string",
                             False,
@@ -256,7 +259,12 @@ class PointReservation:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "PointReservationState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PointReservationState",
+                        False,
+                        False,
                     )
 
                 if not (expiration.__class__ is str or isinstance(expiration, str)):
@@ -264,7 +272,12 @@ class PointReservation:
                         _absent += 1
                     else:
                         expiration = odd(
-                            expiration, (_path, _key), "expiration", "string", False, False
+                            expiration,
+                            ((_parent, _name), _key),
+                            "expiration",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -281,7 +294,9 @@ class PointReservation:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PointReservation", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PointReservation", True, False)
+                )
         return _models
 
     @property

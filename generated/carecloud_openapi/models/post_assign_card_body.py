@@ -123,10 +123,11 @@ class PostAssignCardBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -144,14 +145,19 @@ class PostAssignCardBody:
                     if card_type_id is UNSET:
                         _absent += 1
                     card_type_id = odd(
-                        card_type_id, (_path, _key), "card_type_id", "string", True, False
+                        card_type_id,
+                        ((_parent, _name), _key),
+                        "card_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
@@ -159,7 +165,12 @@ class PostAssignCardBody:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -173,7 +184,9 @@ class PostAssignCardBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostAssignCardBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostAssignCardBody", True, False)
+                )
         return _models
 
     @property

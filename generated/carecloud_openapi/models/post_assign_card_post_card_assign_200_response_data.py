@@ -87,17 +87,20 @@ class PostAssignCardPostCardAssign200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 card_id = src_dict.get("card_id", UNSET)
                 if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
                     else:
-                        card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+                        card_id = odd(
+                            card_id, ((_parent, _name), _key), "card_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.card_id = card_id
@@ -111,7 +114,7 @@ class PostAssignCardPostCardAssign200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostAssignCardPostCardAssign200ResponseData",
                         True,

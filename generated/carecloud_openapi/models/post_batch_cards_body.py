@@ -147,10 +147,11 @@ class PostBatchCardsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -161,12 +162,12 @@ class PostBatchCardsBody:
                     cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(cards, list):
-                    cards = _read_Card_list(cards, (_path, _key), "cards")
+                    cards = _read_Card_list(cards, ((_parent, _name), _key), "cards")
                 elif cards is UNSET:
                     _absent += 1
-                    cards = odd(cards, (_path, _key), "cards", "array", True, False)
+                    cards = odd(cards, ((_parent, _name), _key), "cards", "array", True, False)
                 else:
-                    cards = odd(cards, (_path, _key), "cards", "array", True, False)
+                    cards = odd(cards, ((_parent, _name), _key), "cards", "array", True, False)
 
                 if type(error_processing) is int:
                     error_processing = ErrorProcessing(error_processing)
@@ -175,7 +176,7 @@ class PostBatchCardsBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -192,7 +193,9 @@ class PostBatchCardsBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBatchCardsBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBatchCardsBody", True, False)
+                )
         return _models
 
     @property

@@ -105,19 +105,24 @@ class PostBookingBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 booking = src_dict.get("booking", UNSET)
                 if isinstance(booking, dict):
-                    booking = _read_Booking(booking, (_path, _key), "booking")
+                    booking = _read_Booking(booking, ((_parent, _name), _key), "booking")
                 elif booking is UNSET:
                     _absent += 1
-                    booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
+                    booking = odd(
+                        booking, ((_parent, _name), _key), "booking", "Booking", True, False
+                    )
                 else:
-                    booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
+                    booking = odd(
+                        booking, ((_parent, _name), _key), "booking", "Booking", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.booking = booking
@@ -128,7 +133,9 @@ class PostBookingBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBookingBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBookingBody", True, False)
+                )
         return _models
 
     @property

@@ -215,10 +215,11 @@ class PostBookingBusyTimesBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -250,7 +251,12 @@ class PostBookingBusyTimesBody:
                     if booking_date is UNSET:
                         _absent += 1
                     booking_date = odd(
-                        booking_date, (_path, _key), "booking_date", "string", True, False
+                        booking_date,
+                        ((_parent, _name), _key),
+                        "booking_date",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if time_period.__class__ is str or isinstance(time_period, str):
@@ -259,7 +265,7 @@ class PostBookingBusyTimesBody:
                     _absent += 1
                     time_period = odd(
                         time_period,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "time_period",
                         "PostBookingBusyTimesBodyTimePeriod",
                         True,
@@ -268,7 +274,7 @@ class PostBookingBusyTimesBody:
                 else:
                     time_period = odd(
                         time_period,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "time_period",
                         "PostBookingBusyTimesBodyTimePeriod",
                         True,
@@ -281,7 +287,7 @@ class PostBookingBusyTimesBody:
                     else:
                         booking_ticket_id = odd(
                             booking_ticket_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_ticket_id",
                             "string",
                             False,
@@ -296,7 +302,7 @@ class PostBookingBusyTimesBody:
                     else:
                         booking_property_id = odd(
                             booking_property_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_property_id",
                             "string",
                             False,
@@ -312,7 +318,7 @@ class PostBookingBusyTimesBody:
                     else:
                         booking_property_value = odd(
                             booking_property_value,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "booking_property_value",
                             "string",
                             False,
@@ -332,7 +338,9 @@ class PostBookingBusyTimesBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBookingBusyTimesBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBookingBusyTimesBody", True, False)
+                )
         return _models
 
     @property

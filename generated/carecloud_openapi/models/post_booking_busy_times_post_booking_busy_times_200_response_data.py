@@ -139,10 +139,11 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -157,15 +158,19 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                         _absent += 1
                     else:
                         time_unit = odd(
-                            time_unit, (_path, _key), "time_unit", "string", False, False
+                            time_unit, ((_parent, _name), _key), "time_unit", "string", False, False
                         )
 
                 if isinstance(chart_data, list):
-                    chart_data = _read_ChartPointData_list(chart_data, (_path, _key), "chart_data")
+                    chart_data = _read_ChartPointData_list(
+                        chart_data, ((_parent, _name), _key), "chart_data"
+                    )
                 elif chart_data is UNSET:
                     _absent += 1
                 else:
-                    chart_data = odd(chart_data, (_path, _key), "chart_data", "array", False, False)
+                    chart_data = odd(
+                        chart_data, ((_parent, _name), _key), "chart_data", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.time_unit = time_unit
@@ -180,7 +185,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostBookingBusyTimesPostBookingBusyTimes200ResponseData",
                         True,

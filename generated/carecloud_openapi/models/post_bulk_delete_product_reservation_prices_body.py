@@ -184,10 +184,11 @@ class PostBulkDeleteProductReservationPricesBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -203,13 +204,15 @@ class PostBulkDeleteProductReservationPricesBody:
 
                 if isinstance(product_reservation_prices, list):
                     product_reservation_prices = _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
-                        product_reservation_prices, (_path, _key), "product_reservation_prices"
+                        product_reservation_prices,
+                        ((_parent, _name), _key),
+                        "product_reservation_prices",
                     )
                 elif product_reservation_prices is UNSET:
                     _absent += 1
                     product_reservation_prices = odd(
                         product_reservation_prices,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
                         True,
@@ -218,7 +221,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 else:
                     product_reservation_prices = odd(
                         product_reservation_prices,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
                         True,
@@ -232,7 +235,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -252,7 +255,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostBulkDeleteProductReservationPricesBody",
                         True,

@@ -98,10 +98,11 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
                 if not (
@@ -113,7 +114,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                     else:
                         product_reservation_price_id = odd(
                             product_reservation_price_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_price_id",
                             "string",
                             False,
@@ -132,7 +133,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem",
                         True,

@@ -156,10 +156,11 @@ class PostBulkProductBrandsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -173,16 +174,26 @@ class PostBulkProductBrandsBody:
 
                 if isinstance(product_brands, list):
                     product_brands = _read_ProductBrand_list(
-                        product_brands, (_path, _key), "product_brands"
+                        product_brands, ((_parent, _name), _key), "product_brands"
                     )
                 elif product_brands is UNSET:
                     _absent += 1
                     product_brands = odd(
-                        product_brands, (_path, _key), "product_brands", "array", True, False
+                        product_brands,
+                        ((_parent, _name), _key),
+                        "product_brands",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     product_brands = odd(
-                        product_brands, (_path, _key), "product_brands", "array", True, False
+                        product_brands,
+                        ((_parent, _name), _key),
+                        "product_brands",
+                        "array",
+                        True,
+                        False,
                     )
 
                 if type(error_processing) is int:
@@ -192,7 +203,7 @@ class PostBulkProductBrandsBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -209,7 +220,9 @@ class PostBulkProductBrandsBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBulkProductBrandsBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBulkProductBrandsBody", True, False)
+                )
         return _models
 
     @property

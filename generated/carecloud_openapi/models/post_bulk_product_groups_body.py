@@ -156,10 +156,11 @@ class PostBulkProductGroupsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -173,16 +174,26 @@ class PostBulkProductGroupsBody:
 
                 if isinstance(product_groups, list):
                     product_groups = _read_ProductGroup_list(
-                        product_groups, (_path, _key), "product_groups"
+                        product_groups, ((_parent, _name), _key), "product_groups"
                     )
                 elif product_groups is UNSET:
                     _absent += 1
                     product_groups = odd(
-                        product_groups, (_path, _key), "product_groups", "array", True, False
+                        product_groups,
+                        ((_parent, _name), _key),
+                        "product_groups",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     product_groups = odd(
-                        product_groups, (_path, _key), "product_groups", "array", True, False
+                        product_groups,
+                        ((_parent, _name), _key),
+                        "product_groups",
+                        "array",
+                        True,
+                        False,
                     )
 
                 if type(error_processing) is int:
@@ -192,7 +203,7 @@ class PostBulkProductGroupsBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -209,7 +220,9 @@ class PostBulkProductGroupsBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBulkProductGroupsBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBulkProductGroupsBody", True, False)
+                )
         return _models
 
     @property

@@ -170,10 +170,11 @@ class PostBulkProductReservationPricesBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -189,13 +190,15 @@ class PostBulkProductReservationPricesBody:
 
                 if isinstance(product_reservation_prices, list):
                     product_reservation_prices = _read_ProductReservationPrice_list(
-                        product_reservation_prices, (_path, _key), "product_reservation_prices"
+                        product_reservation_prices,
+                        ((_parent, _name), _key),
+                        "product_reservation_prices",
                     )
                 elif product_reservation_prices is UNSET:
                     _absent += 1
                     product_reservation_prices = odd(
                         product_reservation_prices,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
                         True,
@@ -204,7 +207,7 @@ class PostBulkProductReservationPricesBody:
                 else:
                     product_reservation_prices = odd(
                         product_reservation_prices,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
                         True,
@@ -218,7 +221,7 @@ class PostBulkProductReservationPricesBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -236,7 +239,14 @@ class PostBulkProductReservationPricesBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostBulkProductReservationPricesBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostBulkProductReservationPricesBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

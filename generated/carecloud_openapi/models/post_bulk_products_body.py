@@ -147,10 +147,11 @@ class PostBulkProductsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -161,12 +162,18 @@ class PostBulkProductsBody:
                     products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(products, list):
-                    products = _read_ProductBatch_list(products, (_path, _key), "products")
+                    products = _read_ProductBatch_list(
+                        products, ((_parent, _name), _key), "products"
+                    )
                 elif products is UNSET:
                     _absent += 1
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
                 else:
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
 
                 if type(error_processing) is int:
                     error_processing = ErrorProcessing(error_processing)
@@ -175,7 +182,7 @@ class PostBulkProductsBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -192,7 +199,9 @@ class PostBulkProductsBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBulkProductsBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBulkProductsBody", True, False)
+                )
         return _models
 
     @property

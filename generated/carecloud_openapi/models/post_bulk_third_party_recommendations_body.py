@@ -171,10 +171,11 @@ class PostBulkThirdPartyRecommendationsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -190,13 +191,15 @@ class PostBulkThirdPartyRecommendationsBody:
 
                 if isinstance(third_party_recommendations, list):
                     third_party_recommendations = _read_ThirdPartyRecommendation_list(
-                        third_party_recommendations, (_path, _key), "third_party_recommendations"
+                        third_party_recommendations,
+                        ((_parent, _name), _key),
+                        "third_party_recommendations",
                     )
                 elif third_party_recommendations is UNSET:
                     _absent += 1
                     third_party_recommendations = odd(
                         third_party_recommendations,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "third_party_recommendations",
                         "array",
                         True,
@@ -205,7 +208,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 else:
                     third_party_recommendations = odd(
                         third_party_recommendations,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "third_party_recommendations",
                         "array",
                         True,
@@ -219,7 +222,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -237,7 +240,14 @@ class PostBulkThirdPartyRecommendationsBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostBulkThirdPartyRecommendationsBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostBulkThirdPartyRecommendationsBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

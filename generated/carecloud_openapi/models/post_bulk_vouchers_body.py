@@ -147,10 +147,11 @@ class PostBulkVouchersBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -161,12 +162,18 @@ class PostBulkVouchersBody:
                     vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(vouchers, list):
-                    vouchers = _read_VoucherBatch_list(vouchers, (_path, _key), "vouchers")
+                    vouchers = _read_VoucherBatch_list(
+                        vouchers, ((_parent, _name), _key), "vouchers"
+                    )
                 elif vouchers is UNSET:
                     _absent += 1
-                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+                    vouchers = odd(
+                        vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
+                    )
                 else:
-                    vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+                    vouchers = odd(
+                        vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
+                    )
 
                 if type(error_processing) is int:
                     error_processing = ErrorProcessing(error_processing)
@@ -175,7 +182,7 @@ class PostBulkVouchersBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -192,7 +199,9 @@ class PostBulkVouchersBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostBulkVouchersBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBulkVouchersBody", True, False)
+                )
         return _models
 
     @property

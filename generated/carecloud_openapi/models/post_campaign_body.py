@@ -105,19 +105,24 @@ class PostCampaignBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 campaign = src_dict.get("campaign", UNSET)
                 if isinstance(campaign, dict):
-                    campaign = _read_Campaign(campaign, (_path, _key), "campaign")
+                    campaign = _read_Campaign(campaign, ((_parent, _name), _key), "campaign")
                 elif campaign is UNSET:
                     _absent += 1
-                    campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
+                    campaign = odd(
+                        campaign, ((_parent, _name), _key), "campaign", "Campaign", True, False
+                    )
                 else:
-                    campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
+                    campaign = odd(
+                        campaign, ((_parent, _name), _key), "campaign", "Campaign", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.campaign = campaign
@@ -128,7 +133,9 @@ class PostCampaignBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostCampaignBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCampaignBody", True, False)
+                )
         return _models
 
     @property

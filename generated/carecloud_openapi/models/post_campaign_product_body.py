@@ -113,21 +113,22 @@ class PostCampaignProductBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 campaign_product = src_dict.get("campaign_product", UNSET)
                 if isinstance(campaign_product, dict):
                     campaign_product = _read_CampaignProduct(
-                        campaign_product, (_path, _key), "campaign_product"
+                        campaign_product, ((_parent, _name), _key), "campaign_product"
                     )
                 elif campaign_product is UNSET:
                     _absent += 1
                     campaign_product = odd(
                         campaign_product,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product",
                         "CampaignProduct",
                         True,
@@ -136,7 +137,7 @@ class PostCampaignProductBody:
                 else:
                     campaign_product = odd(
                         campaign_product,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product",
                         "CampaignProduct",
                         True,
@@ -152,7 +153,9 @@ class PostCampaignProductBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostCampaignProductBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCampaignProductBody", True, False)
+                )
         return _models
 
     @property

@@ -94,10 +94,11 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 campaign_product_id = src_dict.get("campaign_product_id", UNSET)
                 if not (
@@ -108,7 +109,7 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
                     else:
                         campaign_product_id = odd(
                             campaign_product_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "campaign_product_id",
                             "string",
                             False,
@@ -127,7 +128,7 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCampaignProductPostCampaignProduct201ResponseData",
                         True,

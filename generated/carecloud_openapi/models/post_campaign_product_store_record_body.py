@@ -123,23 +123,24 @@ class PostCampaignProductStoreRecordBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
                 if isinstance(campaign_product_store_record, dict):
                     campaign_product_store_record = _read_CampaignProductStoreRecord(
                         campaign_product_store_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_store_record",
                     )
                 elif campaign_product_store_record is UNSET:
                     _absent += 1
                     campaign_product_store_record = odd(
                         campaign_product_store_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_store_record",
                         "CampaignProductStoreRecord",
                         True,
@@ -148,7 +149,7 @@ class PostCampaignProductStoreRecordBody:
                 else:
                     campaign_product_store_record = odd(
                         campaign_product_store_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "campaign_product_store_record",
                         "CampaignProductStoreRecord",
                         True,
@@ -165,7 +166,14 @@ class PostCampaignProductStoreRecordBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCampaignProductStoreRecordBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCampaignProductStoreRecordBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -100,10 +100,11 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 campaign_product_store_record_id = src_dict.get(
                     "campaign_product_store_record_id", UNSET
@@ -117,7 +118,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                     else:
                         campaign_product_store_record_id = odd(
                             campaign_product_store_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "campaign_product_store_record_id",
                             "string",
                             False,
@@ -136,7 +137,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201ResponseData",
                         True,

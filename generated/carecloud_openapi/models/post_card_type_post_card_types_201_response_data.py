@@ -89,10 +89,11 @@ class PostCardTypePostCardTypes201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 card_type_id = src_dict.get("card_type_id", UNSET)
                 if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
@@ -100,7 +101,12 @@ class PostCardTypePostCardTypes201ResponseData:
                         _absent += 1
                     else:
                         card_type_id = odd(
-                            card_type_id, (_path, _key), "card_type_id", "string", False, False
+                            card_type_id,
+                            ((_parent, _name), _key),
+                            "card_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -115,7 +121,7 @@ class PostCardTypePostCardTypes201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCardTypePostCardTypes201ResponseData",
                         True,

@@ -87,10 +87,11 @@ class PostCreditDepositPostCreditDeposit201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 credit_id = src_dict.get("credit_id", UNSET)
                 if not (credit_id.__class__ is str or isinstance(credit_id, str)):
@@ -98,7 +99,7 @@ class PostCreditDepositPostCreditDeposit201ResponseData:
                         _absent += 1
                     else:
                         credit_id = odd(
-                            credit_id, (_path, _key), "credit_id", "string", False, False
+                            credit_id, ((_parent, _name), _key), "credit_id", "string", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -113,7 +114,7 @@ class PostCreditDepositPostCreditDeposit201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCreditDepositPostCreditDeposit201ResponseData",
                         True,

@@ -175,10 +175,11 @@ class PostCreditTransferBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -216,7 +217,7 @@ class PostCreditTransferBody:
                         _absent += 1
                     original_customer_id = odd(
                         original_customer_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "original_customer_id",
                         "string",
                         True,
@@ -227,19 +228,29 @@ class PostCreditTransferBody:
                     if new_customer_id is UNSET:
                         _absent += 1
                     new_customer_id = odd(
-                        new_customer_id, (_path, _key), "new_customer_id", "string", True, False
+                        new_customer_id,
+                        ((_parent, _name), _key),
+                        "new_customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
                     if credit_type_id is UNSET:
                         _absent += 1
                     credit_type_id = odd(
-                        credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+                        credit_type_id,
+                        ((_parent, _name), _key),
+                        "credit_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
@@ -247,14 +258,19 @@ class PostCreditTransferBody:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.original_customer_id = original_customer_id
@@ -270,7 +286,9 @@ class PostCreditTransferBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostCreditTransferBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCreditTransferBody", True, False)
+                )
         return _models
 
     @property

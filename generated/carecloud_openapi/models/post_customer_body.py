@@ -280,10 +280,11 @@ class PostCustomerBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
@@ -318,22 +319,26 @@ class PostCustomerBody:
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(customer, dict):
-                    customer = _read_Customer(customer, (_path, _key), "customer")
+                    customer = _read_Customer(customer, ((_parent, _name), _key), "customer")
                 elif customer is UNSET:
                     _absent += 1
-                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                    customer = odd(
+                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    )
                 else:
-                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                    customer = odd(
+                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    )
 
                 if isinstance(customer_source, dict):
                     customer_source = _read_CustomerSourceRecord(
-                        customer_source, (_path, _key), "customer_source"
+                        customer_source, ((_parent, _name), _key), "customer_source"
                     )
                 elif customer_source is UNSET:
                     _absent += 1
                     customer_source = odd(
                         customer_source,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source",
                         "CustomerSourceRecord",
                         True,
@@ -342,7 +347,7 @@ class PostCustomerBody:
                 else:
                     customer_source = odd(
                         customer_source,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source",
                         "CustomerSourceRecord",
                         True,
@@ -352,24 +357,30 @@ class PostCustomerBody:
                 if not (type(autologin) is bool):
                     if autologin is UNSET:
                         _absent += 1
-                    autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
+                    autologin = odd(
+                        autologin, ((_parent, _name), _key), "autologin", "boolean", True, False
+                    )
 
                 if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(password, (_path, _key), "password", "string", False, False)
+                        password = odd(
+                            password, ((_parent, _name), _key), "password", "string", False, False
+                        )
 
                 if isinstance(social_network_credentials, dict):
                     social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials, (_path, _key), "social_network_credentials"
+                        social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
                     )
                 elif social_network_credentials is UNSET:
                     _absent += 1
                 else:
                     social_network_credentials = odd(
                         social_network_credentials,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
                         False,
@@ -378,13 +389,18 @@ class PostCustomerBody:
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (referral_code.__class__ is str or isinstance(referral_code, str)):
@@ -392,7 +408,12 @@ class PostCustomerBody:
                         _absent += 1
                     else:
                         referral_code = odd(
-                            referral_code, (_path, _key), "referral_code", "string", False, False
+                            referral_code,
+                            ((_parent, _name), _key),
+                            "referral_code",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -410,7 +431,9 @@ class PostCustomerBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostCustomerBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCustomerBody", True, False)
+                )
         return _models
 
     @property

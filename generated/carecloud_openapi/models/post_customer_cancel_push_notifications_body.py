@@ -139,10 +139,11 @@ class PostCustomerCancelPushNotificationsBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -160,7 +161,7 @@ class PostCustomerCancelPushNotificationsBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (
@@ -171,7 +172,7 @@ class PostCustomerCancelPushNotificationsBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -183,7 +184,12 @@ class PostCustomerCancelPushNotificationsBody:
                         _absent += 1
                     else:
                         push_token = odd(
-                            push_token, (_path, _key), "push_token", "string", False, False
+                            push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -200,7 +206,7 @@ class PostCustomerCancelPushNotificationsBody:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCustomerCancelPushNotificationsBody",
                         True,

@@ -196,10 +196,11 @@ class PostCustomerNewslettersSignUpBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -218,14 +219,16 @@ class PostCustomerNewslettersSignUpBody:
                 if not (contact.__class__ is str or isinstance(contact, str)):
                     if contact is UNSET:
                         _absent += 1
-                    contact = odd(contact, (_path, _key), "contact", "string", True, False)
+                    contact = odd(
+                        contact, ((_parent, _name), _key), "contact", "string", True, False
+                    )
 
                 if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
                     if customer_source_id is UNSET:
                         _absent += 1
                     customer_source_id = odd(
                         customer_source_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
                         True,
@@ -233,12 +236,17 @@ class PostCustomerNewslettersSignUpBody:
                     )
 
                 if isinstance(agreements, dict):
-                    agreements = _read_Agreement(agreements, (_path, _key), "agreements")
+                    agreements = _read_Agreement(agreements, ((_parent, _name), _key), "agreements")
                 elif agreements is UNSET:
                     _absent += 1
                 else:
                     agreements = odd(
-                        agreements, (_path, _key), "agreements", "Agreement", False, False
+                        agreements,
+                        ((_parent, _name), _key),
+                        "agreements",
+                        "Agreement",
+                        False,
+                        False,
                     )
 
                 if not (language_id.__class__ is str or isinstance(language_id, str)):
@@ -246,18 +254,28 @@ class PostCustomerNewslettersSignUpBody:
                         _absent += 1
                     else:
                         language_id = odd(
-                            language_id, (_path, _key), "language_id", "string", False, False
+                            language_id,
+                            ((_parent, _name), _key),
+                            "language_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(partner_records, list):
                     partner_records = _read_PartnerRecord_list(
-                        partner_records, (_path, _key), "partner_records"
+                        partner_records, ((_parent, _name), _key), "partner_records"
                     )
                 elif partner_records is UNSET:
                     _absent += 1
                 else:
                     partner_records = odd(
-                        partner_records, (_path, _key), "partner_records", "array", False, False
+                        partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -274,7 +292,14 @@ class PostCustomerNewslettersSignUpBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomerNewslettersSignUpBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomerNewslettersSignUpBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -166,10 +166,11 @@ class PostCustomerSetPushNotificationsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -189,16 +190,16 @@ class PostCustomerSetPushNotificationsBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if isinstance(device, dict):
-                    device = _read_Device(device, (_path, _key), "device")
+                    device = _read_Device(device, ((_parent, _name), _key), "device")
                 elif device is UNSET:
                     _absent += 1
-                    device = odd(device, (_path, _key), "device", "Device", True, False)
+                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
                 else:
-                    device = odd(device, (_path, _key), "device", "Device", True, False)
+                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
 
                 if not (
                     external_application_id.__class__ is str
@@ -208,7 +209,7 @@ class PostCustomerSetPushNotificationsBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -218,7 +219,9 @@ class PostCustomerSetPushNotificationsBody:
                 if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
-                    push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
+                    push_token = odd(
+                        push_token, ((_parent, _name), _key), "push_token", "string", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -233,7 +236,14 @@ class PostCustomerSetPushNotificationsBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomerSetPushNotificationsBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomerSetPushNotificationsBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -146,10 +146,11 @@ class PostCustomerVerifyCredentialsBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -167,7 +168,7 @@ class PostCustomerVerifyCredentialsBody:
                     _absent += 1
                     login_type = odd(
                         login_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "login_type",
                         "PostCustomerVerifyCredentialsBodyLoginType",
                         True,
@@ -176,7 +177,7 @@ class PostCustomerVerifyCredentialsBody:
                 else:
                     login_type = odd(
                         login_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "login_type",
                         "PostCustomerVerifyCredentialsBodyLoginType",
                         True,
@@ -187,13 +188,15 @@ class PostCustomerVerifyCredentialsBody:
                     if login_value is UNSET:
                         _absent += 1
                     login_value = odd(
-                        login_value, (_path, _key), "login_value", "string", True, False
+                        login_value, ((_parent, _name), _key), "login_value", "string", True, False
                     )
 
                 if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
-                    password = odd(password, (_path, _key), "password", "string", True, False)
+                    password = odd(
+                        password, ((_parent, _name), _key), "password", "string", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.login_type = login_type
@@ -207,7 +210,14 @@ class PostCustomerVerifyCredentialsBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomerVerifyCredentialsBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomerVerifyCredentialsBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -163,10 +163,11 @@ class PostCustomersAuthTokenBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -184,7 +185,7 @@ class PostCustomersAuthTokenBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (
@@ -195,7 +196,7 @@ class PostCustomersAuthTokenBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -208,7 +209,7 @@ class PostCustomersAuthTokenBody:
                     _absent += 1
                     token_type = odd(
                         token_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "token_type",
                         "PostCustomersAuthTokenBodyTokenType",
                         True,
@@ -217,7 +218,7 @@ class PostCustomersAuthTokenBody:
                 else:
                     token_type = odd(
                         token_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "token_type",
                         "PostCustomersAuthTokenBodyTokenType",
                         True,
@@ -236,7 +237,7 @@ class PostCustomersAuthTokenBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomersAuthTokenBody", True, False)
+                    odd(src_dict, (_parent, _name), _key, "PostCustomersAuthTokenBody", True, False)
                 )
         return _models
 

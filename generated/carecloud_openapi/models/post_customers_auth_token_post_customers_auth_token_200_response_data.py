@@ -145,10 +145,11 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -170,7 +171,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     else:
                         authentication_token = odd(
                             authentication_token,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "authentication_token",
                             "string",
                             False,
@@ -183,7 +184,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     else:
                         token_request_id = odd(
                             token_request_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "token_request_id",
                             "string",
                             False,
@@ -194,7 +195,9 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.authentication_token = authentication_token
@@ -210,7 +213,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCustomersAuthTokenPostCustomersAuthToken200ResponseData",
                         True,

@@ -135,10 +135,11 @@ class PostCustomersCheckRegistrationAbilityBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -154,7 +155,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                     _absent += 1
                     type_ = odd(
                         type_,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "type",
                         "PostCustomersCheckRegistrationAbilityBodyType",
                         True,
@@ -163,7 +164,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 else:
                     type_ = odd(
                         type_,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "type",
                         "PostCustomersCheckRegistrationAbilityBodyType",
                         True,
@@ -173,7 +174,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "string", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.type_ = type_
@@ -188,7 +189,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCustomersCheckRegistrationAbilityBody",
                         True,

@@ -100,10 +100,11 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 registration_ability = src_dict.get("registration_ability", UNSET)
                 if not (type(registration_ability) is bool):
@@ -112,7 +113,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                     else:
                         registration_ability = odd(
                             registration_ability,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "registration_ability",
                             "boolean",
                             False,
@@ -131,7 +132,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility200ResponseData",
                         True,

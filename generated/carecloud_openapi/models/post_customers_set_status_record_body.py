@@ -142,10 +142,11 @@ class PostCustomersSetStatusRecordBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -162,13 +163,15 @@ class PostCustomersSetStatusRecordBody:
                 if not (status_id.__class__ is str or isinstance(status_id, str)):
                     if status_id is UNSET:
                         _absent += 1
-                    status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+                    status_id = odd(
+                        status_id, ((_parent, _name), _key), "status_id", "string", True, False
+                    )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -176,14 +179,21 @@ class PostCustomersSetStatusRecordBody:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.status_id = status_id
@@ -198,7 +208,14 @@ class PostCustomersSetStatusRecordBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomersSetStatusRecordBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersSetStatusRecordBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -110,10 +110,11 @@ class PostCustomersUploadPhotoBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -127,13 +128,13 @@ class PostCustomersUploadPhotoBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (data.__class__ is str or isinstance(data, str)):
                     if data is UNSET:
                         _absent += 1
-                    data = odd(data, (_path, _key), "data", "string", True, False)
+                    data = odd(data, ((_parent, _name), _key), "data", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -146,7 +147,14 @@ class PostCustomersUploadPhotoBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomersUploadPhotoBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersUploadPhotoBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

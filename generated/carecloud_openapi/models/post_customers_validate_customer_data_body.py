@@ -138,10 +138,11 @@ class PostCustomersValidateCustomerDataBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -157,7 +158,7 @@ class PostCustomersValidateCustomerDataBody:
                     _absent += 1
                     type_ = odd(
                         type_,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "type",
                         "PostCustomersValidateCustomerDataBodyType",
                         True,
@@ -166,7 +167,7 @@ class PostCustomersValidateCustomerDataBody:
                 else:
                     type_ = odd(
                         type_,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "type",
                         "PostCustomersValidateCustomerDataBodyType",
                         True,
@@ -176,7 +177,7 @@ class PostCustomersValidateCustomerDataBody:
                 if not (value.__class__ is str or isinstance(value, str)):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "string", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.type_ = type_
@@ -189,7 +190,14 @@ class PostCustomersValidateCustomerDataBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomersValidateCustomerDataBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersValidateCustomerDataBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -92,17 +92,20 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 is_valid = src_dict.get("is_valid", UNSET)
                 if not (type(is_valid) is bool):
                     if is_valid is UNSET:
                         _absent += 1
                     else:
-                        is_valid = odd(is_valid, (_path, _key), "is_valid", "boolean", False, False)
+                        is_valid = odd(
+                            is_valid, ((_parent, _name), _key), "is_valid", "boolean", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.is_valid = is_valid
@@ -116,7 +119,7 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200ResponseData",
                         True,

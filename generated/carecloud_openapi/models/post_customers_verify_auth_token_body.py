@@ -130,10 +130,11 @@ class PostCustomersVerifyAuthTokenBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -151,19 +152,29 @@ class PostCustomersVerifyAuthTokenBody:
                     if application_id is UNSET:
                         _absent += 1
                     application_id = odd(
-                        application_id, (_path, _key), "application_id", "string", True, False
+                        application_id,
+                        ((_parent, _name), _key),
+                        "application_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (token.__class__ is str or isinstance(token, str)):
                     if token is UNSET:
                         _absent += 1
-                    token = odd(token, (_path, _key), "token", "string", True, False)
+                    token = odd(token, ((_parent, _name), _key), "token", "string", True, False)
 
                 if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
                     if token_request_id is UNSET:
                         _absent += 1
                     token_request_id = odd(
-                        token_request_id, (_path, _key), "token_request_id", "string", True, False
+                        token_request_id,
+                        ((_parent, _name), _key),
+                        "token_request_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -178,7 +189,14 @@ class PostCustomersVerifyAuthTokenBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostCustomersVerifyAuthTokenBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersVerifyAuthTokenBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -145,10 +145,11 @@ class PostEventBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -159,22 +160,27 @@ class PostEventBody:
                     event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(event, dict):
-                    event = _read_EventPost(event, (_path, _key), "event")
+                    event = _read_EventPost(event, ((_parent, _name), _key), "event")
                 elif event is UNSET:
                     _absent += 1
-                    event = odd(event, (_path, _key), "event", "EventPost", True, False)
+                    event = odd(event, ((_parent, _name), _key), "event", "EventPost", True, False)
                 else:
-                    event = odd(event, (_path, _key), "event", "EventPost", True, False)
+                    event = odd(event, ((_parent, _name), _key), "event", "EventPost", True, False)
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -187,7 +193,7 @@ class PostEventBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostEventBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostEventBody", True, False))
         return _models
 
     @property

@@ -134,10 +134,11 @@ class PostGenerateDigitalCardBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -150,7 +151,9 @@ class PostGenerateDigitalCardBody:
                 if not (card_id.__class__ is str or isinstance(card_id, str)):
                     if card_id is UNSET:
                         _absent += 1
-                    card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+                    card_id = odd(
+                        card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    )
 
                 if file_type.__class__ is str or isinstance(file_type, str):
                     file_type = PostGenerateDigitalCardBodyFileType(file_type)
@@ -158,7 +161,7 @@ class PostGenerateDigitalCardBody:
                     _absent += 1
                     file_type = odd(
                         file_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "file_type",
                         "PostGenerateDigitalCardBodyFileType",
                         True,
@@ -167,7 +170,7 @@ class PostGenerateDigitalCardBody:
                 else:
                     file_type = odd(
                         file_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "file_type",
                         "PostGenerateDigitalCardBodyFileType",
                         True,
@@ -185,7 +188,9 @@ class PostGenerateDigitalCardBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostGenerateDigitalCardBody", True, False)
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostGenerateDigitalCardBody", True, False
+                    )
                 )
         return _models
 

@@ -123,10 +123,11 @@ class PostGeneratePassMachineBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -144,7 +145,7 @@ class PostGeneratePassMachineBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (
@@ -156,7 +157,7 @@ class PostGeneratePassMachineBody:
                     else:
                         passmachine_template_id = odd(
                             passmachine_template_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "passmachine_template_id",
                             "string",
                             False,
@@ -174,7 +175,9 @@ class PostGeneratePassMachineBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostGeneratePassMachineBody", True, False)
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostGeneratePassMachineBody", True, False
+                    )
                 )
         return _models
 

@@ -88,17 +88,20 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 file_url = src_dict.get("file_url", UNSET)
                 if not (file_url.__class__ is str or isinstance(file_url, str)):
                     if file_url is UNSET:
                         _absent += 1
                     else:
-                        file_url = odd(file_url, (_path, _key), "file_url", "string", False, False)
+                        file_url = odd(
+                            file_url, ((_parent, _name), _key), "file_url", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.file_url = file_url
@@ -112,7 +115,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData",
                         True,

@@ -105,19 +105,24 @@ class PostMessageSendBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 message = src_dict.get("message", UNSET)
                 if isinstance(message, dict):
-                    message = _read_Message(message, (_path, _key), "message")
+                    message = _read_Message(message, ((_parent, _name), _key), "message")
                 elif message is UNSET:
                     _absent += 1
-                    message = odd(message, (_path, _key), "message", "Message", True, False)
+                    message = odd(
+                        message, ((_parent, _name), _key), "message", "Message", True, False
+                    )
                 else:
-                    message = odd(message, (_path, _key), "message", "Message", True, False)
+                    message = odd(
+                        message, ((_parent, _name), _key), "message", "Message", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.message = message
@@ -128,7 +133,9 @@ class PostMessageSendBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostMessageSendBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostMessageSendBody", True, False)
+                )
         return _models
 
     @property

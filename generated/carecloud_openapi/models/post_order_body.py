@@ -103,19 +103,20 @@ class PostOrderBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 order = src_dict.get("order", UNSET)
                 if isinstance(order, dict):
-                    order = _read_Order(order, (_path, _key), "order")
+                    order = _read_Order(order, ((_parent, _name), _key), "order")
                 elif order is UNSET:
                     _absent += 1
-                    order = odd(order, (_path, _key), "order", "Order", True, False)
+                    order = odd(order, ((_parent, _name), _key), "order", "Order", True, False)
                 else:
-                    order = odd(order, (_path, _key), "order", "Order", True, False)
+                    order = odd(order, ((_parent, _name), _key), "order", "Order", True, False)
 
                 _model = _new_instance(cls)
                 _model.order = order
@@ -126,7 +127,7 @@ class PostOrderBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostOrderBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostOrderBody", True, False))
         return _models
 
     @property

@@ -87,17 +87,20 @@ class PostOrderPostOrders201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 order_id = src_dict.get("order_id", UNSET)
                 if not (order_id.__class__ is str or isinstance(order_id, str)):
                     if order_id is UNSET:
                         _absent += 1
                     else:
-                        order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+                        order_id = odd(
+                            order_id, ((_parent, _name), _key), "order_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.order_id = order_id
@@ -109,7 +112,14 @@ class PostOrderPostOrders201ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostOrderPostOrders201ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostOrderPostOrders201ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

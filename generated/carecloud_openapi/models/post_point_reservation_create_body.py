@@ -143,10 +143,11 @@ class PostPointReservationCreateBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -164,20 +165,20 @@ class PostPointReservationCreateBody:
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (expiration_time.__class__ is str or isinstance(expiration_time, str)):
                     if expiration_time is UNSET:
@@ -185,7 +186,7 @@ class PostPointReservationCreateBody:
                     else:
                         expiration_time = odd(
                             expiration_time,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "expiration_time",
                             "string",
                             False,
@@ -205,7 +206,14 @@ class PostPointReservationCreateBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostPointReservationCreateBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPointReservationCreateBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -154,10 +154,11 @@ class PostPointsAssignBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -174,33 +175,40 @@ class PostPointsAssignBody:
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+                    partner_id = odd(
+                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    )
 
                 if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
                     if point_type_id is UNSET:
                         _absent += 1
                     else:
                         point_type_id = odd(
-                            point_type_id, (_path, _key), "point_type_id", "string", False, False
+                            point_type_id,
+                            ((_parent, _name), _key),
+                            "point_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.amount = amount
@@ -215,7 +223,9 @@ class PostPointsAssignBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostPointsAssignBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostPointsAssignBody", True, False)
+                )
         return _models
 
     @property

@@ -87,17 +87,20 @@ class PostPointsAssignPostPointsAssign201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 point_id = src_dict.get("point_id", UNSET)
                 if not (point_id.__class__ is str or isinstance(point_id, str)):
                     if point_id is UNSET:
                         _absent += 1
                     else:
-                        point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
+                        point_id = odd(
+                            point_id, ((_parent, _name), _key), "point_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.point_id = point_id
@@ -111,7 +114,7 @@ class PostPointsAssignPostPointsAssign201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostPointsAssignPostPointsAssign201ResponseData",
                         True,

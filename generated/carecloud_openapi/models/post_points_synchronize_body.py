@@ -138,10 +138,11 @@ class PostPointsSynchronizeBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -159,27 +160,32 @@ class PostPointsSynchronizeBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -193,7 +199,9 @@ class PostPointsSynchronizeBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostPointsSynchronizeBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostPointsSynchronizeBody", True, False)
+                )
         return _models
 
     @property

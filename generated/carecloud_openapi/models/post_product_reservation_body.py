@@ -125,21 +125,22 @@ class PostProductReservationBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation = src_dict.get("product_reservation", UNSET)
                 if isinstance(product_reservation, dict):
                     product_reservation = _read_ProductReservation(
-                        product_reservation, (_path, _key), "product_reservation"
+                        product_reservation, ((_parent, _name), _key), "product_reservation"
                     )
                 elif product_reservation is UNSET:
                     _absent += 1
                     product_reservation = odd(
                         product_reservation,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation",
                         "ProductReservation",
                         True,
@@ -148,7 +149,7 @@ class PostProductReservationBody:
                 else:
                     product_reservation = odd(
                         product_reservation,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation",
                         "ProductReservation",
                         True,
@@ -165,7 +166,7 @@ class PostProductReservationBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostProductReservationBody", True, False)
+                    odd(src_dict, (_parent, _name), _key, "PostProductReservationBody", True, False)
                 )
         return _models
 

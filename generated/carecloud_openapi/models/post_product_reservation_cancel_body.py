@@ -91,10 +91,11 @@ class PostProductReservationCancelBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_id = src_dict.get("product_reservation_id", UNSET)
                 if not (
@@ -105,7 +106,7 @@ class PostProductReservationCancelBody:
                         _absent += 1
                     product_reservation_id = odd(
                         product_reservation_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
                         True,
@@ -122,7 +123,14 @@ class PostProductReservationCancelBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostProductReservationCancelBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostProductReservationCancelBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -145,10 +145,11 @@ class PostProductReservationChangeStateBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -166,7 +167,7 @@ class PostProductReservationChangeStateBody:
                         _absent += 1
                     product_reservation_id = odd(
                         product_reservation_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
                         True,
@@ -179,7 +180,7 @@ class PostProductReservationChangeStateBody:
                     _absent += 1
                     state = odd(
                         state,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "state",
                         "PostProductReservationChangeStateBodyState",
                         True,
@@ -188,7 +189,7 @@ class PostProductReservationChangeStateBody:
                 else:
                     state = odd(
                         state,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "state",
                         "PostProductReservationChangeStateBodyState",
                         True,
@@ -206,7 +207,14 @@ class PostProductReservationChangeStateBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostProductReservationChangeStateBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostProductReservationChangeStateBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

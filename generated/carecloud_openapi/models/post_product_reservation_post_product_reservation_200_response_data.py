@@ -95,10 +95,11 @@ class PostProductReservationPostProductReservation200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 product_reservation_id = src_dict.get("product_reservation_id", UNSET)
                 if not (
@@ -110,7 +111,7 @@ class PostProductReservationPostProductReservation200ResponseData:
                     else:
                         product_reservation_id = odd(
                             product_reservation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_id",
                             "string",
                             False,
@@ -129,7 +130,7 @@ class PostProductReservationPostProductReservation200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostProductReservationPostProductReservation200ResponseData",
                         True,

@@ -163,10 +163,11 @@ class PostProductReservationSetExternalReservationCodeBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -188,7 +189,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                         _absent += 1
                     product_reservation_id = odd(
                         product_reservation_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
                         True,
@@ -197,13 +198,15 @@ class PostProductReservationSetExternalReservationCodeBody:
 
                 if isinstance(external_reservation_codes, list):
                     external_reservation_codes = _read_ExternalCode_list(
-                        external_reservation_codes, (_path, _key), "external_reservation_codes"
+                        external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
                     )
                 elif external_reservation_codes is UNSET:
                     _absent += 1
                     external_reservation_codes = odd(
                         external_reservation_codes,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
                         True,
@@ -212,7 +215,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                 else:
                     external_reservation_codes = odd(
                         external_reservation_codes,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
                         True,
@@ -232,7 +235,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostProductReservationSetExternalReservationCodeBody",
                         True,

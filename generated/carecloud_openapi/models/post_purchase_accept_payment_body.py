@@ -287,10 +287,11 @@ class PostPurchaseAcceptPaymentBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -333,13 +334,20 @@ class PostPurchaseAcceptPaymentBody:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (type(cashdesk_number) is int):
                     if cashdesk_number is UNSET:
                         _absent += 1
                     cashdesk_number = odd(
-                        cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+                        cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "integer",
+                        True,
+                        False,
                     )
 
                 if payment_type.__class__ is str or isinstance(payment_type, str):
@@ -348,7 +356,7 @@ class PostPurchaseAcceptPaymentBody:
                     _absent += 1
                     payment_type = odd(
                         payment_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "payment_type",
                         "PostPurchaseAcceptPaymentBodyPaymentType",
                         True,
@@ -357,7 +365,7 @@ class PostPurchaseAcceptPaymentBody:
                 else:
                     payment_type = odd(
                         payment_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "payment_type",
                         "PostPurchaseAcceptPaymentBodyPaymentType",
                         True,
@@ -365,19 +373,24 @@ class PostPurchaseAcceptPaymentBody:
                     )
 
                 if isinstance(bill, dict):
-                    bill = _read_Bill(bill, (_path, _key), "bill")
+                    bill = _read_Bill(bill, ((_parent, _name), _key), "bill")
                 elif bill is UNSET:
                     _absent += 1
-                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
                 else:
-                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -385,7 +398,12 @@ class PostPurchaseAcceptPaymentBody:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(max_points) is float or type(max_points) is int):
@@ -393,7 +411,12 @@ class PostPurchaseAcceptPaymentBody:
                         _absent += 1
                     else:
                         max_points = odd(
-                            max_points, (_path, _key), "max_points", "number", False, False
+                            max_points,
+                            ((_parent, _name), _key),
+                            "max_points",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(max_credit) is float or type(max_credit) is int):
@@ -401,18 +424,35 @@ class PostPurchaseAcceptPaymentBody:
                         _absent += 1
                     else:
                         max_credit = odd(
-                            max_credit, (_path, _key), "max_credit", "number", False, False
+                            max_credit,
+                            ((_parent, _name), _key),
+                            "max_credit",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if isinstance(benefit_codes, list):
                     for _i0, _v0 in enumerate(benefit_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "benefit_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif benefit_codes is UNSET:
                     _absent += 1
                 else:
                     benefit_codes = odd(
-                        benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+                        benefit_codes,
+                        ((_parent, _name), _key),
+                        "benefit_codes",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -433,7 +473,14 @@ class PostPurchaseAcceptPaymentBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostPurchaseAcceptPaymentBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPurchaseAcceptPaymentBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -149,10 +149,11 @@ class PostPurchaseAssignCustomerBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -171,7 +172,9 @@ class PostPurchaseAssignCustomerBody:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (
                     external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
@@ -180,7 +183,7 @@ class PostPurchaseAssignCustomerBody:
                         _absent += 1
                     external_purchase_id = odd(
                         external_purchase_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_purchase_id",
                         "string",
                         True,
@@ -192,7 +195,12 @@ class PostPurchaseAssignCustomerBody:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -200,7 +208,12 @@ class PostPurchaseAssignCustomerBody:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -216,7 +229,14 @@ class PostPurchaseAssignCustomerBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostPurchaseAssignCustomerBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPurchaseAssignCustomerBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -228,10 +228,11 @@ class PostPurchaseRecommendedRewardsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -260,13 +261,20 @@ class PostPurchaseRecommendedRewardsBody:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (type(cashdesk_number) is int):
                     if cashdesk_number is UNSET:
                         _absent += 1
                     cashdesk_number = odd(
-                        cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+                        cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "integer",
+                        True,
+                        False,
                     )
 
                 if reward_list_type.__class__ is str or isinstance(reward_list_type, str):
@@ -277,7 +285,7 @@ class PostPurchaseRecommendedRewardsBody:
                     _absent += 1
                     reward_list_type = odd(
                         reward_list_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_list_type",
                         "PostPurchaseRecommendedRewardsBodyRewardListType",
                         True,
@@ -286,7 +294,7 @@ class PostPurchaseRecommendedRewardsBody:
                 else:
                     reward_list_type = odd(
                         reward_list_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_list_type",
                         "PostPurchaseRecommendedRewardsBodyRewardListType",
                         True,
@@ -294,19 +302,24 @@ class PostPurchaseRecommendedRewardsBody:
                     )
 
                 if isinstance(bill, dict):
-                    bill = _read_Bill(bill, (_path, _key), "bill")
+                    bill = _read_Bill(bill, ((_parent, _name), _key), "bill")
                 elif bill is UNSET:
                     _absent += 1
-                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
                 else:
-                    bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -314,7 +327,12 @@ class PostPurchaseRecommendedRewardsBody:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -332,7 +350,14 @@ class PostPurchaseRecommendedRewardsBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostPurchaseRecommendedRewardsBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPurchaseRecommendedRewardsBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -152,10 +152,11 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -171,14 +172,16 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
 
                 if isinstance(recommended_best_rewards, list):
                     recommended_best_rewards = _read_RecommendedReward_list(
-                        recommended_best_rewards, (_path, _key), "recommended_best_rewards"
+                        recommended_best_rewards,
+                        ((_parent, _name), _key),
+                        "recommended_best_rewards",
                     )
                 elif recommended_best_rewards is UNSET:
                     _absent += 1
                 else:
                     recommended_best_rewards = odd(
                         recommended_best_rewards,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_best_rewards",
                         "array",
                         False,
@@ -190,7 +193,12 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -206,7 +214,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseData",
                         True,

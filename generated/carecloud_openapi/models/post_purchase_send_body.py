@@ -173,10 +173,11 @@ class PostPurchaseSendBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -195,29 +196,41 @@ class PostPurchaseSendBody:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (type(cashdesk_number) is int):
                     if cashdesk_number is UNSET:
                         _absent += 1
                     cashdesk_number = odd(
-                        cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+                        cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "integer",
+                        True,
+                        False,
                     )
 
                 if isinstance(bill, dict):
-                    bill = _read_FinalBill(bill, (_path, _key), "bill")
+                    bill = _read_FinalBill(bill, ((_parent, _name), _key), "bill")
                 elif bill is UNSET:
                     _absent += 1
-                    bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "FinalBill", True, False)
                 else:
-                    bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
+                    bill = odd(bill, ((_parent, _name), _key), "bill", "FinalBill", True, False)
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -225,7 +238,12 @@ class PostPurchaseSendBody:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -241,7 +259,9 @@ class PostPurchaseSendBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostPurchaseSendBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostPurchaseSendBody", True, False)
+                )
         return _models
 
     @property

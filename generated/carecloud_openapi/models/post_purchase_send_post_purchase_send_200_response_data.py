@@ -87,10 +87,11 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 purchase_id = src_dict.get("purchase_id", UNSET)
                 if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
@@ -98,7 +99,12 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
                         _absent += 1
                     else:
                         purchase_id = odd(
-                            purchase_id, (_path, _key), "purchase_id", "string", False, False
+                            purchase_id,
+                            ((_parent, _name), _key),
+                            "purchase_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -113,7 +119,7 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostPurchaseSendPostPurchaseSend200ResponseData",
                         True,

@@ -149,10 +149,11 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -168,14 +169,16 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
 
                 if isinstance(recommended_products_list, list):
                     recommended_products_list = _read_RecommendedProduct_list(
-                        recommended_products_list, (_path, _key), "recommended_products_list"
+                        recommended_products_list,
+                        ((_parent, _name), _key),
+                        "recommended_products_list",
                     )
                 elif recommended_products_list is UNSET:
                     _absent += 1
                 else:
                     recommended_products_list = odd(
                         recommended_products_list,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_products_list",
                         "array",
                         False,
@@ -187,7 +190,12 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -203,7 +211,7 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData",
                         True,

@@ -143,10 +143,11 @@ class PostRecommendationCartEliminateBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -164,31 +165,53 @@ class PostRecommendationCartEliminateBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if isinstance(cart_product_ids, list):
                     for _i0, _v0 in enumerate(cart_product_ids):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
-                                _v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False
+                                _v0,
+                                (((_parent, _name), _key), "cart_product_ids"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
                             )
                 elif cart_product_ids is UNSET:
                     _absent += 1
                 else:
                     cart_product_ids = odd(
-                        cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
+                        cart_product_ids,
+                        ((_parent, _name), _key),
+                        "cart_product_ids",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "product_id_list"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif product_id_list is UNSET:
                     _absent += 1
                 else:
                     product_id_list = odd(
-                        product_id_list, (_path, _key), "product_id_list", "array", False, False
+                        product_id_list,
+                        ((_parent, _name), _key),
+                        "product_id_list",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -203,7 +226,14 @@ class PostRecommendationCartEliminateBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostRecommendationCartEliminateBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRecommendationCartEliminateBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -145,10 +145,11 @@ class PostRecommendationCartOrderBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -166,34 +167,63 @@ class PostRecommendationCartOrderBody:
                     for _i0, _v0 in enumerate(cart_product_ids):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
-                                _v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False
+                                _v0,
+                                (((_parent, _name), _key), "cart_product_ids"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
                             )
                 elif cart_product_ids is UNSET:
                     _absent += 1
                     cart_product_ids = odd(
-                        cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
+                        cart_product_ids,
+                        ((_parent, _name), _key),
+                        "cart_product_ids",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     cart_product_ids = odd(
-                        cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
+                        cart_product_ids,
+                        ((_parent, _name), _key),
+                        "cart_product_ids",
+                        "array",
+                        True,
+                        False,
                     )
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "product_id_list"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif product_id_list is UNSET:
                     _absent += 1
                 else:
                     product_id_list = odd(
-                        product_id_list, (_path, _key), "product_id_list", "array", False, False
+                        product_id_list,
+                        ((_parent, _name), _key),
+                        "product_id_list",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (type(count) is int):
                     if count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(count, (_path, _key), "count", "integer", False, False)
+                        count = odd(
+                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.cart_product_ids = cart_product_ids
@@ -207,7 +237,14 @@ class PostRecommendationCartOrderBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostRecommendationCartOrderBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRecommendationCartOrderBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

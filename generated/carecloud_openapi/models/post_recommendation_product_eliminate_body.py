@@ -120,10 +120,11 @@ class PostRecommendationProductEliminateBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -137,18 +138,30 @@ class PostRecommendationProductEliminateBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if isinstance(product_id_list, list):
                     for _i0, _v0 in enumerate(product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "product_id_list"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif product_id_list is UNSET:
                     _absent += 1
                 else:
                     product_id_list = odd(
-                        product_id_list, (_path, _key), "product_id_list", "array", False, False
+                        product_id_list,
+                        ((_parent, _name), _key),
+                        "product_id_list",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -163,7 +176,12 @@ class PostRecommendationProductEliminateBody:
             else:
                 _models.append(
                     odd(
-                        src_dict, _path, _key, "PostRecommendationProductEliminateBody", True, False
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRecommendationProductEliminateBody",
+                        True,
+                        False,
                     )
                 )
         return _models

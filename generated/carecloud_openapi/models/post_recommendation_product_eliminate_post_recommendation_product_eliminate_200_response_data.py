@@ -151,10 +151,11 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -170,14 +171,16 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
 
                 if isinstance(recommended_products_list, list):
                     recommended_products_list = _read_RecommendedProduct_list(
-                        recommended_products_list, (_path, _key), "recommended_products_list"
+                        recommended_products_list,
+                        ((_parent, _name), _key),
+                        "recommended_products_list",
                     )
                 elif recommended_products_list is UNSET:
                     _absent += 1
                 else:
                     recommended_products_list = odd(
                         recommended_products_list,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_products_list",
                         "array",
                         False,
@@ -189,7 +192,12 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
                         _absent += 1
                     else:
                         total_items = odd(
-                            total_items, (_path, _key), "total_items", "integer", False, False
+                            total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -205,7 +213,7 @@ class PostRecommendationProductEliminatePostRecommendationProductEliminate200Res
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostRecommendationProductEliminatePostRecommendationProductEliminate200ResponseData",
                         True,

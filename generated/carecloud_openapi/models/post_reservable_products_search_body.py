@@ -86,17 +86,23 @@ class PostReservableProductsSearchBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 search_string = src_dict.get("search_string", UNSET)
                 if not (search_string.__class__ is str or isinstance(search_string, str)):
                     if search_string is UNSET:
                         _absent += 1
                     search_string = odd(
-                        search_string, (_path, _key), "search_string", "string", True, False
+                        search_string,
+                        ((_parent, _name), _key),
+                        "search_string",
+                        "string",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -109,7 +115,14 @@ class PostReservableProductsSearchBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostReservableProductsSearchBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostReservableProductsSearchBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -136,10 +136,11 @@ class PostRewardCreateCustomVoucherBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -153,25 +154,25 @@ class PostRewardCreateCustomVoucherBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (type(value) is int):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "integer", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "integer", True, False)
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -186,7 +187,14 @@ class PostRewardCreateCustomVoucherBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostRewardCreateCustomVoucherBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRewardCreateCustomVoucherBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

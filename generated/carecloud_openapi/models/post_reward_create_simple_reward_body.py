@@ -111,24 +111,35 @@ class PostRewardCreateSimpleRewardBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 simple_reward = src_dict.get("simple_reward", UNSET)
                 if isinstance(simple_reward, dict):
                     simple_reward = _read_SimpleReward(
-                        simple_reward, (_path, _key), "simple_reward"
+                        simple_reward, ((_parent, _name), _key), "simple_reward"
                     )
                 elif simple_reward is UNSET:
                     _absent += 1
                     simple_reward = odd(
-                        simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+                        simple_reward,
+                        ((_parent, _name), _key),
+                        "simple_reward",
+                        "SimpleReward",
+                        True,
+                        False,
                     )
                 else:
                     simple_reward = odd(
-                        simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+                        simple_reward,
+                        ((_parent, _name), _key),
+                        "simple_reward",
+                        "SimpleReward",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -141,7 +152,14 @@ class PostRewardCreateSimpleRewardBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostRewardCreateSimpleRewardBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRewardCreateSimpleRewardBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

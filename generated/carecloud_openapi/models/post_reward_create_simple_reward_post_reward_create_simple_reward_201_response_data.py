@@ -87,10 +87,11 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 reward_id = src_dict.get("reward_id", UNSET)
                 if not (reward_id.__class__ is str or isinstance(reward_id, str)):
@@ -98,7 +99,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
                         _absent += 1
                     else:
                         reward_id = odd(
-                            reward_id, (_path, _key), "reward_id", "string", False, False
+                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -113,7 +114,7 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData",
                         True,

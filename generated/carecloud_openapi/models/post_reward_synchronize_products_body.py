@@ -112,21 +112,26 @@ class PostRewardSynchronizeProductsBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 products = src_dict.get("products", UNSET)
                 if isinstance(products, list):
                     products = _read_ProductSynchronizationForReward_list(
-                        products, (_path, _key), "products"
+                        products, ((_parent, _name), _key), "products"
                     )
                 elif products is UNSET:
                     _absent += 1
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
                 else:
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.products = products
@@ -138,7 +143,14 @@ class PostRewardSynchronizeProductsBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostRewardSynchronizeProductsBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRewardSynchronizeProductsBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -126,10 +126,11 @@ class PostSegmentBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -142,19 +143,21 @@ class PostSegmentBody:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 if not (type(priority) is int):
                     if priority is UNSET:
                         _absent += 1
                     else:
-                        priority = odd(priority, (_path, _key), "priority", "integer", False, False)
+                        priority = odd(
+                            priority, ((_parent, _name), _key), "priority", "integer", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -167,7 +170,9 @@ class PostSegmentBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostSegmentBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostSegmentBody", True, False)
+                )
         return _models
 
     @property

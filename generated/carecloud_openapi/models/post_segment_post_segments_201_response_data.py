@@ -87,10 +87,11 @@ class PostSegmentPostSegments201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 segment_id = src_dict.get("segment_id", UNSET)
                 if not (segment_id.__class__ is str or isinstance(segment_id, str)):
@@ -98,7 +99,12 @@ class PostSegmentPostSegments201ResponseData:
                         _absent += 1
                     else:
                         segment_id = odd(
-                            segment_id, (_path, _key), "segment_id", "string", False, False
+                            segment_id,
+                            ((_parent, _name), _key),
+                            "segment_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -112,7 +118,12 @@ class PostSegmentPostSegments201ResponseData:
             else:
                 _models.append(
                     odd(
-                        src_dict, _path, _key, "PostSegmentPostSegments201ResponseData", True, False
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSegmentPostSegments201ResponseData",
+                        True,
+                        False,
                     )
                 )
         return _models

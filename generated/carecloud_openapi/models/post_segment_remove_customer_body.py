@@ -84,17 +84,18 @@ class PostSegmentRemoveCustomerBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 customer_id = src_dict.get("customer_id", UNSET)
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 _model = _new_instance(cls)
@@ -107,7 +108,14 @@ class PostSegmentRemoveCustomerBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSegmentRemoveCustomerBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSegmentRemoveCustomerBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -224,10 +224,11 @@ class PostSendOtpBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -263,7 +264,7 @@ class PostSendOtpBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -278,7 +279,7 @@ class PostSendOtpBody:
                     _absent += 1
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "PostSendOtpBodyCommunicationChannelId",
                         True,
@@ -287,7 +288,7 @@ class PostSendOtpBody:
                 else:
                     communication_channel_id = odd(
                         communication_channel_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "communication_channel_id",
                         "PostSendOtpBodyCommunicationChannelId",
                         True,
@@ -297,7 +298,9 @@ class PostSendOtpBody:
                 if not (recipient.__class__ is str or isinstance(recipient, str)):
                     if recipient is UNSET:
                         _absent += 1
-                    recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
+                    recipient = odd(
+                        recipient, ((_parent, _name), _key), "recipient", "string", True, False
+                    )
 
                 if type(otp_type) is int:
                     otp_type = PostSendOtpBodyOtpType(otp_type)
@@ -305,7 +308,12 @@ class PostSendOtpBody:
                     _absent += 1
                 else:
                     otp_type = odd(
-                        otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+                        otp_type,
+                        ((_parent, _name), _key),
+                        "otp_type",
+                        "PostSendOtpBodyOtpType",
+                        False,
+                        False,
                     )
 
                 if not (
@@ -316,7 +324,7 @@ class PostSendOtpBody:
                     else:
                         message_template_id = odd(
                             message_template_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "message_template_id",
                             "string",
                             False,
@@ -336,7 +344,9 @@ class PostSendOtpBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostSendOtpBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostSendOtpBody", True, False)
+                )
         return _models
 
     @property

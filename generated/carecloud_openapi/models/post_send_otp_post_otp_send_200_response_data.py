@@ -90,10 +90,11 @@ class PostSendOtpPostOTPSend200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 request_id = src_dict.get("request_id", UNSET)
                 if not (request_id.__class__ is str or isinstance(request_id, str)):
@@ -101,7 +102,12 @@ class PostSendOtpPostOTPSend200ResponseData:
                         _absent += 1
                     else:
                         request_id = odd(
-                            request_id, (_path, _key), "request_id", "string", False, False
+                            request_id,
+                            ((_parent, _name), _key),
+                            "request_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -114,7 +120,14 @@ class PostSendOtpPostOTPSend200ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSendOtpPostOTPSend200ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSendOtpPostOTPSend200ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

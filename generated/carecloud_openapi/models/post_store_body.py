@@ -103,19 +103,20 @@ class PostStoreBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 store = src_dict.get("store", UNSET)
                 if isinstance(store, dict):
-                    store = _read_Store(store, (_path, _key), "store")
+                    store = _read_Store(store, ((_parent, _name), _key), "store")
                 elif store is UNSET:
                     _absent += 1
-                    store = odd(store, (_path, _key), "store", "Store", True, False)
+                    store = odd(store, ((_parent, _name), _key), "store", "Store", True, False)
                 else:
-                    store = odd(store, (_path, _key), "store", "Store", True, False)
+                    store = odd(store, ((_parent, _name), _key), "store", "Store", True, False)
 
                 _model = _new_instance(cls)
                 _model.store = store
@@ -126,7 +127,7 @@ class PostStoreBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostStoreBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostStoreBody", True, False))
         return _models
 
     @property

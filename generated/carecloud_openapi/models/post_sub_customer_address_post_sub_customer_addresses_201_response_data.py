@@ -95,10 +95,11 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 additional_address_id = src_dict.get("additional_address_id", UNSET)
                 if not (
@@ -109,7 +110,7 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
                     else:
                         additional_address_id = odd(
                             additional_address_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "additional_address_id",
                             "string",
                             False,
@@ -128,7 +129,7 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostSubCustomerAddressPostSubCustomerAddresses201ResponseData",
                         True,

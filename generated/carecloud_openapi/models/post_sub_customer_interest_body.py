@@ -113,21 +113,22 @@ class PostSubCustomerInterestBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 interest_record = src_dict.get("interest_record", UNSET)
                 if isinstance(interest_record, dict):
                     interest_record = _read_InterestRecord(
-                        interest_record, (_path, _key), "interest_record"
+                        interest_record, ((_parent, _name), _key), "interest_record"
                     )
                 elif interest_record is UNSET:
                     _absent += 1
                     interest_record = odd(
                         interest_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "interest_record",
                         "InterestRecord",
                         True,
@@ -136,7 +137,7 @@ class PostSubCustomerInterestBody:
                 else:
                     interest_record = odd(
                         interest_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "interest_record",
                         "InterestRecord",
                         True,
@@ -153,7 +154,9 @@ class PostSubCustomerInterestBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSubCustomerInterestBody", True, False)
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostSubCustomerInterestBody", True, False
+                    )
                 )
         return _models
 

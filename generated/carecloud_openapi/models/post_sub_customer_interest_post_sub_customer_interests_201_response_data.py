@@ -89,10 +89,11 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 interest_record_id = src_dict.get("interest_record_id", UNSET)
                 if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
@@ -101,7 +102,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
                     else:
                         interest_record_id = odd(
                             interest_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "interest_record_id",
                             "string",
                             False,
@@ -120,7 +121,7 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostSubCustomerInterestPostSubCustomerInterests201ResponseData",
                         True,

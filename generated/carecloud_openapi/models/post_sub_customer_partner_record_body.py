@@ -111,21 +111,22 @@ class PostSubCustomerPartnerRecordBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 partner_record = src_dict.get("partner_record", UNSET)
                 if isinstance(partner_record, dict):
                     partner_record = _read_PartnerRecord(
-                        partner_record, (_path, _key), "partner_record"
+                        partner_record, ((_parent, _name), _key), "partner_record"
                     )
                 elif partner_record is UNSET:
                     _absent += 1
                     partner_record = odd(
                         partner_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "partner_record",
                         "PartnerRecord",
                         True,
@@ -134,7 +135,7 @@ class PostSubCustomerPartnerRecordBody:
                 else:
                     partner_record = odd(
                         partner_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "partner_record",
                         "PartnerRecord",
                         True,
@@ -151,7 +152,14 @@ class PostSubCustomerPartnerRecordBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSubCustomerPartnerRecordBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerPartnerRecordBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

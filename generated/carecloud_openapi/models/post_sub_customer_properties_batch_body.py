@@ -156,10 +156,11 @@ class PostSubCustomerPropertiesBatchBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -173,16 +174,26 @@ class PostSubCustomerPropertiesBatchBody:
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", True, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", True, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        True,
+                        False,
                     )
 
                 if type(error_processing) is int:
@@ -192,7 +203,7 @@ class PostSubCustomerPropertiesBatchBody:
                 else:
                     error_processing = odd(
                         error_processing,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
                         False,
@@ -210,7 +221,14 @@ class PostSubCustomerPropertiesBatchBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSubCustomerPropertiesBatchBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerPropertiesBatchBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -113,21 +113,22 @@ class PostSubCustomerRelatedCustomersBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 related_customer = src_dict.get("related_customer", UNSET)
                 if isinstance(related_customer, dict):
                     related_customer = _read_RelatedCustomer(
-                        related_customer, (_path, _key), "related_customer"
+                        related_customer, ((_parent, _name), _key), "related_customer"
                     )
                 elif related_customer is UNSET:
                     _absent += 1
                     related_customer = odd(
                         related_customer,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "related_customer",
                         "RelatedCustomer",
                         True,
@@ -136,7 +137,7 @@ class PostSubCustomerRelatedCustomersBody:
                 else:
                     related_customer = odd(
                         related_customer,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "related_customer",
                         "RelatedCustomer",
                         True,
@@ -153,7 +154,14 @@ class PostSubCustomerRelatedCustomersBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSubCustomerRelatedCustomersBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerRelatedCustomersBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

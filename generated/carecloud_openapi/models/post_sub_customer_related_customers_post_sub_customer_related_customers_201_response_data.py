@@ -96,10 +96,11 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 customer_relation_id = src_dict.get("customer_relation_id", UNSET)
                 if not (
@@ -110,7 +111,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                     else:
                         customer_relation_id = odd(
                             customer_relation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_relation_id",
                             "string",
                             False,
@@ -129,7 +130,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseData",
                         True,

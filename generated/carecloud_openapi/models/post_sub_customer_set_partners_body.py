@@ -141,10 +141,11 @@ class PostSubCustomerSetPartnersBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -158,21 +159,31 @@ class PostSubCustomerSetPartnersBody:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if isinstance(partner_records, list):
                     partner_records = _read_PartnerRecord_list(
-                        partner_records, (_path, _key), "partner_records"
+                        partner_records, ((_parent, _name), _key), "partner_records"
                     )
                 elif partner_records is UNSET:
                     _absent += 1
                     partner_records = odd(
-                        partner_records, (_path, _key), "partner_records", "array", True, False
+                        partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
                     partner_records = odd(
-                        partner_records, (_path, _key), "partner_records", "array", True, False
+                        partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -186,7 +197,14 @@ class PostSubCustomerSetPartnersBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostSubCustomerSetPartnersBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerSetPartnersBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -123,21 +123,22 @@ class PostSubCustomerSourceBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 customer_source_record = src_dict.get("customer_source_record", UNSET)
                 if isinstance(customer_source_record, dict):
                     customer_source_record = _read_CustomerSourceRecord(
-                        customer_source_record, (_path, _key), "customer_source_record"
+                        customer_source_record, ((_parent, _name), _key), "customer_source_record"
                     )
                 elif customer_source_record is UNSET:
                     _absent += 1
                     customer_source_record = odd(
                         customer_source_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_record",
                         "CustomerSourceRecord",
                         True,
@@ -146,7 +147,7 @@ class PostSubCustomerSourceBody:
                 else:
                     customer_source_record = odd(
                         customer_source_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_source_record",
                         "CustomerSourceRecord",
                         True,
@@ -162,7 +163,9 @@ class PostSubCustomerSourceBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostSubCustomerSourceBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostSubCustomerSourceBody", True, False)
+                )
         return _models
 
     @property

@@ -97,10 +97,11 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
                 if not (
@@ -112,7 +113,7 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
                     else:
                         customer_source_record_id = odd(
                             customer_source_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_source_record_id",
                             "string",
                             False,
@@ -131,7 +132,7 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostSubCustomerSourcePostSubCustomerSource201ResponseData",
                         True,

@@ -111,24 +111,35 @@ class PostTaskAssigneeBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 task_assignee = src_dict.get("task_assignee", UNSET)
                 if isinstance(task_assignee, dict):
                     task_assignee = _read_TaskAssignee(
-                        task_assignee, (_path, _key), "task_assignee"
+                        task_assignee, ((_parent, _name), _key), "task_assignee"
                     )
                 elif task_assignee is UNSET:
                     _absent += 1
                     task_assignee = odd(
-                        task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+                        task_assignee,
+                        ((_parent, _name), _key),
+                        "task_assignee",
+                        "TaskAssignee",
+                        True,
+                        False,
                     )
                 else:
                     task_assignee = odd(
-                        task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+                        task_assignee,
+                        ((_parent, _name), _key),
+                        "task_assignee",
+                        "TaskAssignee",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -140,7 +151,9 @@ class PostTaskAssigneeBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostTaskAssigneeBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTaskAssigneeBody", True, False)
+                )
         return _models
 
     @property

@@ -111,22 +111,35 @@ class PostTaskCommentBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 task_comment = src_dict.get("task_comment", UNSET)
                 if isinstance(task_comment, dict):
-                    task_comment = _read_TaskComment(task_comment, (_path, _key), "task_comment")
+                    task_comment = _read_TaskComment(
+                        task_comment, ((_parent, _name), _key), "task_comment"
+                    )
                 elif task_comment is UNSET:
                     _absent += 1
                     task_comment = odd(
-                        task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+                        task_comment,
+                        ((_parent, _name), _key),
+                        "task_comment",
+                        "TaskComment",
+                        True,
+                        False,
                     )
                 else:
                     task_comment = odd(
-                        task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+                        task_comment,
+                        ((_parent, _name), _key),
+                        "task_comment",
+                        "TaskComment",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -138,7 +151,9 @@ class PostTaskCommentBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostTaskCommentBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTaskCommentBody", True, False)
+                )
         return _models
 
     @property

@@ -90,10 +90,11 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 task_comment_id = src_dict.get("task_comment_id", UNSET)
                 if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
@@ -102,7 +103,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
                     else:
                         task_comment_id = odd(
                             task_comment_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "task_comment_id",
                             "string",
                             False,
@@ -121,7 +122,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostTaskCommentPostSubTaskComments201ResponseData",
                         True,

@@ -166,10 +166,11 @@ class PostTasksBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -182,30 +183,39 @@ class PostTasksBody:
                     task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(task, dict):
-                    task = _read_Task(task, (_path, _key), "task")
+                    task = _read_Task(task, ((_parent, _name), _key), "task")
                 elif task is UNSET:
                     _absent += 1
-                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
                 else:
-                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(assignees, list):
-                    assignees = _read_TaskAssignee_list(assignees, (_path, _key), "assignees")
+                    assignees = _read_TaskAssignee_list(
+                        assignees, ((_parent, _name), _key), "assignees"
+                    )
                 elif assignees is UNSET:
                     _absent += 1
                 else:
-                    assignees = odd(assignees, (_path, _key), "assignees", "array", False, False)
+                    assignees = odd(
+                        assignees, ((_parent, _name), _key), "assignees", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.task = task
@@ -218,7 +228,7 @@ class PostTasksBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostTasksBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostTasksBody", True, False))
         return _models
 
     @property

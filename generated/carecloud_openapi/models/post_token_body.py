@@ -173,10 +173,11 @@ class PostTokenBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -191,20 +192,20 @@ class PostTokenBody:
                     )
 
                 if isinstance(device, dict):
-                    device = _read_Device(device, (_path, _key), "device")
+                    device = _read_Device(device, ((_parent, _name), _key), "device")
                 elif device is UNSET:
                     _absent += 1
-                    device = odd(device, (_path, _key), "device", "Device", True, False)
+                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
                 else:
-                    device = odd(device, (_path, _key), "device", "Device", True, False)
+                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
 
                 if isinstance(setup, dict):
-                    setup = _read_Setup(setup, (_path, _key), "setup")
+                    setup = _read_Setup(setup, ((_parent, _name), _key), "setup")
                 elif setup is UNSET:
                     _absent += 1
-                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
                 else:
-                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
 
                 if not (
                     external_application_id.__class__ is str
@@ -214,7 +215,7 @@ class PostTokenBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -226,7 +227,12 @@ class PostTokenBody:
                         _absent += 1
                     else:
                         push_token = odd(
-                            push_token, (_path, _key), "push_token", "string", False, False
+                            push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -241,7 +247,7 @@ class PostTokenBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostTokenBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostTokenBody", True, False))
         return _models
 
     @property

@@ -88,17 +88,20 @@ class PostTokenPostTokens201ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 token_id = src_dict.get("token_id", UNSET)
                 if not (token_id.__class__ is str or isinstance(token_id, str)):
                     if token_id is UNSET:
                         _absent += 1
                     else:
-                        token_id = odd(token_id, (_path, _key), "token_id", "string", False, False)
+                        token_id = odd(
+                            token_id, ((_parent, _name), _key), "token_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.token_id = token_id
@@ -110,7 +113,14 @@ class PostTokenPostTokens201ResponseData:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostTokenPostTokens201ResponseData", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostTokenPostTokens201ResponseData",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -150,10 +150,11 @@ class PostTokenSendPasswordSetupBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -171,7 +172,9 @@ class PostTokenSendPasswordSetupBody:
                     if email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(email, (_path, _key), "email", "string", False, False)
+                        email = odd(
+                            email, ((_parent, _name), _key), "email", "string", False, False
+                        )
 
                 if not (
                     communication_channel_id.__class__ is str
@@ -182,7 +185,7 @@ class PostTokenSendPasswordSetupBody:
                     else:
                         communication_channel_id = odd(
                             communication_channel_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "communication_channel_id",
                             "string",
                             False,
@@ -194,7 +197,7 @@ class PostTokenSendPasswordSetupBody:
                         _absent += 1
                     else:
                         recipient = odd(
-                            recipient, (_path, _key), "recipient", "string", False, False
+                            recipient, ((_parent, _name), _key), "recipient", "string", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -209,7 +212,14 @@ class PostTokenSendPasswordSetupBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostTokenSendPasswordSetupBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostTokenSendPasswordSetupBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -126,21 +126,24 @@ class PostTokenSocialLoginBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 social_network_credentials = src_dict.get("social_network_credentials", UNSET)
                 if isinstance(social_network_credentials, dict):
                     social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials, (_path, _key), "social_network_credentials"
+                        social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
                     )
                 elif social_network_credentials is UNSET:
                     _absent += 1
                     social_network_credentials = odd(
                         social_network_credentials,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
                         True,
@@ -149,7 +152,7 @@ class PostTokenSocialLoginBody:
                 else:
                     social_network_credentials = odd(
                         social_network_credentials,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
                         True,
@@ -165,7 +168,9 @@ class PostTokenSocialLoginBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostTokenSocialLoginBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTokenSocialLoginBody", True, False)
+                )
         return _models
 
     @property

@@ -87,10 +87,11 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 customer_id = src_dict.get("customer_id", UNSET)
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
@@ -98,7 +99,12 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -113,7 +119,7 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData",
                         True,

@@ -143,10 +143,11 @@ class PostUserLoginBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -169,7 +170,7 @@ class PostUserLoginBody:
                     else:
                         user_external_application_id = odd(
                             user_external_application_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "user_external_application_id",
                             "string",
                             False,
@@ -180,13 +181,17 @@ class PostUserLoginBody:
                     if login is UNSET:
                         _absent += 1
                     else:
-                        login = odd(login, (_path, _key), "login", "string", False, False)
+                        login = odd(
+                            login, ((_parent, _name), _key), "login", "string", False, False
+                        )
 
                 if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(password, (_path, _key), "password", "string", False, False)
+                        password = odd(
+                            password, ((_parent, _name), _key), "password", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.user_external_application_id = user_external_application_id
@@ -199,7 +204,9 @@ class PostUserLoginBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostUserLoginBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostUserLoginBody", True, False)
+                )
         return _models
 
     @property

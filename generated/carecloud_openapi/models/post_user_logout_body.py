@@ -123,10 +123,11 @@ class PostUserLogoutBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -148,7 +149,7 @@ class PostUserLogoutBody:
                         _absent += 1
                     user_external_application_id = odd(
                         user_external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "user_external_application_id",
                         "string",
                         True,
@@ -159,7 +160,12 @@ class PostUserLogoutBody:
                     if bearer_token is UNSET:
                         _absent += 1
                     bearer_token = odd(
-                        bearer_token, (_path, _key), "bearer_token", "string", True, False
+                        bearer_token,
+                        ((_parent, _name), _key),
+                        "bearer_token",
+                        "string",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -172,7 +178,9 @@ class PostUserLogoutBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostUserLogoutBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostUserLogoutBody", True, False)
+                )
         return _models
 
     @property

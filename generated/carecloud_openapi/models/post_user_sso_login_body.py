@@ -120,10 +120,11 @@ class PostUserSsoLoginBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -145,7 +146,7 @@ class PostUserSsoLoginBody:
                         _absent += 1
                     user_external_application_id = odd(
                         user_external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "user_external_application_id",
                         "string",
                         True,
@@ -155,7 +156,9 @@ class PostUserSsoLoginBody:
                 if not (sso_token.__class__ is str or isinstance(sso_token, str)):
                     if sso_token is UNSET:
                         _absent += 1
-                    sso_token = odd(sso_token, (_path, _key), "sso_token", "string", True, False)
+                    sso_token = odd(
+                        sso_token, ((_parent, _name), _key), "sso_token", "string", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.user_external_application_id = user_external_application_id
@@ -167,7 +170,9 @@ class PostUserSsoLoginBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostUserSsoLoginBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostUserSsoLoginBody", True, False)
+                )
         return _models
 
     @property

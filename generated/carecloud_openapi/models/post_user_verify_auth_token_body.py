@@ -84,16 +84,19 @@ class PostUserVerifyAuthTokenBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 auth_token = src_dict.get("auth_token", UNSET)
                 if not (auth_token.__class__ is str or isinstance(auth_token, str)):
                     if auth_token is UNSET:
                         _absent += 1
-                    auth_token = odd(auth_token, (_path, _key), "auth_token", "string", True, False)
+                    auth_token = odd(
+                        auth_token, ((_parent, _name), _key), "auth_token", "string", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.auth_token = auth_token
@@ -105,7 +108,9 @@ class PostUserVerifyAuthTokenBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostUserVerifyAuthTokenBody", True, False)
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostUserVerifyAuthTokenBody", True, False
+                    )
                 )
         return _models
 

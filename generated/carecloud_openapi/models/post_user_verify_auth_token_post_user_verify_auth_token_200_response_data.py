@@ -87,17 +87,20 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 user_id = src_dict.get("user_id", UNSET)
                 if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
                     else:
-                        user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
+                        user_id = odd(
+                            user_id, ((_parent, _name), _key), "user_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.user_id = user_id
@@ -111,7 +114,7 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData",
                         True,

@@ -84,17 +84,18 @@ class PostValidateFreeCardBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 card_number = src_dict.get("card_number", UNSET)
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(
-                        card_number, (_path, _key), "card_number", "string", True, False
+                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
                     )
 
                 _model = _new_instance(cls)
@@ -106,7 +107,9 @@ class PostValidateFreeCardBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostValidateFreeCardBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostValidateFreeCardBody", True, False)
+                )
         return _models
 
     @property

@@ -89,10 +89,11 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 is_free_to_use = src_dict.get("is_free_to_use", UNSET)
                 if not (type(is_free_to_use) is bool):
@@ -100,7 +101,12 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
                         _absent += 1
                     else:
                         is_free_to_use = odd(
-                            is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                            is_free_to_use,
+                            ((_parent, _name), _key),
+                            "is_free_to_use",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -115,7 +121,7 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostValidateFreeCardPostCardValidateFree200ResponseData",
                         True,

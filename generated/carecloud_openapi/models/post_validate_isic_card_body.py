@@ -126,10 +126,11 @@ class PostValidateIsicCardBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -145,20 +146,27 @@ class PostValidateIsicCardBody:
                     if card_number is UNSET:
                         _absent += 1
                     card_number = odd(
-                        card_number, (_path, _key), "card_number", "string", True, False
+                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
                     )
 
                 if not (last_name.__class__ is str or isinstance(last_name, str)):
                     if last_name is UNSET:
                         _absent += 1
-                    last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+                    last_name = odd(
+                        last_name, ((_parent, _name), _key), "last_name", "string", True, False
+                    )
 
                 if not (type(check_usage) is bool):
                     if check_usage is UNSET:
                         _absent += 1
                     else:
                         check_usage = odd(
-                            check_usage, (_path, _key), "check_usage", "boolean", False, False
+                            check_usage,
+                            ((_parent, _name), _key),
+                            "check_usage",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -172,7 +180,9 @@ class PostValidateIsicCardBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostValidateIsicCardBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostValidateIsicCardBody", True, False)
+                )
         return _models
 
     @property

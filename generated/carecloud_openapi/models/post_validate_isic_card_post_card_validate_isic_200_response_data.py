@@ -117,10 +117,11 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -135,7 +136,12 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                         _absent += 1
                     else:
                         valid_isic = odd(
-                            valid_isic, (_path, _key), "valid_isic", "boolean", False, False
+                            valid_isic,
+                            ((_parent, _name), _key),
+                            "valid_isic",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 if not (type(is_free_to_use) is bool):
@@ -143,7 +149,12 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                         _absent += 1
                     else:
                         is_free_to_use = odd(
-                            is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                            is_free_to_use,
+                            ((_parent, _name), _key),
+                            "is_free_to_use",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -159,7 +170,7 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                 _models.append(
                     odd(
                         src_dict,
-                        _path,
+                        (_parent, _name),
                         _key,
                         "PostValidateIsicCardPostCardValidateIsic200ResponseData",
                         True,

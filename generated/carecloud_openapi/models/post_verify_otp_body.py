@@ -140,10 +140,11 @@ class PostVerifyOtpBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -161,13 +162,20 @@ class PostVerifyOtpBody:
                     if verification_code is UNSET:
                         _absent += 1
                     verification_code = odd(
-                        verification_code, (_path, _key), "verification_code", "string", True, False
+                        verification_code,
+                        ((_parent, _name), _key),
+                        "verification_code",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (request_id.__class__ is str or isinstance(request_id, str)):
                     if request_id is UNSET:
                         _absent += 1
-                    request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
+                    request_id = odd(
+                        request_id, ((_parent, _name), _key), "request_id", "string", True, False
+                    )
 
                 if not (
                     external_application_id.__class__ is str
@@ -177,7 +185,7 @@ class PostVerifyOtpBody:
                         _absent += 1
                     external_application_id = odd(
                         external_application_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_application_id",
                         "string",
                         True,
@@ -195,7 +203,9 @@ class PostVerifyOtpBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostVerifyOtpBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostVerifyOtpBody", True, False)
+                )
         return _models
 
     @property

@@ -114,10 +114,11 @@ class PostVoucherApplyBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -131,14 +132,21 @@ class PostVoucherApplyBody:
                     if date_applied is UNSET:
                         _absent += 1
                     date_applied = odd(
-                        date_applied, (_path, _key), "date_applied", "string", True, False
+                        date_applied,
+                        ((_parent, _name), _key),
+                        "date_applied",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.date_applied = date_applied
@@ -150,7 +158,9 @@ class PostVoucherApplyBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PostVoucherApplyBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostVoucherApplyBody", True, False)
+                )
         return _models
 
     @property

@@ -116,10 +116,11 @@ class PostVoucherGiftCardBalanceBody:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -134,14 +135,19 @@ class PostVoucherGiftCardBalanceBody:
                         _absent += 1
                     else:
                         voucher_id = odd(
-                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                            voucher_id,
+                            ((_parent, _name), _key),
+                            "voucher_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.voucher_id = voucher_id
@@ -154,7 +160,14 @@ class PostVoucherGiftCardBalanceBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PostVoucherGiftCardBalanceBody", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostVoucherGiftCardBalanceBody",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -111,10 +111,11 @@ class Price:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -128,13 +129,13 @@ class Price:
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "number", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
 
                 _model = _new_instance(cls)
                 _model.currency_id = currency_id
@@ -146,7 +147,7 @@ class Price:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Price", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Price", True, False))
         return _models
 
     @property

@@ -382,10 +382,11 @@ class Product:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -445,35 +446,47 @@ class Product:
                         _absent += 1
                     else:
                         product_id = odd(
-                            product_id, (_path, _key), "product_id", "string", False, False
+                            product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     else:
                         external_id = odd(
-                            external_id, (_path, _key), "external_id", "string", False, False
+                            external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
                 elif plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
 
                 if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
@@ -481,7 +494,7 @@ class Product:
                     else:
                         product_group_id = odd(
                             product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_id",
                             "string",
                             False,
@@ -494,7 +507,7 @@ class Product:
                     else:
                         product_brand_id = odd(
                             product_brand_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
                             False,
@@ -506,26 +519,31 @@ class Product:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(prices, list):
-                    prices = _read_Price_list(prices, (_path, _key), "prices")
+                    prices = _read_Price_list(prices, ((_parent, _name), _key), "prices")
                 elif prices is UNSET:
                     _absent += 1
                 else:
-                    prices = odd(prices, (_path, _key), "prices", "array", False, False)
+                    prices = odd(prices, ((_parent, _name), _key), "prices", "array", False, False)
 
                 if isinstance(additional_properties, list):
                     additional_properties = _read_PropertyRecord_list(
-                        additional_properties, (_path, _key), "additional_properties"
+                        additional_properties, ((_parent, _name), _key), "additional_properties"
                     )
                 elif additional_properties is UNSET:
                     _absent += 1
                 else:
                     additional_properties = odd(
                         additional_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_properties",
                         "array",
                         False,
@@ -535,18 +553,32 @@ class Product:
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+                    image_urls = odd(
+                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -554,14 +586,16 @@ class Product:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "ProductState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "ProductState", False, False
+                    )
 
                 if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
                 elif tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
 
                 _model = _new_instance(cls)
                 _model.product_id = product_id
@@ -585,7 +619,7 @@ class Product:
                     _model._extra_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Product", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Product", True, False))
         return _models
 
     @property

@@ -400,10 +400,11 @@ class ProductBatch:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -461,29 +462,38 @@ class ProductBatch:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
                 elif plu_ids is UNSET:
                     _absent += 1
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
                 else:
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
 
                 if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
                     else:
                         product_id = odd(
-                            product_id, (_path, _key), "product_id", "string", False, False
+                            product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
                     if product_group_id is UNSET:
@@ -491,7 +501,7 @@ class ProductBatch:
                     else:
                         product_group_id = odd(
                             product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_id",
                             "string",
                             False,
@@ -507,7 +517,7 @@ class ProductBatch:
                     else:
                         product_group_external_id = odd(
                             product_group_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_external_id",
                             "string",
                             False,
@@ -520,7 +530,7 @@ class ProductBatch:
                     else:
                         product_brand_id = odd(
                             product_brand_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
                             False,
@@ -536,7 +546,7 @@ class ProductBatch:
                     else:
                         product_brand_external_id = odd(
                             product_brand_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_external_id",
                             "string",
                             False,
@@ -547,47 +557,61 @@ class ProductBatch:
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(prices, list):
-                    prices = _read_Price_list(prices, (_path, _key), "prices")
+                    prices = _read_Price_list(prices, ((_parent, _name), _key), "prices")
                 elif prices is UNSET:
                     _absent += 1
                 else:
-                    prices = odd(prices, (_path, _key), "prices", "array", False, False)
+                    prices = odd(prices, ((_parent, _name), _key), "prices", "array", False, False)
 
                 if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
                 elif tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
 
                 if type(state) is int:
                     state = ProductBatchState(state)
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "ProductBatchState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "ProductBatchState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -611,7 +635,7 @@ class ProductBatch:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductBatch", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "ProductBatch", True, False))
         return _models
 
     @property

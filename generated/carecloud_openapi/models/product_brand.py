@@ -126,10 +126,11 @@ class ProductBrand:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -144,13 +145,13 @@ class ProductBrand:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
@@ -159,7 +160,7 @@ class ProductBrand:
                     else:
                         product_brand_id = odd(
                             product_brand_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
                             False,
@@ -177,7 +178,7 @@ class ProductBrand:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductBrand", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "ProductBrand", True, False))
         return _models
 
     @property

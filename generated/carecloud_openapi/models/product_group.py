@@ -276,10 +276,11 @@ class ProductGroup:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -325,13 +326,13 @@ class ProductGroup:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
@@ -340,7 +341,7 @@ class ProductGroup:
                     else:
                         product_group_id = odd(
                             product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_id",
                             "string",
                             False,
@@ -356,7 +357,7 @@ class ProductGroup:
                     else:
                         parent_product_group_id = odd(
                             parent_product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "parent_product_group_id",
                             "string",
                             False,
@@ -369,7 +370,7 @@ class ProductGroup:
                     else:
                         parent_external_id = odd(
                             parent_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "parent_external_id",
                             "string",
                             False,
@@ -380,20 +381,27 @@ class ProductGroup:
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -401,7 +409,12 @@ class ProductGroup:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -409,7 +422,9 @@ class ProductGroup:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "ProductGroupState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -429,7 +444,7 @@ class ProductGroup:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductGroup", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "ProductGroup", True, False))
         return _models
 
     @property

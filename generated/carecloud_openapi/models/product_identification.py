@@ -138,10 +138,11 @@ class ProductIdentification:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -156,15 +157,22 @@ class ProductIdentification:
                         _absent += 1
                     else:
                         product_id = odd(
-                            product_id, (_path, _key), "product_id", "string", False, False
+                            product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
                 elif plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.product_id = product_id
@@ -176,7 +184,9 @@ class ProductIdentification:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductIdentification", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductIdentification", True, False)
+                )
         return _models
 
     @property

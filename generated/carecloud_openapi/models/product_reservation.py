@@ -545,10 +545,11 @@ class ProductReservation:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 19:
                     try:
@@ -622,13 +623,15 @@ class ProductReservation:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (
                     product_reservation_source_id.__class__ is str
@@ -638,7 +641,7 @@ class ProductReservation:
                         _absent += 1
                     product_reservation_source_id = odd(
                         product_reservation_source_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_source_id",
                         "string",
                         True,
@@ -654,7 +657,7 @@ class ProductReservation:
                     else:
                         product_reservation_id = odd(
                             product_reservation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_id",
                             "string",
                             False,
@@ -666,7 +669,7 @@ class ProductReservation:
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
-                                ((_path, _key), "reservation_codes"),
+                                (((_parent, _name), _key), "reservation_codes"),
                                 _i0,
                                 "string",
                                 True,
@@ -676,19 +679,26 @@ class ProductReservation:
                     _absent += 1
                 else:
                     reservation_codes = odd(
-                        reservation_codes, (_path, _key), "reservation_codes", "array", False, False
+                        reservation_codes,
+                        ((_parent, _name), _key),
+                        "reservation_codes",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if isinstance(external_reservation_codes, list):
                     external_reservation_codes = _read_ExternalCode_list(
-                        external_reservation_codes, (_path, _key), "external_reservation_codes"
+                        external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
                     )
                 elif external_reservation_codes is UNSET:
                     _absent += 1
                 else:
                     external_reservation_codes = odd(
                         external_reservation_codes,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
                         False,
@@ -698,12 +708,24 @@ class ProductReservation:
                 if isinstance(benefit_codes, list):
                     for _i0, _v0 in enumerate(benefit_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "benefit_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif benefit_codes is UNSET:
                     _absent += 1
                 else:
                     benefit_codes = odd(
-                        benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+                        benefit_codes,
+                        ((_parent, _name), _key),
+                        "benefit_codes",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (pickup_date.__class__ is str or isinstance(pickup_date, str)):
@@ -711,7 +733,12 @@ class ProductReservation:
                         _absent += 1
                     else:
                         pickup_date = odd(
-                            pickup_date, (_path, _key), "pickup_date", "string", False, False
+                            pickup_date,
+                            ((_parent, _name), _key),
+                            "pickup_date",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (customers_note.__class__ is str or isinstance(customers_note, str)):
@@ -719,7 +746,12 @@ class ProductReservation:
                         _absent += 1
                     else:
                         customers_note = odd(
-                            customers_note, (_path, _key), "customers_note", "string", False, False
+                            customers_note,
+                            ((_parent, _name), _key),
+                            "customers_note",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(total_price) is float or type(total_price) is int):
@@ -727,7 +759,12 @@ class ProductReservation:
                         _absent += 1
                     else:
                         total_price = odd(
-                            total_price, (_path, _key), "total_price", "number", False, False
+                            total_price,
+                            ((_parent, _name), _key),
+                            "total_price",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
@@ -735,19 +772,26 @@ class ProductReservation:
                         _absent += 1
                     else:
                         currency_id = odd(
-                            currency_id, (_path, _key), "currency_id", "string", False, False
+                            currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(product_reservation_items, list):
                     product_reservation_items = _read_ProductReservationItem_list(
-                        product_reservation_items, (_path, _key), "product_reservation_items"
+                        product_reservation_items,
+                        ((_parent, _name), _key),
+                        "product_reservation_items",
                     )
                 elif product_reservation_items is UNSET:
                     _absent += 1
                 else:
                     product_reservation_items = odd(
                         product_reservation_items,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "product_reservation_items",
                         "array",
                         False,
@@ -762,7 +806,7 @@ class ProductReservation:
                     else:
                         external_purchase_id = odd(
                             external_purchase_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "external_purchase_id",
                             "string",
                             False,
@@ -770,11 +814,11 @@ class ProductReservation:
                         )
 
                 if isinstance(utm, dict):
-                    utm = _read_UTM(utm, (_path, _key), "utm")
+                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
                 elif utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
 
                 if type(actual_state) is int:
                     actual_state = ProductReservationActualState(actual_state)
@@ -783,7 +827,7 @@ class ProductReservation:
                 else:
                     actual_state = odd(
                         actual_state,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "actual_state",
                         "ProductReservationActualState",
                         False,
@@ -792,14 +836,16 @@ class ProductReservation:
 
                 if isinstance(reservation_progress_history, list):
                     reservation_progress_history = _read_ProductReservationProgress_list(
-                        reservation_progress_history, (_path, _key), "reservation_progress_history"
+                        reservation_progress_history,
+                        ((_parent, _name), _key),
+                        "reservation_progress_history",
                     )
                 elif reservation_progress_history is UNSET:
                     _absent += 1
                 else:
                     reservation_progress_history = odd(
                         reservation_progress_history,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reservation_progress_history",
                         "array",
                         False,
@@ -808,19 +854,26 @@ class ProductReservation:
 
                 if isinstance(comments, list):
                     comments = _read_ProductReservationComment_list(
-                        comments, (_path, _key), "comments"
+                        comments, ((_parent, _name), _key), "comments"
                     )
                 elif comments is UNSET:
                     _absent += 1
                 else:
-                    comments = odd(comments, (_path, _key), "comments", "array", False, False)
+                    comments = odd(
+                        comments, ((_parent, _name), _key), "comments", "array", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -829,7 +882,12 @@ class ProductReservation:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "ProductReservationState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -859,7 +917,9 @@ class ProductReservation:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductReservation", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservation", True, False)
+                )
         return _models
 
     @property

@@ -121,10 +121,11 @@ class ProductReservationComment:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -139,7 +140,12 @@ class ProductReservationComment:
                         _absent += 1
                     else:
                         comment_text = odd(
-                            comment_text, (_path, _key), "comment_text", "string", False, False
+                            comment_text,
+                            ((_parent, _name), _key),
+                            "comment_text",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (comment_time.__class__ is str or isinstance(comment_time, str)):
@@ -147,7 +153,12 @@ class ProductReservationComment:
                         _absent += 1
                     else:
                         comment_time = odd(
-                            comment_time, (_path, _key), "comment_time", "string", False, False
+                            comment_time,
+                            ((_parent, _name), _key),
+                            "comment_time",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -160,7 +171,9 @@ class ProductReservationComment:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductReservationComment", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationComment", True, False)
+                )
         return _models
 
     @property

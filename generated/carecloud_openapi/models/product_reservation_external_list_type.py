@@ -132,10 +132,11 @@ class ProductReservationExternalListType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -158,7 +159,7 @@ class ProductReservationExternalListType:
                     else:
                         product_reservation_external_list_type_id = odd(
                             product_reservation_external_list_type_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_external_list_type_id",
                             "string",
                             False,
@@ -169,7 +170,7 @@ class ProductReservationExternalListType:
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.product_reservation_external_list_type_id = (
@@ -184,7 +185,14 @@ class ProductReservationExternalListType:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "ProductReservationExternalListType", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ProductReservationExternalListType",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -146,10 +146,11 @@ class ProductReservationItem:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -170,7 +171,7 @@ class ProductReservationItem:
                         _absent += 1
                     reservable_product_id = odd(
                         reservable_product_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reservable_product_id",
                         "string",
                         True,
@@ -180,21 +181,28 @@ class ProductReservationItem:
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (type(unit_price) is float or type(unit_price) is int):
                     if unit_price is UNSET:
                         _absent += 1
                     else:
                         unit_price = odd(
-                            unit_price, (_path, _key), "unit_price", "number", False, False
+                            unit_price,
+                            ((_parent, _name), _key),
+                            "unit_price",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (type(vat_rate) is float or type(vat_rate) is int):
                     if vat_rate is UNSET:
                         _absent += 1
                     else:
-                        vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", False, False)
+                        vat_rate = odd(
+                            vat_rate, ((_parent, _name), _key), "vat_rate", "number", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.reservable_product_id = reservable_product_id
@@ -208,7 +216,9 @@ class ProductReservationItem:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductReservationItem", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationItem", True, False)
+                )
         return _models
 
     @property

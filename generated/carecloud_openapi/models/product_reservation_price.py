@@ -273,10 +273,11 @@ class ProductReservationPrice:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
@@ -316,13 +317,13 @@ class ProductReservationPrice:
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
-                    value = odd(value, (_path, _key), "value", "number", True, False)
+                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (
@@ -334,7 +335,7 @@ class ProductReservationPrice:
                     else:
                         product_reservation_price_id = odd(
                             product_reservation_price_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_price_id",
                             "string",
                             False,
@@ -349,7 +350,7 @@ class ProductReservationPrice:
                     else:
                         reservable_product_id = odd(
                             reservable_product_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "reservable_product_id",
                             "string",
                             False,
@@ -357,24 +358,33 @@ class ProductReservationPrice:
                         )
 
                 if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
+                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
                 elif plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+                    plu_ids = odd(
+                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -383,7 +393,12 @@ class ProductReservationPrice:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "ProductReservationPriceState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationPriceState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -402,7 +417,9 @@ class ProductReservationPrice:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductReservationPrice", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationPrice", True, False)
+                )
         return _models
 
     @property

@@ -160,10 +160,11 @@ class ProductReservationProgress:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -191,7 +192,7 @@ class ProductReservationProgress:
                     else:
                         reservation_progress_id = odd(
                             reservation_progress_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "reservation_progress_id",
                             "integer",
                             False,
@@ -207,7 +208,7 @@ class ProductReservationProgress:
                     else:
                         reservation_progress_text = odd(
                             reservation_progress_text,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "reservation_progress_text",
                             "string",
                             False,
@@ -223,7 +224,7 @@ class ProductReservationProgress:
                     else:
                         reservation_progress_time = odd(
                             reservation_progress_time,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "reservation_progress_time",
                             "string",
                             False,
@@ -242,7 +243,7 @@ class ProductReservationProgress:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "ProductReservationProgress", True, False)
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationProgress", True, False)
                 )
         return _models
 

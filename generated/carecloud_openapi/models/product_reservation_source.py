@@ -169,10 +169,11 @@ class ProductReservationSource:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -197,7 +198,7 @@ class ProductReservationSource:
                     else:
                         product_reservation_source_id = odd(
                             product_reservation_source_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_reservation_source_id",
                             "string",
                             False,
@@ -208,14 +209,19 @@ class ProductReservationSource:
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -224,7 +230,12 @@ class ProductReservationSource:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "ProductReservationSourceState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationSourceState",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -239,7 +250,9 @@ class ProductReservationSource:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ProductReservationSource", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationSource", True, False)
+                )
         return _models
 
     @property

@@ -186,10 +186,11 @@ class ProductSynchronizationForReward:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -213,7 +214,7 @@ class ProductSynchronizationForReward:
                     _absent += 1
                     reward_product_relation_type = odd(
                         reward_product_relation_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_type",
                         "ProductSynchronizationForRewardRewardProductRelationType",
                         True,
@@ -222,7 +223,7 @@ class ProductSynchronizationForReward:
                 else:
                     reward_product_relation_type = odd(
                         reward_product_relation_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_type",
                         "ProductSynchronizationForRewardRewardProductRelationType",
                         True,
@@ -234,15 +235,20 @@ class ProductSynchronizationForReward:
                         _absent += 1
                     else:
                         product_id = odd(
-                            product_id, (_path, _key), "product_id", "string", False, False
+                            product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(plu_id, dict):
-                    plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
+                    plu_id = _read_PluId(plu_id, ((_parent, _name), _key), "plu_id")
                 elif plu_id is UNSET:
                     _absent += 1
                 else:
-                    plu_id = odd(plu_id, (_path, _key), "plu_id", "PluId", False, False)
+                    plu_id = odd(plu_id, ((_parent, _name), _key), "plu_id", "PluId", False, False)
 
                 _model = _new_instance(cls)
                 _model.reward_product_relation_type = reward_product_relation_type
@@ -256,7 +262,14 @@ class ProductSynchronizationForReward:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "ProductSynchronizationForReward", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ProductSynchronizationForReward",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

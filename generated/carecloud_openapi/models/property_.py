@@ -261,10 +261,11 @@ class Property:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -307,31 +308,40 @@ class Property:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (data_type.__class__ is str or isinstance(data_type, str)):
                     if data_type is UNSET:
                         _absent += 1
-                    data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
+                    data_type = odd(
+                        data_type, ((_parent, _name), _key), "data_type", "string", True, False
+                    )
 
                 if not (type(is_required) is bool):
                     if is_required is UNSET:
                         _absent += 1
                     is_required = odd(
-                        is_required, (_path, _key), "is_required", "boolean", True, False
+                        is_required, ((_parent, _name), _key), "is_required", "boolean", True, False
                     )
 
                 if not (type(is_unique) is bool):
                     if is_unique is UNSET:
                         _absent += 1
-                    is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
+                    is_unique = odd(
+                        is_unique, ((_parent, _name), _key), "is_unique", "boolean", True, False
+                    )
 
                 if not (property_id.__class__ is str or isinstance(property_id, str)):
                     if property_id is UNSET:
                         _absent += 1
                     else:
                         property_id = odd(
-                            property_id, (_path, _key), "property_id", "string", False, False
+                            property_id,
+                            ((_parent, _name), _key),
+                            "property_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (description.__class__ is str or isinstance(description, str)):
@@ -339,22 +349,32 @@ class Property:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(items, list):
-                    items = _read_PropertyItem_list(items, (_path, _key), "items")
+                    items = _read_PropertyItem_list(items, ((_parent, _name), _key), "items")
                 elif items is UNSET:
                     _absent += 1
                 else:
-                    items = odd(items, (_path, _key), "items", "array", False, False)
+                    items = odd(items, ((_parent, _name), _key), "items", "array", False, False)
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -362,7 +382,9 @@ class Property:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "PropertyState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "PropertyState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -381,7 +403,7 @@ class Property:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Property", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Property", True, False))
         return _models
 
     @property

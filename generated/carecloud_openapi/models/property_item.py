@@ -152,10 +152,11 @@ class PropertyItem:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -171,13 +172,13 @@ class PropertyItem:
                     if id is UNSET:
                         _absent += 1
                     else:
-                        id = odd(id, (_path, _key), "id", "string", False, False)
+                        id = odd(id, ((_parent, _name), _key), "id", "string", False, False)
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (resource_record_id.__class__ is str or isinstance(resource_record_id, str)):
                     if resource_record_id is UNSET:
@@ -185,7 +186,7 @@ class PropertyItem:
                     else:
                         resource_record_id = odd(
                             resource_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "resource_record_id",
                             "string",
                             False,
@@ -197,7 +198,9 @@ class PropertyItem:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "PropertyItemState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "PropertyItemState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.id = id
@@ -211,7 +214,7 @@ class PropertyItem:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PropertyItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PropertyItem", True, False))
         return _models
 
     @property

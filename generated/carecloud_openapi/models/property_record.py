@@ -287,10 +287,11 @@ class PropertyRecord:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -318,7 +319,7 @@ class PropertyRecord:
                     if property_id is UNSET:
                         _absent += 1
                     property_id = odd(
-                        property_id, (_path, _key), "property_id", "string", True, False
+                        property_id, ((_parent, _name), _key), "property_id", "string", True, False
                     )
 
                 if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
@@ -327,7 +328,7 @@ class PropertyRecord:
                     else:
                         property_record_id = odd(
                             property_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "property_record_id",
                             "string",
                             False,
@@ -339,7 +340,12 @@ class PropertyRecord:
                         _absent += 1
                     else:
                         property_name = odd(
-                            property_name, (_path, _key), "property_name", "string", False, False
+                            property_name,
+                            ((_parent, _name), _key),
+                            "property_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if (
@@ -352,14 +358,14 @@ class PropertyRecord:
                     pass
                 elif isinstance(property_value, dict):
                     property_value = _read_PropertyRecordPropertyValueType5(
-                        property_value, (_path, _key), "property_value"
+                        property_value, ((_parent, _name), _key), "property_value"
                     )
                 elif property_value is UNSET:
                     _absent += 1
                 else:
                     property_value = odd(
                         property_value,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "property_value",
                         "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
                         False,
@@ -371,7 +377,12 @@ class PropertyRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -387,7 +398,7 @@ class PropertyRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PropertyRecord", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PropertyRecord", True, False))
         return _models
 
     @property

@@ -353,10 +353,11 @@ class Purchase:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -415,13 +416,15 @@ class Purchase:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (
                     external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
@@ -430,7 +433,7 @@ class Purchase:
                         _absent += 1
                     external_purchase_id = odd(
                         external_purchase_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "external_purchase_id",
                         "string",
                         True,
@@ -441,40 +444,52 @@ class Purchase:
                     if payment_time is UNSET:
                         _absent += 1
                     payment_time = odd(
-                        payment_time, (_path, _key), "payment_time", "string", True, False
+                        payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(items_count) is int):
                     if items_count is UNSET:
                         _absent += 1
                     items_count = odd(
-                        items_count, (_path, _key), "items_count", "integer", True, False
+                        items_count, ((_parent, _name), _key), "items_count", "integer", True, False
                     )
 
                 if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
-                    type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
+                    type_id = odd(
+                        type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    )
 
                 if not (type(total_price) is float or type(total_price) is int):
                     if total_price is UNSET:
                         _absent += 1
                     total_price = odd(
-                        total_price, (_path, _key), "total_price", "number", True, False
+                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
                     )
 
                 if not (currency_id.__class__ is str or isinstance(currency_id, str)):
                     if currency_id is UNSET:
                         _absent += 1
                     currency_id = odd(
-                        currency_id, (_path, _key), "currency_id", "string", True, False
+                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
                     )
 
                 if not (cashdesk_number.__class__ is str or isinstance(cashdesk_number, str)):
                     if cashdesk_number is UNSET:
                         _absent += 1
                     cashdesk_number = odd(
-                        cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+                        cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
@@ -482,18 +497,28 @@ class Purchase:
                         _absent += 1
                     else:
                         purchase_id = odd(
-                            purchase_id, (_path, _key), "purchase_id", "string", False, False
+                            purchase_id,
+                            ((_parent, _name), _key),
+                            "purchase_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(purchase_items, list):
                     purchase_items = _read_PurchaseItem_list(
-                        purchase_items, (_path, _key), "purchase_items"
+                        purchase_items, ((_parent, _name), _key), "purchase_items"
                     )
                 elif purchase_items is UNSET:
                     _absent += 1
                 else:
                     purchase_items = odd(
-                        purchase_items, (_path, _key), "purchase_items", "array", False, False
+                        purchase_items,
+                        ((_parent, _name), _key),
+                        "purchase_items",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (card_number.__class__ is str or isinstance(card_number, str)):
@@ -501,7 +526,12 @@ class Purchase:
                         _absent += 1
                     else:
                         card_number = odd(
-                            card_number, (_path, _key), "card_number", "string", False, False
+                            card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -509,18 +539,28 @@ class Purchase:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -545,7 +585,7 @@ class Purchase:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Purchase", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Purchase", True, False))
         return _models
 
     @property

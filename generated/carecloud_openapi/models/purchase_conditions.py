@@ -222,10 +222,11 @@ class PurchaseConditions:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -255,14 +256,14 @@ class PurchaseConditions:
 
                 if isinstance(keep_status_turnover, list):
                     keep_status_turnover = _read_QualificationTurnover_list(
-                        keep_status_turnover, (_path, _key), "keep_status_turnover"
+                        keep_status_turnover, ((_parent, _name), _key), "keep_status_turnover"
                     )
                 elif keep_status_turnover is UNSET:
                     _absent += 1
                 else:
                     keep_status_turnover = odd(
                         keep_status_turnover,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "keep_status_turnover",
                         "array",
                         False,
@@ -271,14 +272,14 @@ class PurchaseConditions:
 
                 if isinstance(next_status_turnover, list):
                     next_status_turnover = _read_QualificationTurnover_list(
-                        next_status_turnover, (_path, _key), "next_status_turnover"
+                        next_status_turnover, ((_parent, _name), _key), "next_status_turnover"
                     )
                 elif next_status_turnover is UNSET:
                     _absent += 1
                 else:
                     next_status_turnover = odd(
                         next_status_turnover,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "next_status_turnover",
                         "array",
                         False,
@@ -291,7 +292,7 @@ class PurchaseConditions:
                     else:
                         keep_status_points = odd(
                             keep_status_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "keep_status_points",
                             "number",
                             False,
@@ -304,7 +305,7 @@ class PurchaseConditions:
                     else:
                         next_status_points = odd(
                             next_status_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "next_status_points",
                             "number",
                             False,
@@ -316,7 +317,12 @@ class PurchaseConditions:
                         _absent += 1
                     else:
                         next_status_id = odd(
-                            next_status_id, (_path, _key), "next_status_id", "string", False, False
+                            next_status_id,
+                            ((_parent, _name), _key),
+                            "next_status_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -332,7 +338,9 @@ class PurchaseConditions:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PurchaseConditions", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PurchaseConditions", True, False)
+                )
         return _models
 
     @property

@@ -340,10 +340,11 @@ class PurchaseItem:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 13:
                     try:
@@ -398,7 +399,9 @@ class PurchaseItem:
                 if not (product_id.__class__ is str or isinstance(product_id, str)):
                     if product_id is UNSET:
                         _absent += 1
-                    product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
+                    product_id = odd(
+                        product_id, ((_parent, _name), _key), "product_id", "string", True, False
+                    )
 
                 if not (
                     purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)
@@ -407,7 +410,7 @@ class PurchaseItem:
                         _absent += 1
                     purchase_item_type_id = odd(
                         purchase_item_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_item_type_id",
                         "string",
                         True,
@@ -417,17 +420,19 @@ class PurchaseItem:
                 if not (type(price) is float or type(price) is int):
                     if price is UNSET:
                         _absent += 1
-                    price = odd(price, (_path, _key), "price", "number", True, False)
+                    price = odd(price, ((_parent, _name), _key), "price", "number", True, False)
 
                 if not (type(amount) is float or type(amount) is int):
                     if amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, (_path, _key), "amount", "number", True, False)
+                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
 
                 if not (type(vat_rate) is float or type(vat_rate) is int):
                     if vat_rate is UNSET:
                         _absent += 1
-                    vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+                    vat_rate = odd(
+                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
 
                 if not (purchase_item_id.__class__ is str or isinstance(purchase_item_id, str)):
                     if purchase_item_id is UNSET:
@@ -435,7 +440,7 @@ class PurchaseItem:
                     else:
                         purchase_item_id = odd(
                             purchase_item_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "purchase_item_id",
                             "string",
                             False,
@@ -447,7 +452,12 @@ class PurchaseItem:
                         _absent += 1
                     else:
                         product_name = odd(
-                            product_name, (_path, _key), "product_name", "string", False, False
+                            product_name,
+                            ((_parent, _name), _key),
+                            "product_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
@@ -456,7 +466,7 @@ class PurchaseItem:
                     else:
                         product_group_id = odd(
                             product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_id",
                             "string",
                             False,
@@ -469,7 +479,7 @@ class PurchaseItem:
                     else:
                         product_group_name = odd(
                             product_group_name,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_name",
                             "string",
                             False,
@@ -482,7 +492,7 @@ class PurchaseItem:
                     else:
                         product_brand_id = odd(
                             product_brand_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
                             False,
@@ -495,7 +505,7 @@ class PurchaseItem:
                     else:
                         product_brand_name = odd(
                             product_brand_name,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_name",
                             "string",
                             False,
@@ -507,19 +517,24 @@ class PurchaseItem:
                         _absent += 1
                     else:
                         external_id = odd(
-                            external_id, (_path, _key), "external_id", "string", False, False
+                            external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(additional_properties, list):
                     additional_properties = _read_PropertyRecord_list(
-                        additional_properties, (_path, _key), "additional_properties"
+                        additional_properties, ((_parent, _name), _key), "additional_properties"
                     )
                 elif additional_properties is UNSET:
                     _absent += 1
                 else:
                     additional_properties = odd(
                         additional_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_properties",
                         "array",
                         False,
@@ -547,7 +562,7 @@ class PurchaseItem:
                     _model._extra_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PurchaseItem", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PurchaseItem", True, False))
         return _models
 
     @property

@@ -126,10 +126,11 @@ class PurchaseItemType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -142,19 +143,23 @@ class PurchaseItemType:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (type_id.__class__ is str or isinstance(type_id, str)):
                     if type_id is UNSET:
                         _absent += 1
                     else:
-                        type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
+                        type_id = odd(
+                            type_id, ((_parent, _name), _key), "type_id", "string", False, False
+                        )
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -167,7 +172,9 @@ class PurchaseItemType:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PurchaseItemType", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PurchaseItemType", True, False)
+                )
         return _models
 
     @property

@@ -107,22 +107,35 @@ class PutBookingBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 booking = src_dict.get("booking", UNSET)
                 if isinstance(booking, dict):
-                    booking = _read_PutBookingBodyBooking(booking, (_path, _key), "booking")
+                    booking = _read_PutBookingBodyBooking(
+                        booking, ((_parent, _name), _key), "booking"
+                    )
                 elif booking is UNSET:
                     _absent += 1
                     booking = odd(
-                        booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False
+                        booking,
+                        ((_parent, _name), _key),
+                        "booking",
+                        "PutBookingBodyBooking",
+                        True,
+                        False,
                     )
                 else:
                     booking = odd(
-                        booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False
+                        booking,
+                        ((_parent, _name), _key),
+                        "booking",
+                        "PutBookingBodyBooking",
+                        True,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -134,7 +147,7 @@ class PutBookingBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutBookingBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutBookingBody", True, False))
         return _models
 
     @property

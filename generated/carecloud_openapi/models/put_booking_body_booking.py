@@ -171,10 +171,11 @@ class PutBookingBodyBooking:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -191,7 +192,12 @@ class PutBookingBodyBooking:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (booking_status.__class__ is str or isinstance(booking_status, str)):
@@ -199,7 +205,12 @@ class PutBookingBodyBooking:
                         _absent += 1
                     else:
                         booking_status = odd(
-                            booking_status, (_path, _key), "booking_status", "string", False, False
+                            booking_status,
+                            ((_parent, _name), _key),
+                            "booking_status",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if data.__class__ is str or isinstance(data, str):
@@ -207,15 +218,17 @@ class PutBookingBodyBooking:
                 elif isinstance(data, list):
                     for _i0, _v0 in enumerate(data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
                 elif isinstance(data, dict):
-                    data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
+                    data = _read_PutBookingBodyBookingDataType2(
+                        data, ((_parent, _name), _key), "data"
+                    )
                 elif data is UNSET:
                     _absent += 1
                 else:
                     data = odd(
                         data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "data",
                         "string | array | PutBookingBodyBookingDataType2",
                         False,
@@ -233,7 +246,9 @@ class PutBookingBodyBooking:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutBookingBodyBooking", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutBookingBodyBooking", True, False)
+                )
         return _models
 
     @property

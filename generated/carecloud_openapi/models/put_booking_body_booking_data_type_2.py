@@ -61,10 +61,11 @@ class PutBookingBodyBookingDataType2:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
                 _model._additional_properties = None
                 if src_dict:
@@ -73,7 +74,14 @@ class PutBookingBodyBookingDataType2:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PutBookingBodyBookingDataType2", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PutBookingBodyBookingDataType2",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

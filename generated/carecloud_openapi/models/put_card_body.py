@@ -103,19 +103,20 @@ class PutCardBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 card = src_dict.get("card", UNSET)
                 if isinstance(card, dict):
-                    card = _read_Card(card, (_path, _key), "card")
+                    card = _read_Card(card, ((_parent, _name), _key), "card")
                 elif card is UNSET:
                     _absent += 1
-                    card = odd(card, (_path, _key), "card", "Card", True, False)
+                    card = odd(card, ((_parent, _name), _key), "card", "Card", True, False)
                 else:
-                    card = odd(card, (_path, _key), "card", "Card", True, False)
+                    card = odd(card, ((_parent, _name), _key), "card", "Card", True, False)
 
                 _model = _new_instance(cls)
                 _model.card = card
@@ -126,7 +127,7 @@ class PutCardBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutCardBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutCardBody", True, False))
         return _models
 
     @property

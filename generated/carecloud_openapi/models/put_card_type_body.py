@@ -105,19 +105,24 @@ class PutCardTypeBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 card_type = src_dict.get("card_type", UNSET)
                 if isinstance(card_type, dict):
-                    card_type = _read_CardType(card_type, (_path, _key), "card_type")
+                    card_type = _read_CardType(card_type, ((_parent, _name), _key), "card_type")
                 elif card_type is UNSET:
                     _absent += 1
-                    card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
+                    card_type = odd(
+                        card_type, ((_parent, _name), _key), "card_type", "CardType", True, False
+                    )
                 else:
-                    card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
+                    card_type = odd(
+                        card_type, ((_parent, _name), _key), "card_type", "CardType", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.card_type = card_type
@@ -128,7 +133,9 @@ class PutCardTypeBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutCardTypeBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutCardTypeBody", True, False)
+                )
         return _models
 
     @property

@@ -197,10 +197,11 @@ class PutCustomerBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -217,29 +218,37 @@ class PutCustomerBody:
                     )
 
                 if isinstance(customer, dict):
-                    customer = _read_Customer(customer, (_path, _key), "customer")
+                    customer = _read_Customer(customer, ((_parent, _name), _key), "customer")
                 elif customer is UNSET:
                     _absent += 1
-                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                    customer = odd(
+                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    )
                 else:
-                    customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+                    customer = odd(
+                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    )
 
                 if not (password.__class__ is str or isinstance(password, str)):
                     if password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(password, (_path, _key), "password", "string", False, False)
+                        password = odd(
+                            password, ((_parent, _name), _key), "password", "string", False, False
+                        )
 
                 if isinstance(social_network_credentials, dict):
                     social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials, (_path, _key), "social_network_credentials"
+                        social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
                     )
                 elif social_network_credentials is UNSET:
                     _absent += 1
                 else:
                     social_network_credentials = odd(
                         social_network_credentials,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
                         False,
@@ -248,13 +257,18 @@ class PutCustomerBody:
 
                 if isinstance(property_records, list):
                     property_records = _read_PropertyRecord_list(
-                        property_records, (_path, _key), "property_records"
+                        property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif property_records is UNSET:
                     _absent += 1
                 else:
                     property_records = odd(
-                        property_records, (_path, _key), "property_records", "array", False, False
+                        property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
                     )
 
                 _model = _new_instance(cls)
@@ -269,7 +283,9 @@ class PutCustomerBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutCustomerBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutCustomerBody", True, False)
+                )
         return _models
 
     @property

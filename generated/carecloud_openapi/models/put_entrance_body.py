@@ -105,19 +105,24 @@ class PutEntranceBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 entrance = src_dict.get("entrance", UNSET)
                 if isinstance(entrance, dict):
-                    entrance = _read_Entrance(entrance, (_path, _key), "entrance")
+                    entrance = _read_Entrance(entrance, ((_parent, _name), _key), "entrance")
                 elif entrance is UNSET:
                     _absent += 1
-                    entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
+                    entrance = odd(
+                        entrance, ((_parent, _name), _key), "entrance", "Entrance", True, False
+                    )
                 else:
-                    entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
+                    entrance = odd(
+                        entrance, ((_parent, _name), _key), "entrance", "Entrance", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.entrance = entrance
@@ -128,7 +133,9 @@ class PutEntranceBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutEntranceBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutEntranceBody", True, False)
+                )
         return _models
 
     @property

@@ -105,19 +105,24 @@ class PutPurchaseBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 purchase = src_dict.get("purchase", UNSET)
                 if isinstance(purchase, dict):
-                    purchase = _read_Purchase(purchase, (_path, _key), "purchase")
+                    purchase = _read_Purchase(purchase, ((_parent, _name), _key), "purchase")
                 elif purchase is UNSET:
                     _absent += 1
-                    purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
+                    purchase = odd(
+                        purchase, ((_parent, _name), _key), "purchase", "Purchase", True, False
+                    )
                 else:
-                    purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
+                    purchase = odd(
+                        purchase, ((_parent, _name), _key), "purchase", "Purchase", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.purchase = purchase
@@ -128,7 +133,9 @@ class PutPurchaseBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutPurchaseBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutPurchaseBody", True, False)
+                )
         return _models
 
     @property

@@ -123,21 +123,22 @@ class PutSubCustomerAddressBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 additional_address = src_dict.get("additional_address", UNSET)
                 if isinstance(additional_address, dict):
                     additional_address = _read_AdditionalAddress(
-                        additional_address, (_path, _key), "additional_address"
+                        additional_address, ((_parent, _name), _key), "additional_address"
                     )
                 elif additional_address is UNSET:
                     _absent += 1
                     additional_address = odd(
                         additional_address,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_address",
                         "AdditionalAddress",
                         True,
@@ -146,7 +147,7 @@ class PutSubCustomerAddressBody:
                 else:
                     additional_address = odd(
                         additional_address,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_address",
                         "AdditionalAddress",
                         True,
@@ -162,7 +163,9 @@ class PutSubCustomerAddressBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutSubCustomerAddressBody", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutSubCustomerAddressBody", True, False)
+                )
         return _models
 
     @property

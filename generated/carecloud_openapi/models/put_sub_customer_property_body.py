@@ -113,21 +113,22 @@ class PutSubCustomerPropertyBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 property_record = src_dict.get("property_record", UNSET)
                 if isinstance(property_record, dict):
                     property_record = _read_PropertyRecord(
-                        property_record, (_path, _key), "property_record"
+                        property_record, ((_parent, _name), _key), "property_record"
                     )
                 elif property_record is UNSET:
                     _absent += 1
                     property_record = odd(
                         property_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "property_record",
                         "PropertyRecord",
                         True,
@@ -136,7 +137,7 @@ class PutSubCustomerPropertyBody:
                 else:
                     property_record = odd(
                         property_record,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "property_record",
                         "PropertyRecord",
                         True,
@@ -153,7 +154,7 @@ class PutSubCustomerPropertyBody:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "PutSubCustomerPropertyBody", True, False)
+                    odd(src_dict, (_parent, _name), _key, "PutSubCustomerPropertyBody", True, False)
                 )
         return _models
 

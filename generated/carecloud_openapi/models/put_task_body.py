@@ -103,19 +103,20 @@ class PutTaskBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 task = src_dict.get("task", UNSET)
                 if isinstance(task, dict):
-                    task = _read_Task(task, (_path, _key), "task")
+                    task = _read_Task(task, ((_parent, _name), _key), "task")
                 elif task is UNSET:
                     _absent += 1
-                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
                 else:
-                    task = odd(task, (_path, _key), "task", "Task", True, False)
+                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
 
                 _model = _new_instance(cls)
                 _model.task = task
@@ -126,7 +127,7 @@ class PutTaskBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutTaskBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutTaskBody", True, False))
         return _models
 
     @property

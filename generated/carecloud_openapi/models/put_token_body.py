@@ -131,10 +131,11 @@ class PutTokenBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -145,19 +146,24 @@ class PutTokenBody:
                     setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(setup, dict):
-                    setup = _read_Setup(setup, (_path, _key), "setup")
+                    setup = _read_Setup(setup, ((_parent, _name), _key), "setup")
                 elif setup is UNSET:
                     _absent += 1
-                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
                 else:
-                    setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
 
                 if not (push_token.__class__ is str or isinstance(push_token, str)):
                     if push_token is UNSET:
                         _absent += 1
                     else:
                         push_token = odd(
-                            push_token, (_path, _key), "push_token", "string", False, False
+                            push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -170,7 +176,7 @@ class PutTokenBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutTokenBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutTokenBody", True, False))
         return _models
 
     @property

@@ -105,19 +105,24 @@ class PutVoucherBody:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 voucher = src_dict.get("voucher", UNSET)
                 if isinstance(voucher, dict):
-                    voucher = _read_Voucher(voucher, (_path, _key), "voucher")
+                    voucher = _read_Voucher(voucher, ((_parent, _name), _key), "voucher")
                 elif voucher is UNSET:
                     _absent += 1
-                    voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
+                    voucher = odd(
+                        voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
+                    )
                 else:
-                    voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
+                    voucher = odd(
+                        voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.voucher = voucher
@@ -128,7 +133,7 @@ class PutVoucherBody:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "PutVoucherBody", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutVoucherBody", True, False))
         return _models
 
     @property

@@ -269,10 +269,11 @@ class Recommendation:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -315,7 +316,7 @@ class Recommendation:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (recommendation_id.__class__ is str or isinstance(recommendation_id, str)):
                     if recommendation_id is UNSET:
@@ -323,7 +324,7 @@ class Recommendation:
                     else:
                         recommendation_id = odd(
                             recommendation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "recommendation_id",
                             "string",
                             False,
@@ -336,7 +337,7 @@ class Recommendation:
                     else:
                         brief_description = odd(
                             brief_description,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "brief_description",
                             "string",
                             False,
@@ -351,7 +352,7 @@ class Recommendation:
                     else:
                         detailed_description = odd(
                             detailed_description,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "detailed_description",
                             "string",
                             False,
@@ -362,31 +363,52 @@ class Recommendation:
                     if content is UNSET:
                         _absent += 1
                     else:
-                        content = odd(content, (_path, _key), "content", "string", False, False)
+                        content = odd(
+                            content, ((_parent, _name), _key), "content", "string", False, False
+                        )
 
                 if isinstance(picture_urls, list):
                     for _i0, _v0 in enumerate(picture_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "picture_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif picture_urls is UNSET:
                     _absent += 1
                 else:
                     picture_urls = odd(
-                        picture_urls, (_path, _key), "picture_urls", "array", False, False
+                        picture_urls,
+                        ((_parent, _name), _key),
+                        "picture_urls",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (web_url.__class__ is str or isinstance(web_url, str)):
                     if web_url is UNSET:
                         _absent += 1
                     else:
-                        web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
+                        web_url = odd(
+                            web_url, ((_parent, _name), _key), "web_url", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -394,7 +416,14 @@ class Recommendation:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "RecommendationState", False, False)
+                    state = odd(
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "RecommendationState",
+                        False,
+                        False,
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -413,7 +442,7 @@ class Recommendation:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Recommendation", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Recommendation", True, False))
         return _models
 
     @property

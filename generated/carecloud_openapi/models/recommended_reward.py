@@ -218,10 +218,11 @@ class RecommendedReward:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -241,13 +242,13 @@ class RecommendedReward:
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if type(reward_priority) is int:
                     reward_priority = RecommendedRewardRewardPriority(reward_priority)
@@ -256,7 +257,7 @@ class RecommendedReward:
                 else:
                     reward_priority = odd(
                         reward_priority,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_priority",
                         "RecommendedRewardRewardPriority",
                         False,
@@ -268,7 +269,12 @@ class RecommendedReward:
                         _absent += 1
                     else:
                         max_count = odd(
-                            max_count, (_path, _key), "max_count", "integer", False, False
+                            max_count,
+                            ((_parent, _name), _key),
+                            "max_count",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if not (description.__class__ is str or isinstance(description, str)):
@@ -276,19 +282,24 @@ class RecommendedReward:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(reward_properties, dict):
                     reward_properties = _read_RewardProperties(
-                        reward_properties, (_path, _key), "reward_properties"
+                        reward_properties, ((_parent, _name), _key), "reward_properties"
                     )
                 elif reward_properties is UNSET:
                     _absent += 1
                 else:
                     reward_properties = odd(
                         reward_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_properties",
                         "RewardProperties",
                         False,
@@ -309,7 +320,9 @@ class RecommendedReward:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RecommendedReward", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RecommendedReward", True, False)
+                )
         return _models
 
     @property

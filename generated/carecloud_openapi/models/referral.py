@@ -160,10 +160,11 @@ class Referral:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -183,19 +184,19 @@ class Referral:
                     if referral_id is UNSET:
                         _absent += 1
                     referral_id = odd(
-                        referral_id, (_path, _key), "referral_id", "string", True, False
+                        referral_id, ((_parent, _name), _key), "referral_id", "string", True, False
                     )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
-                    code = odd(code, (_path, _key), "code", "string", True, False)
+                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (
@@ -205,7 +206,7 @@ class Referral:
                         _absent += 1
                     referral_campaign_id = odd(
                         referral_campaign_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "referral_campaign_id",
                         "string",
                         True,
@@ -217,7 +218,9 @@ class Referral:
                 elif valid_to is UNSET:
                     _absent += 1
                 else:
-                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, True)
+                    valid_to = odd(
+                        valid_to, ((_parent, _name), _key), "valid_to", "string", False, True
+                    )
 
                 _model = _new_instance(cls)
                 _model.referral_id = referral_id
@@ -232,7 +235,7 @@ class Referral:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Referral", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Referral", True, False))
         return _models
 
     @property

@@ -260,10 +260,11 @@ class RelatedCustomer:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -310,7 +311,7 @@ class RelatedCustomer:
                         _absent += 1
                     related_customer_id = odd(
                         related_customer_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "related_customer_id",
                         "string",
                         True,
@@ -325,7 +326,7 @@ class RelatedCustomer:
                         _absent += 1
                     customer_relation_type_id = odd(
                         customer_relation_type_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "customer_relation_type_id",
                         "string",
                         True,
@@ -336,7 +337,7 @@ class RelatedCustomer:
                     if is_leading is UNSET:
                         _absent += 1
                     is_leading = odd(
-                        is_leading, (_path, _key), "is_leading", "boolean", True, False
+                        is_leading, ((_parent, _name), _key), "is_leading", "boolean", True, False
                     )
 
                 if not (
@@ -347,7 +348,7 @@ class RelatedCustomer:
                     else:
                         customer_relation_id = odd(
                             customer_relation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "customer_relation_id",
                             "string",
                             False,
@@ -359,7 +360,12 @@ class RelatedCustomer:
                         _absent += 1
                     else:
                         short_name = odd(
-                            short_name, (_path, _key), "short_name", "string", False, False
+                            short_name,
+                            ((_parent, _name), _key),
+                            "short_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -367,21 +373,33 @@ class RelatedCustomer:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -389,7 +407,14 @@ class RelatedCustomer:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "RelatedCustomerState", False, False)
+                    state = odd(
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "RelatedCustomerState",
+                        False,
+                        False,
+                    )
 
                 _model = _new_instance(cls)
                 _model.related_customer_id = related_customer_id
@@ -408,7 +433,9 @@ class RelatedCustomer:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RelatedCustomer", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RelatedCustomer", True, False)
+                )
         return _models
 
     @property

@@ -674,10 +674,11 @@ class Reward:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 27:
                     try:
@@ -774,12 +775,12 @@ class Reward:
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
-                    code = odd(code, (_path, _key), "code", "string", True, False)
+                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if type(reward_group) is int:
                     reward_group = RewardRewardGroup(reward_group)
@@ -787,7 +788,7 @@ class Reward:
                     _absent += 1
                     reward_group = odd(
                         reward_group,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_group",
                         "RewardRewardGroup",
                         True,
@@ -796,7 +797,7 @@ class Reward:
                 else:
                     reward_group = odd(
                         reward_group,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_group",
                         "RewardRewardGroup",
                         True,
@@ -804,39 +805,52 @@ class Reward:
                     )
 
                 if isinstance(store_list, list):
-                    store_list = _read_Store_list(store_list, (_path, _key), "store_list")
+                    store_list = _read_Store_list(
+                        store_list, ((_parent, _name), _key), "store_list"
+                    )
                 elif store_list is UNSET:
                     _absent += 1
-                    store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+                    store_list = odd(
+                        store_list, ((_parent, _name), _key), "store_list", "array", True, False
+                    )
                 else:
-                    store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+                    store_list = odd(
+                        store_list, ((_parent, _name), _key), "store_list", "array", True, False
+                    )
 
                 if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     else:
                         reward_id = odd(
-                            reward_id, (_path, _key), "reward_id", "string", False, False
+                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 if not (subtitle.__class__ is str or isinstance(subtitle, str)):
                     if subtitle is UNSET:
                         _absent += 1
                     else:
-                        subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
+                        subtitle = odd(
+                            subtitle, ((_parent, _name), _key), "subtitle", "string", False, False
+                        )
 
                 if not (type(points_cost) is float or type(points_cost) is int):
                     if points_cost is UNSET:
                         _absent += 1
                     else:
                         points_cost = odd(
-                            points_cost, (_path, _key), "points_cost", "number", False, False
+                            points_cost,
+                            ((_parent, _name), _key),
+                            "points_cost",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
@@ -845,7 +859,7 @@ class Reward:
                     else:
                         valid_time_from = odd(
                             valid_time_from,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "valid_time_from",
                             "string",
                             False,
@@ -857,7 +871,12 @@ class Reward:
                         _absent += 1
                     else:
                         valid_time_to = odd(
-                            valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                            valid_time_to,
+                            ((_parent, _name), _key),
+                            "valid_time_to",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
@@ -865,19 +884,24 @@ class Reward:
                         _absent += 1
                     else:
                         reward_type_id = odd(
-                            reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                            reward_type_id,
+                            ((_parent, _name), _key),
+                            "reward_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(additional_properties, list):
                     additional_properties = _read_PropertyRecord_list(
-                        additional_properties, (_path, _key), "additional_properties"
+                        additional_properties, ((_parent, _name), _key), "additional_properties"
                     )
                 elif additional_properties is UNSET:
                     _absent += 1
                 else:
                     additional_properties = odd(
                         additional_properties,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "additional_properties",
                         "array",
                         False,
@@ -890,17 +914,31 @@ class Reward:
                     _absent += 1
                 else:
                     priority = odd(
-                        priority, (_path, _key), "priority", "RewardPriority", False, False
+                        priority,
+                        ((_parent, _name), _key),
+                        "priority",
+                        "RewardPriority",
+                        False,
+                        False,
                     )
 
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+                    image_urls = odd(
+                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    )
 
                 if not (
                     reward_external_url.__class__ is str or isinstance(reward_external_url, str)
@@ -910,7 +948,7 @@ class Reward:
                     else:
                         reward_external_url = odd(
                             reward_external_url,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "reward_external_url",
                             "string",
                             False,
@@ -923,7 +961,7 @@ class Reward:
                     else:
                         has_product_condition = odd(
                             has_product_condition,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_product_condition",
                             "boolean",
                             False,
@@ -936,7 +974,7 @@ class Reward:
                     else:
                         has_group_condition = odd(
                             has_group_condition,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_group_condition",
                             "boolean",
                             False,
@@ -949,7 +987,7 @@ class Reward:
                     else:
                         has_brand_condition = odd(
                             has_brand_condition,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_brand_condition",
                             "boolean",
                             False,
@@ -962,7 +1000,7 @@ class Reward:
                     else:
                         has_product_bonus = odd(
                             has_product_bonus,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_product_bonus",
                             "boolean",
                             False,
@@ -975,7 +1013,7 @@ class Reward:
                     else:
                         has_group_bonus = odd(
                             has_group_bonus,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_group_bonus",
                             "boolean",
                             False,
@@ -988,7 +1026,7 @@ class Reward:
                     else:
                         has_brand_bonus = odd(
                             has_brand_bonus,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "has_brand_bonus",
                             "boolean",
                             False,
@@ -998,7 +1036,7 @@ class Reward:
                 if isinstance(reward_product_relation_conditions, list):
                     reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
                         reward_product_relation_conditions,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_conditions",
                     )
                 elif reward_product_relation_conditions is UNSET:
@@ -1006,7 +1044,7 @@ class Reward:
                 else:
                     reward_product_relation_conditions = odd(
                         reward_product_relation_conditions,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_conditions",
                         "array",
                         False,
@@ -1016,7 +1054,7 @@ class Reward:
                 if isinstance(reward_product_relation_bonuses, list):
                     reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
                         reward_product_relation_bonuses,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_bonuses",
                     )
                 elif reward_product_relation_bonuses is UNSET:
@@ -1024,7 +1062,7 @@ class Reward:
                 else:
                     reward_product_relation_bonuses = odd(
                         reward_product_relation_bonuses,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_bonuses",
                         "array",
                         False,
@@ -1036,22 +1074,32 @@ class Reward:
                         _absent += 1
                     else:
                         is_automated = odd(
-                            is_automated, (_path, _key), "is_automated", "boolean", False, False
+                            is_automated,
+                            ((_parent, _name), _key),
+                            "is_automated",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
                 elif tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -1059,7 +1107,9 @@ class Reward:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "RewardState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "RewardState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.code = code
@@ -1096,7 +1146,7 @@ class Reward:
                     _model._extra_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Reward", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Reward", True, False))
         return _models
 
     @property

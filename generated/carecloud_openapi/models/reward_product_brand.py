@@ -167,10 +167,11 @@ class RewardProductBrand:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -189,13 +190,13 @@ class RewardProductBrand:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
@@ -204,7 +205,7 @@ class RewardProductBrand:
                     else:
                         product_brand_id = odd(
                             product_brand_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
                             False,
@@ -216,7 +217,7 @@ class RewardProductBrand:
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
-                                ((_path, _key), "reward_product_relation_types"),
+                                (((_parent, _name), _key), "reward_product_relation_types"),
                                 _i0,
                                 "string",
                                 True,
@@ -227,7 +228,7 @@ class RewardProductBrand:
                 else:
                     reward_product_relation_types = odd(
                         reward_product_relation_types,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_types",
                         "array",
                         False,
@@ -246,7 +247,9 @@ class RewardProductBrand:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RewardProductBrand", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProductBrand", True, False)
+                )
         return _models
 
     @property

@@ -314,10 +314,11 @@ class RewardProductGroup:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 11:
                     try:
@@ -366,13 +367,13 @@ class RewardProductGroup:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (external_id.__class__ is str or isinstance(external_id, str)):
                     if external_id is UNSET:
                         _absent += 1
                     external_id = odd(
-                        external_id, (_path, _key), "external_id", "string", True, False
+                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
                     )
 
                 if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
@@ -381,7 +382,7 @@ class RewardProductGroup:
                     else:
                         product_group_id = odd(
                             product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "product_group_id",
                             "string",
                             False,
@@ -397,7 +398,7 @@ class RewardProductGroup:
                     else:
                         parent_product_group_id = odd(
                             parent_product_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "parent_product_group_id",
                             "string",
                             False,
@@ -410,7 +411,7 @@ class RewardProductGroup:
                     else:
                         parent_external_id = odd(
                             parent_external_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "parent_external_id",
                             "string",
                             False,
@@ -421,20 +422,27 @@ class RewardProductGroup:
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -442,7 +450,12 @@ class RewardProductGroup:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -450,14 +463,16 @@ class RewardProductGroup:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "ProductGroupState", False, False
+                    )
 
                 if isinstance(reward_product_relation_types, list):
                     for _i0, _v0 in enumerate(reward_product_relation_types):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
-                                ((_path, _key), "reward_product_relation_types"),
+                                (((_parent, _name), _key), "reward_product_relation_types"),
                                 _i0,
                                 "string",
                                 True,
@@ -468,7 +483,7 @@ class RewardProductGroup:
                 else:
                     reward_product_relation_types = odd(
                         reward_product_relation_types,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_product_relation_types",
                         "array",
                         False,
@@ -494,7 +509,9 @@ class RewardProductGroup:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RewardProductGroup", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProductGroup", True, False)
+                )
         return _models
 
     @property

@@ -160,10 +160,11 @@ class RewardProductRelationBonus:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -184,7 +185,7 @@ class RewardProductRelationBonus:
                 else:
                     related_to = odd(
                         related_to,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "related_to",
                         "RewardProductRelationBonusRelatedTo",
                         False,
@@ -195,14 +196,16 @@ class RewardProductRelationBonus:
                     if count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(count, (_path, _key), "count", "integer", False, False)
+                        count = odd(
+                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        )
 
                 if not (type(min_price) is float or type(min_price) is int):
                     if min_price is UNSET:
                         _absent += 1
                     else:
                         min_price = odd(
-                            min_price, (_path, _key), "min_price", "number", False, False
+                            min_price, ((_parent, _name), _key), "min_price", "number", False, False
                         )
 
                 if not (type(max_price) is float or type(max_price) is int):
@@ -210,7 +213,7 @@ class RewardProductRelationBonus:
                         _absent += 1
                     else:
                         max_price = odd(
-                            max_price, (_path, _key), "max_price", "number", False, False
+                            max_price, ((_parent, _name), _key), "max_price", "number", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -226,7 +229,7 @@ class RewardProductRelationBonus:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "RewardProductRelationBonus", True, False)
+                    odd(src_dict, (_parent, _name), _key, "RewardProductRelationBonus", True, False)
                 )
         return _models
 

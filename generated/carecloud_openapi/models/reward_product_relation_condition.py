@@ -162,10 +162,11 @@ class RewardProductRelationCondition:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -186,7 +187,7 @@ class RewardProductRelationCondition:
                 else:
                     related_to = odd(
                         related_to,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "related_to",
                         "RewardProductRelationConditionRelatedTo",
                         False,
@@ -197,14 +198,16 @@ class RewardProductRelationCondition:
                     if count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(count, (_path, _key), "count", "integer", False, False)
+                        count = odd(
+                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        )
 
                 if not (type(min_price) is float or type(min_price) is int):
                     if min_price is UNSET:
                         _absent += 1
                     else:
                         min_price = odd(
-                            min_price, (_path, _key), "min_price", "number", False, False
+                            min_price, ((_parent, _name), _key), "min_price", "number", False, False
                         )
 
                 if not (type(max_price) is float or type(max_price) is int):
@@ -212,7 +215,7 @@ class RewardProductRelationCondition:
                         _absent += 1
                     else:
                         max_price = odd(
-                            max_price, (_path, _key), "max_price", "number", False, False
+                            max_price, ((_parent, _name), _key), "max_price", "number", False, False
                         )
 
                 _model = _new_instance(cls)
@@ -228,7 +231,14 @@ class RewardProductRelationCondition:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "RewardProductRelationCondition", True, False)
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "RewardProductRelationCondition",
+                        True,
+                        False,
+                    )
                 )
         return _models
 

@@ -132,10 +132,11 @@ class RewardProperties:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -153,7 +154,9 @@ class RewardProperties:
                     if image is UNSET:
                         _absent += 1
                     else:
-                        image = odd(image, (_path, _key), "image", "string", False, False)
+                        image = odd(
+                            image, ((_parent, _name), _key), "image", "string", False, False
+                        )
 
                 if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
                     if valid_time_from is UNSET:
@@ -161,7 +164,7 @@ class RewardProperties:
                     else:
                         valid_time_from = odd(
                             valid_time_from,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "valid_time_from",
                             "string",
                             False,
@@ -173,7 +176,12 @@ class RewardProperties:
                         _absent += 1
                     else:
                         valid_time_to = odd(
-                            valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                            valid_time_to,
+                            ((_parent, _name), _key),
+                            "valid_time_to",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -187,7 +195,9 @@ class RewardProperties:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RewardProperties", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProperties", True, False)
+                )
         return _models
 
     @property

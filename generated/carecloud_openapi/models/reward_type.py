@@ -129,10 +129,11 @@ class RewardType:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -147,14 +148,19 @@ class RewardType:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
                     if reward_type_id is UNSET:
                         _absent += 1
                     else:
                         reward_type_id = odd(
-                            reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                            reward_type_id,
+                            ((_parent, _name), _key),
+                            "reward_type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -162,7 +168,12 @@ class RewardType:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -176,7 +187,7 @@ class RewardType:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "RewardType", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "RewardType", True, False))
         return _models
 
     @property

@@ -150,10 +150,11 @@ class SearchResult:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -174,7 +175,7 @@ class SearchResult:
                         _absent += 1
                     search_result_string = odd(
                         search_result_string,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "search_result_string",
                         "string",
                         True,
@@ -185,15 +186,15 @@ class SearchResult:
                     if resource_id is UNSET:
                         _absent += 1
                     resource_id = odd(
-                        resource_id, (_path, _key), "resource_id", "string", True, False
+                        resource_id, ((_parent, _name), _key), "resource_id", "string", True, False
                     )
 
                 if isinstance(flags, list):
-                    flags = _read_Flag_list(flags, (_path, _key), "flags")
+                    flags = _read_Flag_list(flags, ((_parent, _name), _key), "flags")
                 elif flags is UNSET:
                     _absent += 1
                 else:
-                    flags = odd(flags, (_path, _key), "flags", "array", False, False)
+                    flags = odd(flags, ((_parent, _name), _key), "flags", "array", False, False)
 
                 _model = _new_instance(cls)
                 _model.search_result_string = search_result_string
@@ -206,7 +207,7 @@ class SearchResult:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "SearchResult", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "SearchResult", True, False))
         return _models
 
     @property

@@ -182,10 +182,11 @@ class Segment:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
@@ -214,14 +215,19 @@ class Segment:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
                     else:
                         segment_id = odd(
-                            segment_id, (_path, _key), "segment_id", "string", False, False
+                            segment_id,
+                            ((_parent, _name), _key),
+                            "segment_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
@@ -230,7 +236,7 @@ class Segment:
                     else:
                         segment_group_id = odd(
                             segment_group_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "segment_group_id",
                             "string",
                             False,
@@ -245,7 +251,7 @@ class Segment:
                     else:
                         segment_picture_url = odd(
                             segment_picture_url,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "segment_picture_url",
                             "string",
                             False,
@@ -256,14 +262,19 @@ class Segment:
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -280,7 +291,7 @@ class Segment:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Segment", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Segment", True, False))
         return _models
 
     @property

@@ -86,16 +86,19 @@ class SegmentID:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 segment_id = src_dict.get("segment_id", UNSET)
                 if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
-                    segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
+                    segment_id = odd(
+                        segment_id, ((_parent, _name), _key), "segment_id", "string", True, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.segment_id = segment_id
@@ -106,7 +109,7 @@ class SegmentID:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "SegmentID", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "SegmentID", True, False))
         return _models
 
     @property

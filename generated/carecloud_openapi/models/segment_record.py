@@ -143,10 +143,11 @@ class SegmentRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -163,26 +164,35 @@ class SegmentRecord:
                 if not (segment_id.__class__ is str or isinstance(segment_id, str)):
                     if segment_id is UNSET:
                         _absent += 1
-                    segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
+                    segment_id = odd(
+                        segment_id, ((_parent, _name), _key), "segment_id", "string", True, False
+                    )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
-                    created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+                    created_at = odd(
+                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -197,7 +207,7 @@ class SegmentRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "SegmentRecord", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "SegmentRecord", True, False))
         return _models
 
     @property

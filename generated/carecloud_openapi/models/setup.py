@@ -133,10 +133,11 @@ class Setup:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -154,14 +155,14 @@ class Setup:
                     if language_id is UNSET:
                         _absent += 1
                     language_id = odd(
-                        language_id, (_path, _key), "language_id", "string", True, False
+                        language_id, ((_parent, _name), _key), "language_id", "string", True, False
                     )
 
                 if not (type(allowed_gps) is bool):
                     if allowed_gps is UNSET:
                         _absent += 1
                     allowed_gps = odd(
-                        allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False
+                        allowed_gps, ((_parent, _name), _key), "allowed_gps", "boolean", True, False
                     )
 
                 if not (type(allowed_notifications) is bool):
@@ -169,7 +170,7 @@ class Setup:
                         _absent += 1
                     allowed_notifications = odd(
                         allowed_notifications,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "allowed_notifications",
                         "boolean",
                         True,
@@ -187,7 +188,7 @@ class Setup:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Setup", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Setup", True, False))
         return _models
 
     @property

@@ -688,10 +688,11 @@ class SimpleReward:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 25:
                     try:
@@ -782,35 +783,50 @@ class SimpleReward:
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
-                    code = odd(code, (_path, _key), "code", "string", True, False)
+                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
 
                 if isinstance(names, list):
-                    names = _read_TextTranslation_list(names, (_path, _key), "names")
+                    names = _read_TextTranslation_list(names, ((_parent, _name), _key), "names")
                 elif names is UNSET:
                     _absent += 1
-                    names = odd(names, (_path, _key), "names", "array", True, False)
+                    names = odd(names, ((_parent, _name), _key), "names", "array", True, False)
                 else:
-                    names = odd(names, (_path, _key), "names", "array", True, False)
+                    names = odd(names, ((_parent, _name), _key), "names", "array", True, False)
 
                 if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
                     if reward_type_id is UNSET:
                         _absent += 1
                     reward_type_id = odd(
-                        reward_type_id, (_path, _key), "reward_type_id", "string", True, False
+                        reward_type_id,
+                        ((_parent, _name), _key),
+                        "reward_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(reward_type_value) is float or type(reward_type_value) is int):
                     if reward_type_value is UNSET:
                         _absent += 1
                     reward_type_value = odd(
-                        reward_type_value, (_path, _key), "reward_type_value", "number", True, False
+                        reward_type_value,
+                        ((_parent, _name), _key),
+                        "reward_type_value",
+                        "number",
+                        True,
+                        False,
                     )
 
                 if not (type(global_reward) is bool):
                     if global_reward is UNSET:
                         _absent += 1
                     global_reward = odd(
-                        global_reward, (_path, _key), "global_reward", "boolean", True, False
+                        global_reward,
+                        ((_parent, _name), _key),
+                        "global_reward",
+                        "boolean",
+                        True,
+                        False,
                     )
 
                 if voucher_validity.__class__ is str or isinstance(voucher_validity, str):
@@ -819,7 +835,7 @@ class SimpleReward:
                     _absent += 1
                     voucher_validity = odd(
                         voucher_validity,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "voucher_validity",
                         "SimpleRewardVoucherValidity",
                         True,
@@ -828,7 +844,7 @@ class SimpleReward:
                 else:
                     voucher_validity = odd(
                         voucher_validity,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "voucher_validity",
                         "SimpleRewardVoucherValidity",
                         True,
@@ -843,7 +859,7 @@ class SimpleReward:
                         _absent += 1
                     voucher_code_generation_preference = odd(
                         voucher_code_generation_preference,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "voucher_code_generation_preference",
                         "string",
                         True,
@@ -854,38 +870,51 @@ class SimpleReward:
                     state = SimpleRewardState(state)
                 elif state is UNSET:
                     _absent += 1
-                    state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "SimpleRewardState", True, False
+                    )
                 else:
-                    state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "SimpleRewardState", True, False
+                    )
 
                 if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
                     else:
                         reward_id = odd(
-                            reward_id, (_path, _key), "reward_id", "string", False, False
+                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
                         )
 
                 if isinstance(notes, list):
-                    notes = _read_TextTranslation_list(notes, (_path, _key), "notes")
+                    notes = _read_TextTranslation_list(notes, ((_parent, _name), _key), "notes")
                 elif notes is UNSET:
                     _absent += 1
                 else:
-                    notes = odd(notes, (_path, _key), "notes", "array", False, False)
+                    notes = odd(notes, ((_parent, _name), _key), "notes", "array", False, False)
 
                 if isinstance(subtitles, list):
-                    subtitles = _read_TextTranslation_list(subtitles, (_path, _key), "subtitles")
+                    subtitles = _read_TextTranslation_list(
+                        subtitles, ((_parent, _name), _key), "subtitles"
+                    )
                 elif subtitles is UNSET:
                     _absent += 1
                 else:
-                    subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
+                    subtitles = odd(
+                        subtitles, ((_parent, _name), _key), "subtitles", "array", False, False
+                    )
 
                 if not (type(points_cost) is float or type(points_cost) is int):
                     if points_cost is UNSET:
                         _absent += 1
                     else:
                         points_cost = odd(
-                            points_cost, (_path, _key), "points_cost", "number", False, False
+                            points_cost,
+                            ((_parent, _name), _key),
+                            "points_cost",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (valid_date_from.__class__ is str or isinstance(valid_date_from, str)):
@@ -894,7 +923,7 @@ class SimpleReward:
                     else:
                         valid_date_from = odd(
                             valid_date_from,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "valid_date_from",
                             "string",
                             False,
@@ -906,7 +935,12 @@ class SimpleReward:
                         _absent += 1
                     else:
                         valid_date_to = odd(
-                            valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                            valid_date_to,
+                            ((_parent, _name), _key),
+                            "valid_date_to",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -917,7 +951,7 @@ class SimpleReward:
                     else:
                         maximum_discount_value = odd(
                             maximum_discount_value,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "maximum_discount_value",
                             "number",
                             False,
@@ -932,7 +966,7 @@ class SimpleReward:
                     else:
                         minimum_purchase_value = odd(
                             minimum_purchase_value,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "minimum_purchase_value",
                             "number",
                             False,
@@ -940,18 +974,20 @@ class SimpleReward:
                         )
 
                 if isinstance(stores, list):
-                    stores = _read_StoreID_list(stores, (_path, _key), "stores")
+                    stores = _read_StoreID_list(stores, ((_parent, _name), _key), "stores")
                 elif stores is UNSET:
                     _absent += 1
                 else:
-                    stores = odd(stores, (_path, _key), "stores", "array", False, False)
+                    stores = odd(stores, ((_parent, _name), _key), "stores", "array", False, False)
 
                 if isinstance(segments, list):
-                    segments = _read_SegmentID_list(segments, (_path, _key), "segments")
+                    segments = _read_SegmentID_list(segments, ((_parent, _name), _key), "segments")
                 elif segments is UNSET:
                     _absent += 1
                 else:
-                    segments = odd(segments, (_path, _key), "segments", "array", False, False)
+                    segments = odd(
+                        segments, ((_parent, _name), _key), "segments", "array", False, False
+                    )
 
                 if type(priority) is int:
                     priority = SimpleRewardPriority(priority)
@@ -959,28 +995,35 @@ class SimpleReward:
                     _absent += 1
                 else:
                     priority = odd(
-                        priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
+                        priority,
+                        ((_parent, _name), _key),
+                        "priority",
+                        "SimpleRewardPriority",
+                        False,
+                        False,
                     )
 
                 if isinstance(image_urls, list):
                     image_urls = _read_UrlLanguageVariant_list(
-                        image_urls, (_path, _key), "image_urls"
+                        image_urls, ((_parent, _name), _key), "image_urls"
                     )
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+                    image_urls = odd(
+                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    )
 
                 if isinstance(reward_external_urls, list):
                     reward_external_urls = _read_UrlLanguageVariant_list(
-                        reward_external_urls, (_path, _key), "reward_external_urls"
+                        reward_external_urls, ((_parent, _name), _key), "reward_external_urls"
                     )
                 elif reward_external_urls is UNSET:
                     _absent += 1
                 else:
                     reward_external_urls = odd(
                         reward_external_urls,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "reward_external_urls",
                         "array",
                         False,
@@ -988,18 +1031,23 @@ class SimpleReward:
                     )
 
                 if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, (_path, _key), "tags")
+                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
                 elif tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, (_path, _key), "tags", "array", False, False)
+                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -1011,7 +1059,7 @@ class SimpleReward:
                     else:
                         voucher_validity_value = odd(
                             voucher_validity_value,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "voucher_validity_value",
                             "string",
                             False,
@@ -1023,7 +1071,12 @@ class SimpleReward:
                         _absent += 1
                     else:
                         is_portable = odd(
-                            is_portable, (_path, _key), "is_portable", "boolean", False, False
+                            is_portable,
+                            ((_parent, _name), _key),
+                            "is_portable",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -1059,7 +1112,7 @@ class SimpleReward:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "SimpleReward", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "SimpleReward", True, False))
         return _models
 
     @property

@@ -117,10 +117,11 @@ class SocialNetworkCredentials:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -138,7 +139,12 @@ class SocialNetworkCredentials:
                     if social_network_id is UNSET:
                         _absent += 1
                     social_network_id = odd(
-                        social_network_id, (_path, _key), "social_network_id", "string", True, False
+                        social_network_id,
+                        ((_parent, _name), _key),
+                        "social_network_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
@@ -148,7 +154,7 @@ class SocialNetworkCredentials:
                         _absent += 1
                     social_network_token = odd(
                         social_network_token,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "social_network_token",
                         "string",
                         True,
@@ -165,7 +171,9 @@ class SocialNetworkCredentials:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "SocialNetworkCredentials", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "SocialNetworkCredentials", True, False)
+                )
         return _models
 
     @property

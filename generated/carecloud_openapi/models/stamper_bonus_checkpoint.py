@@ -147,10 +147,11 @@ class StamperBonusCheckpoint:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -173,7 +174,7 @@ class StamperBonusCheckpoint:
                     else:
                         stamper_bonus_checkpoint_id = odd(
                             stamper_bonus_checkpoint_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_bonus_checkpoint_id",
                             "string",
                             False,
@@ -185,7 +186,12 @@ class StamperBonusCheckpoint:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(stamp_number) is int):
@@ -193,7 +199,12 @@ class StamperBonusCheckpoint:
                         _absent += 1
                     else:
                         stamp_number = odd(
-                            stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                            stamp_number,
+                            ((_parent, _name), _key),
+                            "stamp_number",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -207,7 +218,9 @@ class StamperBonusCheckpoint:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StamperBonusCheckpoint", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperBonusCheckpoint", True, False)
+                )
         return _models
 
     @property

@@ -368,10 +368,11 @@ class StamperCampaign:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
@@ -428,7 +429,7 @@ class StamperCampaign:
                     else:
                         stamper_campaign_id = odd(
                             stamper_campaign_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_campaign_id",
                             "string",
                             False,
@@ -440,21 +441,31 @@ class StamperCampaign:
                         _absent += 1
                     else:
                         partner_id = odd(
-                            partner_id, (_path, _key), "partner_id", "string", False, False
+                            partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(stamp_count) is int):
@@ -462,7 +473,12 @@ class StamperCampaign:
                         _absent += 1
                     else:
                         stamp_count = odd(
-                            stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                            stamp_count,
+                            ((_parent, _name), _key),
+                            "stamp_count",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -470,14 +486,21 @@ class StamperCampaign:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (type(count_of_campaign_repetitions) is int):
                     if count_of_campaign_repetitions is UNSET:
@@ -485,7 +508,7 @@ class StamperCampaign:
                     else:
                         count_of_campaign_repetitions = odd(
                             count_of_campaign_repetitions,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "count_of_campaign_repetitions",
                             "integer",
                             False,
@@ -494,14 +517,14 @@ class StamperCampaign:
 
                 if isinstance(stamper_conditions, list):
                     stamper_conditions = _read_StamperCondition_list(
-                        stamper_conditions, (_path, _key), "stamper_conditions"
+                        stamper_conditions, ((_parent, _name), _key), "stamper_conditions"
                     )
                 elif stamper_conditions is UNSET:
                     _absent += 1
                 else:
                     stamper_conditions = odd(
                         stamper_conditions,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "stamper_conditions",
                         "array",
                         False,
@@ -510,14 +533,16 @@ class StamperCampaign:
 
                 if isinstance(stamper_bonus_checkpoints, list):
                     stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
-                        stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
+                        stamper_bonus_checkpoints,
+                        ((_parent, _name), _key),
+                        "stamper_bonus_checkpoints",
                     )
                 elif stamper_bonus_checkpoints is UNSET:
                     _absent += 1
                 else:
                     stamper_bonus_checkpoints = odd(
                         stamper_bonus_checkpoints,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "stamper_bonus_checkpoints",
                         "array",
                         False,
@@ -529,7 +554,12 @@ class StamperCampaign:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -537,7 +567,14 @@ class StamperCampaign:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "StamperCampaignState", False, False)
+                    state = odd(
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperCampaignState",
+                        False,
+                        False,
+                    )
 
                 _model = _new_instance(cls)
                 _model.stamper_campaign_id = stamper_campaign_id
@@ -559,7 +596,9 @@ class StamperCampaign:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StamperCampaign", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperCampaign", True, False)
+                )
         return _models
 
     @property

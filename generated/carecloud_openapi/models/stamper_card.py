@@ -285,10 +285,11 @@ class StamperCard:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -334,7 +335,7 @@ class StamperCard:
                     else:
                         stamper_card_id = odd(
                             stamper_card_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_card_id",
                             "string",
                             False,
@@ -349,7 +350,7 @@ class StamperCard:
                     else:
                         stamper_campaign_id = odd(
                             stamper_campaign_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_campaign_id",
                             "string",
                             False,
@@ -361,7 +362,12 @@ class StamperCard:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(stamper_card_order) is int):
@@ -370,7 +376,7 @@ class StamperCard:
                     else:
                         stamper_card_order = odd(
                             stamper_card_order,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_card_order",
                             "integer",
                             False,
@@ -382,22 +388,32 @@ class StamperCard:
                         _absent += 1
                     else:
                         is_filled_up = odd(
-                            is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                            is_filled_up,
+                            ((_parent, _name), _key),
+                            "is_filled_up",
+                            "boolean",
+                            False,
+                            False,
                         )
 
                 if isinstance(stamps, list):
-                    stamps = _read_StamperStamp_list(stamps, (_path, _key), "stamps")
+                    stamps = _read_StamperStamp_list(stamps, ((_parent, _name), _key), "stamps")
                 elif stamps is UNSET:
                     _absent += 1
                 else:
-                    stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
+                    stamps = odd(stamps, ((_parent, _name), _key), "stamps", "array", False, False)
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -405,7 +421,12 @@ class StamperCard:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -413,7 +434,9 @@ class StamperCard:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "StamperCardState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "StamperCardState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.stamper_card_id = stamper_card_id
@@ -432,7 +455,7 @@ class StamperCard:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StamperCard", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "StamperCard", True, False))
         return _models
 
     @property

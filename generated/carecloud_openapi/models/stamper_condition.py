@@ -124,10 +124,11 @@ class StamperCondition:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -147,7 +148,7 @@ class StamperCondition:
                     else:
                         stamper_condition_id = odd(
                             stamper_condition_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_condition_id",
                             "string",
                             False,
@@ -159,7 +160,12 @@ class StamperCondition:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -172,7 +178,9 @@ class StamperCondition:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StamperCondition", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperCondition", True, False)
+                )
         return _models
 
     @property

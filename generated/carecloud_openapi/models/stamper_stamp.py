@@ -262,10 +262,11 @@ class StamperStamp:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -309,14 +310,21 @@ class StamperStamp:
                     if stamp_id is UNSET:
                         _absent += 1
                     else:
-                        stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
+                        stamp_id = odd(
+                            stamp_id, ((_parent, _name), _key), "stamp_id", "string", False, False
+                        )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
@@ -324,7 +332,12 @@ class StamperStamp:
                         _absent += 1
                     else:
                         purchase_id = odd(
-                            purchase_id, (_path, _key), "purchase_id", "string", False, False
+                            purchase_id,
+                            ((_parent, _name), _key),
+                            "purchase_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
@@ -333,7 +346,7 @@ class StamperStamp:
                     else:
                         stamper_card_id = odd(
                             stamper_card_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_card_id",
                             "string",
                             False,
@@ -345,7 +358,12 @@ class StamperStamp:
                         _absent += 1
                     else:
                         stamp_order = odd(
-                            stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                            stamp_order,
+                            ((_parent, _name), _key),
+                            "stamp_order",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if not (
@@ -356,7 +374,7 @@ class StamperStamp:
                     else:
                         stamper_condition_id = odd(
                             stamper_condition_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "stamper_condition_id",
                             "string",
                             False,
@@ -368,7 +386,12 @@ class StamperStamp:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -376,7 +399,12 @@ class StamperStamp:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -384,7 +412,9 @@ class StamperStamp:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "StamperStampState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "StamperStampState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.stamp_id = stamp_id
@@ -403,7 +433,7 @@ class StamperStamp:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StamperStamp", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "StamperStamp", True, False))
         return _models
 
     @property

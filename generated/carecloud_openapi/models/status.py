@@ -410,10 +410,11 @@ class Status:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 16:
                     try:
@@ -477,20 +478,25 @@ class Status:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (description.__class__ is str or isinstance(description, str)):
                     if description is UNSET:
                         _absent += 1
                     description = odd(
-                        description, (_path, _key), "description", "string", True, False
+                        description, ((_parent, _name), _key), "description", "string", True, False
                     )
 
                 if not (validity_period.__class__ is str or isinstance(validity_period, str)):
                     if validity_period is UNSET:
                         _absent += 1
                     validity_period = odd(
-                        validity_period, (_path, _key), "validity_period", "string", True, False
+                        validity_period,
+                        ((_parent, _name), _key),
+                        "validity_period",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (type(collection_points) is bool):
@@ -498,7 +504,7 @@ class Status:
                         _absent += 1
                     collection_points = odd(
                         collection_points,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "collection_points",
                         "boolean",
                         True,
@@ -509,7 +515,12 @@ class Status:
                     if payment_points is UNSET:
                         _absent += 1
                     payment_points = odd(
-                        payment_points, (_path, _key), "payment_points", "boolean", True, False
+                        payment_points,
+                        ((_parent, _name), _key),
+                        "payment_points",
+                        "boolean",
+                        True,
+                        False,
                     )
 
                 if not (type(qualification_type) is int):
@@ -517,7 +528,7 @@ class Status:
                         _absent += 1
                     qualification_type = odd(
                         qualification_type,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "qualification_type",
                         "integer",
                         True,
@@ -527,14 +538,16 @@ class Status:
                 if not (type(discount) is int):
                     if discount is UNSET:
                         _absent += 1
-                    discount = odd(discount, (_path, _key), "discount", "integer", True, False)
+                    discount = odd(
+                        discount, ((_parent, _name), _key), "discount", "integer", True, False
+                    )
 
                 if not (status_id.__class__ is str or isinstance(status_id, str)):
                     if status_id is UNSET:
                         _absent += 1
                     else:
                         status_id = odd(
-                            status_id, (_path, _key), "status_id", "string", False, False
+                            status_id, ((_parent, _name), _key), "status_id", "string", False, False
                         )
 
                 if not (type(qualification_period) is int):
@@ -543,7 +556,7 @@ class Status:
                     else:
                         qualification_period = odd(
                             qualification_period,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "qualification_period",
                             "integer",
                             False,
@@ -552,14 +565,14 @@ class Status:
 
                 if isinstance(qualification_turnover, list):
                     qualification_turnover = _read_QualificationTurnover_list(
-                        qualification_turnover, (_path, _key), "qualification_turnover"
+                        qualification_turnover, ((_parent, _name), _key), "qualification_turnover"
                     )
                 elif qualification_turnover is UNSET:
                     _absent += 1
                 else:
                     qualification_turnover = odd(
                         qualification_turnover,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "qualification_turnover",
                         "array",
                         False,
@@ -572,7 +585,7 @@ class Status:
                     else:
                         qualification_points = odd(
                             qualification_points,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "qualification_points",
                             "number",
                             False,
@@ -585,7 +598,7 @@ class Status:
                     else:
                         previous_status = odd(
                             previous_status,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "previous_status",
                             "string",
                             False,
@@ -597,7 +610,12 @@ class Status:
                         _absent += 1
                     else:
                         next_status = odd(
-                            next_status, (_path, _key), "next_status", "string", False, False
+                            next_status,
+                            ((_parent, _name), _key),
+                            "next_status",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(overall_discount_on_discounted_purchase_items) is bool):
@@ -606,7 +624,7 @@ class Status:
                     else:
                         overall_discount_on_discounted_purchase_items = odd(
                             overall_discount_on_discounted_purchase_items,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "overall_discount_on_discounted_purchase_items",
                             "boolean",
                             False,
@@ -617,14 +635,21 @@ class Status:
                     if text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                        text_id = odd(
+                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -653,7 +678,7 @@ class Status:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Status", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Status", True, False))
         return _models
 
     @property

@@ -260,10 +260,11 @@ class StatusRecord:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
@@ -303,13 +304,15 @@ class StatusRecord:
                 if not (status_id.__class__ is str or isinstance(status_id, str)):
                     if status_id is UNSET:
                         _absent += 1
-                    status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+                    status_id = odd(
+                        status_id, ((_parent, _name), _key), "status_id", "string", True, False
+                    )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
@@ -318,7 +321,7 @@ class StatusRecord:
                     else:
                         status_record_id = odd(
                             status_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "status_record_id",
                             "string",
                             False,
@@ -330,25 +333,32 @@ class StatusRecord:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if isinstance(purchase_conditions, dict):
                     purchase_conditions = _read_PurchaseConditions(
-                        purchase_conditions, (_path, _key), "purchase_conditions"
+                        purchase_conditions, ((_parent, _name), _key), "purchase_conditions"
                     )
                 elif purchase_conditions is UNSET:
                     _absent += 1
                 else:
                     purchase_conditions = odd(
                         purchase_conditions,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "purchase_conditions",
                         "PurchaseConditions",
                         False,
@@ -360,7 +370,12 @@ class StatusRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -368,7 +383,9 @@ class StatusRecord:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "StatusRecordState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "StatusRecordState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.status_id = status_id
@@ -386,7 +403,7 @@ class StatusRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StatusRecord", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "StatusRecord", True, False))
         return _models
 
     @property

@@ -467,10 +467,11 @@ class Store:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 19:
                     try:
@@ -543,35 +544,50 @@ class Store:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (store_code.__class__ is str or isinstance(store_code, str)):
                     if store_code is UNSET:
                         _absent += 1
-                    store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
+                    store_code = odd(
+                        store_code, ((_parent, _name), _key), "store_code", "string", True, False
+                    )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (partner_id.__class__ is str or isinstance(partner_id, str)):
                     if partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+                    partner_id = odd(
+                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    )
 
                 if not (system_id.__class__ is str or isinstance(system_id, str)):
                     if system_id is UNSET:
                         _absent += 1
-                    system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
+                    system_id = odd(
+                        system_id, ((_parent, _name), _key), "system_id", "string", True, False
+                    )
 
                 if isinstance(store_address, dict):
-                    store_address = _read_Address(store_address, (_path, _key), "store_address")
+                    store_address = _read_Address(
+                        store_address, ((_parent, _name), _key), "store_address"
+                    )
                 elif store_address is UNSET:
                     _absent += 1
                 else:
                     store_address = odd(
-                        store_address, (_path, _key), "store_address", "Address", False, False
+                        store_address,
+                        ((_parent, _name), _key),
+                        "store_address",
+                        "Address",
+                        False,
+                        False,
                     )
 
                 if not (contact_email.__class__ is str or isinstance(contact_email, str)):
@@ -579,7 +595,12 @@ class Store:
                         _absent += 1
                     else:
                         contact_email = odd(
-                            contact_email, (_path, _key), "contact_email", "string", False, False
+                            contact_email,
+                            ((_parent, _name), _key),
+                            "contact_email",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (manager_name.__class__ is str or isinstance(manager_name, str)):
@@ -587,7 +608,12 @@ class Store:
                         _absent += 1
                     else:
                         manager_name = odd(
-                            manager_name, (_path, _key), "manager_name", "string", False, False
+                            manager_name,
+                            ((_parent, _name), _key),
+                            "manager_name",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (phone_number.__class__ is str or isinstance(phone_number, str)):
@@ -595,19 +621,24 @@ class Store:
                         _absent += 1
                     else:
                         phone_number = odd(
-                            phone_number, (_path, _key), "phone_number", "string", False, False
+                            phone_number,
+                            ((_parent, _name), _key),
+                            "phone_number",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(gps_coordinates, dict):
                     gps_coordinates = _read_GPSCoordinates(
-                        gps_coordinates, (_path, _key), "gps_coordinates"
+                        gps_coordinates, ((_parent, _name), _key), "gps_coordinates"
                     )
                 elif gps_coordinates is UNSET:
                     _absent += 1
                 else:
                     gps_coordinates = odd(
                         gps_coordinates,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "gps_coordinates",
                         "GPSCoordinates",
                         False,
@@ -619,24 +650,40 @@ class Store:
                         _absent += 1
                     else:
                         url_address = odd(
-                            url_address, (_path, _key), "url_address", "string", False, False
+                            url_address,
+                            ((_parent, _name), _key),
+                            "url_address",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if isinstance(opening, list):
-                    opening = _read_OpeningDay_list(opening, (_path, _key), "opening")
+                    opening = _read_OpeningDay_list(opening, ((_parent, _name), _key), "opening")
                 elif opening is UNSET:
                     _absent += 1
                 else:
-                    opening = odd(opening, (_path, _key), "opening", "array", False, False)
+                    opening = odd(
+                        opening, ((_parent, _name), _key), "opening", "array", False, False
+                    )
 
                 if isinstance(image_urls, list):
                     for _i0, _v0 in enumerate(image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+                    image_urls = odd(
+                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    )
 
                 if type(visibility_for_customer) is int:
                     visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
@@ -645,7 +692,7 @@ class Store:
                 else:
                     visibility_for_customer = odd(
                         visibility_for_customer,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "visibility_for_customer",
                         "StoreVisibilityForCustomer",
                         False,
@@ -658,7 +705,7 @@ class Store:
                     else:
                         short_description = odd(
                             short_description,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "short_description",
                             "string",
                             False,
@@ -670,7 +717,12 @@ class Store:
                         _absent += 1
                     else:
                         description = odd(
-                            description, (_path, _key), "description", "string", False, False
+                            description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (registration_id.__class__ is str or isinstance(registration_id, str)):
@@ -679,7 +731,7 @@ class Store:
                     else:
                         registration_id = odd(
                             registration_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "registration_id",
                             "string",
                             False,
@@ -691,7 +743,12 @@ class Store:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -699,7 +756,9 @@ class Store:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "StoreState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "StoreState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.store_id = store_id
@@ -728,7 +787,7 @@ class Store:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Store", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Store", True, False))
         return _models
 
     @property

@@ -154,10 +154,11 @@ class StoreGroupRecord:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -176,13 +177,20 @@ class StoreGroupRecord:
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
-                    store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+                    store_id = odd(
+                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
 
                 if not (store_group_id.__class__ is str or isinstance(store_group_id, str)):
                     if store_group_id is UNSET:
                         _absent += 1
                     store_group_id = odd(
-                        store_group_id, (_path, _key), "store_group_id", "string", True, False
+                        store_group_id,
+                        ((_parent, _name), _key),
+                        "store_group_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
@@ -193,7 +201,7 @@ class StoreGroupRecord:
                     else:
                         store_group_record_id = odd(
                             store_group_record_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "store_group_record_id",
                             "string",
                             False,
@@ -205,7 +213,12 @@ class StoreGroupRecord:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -220,7 +233,9 @@ class StoreGroupRecord:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "StoreGroupRecord", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StoreGroupRecord", True, False)
+                )
         return _models
 
     @property

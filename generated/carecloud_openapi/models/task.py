@@ -277,10 +277,11 @@ class Task:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
@@ -327,27 +328,39 @@ class Task:
                     if task_type_id is UNSET:
                         _absent += 1
                     task_type_id = odd(
-                        task_type_id, (_path, _key), "task_type_id", "string", True, False
+                        task_type_id,
+                        ((_parent, _name), _key),
+                        "task_type_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
                     if task_state_id is UNSET:
                         _absent += 1
                     task_state_id = odd(
-                        task_state_id, (_path, _key), "task_state_id", "string", True, False
+                        task_state_id,
+                        ((_parent, _name), _key),
+                        "task_state_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (task_title.__class__ is str or isinstance(task_title, str)):
                     if task_title is UNSET:
                         _absent += 1
-                    task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
+                    task_title = odd(
+                        task_title, ((_parent, _name), _key), "task_title", "string", True, False
+                    )
 
                 if type(task_priority) is int:
                     task_priority = TaskTaskPriority(task_priority)
@@ -355,7 +368,7 @@ class Task:
                     _absent += 1
                     task_priority = odd(
                         task_priority,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "task_priority",
                         "TaskTaskPriority",
                         True,
@@ -364,7 +377,7 @@ class Task:
                 else:
                     task_priority = odd(
                         task_priority,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "task_priority",
                         "TaskTaskPriority",
                         True,
@@ -375,29 +388,38 @@ class Task:
                     if task_id is UNSET:
                         _absent += 1
                     else:
-                        task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
+                        task_id = odd(
+                            task_id, ((_parent, _name), _key), "task_id", "string", False, False
+                        )
 
                 if not (task_note.__class__ is str or isinstance(task_note, str)):
                     if task_note is UNSET:
                         _absent += 1
                     else:
                         task_note = odd(
-                            task_note, (_path, _key), "task_note", "string", False, False
+                            task_note, ((_parent, _name), _key), "task_note", "string", False, False
                         )
 
                 if due_date.__class__ is str or isinstance(due_date, str):
-                    due_date = read_date(due_date, (_path, _key), "due_date")
+                    due_date = read_date(due_date, ((_parent, _name), _key), "due_date")
                 elif due_date is UNSET:
                     _absent += 1
                 else:
-                    due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
+                    due_date = odd(
+                        due_date, ((_parent, _name), _key), "due_date", "date", False, False
+                    )
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -405,7 +427,9 @@ class Task:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "TaskStateEnum", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "TaskStateEnum", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.task_type_id = task_type_id
@@ -425,7 +449,7 @@ class Task:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Task", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Task", True, False))
         return _models
 
     @property

@@ -147,10 +147,11 @@ class TaskAssignee:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -167,7 +168,9 @@ class TaskAssignee:
                 if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
-                    user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
+                    user_id = odd(
+                        user_id, ((_parent, _name), _key), "user_id", "string", True, False
+                    )
 
                 if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
                     if task_assignee_id is UNSET:
@@ -175,7 +178,7 @@ class TaskAssignee:
                     else:
                         task_assignee_id = odd(
                             task_assignee_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "task_assignee_id",
                             "string",
                             False,
@@ -186,14 +189,19 @@ class TaskAssignee:
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -208,7 +216,7 @@ class TaskAssignee:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "TaskAssignee", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskAssignee", True, False))
         return _models
 
     @property

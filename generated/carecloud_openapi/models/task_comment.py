@@ -165,10 +165,11 @@ class TaskComment:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -185,12 +186,14 @@ class TaskComment:
                 if not (task_id.__class__ is str or isinstance(task_id, str)):
                     if task_id is UNSET:
                         _absent += 1
-                    task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
+                    task_id = odd(
+                        task_id, ((_parent, _name), _key), "task_id", "string", True, False
+                    )
 
                 if not (text.__class__ is str or isinstance(text, str)):
                     if text is UNSET:
                         _absent += 1
-                    text = odd(text, (_path, _key), "text", "string", True, False)
+                    text = odd(text, ((_parent, _name), _key), "text", "string", True, False)
 
                 if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
                     if task_comment_id is UNSET:
@@ -198,7 +201,7 @@ class TaskComment:
                     else:
                         task_comment_id = odd(
                             task_comment_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "task_comment_id",
                             "string",
                             False,
@@ -210,7 +213,12 @@ class TaskComment:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -218,7 +226,9 @@ class TaskComment:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "TaskCommentState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "TaskCommentState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.task_id = task_id
@@ -233,7 +243,7 @@ class TaskComment:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "TaskComment", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskComment", True, False))
         return _models
 
     @property

@@ -146,10 +146,11 @@ class TaskState:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
@@ -164,19 +165,26 @@ class TaskState:
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
-                    name = odd(name, (_path, _key), "name", "string", True, False)
+                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
 
                 if not (text_id.__class__ is str or isinstance(text_id, str)):
                     if text_id is UNSET:
                         _absent += 1
-                    text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
+                    text_id = odd(
+                        text_id, ((_parent, _name), _key), "text_id", "string", True, False
+                    )
 
                 if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
                     if task_state_id is UNSET:
                         _absent += 1
                     else:
                         task_state_id = odd(
-                            task_state_id, (_path, _key), "task_state_id", "string", False, False
+                            task_state_id,
+                            ((_parent, _name), _key),
+                            "task_state_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -184,7 +192,9 @@ class TaskState:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "TaskStateState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "TaskStateState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.name = name
@@ -198,7 +208,7 @@ class TaskState:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "TaskState", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskState", True, False))
         return _models
 
     @property

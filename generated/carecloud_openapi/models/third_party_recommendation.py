@@ -322,10 +322,11 @@ class ThirdPartyRecommendation:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -366,22 +367,28 @@ class ThirdPartyRecommendation:
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if isinstance(products, list):
-                    products = _read_ProductIdentification_list(products, (_path, _key), "products")
+                    products = _read_ProductIdentification_list(
+                        products, ((_parent, _name), _key), "products"
+                    )
                 elif products is UNSET:
                     _absent += 1
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
                 else:
-                    products = odd(products, (_path, _key), "products", "array", True, False)
+                    products = odd(
+                        products, ((_parent, _name), _key), "products", "array", True, False
+                    )
 
                 if isinstance(recommended_product, dict):
                     recommended_product = _read_ProductIdentification(
-                        recommended_product, (_path, _key), "recommended_product"
+                        recommended_product, ((_parent, _name), _key), "recommended_product"
                     )
                 elif recommended_product is UNSET:
                     _absent += 1
                     recommended_product = odd(
                         recommended_product,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_product",
                         "ProductIdentification",
                         True,
@@ -390,7 +397,7 @@ class ThirdPartyRecommendation:
                 else:
                     recommended_product = odd(
                         recommended_product,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommended_product",
                         "ProductIdentification",
                         True,
@@ -405,7 +412,7 @@ class ThirdPartyRecommendation:
                         _absent += 1
                     recommendation_system_id = odd(
                         recommendation_system_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommendation_system_id",
                         "string",
                         True,
@@ -420,7 +427,7 @@ class ThirdPartyRecommendation:
                         _absent += 1
                     recommendation_system_dataset_id = odd(
                         recommendation_system_dataset_id,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "recommendation_system_dataset_id",
                         "string",
                         True,
@@ -430,7 +437,7 @@ class ThirdPartyRecommendation:
                 if not (type(score) is float or type(score) is int):
                     if score is UNSET:
                         _absent += 1
-                    score = odd(score, (_path, _key), "score", "number", True, False)
+                    score = odd(score, ((_parent, _name), _key), "score", "number", True, False)
 
                 if not (
                     third_party_recommendation_id.__class__ is str
@@ -441,7 +448,7 @@ class ThirdPartyRecommendation:
                     else:
                         third_party_recommendation_id = odd(
                             third_party_recommendation_id,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "third_party_recommendation_id",
                             "string",
                             False,
@@ -453,7 +460,12 @@ class ThirdPartyRecommendation:
                         _absent += 1
                     else:
                         customer_id = odd(
-                            customer_id, (_path, _key), "customer_id", "string", False, False
+                            customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -462,7 +474,12 @@ class ThirdPartyRecommendation:
                     _absent += 1
                 else:
                     state = odd(
-                        state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
+                        state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ThirdPartyRecommendationState",
+                        False,
+                        False,
                     )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -470,7 +487,12 @@ class ThirdPartyRecommendation:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -490,7 +512,9 @@ class ThirdPartyRecommendation:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "ThirdPartyRecommendation", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ThirdPartyRecommendation", True, False)
+                )
         return _models
 
     @property

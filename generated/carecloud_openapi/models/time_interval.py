@@ -110,10 +110,11 @@ class TimeInterval:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -126,12 +127,12 @@ class TimeInterval:
                 if not (from_.__class__ is str or isinstance(from_, str)):
                     if from_ is UNSET:
                         _absent += 1
-                    from_ = odd(from_, (_path, _key), "from", "string", True, False)
+                    from_ = odd(from_, ((_parent, _name), _key), "from", "string", True, False)
 
                 if not (to.__class__ is str or isinstance(to, str)):
                     if to is UNSET:
                         _absent += 1
-                    to = odd(to, (_path, _key), "to", "string", True, False)
+                    to = odd(to, ((_parent, _name), _key), "to", "string", True, False)
 
                 _model = _new_instance(cls)
                 _model.from_ = from_
@@ -143,7 +144,7 @@ class TimeInterval:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "TimeInterval", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "TimeInterval", True, False))
         return _models
 
     @property

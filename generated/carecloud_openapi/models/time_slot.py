@@ -227,10 +227,11 @@ class TimeSlot:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
@@ -270,23 +271,34 @@ class TimeSlot:
                 if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
                     if ticket_id is UNSET:
                         _absent += 1
-                    ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
+                    ticket_id = odd(
+                        ticket_id, ((_parent, _name), _key), "ticket_id", "string", True, False
+                    )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
                     if valid_from is UNSET:
                         _absent += 1
-                    valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
+                    valid_from = odd(
+                        valid_from, ((_parent, _name), _key), "valid_from", "string", True, False
+                    )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
-                    valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
+                    valid_to = odd(
+                        valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    )
 
                 if not (type(total_capacity) is int):
                     if total_capacity is UNSET:
                         _absent += 1
                     total_capacity = odd(
-                        total_capacity, (_path, _key), "total_capacity", "integer", True, False
+                        total_capacity,
+                        ((_parent, _name), _key),
+                        "total_capacity",
+                        "integer",
+                        True,
+                        False,
                     )
 
                 if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
@@ -294,7 +306,12 @@ class TimeSlot:
                         _absent += 1
                     else:
                         time_slot_id = odd(
-                            time_slot_id, (_path, _key), "time_slot_id", "string", False, False
+                            time_slot_id,
+                            ((_parent, _name), _key),
+                            "time_slot_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(free_capacity) is int):
@@ -302,7 +319,12 @@ class TimeSlot:
                         _absent += 1
                     else:
                         free_capacity = odd(
-                            free_capacity, (_path, _key), "free_capacity", "integer", False, False
+                            free_capacity,
+                            ((_parent, _name), _key),
+                            "free_capacity",
+                            "integer",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -310,14 +332,21 @@ class TimeSlot:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "TimeSlotState", False, False
+                    )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
                     if last_change is UNSET:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -336,7 +365,7 @@ class TimeSlot:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "TimeSlot", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "TimeSlot", True, False))
         return _models
 
     @property

@@ -179,10 +179,11 @@ class UnauthorizedErrorBodyError:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
@@ -199,33 +200,35 @@ class UnauthorizedErrorBodyError:
                 if not (type_.__class__ is str or isinstance(type_, str)):
                     if type_ is UNSET:
                         _absent += 1
-                    type_ = odd(type_, (_path, _key), "type", "string", True, False)
+                    type_ = odd(type_, ((_parent, _name), _key), "type", "string", True, False)
 
                 if not (exception.__class__ is str or isinstance(exception, str)):
                     if exception is UNSET:
                         _absent += 1
-                    exception = odd(exception, (_path, _key), "exception", "string", True, False)
+                    exception = odd(
+                        exception, ((_parent, _name), _key), "exception", "string", True, False
+                    )
 
                 if not (title.__class__ is str or isinstance(title, str)):
                     if title is UNSET:
                         _absent += 1
-                    title = odd(title, (_path, _key), "title", "string", True, False)
+                    title = odd(title, ((_parent, _name), _key), "title", "string", True, False)
 
                 if not (detail.__class__ is str or isinstance(detail, str)):
                     if detail is UNSET:
                         _absent += 1
-                    detail = odd(detail, (_path, _key), "detail", "string", True, False)
+                    detail = odd(detail, ((_parent, _name), _key), "detail", "string", True, False)
 
                 if isinstance(error_data, dict):
                     error_data = _read_UnauthorizedErrorBodyErrorErrorData(
-                        error_data, (_path, _key), "error_data"
+                        error_data, ((_parent, _name), _key), "error_data"
                     )
                 elif error_data is UNSET:
                     _absent += 1
                 else:
                     error_data = odd(
                         error_data,
-                        (_path, _key),
+                        ((_parent, _name), _key),
                         "error_data",
                         "UnauthorizedErrorBodyErrorErrorData",
                         False,
@@ -246,7 +249,7 @@ class UnauthorizedErrorBodyError:
                 _models.append(_model)
             else:
                 _models.append(
-                    odd(src_dict, _path, _key, "UnauthorizedErrorBodyError", True, False)
+                    odd(src_dict, (_parent, _name), _key, "UnauthorizedErrorBodyError", True, False)
                 )
         return _models
 

@@ -118,10 +118,11 @@ class UrlLanguageVariant:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -136,14 +137,19 @@ class UrlLanguageVariant:
                         _absent += 1
                     else:
                         language_code = odd(
-                            language_code, (_path, _key), "language_code", "string", False, False
+                            language_code,
+                            ((_parent, _name), _key),
+                            "language_code",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (url.__class__ is str or isinstance(url, str)):
                     if url is UNSET:
                         _absent += 1
                     else:
-                        url = odd(url, (_path, _key), "url", "string", False, False)
+                        url = odd(url, ((_parent, _name), _key), "url", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.language_code = language_code
@@ -155,7 +161,9 @@ class UrlLanguageVariant:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "UrlLanguageVariant", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "UrlLanguageVariant", True, False)
+                )
         return _models
 
     @property

@@ -238,10 +238,11 @@ class User:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -284,58 +285,85 @@ class User:
                 if not (login.__class__ is str or isinstance(login, str)):
                     if login is UNSET:
                         _absent += 1
-                    login = odd(login, (_path, _key), "login", "string", True, False)
+                    login = odd(login, ((_parent, _name), _key), "login", "string", True, False)
 
                 if not (first_name.__class__ is str or isinstance(first_name, str)):
                     if first_name is UNSET:
                         _absent += 1
-                    first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
+                    first_name = odd(
+                        first_name, ((_parent, _name), _key), "first_name", "string", True, False
+                    )
 
                 if not (last_name.__class__ is str or isinstance(last_name, str)):
                     if last_name is UNSET:
                         _absent += 1
-                    last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+                    last_name = odd(
+                        last_name, ((_parent, _name), _key), "last_name", "string", True, False
+                    )
 
                 if not (email.__class__ is str or isinstance(email, str)):
                     if email is UNSET:
                         _absent += 1
-                    email = odd(email, (_path, _key), "email", "string", True, False)
+                    email = odd(email, ((_parent, _name), _key), "email", "string", True, False)
 
                 if not (user_id.__class__ is str or isinstance(user_id, str)):
                     if user_id is UNSET:
                         _absent += 1
                     else:
-                        user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
+                        user_id = odd(
+                            user_id, ((_parent, _name), _key), "user_id", "string", False, False
+                        )
 
                 if not (phone.__class__ is str or isinstance(phone, str)):
                     if phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                        phone = odd(
+                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
 
                 if isinstance(user_role_ids, list):
                     for _i0, _v0 in enumerate(user_role_ids):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "user_role_ids"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
                 elif user_role_ids is UNSET:
                     _absent += 1
                 else:
                     user_role_ids = odd(
-                        user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+                        user_role_ids,
+                        ((_parent, _name), _key),
+                        "user_role_ids",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (last_login.__class__ is str or isinstance(last_login, str)):
                     if last_login is UNSET:
                         _absent += 1
                     else:
                         last_login = odd(
-                            last_login, (_path, _key), "last_login", "string", False, False
+                            last_login,
+                            ((_parent, _name), _key),
+                            "last_login",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -355,7 +383,7 @@ class User:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "User", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "User", True, False))
         return _models
 
     @property

@@ -150,10 +150,11 @@ class UserLoginResponseData:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -168,21 +169,28 @@ class UserLoginResponseData:
                         _absent += 1
                     else:
                         bearer_token = odd(
-                            bearer_token, (_path, _key), "bearer_token", "string", False, False
+                            bearer_token,
+                            ((_parent, _name), _key),
+                            "bearer_token",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if isinstance(user, dict):
-                    user = _read_User(user, (_path, _key), "user")
+                    user = _read_User(user, ((_parent, _name), _key), "user")
                 elif user is UNSET:
                     _absent += 1
                 else:
-                    user = odd(user, (_path, _key), "user", "User", False, False)
+                    user = odd(user, ((_parent, _name), _key), "user", "User", False, False)
 
                 _model = _new_instance(cls)
                 _model.bearer_token = bearer_token
@@ -195,7 +203,9 @@ class UserLoginResponseData:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "UserLoginResponseData", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "UserLoginResponseData", True, False)
+                )
         return _models
 
     @property

@@ -117,10 +117,11 @@ class UserRole:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
@@ -135,14 +136,19 @@ class UserRole:
                         _absent += 1
                     else:
                         user_role_id = odd(
-                            user_role_id, (_path, _key), "user_role_id", "string", False, False
+                            user_role_id,
+                            ((_parent, _name), _key),
+                            "user_role_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (name.__class__ is str or isinstance(name, str)):
                     if name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, (_path, _key), "name", "string", False, False)
+                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.user_role_id = user_role_id
@@ -154,7 +160,7 @@ class UserRole:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "UserRole", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "UserRole", True, False))
         return _models
 
     @property

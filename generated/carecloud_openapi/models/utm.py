@@ -133,10 +133,11 @@ class UTM:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -155,7 +156,12 @@ class UTM:
                         _absent += 1
                     else:
                         utm_source = odd(
-                            utm_source, (_path, _key), "utm_source", "string", False, False
+                            utm_source,
+                            ((_parent, _name), _key),
+                            "utm_source",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (utm_medium.__class__ is str or isinstance(utm_medium, str)):
@@ -163,7 +169,12 @@ class UTM:
                         _absent += 1
                     else:
                         utm_medium = odd(
-                            utm_medium, (_path, _key), "utm_medium", "string", False, False
+                            utm_medium,
+                            ((_parent, _name), _key),
+                            "utm_medium",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (utm_campaign.__class__ is str or isinstance(utm_campaign, str)):
@@ -171,7 +182,12 @@ class UTM:
                         _absent += 1
                     else:
                         utm_campaign = odd(
-                            utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                            utm_campaign,
+                            ((_parent, _name), _key),
+                            "utm_campaign",
+                            "string",
+                            False,
+                            False,
                         )
 
                 _model = _new_instance(cls)
@@ -185,7 +201,7 @@ class UTM:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "UTM", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "UTM", True, False))
         return _models
 
     @property

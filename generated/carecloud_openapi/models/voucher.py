@@ -351,10 +351,11 @@ class Voucher:
     ) -> list[Any]:
         if _models_pending:
             _import_models()
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
@@ -413,7 +414,7 @@ class Voucher:
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
@@ -421,33 +422,47 @@ class Voucher:
                         _absent += 1
                     else:
                         voucher_id = odd(
-                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                            voucher_id,
+                            ((_parent, _name), _key),
+                            "voucher_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(value, (_path, _key), "value", "number", False, False)
+                        value = odd(
+                            value, ((_parent, _name), _key), "value", "number", False, False
+                        )
 
                 if not (applied_date.__class__ is str or isinstance(applied_date, str)):
                     if applied_date is UNSET:
                         _absent += 1
                     else:
                         applied_date = odd(
-                            applied_date, (_path, _key), "applied_date", "string", False, False
+                            applied_date,
+                            ((_parent, _name), _key),
+                            "applied_date",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -455,42 +470,59 @@ class Voucher:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (reward_group.__class__ is str or isinstance(reward_group, str)):
                     if reward_group is UNSET:
                         _absent += 1
                     else:
                         reward_group = odd(
-                            reward_group, (_path, _key), "reward_group", "string", False, False
+                            reward_group,
+                            ((_parent, _name), _key),
+                            "reward_group",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 if isinstance(reward, dict):
-                    reward = _read_Reward(reward, (_path, _key), "reward")
+                    reward = _read_Reward(reward, ((_parent, _name), _key), "reward")
                 elif reward is UNSET:
                     _absent += 1
                 else:
-                    reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
+                    reward = odd(reward, ((_parent, _name), _key), "reward", "Reward", False, False)
 
                 if not (created_at.__class__ is str or isinstance(created_at, str)):
                     if created_at is UNSET:
                         _absent += 1
                     else:
                         created_at = odd(
-                            created_at, (_path, _key), "created_at", "string", False, False
+                            created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (last_change.__class__ is str or isinstance(last_change, str)):
@@ -498,7 +530,12 @@ class Voucher:
                         _absent += 1
                     else:
                         last_change = odd(
-                            last_change, (_path, _key), "last_change", "string", False, False
+                            last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if type(state) is int:
@@ -506,7 +543,9 @@ class Voucher:
                 elif state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, (_path, _key), "state", "VoucherState", False, False)
+                    state = odd(
+                        state, ((_parent, _name), _key), "state", "VoucherState", False, False
+                    )
 
                 _model = _new_instance(cls)
                 _model.customer_id = customer_id
@@ -530,7 +569,7 @@ class Voucher:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "Voucher", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "Voucher", True, False))
         return _models
 
     @property

@@ -240,10 +240,11 @@ class VoucherBatch:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
@@ -286,39 +287,50 @@ class VoucherBatch:
                 if not (reward_id.__class__ is str or isinstance(reward_id, str)):
                     if reward_id is UNSET:
                         _absent += 1
-                    reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
+                    reward_id = odd(
+                        reward_id, ((_parent, _name), _key), "reward_id", "string", True, False
+                    )
 
                 if not (customer_id.__class__ is str or isinstance(customer_id, str)):
                     if customer_id is UNSET:
                         _absent += 1
                     customer_id = odd(
-                        customer_id, (_path, _key), "customer_id", "string", True, False
+                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
                     )
 
                 if not (store_id.__class__ is str or isinstance(store_id, str)):
                     if store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                        store_id = odd(
+                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        )
 
                 if not (code.__class__ is str or isinstance(code, str)):
                     if code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, (_path, _key), "code", "string", False, False)
+                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
 
                 if not (type(value) is float or type(value) is int):
                     if value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(value, (_path, _key), "value", "number", False, False)
+                        value = odd(
+                            value, ((_parent, _name), _key), "value", "number", False, False
+                        )
 
                 if not (applied_date.__class__ is str or isinstance(applied_date, str)):
                     if applied_date is UNSET:
                         _absent += 1
                     else:
                         applied_date = odd(
-                            applied_date, (_path, _key), "applied_date", "string", False, False
+                            applied_date,
+                            ((_parent, _name), _key),
+                            "applied_date",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_from.__class__ is str or isinstance(valid_from, str)):
@@ -326,20 +338,27 @@ class VoucherBatch:
                         _absent += 1
                     else:
                         valid_from = odd(
-                            valid_from, (_path, _key), "valid_from", "string", False, False
+                            valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (valid_to.__class__ is str or isinstance(valid_to, str)):
                     if valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                        valid_to = odd(
+                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        )
 
                 if not (note.__class__ is str or isinstance(note, str)):
                     if note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, (_path, _key), "note", "string", False, False)
+                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
 
                 _model = _new_instance(cls)
                 _model.reward_id = reward_id
@@ -358,7 +377,7 @@ class VoucherBatch:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "VoucherBatch", True, False))
+                _models.append(odd(src_dict, (_parent, _name), _key, "VoucherBatch", True, False))
         return _models
 
     @property

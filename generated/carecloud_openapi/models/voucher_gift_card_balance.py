@@ -137,10 +137,11 @@ class VoucherGiftCardBalance:
     def _from_json_list(
         cls, items: list[Any], _parent: JsonPath, _name: str | int | None
     ) -> list[Any]:
-        _path = (_parent, _name)
         _models: list[Any] = []
-        for _key, src_dict in enumerate(items):
-            if isinstance(src_dict, dict):
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
@@ -159,7 +160,12 @@ class VoucherGiftCardBalance:
                         _absent += 1
                     else:
                         voucher_id = odd(
-                            voucher_id, (_path, _key), "voucher_id", "string", False, False
+                            voucher_id,
+                            ((_parent, _name), _key),
+                            "voucher_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (type(current_balance) is float or type(current_balance) is int):
@@ -168,7 +174,7 @@ class VoucherGiftCardBalance:
                     else:
                         current_balance = odd(
                             current_balance,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "current_balance",
                             "number",
                             False,
@@ -181,7 +187,7 @@ class VoucherGiftCardBalance:
                     else:
                         original_balance = odd(
                             original_balance,
-                            (_path, _key),
+                            ((_parent, _name), _key),
                             "original_balance",
                             "number",
                             False,
@@ -199,7 +205,9 @@ class VoucherGiftCardBalance:
                     _model._additional_properties = d
                 _models.append(_model)
             else:
-                _models.append(odd(src_dict, _path, _key, "VoucherGiftCardBalance", True, False))
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "VoucherGiftCardBalance", True, False)
+                )
         return _models
 
     @property
