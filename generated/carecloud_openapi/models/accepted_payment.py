@@ -163,70 +163,79 @@ class AcceptedPayment:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    recommended_discounts,
-                    credit_points,
-                    price_of_credit_points,
-                    credit,
-                    vouchers,
-                    credit_points_of_this_transaction,
-                    total_credit_points,
-                    total_credit,
-                    messages,
+                    _model.recommended_discounts,
+                    _model.credit_points,
+                    _model.price_of_credit_points,
+                    _model.credit,
+                    _model.vouchers,
+                    _model.credit_points_of_this_transaction,
+                    _model.total_credit_points,
+                    _model.total_credit,
+                    _model.messages,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    recommended_discounts,
-                    credit_points,
-                    price_of_credit_points,
-                    credit,
-                    vouchers,
-                    credit_points_of_this_transaction,
-                    total_credit_points,
-                    total_credit,
-                    messages,
+                    _model.recommended_discounts,
+                    _model.credit_points,
+                    _model.price_of_credit_points,
+                    _model.credit,
+                    _model.vouchers,
+                    _model.credit_points_of_this_transaction,
+                    _model.total_credit_points,
+                    _model.total_credit,
+                    _model.messages,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                recommended_discounts,
-                credit_points,
-                price_of_credit_points,
-                credit,
-                vouchers,
-                credit_points_of_this_transaction,
-                total_credit_points,
-                total_credit,
-                messages,
+                _model.recommended_discounts,
+                _model.credit_points,
+                _model.price_of_credit_points,
+                _model.credit,
+                _model.vouchers,
+                _model.credit_points_of_this_transaction,
+                _model.total_credit_points,
+                _model.total_credit,
+                _model.messages,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(recommended_discounts, list):
-            recommended_discounts = _read_DiscountItem_list(
-                recommended_discounts, (_path, _key), "recommended_discounts"
+        if isinstance(_model.recommended_discounts, list):
+            _model.recommended_discounts = _read_DiscountItem_list(
+                _model.recommended_discounts, (_path, _key), "recommended_discounts"
             )
-        elif recommended_discounts is UNSET:
+        elif _model.recommended_discounts is UNSET:
             _absent += 1
         else:
-            recommended_discounts = odd(
-                recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
+            _model.recommended_discounts = odd(
+                _model.recommended_discounts,
+                (_path, _key),
+                "recommended_discounts",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(credit_points) is float or type(credit_points) is int):
-            if credit_points is UNSET:
+        if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+            if _model.credit_points is UNSET:
                 _absent += 1
             else:
-                credit_points = odd(
-                    credit_points, (_path, _key), "credit_points", "number", False, False
+                _model.credit_points = odd(
+                    _model.credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        if not (type(price_of_credit_points) is float or type(price_of_credit_points) is int):
-            if price_of_credit_points is UNSET:
+        if not (
+            type(_model.price_of_credit_points) is float
+            or type(_model.price_of_credit_points) is int
+        ):
+            if _model.price_of_credit_points is UNSET:
                 _absent += 1
             else:
-                price_of_credit_points = odd(
-                    price_of_credit_points,
+                _model.price_of_credit_points = odd(
+                    _model.price_of_credit_points,
                     (_path, _key),
                     "price_of_credit_points",
                     "number",
@@ -234,28 +243,28 @@ class AcceptedPayment:
                     False,
                 )
 
-        if not (type(credit) is float or type(credit) is int):
-            if credit is UNSET:
+        if not (type(_model.credit) is float or type(_model.credit) is int):
+            if _model.credit is UNSET:
                 _absent += 1
             else:
-                credit = odd(credit, (_path, _key), "credit", "number", False, False)
+                _model.credit = odd(_model.credit, (_path, _key), "credit", "number", False, False)
 
-        if isinstance(vouchers, list):
-            vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
-        elif vouchers is UNSET:
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
             _absent += 1
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
         if not (
-            type(credit_points_of_this_transaction) is float
-            or type(credit_points_of_this_transaction) is int
+            type(_model.credit_points_of_this_transaction) is float
+            or type(_model.credit_points_of_this_transaction) is int
         ):
-            if credit_points_of_this_transaction is UNSET:
+            if _model.credit_points_of_this_transaction is UNSET:
                 _absent += 1
             else:
-                credit_points_of_this_transaction = odd(
-                    credit_points_of_this_transaction,
+                _model.credit_points_of_this_transaction = odd(
+                    _model.credit_points_of_this_transaction,
                     (_path, _key),
                     "credit_points_of_this_transaction",
                     "number",
@@ -263,12 +272,14 @@ class AcceptedPayment:
                     False,
                 )
 
-        if not (type(total_credit_points) is float or type(total_credit_points) is int):
-            if total_credit_points is UNSET:
+        if not (
+            type(_model.total_credit_points) is float or type(_model.total_credit_points) is int
+        ):
+            if _model.total_credit_points is UNSET:
                 _absent += 1
             else:
-                total_credit_points = odd(
-                    total_credit_points,
+                _model.total_credit_points = odd(
+                    _model.total_credit_points,
                     (_path, _key),
                     "total_credit_points",
                     "number",
@@ -276,31 +287,21 @@ class AcceptedPayment:
                     False,
                 )
 
-        if not (type(total_credit) is float or type(total_credit) is int):
-            if total_credit is UNSET:
+        if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
+            if _model.total_credit is UNSET:
                 _absent += 1
             else:
-                total_credit = odd(
-                    total_credit, (_path, _key), "total_credit", "number", False, False
+                _model.total_credit = odd(
+                    _model.total_credit, (_path, _key), "total_credit", "number", False, False
                 )
 
-        if isinstance(messages, list):
-            messages = _read_CashierMessage_list(messages, (_path, _key), "messages")
-        elif messages is UNSET:
+        if isinstance(_model.messages, list):
+            _model.messages = _read_CashierMessage_list(_model.messages, (_path, _key), "messages")
+        elif _model.messages is UNSET:
             _absent += 1
         else:
-            messages = odd(messages, (_path, _key), "messages", "array", False, False)
+            _model.messages = odd(_model.messages, (_path, _key), "messages", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.recommended_discounts = recommended_discounts
-        _model.credit_points = credit_points
-        _model.price_of_credit_points = price_of_credit_points
-        _model.credit = credit
-        _model.vouchers = vouchers
-        _model.credit_points_of_this_transaction = credit_points_of_this_transaction
-        _model.total_credit_points = total_credit_points
-        _model.total_credit = total_credit
-        _model.messages = messages
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -319,54 +320,57 @@ class AcceptedPayment:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            recommended_discounts,
-                            credit_points,
-                            price_of_credit_points,
-                            credit,
-                            vouchers,
-                            credit_points_of_this_transaction,
-                            total_credit_points,
-                            total_credit,
-                            messages,
+                            _model.recommended_discounts,
+                            _model.credit_points,
+                            _model.price_of_credit_points,
+                            _model.credit,
+                            _model.vouchers,
+                            _model.credit_points_of_this_transaction,
+                            _model.total_credit_points,
+                            _model.total_credit,
+                            _model.messages,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            recommended_discounts,
-                            credit_points,
-                            price_of_credit_points,
-                            credit,
-                            vouchers,
-                            credit_points_of_this_transaction,
-                            total_credit_points,
-                            total_credit,
-                            messages,
+                            _model.recommended_discounts,
+                            _model.credit_points,
+                            _model.price_of_credit_points,
+                            _model.credit,
+                            _model.vouchers,
+                            _model.credit_points_of_this_transaction,
+                            _model.total_credit_points,
+                            _model.total_credit,
+                            _model.messages,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        recommended_discounts,
-                        credit_points,
-                        price_of_credit_points,
-                        credit,
-                        vouchers,
-                        credit_points_of_this_transaction,
-                        total_credit_points,
-                        total_credit,
-                        messages,
+                        _model.recommended_discounts,
+                        _model.credit_points,
+                        _model.price_of_credit_points,
+                        _model.credit,
+                        _model.vouchers,
+                        _model.credit_points_of_this_transaction,
+                        _model.total_credit_points,
+                        _model.total_credit,
+                        _model.messages,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(recommended_discounts, list):
-                    recommended_discounts = _read_DiscountItem_list(
-                        recommended_discounts, ((_parent, _name), _key), "recommended_discounts"
+                if isinstance(_model.recommended_discounts, list):
+                    _model.recommended_discounts = _read_DiscountItem_list(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
                     )
-                elif recommended_discounts is UNSET:
+                elif _model.recommended_discounts is UNSET:
                     _absent += 1
                 else:
-                    recommended_discounts = odd(
-                        recommended_discounts,
+                    _model.recommended_discounts = odd(
+                        _model.recommended_discounts,
                         ((_parent, _name), _key),
                         "recommended_discounts",
                         "array",
@@ -374,12 +378,12 @@ class AcceptedPayment:
                         False,
                     )
 
-                if not (type(credit_points) is float or type(credit_points) is int):
-                    if credit_points is UNSET:
+                if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+                    if _model.credit_points is UNSET:
                         _absent += 1
                     else:
-                        credit_points = odd(
-                            credit_points,
+                        _model.credit_points = odd(
+                            _model.credit_points,
                             ((_parent, _name), _key),
                             "credit_points",
                             "number",
@@ -388,13 +392,14 @@ class AcceptedPayment:
                         )
 
                 if not (
-                    type(price_of_credit_points) is float or type(price_of_credit_points) is int
+                    type(_model.price_of_credit_points) is float
+                    or type(_model.price_of_credit_points) is int
                 ):
-                    if price_of_credit_points is UNSET:
+                    if _model.price_of_credit_points is UNSET:
                         _absent += 1
                     else:
-                        price_of_credit_points = odd(
-                            price_of_credit_points,
+                        _model.price_of_credit_points = odd(
+                            _model.price_of_credit_points,
                             ((_parent, _name), _key),
                             "price_of_credit_points",
                             "number",
@@ -402,34 +407,39 @@ class AcceptedPayment:
                             False,
                         )
 
-                if not (type(credit) is float or type(credit) is int):
-                    if credit is UNSET:
+                if not (type(_model.credit) is float or type(_model.credit) is int):
+                    if _model.credit is UNSET:
                         _absent += 1
                     else:
-                        credit = odd(
-                            credit, ((_parent, _name), _key), "credit", "number", False, False
+                        _model.credit = odd(
+                            _model.credit,
+                            ((_parent, _name), _key),
+                            "credit",
+                            "number",
+                            False,
+                            False,
                         )
 
-                if isinstance(vouchers, list):
-                    vouchers = _read_PaymentVoucher_list(
-                        vouchers, ((_parent, _name), _key), "vouchers"
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_PaymentVoucher_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
                     )
-                elif vouchers is UNSET:
+                elif _model.vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(
-                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
                     )
 
                 if not (
-                    type(credit_points_of_this_transaction) is float
-                    or type(credit_points_of_this_transaction) is int
+                    type(_model.credit_points_of_this_transaction) is float
+                    or type(_model.credit_points_of_this_transaction) is int
                 ):
-                    if credit_points_of_this_transaction is UNSET:
+                    if _model.credit_points_of_this_transaction is UNSET:
                         _absent += 1
                     else:
-                        credit_points_of_this_transaction = odd(
-                            credit_points_of_this_transaction,
+                        _model.credit_points_of_this_transaction = odd(
+                            _model.credit_points_of_this_transaction,
                             ((_parent, _name), _key),
                             "credit_points_of_this_transaction",
                             "number",
@@ -437,12 +447,15 @@ class AcceptedPayment:
                             False,
                         )
 
-                if not (type(total_credit_points) is float or type(total_credit_points) is int):
-                    if total_credit_points is UNSET:
+                if not (
+                    type(_model.total_credit_points) is float
+                    or type(_model.total_credit_points) is int
+                ):
+                    if _model.total_credit_points is UNSET:
                         _absent += 1
                     else:
-                        total_credit_points = odd(
-                            total_credit_points,
+                        _model.total_credit_points = odd(
+                            _model.total_credit_points,
                             ((_parent, _name), _key),
                             "total_credit_points",
                             "number",
@@ -450,12 +463,12 @@ class AcceptedPayment:
                             False,
                         )
 
-                if not (type(total_credit) is float or type(total_credit) is int):
-                    if total_credit is UNSET:
+                if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
+                    if _model.total_credit is UNSET:
                         _absent += 1
                     else:
-                        total_credit = odd(
-                            total_credit,
+                        _model.total_credit = odd(
+                            _model.total_credit,
                             ((_parent, _name), _key),
                             "total_credit",
                             "number",
@@ -463,27 +476,17 @@ class AcceptedPayment:
                             False,
                         )
 
-                if isinstance(messages, list):
-                    messages = _read_CashierMessage_list(
-                        messages, ((_parent, _name), _key), "messages"
+                if isinstance(_model.messages, list):
+                    _model.messages = _read_CashierMessage_list(
+                        _model.messages, ((_parent, _name), _key), "messages"
                     )
-                elif messages is UNSET:
+                elif _model.messages is UNSET:
                     _absent += 1
                 else:
-                    messages = odd(
-                        messages, ((_parent, _name), _key), "messages", "array", False, False
+                    _model.messages = odd(
+                        _model.messages, ((_parent, _name), _key), "messages", "array", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.recommended_discounts = recommended_discounts
-                _model.credit_points = credit_points
-                _model.price_of_credit_points = price_of_credit_points
-                _model.credit = credit
-                _model.vouchers = vouchers
-                _model.credit_points_of_this_transaction = credit_points_of_this_transaction
-                _model.total_credit_points = total_credit_points
-                _model.total_credit = total_credit
-                _model.messages = messages
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

@@ -103,38 +103,46 @@ class AdditionalAddress:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                address_type, address, additional_address_id = _declared(src_dict)
+                _model.address_type, _model.address, _model.additional_address_id = _declared(
+                    src_dict
+                )
             except KeyError:
-                address_type, address, additional_address_id = map(
+                _model.address_type, _model.address, _model.additional_address_id = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            address_type, address, additional_address_id = map(
+            _model.address_type, _model.address, _model.additional_address_id = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (address_type.__class__ is str or isinstance(address_type, str)):
-            if address_type is UNSET:
+        if not (_model.address_type.__class__ is str or isinstance(_model.address_type, str)):
+            if _model.address_type is UNSET:
                 _absent += 1
-            address_type = odd(address_type, (_path, _key), "address_type", "string", True, False)
+            _model.address_type = odd(
+                _model.address_type, (_path, _key), "address_type", "string", True, False
+            )
 
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
             _absent += 1
-            address = odd(address, (_path, _key), "address", "Address", True, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
         else:
-            address = odd(address, (_path, _key), "address", "Address", True, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
 
-        if not (additional_address_id.__class__ is str or isinstance(additional_address_id, str)):
-            if additional_address_id is UNSET:
+        if not (
+            _model.additional_address_id.__class__ is str
+            or isinstance(_model.additional_address_id, str)
+        ):
+            if _model.additional_address_id is UNSET:
                 _absent += 1
             else:
-                additional_address_id = odd(
-                    additional_address_id,
+                _model.additional_address_id = odd(
+                    _model.additional_address_id,
                     (_path, _key),
                     "additional_address_id",
                     "string",
@@ -142,10 +150,6 @@ class AdditionalAddress:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.address_type = address_type
-        _model.address = address
-        _model.additional_address_id = additional_address_id
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -164,24 +168,29 @@ class AdditionalAddress:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        address_type, address, additional_address_id = _declared(src_dict)
+                        _model.address_type, _model.address, _model.additional_address_id = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        address_type, address, additional_address_id = map(
+                        _model.address_type, _model.address, _model.additional_address_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    address_type, address, additional_address_id = map(
+                    _model.address_type, _model.address, _model.additional_address_id = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (address_type.__class__ is str or isinstance(address_type, str)):
-                    if address_type is UNSET:
+                if not (
+                    _model.address_type.__class__ is str or isinstance(_model.address_type, str)
+                ):
+                    if _model.address_type is UNSET:
                         _absent += 1
-                    address_type = odd(
-                        address_type,
+                    _model.address_type = odd(
+                        _model.address_type,
                         ((_parent, _name), _key),
                         "address_type",
                         "string",
@@ -189,26 +198,29 @@ class AdditionalAddress:
                         False,
                     )
 
-                if isinstance(address, dict):
-                    address = _read_Address(address, ((_parent, _name), _key), "address")
-                elif address is UNSET:
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
                     _absent += 1
-                    address = odd(
-                        address, ((_parent, _name), _key), "address", "Address", True, False
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", True, False
                     )
                 else:
-                    address = odd(
-                        address, ((_parent, _name), _key), "address", "Address", True, False
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", True, False
                     )
 
                 if not (
-                    additional_address_id.__class__ is str or isinstance(additional_address_id, str)
+                    _model.additional_address_id.__class__ is str
+                    or isinstance(_model.additional_address_id, str)
                 ):
-                    if additional_address_id is UNSET:
+                    if _model.additional_address_id is UNSET:
                         _absent += 1
                     else:
-                        additional_address_id = odd(
-                            additional_address_id,
+                        _model.additional_address_id = odd(
+                            _model.additional_address_id,
                             ((_parent, _name), _key),
                             "additional_address_id",
                             "string",
@@ -216,10 +228,6 @@ class AdditionalAddress:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.address_type = address_type
-                _model.address = address
-                _model.additional_address_id = additional_address_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -138,46 +138,52 @@ class Agreement:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
                 (
-                    agreement_gtc,
-                    agreement_profiling,
-                    agreement_marketing_communication,
-                    custom_agreements,
+                    _model.agreement_gtc,
+                    _model.agreement_profiling,
+                    _model.agreement_marketing_communication,
+                    _model.custom_agreements,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    agreement_gtc,
-                    agreement_profiling,
-                    agreement_marketing_communication,
-                    custom_agreements,
+                    _model.agreement_gtc,
+                    _model.agreement_profiling,
+                    _model.agreement_marketing_communication,
+                    _model.custom_agreements,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                agreement_gtc,
-                agreement_profiling,
-                agreement_marketing_communication,
-                custom_agreements,
+                _model.agreement_gtc,
+                _model.agreement_profiling,
+                _model.agreement_marketing_communication,
+                _model.custom_agreements,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if type(agreement_gtc) is int:
-            agreement_gtc = AgreementAgreementGtc(agreement_gtc)
-        elif agreement_gtc is UNSET:
+        if type(_model.agreement_gtc) is int:
+            _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
+        elif _model.agreement_gtc is UNSET:
             _absent += 1
         else:
-            agreement_gtc = odd(
-                agreement_gtc, (_path, _key), "agreement_gtc", "AgreementAgreementGtc", False, False
+            _model.agreement_gtc = odd(
+                _model.agreement_gtc,
+                (_path, _key),
+                "agreement_gtc",
+                "AgreementAgreementGtc",
+                False,
+                False,
             )
 
-        if type(agreement_profiling) is int:
-            agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
-        elif agreement_profiling is UNSET:
+        if type(_model.agreement_profiling) is int:
+            _model.agreement_profiling = AgreementAgreementProfiling(_model.agreement_profiling)
+        elif _model.agreement_profiling is UNSET:
             _absent += 1
         else:
-            agreement_profiling = odd(
-                agreement_profiling,
+            _model.agreement_profiling = odd(
+                _model.agreement_profiling,
                 (_path, _key),
                 "agreement_profiling",
                 "AgreementAgreementProfiling",
@@ -185,15 +191,15 @@ class Agreement:
                 False,
             )
 
-        if type(agreement_marketing_communication) is int:
-            agreement_marketing_communication = AgreementAgreementMarketingCommunication(
-                agreement_marketing_communication
+        if type(_model.agreement_marketing_communication) is int:
+            _model.agreement_marketing_communication = AgreementAgreementMarketingCommunication(
+                _model.agreement_marketing_communication
             )
-        elif agreement_marketing_communication is UNSET:
+        elif _model.agreement_marketing_communication is UNSET:
             _absent += 1
         else:
-            agreement_marketing_communication = odd(
-                agreement_marketing_communication,
+            _model.agreement_marketing_communication = odd(
+                _model.agreement_marketing_communication,
                 (_path, _key),
                 "agreement_marketing_communication",
                 "AgreementAgreementMarketingCommunication",
@@ -201,22 +207,17 @@ class Agreement:
                 False,
             )
 
-        if isinstance(custom_agreements, list):
-            custom_agreements = _read_CustomAgreements_list(
-                custom_agreements, (_path, _key), "custom_agreements"
+        if isinstance(_model.custom_agreements, list):
+            _model.custom_agreements = _read_CustomAgreements_list(
+                _model.custom_agreements, (_path, _key), "custom_agreements"
             )
-        elif custom_agreements is UNSET:
+        elif _model.custom_agreements is UNSET:
             _absent += 1
         else:
-            custom_agreements = odd(
-                custom_agreements, (_path, _key), "custom_agreements", "array", False, False
+            _model.custom_agreements = odd(
+                _model.custom_agreements, (_path, _key), "custom_agreements", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.agreement_gtc = agreement_gtc
-        _model.agreement_profiling = agreement_profiling
-        _model.agreement_marketing_communication = agreement_marketing_communication
-        _model.custom_agreements = custom_agreements
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -235,37 +236,38 @@ class Agreement:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
                         (
-                            agreement_gtc,
-                            agreement_profiling,
-                            agreement_marketing_communication,
-                            custom_agreements,
+                            _model.agreement_gtc,
+                            _model.agreement_profiling,
+                            _model.agreement_marketing_communication,
+                            _model.custom_agreements,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            agreement_gtc,
-                            agreement_profiling,
-                            agreement_marketing_communication,
-                            custom_agreements,
+                            _model.agreement_gtc,
+                            _model.agreement_profiling,
+                            _model.agreement_marketing_communication,
+                            _model.custom_agreements,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        agreement_gtc,
-                        agreement_profiling,
-                        agreement_marketing_communication,
-                        custom_agreements,
+                        _model.agreement_gtc,
+                        _model.agreement_profiling,
+                        _model.agreement_marketing_communication,
+                        _model.custom_agreements,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if type(agreement_gtc) is int:
-                    agreement_gtc = AgreementAgreementGtc(agreement_gtc)
-                elif agreement_gtc is UNSET:
+                if type(_model.agreement_gtc) is int:
+                    _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
+                elif _model.agreement_gtc is UNSET:
                     _absent += 1
                 else:
-                    agreement_gtc = odd(
-                        agreement_gtc,
+                    _model.agreement_gtc = odd(
+                        _model.agreement_gtc,
                         ((_parent, _name), _key),
                         "agreement_gtc",
                         "AgreementAgreementGtc",
@@ -273,13 +275,15 @@ class Agreement:
                         False,
                     )
 
-                if type(agreement_profiling) is int:
-                    agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
-                elif agreement_profiling is UNSET:
+                if type(_model.agreement_profiling) is int:
+                    _model.agreement_profiling = AgreementAgreementProfiling(
+                        _model.agreement_profiling
+                    )
+                elif _model.agreement_profiling is UNSET:
                     _absent += 1
                 else:
-                    agreement_profiling = odd(
-                        agreement_profiling,
+                    _model.agreement_profiling = odd(
+                        _model.agreement_profiling,
                         ((_parent, _name), _key),
                         "agreement_profiling",
                         "AgreementAgreementProfiling",
@@ -287,15 +291,17 @@ class Agreement:
                         False,
                     )
 
-                if type(agreement_marketing_communication) is int:
-                    agreement_marketing_communication = AgreementAgreementMarketingCommunication(
-                        agreement_marketing_communication
+                if type(_model.agreement_marketing_communication) is int:
+                    _model.agreement_marketing_communication = (
+                        AgreementAgreementMarketingCommunication(
+                            _model.agreement_marketing_communication
+                        )
                     )
-                elif agreement_marketing_communication is UNSET:
+                elif _model.agreement_marketing_communication is UNSET:
                     _absent += 1
                 else:
-                    agreement_marketing_communication = odd(
-                        agreement_marketing_communication,
+                    _model.agreement_marketing_communication = odd(
+                        _model.agreement_marketing_communication,
                         ((_parent, _name), _key),
                         "agreement_marketing_communication",
                         "AgreementAgreementMarketingCommunication",
@@ -303,15 +309,15 @@ class Agreement:
                         False,
                     )
 
-                if isinstance(custom_agreements, list):
-                    custom_agreements = _read_CustomAgreements_list(
-                        custom_agreements, ((_parent, _name), _key), "custom_agreements"
+                if isinstance(_model.custom_agreements, list):
+                    _model.custom_agreements = _read_CustomAgreements_list(
+                        _model.custom_agreements, ((_parent, _name), _key), "custom_agreements"
                     )
-                elif custom_agreements is UNSET:
+                elif _model.custom_agreements is UNSET:
                     _absent += 1
                 else:
-                    custom_agreements = odd(
-                        custom_agreements,
+                    _model.custom_agreements = odd(
+                        _model.custom_agreements,
                         ((_parent, _name), _key),
                         "custom_agreements",
                         "array",
@@ -319,11 +325,6 @@ class Agreement:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.agreement_gtc = agreement_gtc
-                _model.agreement_profiling = agreement_profiling
-                _model.agreement_marketing_communication = agreement_marketing_communication
-                _model.custom_agreements = custom_agreements
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

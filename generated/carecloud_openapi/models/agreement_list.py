@@ -122,75 +122,77 @@ class AgreementList:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
                 (
-                    agreement_id,
-                    name,
-                    text,
-                    withdrawal_text,
-                    communication_channel_id,
-                    text_id,
-                    last_change,
+                    _model.agreement_id,
+                    _model.name,
+                    _model.text,
+                    _model.withdrawal_text,
+                    _model.communication_channel_id,
+                    _model.text_id,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    agreement_id,
-                    name,
-                    text,
-                    withdrawal_text,
-                    communication_channel_id,
-                    text_id,
-                    last_change,
+                    _model.agreement_id,
+                    _model.name,
+                    _model.text,
+                    _model.withdrawal_text,
+                    _model.communication_channel_id,
+                    _model.text_id,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                agreement_id,
-                name,
-                text,
-                withdrawal_text,
-                communication_channel_id,
-                text_id,
-                last_change,
+                _model.agreement_id,
+                _model.name,
+                _model.text,
+                _model.withdrawal_text,
+                _model.communication_channel_id,
+                _model.text_id,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
-            if agreement_id is UNSET:
+        if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
+            if _model.agreement_id is UNSET:
                 _absent += 1
             else:
-                agreement_id = odd(
-                    agreement_id, (_path, _key), "agreement_id", "string", False, False
+                _model.agreement_id = odd(
+                    _model.agreement_id, (_path, _key), "agreement_id", "string", False, False
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (text.__class__ is str or isinstance(text, str)):
-            if text is UNSET:
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
                 _absent += 1
             else:
-                text = odd(text, (_path, _key), "text", "string", False, False)
+                _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        if not (withdrawal_text.__class__ is str or isinstance(withdrawal_text, str)):
-            if withdrawal_text is UNSET:
+        if not (_model.withdrawal_text.__class__ is str or isinstance(_model.withdrawal_text, str)):
+            if _model.withdrawal_text is UNSET:
                 _absent += 1
             else:
-                withdrawal_text = odd(
-                    withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
+                _model.withdrawal_text = odd(
+                    _model.withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
                 )
 
         if not (
-            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
         ):
-            if communication_channel_id is UNSET:
+            if _model.communication_channel_id is UNSET:
                 _absent += 1
             else:
-                communication_channel_id = odd(
-                    communication_channel_id,
+                _model.communication_channel_id = odd(
+                    _model.communication_channel_id,
                     (_path, _key),
                     "communication_channel_id",
                     "string",
@@ -198,26 +200,22 @@ class AgreementList:
                     False,
                 )
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.agreement_id = agreement_id
-        _model.name = name
-        _model.text = text
-        _model.withdrawal_text = withdrawal_text
-        _model.communication_channel_id = communication_channel_id
-        _model.text_id = text_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -236,45 +234,48 @@ class AgreementList:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            agreement_id,
-                            name,
-                            text,
-                            withdrawal_text,
-                            communication_channel_id,
-                            text_id,
-                            last_change,
+                            _model.agreement_id,
+                            _model.name,
+                            _model.text,
+                            _model.withdrawal_text,
+                            _model.communication_channel_id,
+                            _model.text_id,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            agreement_id,
-                            name,
-                            text,
-                            withdrawal_text,
-                            communication_channel_id,
-                            text_id,
-                            last_change,
+                            _model.agreement_id,
+                            _model.name,
+                            _model.text,
+                            _model.withdrawal_text,
+                            _model.communication_channel_id,
+                            _model.text_id,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        agreement_id,
-                        name,
-                        text,
-                        withdrawal_text,
-                        communication_channel_id,
-                        text_id,
-                        last_change,
+                        _model.agreement_id,
+                        _model.name,
+                        _model.text,
+                        _model.withdrawal_text,
+                        _model.communication_channel_id,
+                        _model.text_id,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
-                    if agreement_id is UNSET:
+                if not (
+                    _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
+                ):
+                    if _model.agreement_id is UNSET:
                         _absent += 1
                     else:
-                        agreement_id = odd(
-                            agreement_id,
+                        _model.agreement_id = odd(
+                            _model.agreement_id,
                             ((_parent, _name), _key),
                             "agreement_id",
                             "string",
@@ -282,24 +283,31 @@ class AgreementList:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (text.__class__ is str or isinstance(text, str)):
-                    if text is UNSET:
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
                         _absent += 1
                     else:
-                        text = odd(text, ((_parent, _name), _key), "text", "string", False, False)
+                        _model.text = odd(
+                            _model.text, ((_parent, _name), _key), "text", "string", False, False
+                        )
 
-                if not (withdrawal_text.__class__ is str or isinstance(withdrawal_text, str)):
-                    if withdrawal_text is UNSET:
+                if not (
+                    _model.withdrawal_text.__class__ is str
+                    or isinstance(_model.withdrawal_text, str)
+                ):
+                    if _model.withdrawal_text is UNSET:
                         _absent += 1
                     else:
-                        withdrawal_text = odd(
-                            withdrawal_text,
+                        _model.withdrawal_text = odd(
+                            _model.withdrawal_text,
                             ((_parent, _name), _key),
                             "withdrawal_text",
                             "string",
@@ -308,14 +316,14 @@ class AgreementList:
                         )
 
                 if not (
-                    communication_channel_id.__class__ is str
-                    or isinstance(communication_channel_id, str)
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
                 ):
-                    if communication_channel_id is UNSET:
+                    if _model.communication_channel_id is UNSET:
                         _absent += 1
                     else:
-                        communication_channel_id = odd(
-                            communication_channel_id,
+                        _model.communication_channel_id = odd(
+                            _model.communication_channel_id,
                             ((_parent, _name), _key),
                             "communication_channel_id",
                             "string",
@@ -323,20 +331,25 @@ class AgreementList:
                             False,
                         )
 
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -344,14 +357,6 @@ class AgreementList:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.agreement_id = agreement_id
-                _model.name = name
-                _model.text = text
-                _model.withdrawal_text = withdrawal_text
-                _model.communication_channel_id = communication_channel_id
-                _model.text_id = text_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

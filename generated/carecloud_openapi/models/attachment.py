@@ -90,42 +90,57 @@ class Attachment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                upload_method, file_data, cache_for = _declared(src_dict)
+                _model.upload_method, _model.file_data, _model.cache_for = _declared(src_dict)
             except KeyError:
-                upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.upload_method, _model.file_data, _model.cache_for = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.upload_method, _model.file_data, _model.cache_for = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if upload_method.__class__ is str or isinstance(upload_method, str):
-            upload_method = AttachmentUploadMethod(upload_method)
-        elif upload_method is UNSET:
+        if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
+            _model.upload_method = AttachmentUploadMethod(_model.upload_method)
+        elif _model.upload_method is UNSET:
             _absent += 1
-            upload_method = odd(
-                upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
+            _model.upload_method = odd(
+                _model.upload_method,
+                (_path, _key),
+                "upload_method",
+                "AttachmentUploadMethod",
+                True,
+                False,
             )
         else:
-            upload_method = odd(
-                upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
+            _model.upload_method = odd(
+                _model.upload_method,
+                (_path, _key),
+                "upload_method",
+                "AttachmentUploadMethod",
+                True,
+                False,
             )
 
-        if not (file_data.__class__ is str or isinstance(file_data, str)):
-            if file_data is UNSET:
+        if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
+            if _model.file_data is UNSET:
                 _absent += 1
-            file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
+            _model.file_data = odd(
+                _model.file_data, (_path, _key), "file_data", "string", True, False
+            )
 
-        if not (type(cache_for) is int):
-            if cache_for is UNSET:
+        if not (type(_model.cache_for) is int):
+            if _model.cache_for is UNSET:
                 _absent += 1
             else:
-                cache_for = odd(cache_for, (_path, _key), "cache_for", "integer", False, False)
+                _model.cache_for = odd(
+                    _model.cache_for, (_path, _key), "cache_for", "integer", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.upload_method = upload_method
-        _model.file_data = file_data
-        _model.cache_for = cache_for
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -144,23 +159,28 @@ class Attachment:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        upload_method, file_data, cache_for = _declared(src_dict)
+                        _model.upload_method, _model.file_data, _model.cache_for = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        upload_method, file_data, cache_for = map(
+                        _model.upload_method, _model.file_data, _model.cache_for = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    upload_method, file_data, cache_for = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.upload_method, _model.file_data, _model.cache_for = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if upload_method.__class__ is str or isinstance(upload_method, str):
-                    upload_method = AttachmentUploadMethod(upload_method)
-                elif upload_method is UNSET:
+                if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
+                    _model.upload_method = AttachmentUploadMethod(_model.upload_method)
+                elif _model.upload_method is UNSET:
                     _absent += 1
-                    upload_method = odd(
-                        upload_method,
+                    _model.upload_method = odd(
+                        _model.upload_method,
                         ((_parent, _name), _key),
                         "upload_method",
                         "AttachmentUploadMethod",
@@ -168,8 +188,8 @@ class Attachment:
                         False,
                     )
                 else:
-                    upload_method = odd(
-                        upload_method,
+                    _model.upload_method = odd(
+                        _model.upload_method,
                         ((_parent, _name), _key),
                         "upload_method",
                         "AttachmentUploadMethod",
@@ -177,19 +197,24 @@ class Attachment:
                         False,
                     )
 
-                if not (file_data.__class__ is str or isinstance(file_data, str)):
-                    if file_data is UNSET:
+                if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
+                    if _model.file_data is UNSET:
                         _absent += 1
-                    file_data = odd(
-                        file_data, ((_parent, _name), _key), "file_data", "string", True, False
+                    _model.file_data = odd(
+                        _model.file_data,
+                        ((_parent, _name), _key),
+                        "file_data",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(cache_for) is int):
-                    if cache_for is UNSET:
+                if not (type(_model.cache_for) is int):
+                    if _model.cache_for is UNSET:
                         _absent += 1
                     else:
-                        cache_for = odd(
-                            cache_for,
+                        _model.cache_for = odd(
+                            _model.cache_for,
                             ((_parent, _name), _key),
                             "cache_for",
                             "integer",
@@ -197,10 +222,6 @@ class Attachment:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.upload_method = upload_method
-                _model.file_data = file_data
-                _model.cache_for = cache_for
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

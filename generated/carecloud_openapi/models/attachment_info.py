@@ -65,18 +65,24 @@ class AttachmentInfo:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        attachment_format = src_dict.get("attachment_format", UNSET)
-        if not (attachment_format.__class__ is str or isinstance(attachment_format, str)):
-            if attachment_format is UNSET:
+        _model.attachment_format = src_dict.get("attachment_format", UNSET)
+        if not (
+            _model.attachment_format.__class__ is str or isinstance(_model.attachment_format, str)
+        ):
+            if _model.attachment_format is UNSET:
                 _absent += 1
             else:
-                attachment_format = odd(
-                    attachment_format, (_path, _key), "attachment_format", "string", False, False
+                _model.attachment_format = odd(
+                    _model.attachment_format,
+                    (_path, _key),
+                    "attachment_format",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.attachment_format = attachment_format
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +101,18 @@ class AttachmentInfo:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                attachment_format = src_dict.get("attachment_format", UNSET)
-                if not (attachment_format.__class__ is str or isinstance(attachment_format, str)):
-                    if attachment_format is UNSET:
+                _model.attachment_format = src_dict.get("attachment_format", UNSET)
+                if not (
+                    _model.attachment_format.__class__ is str
+                    or isinstance(_model.attachment_format, str)
+                ):
+                    if _model.attachment_format is UNSET:
                         _absent += 1
                     else:
-                        attachment_format = odd(
-                            attachment_format,
+                        _model.attachment_format = odd(
+                            _model.attachment_format,
                             ((_parent, _name), _key),
                             "attachment_format",
                             "string",
@@ -110,8 +120,6 @@ class AttachmentInfo:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.attachment_format = attachment_format
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

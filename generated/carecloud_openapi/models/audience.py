@@ -116,51 +116,53 @@ class Audience:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
                 (
-                    name,
-                    communication_channel_id,
-                    state,
-                    audience_id,
-                    last_change,
-                    created_by,
-                    updated_by,
+                    _model.name,
+                    _model.communication_channel_id,
+                    _model.state,
+                    _model.audience_id,
+                    _model.last_change,
+                    _model.created_by,
+                    _model.updated_by,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    communication_channel_id,
-                    state,
-                    audience_id,
-                    last_change,
-                    created_by,
-                    updated_by,
+                    _model.name,
+                    _model.communication_channel_id,
+                    _model.state,
+                    _model.audience_id,
+                    _model.last_change,
+                    _model.created_by,
+                    _model.updated_by,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                communication_channel_id,
-                state,
-                audience_id,
-                last_change,
-                created_by,
-                updated_by,
+                _model.name,
+                _model.communication_channel_id,
+                _model.state,
+                _model.audience_id,
+                _model.last_change,
+                _model.created_by,
+                _model.updated_by,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
-            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
         ):
-            if communication_channel_id is UNSET:
+            if _model.communication_channel_id is UNSET:
                 _absent += 1
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "string",
@@ -168,46 +170,46 @@ class Audience:
                 False,
             )
 
-        if type(state) is int:
-            state = AudienceState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = AudienceState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
-            state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
         else:
-            state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
 
-        if not (audience_id.__class__ is str or isinstance(audience_id, str)):
-            if audience_id is UNSET:
+        if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
+            if _model.audience_id is UNSET:
                 _absent += 1
             else:
-                audience_id = odd(audience_id, (_path, _key), "audience_id", "string", False, False)
+                _model.audience_id = odd(
+                    _model.audience_id, (_path, _key), "audience_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if not (created_by.__class__ is str or isinstance(created_by, str)):
-            if created_by is UNSET:
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
                 _absent += 1
             else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
 
-        if not (updated_by.__class__ is str or isinstance(updated_by, str)):
-            if updated_by is UNSET:
+        if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
+            if _model.updated_by is UNSET:
                 _absent += 1
             else:
-                updated_by = odd(updated_by, (_path, _key), "updated_by", "string", False, False)
+                _model.updated_by = odd(
+                    _model.updated_by, (_path, _key), "updated_by", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.communication_channel_id = communication_channel_id
-        _model.state = state
-        _model.audience_id = audience_id
-        _model.last_change = last_change
-        _model.created_by = created_by
-        _model.updated_by = updated_by
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -226,52 +228,55 @@ class Audience:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            name,
-                            communication_channel_id,
-                            state,
-                            audience_id,
-                            last_change,
-                            created_by,
-                            updated_by,
+                            _model.name,
+                            _model.communication_channel_id,
+                            _model.state,
+                            _model.audience_id,
+                            _model.last_change,
+                            _model.created_by,
+                            _model.updated_by,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            communication_channel_id,
-                            state,
-                            audience_id,
-                            last_change,
-                            created_by,
-                            updated_by,
+                            _model.name,
+                            _model.communication_channel_id,
+                            _model.state,
+                            _model.audience_id,
+                            _model.last_change,
+                            _model.created_by,
+                            _model.updated_by,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        communication_channel_id,
-                        state,
-                        audience_id,
-                        last_change,
-                        created_by,
-                        updated_by,
+                        _model.name,
+                        _model.communication_channel_id,
+                        _model.state,
+                        _model.audience_id,
+                        _model.last_change,
+                        _model.created_by,
+                        _model.updated_by,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
                 if not (
-                    communication_channel_id.__class__ is str
-                    or isinstance(communication_channel_id, str)
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
                 ):
-                    if communication_channel_id is UNSET:
+                    if _model.communication_channel_id is UNSET:
                         _absent += 1
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "string",
@@ -279,24 +284,34 @@ class Audience:
                         False,
                     )
 
-                if type(state) is int:
-                    state = AudienceState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = AudienceState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "AudienceState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "AudienceState",
+                        True,
+                        False,
                     )
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "AudienceState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "AudienceState",
+                        True,
+                        False,
                     )
 
-                if not (audience_id.__class__ is str or isinstance(audience_id, str)):
-                    if audience_id is UNSET:
+                if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
+                    if _model.audience_id is UNSET:
                         _absent += 1
                     else:
-                        audience_id = odd(
-                            audience_id,
+                        _model.audience_id = odd(
+                            _model.audience_id,
                             ((_parent, _name), _key),
                             "audience_id",
                             "string",
@@ -304,12 +319,12 @@ class Audience:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -317,12 +332,12 @@ class Audience:
                             False,
                         )
 
-                if not (created_by.__class__ is str or isinstance(created_by, str)):
-                    if created_by is UNSET:
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
                         _absent += 1
                     else:
-                        created_by = odd(
-                            created_by,
+                        _model.created_by = odd(
+                            _model.created_by,
                             ((_parent, _name), _key),
                             "created_by",
                             "string",
@@ -330,12 +345,12 @@ class Audience:
                             False,
                         )
 
-                if not (updated_by.__class__ is str or isinstance(updated_by, str)):
-                    if updated_by is UNSET:
+                if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
+                    if _model.updated_by is UNSET:
                         _absent += 1
                     else:
-                        updated_by = odd(
-                            updated_by,
+                        _model.updated_by = odd(
+                            _model.updated_by,
                             ((_parent, _name), _key),
                             "updated_by",
                             "string",
@@ -343,14 +358,6 @@ class Audience:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.communication_channel_id = communication_channel_id
-                _model.state = state
-                _model.audience_id = audience_id
-                _model.last_change = last_change
-                _model.created_by = created_by
-                _model.updated_by = updated_by
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

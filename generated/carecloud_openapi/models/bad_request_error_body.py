@@ -96,17 +96,18 @@ class BadRequestErrorBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        error = src_dict.get("error", UNSET)
-        if isinstance(error, dict):
-            error = _read_BadRequestErrorBodyError(error, (_path, _key), "error")
-        elif error is UNSET:
+        _model.error = src_dict.get("error", UNSET)
+        if isinstance(_model.error, dict):
+            _model.error = _read_BadRequestErrorBodyError(_model.error, (_path, _key), "error")
+        elif _model.error is UNSET:
             _absent += 1
         else:
-            error = odd(error, (_path, _key), "error", "BadRequestErrorBodyError", False, False)
+            _model.error = odd(
+                _model.error, (_path, _key), "error", "BadRequestErrorBodyError", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.error = error
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -125,15 +126,18 @@ class BadRequestErrorBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                error = src_dict.get("error", UNSET)
-                if isinstance(error, dict):
-                    error = _read_BadRequestErrorBodyError(error, ((_parent, _name), _key), "error")
-                elif error is UNSET:
+                _model.error = src_dict.get("error", UNSET)
+                if isinstance(_model.error, dict):
+                    _model.error = _read_BadRequestErrorBodyError(
+                        _model.error, ((_parent, _name), _key), "error"
+                    )
+                elif _model.error is UNSET:
                     _absent += 1
                 else:
-                    error = odd(
-                        error,
+                    _model.error = odd(
+                        _model.error,
                         ((_parent, _name), _key),
                         "error",
                         "BadRequestErrorBodyError",
@@ -141,8 +145,6 @@ class BadRequestErrorBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.error = error
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

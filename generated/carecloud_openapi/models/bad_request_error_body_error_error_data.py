@@ -95,21 +95,20 @@ class BadRequestErrorBodyErrorErrorData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        invalid_params = src_dict.get("invalid_params", UNSET)
-        if isinstance(invalid_params, list):
-            invalid_params = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
-                invalid_params, (_path, _key), "invalid_params"
+        _model.invalid_params = src_dict.get("invalid_params", UNSET)
+        if isinstance(_model.invalid_params, list):
+            _model.invalid_params = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
+                _model.invalid_params, (_path, _key), "invalid_params"
             )
-        elif invalid_params is UNSET:
+        elif _model.invalid_params is UNSET:
             _absent += 1
         else:
-            invalid_params = odd(
-                invalid_params, (_path, _key), "invalid_params", "array", False, False
+            _model.invalid_params = odd(
+                _model.invalid_params, (_path, _key), "invalid_params", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.invalid_params = invalid_params
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -128,17 +127,20 @@ class BadRequestErrorBodyErrorErrorData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                invalid_params = src_dict.get("invalid_params", UNSET)
-                if isinstance(invalid_params, list):
-                    invalid_params = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
-                        invalid_params, ((_parent, _name), _key), "invalid_params"
+                _model.invalid_params = src_dict.get("invalid_params", UNSET)
+                if isinstance(_model.invalid_params, list):
+                    _model.invalid_params = (
+                        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
+                            _model.invalid_params, ((_parent, _name), _key), "invalid_params"
+                        )
                     )
-                elif invalid_params is UNSET:
+                elif _model.invalid_params is UNSET:
                     _absent += 1
                 else:
-                    invalid_params = odd(
-                        invalid_params,
+                    _model.invalid_params = odd(
+                        _model.invalid_params,
                         ((_parent, _name), _key),
                         "invalid_params",
                         "array",
@@ -146,8 +148,6 @@ class BadRequestErrorBodyErrorErrorData:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.invalid_params = invalid_params
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -131,32 +131,41 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                name, reason, value, message = _declared(src_dict)
+                _model.name, _model.reason, _model.value, _model.message = _declared(src_dict)
             except KeyError:
-                name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.reason, _model.value, _model.message = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.reason, _model.value, _model.message = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if name.__class__ is str or isinstance(name, str):
+        if _model.name.__class__ is str or isinstance(_model.name, str):
             pass
-        elif isinstance(name, list):
-            for _i0, _v0 in enumerate(name):
+        elif isinstance(_model.name, list):
+            for _i0, _v0 in enumerate(_model.name):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
-        elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
+        elif (
+            (type(_model.name) is float or type(_model.name) is int)
+            or type(_model.name) is int
+            or type(_model.name) is bool
+        ):
             pass
-        elif isinstance(name, dict):
-            name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
-                name, (_path, _key), "name"
+        elif isinstance(_model.name, dict):
+            _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                _model.name, (_path, _key), "name"
             )
-        elif name is UNSET:
+        elif _model.name is UNSET:
             _absent += 1
         else:
-            name = odd(
-                name,
+            _model.name = odd(
+                _model.name,
                 (_path, _key),
                 "name",
                 "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
@@ -164,29 +173,26 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        if not (reason.__class__ is str or isinstance(reason, str)):
-            if reason is UNSET:
+        if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
+            if _model.reason is UNSET:
                 _absent += 1
             else:
-                reason = odd(reason, (_path, _key), "reason", "string", False, False)
+                _model.reason = odd(_model.reason, (_path, _key), "reason", "string", False, False)
 
-        if not (value.__class__ is str or isinstance(value, str)):
-            if value is UNSET:
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
                 _absent += 1
             else:
-                value = odd(value, (_path, _key), "value", "string", False, False)
+                _model.value = odd(_model.value, (_path, _key), "value", "string", False, False)
 
-        if not (message.__class__ is str or isinstance(message, str)):
-            if message is UNSET:
+        if not (_model.message.__class__ is str or isinstance(_model.message, str)):
+            if _model.message is UNSET:
                 _absent += 1
             else:
-                message = odd(message, (_path, _key), "message", "string", False, False)
+                _model.message = odd(
+                    _model.message, (_path, _key), "message", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.reason = reason
-        _model.value = value
-        _model.message = message
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -205,36 +211,43 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        name, reason, value, message = _declared(src_dict)
+                        _model.name, _model.reason, _model.value, _model.message = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.name, _model.reason, _model.value, _model.message = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    name, reason, value, message = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.name, _model.reason, _model.value, _model.message = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if name.__class__ is str or isinstance(name, str):
+                if _model.name.__class__ is str or isinstance(_model.name, str):
                     pass
-                elif isinstance(name, list):
-                    for _i0, _v0 in enumerate(name):
+                elif isinstance(_model.name, list):
+                    for _i0, _v0 in enumerate(_model.name):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "name"), _i0, "string", True, False)
                 elif (
-                    (type(name) is float or type(name) is int)
-                    or type(name) is int
-                    or type(name) is bool
+                    (type(_model.name) is float or type(_model.name) is int)
+                    or type(_model.name) is int
+                    or type(_model.name) is bool
                 ):
                     pass
-                elif isinstance(name, dict):
-                    name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
-                        name, ((_parent, _name), _key), "name"
+                elif isinstance(_model.name, dict):
+                    _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                        _model.name, ((_parent, _name), _key), "name"
                     )
-                elif name is UNSET:
+                elif _model.name is UNSET:
                     _absent += 1
                 else:
-                    name = odd(
-                        name,
+                    _model.name = odd(
+                        _model.name,
                         ((_parent, _name), _key),
                         "name",
                         "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
@@ -242,35 +255,40 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                         False,
                     )
 
-                if not (reason.__class__ is str or isinstance(reason, str)):
-                    if reason is UNSET:
+                if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
+                    if _model.reason is UNSET:
                         _absent += 1
                     else:
-                        reason = odd(
-                            reason, ((_parent, _name), _key), "reason", "string", False, False
+                        _model.reason = odd(
+                            _model.reason,
+                            ((_parent, _name), _key),
+                            "reason",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (value.__class__ is str or isinstance(value, str)):
-                    if value is UNSET:
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(
-                            value, ((_parent, _name), _key), "value", "string", False, False
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "string", False, False
                         )
 
-                if not (message.__class__ is str or isinstance(message, str)):
-                    if message is UNSET:
+                if not (_model.message.__class__ is str or isinstance(_model.message, str)):
+                    if _model.message is UNSET:
                         _absent += 1
                     else:
-                        message = odd(
-                            message, ((_parent, _name), _key), "message", "string", False, False
+                        _model.message = odd(
+                            _model.message,
+                            ((_parent, _name), _key),
+                            "message",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.reason = reason
-                _model.value = value
-                _model.message = message
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -84,40 +84,42 @@ class BasicError:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                type_, exception, title, detail = _declared(src_dict)
+                _model.type_, _model.exception, _model.title, _model.detail = _declared(src_dict)
             except KeyError:
-                type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.type_, _model.exception, _model.title, _model.detail = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.type_, _model.exception, _model.title, _model.detail = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (type_.__class__ is str or isinstance(type_, str)):
-            if type_ is UNSET:
+        if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+            if _model.type_ is UNSET:
                 _absent += 1
-            type_ = odd(type_, (_path, _key), "type", "string", True, False)
+            _model.type_ = odd(_model.type_, (_path, _key), "type", "string", True, False)
 
-        if not (exception.__class__ is str or isinstance(exception, str)):
-            if exception is UNSET:
+        if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+            if _model.exception is UNSET:
                 _absent += 1
-            exception = odd(exception, (_path, _key), "exception", "string", True, False)
+            _model.exception = odd(
+                _model.exception, (_path, _key), "exception", "string", True, False
+            )
 
-        if not (title.__class__ is str or isinstance(title, str)):
-            if title is UNSET:
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
                 _absent += 1
-            title = odd(title, (_path, _key), "title", "string", True, False)
+            _model.title = odd(_model.title, (_path, _key), "title", "string", True, False)
 
-        if not (detail.__class__ is str or isinstance(detail, str)):
-            if detail is UNSET:
+        if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+            if _model.detail is UNSET:
                 _absent += 1
-            detail = odd(detail, (_path, _key), "detail", "string", True, False)
+            _model.detail = odd(_model.detail, (_path, _key), "detail", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.exception = exception
-        _model.title = title
-        _model.detail = detail
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -136,42 +138,55 @@ class BasicError:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        type_, exception, title, detail = _declared(src_dict)
+                        _model.type_, _model.exception, _model.title, _model.detail = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.type_, _model.exception, _model.title, _model.detail = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    type_, exception, title, detail = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type_.__class__ is str or isinstance(type_, str)):
-                    if type_ is UNSET:
-                        _absent += 1
-                    type_ = odd(type_, ((_parent, _name), _key), "type", "string", True, False)
-
-                if not (exception.__class__ is str or isinstance(exception, str)):
-                    if exception is UNSET:
-                        _absent += 1
-                    exception = odd(
-                        exception, ((_parent, _name), _key), "exception", "string", True, False
+                    _model.type_, _model.exception, _model.title, _model.detail = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (title.__class__ is str or isinstance(title, str)):
-                    if title is UNSET:
+                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+                    if _model.type_ is UNSET:
                         _absent += 1
-                    title = odd(title, ((_parent, _name), _key), "title", "string", True, False)
+                    _model.type_ = odd(
+                        _model.type_, ((_parent, _name), _key), "type", "string", True, False
+                    )
 
-                if not (detail.__class__ is str or isinstance(detail, str)):
-                    if detail is UNSET:
+                if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+                    if _model.exception is UNSET:
                         _absent += 1
-                    detail = odd(detail, ((_parent, _name), _key), "detail", "string", True, False)
+                    _model.exception = odd(
+                        _model.exception,
+                        ((_parent, _name), _key),
+                        "exception",
+                        "string",
+                        True,
+                        False,
+                    )
 
-                _model = _new_instance(cls)
-                _model.type_ = type_
-                _model.exception = exception
-                _model.title = title
-                _model.detail = detail
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
+                        _absent += 1
+                    _model.title = odd(
+                        _model.title, ((_parent, _name), _key), "title", "string", True, False
+                    )
+
+                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+                    if _model.detail is UNSET:
+                        _absent += 1
+                    _model.detail = odd(
+                        _model.detail, ((_parent, _name), _key), "detail", "string", True, False
+                    )
+
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -134,81 +134,94 @@ class Bill:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
                 (
-                    bill_id,
-                    payment_time,
-                    currency_id,
-                    total_price,
-                    bill_items,
-                    bill_number,
-                    created_by,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.bill_number,
+                    _model.created_by,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    bill_id,
-                    payment_time,
-                    currency_id,
-                    total_price,
-                    bill_items,
-                    bill_number,
-                    created_by,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.bill_number,
+                    _model.created_by,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            bill_id, payment_time, currency_id, total_price, bill_items, bill_number, created_by = (
-                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            (
+                _model.bill_id,
+                _model.payment_time,
+                _model.currency_id,
+                _model.total_price,
+                _model.bill_items,
+                _model.bill_number,
+                _model.created_by,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+            if _model.bill_id is UNSET:
+                _absent += 1
+            _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
+
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
+                _absent += 1
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
             )
 
-        if not (bill_id.__class__ is str or isinstance(bill_id, str)):
-            if bill_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-            if payment_time is UNSET:
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
                 _absent += 1
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
-                _absent += 1
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        if isinstance(bill_items, list):
-            bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
-        elif bill_items is UNSET:
+        if isinstance(_model.bill_items, list):
+            _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
+        elif _model.bill_items is UNSET:
             _absent += 1
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
         else:
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
 
-        if not (bill_number.__class__ is str or isinstance(bill_number, str)):
-            if bill_number is UNSET:
+        if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+            if _model.bill_number is UNSET:
                 _absent += 1
             else:
-                bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
+                _model.bill_number = odd(
+                    _model.bill_number, (_path, _key), "bill_number", "string", False, False
+                )
 
-        if not (created_by.__class__ is str or isinstance(created_by, str)):
-            if created_by is UNSET:
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
                 _absent += 1
             else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.bill_id = bill_id
-        _model.payment_time = payment_time
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.bill_items = bill_items
-        _model.bill_number = bill_number
-        _model.created_by = created_by
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -227,51 +240,54 @@ class Bill:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            bill_id,
-                            payment_time,
-                            currency_id,
-                            total_price,
-                            bill_items,
-                            bill_number,
-                            created_by,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.bill_number,
+                            _model.created_by,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            bill_id,
-                            payment_time,
-                            currency_id,
-                            total_price,
-                            bill_items,
-                            bill_number,
-                            created_by,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.bill_number,
+                            _model.created_by,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        bill_id,
-                        payment_time,
-                        currency_id,
-                        total_price,
-                        bill_items,
-                        bill_number,
-                        created_by,
+                        _model.bill_id,
+                        _model.payment_time,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.bill_items,
+                        _model.bill_number,
+                        _model.created_by,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (bill_id.__class__ is str or isinstance(bill_id, str)):
-                    if bill_id is UNSET:
+                if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+                    if _model.bill_id is UNSET:
                         _absent += 1
-                    bill_id = odd(
-                        bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    _model.bill_id = odd(
+                        _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
                     )
 
-                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-                    if payment_time is UNSET:
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
                         _absent += 1
-                    payment_time = odd(
-                        payment_time,
+                    _model.payment_time = odd(
+                        _model.payment_time,
                         ((_parent, _name), _key),
                         "payment_time",
                         "string",
@@ -279,40 +295,60 @@ class Bill:
                         False,
                     )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(total_price) is float or type(total_price) is int):
-                    if total_price is UNSET:
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
                         _absent += 1
-                    total_price = odd(
-                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if isinstance(bill_items, list):
-                    bill_items = _read_BillItem_list(
-                        bill_items, ((_parent, _name), _key), "bill_items"
+                if isinstance(_model.bill_items, list):
+                    _model.bill_items = _read_BillItem_list(
+                        _model.bill_items, ((_parent, _name), _key), "bill_items"
                     )
-                elif bill_items is UNSET:
+                elif _model.bill_items is UNSET:
                     _absent += 1
-                    bill_items = odd(
-                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
-                    bill_items = odd(
-                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
                     )
 
-                if not (bill_number.__class__ is str or isinstance(bill_number, str)):
-                    if bill_number is UNSET:
+                if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+                    if _model.bill_number is UNSET:
                         _absent += 1
                     else:
-                        bill_number = odd(
-                            bill_number,
+                        _model.bill_number = odd(
+                            _model.bill_number,
                             ((_parent, _name), _key),
                             "bill_number",
                             "string",
@@ -320,12 +356,12 @@ class Bill:
                             False,
                         )
 
-                if not (created_by.__class__ is str or isinstance(created_by, str)):
-                    if created_by is UNSET:
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
                         _absent += 1
                     else:
-                        created_by = odd(
-                            created_by,
+                        _model.created_by = odd(
+                            _model.created_by,
                             ((_parent, _name), _key),
                             "created_by",
                             "string",
@@ -333,14 +369,6 @@ class Bill:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.bill_id = bill_id
-                _model.payment_time = payment_time
-                _model.currency_id = currency_id
-                _model.total_price = total_price
-                _model.bill_items = bill_items
-                _model.bill_number = bill_number
-                _model.created_by = created_by
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

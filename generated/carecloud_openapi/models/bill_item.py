@@ -170,127 +170,146 @@ class BillItem:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 12:
             try:
                 (
-                    plu_ids,
-                    plu_name,
-                    vat_rate,
-                    quantity,
-                    paid_amount,
-                    price,
-                    bill_item_id,
-                    loyalty_off,
-                    purchase_item_type_id,
-                    category_plu_id,
-                    customer_id,
-                    purchase_item_property_records,
+                    _model.plu_ids,
+                    _model.plu_name,
+                    _model.vat_rate,
+                    _model.quantity,
+                    _model.paid_amount,
+                    _model.price,
+                    _model.bill_item_id,
+                    _model.loyalty_off,
+                    _model.purchase_item_type_id,
+                    _model.category_plu_id,
+                    _model.customer_id,
+                    _model.purchase_item_property_records,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    plu_ids,
-                    plu_name,
-                    vat_rate,
-                    quantity,
-                    paid_amount,
-                    price,
-                    bill_item_id,
-                    loyalty_off,
-                    purchase_item_type_id,
-                    category_plu_id,
-                    customer_id,
-                    purchase_item_property_records,
+                    _model.plu_ids,
+                    _model.plu_name,
+                    _model.vat_rate,
+                    _model.quantity,
+                    _model.paid_amount,
+                    _model.price,
+                    _model.bill_item_id,
+                    _model.loyalty_off,
+                    _model.purchase_item_type_id,
+                    _model.category_plu_id,
+                    _model.customer_id,
+                    _model.purchase_item_property_records,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                plu_ids,
-                plu_name,
-                vat_rate,
-                quantity,
-                paid_amount,
-                price,
-                bill_item_id,
-                loyalty_off,
-                purchase_item_type_id,
-                category_plu_id,
-                customer_id,
-                purchase_item_property_records,
+                _model.plu_ids,
+                _model.plu_name,
+                _model.vat_rate,
+                _model.quantity,
+                _model.paid_amount,
+                _model.price,
+                _model.bill_item_id,
+                _model.loyalty_off,
+                _model.purchase_item_type_id,
+                _model.category_plu_id,
+                _model.customer_id,
+                _model.purchase_item_property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(plu_ids, list):
-            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
-        elif plu_ids is UNSET:
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
             _absent += 1
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        if not (plu_name.__class__ is str or isinstance(plu_name, str)):
-            if plu_name is UNSET:
+        if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
+            if _model.plu_name is UNSET:
                 _absent += 1
-            plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
+            _model.plu_name = odd(_model.plu_name, (_path, _key), "plu_name", "string", True, False)
 
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            if vat_rate is UNSET:
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
                 _absent += 1
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        if not (type(quantity) is float or type(quantity) is int):
-            if quantity is UNSET:
+        if not (type(_model.quantity) is float or type(_model.quantity) is int):
+            if _model.quantity is UNSET:
                 _absent += 1
-            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+            _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
 
-        if not (type(paid_amount) is float or type(paid_amount) is int):
-            if paid_amount is UNSET:
+        if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
+            if _model.paid_amount is UNSET:
                 _absent += 1
-            paid_amount = odd(paid_amount, (_path, _key), "paid_amount", "number", True, False)
-
-        if not (type(price) is float or type(price) is int):
-            if price is UNSET:
-                _absent += 1
-            price = odd(price, (_path, _key), "price", "number", True, False)
-
-        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-            if bill_item_id is UNSET:
-                _absent += 1
-            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
-
-        if not (type(loyalty_off) is bool):
-            if loyalty_off is UNSET:
-                _absent += 1
-            loyalty_off = odd(loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False)
-
-        if not (purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)):
-            if purchase_item_type_id is UNSET:
-                _absent += 1
-            purchase_item_type_id = odd(
-                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
+            _model.paid_amount = odd(
+                _model.paid_amount, (_path, _key), "paid_amount", "number", True, False
             )
 
-        if not (category_plu_id.__class__ is str or isinstance(category_plu_id, str)):
-            if category_plu_id is UNSET:
+        if not (type(_model.price) is float or type(_model.price) is int):
+            if _model.price is UNSET:
+                _absent += 1
+            _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
+
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
+                _absent += 1
+            _model.bill_item_id = odd(
+                _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+            )
+
+        if not (type(_model.loyalty_off) is bool):
+            if _model.loyalty_off is UNSET:
+                _absent += 1
+            _model.loyalty_off = odd(
+                _model.loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
+            )
+
+        if not (
+            _model.purchase_item_type_id.__class__ is str
+            or isinstance(_model.purchase_item_type_id, str)
+        ):
+            if _model.purchase_item_type_id is UNSET:
+                _absent += 1
+            _model.purchase_item_type_id = odd(
+                _model.purchase_item_type_id,
+                (_path, _key),
+                "purchase_item_type_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (_model.category_plu_id.__class__ is str or isinstance(_model.category_plu_id, str)):
+            if _model.category_plu_id is UNSET:
                 _absent += 1
             else:
-                category_plu_id = odd(
-                    category_plu_id, (_path, _key), "category_plu_id", "string", False, False
+                _model.category_plu_id = odd(
+                    _model.category_plu_id, (_path, _key), "category_plu_id", "string", False, False
                 )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if isinstance(purchase_item_property_records, list):
-            purchase_item_property_records = _read_PropertyRecord_list(
-                purchase_item_property_records, (_path, _key), "purchase_item_property_records"
+        if isinstance(_model.purchase_item_property_records, list):
+            _model.purchase_item_property_records = _read_PropertyRecord_list(
+                _model.purchase_item_property_records,
+                (_path, _key),
+                "purchase_item_property_records",
             )
-        elif purchase_item_property_records is UNSET:
+        elif _model.purchase_item_property_records is UNSET:
             _absent += 1
         else:
-            purchase_item_property_records = odd(
-                purchase_item_property_records,
+            _model.purchase_item_property_records = odd(
+                _model.purchase_item_property_records,
                 (_path, _key),
                 "purchase_item_property_records",
                 "array",
@@ -298,19 +317,6 @@ class BillItem:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.plu_ids = plu_ids
-        _model.plu_name = plu_name
-        _model.vat_rate = vat_rate
-        _model.quantity = quantity
-        _model.paid_amount = paid_amount
-        _model.price = price
-        _model.bill_item_id = bill_item_id
-        _model.loyalty_off = loyalty_off
-        _model.purchase_item_type_id = purchase_item_type_id
-        _model.category_plu_id = category_plu_id
-        _model.customer_id = customer_id
-        _model.purchase_item_property_records = purchase_item_property_records
         if len(src_dict) + _absent == 12:
             _model._additional_properties = None
         else:
@@ -329,104 +335,116 @@ class BillItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
                         (
-                            plu_ids,
-                            plu_name,
-                            vat_rate,
-                            quantity,
-                            paid_amount,
-                            price,
-                            bill_item_id,
-                            loyalty_off,
-                            purchase_item_type_id,
-                            category_plu_id,
-                            customer_id,
-                            purchase_item_property_records,
+                            _model.plu_ids,
+                            _model.plu_name,
+                            _model.vat_rate,
+                            _model.quantity,
+                            _model.paid_amount,
+                            _model.price,
+                            _model.bill_item_id,
+                            _model.loyalty_off,
+                            _model.purchase_item_type_id,
+                            _model.category_plu_id,
+                            _model.customer_id,
+                            _model.purchase_item_property_records,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            plu_ids,
-                            plu_name,
-                            vat_rate,
-                            quantity,
-                            paid_amount,
-                            price,
-                            bill_item_id,
-                            loyalty_off,
-                            purchase_item_type_id,
-                            category_plu_id,
-                            customer_id,
-                            purchase_item_property_records,
+                            _model.plu_ids,
+                            _model.plu_name,
+                            _model.vat_rate,
+                            _model.quantity,
+                            _model.paid_amount,
+                            _model.price,
+                            _model.bill_item_id,
+                            _model.loyalty_off,
+                            _model.purchase_item_type_id,
+                            _model.category_plu_id,
+                            _model.customer_id,
+                            _model.purchase_item_property_records,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        plu_ids,
-                        plu_name,
-                        vat_rate,
-                        quantity,
-                        paid_amount,
-                        price,
-                        bill_item_id,
-                        loyalty_off,
-                        purchase_item_type_id,
-                        category_plu_id,
-                        customer_id,
-                        purchase_item_property_records,
+                        _model.plu_ids,
+                        _model.plu_name,
+                        _model.vat_rate,
+                        _model.quantity,
+                        _model.paid_amount,
+                        _model.price,
+                        _model.bill_item_id,
+                        _model.loyalty_off,
+                        _model.purchase_item_type_id,
+                        _model.category_plu_id,
+                        _model.customer_id,
+                        _model.purchase_item_property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
-                elif plu_ids is UNSET:
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
                     _absent += 1
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
                 else:
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
 
-                if not (plu_name.__class__ is str or isinstance(plu_name, str)):
-                    if plu_name is UNSET:
+                if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
+                    if _model.plu_name is UNSET:
                         _absent += 1
-                    plu_name = odd(
-                        plu_name, ((_parent, _name), _key), "plu_name", "string", True, False
+                    _model.plu_name = odd(
+                        _model.plu_name, ((_parent, _name), _key), "plu_name", "string", True, False
                     )
 
-                if not (type(vat_rate) is float or type(vat_rate) is int):
-                    if vat_rate is UNSET:
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
                         _absent += 1
-                    vat_rate = odd(
-                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
                     )
 
-                if not (type(quantity) is float or type(quantity) is int):
-                    if quantity is UNSET:
+                if not (type(_model.quantity) is float or type(_model.quantity) is int):
+                    if _model.quantity is UNSET:
                         _absent += 1
-                    quantity = odd(
-                        quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    _model.quantity = odd(
+                        _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
                     )
 
-                if not (type(paid_amount) is float or type(paid_amount) is int):
-                    if paid_amount is UNSET:
+                if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
+                    if _model.paid_amount is UNSET:
                         _absent += 1
-                    paid_amount = odd(
-                        paid_amount, ((_parent, _name), _key), "paid_amount", "number", True, False
+                    _model.paid_amount = odd(
+                        _model.paid_amount,
+                        ((_parent, _name), _key),
+                        "paid_amount",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if not (type(price) is float or type(price) is int):
-                    if price is UNSET:
+                if not (type(_model.price) is float or type(_model.price) is int):
+                    if _model.price is UNSET:
                         _absent += 1
-                    price = odd(price, ((_parent, _name), _key), "price", "number", True, False)
+                    _model.price = odd(
+                        _model.price, ((_parent, _name), _key), "price", "number", True, False
+                    )
 
-                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-                    if bill_item_id is UNSET:
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
                         _absent += 1
-                    bill_item_id = odd(
-                        bill_item_id,
+                    _model.bill_item_id = odd(
+                        _model.bill_item_id,
                         ((_parent, _name), _key),
                         "bill_item_id",
                         "string",
@@ -434,20 +452,26 @@ class BillItem:
                         False,
                     )
 
-                if not (type(loyalty_off) is bool):
-                    if loyalty_off is UNSET:
+                if not (type(_model.loyalty_off) is bool):
+                    if _model.loyalty_off is UNSET:
                         _absent += 1
-                    loyalty_off = odd(
-                        loyalty_off, ((_parent, _name), _key), "loyalty_off", "boolean", True, False
+                    _model.loyalty_off = odd(
+                        _model.loyalty_off,
+                        ((_parent, _name), _key),
+                        "loyalty_off",
+                        "boolean",
+                        True,
+                        False,
                     )
 
                 if not (
-                    purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)
+                    _model.purchase_item_type_id.__class__ is str
+                    or isinstance(_model.purchase_item_type_id, str)
                 ):
-                    if purchase_item_type_id is UNSET:
+                    if _model.purchase_item_type_id is UNSET:
                         _absent += 1
-                    purchase_item_type_id = odd(
-                        purchase_item_type_id,
+                    _model.purchase_item_type_id = odd(
+                        _model.purchase_item_type_id,
                         ((_parent, _name), _key),
                         "purchase_item_type_id",
                         "string",
@@ -455,12 +479,15 @@ class BillItem:
                         False,
                     )
 
-                if not (category_plu_id.__class__ is str or isinstance(category_plu_id, str)):
-                    if category_plu_id is UNSET:
+                if not (
+                    _model.category_plu_id.__class__ is str
+                    or isinstance(_model.category_plu_id, str)
+                ):
+                    if _model.category_plu_id is UNSET:
                         _absent += 1
                     else:
-                        category_plu_id = odd(
-                            category_plu_id,
+                        _model.category_plu_id = odd(
+                            _model.category_plu_id,
                             ((_parent, _name), _key),
                             "category_plu_id",
                             "string",
@@ -468,12 +495,12 @@ class BillItem:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -481,17 +508,17 @@ class BillItem:
                             False,
                         )
 
-                if isinstance(purchase_item_property_records, list):
-                    purchase_item_property_records = _read_PropertyRecord_list(
-                        purchase_item_property_records,
+                if isinstance(_model.purchase_item_property_records, list):
+                    _model.purchase_item_property_records = _read_PropertyRecord_list(
+                        _model.purchase_item_property_records,
                         ((_parent, _name), _key),
                         "purchase_item_property_records",
                     )
-                elif purchase_item_property_records is UNSET:
+                elif _model.purchase_item_property_records is UNSET:
                     _absent += 1
                 else:
-                    purchase_item_property_records = odd(
-                        purchase_item_property_records,
+                    _model.purchase_item_property_records = odd(
+                        _model.purchase_item_property_records,
                         ((_parent, _name), _key),
                         "purchase_item_property_records",
                         "array",
@@ -499,19 +526,6 @@ class BillItem:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.plu_ids = plu_ids
-                _model.plu_name = plu_name
-                _model.vat_rate = vat_rate
-                _model.quantity = quantity
-                _model.paid_amount = paid_amount
-                _model.price = price
-                _model.bill_item_id = bill_item_id
-                _model.loyalty_off = loyalty_off
-                _model.purchase_item_type_id = purchase_item_type_id
-                _model.category_plu_id = category_plu_id
-                _model.customer_id = customer_id
-                _model.purchase_item_property_records = purchase_item_property_records
                 if len(src_dict) + _absent == 12:
                     _model._additional_properties = None
                 else:

@@ -160,123 +160,133 @@ class Booking:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    booking_items,
-                    created_at,
-                    booking_id,
-                    customer_id,
-                    booking_status,
-                    utm,
-                    data,
-                    last_change,
-                    state,
+                    _model.booking_items,
+                    _model.created_at,
+                    _model.booking_id,
+                    _model.customer_id,
+                    _model.booking_status,
+                    _model.utm,
+                    _model.data,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    booking_items,
-                    created_at,
-                    booking_id,
-                    customer_id,
-                    booking_status,
-                    utm,
-                    data,
-                    last_change,
-                    state,
+                    _model.booking_items,
+                    _model.created_at,
+                    _model.booking_id,
+                    _model.customer_id,
+                    _model.booking_status,
+                    _model.utm,
+                    _model.data,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                booking_items,
-                created_at,
-                booking_id,
-                customer_id,
-                booking_status,
-                utm,
-                data,
-                last_change,
-                state,
+                _model.booking_items,
+                _model.created_at,
+                _model.booking_id,
+                _model.customer_id,
+                _model.booking_status,
+                _model.utm,
+                _model.data,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(booking_items, list):
-            booking_items = _read_BookingItem_list(booking_items, (_path, _key), "booking_items")
-        elif booking_items is UNSET:
+        if isinstance(_model.booking_items, list):
+            _model.booking_items = _read_BookingItem_list(
+                _model.booking_items, (_path, _key), "booking_items"
+            )
+        elif _model.booking_items is UNSET:
             _absent += 1
-            booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
+            _model.booking_items = odd(
+                _model.booking_items, (_path, _key), "booking_items", "array", True, False
+            )
         else:
-            booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
-
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
-
-        if not (booking_id.__class__ is str or isinstance(booking_id, str)):
-            if booking_id is UNSET:
-                _absent += 1
-            else:
-                booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if not (booking_status.__class__ is str or isinstance(booking_status, str)):
-            if booking_status is UNSET:
-                _absent += 1
-            else:
-                booking_status = odd(
-                    booking_status, (_path, _key), "booking_status", "string", False, False
-                )
-
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
-            _absent += 1
-        else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
-
-        if data.__class__ is str or isinstance(data, str):
-            pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
-                if not (_v0.__class__ is str or isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_BookingDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
-            _absent += 1
-        else:
-            data = odd(
-                data, (_path, _key), "data", "string | array | BookingDataType2", False, False
+            _model.booking_items = odd(
+                _model.booking_items, (_path, _key), "booking_items", "array", True, False
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _absent += 1
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
+
+        if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+            if _model.booking_id is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.booking_id = odd(
+                    _model.booking_id, (_path, _key), "booking_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = BookingState(state)
-        elif state is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
+            if _model.booking_status is UNSET:
+                _absent += 1
+            else:
+                _model.booking_status = odd(
+                    _model.booking_status, (_path, _key), "booking_status", "string", False, False
+                )
+
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingState", False, False)
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
-        _model = _new_instance(cls)
-        _model.booking_items = booking_items
-        _model.created_at = created_at
-        _model.booking_id = booking_id
-        _model.customer_id = customer_id
-        _model.booking_status = booking_status
-        _model.utm = utm
-        _model.data = data
-        _model.last_change = last_change
-        _model.state = state
+        if _model.data.__class__ is str or isinstance(_model.data, str):
+            pass
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+        elif isinstance(_model.data, dict):
+            _model.data = _read_BookingDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
+            _absent += 1
+        else:
+            _model.data = odd(
+                _model.data,
+                (_path, _key),
+                "data",
+                "string | array | BookingDataType2",
+                False,
+                False,
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = BookingState(_model.state)
+        elif _model.state is UNSET:
+            _absent += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "BookingState", False, False)
+
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -295,53 +305,54 @@ class Booking:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            booking_items,
-                            created_at,
-                            booking_id,
-                            customer_id,
-                            booking_status,
-                            utm,
-                            data,
-                            last_change,
-                            state,
+                            _model.booking_items,
+                            _model.created_at,
+                            _model.booking_id,
+                            _model.customer_id,
+                            _model.booking_status,
+                            _model.utm,
+                            _model.data,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            booking_items,
-                            created_at,
-                            booking_id,
-                            customer_id,
-                            booking_status,
-                            utm,
-                            data,
-                            last_change,
-                            state,
+                            _model.booking_items,
+                            _model.created_at,
+                            _model.booking_id,
+                            _model.customer_id,
+                            _model.booking_status,
+                            _model.utm,
+                            _model.data,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        booking_items,
-                        created_at,
-                        booking_id,
-                        customer_id,
-                        booking_status,
-                        utm,
-                        data,
-                        last_change,
-                        state,
+                        _model.booking_items,
+                        _model.created_at,
+                        _model.booking_id,
+                        _model.customer_id,
+                        _model.booking_status,
+                        _model.utm,
+                        _model.data,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(booking_items, list):
-                    booking_items = _read_BookingItem_list(
-                        booking_items, ((_parent, _name), _key), "booking_items"
+                if isinstance(_model.booking_items, list):
+                    _model.booking_items = _read_BookingItem_list(
+                        _model.booking_items, ((_parent, _name), _key), "booking_items"
                     )
-                elif booking_items is UNSET:
+                elif _model.booking_items is UNSET:
                     _absent += 1
-                    booking_items = odd(
-                        booking_items,
+                    _model.booking_items = odd(
+                        _model.booking_items,
                         ((_parent, _name), _key),
                         "booking_items",
                         "array",
@@ -349,8 +360,8 @@ class Booking:
                         False,
                     )
                 else:
-                    booking_items = odd(
-                        booking_items,
+                    _model.booking_items = odd(
+                        _model.booking_items,
                         ((_parent, _name), _key),
                         "booking_items",
                         "array",
@@ -358,19 +369,24 @@ class Booking:
                         False,
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
-                    created_at = odd(
-                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (booking_id.__class__ is str or isinstance(booking_id, str)):
-                    if booking_id is UNSET:
+                if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+                    if _model.booking_id is UNSET:
                         _absent += 1
                     else:
-                        booking_id = odd(
-                            booking_id,
+                        _model.booking_id = odd(
+                            _model.booking_id,
                             ((_parent, _name), _key),
                             "booking_id",
                             "string",
@@ -378,12 +394,12 @@ class Booking:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -391,12 +407,14 @@ class Booking:
                             False,
                         )
 
-                if not (booking_status.__class__ is str or isinstance(booking_status, str)):
-                    if booking_status is UNSET:
+                if not (
+                    _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
+                ):
+                    if _model.booking_status is UNSET:
                         _absent += 1
                     else:
-                        booking_status = odd(
-                            booking_status,
+                        _model.booking_status = odd(
+                            _model.booking_status,
                             ((_parent, _name), _key),
                             "booking_status",
                             "string",
@@ -404,26 +422,30 @@ class Booking:
                             False,
                         )
 
-                if isinstance(utm, dict):
-                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
-                elif utm is UNSET:
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
+                    )
 
-                if data.__class__ is str or isinstance(data, str):
+                if _model.data.__class__ is str or isinstance(_model.data, str):
                     pass
-                elif isinstance(data, list):
-                    for _i0, _v0 in enumerate(data):
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(data, dict):
-                    data = _read_BookingDataType2(data, ((_parent, _name), _key), "data")
-                elif data is UNSET:
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_BookingDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "string | array | BookingDataType2",
@@ -431,12 +453,12 @@ class Booking:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -444,25 +466,20 @@ class Booking:
                             False,
                         )
 
-                if type(state) is int:
-                    state = BookingState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = BookingState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "BookingState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.booking_items = booking_items
-                _model.created_at = created_at
-                _model.booking_id = booking_id
-                _model.customer_id = customer_id
-                _model.booking_status = booking_status
-                _model.utm = utm
-                _model.data = data
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

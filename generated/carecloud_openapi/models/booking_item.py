@@ -178,113 +178,134 @@ class BookingItem:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 12:
             try:
                 (
-                    time_slot_id,
-                    created_at,
-                    booking_item_id,
-                    customer_id,
-                    booking_ticket,
-                    valid_from,
-                    valid_to,
-                    capacity_taken,
-                    booking_item_status,
-                    additional_properties,
-                    state,
-                    last_change,
+                    _model.time_slot_id,
+                    _model.created_at,
+                    _model.booking_item_id,
+                    _model.customer_id,
+                    _model.booking_ticket,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.capacity_taken,
+                    _model.booking_item_status,
+                    _model.additional_properties,
+                    _model.state,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    time_slot_id,
-                    created_at,
-                    booking_item_id,
-                    customer_id,
-                    booking_ticket,
-                    valid_from,
-                    valid_to,
-                    capacity_taken,
-                    booking_item_status,
-                    additional_properties,
-                    state,
-                    last_change,
+                    _model.time_slot_id,
+                    _model.created_at,
+                    _model.booking_item_id,
+                    _model.customer_id,
+                    _model.booking_ticket,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.capacity_taken,
+                    _model.booking_item_status,
+                    _model.additional_properties,
+                    _model.state,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                time_slot_id,
-                created_at,
-                booking_item_id,
-                customer_id,
-                booking_ticket,
-                valid_from,
-                valid_to,
-                capacity_taken,
-                booking_item_status,
-                additional_properties,
-                state,
-                last_change,
+                _model.time_slot_id,
+                _model.created_at,
+                _model.booking_item_id,
+                _model.customer_id,
+                _model.booking_ticket,
+                _model.valid_from,
+                _model.valid_to,
+                _model.capacity_taken,
+                _model.booking_item_status,
+                _model.additional_properties,
+                _model.state,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
-            if time_slot_id is UNSET:
+        if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
+            if _model.time_slot_id is UNSET:
                 _absent += 1
-            time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", True, False)
-
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
-
-        if not (booking_item_id.__class__ is str or isinstance(booking_item_id, str)):
-            if booking_item_id is UNSET:
-                _absent += 1
-            else:
-                booking_item_id = odd(
-                    booking_item_id, (_path, _key), "booking_item_id", "string", False, False
-                )
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if isinstance(booking_ticket, dict):
-            booking_ticket = _read_BookingTicket(booking_ticket, (_path, _key), "booking_ticket")
-        elif booking_ticket is UNSET:
-            _absent += 1
-        else:
-            booking_ticket = odd(
-                booking_ticket, (_path, _key), "booking_ticket", "BookingTicket", False, False
+            _model.time_slot_id = odd(
+                _model.time_slot_id, (_path, _key), "time_slot_id", "string", True, False
             )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
-            else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.booking_item_id.__class__ is str or isinstance(_model.booking_item_id, str)):
+            if _model.booking_item_id is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
-
-        if not (type(capacity_taken) is int):
-            if capacity_taken is UNSET:
-                _absent += 1
-            else:
-                capacity_taken = odd(
-                    capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                _model.booking_item_id = odd(
+                    _model.booking_item_id, (_path, _key), "booking_item_id", "string", False, False
                 )
 
-        if not (booking_item_status.__class__ is str or isinstance(booking_item_status, str)):
-            if booking_item_status is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                booking_item_status = odd(
-                    booking_item_status,
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if isinstance(_model.booking_ticket, dict):
+            _model.booking_ticket = _read_BookingTicket(
+                _model.booking_ticket, (_path, _key), "booking_ticket"
+            )
+        elif _model.booking_ticket is UNSET:
+            _absent += 1
+        else:
+            _model.booking_ticket = odd(
+                _model.booking_ticket,
+                (_path, _key),
+                "booking_ticket",
+                "BookingTicket",
+                False,
+                False,
+            )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _absent += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (type(_model.capacity_taken) is int):
+            if _model.capacity_taken is UNSET:
+                _absent += 1
+            else:
+                _model.capacity_taken = odd(
+                    _model.capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                )
+
+        if not (
+            _model.booking_item_status.__class__ is str
+            or isinstance(_model.booking_item_status, str)
+        ):
+            if _model.booking_item_status is UNSET:
+                _absent += 1
+            else:
+                _model.booking_item_status = odd(
+                    _model.booking_item_status,
                     (_path, _key),
                     "booking_item_status",
                     "string",
@@ -292,43 +313,39 @@ class BookingItem:
                     False,
                 )
 
-        if isinstance(additional_properties, list):
-            additional_properties = _read_PropertyRecord_list(
-                additional_properties, (_path, _key), "additional_properties"
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
             )
-        elif additional_properties is UNSET:
+        elif _model.additional_properties is UNSET:
             _absent += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        if type(state) is int:
-            state = BookingItemState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = BookingItemState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "BookingItemState", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.time_slot_id = time_slot_id
-        _model.created_at = created_at
-        _model.booking_item_id = booking_item_id
-        _model.customer_id = customer_id
-        _model.booking_ticket = booking_ticket
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.capacity_taken = capacity_taken
-        _model.booking_item_status = booking_item_status
-        _model.additional_properties = additional_properties
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 12:
             _model._extra_properties = None
         else:
@@ -347,59 +364,62 @@ class BookingItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
                         (
-                            time_slot_id,
-                            created_at,
-                            booking_item_id,
-                            customer_id,
-                            booking_ticket,
-                            valid_from,
-                            valid_to,
-                            capacity_taken,
-                            booking_item_status,
-                            additional_properties,
-                            state,
-                            last_change,
+                            _model.time_slot_id,
+                            _model.created_at,
+                            _model.booking_item_id,
+                            _model.customer_id,
+                            _model.booking_ticket,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.capacity_taken,
+                            _model.booking_item_status,
+                            _model.additional_properties,
+                            _model.state,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            time_slot_id,
-                            created_at,
-                            booking_item_id,
-                            customer_id,
-                            booking_ticket,
-                            valid_from,
-                            valid_to,
-                            capacity_taken,
-                            booking_item_status,
-                            additional_properties,
-                            state,
-                            last_change,
+                            _model.time_slot_id,
+                            _model.created_at,
+                            _model.booking_item_id,
+                            _model.customer_id,
+                            _model.booking_ticket,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.capacity_taken,
+                            _model.booking_item_status,
+                            _model.additional_properties,
+                            _model.state,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        time_slot_id,
-                        created_at,
-                        booking_item_id,
-                        customer_id,
-                        booking_ticket,
-                        valid_from,
-                        valid_to,
-                        capacity_taken,
-                        booking_item_status,
-                        additional_properties,
-                        state,
-                        last_change,
+                        _model.time_slot_id,
+                        _model.created_at,
+                        _model.booking_item_id,
+                        _model.customer_id,
+                        _model.booking_ticket,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.capacity_taken,
+                        _model.booking_item_status,
+                        _model.additional_properties,
+                        _model.state,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
-                    if time_slot_id is UNSET:
+                if not (
+                    _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
+                ):
+                    if _model.time_slot_id is UNSET:
                         _absent += 1
-                    time_slot_id = odd(
-                        time_slot_id,
+                    _model.time_slot_id = odd(
+                        _model.time_slot_id,
                         ((_parent, _name), _key),
                         "time_slot_id",
                         "string",
@@ -407,19 +427,27 @@ class BookingItem:
                         False,
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
-                    created_at = odd(
-                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (booking_item_id.__class__ is str or isinstance(booking_item_id, str)):
-                    if booking_item_id is UNSET:
+                if not (
+                    _model.booking_item_id.__class__ is str
+                    or isinstance(_model.booking_item_id, str)
+                ):
+                    if _model.booking_item_id is UNSET:
                         _absent += 1
                     else:
-                        booking_item_id = odd(
-                            booking_item_id,
+                        _model.booking_item_id = odd(
+                            _model.booking_item_id,
                             ((_parent, _name), _key),
                             "booking_item_id",
                             "string",
@@ -427,12 +455,12 @@ class BookingItem:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -440,15 +468,15 @@ class BookingItem:
                             False,
                         )
 
-                if isinstance(booking_ticket, dict):
-                    booking_ticket = _read_BookingTicket(
-                        booking_ticket, ((_parent, _name), _key), "booking_ticket"
+                if isinstance(_model.booking_ticket, dict):
+                    _model.booking_ticket = _read_BookingTicket(
+                        _model.booking_ticket, ((_parent, _name), _key), "booking_ticket"
                     )
-                elif booking_ticket is UNSET:
+                elif _model.booking_ticket is UNSET:
                     _absent += 1
                 else:
-                    booking_ticket = odd(
-                        booking_ticket,
+                    _model.booking_ticket = odd(
+                        _model.booking_ticket,
                         ((_parent, _name), _key),
                         "booking_ticket",
                         "BookingTicket",
@@ -456,12 +484,12 @@ class BookingItem:
                         False,
                     )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -469,20 +497,25 @@ class BookingItem:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (type(capacity_taken) is int):
-                    if capacity_taken is UNSET:
+                if not (type(_model.capacity_taken) is int):
+                    if _model.capacity_taken is UNSET:
                         _absent += 1
                     else:
-                        capacity_taken = odd(
-                            capacity_taken,
+                        _model.capacity_taken = odd(
+                            _model.capacity_taken,
                             ((_parent, _name), _key),
                             "capacity_taken",
                             "integer",
@@ -491,13 +524,14 @@ class BookingItem:
                         )
 
                 if not (
-                    booking_item_status.__class__ is str or isinstance(booking_item_status, str)
+                    _model.booking_item_status.__class__ is str
+                    or isinstance(_model.booking_item_status, str)
                 ):
-                    if booking_item_status is UNSET:
+                    if _model.booking_item_status is UNSET:
                         _absent += 1
                     else:
-                        booking_item_status = odd(
-                            booking_item_status,
+                        _model.booking_item_status = odd(
+                            _model.booking_item_status,
                             ((_parent, _name), _key),
                             "booking_item_status",
                             "string",
@@ -505,15 +539,17 @@ class BookingItem:
                             False,
                         )
 
-                if isinstance(additional_properties, list):
-                    additional_properties = _read_PropertyRecord_list(
-                        additional_properties, ((_parent, _name), _key), "additional_properties"
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
                     )
-                elif additional_properties is UNSET:
+                elif _model.additional_properties is UNSET:
                     _absent += 1
                 else:
-                    additional_properties = odd(
-                        additional_properties,
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
                         ((_parent, _name), _key),
                         "additional_properties",
                         "array",
@@ -521,21 +557,26 @@ class BookingItem:
                         False,
                     )
 
-                if type(state) is int:
-                    state = BookingItemState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = BookingItemState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "BookingItemState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingItemState",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -543,19 +584,6 @@ class BookingItem:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.time_slot_id = time_slot_id
-                _model.created_at = created_at
-                _model.booking_item_id = booking_item_id
-                _model.customer_id = customer_id
-                _model.booking_ticket = booking_ticket
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.capacity_taken = capacity_taken
-                _model.booking_item_status = booking_item_status
-                _model.additional_properties = additional_properties
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 12:
                     _model._extra_properties = None
                 else:

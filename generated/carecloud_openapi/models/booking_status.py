@@ -104,57 +104,79 @@ class BookingStatus:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                name, booking_status_id, created_at, state, last_change = _declared(src_dict)
+                (
+                    _model.name,
+                    _model.booking_status_id,
+                    _model.created_at,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                name, booking_status_id, created_at, state, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.booking_status_id,
+                    _model.created_at,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, booking_status_id, created_at, state, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.booking_status_id,
+                _model.created_at,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (booking_status_id.__class__ is str or isinstance(booking_status_id, str)):
-            if booking_status_id is UNSET:
+        if not (
+            _model.booking_status_id.__class__ is str or isinstance(_model.booking_status_id, str)
+        ):
+            if _model.booking_status_id is UNSET:
                 _absent += 1
             else:
-                booking_status_id = odd(
-                    booking_status_id, (_path, _key), "booking_status_id", "string", False, False
+                _model.booking_status_id = odd(
+                    _model.booking_status_id,
+                    (_path, _key),
+                    "booking_status_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if type(state) is int:
-            state = BookingStatusState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = BookingStatusState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingStatusState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "BookingStatusState", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.booking_status_id = booking_status_id
-        _model.created_at = created_at
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -173,32 +195,50 @@ class BookingStatus:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        name, booking_status_id, created_at, state, last_change = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.name,
+                            _model.booking_status_id,
+                            _model.created_at,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, booking_status_id, created_at, state, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.booking_status_id,
+                            _model.created_at,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, booking_status_id, created_at, state, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.booking_status_id,
+                        _model.created_at,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (booking_status_id.__class__ is str or isinstance(booking_status_id, str)):
-                    if booking_status_id is UNSET:
+                if not (
+                    _model.booking_status_id.__class__ is str
+                    or isinstance(_model.booking_status_id, str)
+                ):
+                    if _model.booking_status_id is UNSET:
                         _absent += 1
                     else:
-                        booking_status_id = odd(
-                            booking_status_id,
+                        _model.booking_status_id = odd(
+                            _model.booking_status_id,
                             ((_parent, _name), _key),
                             "booking_status_id",
                             "string",
@@ -206,12 +246,12 @@ class BookingStatus:
                             False,
                         )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -219,21 +259,26 @@ class BookingStatus:
                             False,
                         )
 
-                if type(state) is int:
-                    state = BookingStatusState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = BookingStatusState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "BookingStatusState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingStatusState",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -241,12 +286,6 @@ class BookingStatus:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.booking_status_id = booking_status_id
-                _model.created_at = created_at
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

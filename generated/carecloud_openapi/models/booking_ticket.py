@@ -118,71 +118,94 @@ class BookingTicket:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
-                name, ticket_id, created_at, valid_from, valid_to, state, last_change = _declared(
-                    src_dict
-                )
+                (
+                    _model.name,
+                    _model.ticket_id,
+                    _model.created_at,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.ticket_id,
+                    _model.created_at,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.ticket_id,
+                _model.created_at,
+                _model.valid_from,
+                _model.valid_to,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
-            if ticket_id is UNSET:
-                _absent += 1
-            else:
-                ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", False, False)
-
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
-            else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
-
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+            if _model.ticket_id is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.ticket_id = odd(
+                    _model.ticket_id, (_path, _key), "ticket_id", "string", False, False
+                )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if type(state) is int:
-            state = BookingTicketState(state)
-        elif state is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _absent += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = BookingTicketState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingTicketState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "BookingTicketState", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.ticket_id = ticket_id
-        _model.created_at = created_at
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -201,40 +224,66 @@ class BookingTicket:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
-                        name, ticket_id, created_at, valid_from, valid_to, state, last_change = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.name,
+                            _model.ticket_id,
+                            _model.created_at,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.ticket_id,
+                            _model.created_at,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, ticket_id, created_at, valid_from, valid_to, state, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.ticket_id,
+                        _model.created_at,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
-                    if ticket_id is UNSET:
+                if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+                    if _model.ticket_id is UNSET:
                         _absent += 1
                     else:
-                        ticket_id = odd(
-                            ticket_id, ((_parent, _name), _key), "ticket_id", "string", False, False
+                        _model.ticket_id = odd(
+                            _model.ticket_id,
+                            ((_parent, _name), _key),
+                            "ticket_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -242,12 +291,12 @@ class BookingTicket:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -255,29 +304,39 @@ class BookingTicket:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if type(state) is int:
-                    state = BookingTicketState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = BookingTicketState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "BookingTicketState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingTicketState",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -285,14 +344,6 @@ class BookingTicket:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.ticket_id = ticket_id
-                _model.created_at = created_at
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

@@ -119,71 +119,92 @@ class Campaign:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
-                name, idcampaign, campaign_id, external_id, parent_id, last_change, state = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.name,
+                    _model.idcampaign,
+                    _model.campaign_id,
+                    _model.external_id,
+                    _model.parent_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.idcampaign,
+                    _model.campaign_id,
+                    _model.external_id,
+                    _model.parent_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.idcampaign,
+                _model.campaign_id,
+                _model.external_id,
+                _model.parent_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (idcampaign.__class__ is str or isinstance(idcampaign, str)):
-            if idcampaign is UNSET:
-                _absent += 1
-            else:
-                idcampaign = odd(idcampaign, (_path, _key), "idcampaign", "string", False, False)
-
-        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-            if campaign_id is UNSET:
-                _absent += 1
-            else:
-                campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
-
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
+            if _model.idcampaign is UNSET:
                 _absent += 1
             else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
+                _model.idcampaign = odd(
+                    _model.idcampaign, (_path, _key), "idcampaign", "string", False, False
+                )
 
-        if not (parent_id.__class__ is str or isinstance(parent_id, str)):
-            if parent_id is UNSET:
+        if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+            if _model.campaign_id is UNSET:
                 _absent += 1
             else:
-                parent_id = odd(parent_id, (_path, _key), "parent_id", "string", False, False)
+                _model.campaign_id = odd(
+                    _model.campaign_id, (_path, _key), "campaign_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = CampaignState(state)
-        elif state is UNSET:
+        if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
+            if _model.parent_id is UNSET:
+                _absent += 1
+            else:
+                _model.parent_id = odd(
+                    _model.parent_id, (_path, _key), "parent_id", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = CampaignState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CampaignState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CampaignState", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.idcampaign = idcampaign
-        _model.campaign_id = campaign_id
-        _model.external_id = external_id
-        _model.parent_id = parent_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -202,44 +223,53 @@ class Campaign:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            name,
-                            idcampaign,
-                            campaign_id,
-                            external_id,
-                            parent_id,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.idcampaign,
+                            _model.campaign_id,
+                            _model.external_id,
+                            _model.parent_id,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            idcampaign,
-                            campaign_id,
-                            external_id,
-                            parent_id,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.idcampaign,
+                            _model.campaign_id,
+                            _model.external_id,
+                            _model.parent_id,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, idcampaign, campaign_id, external_id, parent_id, last_change, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.idcampaign,
+                        _model.campaign_id,
+                        _model.external_id,
+                        _model.parent_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (idcampaign.__class__ is str or isinstance(idcampaign, str)):
-                    if idcampaign is UNSET:
+                if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
+                    if _model.idcampaign is UNSET:
                         _absent += 1
                     else:
-                        idcampaign = odd(
-                            idcampaign,
+                        _model.idcampaign = odd(
+                            _model.idcampaign,
                             ((_parent, _name), _key),
                             "idcampaign",
                             "string",
@@ -247,12 +277,12 @@ class Campaign:
                             False,
                         )
 
-                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-                    if campaign_id is UNSET:
+                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+                    if _model.campaign_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_id = odd(
-                            campaign_id,
+                        _model.campaign_id = odd(
+                            _model.campaign_id,
                             ((_parent, _name), _key),
                             "campaign_id",
                             "string",
@@ -260,12 +290,12 @@ class Campaign:
                             False,
                         )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
                     else:
-                        external_id = odd(
-                            external_id,
+                        _model.external_id = odd(
+                            _model.external_id,
                             ((_parent, _name), _key),
                             "external_id",
                             "string",
@@ -273,20 +303,25 @@ class Campaign:
                             False,
                         )
 
-                if not (parent_id.__class__ is str or isinstance(parent_id, str)):
-                    if parent_id is UNSET:
+                if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
+                    if _model.parent_id is UNSET:
                         _absent += 1
                     else:
-                        parent_id = odd(
-                            parent_id, ((_parent, _name), _key), "parent_id", "string", False, False
+                        _model.parent_id = odd(
+                            _model.parent_id,
+                            ((_parent, _name), _key),
+                            "parent_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -294,23 +329,20 @@ class Campaign:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CampaignState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CampaignState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "CampaignState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CampaignState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.idcampaign = idcampaign
-                _model.campaign_id = campaign_id
-                _model.external_id = external_id
-                _model.parent_id = parent_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

@@ -96,54 +96,57 @@ class CampaignPresentationData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                name, subtitle, note, description, image_url = _declared(src_dict)
+                _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                name, subtitle, note, description, image_url = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            name, subtitle, note, description, image_url = map(
+            _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (subtitle.__class__ is str or isinstance(subtitle, str)):
-            if subtitle is UNSET:
-                _absent += 1
-            else:
-                subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
-
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+            if _model.subtitle is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.subtitle = odd(
+                    _model.subtitle, (_path, _key), "subtitle", "string", False, False
+                )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if not (image_url.__class__ is str or isinstance(image_url, str)):
-            if image_url is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                image_url = odd(image_url, (_path, _key), "image_url", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.subtitle = subtitle
-        _model.note = note
-        _model.description = description
-        _model.image_url = image_url
+        if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
+            if _model.image_url is UNSET:
+                _absent += 1
+            else:
+                _model.image_url = odd(
+                    _model.image_url, (_path, _key), "image_url", "string", False, False
+                )
+
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -162,44 +165,68 @@ class CampaignPresentationData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        name, subtitle, note, description, image_url = _declared(src_dict)
+                        (
+                            _model.name,
+                            _model.subtitle,
+                            _model.note,
+                            _model.description,
+                            _model.image_url,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, subtitle, note, description, image_url = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.subtitle,
+                            _model.note,
+                            _model.description,
+                            _model.image_url,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, subtitle, note, description, image_url = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.subtitle,
+                        _model.note,
+                        _model.description,
+                        _model.image_url,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (subtitle.__class__ is str or isinstance(subtitle, str)):
-                    if subtitle is UNSET:
+                if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+                    if _model.subtitle is UNSET:
                         _absent += 1
                     else:
-                        subtitle = odd(
-                            subtitle, ((_parent, _name), _key), "subtitle", "string", False, False
+                        _model.subtitle = odd(
+                            _model.subtitle,
+                            ((_parent, _name), _key),
+                            "subtitle",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -207,20 +234,19 @@ class CampaignPresentationData:
                             False,
                         )
 
-                if not (image_url.__class__ is str or isinstance(image_url, str)):
-                    if image_url is UNSET:
+                if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
+                    if _model.image_url is UNSET:
                         _absent += 1
                     else:
-                        image_url = odd(
-                            image_url, ((_parent, _name), _key), "image_url", "string", False, False
+                        _model.image_url = odd(
+                            _model.image_url,
+                            ((_parent, _name), _key),
+                            "image_url",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.subtitle = subtitle
-                _model.note = note
-                _model.description = description
-                _model.image_url = image_url
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

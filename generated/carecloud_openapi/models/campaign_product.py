@@ -188,86 +188,93 @@ class CampaignProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    product_id,
-                    currency_id,
-                    campaign_id,
-                    value,
-                    value_type_id,
-                    valid_from,
-                    valid_to,
-                    type_id,
-                    presentation_data,
-                    campaign_product_id,
-                    display_in,
-                    campaign_product_property_records,
-                    last_change,
-                    state,
+                    _model.product_id,
+                    _model.currency_id,
+                    _model.campaign_id,
+                    _model.value,
+                    _model.value_type_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.type_id,
+                    _model.presentation_data,
+                    _model.campaign_product_id,
+                    _model.display_in,
+                    _model.campaign_product_property_records,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    product_id,
-                    currency_id,
-                    campaign_id,
-                    value,
-                    value_type_id,
-                    valid_from,
-                    valid_to,
-                    type_id,
-                    presentation_data,
-                    campaign_product_id,
-                    display_in,
-                    campaign_product_property_records,
-                    last_change,
-                    state,
+                    _model.product_id,
+                    _model.currency_id,
+                    _model.campaign_id,
+                    _model.value,
+                    _model.value_type_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.type_id,
+                    _model.presentation_data,
+                    _model.campaign_product_id,
+                    _model.display_in,
+                    _model.campaign_product_property_records,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                product_id,
-                currency_id,
-                campaign_id,
-                value,
-                value_type_id,
-                valid_from,
-                valid_to,
-                type_id,
-                presentation_data,
-                campaign_product_id,
-                display_in,
-                campaign_product_property_records,
-                last_change,
-                state,
+                _model.product_id,
+                _model.currency_id,
+                _model.campaign_id,
+                _model.value,
+                _model.value_type_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.type_id,
+                _model.presentation_data,
+                _model.campaign_product_id,
+                _model.display_in,
+                _model.campaign_product_property_records,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
-            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
+            _model.product_id = odd(
+                _model.product_id, (_path, _key), "product_id", "string", True, False
+            )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-            if campaign_id is UNSET:
+        if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+            if _model.campaign_id is UNSET:
                 _absent += 1
-            campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", True, False)
+            _model.campaign_id = odd(
+                _model.campaign_id, (_path, _key), "campaign_id", "string", True, False
+            )
 
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "number", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
-        if type(value_type_id) is int:
-            value_type_id = CampaignProductValueTypeId(value_type_id)
-        elif value_type_id is UNSET:
+        if type(_model.value_type_id) is int:
+            _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
+        elif _model.value_type_id is UNSET:
             _absent += 1
-            value_type_id = odd(
-                value_type_id,
+            _model.value_type_id = odd(
+                _model.value_type_id,
                 (_path, _key),
                 "value_type_id",
                 "CampaignProductValueTypeId",
@@ -275,8 +282,8 @@ class CampaignProduct:
                 False,
             )
         else:
-            value_type_id = odd(
-                value_type_id,
+            _model.value_type_id = odd(
+                _model.value_type_id,
                 (_path, _key),
                 "value_type_id",
                 "CampaignProductValueTypeId",
@@ -284,29 +291,31 @@ class CampaignProduct:
                 False,
             )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
-            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
-
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
-
-        if not (type_id.__class__ is str or isinstance(type_id, str)):
-            if type_id is UNSET:
-                _absent += 1
-            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
-
-        if isinstance(presentation_data, dict):
-            presentation_data = _read_CampaignPresentationData(
-                presentation_data, (_path, _key), "presentation_data"
+            _model.valid_from = odd(
+                _model.valid_from, (_path, _key), "valid_from", "string", True, False
             )
-        elif presentation_data is UNSET:
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
+
+        if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+            if _model.type_id is UNSET:
+                _absent += 1
+            _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
+
+        if isinstance(_model.presentation_data, dict):
+            _model.presentation_data = _read_CampaignPresentationData(
+                _model.presentation_data, (_path, _key), "presentation_data"
+            )
+        elif _model.presentation_data is UNSET:
             _absent += 1
-            presentation_data = odd(
-                presentation_data,
+            _model.presentation_data = odd(
+                _model.presentation_data,
                 (_path, _key),
                 "presentation_data",
                 "CampaignPresentationData",
@@ -314,8 +323,8 @@ class CampaignProduct:
                 False,
             )
         else:
-            presentation_data = odd(
-                presentation_data,
+            _model.presentation_data = odd(
+                _model.presentation_data,
                 (_path, _key),
                 "presentation_data",
                 "CampaignPresentationData",
@@ -323,12 +332,15 @@ class CampaignProduct:
                 False,
             )
 
-        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
-            if campaign_product_id is UNSET:
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
                 _absent += 1
             else:
-                campaign_product_id = odd(
-                    campaign_product_id,
+                _model.campaign_product_id = odd(
+                    _model.campaign_product_id,
                     (_path, _key),
                     "campaign_product_id",
                     "string",
@@ -336,26 +348,28 @@ class CampaignProduct:
                     False,
                 )
 
-        if isinstance(display_in, list):
-            for _i0, _v0 in enumerate(display_in):
+        if isinstance(_model.display_in, list):
+            for _i0, _v0 in enumerate(_model.display_in):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
-        elif display_in is UNSET:
+        elif _model.display_in is UNSET:
             _absent += 1
         else:
-            display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
+            _model.display_in = odd(
+                _model.display_in, (_path, _key), "display_in", "array", False, False
+            )
 
-        if isinstance(campaign_product_property_records, list):
-            campaign_product_property_records = _read_PropertyRecord_list(
-                campaign_product_property_records,
+        if isinstance(_model.campaign_product_property_records, list):
+            _model.campaign_product_property_records = _read_PropertyRecord_list(
+                _model.campaign_product_property_records,
                 (_path, _key),
                 "campaign_product_property_records",
             )
-        elif campaign_product_property_records is UNSET:
+        elif _model.campaign_product_property_records is UNSET:
             _absent += 1
         else:
-            campaign_product_property_records = odd(
-                campaign_product_property_records,
+            _model.campaign_product_property_records = odd(
+                _model.campaign_product_property_records,
                 (_path, _key),
                 "campaign_product_property_records",
                 "array",
@@ -363,34 +377,23 @@ class CampaignProduct:
                 False,
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = CampaignProductState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CampaignProductState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CampaignProductState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CampaignProductState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.currency_id = currency_id
-        _model.campaign_id = campaign_id
-        _model.value = value
-        _model.value_type_id = value_type_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.type_id = type_id
-        _model.presentation_data = presentation_data
-        _model.campaign_product_id = campaign_product_id
-        _model.display_in = display_in
-        _model.campaign_product_property_records = campaign_product_property_records
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -409,92 +412,110 @@ class CampaignProduct:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            product_id,
-                            currency_id,
-                            campaign_id,
-                            value,
-                            value_type_id,
-                            valid_from,
-                            valid_to,
-                            type_id,
-                            presentation_data,
-                            campaign_product_id,
-                            display_in,
-                            campaign_product_property_records,
-                            last_change,
-                            state,
+                            _model.product_id,
+                            _model.currency_id,
+                            _model.campaign_id,
+                            _model.value,
+                            _model.value_type_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.type_id,
+                            _model.presentation_data,
+                            _model.campaign_product_id,
+                            _model.display_in,
+                            _model.campaign_product_property_records,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            product_id,
-                            currency_id,
-                            campaign_id,
-                            value,
-                            value_type_id,
-                            valid_from,
-                            valid_to,
-                            type_id,
-                            presentation_data,
-                            campaign_product_id,
-                            display_in,
-                            campaign_product_property_records,
-                            last_change,
-                            state,
+                            _model.product_id,
+                            _model.currency_id,
+                            _model.campaign_id,
+                            _model.value,
+                            _model.value_type_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.type_id,
+                            _model.presentation_data,
+                            _model.campaign_product_id,
+                            _model.display_in,
+                            _model.campaign_product_property_records,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        product_id,
-                        currency_id,
-                        campaign_id,
-                        value,
-                        value_type_id,
-                        valid_from,
-                        valid_to,
-                        type_id,
-                        presentation_data,
-                        campaign_product_id,
-                        display_in,
-                        campaign_product_property_records,
-                        last_change,
-                        state,
+                        _model.product_id,
+                        _model.currency_id,
+                        _model.campaign_id,
+                        _model.value,
+                        _model.value_type_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.type_id,
+                        _model.presentation_data,
+                        _model.campaign_product_id,
+                        _model.display_in,
+                        _model.campaign_product_property_records,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
-                    product_id = odd(
-                        product_id, ((_parent, _name), _key), "product_id", "string", True, False
+                    _model.product_id = odd(
+                        _model.product_id,
+                        ((_parent, _name), _key),
+                        "product_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-                    if campaign_id is UNSET:
+                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+                    if _model.campaign_id is UNSET:
                         _absent += 1
-                    campaign_id = odd(
-                        campaign_id, ((_parent, _name), _key), "campaign_id", "string", True, False
+                    _model.campaign_id = odd(
+                        _model.campaign_id,
+                        ((_parent, _name), _key),
+                        "campaign_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(value) is float or type(value) is int):
-                    if value is UNSET:
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
 
-                if type(value_type_id) is int:
-                    value_type_id = CampaignProductValueTypeId(value_type_id)
-                elif value_type_id is UNSET:
+                if type(_model.value_type_id) is int:
+                    _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
+                elif _model.value_type_id is UNSET:
                     _absent += 1
-                    value_type_id = odd(
-                        value_type_id,
+                    _model.value_type_id = odd(
+                        _model.value_type_id,
                         ((_parent, _name), _key),
                         "value_type_id",
                         "CampaignProductValueTypeId",
@@ -502,8 +523,8 @@ class CampaignProduct:
                         False,
                     )
                 else:
-                    value_type_id = odd(
-                        value_type_id,
+                    _model.value_type_id = odd(
+                        _model.value_type_id,
                         ((_parent, _name), _key),
                         "value_type_id",
                         "CampaignProductValueTypeId",
@@ -511,35 +532,40 @@ class CampaignProduct:
                         False,
                     )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
-                    valid_from = odd(
-                        valid_from, ((_parent, _name), _key), "valid_from", "string", True, False
+                    _model.valid_from = odd(
+                        _model.valid_from,
+                        ((_parent, _name), _key),
+                        "valid_from",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
-                    valid_to = odd(
-                        valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
                     )
 
-                if not (type_id.__class__ is str or isinstance(type_id, str)):
-                    if type_id is UNSET:
+                if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+                    if _model.type_id is UNSET:
                         _absent += 1
-                    type_id = odd(
-                        type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    _model.type_id = odd(
+                        _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
                     )
 
-                if isinstance(presentation_data, dict):
-                    presentation_data = _read_CampaignPresentationData(
-                        presentation_data, ((_parent, _name), _key), "presentation_data"
+                if isinstance(_model.presentation_data, dict):
+                    _model.presentation_data = _read_CampaignPresentationData(
+                        _model.presentation_data, ((_parent, _name), _key), "presentation_data"
                     )
-                elif presentation_data is UNSET:
+                elif _model.presentation_data is UNSET:
                     _absent += 1
-                    presentation_data = odd(
-                        presentation_data,
+                    _model.presentation_data = odd(
+                        _model.presentation_data,
                         ((_parent, _name), _key),
                         "presentation_data",
                         "CampaignPresentationData",
@@ -547,8 +573,8 @@ class CampaignProduct:
                         False,
                     )
                 else:
-                    presentation_data = odd(
-                        presentation_data,
+                    _model.presentation_data = odd(
+                        _model.presentation_data,
                         ((_parent, _name), _key),
                         "presentation_data",
                         "CampaignPresentationData",
@@ -557,13 +583,14 @@ class CampaignProduct:
                     )
 
                 if not (
-                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
                 ):
-                    if campaign_product_id is UNSET:
+                    if _model.campaign_product_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_product_id = odd(
-                            campaign_product_id,
+                        _model.campaign_product_id = odd(
+                            _model.campaign_product_id,
                             ((_parent, _name), _key),
                             "campaign_product_id",
                             "string",
@@ -571,8 +598,8 @@ class CampaignProduct:
                             False,
                         )
 
-                if isinstance(display_in, list):
-                    for _i0, _v0 in enumerate(display_in):
+                if isinstance(_model.display_in, list):
+                    for _i0, _v0 in enumerate(_model.display_in):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -582,24 +609,29 @@ class CampaignProduct:
                                 True,
                                 False,
                             )
-                elif display_in is UNSET:
+                elif _model.display_in is UNSET:
                     _absent += 1
                 else:
-                    display_in = odd(
-                        display_in, ((_parent, _name), _key), "display_in", "array", False, False
+                    _model.display_in = odd(
+                        _model.display_in,
+                        ((_parent, _name), _key),
+                        "display_in",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if isinstance(campaign_product_property_records, list):
-                    campaign_product_property_records = _read_PropertyRecord_list(
-                        campaign_product_property_records,
+                if isinstance(_model.campaign_product_property_records, list):
+                    _model.campaign_product_property_records = _read_PropertyRecord_list(
+                        _model.campaign_product_property_records,
                         ((_parent, _name), _key),
                         "campaign_product_property_records",
                     )
-                elif campaign_product_property_records is UNSET:
+                elif _model.campaign_product_property_records is UNSET:
                     _absent += 1
                 else:
-                    campaign_product_property_records = odd(
-                        campaign_product_property_records,
+                    _model.campaign_product_property_records = odd(
+                        _model.campaign_product_property_records,
                         ((_parent, _name), _key),
                         "campaign_product_property_records",
                         "array",
@@ -607,12 +639,12 @@ class CampaignProduct:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -620,13 +652,13 @@ class CampaignProduct:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CampaignProductState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CampaignProductState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "CampaignProductState",
@@ -634,21 +666,6 @@ class CampaignProduct:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_id = product_id
-                _model.currency_id = currency_id
-                _model.campaign_id = campaign_id
-                _model.value = value
-                _model.value_type_id = value_type_id
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.type_id = type_id
-                _model.presentation_data = presentation_data
-                _model.campaign_product_id = campaign_product_id
-                _model.display_in = display_in
-                _model.campaign_product_property_records = campaign_product_property_records
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

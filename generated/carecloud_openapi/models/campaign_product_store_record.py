@@ -85,42 +85,55 @@ class CampaignProductStoreRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                store_id, campaign_product_id, campaign_product_store_record_id = _declared(
-                    src_dict
-                )
+                (
+                    _model.store_id,
+                    _model.campaign_product_id,
+                    _model.campaign_product_store_record_id,
+                ) = _declared(src_dict)
             except KeyError:
-                store_id, campaign_product_id, campaign_product_store_record_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.store_id,
+                    _model.campaign_product_id,
+                    _model.campaign_product_store_record_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            store_id, campaign_product_id, campaign_product_store_record_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            _model.store_id, _model.campaign_product_id, _model.campaign_product_store_record_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
-            if campaign_product_id is UNSET:
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
                 _absent += 1
-            campaign_product_id = odd(
-                campaign_product_id, (_path, _key), "campaign_product_id", "string", True, False
+            _model.campaign_product_id = odd(
+                _model.campaign_product_id,
+                (_path, _key),
+                "campaign_product_id",
+                "string",
+                True,
+                False,
             )
 
         if not (
-            campaign_product_store_record_id.__class__ is str
-            or isinstance(campaign_product_store_record_id, str)
+            _model.campaign_product_store_record_id.__class__ is str
+            or isinstance(_model.campaign_product_store_record_id, str)
         ):
-            if campaign_product_store_record_id is UNSET:
+            if _model.campaign_product_store_record_id is UNSET:
                 _absent += 1
             else:
-                campaign_product_store_record_id = odd(
-                    campaign_product_store_record_id,
+                _model.campaign_product_store_record_id = odd(
+                    _model.campaign_product_store_record_id,
                     (_path, _key),
                     "campaign_product_store_record_id",
                     "string",
@@ -128,10 +141,6 @@ class CampaignProductStoreRecord:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.campaign_product_id = campaign_product_id
-        _model.campaign_product_store_record_id = campaign_product_store_record_id
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -150,35 +159,43 @@ class CampaignProductStoreRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        store_id, campaign_product_id, campaign_product_store_record_id = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.store_id,
+                            _model.campaign_product_id,
+                            _model.campaign_product_store_record_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        store_id, campaign_product_id, campaign_product_store_record_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.store_id,
+                            _model.campaign_product_id,
+                            _model.campaign_product_store_record_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    store_id, campaign_product_id, campaign_product_store_record_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.store_id,
+                        _model.campaign_product_id,
+                        _model.campaign_product_store_record_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (
-                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
                 ):
-                    if campaign_product_id is UNSET:
+                    if _model.campaign_product_id is UNSET:
                         _absent += 1
-                    campaign_product_id = odd(
-                        campaign_product_id,
+                    _model.campaign_product_id = odd(
+                        _model.campaign_product_id,
                         ((_parent, _name), _key),
                         "campaign_product_id",
                         "string",
@@ -187,14 +204,14 @@ class CampaignProductStoreRecord:
                     )
 
                 if not (
-                    campaign_product_store_record_id.__class__ is str
-                    or isinstance(campaign_product_store_record_id, str)
+                    _model.campaign_product_store_record_id.__class__ is str
+                    or isinstance(_model.campaign_product_store_record_id, str)
                 ):
-                    if campaign_product_store_record_id is UNSET:
+                    if _model.campaign_product_store_record_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_product_store_record_id = odd(
-                            campaign_product_store_record_id,
+                        _model.campaign_product_store_record_id = odd(
+                            _model.campaign_product_store_record_id,
                             ((_parent, _name), _key),
                             "campaign_product_store_record_id",
                             "string",
@@ -202,10 +219,6 @@ class CampaignProductStoreRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.campaign_product_id = campaign_product_id
-                _model.campaign_product_store_record_id = campaign_product_store_record_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

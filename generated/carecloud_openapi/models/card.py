@@ -133,84 +133,96 @@ class Card:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 10:
             try:
                 (
-                    card_type_id,
-                    card_number,
-                    state,
-                    card_id,
-                    customer_id,
-                    secondary_card_number,
-                    valid_from,
-                    valid_to,
-                    store_id,
-                    last_change,
+                    _model.card_type_id,
+                    _model.card_number,
+                    _model.state,
+                    _model.card_id,
+                    _model.customer_id,
+                    _model.secondary_card_number,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.store_id,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    card_type_id,
-                    card_number,
-                    state,
-                    card_id,
-                    customer_id,
-                    secondary_card_number,
-                    valid_from,
-                    valid_to,
-                    store_id,
-                    last_change,
+                    _model.card_type_id,
+                    _model.card_number,
+                    _model.state,
+                    _model.card_id,
+                    _model.customer_id,
+                    _model.secondary_card_number,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.store_id,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                card_type_id,
-                card_number,
-                state,
-                card_id,
-                customer_id,
-                secondary_card_number,
-                valid_from,
-                valid_to,
-                store_id,
-                last_change,
+                _model.card_type_id,
+                _model.card_number,
+                _model.state,
+                _model.card_id,
+                _model.customer_id,
+                _model.secondary_card_number,
+                _model.valid_from,
+                _model.valid_to,
+                _model.store_id,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
                 _absent += 1
-            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
+            _model.card_type_id = odd(
+                _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
+            )
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
-            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
+            _model.card_number = odd(
+                _model.card_number, (_path, _key), "card_number", "string", True, False
+            )
 
-        if type(state) is int:
-            state = CardState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CardState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
-            state = odd(state, (_path, _key), "state", "CardState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
         else:
-            state = odd(state, (_path, _key), "state", "CardState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
 
-        if not (card_id.__class__ is str or isinstance(card_id, str)):
-            if card_id is UNSET:
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
                 _absent += 1
             else:
-                card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+                _model.card_id = odd(
+                    _model.card_id, (_path, _key), "card_id", "string", False, False
+                )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (secondary_card_number.__class__ is str or isinstance(secondary_card_number, str)):
-            if secondary_card_number is UNSET:
+        if not (
+            _model.secondary_card_number.__class__ is str
+            or isinstance(_model.secondary_card_number, str)
+        ):
+            if _model.secondary_card_number is UNSET:
                 _absent += 1
             else:
-                secondary_card_number = odd(
-                    secondary_card_number,
+                _model.secondary_card_number = odd(
+                    _model.secondary_card_number,
                     (_path, _key),
                     "secondary_card_number",
                     "string",
@@ -218,41 +230,38 @@ class Card:
                     False,
                 )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
-        _model.card_number = card_number
-        _model.state = state
-        _model.card_id = card_id
-        _model.customer_id = customer_id
-        _model.secondary_card_number = secondary_card_number
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.store_id = store_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 10:
             _model._additional_properties = None
         else:
@@ -271,53 +280,56 @@ class Card:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
                         (
-                            card_type_id,
-                            card_number,
-                            state,
-                            card_id,
-                            customer_id,
-                            secondary_card_number,
-                            valid_from,
-                            valid_to,
-                            store_id,
-                            last_change,
+                            _model.card_type_id,
+                            _model.card_number,
+                            _model.state,
+                            _model.card_id,
+                            _model.customer_id,
+                            _model.secondary_card_number,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.store_id,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            card_type_id,
-                            card_number,
-                            state,
-                            card_id,
-                            customer_id,
-                            secondary_card_number,
-                            valid_from,
-                            valid_to,
-                            store_id,
-                            last_change,
+                            _model.card_type_id,
+                            _model.card_number,
+                            _model.state,
+                            _model.card_id,
+                            _model.customer_id,
+                            _model.secondary_card_number,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.store_id,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        card_type_id,
-                        card_number,
-                        state,
-                        card_id,
-                        customer_id,
-                        secondary_card_number,
-                        valid_from,
-                        valid_to,
-                        store_id,
-                        last_change,
+                        _model.card_type_id,
+                        _model.card_number,
+                        _model.state,
+                        _model.card_id,
+                        _model.customer_id,
+                        _model.secondary_card_number,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.store_id,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-                    if card_type_id is UNSET:
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
                         _absent += 1
-                    card_type_id = odd(
-                        card_type_id,
+                    _model.card_type_id = odd(
+                        _model.card_type_id,
                         ((_parent, _name), _key),
                         "card_type_id",
                         "string",
@@ -325,35 +337,49 @@ class Card:
                         False,
                     )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
-                    card_number = odd(
-                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
+                    _model.card_number = odd(
+                        _model.card_number,
+                        ((_parent, _name), _key),
+                        "card_number",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(state) is int:
-                    state = CardState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CardState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
-                    state = odd(state, ((_parent, _name), _key), "state", "CardState", True, False)
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CardState", True, False
+                    )
                 else:
-                    state = odd(state, ((_parent, _name), _key), "state", "CardState", True, False)
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CardState", True, False
+                    )
 
-                if not (card_id.__class__ is str or isinstance(card_id, str)):
-                    if card_id is UNSET:
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
                         _absent += 1
                     else:
-                        card_id = odd(
-                            card_id, ((_parent, _name), _key), "card_id", "string", False, False
+                        _model.card_id = odd(
+                            _model.card_id,
+                            ((_parent, _name), _key),
+                            "card_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -362,13 +388,14 @@ class Card:
                         )
 
                 if not (
-                    secondary_card_number.__class__ is str or isinstance(secondary_card_number, str)
+                    _model.secondary_card_number.__class__ is str
+                    or isinstance(_model.secondary_card_number, str)
                 ):
-                    if secondary_card_number is UNSET:
+                    if _model.secondary_card_number is UNSET:
                         _absent += 1
                     else:
-                        secondary_card_number = odd(
-                            secondary_card_number,
+                        _model.secondary_card_number = odd(
+                            _model.secondary_card_number,
                             ((_parent, _name), _key),
                             "secondary_card_number",
                             "string",
@@ -376,12 +403,12 @@ class Card:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -389,28 +416,38 @@ class Card:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -418,17 +455,6 @@ class Card:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_type_id = card_type_id
-                _model.card_number = card_number
-                _model.state = state
-                _model.card_id = card_id
-                _model.customer_id = customer_id
-                _model.secondary_card_number = secondary_card_number
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.store_id = store_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 10:
                     _model._additional_properties = None
                 else:

@@ -88,44 +88,48 @@ class CardType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                name, prefix, card_type_id, text_id = _declared(src_dict)
+                _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
+                    src_dict
+                )
             except KeyError:
-                name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (prefix.__class__ is str or isinstance(prefix, str)):
-            if prefix is UNSET:
+        if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
+            if _model.prefix is UNSET:
                 _absent += 1
-            prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
+            _model.prefix = odd(_model.prefix, (_path, _key), "prefix", "string", True, False)
 
-        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
                 _absent += 1
             else:
-                card_type_id = odd(
-                    card_type_id, (_path, _key), "card_type_id", "string", False, False
+                _model.card_type_id = odd(
+                    _model.card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.prefix = prefix
-        _model.card_type_id = card_type_id
-        _model.text_id = text_id
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -144,33 +148,44 @@ class CardType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        name, prefix, card_type_id, text_id = _declared(src_dict)
+                        _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        name, prefix, card_type_id, text_id = map(
+                        _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    name, prefix, card_type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (prefix.__class__ is str or isinstance(prefix, str)):
-                    if prefix is UNSET:
+                if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
+                    if _model.prefix is UNSET:
                         _absent += 1
-                    prefix = odd(prefix, ((_parent, _name), _key), "prefix", "string", True, False)
+                    _model.prefix = odd(
+                        _model.prefix, ((_parent, _name), _key), "prefix", "string", True, False
+                    )
 
-                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-                    if card_type_id is UNSET:
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
                         _absent += 1
                     else:
-                        card_type_id = odd(
-                            card_type_id,
+                        _model.card_type_id = odd(
+                            _model.card_type_id,
                             ((_parent, _name), _key),
                             "card_type_id",
                             "string",
@@ -178,19 +193,19 @@ class CardType:
                             False,
                         )
 
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.prefix = prefix
-                _model.card_type_id = card_type_id
-                _model.text_id = text_id
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

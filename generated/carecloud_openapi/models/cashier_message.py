@@ -65,16 +65,15 @@ class CashierMessage:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        text = src_dict.get("text", UNSET)
-        if not (text.__class__ is str or isinstance(text, str)):
-            if text is UNSET:
+        _model.text = src_dict.get("text", UNSET)
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
                 _absent += 1
             else:
-                text = odd(text, (_path, _key), "text", "string", False, False)
+                _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.text = text
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -93,16 +92,17 @@ class CashierMessage:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                text = src_dict.get("text", UNSET)
-                if not (text.__class__ is str or isinstance(text, str)):
-                    if text is UNSET:
+                _model.text = src_dict.get("text", UNSET)
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
                         _absent += 1
                     else:
-                        text = odd(text, ((_parent, _name), _key), "text", "string", False, False)
+                        _model.text = odd(
+                            _model.text, ((_parent, _name), _key), "text", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.text = text
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

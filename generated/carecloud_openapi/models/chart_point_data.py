@@ -78,34 +78,34 @@ class ChartPointData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                x_axis_value, y_axis_value = _declared(src_dict)
+                _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
             except KeyError:
-                x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.x_axis_value, _model.y_axis_value = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.x_axis_value, _model.y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (x_axis_value.__class__ is str or isinstance(x_axis_value, str)):
-            if x_axis_value is UNSET:
+        if not (_model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)):
+            if _model.x_axis_value is UNSET:
                 _absent += 1
             else:
-                x_axis_value = odd(
-                    x_axis_value, (_path, _key), "x_axis_value", "string", False, False
+                _model.x_axis_value = odd(
+                    _model.x_axis_value, (_path, _key), "x_axis_value", "string", False, False
                 )
 
-        if not (y_axis_value.__class__ is str or isinstance(y_axis_value, str)):
-            if y_axis_value is UNSET:
+        if not (_model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)):
+            if _model.y_axis_value is UNSET:
                 _absent += 1
             else:
-                y_axis_value = odd(
-                    y_axis_value, (_path, _key), "y_axis_value", "string", False, False
+                _model.y_axis_value = odd(
+                    _model.y_axis_value, (_path, _key), "y_axis_value", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.x_axis_value = x_axis_value
-        _model.y_axis_value = y_axis_value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -124,21 +124,28 @@ class ChartPointData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        x_axis_value, y_axis_value = _declared(src_dict)
+                        _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
                     except KeyError:
-                        x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.x_axis_value, _model.y_axis_value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    x_axis_value, y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.x_axis_value, _model.y_axis_value = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (x_axis_value.__class__ is str or isinstance(x_axis_value, str)):
-                    if x_axis_value is UNSET:
+                if not (
+                    _model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)
+                ):
+                    if _model.x_axis_value is UNSET:
                         _absent += 1
                     else:
-                        x_axis_value = odd(
-                            x_axis_value,
+                        _model.x_axis_value = odd(
+                            _model.x_axis_value,
                             ((_parent, _name), _key),
                             "x_axis_value",
                             "string",
@@ -146,12 +153,14 @@ class ChartPointData:
                             False,
                         )
 
-                if not (y_axis_value.__class__ is str or isinstance(y_axis_value, str)):
-                    if y_axis_value is UNSET:
+                if not (
+                    _model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)
+                ):
+                    if _model.y_axis_value is UNSET:
                         _absent += 1
                     else:
-                        y_axis_value = odd(
-                            y_axis_value,
+                        _model.y_axis_value = odd(
+                            _model.y_axis_value,
                             ((_parent, _name), _key),
                             "y_axis_value",
                             "string",
@@ -159,9 +168,6 @@ class ChartPointData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.x_axis_value = x_axis_value
-                _model.y_axis_value = y_axis_value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

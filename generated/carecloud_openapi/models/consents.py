@@ -91,42 +91,57 @@ class Consents:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                consent_id, consent_value, last_change = _declared(src_dict)
+                _model.consent_id, _model.consent_value, _model.last_change = _declared(src_dict)
             except KeyError:
-                consent_id, consent_value, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.consent_id, _model.consent_value, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            consent_id, consent_value, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.consent_id, _model.consent_value, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (consent_id.__class__ is str or isinstance(consent_id, str)):
-            if consent_id is UNSET:
+        if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
+            if _model.consent_id is UNSET:
                 _absent += 1
-            consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
+            _model.consent_id = odd(
+                _model.consent_id, (_path, _key), "consent_id", "string", True, False
+            )
 
-        if type(consent_value) is int:
-            consent_value = ConsentsConsentValue(consent_value)
-        elif consent_value is UNSET:
+        if type(_model.consent_value) is int:
+            _model.consent_value = ConsentsConsentValue(_model.consent_value)
+        elif _model.consent_value is UNSET:
             _absent += 1
-            consent_value = odd(
-                consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
+            _model.consent_value = odd(
+                _model.consent_value,
+                (_path, _key),
+                "consent_value",
+                "ConsentsConsentValue",
+                True,
+                False,
             )
         else:
-            consent_value = odd(
-                consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
+            _model.consent_value = odd(
+                _model.consent_value,
+                (_path, _key),
+                "consent_value",
+                "ConsentsConsentValue",
+                True,
+                False,
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.consent_id = consent_id
-        _model.consent_value = consent_value
-        _model.last_change = last_change
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -145,32 +160,40 @@ class Consents:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        consent_id, consent_value, last_change = _declared(src_dict)
+                        _model.consent_id, _model.consent_value, _model.last_change = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        consent_id, consent_value, last_change = map(
+                        _model.consent_id, _model.consent_value, _model.last_change = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    consent_id, consent_value, last_change = map(
+                    _model.consent_id, _model.consent_value, _model.last_change = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (consent_id.__class__ is str or isinstance(consent_id, str)):
-                    if consent_id is UNSET:
+                if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
+                    if _model.consent_id is UNSET:
                         _absent += 1
-                    consent_id = odd(
-                        consent_id, ((_parent, _name), _key), "consent_id", "string", True, False
+                    _model.consent_id = odd(
+                        _model.consent_id,
+                        ((_parent, _name), _key),
+                        "consent_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(consent_value) is int:
-                    consent_value = ConsentsConsentValue(consent_value)
-                elif consent_value is UNSET:
+                if type(_model.consent_value) is int:
+                    _model.consent_value = ConsentsConsentValue(_model.consent_value)
+                elif _model.consent_value is UNSET:
                     _absent += 1
-                    consent_value = odd(
-                        consent_value,
+                    _model.consent_value = odd(
+                        _model.consent_value,
                         ((_parent, _name), _key),
                         "consent_value",
                         "ConsentsConsentValue",
@@ -178,8 +201,8 @@ class Consents:
                         False,
                     )
                 else:
-                    consent_value = odd(
-                        consent_value,
+                    _model.consent_value = odd(
+                        _model.consent_value,
                         ((_parent, _name), _key),
                         "consent_value",
                         "ConsentsConsentValue",
@@ -187,12 +210,12 @@ class Consents:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -200,10 +223,6 @@ class Consents:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.consent_id = consent_id
-                _model.consent_value = consent_value
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

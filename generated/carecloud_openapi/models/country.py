@@ -91,38 +91,41 @@ class Country:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                country_id, name, state = _declared(src_dict)
+                _model.country_id, _model.name, _model.state = _declared(src_dict)
             except KeyError:
-                country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.country_id, _model.name, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.country_id, _model.name, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (country_id.__class__ is str or isinstance(country_id, str)):
-            if country_id is UNSET:
+        if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
+            if _model.country_id is UNSET:
                 _absent += 1
             else:
-                country_id = odd(country_id, (_path, _key), "country_id", "string", False, False)
+                _model.country_id = odd(
+                    _model.country_id, (_path, _key), "country_id", "string", False, False
+                )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if type(state) is int:
-            state = CountryState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CountryState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CountryState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CountryState", False, False)
 
-        _model = _new_instance(cls)
-        _model.country_id = country_id
-        _model.name = name
-        _model.state = state
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -141,21 +144,26 @@ class Country:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        country_id, name, state = _declared(src_dict)
+                        _model.country_id, _model.name, _model.state = _declared(src_dict)
                     except KeyError:
-                        country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.country_id, _model.name, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    country_id, name, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.country_id, _model.name, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (country_id.__class__ is str or isinstance(country_id, str)):
-                    if country_id is UNSET:
+                if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
+                    if _model.country_id is UNSET:
                         _absent += 1
                     else:
-                        country_id = odd(
-                            country_id,
+                        _model.country_id = odd(
+                            _model.country_id,
                             ((_parent, _name), _key),
                             "country_id",
                             "string",
@@ -163,25 +171,28 @@ class Country:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if type(state) is int:
-                    state = CountryState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CountryState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "CountryState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CountryState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.country_id = country_id
-                _model.name = name
-                _model.state = state
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -135,123 +135,133 @@ class Credit:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 10:
             try:
                 (
-                    customer_id,
-                    credit_type_id,
-                    partner_id,
-                    credit_id,
-                    assigned_credits,
-                    available_credits,
-                    valid_to,
-                    currency_id,
-                    state,
-                    note,
+                    _model.customer_id,
+                    _model.credit_type_id,
+                    _model.partner_id,
+                    _model.credit_id,
+                    _model.assigned_credits,
+                    _model.available_credits,
+                    _model.valid_to,
+                    _model.currency_id,
+                    _model.state,
+                    _model.note,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    credit_type_id,
-                    partner_id,
-                    credit_id,
-                    assigned_credits,
-                    available_credits,
-                    valid_to,
-                    currency_id,
-                    state,
-                    note,
+                    _model.customer_id,
+                    _model.credit_type_id,
+                    _model.partner_id,
+                    _model.credit_id,
+                    _model.assigned_credits,
+                    _model.available_credits,
+                    _model.valid_to,
+                    _model.currency_id,
+                    _model.state,
+                    _model.note,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                credit_type_id,
-                partner_id,
-                credit_id,
-                assigned_credits,
-                available_credits,
-                valid_to,
-                currency_id,
-                state,
-                note,
+                _model.customer_id,
+                _model.credit_type_id,
+                _model.partner_id,
+                _model.credit_id,
+                _model.assigned_credits,
+                _model.available_credits,
+                _model.valid_to,
+                _model.currency_id,
+                _model.state,
+                _model.note,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
-            if credit_type_id is UNSET:
-                _absent += 1
-            credit_type_id = odd(
-                credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
+            if _model.credit_type_id is UNSET:
                 _absent += 1
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+            _model.credit_type_id = odd(
+                _model.credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+            )
 
-        if not (credit_id.__class__ is str or isinstance(credit_id, str)):
-            if credit_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _absent += 1
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
+            )
+
+        if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+            if _model.credit_id is UNSET:
                 _absent += 1
             else:
-                credit_id = odd(credit_id, (_path, _key), "credit_id", "string", False, False)
-
-        if not (type(assigned_credits) is float or type(assigned_credits) is int):
-            if assigned_credits is UNSET:
-                _absent += 1
-            else:
-                assigned_credits = odd(
-                    assigned_credits, (_path, _key), "assigned_credits", "number", False, False
+                _model.credit_id = odd(
+                    _model.credit_id, (_path, _key), "credit_id", "string", False, False
                 )
 
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
+        if not (type(_model.assigned_credits) is float or type(_model.assigned_credits) is int):
+            if _model.assigned_credits is UNSET:
                 _absent += 1
             else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
+                _model.assigned_credits = odd(
+                    _model.assigned_credits,
+                    (_path, _key),
+                    "assigned_credits",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        if type(state) is int:
-            state = CreditState(state)
-        elif state is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _absent += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = CreditState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CreditState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CreditState", False, False)
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.credit_type_id = credit_type_id
-        _model.partner_id = partner_id
-        _model.credit_id = credit_id
-        _model.assigned_credits = assigned_credits
-        _model.available_credits = available_credits
-        _model.valid_to = valid_to
-        _model.currency_id = currency_id
-        _model.state = state
-        _model.note = note
         if len(src_dict) + _absent == 10:
             _model._additional_properties = None
         else:
@@ -270,60 +280,68 @@ class Credit:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
                         (
-                            customer_id,
-                            credit_type_id,
-                            partner_id,
-                            credit_id,
-                            assigned_credits,
-                            available_credits,
-                            valid_to,
-                            currency_id,
-                            state,
-                            note,
+                            _model.customer_id,
+                            _model.credit_type_id,
+                            _model.partner_id,
+                            _model.credit_id,
+                            _model.assigned_credits,
+                            _model.available_credits,
+                            _model.valid_to,
+                            _model.currency_id,
+                            _model.state,
+                            _model.note,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            credit_type_id,
-                            partner_id,
-                            credit_id,
-                            assigned_credits,
-                            available_credits,
-                            valid_to,
-                            currency_id,
-                            state,
-                            note,
+                            _model.customer_id,
+                            _model.credit_type_id,
+                            _model.partner_id,
+                            _model.credit_id,
+                            _model.assigned_credits,
+                            _model.available_credits,
+                            _model.valid_to,
+                            _model.currency_id,
+                            _model.state,
+                            _model.note,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        credit_type_id,
-                        partner_id,
-                        credit_id,
-                        assigned_credits,
-                        available_credits,
-                        valid_to,
-                        currency_id,
-                        state,
-                        note,
+                        _model.customer_id,
+                        _model.credit_type_id,
+                        _model.partner_id,
+                        _model.credit_id,
+                        _model.assigned_credits,
+                        _model.available_credits,
+                        _model.valid_to,
+                        _model.currency_id,
+                        _model.state,
+                        _model.note,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
-                    if credit_type_id is UNSET:
+                if not (
+                    _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
+                ):
+                    if _model.credit_type_id is UNSET:
                         _absent += 1
-                    credit_type_id = odd(
-                        credit_type_id,
+                    _model.credit_type_id = odd(
+                        _model.credit_type_id,
                         ((_parent, _name), _key),
                         "credit_type_id",
                         "string",
@@ -331,27 +349,39 @@ class Credit:
                         False,
                     )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(
-                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (credit_id.__class__ is str or isinstance(credit_id, str)):
-                    if credit_id is UNSET:
+                if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+                    if _model.credit_id is UNSET:
                         _absent += 1
                     else:
-                        credit_id = odd(
-                            credit_id, ((_parent, _name), _key), "credit_id", "string", False, False
+                        _model.credit_id = odd(
+                            _model.credit_id,
+                            ((_parent, _name), _key),
+                            "credit_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (type(assigned_credits) is float or type(assigned_credits) is int):
-                    if assigned_credits is UNSET:
+                if not (
+                    type(_model.assigned_credits) is float or type(_model.assigned_credits) is int
+                ):
+                    if _model.assigned_credits is UNSET:
                         _absent += 1
                     else:
-                        assigned_credits = odd(
-                            assigned_credits,
+                        _model.assigned_credits = odd(
+                            _model.assigned_credits,
                             ((_parent, _name), _key),
                             "assigned_credits",
                             "number",
@@ -359,12 +389,14 @@ class Credit:
                             False,
                         )
 
-                if not (type(available_credits) is float or type(available_credits) is int):
-                    if available_credits is UNSET:
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
                         _absent += 1
                     else:
-                        available_credits = odd(
-                            available_credits,
+                        _model.available_credits = odd(
+                            _model.available_credits,
                             ((_parent, _name), _key),
                             "available_credits",
                             "number",
@@ -372,20 +404,25 @@ class Credit:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -393,32 +430,23 @@ class Credit:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CreditState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CreditState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "CreditState", False, False
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CreditState", False, False
                     )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.credit_type_id = credit_type_id
-                _model.partner_id = partner_id
-                _model.credit_id = credit_id
-                _model.assigned_credits = assigned_credits
-                _model.available_credits = available_credits
-                _model.valid_to = valid_to
-                _model.currency_id = currency_id
-                _model.state = state
-                _model.note = note
                 if len(src_dict) + _absent == 10:
                     _model._additional_properties = None
                 else:

@@ -119,60 +119,66 @@ class CreditHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 8:
             try:
                 (
-                    customer_id,
-                    amount,
-                    credit_operation_type,
-                    credit_operation_note,
-                    partner_id,
-                    currency_id,
-                    store_id,
-                    credit_history_record_time,
+                    _model.customer_id,
+                    _model.amount,
+                    _model.credit_operation_type,
+                    _model.credit_operation_note,
+                    _model.partner_id,
+                    _model.currency_id,
+                    _model.store_id,
+                    _model.credit_history_record_time,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    amount,
-                    credit_operation_type,
-                    credit_operation_note,
-                    partner_id,
-                    currency_id,
-                    store_id,
-                    credit_history_record_time,
+                    _model.customer_id,
+                    _model.amount,
+                    _model.credit_operation_type,
+                    _model.credit_operation_note,
+                    _model.partner_id,
+                    _model.currency_id,
+                    _model.store_id,
+                    _model.credit_history_record_time,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                amount,
-                credit_operation_type,
-                credit_operation_note,
-                partner_id,
-                currency_id,
-                store_id,
-                credit_history_record_time,
+                _model.customer_id,
+                _model.amount,
+                _model.credit_operation_type,
+                _model.credit_operation_note,
+                _model.partner_id,
+                _model.currency_id,
+                _model.store_id,
+                _model.credit_history_record_time,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
             else:
-                amount = odd(amount, (_path, _key), "amount", "number", False, False)
+                _model.amount = odd(_model.amount, (_path, _key), "amount", "number", False, False)
 
-        if not (credit_operation_type.__class__ is str or isinstance(credit_operation_type, str)):
-            if credit_operation_type is UNSET:
+        if not (
+            _model.credit_operation_type.__class__ is str
+            or isinstance(_model.credit_operation_type, str)
+        ):
+            if _model.credit_operation_type is UNSET:
                 _absent += 1
             else:
-                credit_operation_type = odd(
-                    credit_operation_type,
+                _model.credit_operation_type = odd(
+                    _model.credit_operation_type,
                     (_path, _key),
                     "credit_operation_type",
                     "string",
@@ -180,12 +186,15 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        if not (credit_operation_note.__class__ is str or isinstance(credit_operation_note, str)):
-            if credit_operation_note is UNSET:
+        if not (
+            _model.credit_operation_note.__class__ is str
+            or isinstance(_model.credit_operation_note, str)
+        ):
+            if _model.credit_operation_note is UNSET:
                 _absent += 1
             else:
-                credit_operation_note = odd(
-                    credit_operation_note,
+                _model.credit_operation_note = odd(
+                    _model.credit_operation_note,
                     (_path, _key),
                     "credit_operation_note",
                     "string",
@@ -193,33 +202,39 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
         if not (
-            credit_history_record_time.__class__ is str
-            or isinstance(credit_history_record_time, str)
+            _model.credit_history_record_time.__class__ is str
+            or isinstance(_model.credit_history_record_time, str)
         ):
-            if credit_history_record_time is UNSET:
+            if _model.credit_history_record_time is UNSET:
                 _absent += 1
             else:
-                credit_history_record_time = odd(
-                    credit_history_record_time,
+                _model.credit_history_record_time = odd(
+                    _model.credit_history_record_time,
                     (_path, _key),
                     "credit_history_record_time",
                     "string",
@@ -227,15 +242,6 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.amount = amount
-        _model.credit_operation_type = credit_operation_type
-        _model.credit_operation_note = credit_operation_note
-        _model.partner_id = partner_id
-        _model.currency_id = currency_id
-        _model.store_id = store_id
-        _model.credit_history_record_time = credit_history_record_time
         if len(src_dict) + _absent == 8:
             _model._additional_properties = None
         else:
@@ -254,48 +260,49 @@ class CreditHistoryRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
                         (
-                            customer_id,
-                            amount,
-                            credit_operation_type,
-                            credit_operation_note,
-                            partner_id,
-                            currency_id,
-                            store_id,
-                            credit_history_record_time,
+                            _model.customer_id,
+                            _model.amount,
+                            _model.credit_operation_type,
+                            _model.credit_operation_note,
+                            _model.partner_id,
+                            _model.currency_id,
+                            _model.store_id,
+                            _model.credit_history_record_time,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            amount,
-                            credit_operation_type,
-                            credit_operation_note,
-                            partner_id,
-                            currency_id,
-                            store_id,
-                            credit_history_record_time,
+                            _model.customer_id,
+                            _model.amount,
+                            _model.credit_operation_type,
+                            _model.credit_operation_note,
+                            _model.partner_id,
+                            _model.currency_id,
+                            _model.store_id,
+                            _model.credit_history_record_time,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        amount,
-                        credit_operation_type,
-                        credit_operation_note,
-                        partner_id,
-                        currency_id,
-                        store_id,
-                        credit_history_record_time,
+                        _model.customer_id,
+                        _model.amount,
+                        _model.credit_operation_type,
+                        _model.credit_operation_note,
+                        _model.partner_id,
+                        _model.currency_id,
+                        _model.store_id,
+                        _model.credit_history_record_time,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -303,22 +310,28 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
                     else:
-                        amount = odd(
-                            amount, ((_parent, _name), _key), "amount", "number", False, False
+                        _model.amount = odd(
+                            _model.amount,
+                            ((_parent, _name), _key),
+                            "amount",
+                            "number",
+                            False,
+                            False,
                         )
 
                 if not (
-                    credit_operation_type.__class__ is str or isinstance(credit_operation_type, str)
+                    _model.credit_operation_type.__class__ is str
+                    or isinstance(_model.credit_operation_type, str)
                 ):
-                    if credit_operation_type is UNSET:
+                    if _model.credit_operation_type is UNSET:
                         _absent += 1
                     else:
-                        credit_operation_type = odd(
-                            credit_operation_type,
+                        _model.credit_operation_type = odd(
+                            _model.credit_operation_type,
                             ((_parent, _name), _key),
                             "credit_operation_type",
                             "string",
@@ -327,13 +340,14 @@ class CreditHistoryRecord:
                         )
 
                 if not (
-                    credit_operation_note.__class__ is str or isinstance(credit_operation_note, str)
+                    _model.credit_operation_note.__class__ is str
+                    or isinstance(_model.credit_operation_note, str)
                 ):
-                    if credit_operation_note is UNSET:
+                    if _model.credit_operation_note is UNSET:
                         _absent += 1
                     else:
-                        credit_operation_note = odd(
-                            credit_operation_note,
+                        _model.credit_operation_note = odd(
+                            _model.credit_operation_note,
                             ((_parent, _name), _key),
                             "credit_operation_note",
                             "string",
@@ -341,12 +355,12 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -354,12 +368,12 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -367,23 +381,28 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
-                    credit_history_record_time.__class__ is str
-                    or isinstance(credit_history_record_time, str)
+                    _model.credit_history_record_time.__class__ is str
+                    or isinstance(_model.credit_history_record_time, str)
                 ):
-                    if credit_history_record_time is UNSET:
+                    if _model.credit_history_record_time is UNSET:
                         _absent += 1
                     else:
-                        credit_history_record_time = odd(
-                            credit_history_record_time,
+                        _model.credit_history_record_time = odd(
+                            _model.credit_history_record_time,
                             ((_parent, _name), _key),
                             "credit_history_record_time",
                             "string",
@@ -391,15 +410,6 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.amount = amount
-                _model.credit_operation_type = credit_operation_type
-                _model.credit_operation_note = credit_operation_note
-                _model.partner_id = partner_id
-                _model.currency_id = currency_id
-                _model.store_id = store_id
-                _model.credit_history_record_time = credit_history_record_time
                 if len(src_dict) + _absent == 8:
                     _model._additional_properties = None
                 else:

@@ -92,56 +92,73 @@ class CreditWalletSummary:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                currency_id, earned_credits, redeemed_credits, available_credits = _declared(
-                    src_dict
-                )
+                (
+                    _model.currency_id,
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                ) = _declared(src_dict)
             except KeyError:
-                currency_id, earned_credits, redeemed_credits, available_credits = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.currency_id,
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            currency_id, earned_credits, redeemed_credits, available_credits = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.currency_id,
+                _model.earned_credits,
+                _model.redeemed_credits,
+                _model.available_credits,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
-
-        if not (type(earned_credits) is float or type(earned_credits) is int):
-            if earned_credits is UNSET:
-                _absent += 1
-            else:
-                earned_credits = odd(
-                    earned_credits, (_path, _key), "earned_credits", "number", False, False
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
                 )
 
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-            if redeemed_credits is UNSET:
+        if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+            if _model.earned_credits is UNSET:
                 _absent += 1
             else:
-                redeemed_credits = odd(
-                    redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
+                _model.earned_credits = odd(
+                    _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
                 )
 
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
+        if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
+            if _model.redeemed_credits is UNSET:
                 _absent += 1
             else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
+                _model.redeemed_credits = odd(
+                    _model.redeemed_credits,
+                    (_path, _key),
+                    "redeemed_credits",
+                    "number",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.earned_credits = earned_credits
-        _model.redeemed_credits = redeemed_credits
-        _model.available_credits = available_credits
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
+                _absent += 1
+            else:
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -160,27 +177,37 @@ class CreditWalletSummary:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        currency_id, earned_credits, redeemed_credits, available_credits = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.currency_id,
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        currency_id, earned_credits, redeemed_credits, available_credits = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.currency_id,
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    currency_id, earned_credits, redeemed_credits, available_credits = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.currency_id,
+                        _model.earned_credits,
+                        _model.redeemed_credits,
+                        _model.available_credits,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -188,12 +215,12 @@ class CreditWalletSummary:
                             False,
                         )
 
-                if not (type(earned_credits) is float or type(earned_credits) is int):
-                    if earned_credits is UNSET:
+                if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+                    if _model.earned_credits is UNSET:
                         _absent += 1
                     else:
-                        earned_credits = odd(
-                            earned_credits,
+                        _model.earned_credits = odd(
+                            _model.earned_credits,
                             ((_parent, _name), _key),
                             "earned_credits",
                             "number",
@@ -201,12 +228,14 @@ class CreditWalletSummary:
                             False,
                         )
 
-                if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-                    if redeemed_credits is UNSET:
+                if not (
+                    type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
+                ):
+                    if _model.redeemed_credits is UNSET:
                         _absent += 1
                     else:
-                        redeemed_credits = odd(
-                            redeemed_credits,
+                        _model.redeemed_credits = odd(
+                            _model.redeemed_credits,
                             ((_parent, _name), _key),
                             "redeemed_credits",
                             "number",
@@ -214,12 +243,14 @@ class CreditWalletSummary:
                             False,
                         )
 
-                if not (type(available_credits) is float or type(available_credits) is int):
-                    if available_credits is UNSET:
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
                         _absent += 1
                     else:
-                        available_credits = odd(
-                            available_credits,
+                        _model.available_credits = odd(
+                            _model.available_credits,
                             ((_parent, _name), _key),
                             "available_credits",
                             "number",
@@ -227,11 +258,6 @@ class CreditWalletSummary:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.currency_id = currency_id
-                _model.earned_credits = earned_credits
-                _model.redeemed_credits = redeemed_credits
-                _model.available_credits = available_credits
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

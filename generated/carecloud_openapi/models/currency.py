@@ -80,34 +80,37 @@ class Currency:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                currency_id, name, code = _declared(src_dict)
+                _model.currency_id, _model.name, _model.code = _declared(src_dict)
             except KeyError:
-                currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.currency_id, _model.name, _model.code = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.currency_id, _model.name, _model.code = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
-            code = odd(code, (_path, _key), "code", "string", True, False)
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.name = name
-        _model.code = code
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -126,36 +129,46 @@ class Currency:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        currency_id, name, code = _declared(src_dict)
+                        _model.currency_id, _model.name, _model.code = _declared(src_dict)
                     except KeyError:
-                        currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.currency_id, _model.name, _model.code = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    currency_id, name, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
-                        _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id, _model.name, _model.code = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.currency_id = currency_id
-                _model.name = name
-                _model.code = code
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _absent += 1
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
+
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

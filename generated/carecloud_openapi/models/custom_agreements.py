@@ -83,26 +83,31 @@ class CustomAgreements:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                agreement_id, agreement_value = _declared(src_dict)
+                _model.agreement_id, _model.agreement_value = _declared(src_dict)
             except KeyError:
-                agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.agreement_id, _model.agreement_value = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.agreement_id, _model.agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
-            if agreement_id is UNSET:
+        if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
+            if _model.agreement_id is UNSET:
                 _absent += 1
-            agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", True, False)
+            _model.agreement_id = odd(
+                _model.agreement_id, (_path, _key), "agreement_id", "string", True, False
+            )
 
-        if type(agreement_value) is int:
-            agreement_value = CustomAgreementsAgreementValue(agreement_value)
-        elif agreement_value is UNSET:
+        if type(_model.agreement_value) is int:
+            _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
+        elif _model.agreement_value is UNSET:
             _absent += 1
-            agreement_value = odd(
-                agreement_value,
+            _model.agreement_value = odd(
+                _model.agreement_value,
                 (_path, _key),
                 "agreement_value",
                 "CustomAgreementsAgreementValue",
@@ -110,8 +115,8 @@ class CustomAgreements:
                 False,
             )
         else:
-            agreement_value = odd(
-                agreement_value,
+            _model.agreement_value = odd(
+                _model.agreement_value,
                 (_path, _key),
                 "agreement_value",
                 "CustomAgreementsAgreementValue",
@@ -119,9 +124,6 @@ class CustomAgreements:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.agreement_id = agreement_id
-        _model.agreement_value = agreement_value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -140,20 +142,27 @@ class CustomAgreements:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        agreement_id, agreement_value = _declared(src_dict)
+                        _model.agreement_id, _model.agreement_value = _declared(src_dict)
                     except KeyError:
-                        agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.agreement_id, _model.agreement_value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    agreement_id, agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.agreement_id, _model.agreement_value = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (agreement_id.__class__ is str or isinstance(agreement_id, str)):
-                    if agreement_id is UNSET:
+                if not (
+                    _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
+                ):
+                    if _model.agreement_id is UNSET:
                         _absent += 1
-                    agreement_id = odd(
-                        agreement_id,
+                    _model.agreement_id = odd(
+                        _model.agreement_id,
                         ((_parent, _name), _key),
                         "agreement_id",
                         "string",
@@ -161,12 +170,12 @@ class CustomAgreements:
                         False,
                     )
 
-                if type(agreement_value) is int:
-                    agreement_value = CustomAgreementsAgreementValue(agreement_value)
-                elif agreement_value is UNSET:
+                if type(_model.agreement_value) is int:
+                    _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
+                elif _model.agreement_value is UNSET:
                     _absent += 1
-                    agreement_value = odd(
-                        agreement_value,
+                    _model.agreement_value = odd(
+                        _model.agreement_value,
                         ((_parent, _name), _key),
                         "agreement_value",
                         "CustomAgreementsAgreementValue",
@@ -174,8 +183,8 @@ class CustomAgreements:
                         False,
                     )
                 else:
-                    agreement_value = odd(
-                        agreement_value,
+                    _model.agreement_value = odd(
+                        _model.agreement_value,
                         ((_parent, _name), _key),
                         "agreement_value",
                         "CustomAgreementsAgreementValue",
@@ -183,9 +192,6 @@ class CustomAgreements:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.agreement_id = agreement_id
-                _model.agreement_value = agreement_value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -129,83 +129,100 @@ class Customer:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                personal_information, customer_id, doi_email, doi_phone, last_change, state = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.personal_information,
+                    _model.customer_id,
+                    _model.doi_email,
+                    _model.doi_phone,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                personal_information, customer_id, doi_email, doi_phone, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                (
+                    _model.personal_information,
+                    _model.customer_id,
+                    _model.doi_email,
+                    _model.doi_phone,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.personal_information,
+                _model.customer_id,
+                _model.doi_email,
+                _model.doi_phone,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.personal_information, dict):
+            _model.personal_information = _read_PersonalInformation(
+                _model.personal_information, (_path, _key), "personal_information"
+            )
+        elif _model.personal_information is UNSET:
+            _absent += 1
+            _model.personal_information = odd(
+                _model.personal_information,
+                (_path, _key),
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
+            )
+        else:
+            _model.personal_information = odd(
+                _model.personal_information,
+                (_path, _key),
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
-        else:
-            personal_information, customer_id, doi_email, doi_phone, last_change, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
 
-        if isinstance(personal_information, dict):
-            personal_information = _read_PersonalInformation(
-                personal_information, (_path, _key), "personal_information"
-            )
-        elif personal_information is UNSET:
-            _absent += 1
-            personal_information = odd(
-                personal_information,
-                (_path, _key),
-                "personal_information",
-                "PersonalInformation",
-                True,
-                False,
-            )
-        else:
-            personal_information = odd(
-                personal_information,
-                (_path, _key),
-                "personal_information",
-                "PersonalInformation",
-                True,
-                False,
-            )
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
+            if _model.doi_email is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.doi_email = odd(
+                    _model.doi_email, (_path, _key), "doi_email", "string", False, False
+                )
 
-        if not (doi_email.__class__ is str or isinstance(doi_email, str)):
-            if doi_email is UNSET:
+        if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
+            if _model.doi_phone is UNSET:
                 _absent += 1
             else:
-                doi_email = odd(doi_email, (_path, _key), "doi_email", "string", False, False)
+                _model.doi_phone = odd(
+                    _model.doi_phone, (_path, _key), "doi_phone", "string", False, False
+                )
 
-        if not (doi_phone.__class__ is str or isinstance(doi_phone, str)):
-            if doi_phone is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                doi_phone = odd(doi_phone, (_path, _key), "doi_phone", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        if type(state) is int:
-            state = CustomerState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CustomerState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CustomerState", False, False)
 
-        _model = _new_instance(cls)
-        _model.personal_information = personal_information
-        _model.customer_id = customer_id
-        _model.doi_email = doi_email
-        _model.doi_phone = doi_phone
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -224,39 +241,47 @@ class Customer:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
                         (
-                            personal_information,
-                            customer_id,
-                            doi_email,
-                            doi_phone,
-                            last_change,
-                            state,
+                            _model.personal_information,
+                            _model.customer_id,
+                            _model.doi_email,
+                            _model.doi_phone,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            personal_information,
-                            customer_id,
-                            doi_email,
-                            doi_phone,
-                            last_change,
-                            state,
+                            _model.personal_information,
+                            _model.customer_id,
+                            _model.doi_email,
+                            _model.doi_phone,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    personal_information, customer_id, doi_email, doi_phone, last_change, state = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.personal_information,
+                        _model.customer_id,
+                        _model.doi_email,
+                        _model.doi_phone,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(personal_information, dict):
-                    personal_information = _read_PersonalInformation(
-                        personal_information, ((_parent, _name), _key), "personal_information"
+                if isinstance(_model.personal_information, dict):
+                    _model.personal_information = _read_PersonalInformation(
+                        _model.personal_information,
+                        ((_parent, _name), _key),
+                        "personal_information",
                     )
-                elif personal_information is UNSET:
+                elif _model.personal_information is UNSET:
                     _absent += 1
-                    personal_information = odd(
-                        personal_information,
+                    _model.personal_information = odd(
+                        _model.personal_information,
                         ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
@@ -264,8 +289,8 @@ class Customer:
                         False,
                     )
                 else:
-                    personal_information = odd(
-                        personal_information,
+                    _model.personal_information = odd(
+                        _model.personal_information,
                         ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
@@ -273,12 +298,12 @@ class Customer:
                         False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -286,28 +311,38 @@ class Customer:
                             False,
                         )
 
-                if not (doi_email.__class__ is str or isinstance(doi_email, str)):
-                    if doi_email is UNSET:
+                if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
+                    if _model.doi_email is UNSET:
                         _absent += 1
                     else:
-                        doi_email = odd(
-                            doi_email, ((_parent, _name), _key), "doi_email", "string", False, False
+                        _model.doi_email = odd(
+                            _model.doi_email,
+                            ((_parent, _name), _key),
+                            "doi_email",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (doi_phone.__class__ is str or isinstance(doi_phone, str)):
-                    if doi_phone is UNSET:
+                if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
+                    if _model.doi_phone is UNSET:
                         _absent += 1
                     else:
-                        doi_phone = odd(
-                            doi_phone, ((_parent, _name), _key), "doi_phone", "string", False, False
+                        _model.doi_phone = odd(
+                            _model.doi_phone,
+                            ((_parent, _name), _key),
+                            "doi_phone",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -315,22 +350,20 @@ class Customer:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CustomerState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CustomerState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "CustomerState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.personal_information = personal_information
-                _model.customer_id = customer_id
-                _model.doi_email = doi_email
-                _model.doi_phone = doi_phone
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

@@ -85,39 +85,42 @@ class CustomerAddressType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                address_type_id, name, last_change = _declared(src_dict)
+                _model.address_type_id, _model.name, _model.last_change = _declared(src_dict)
             except KeyError:
-                address_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.address_type_id, _model.name, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            address_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.address_type_id, _model.name, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (address_type_id.__class__ is str or isinstance(address_type_id, str)):
-            if address_type_id is UNSET:
+        if not (_model.address_type_id.__class__ is str or isinstance(_model.address_type_id, str)):
+            if _model.address_type_id is UNSET:
                 _absent += 1
             else:
-                address_type_id = odd(
-                    address_type_id, (_path, _key), "address_type_id", "string", False, False
+                _model.address_type_id = odd(
+                    _model.address_type_id, (_path, _key), "address_type_id", "string", False, False
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.address_type_id = address_type_id
-        _model.name = name
-        _model.last_change = last_change
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -136,23 +139,31 @@ class CustomerAddressType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        address_type_id, name, last_change = _declared(src_dict)
+                        _model.address_type_id, _model.name, _model.last_change = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        address_type_id, name, last_change = map(
+                        _model.address_type_id, _model.name, _model.last_change = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    address_type_id, name, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.address_type_id, _model.name, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (address_type_id.__class__ is str or isinstance(address_type_id, str)):
-                    if address_type_id is UNSET:
+                if not (
+                    _model.address_type_id.__class__ is str
+                    or isinstance(_model.address_type_id, str)
+                ):
+                    if _model.address_type_id is UNSET:
                         _absent += 1
                     else:
-                        address_type_id = odd(
-                            address_type_id,
+                        _model.address_type_id = odd(
+                            _model.address_type_id,
                             ((_parent, _name), _key),
                             "address_type_id",
                             "string",
@@ -160,18 +171,20 @@ class CustomerAddressType:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -179,10 +192,6 @@ class CustomerAddressType:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.address_type_id = address_type_id
-                _model.name = name
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -92,38 +92,41 @@ class CustomerEngagementSetup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                setup_id, setup, state = _declared(src_dict)
+                _model.setup_id, _model.setup, _model.state = _declared(src_dict)
             except KeyError:
-                setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.setup_id, _model.setup, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.setup_id, _model.setup, _model.state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (setup_id.__class__ is str or isinstance(setup_id, str)):
-            if setup_id is UNSET:
+        if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
+            if _model.setup_id is UNSET:
                 _absent += 1
             else:
-                setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
+                _model.setup_id = odd(
+                    _model.setup_id, (_path, _key), "setup_id", "string", False, False
+                )
 
-        if not (setup.__class__ is str or isinstance(setup, str)):
-            if setup is UNSET:
+        if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
+            if _model.setup is UNSET:
                 _absent += 1
             else:
-                setup = odd(setup, (_path, _key), "setup", "string", False, False)
+                _model.setup = odd(_model.setup, (_path, _key), "setup", "string", False, False)
 
-        if type(state) is int:
-            state = CustomerEngagementSetupState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CustomerEngagementSetupState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerEngagementSetupState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CustomerEngagementSetupState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.setup_id = setup_id
-        _model.setup = setup
-        _model.state = state
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -142,38 +145,48 @@ class CustomerEngagementSetup:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        setup_id, setup, state = _declared(src_dict)
+                        _model.setup_id, _model.setup, _model.state = _declared(src_dict)
                     except KeyError:
-                        setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.setup_id, _model.setup, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    setup_id, setup, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.setup_id, _model.setup, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (setup_id.__class__ is str or isinstance(setup_id, str)):
-                    if setup_id is UNSET:
+                if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
+                    if _model.setup_id is UNSET:
                         _absent += 1
                     else:
-                        setup_id = odd(
-                            setup_id, ((_parent, _name), _key), "setup_id", "string", False, False
+                        _model.setup_id = odd(
+                            _model.setup_id,
+                            ((_parent, _name), _key),
+                            "setup_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (setup.__class__ is str or isinstance(setup, str)):
-                    if setup is UNSET:
+                if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
+                    if _model.setup is UNSET:
                         _absent += 1
                     else:
-                        setup = odd(
-                            setup, ((_parent, _name), _key), "setup", "string", False, False
+                        _model.setup = odd(
+                            _model.setup, ((_parent, _name), _key), "setup", "string", False, False
                         )
 
-                if type(state) is int:
-                    state = CustomerEngagementSetupState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CustomerEngagementSetupState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "CustomerEngagementSetupState",
@@ -181,10 +194,6 @@ class CustomerEngagementSetup:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.setup_id = setup_id
-                _model.setup = setup
-                _model.state = state
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

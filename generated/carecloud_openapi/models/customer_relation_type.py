@@ -99,32 +99,36 @@ class CustomerRelationType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                name, customer_relation_type_id, last_change, state = _declared(src_dict)
+                _model.name, _model.customer_relation_type_id, _model.last_change, _model.state = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                name, customer_relation_type_id, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.name, _model.customer_relation_type_id, _model.last_change, _model.state = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            name, customer_relation_type_id, last_change, state = map(
+            _model.name, _model.customer_relation_type_id, _model.last_change, _model.state = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
-            customer_relation_type_id.__class__ is str or isinstance(customer_relation_type_id, str)
+            _model.customer_relation_type_id.__class__ is str
+            or isinstance(_model.customer_relation_type_id, str)
         ):
-            if customer_relation_type_id is UNSET:
+            if _model.customer_relation_type_id is UNSET:
                 _absent += 1
             else:
-                customer_relation_type_id = odd(
-                    customer_relation_type_id,
+                _model.customer_relation_type_id = odd(
+                    _model.customer_relation_type_id,
                     (_path, _key),
                     "customer_relation_type_id",
                     "string",
@@ -132,24 +136,23 @@ class CustomerRelationType:
                     False,
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = CustomerRelationTypeState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CustomerRelationTypeState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerRelationTypeState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CustomerRelationTypeState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.customer_relation_type_id = customer_relation_type_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -168,33 +171,47 @@ class CustomerRelationType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        name, customer_relation_type_id, last_change, state = _declared(src_dict)
+                        (
+                            _model.name,
+                            _model.customer_relation_type_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, customer_relation_type_id, last_change, state = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.customer_relation_type_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, customer_relation_type_id, last_change, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.customer_relation_type_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
                 if not (
-                    customer_relation_type_id.__class__ is str
-                    or isinstance(customer_relation_type_id, str)
+                    _model.customer_relation_type_id.__class__ is str
+                    or isinstance(_model.customer_relation_type_id, str)
                 ):
-                    if customer_relation_type_id is UNSET:
+                    if _model.customer_relation_type_id is UNSET:
                         _absent += 1
                     else:
-                        customer_relation_type_id = odd(
-                            customer_relation_type_id,
+                        _model.customer_relation_type_id = odd(
+                            _model.customer_relation_type_id,
                             ((_parent, _name), _key),
                             "customer_relation_type_id",
                             "string",
@@ -202,12 +219,12 @@ class CustomerRelationType:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -215,13 +232,13 @@ class CustomerRelationType:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CustomerRelationTypeState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CustomerRelationTypeState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "CustomerRelationTypeState",
@@ -229,11 +246,6 @@ class CustomerRelationType:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.customer_relation_type_id = customer_relation_type_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

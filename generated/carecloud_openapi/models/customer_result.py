@@ -79,30 +79,30 @@ class CustomerResult:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_id, match = _declared(src_dict)
+                _model.customer_id, _model.match = _declared(src_dict)
             except KeyError:
-                customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (type(match) is int):
-            if match is UNSET:
+        if not (type(_model.match) is int):
+            if _model.match is UNSET:
                 _absent += 1
             else:
-                match = odd(match, (_path, _key), "match", "integer", False, False)
+                _model.match = odd(_model.match, (_path, _key), "match", "integer", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.match = match
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -121,21 +121,24 @@ class CustomerResult:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_id, match = _declared(src_dict)
+                        _model.customer_id, _model.match = _declared(src_dict)
                     except KeyError:
-                        customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_id, _model.match = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_id, match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -143,17 +146,14 @@ class CustomerResult:
                             False,
                         )
 
-                if not (type(match) is int):
-                    if match is UNSET:
+                if not (type(_model.match) is int):
+                    if _model.match is UNSET:
                         _absent += 1
                     else:
-                        match = odd(
-                            match, ((_parent, _name), _key), "match", "integer", False, False
+                        _model.match = odd(
+                            _model.match, ((_parent, _name), _key), "match", "integer", False, False
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.match = match
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

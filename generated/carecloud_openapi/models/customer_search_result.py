@@ -85,17 +85,16 @@ class CustomerSearchResult:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        strict = src_dict.get("strict", UNSET)
-        if isinstance(strict, list):
-            strict = _read_CustomerResult_list(strict, (_path, _key), "strict")
-        elif strict is UNSET:
+        _model.strict = src_dict.get("strict", UNSET)
+        if isinstance(_model.strict, list):
+            _model.strict = _read_CustomerResult_list(_model.strict, (_path, _key), "strict")
+        elif _model.strict is UNSET:
             _absent += 1
         else:
-            strict = odd(strict, (_path, _key), "strict", "array", False, False)
+            _model.strict = odd(_model.strict, (_path, _key), "strict", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.strict = strict
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -114,17 +113,20 @@ class CustomerSearchResult:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                strict = src_dict.get("strict", UNSET)
-                if isinstance(strict, list):
-                    strict = _read_CustomerResult_list(strict, ((_parent, _name), _key), "strict")
-                elif strict is UNSET:
+                _model.strict = src_dict.get("strict", UNSET)
+                if isinstance(_model.strict, list):
+                    _model.strict = _read_CustomerResult_list(
+                        _model.strict, ((_parent, _name), _key), "strict"
+                    )
+                elif _model.strict is UNSET:
                     _absent += 1
                 else:
-                    strict = odd(strict, ((_parent, _name), _key), "strict", "array", False, False)
+                    _model.strict = odd(
+                        _model.strict, ((_parent, _name), _key), "strict", "array", False, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.strict = strict
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -104,41 +104,62 @@ class CustomerSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                customer_source_id, name, customer_source_text_id, state, last_change = _declared(
-                    src_dict
-                )
+                (
+                    _model.customer_source_id,
+                    _model.name,
+                    _model.customer_source_text_id,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                customer_source_id, name, customer_source_text_id, state, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.customer_source_id,
+                    _model.name,
+                    _model.customer_source_text_id,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_source_id, name, customer_source_text_id, state, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
-
-        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-            if customer_source_id is UNSET:
-                _absent += 1
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
-            )
-
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            (
+                _model.customer_source_id,
+                _model.name,
+                _model.customer_source_text_id,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if not (
-            customer_source_text_id.__class__ is str or isinstance(customer_source_text_id, str)
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
         ):
-            if customer_source_text_id is UNSET:
+            if _model.customer_source_id is UNSET:
+                _absent += 1
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _absent += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (
+            _model.customer_source_text_id.__class__ is str
+            or isinstance(_model.customer_source_text_id, str)
+        ):
+            if _model.customer_source_text_id is UNSET:
                 _absent += 1
             else:
-                customer_source_text_id = odd(
-                    customer_source_text_id,
+                _model.customer_source_text_id = odd(
+                    _model.customer_source_text_id,
                     (_path, _key),
                     "customer_source_text_id",
                     "string",
@@ -146,25 +167,23 @@ class CustomerSource:
                     False,
                 )
 
-        if type(state) is int:
-            state = CustomerSourceState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = CustomerSourceState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CustomerSourceState", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_source_id = customer_source_id
-        _model.name = name
-        _model.customer_source_text_id = customer_source_text_id
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -183,26 +202,42 @@ class CustomerSource:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        customer_source_id, name, customer_source_text_id, state, last_change = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.customer_source_id,
+                            _model.name,
+                            _model.customer_source_text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        customer_source_id, name, customer_source_text_id, state, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.customer_source_id,
+                            _model.name,
+                            _model.customer_source_text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer_source_id, name, customer_source_text_id, state, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.customer_source_id,
+                        _model.name,
+                        _model.customer_source_text_id,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-                    if customer_source_id is UNSET:
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
                         _absent += 1
-                    customer_source_id = odd(
-                        customer_source_id,
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
                         ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
@@ -210,20 +245,22 @@ class CustomerSource:
                         False,
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
                 if not (
-                    customer_source_text_id.__class__ is str
-                    or isinstance(customer_source_text_id, str)
+                    _model.customer_source_text_id.__class__ is str
+                    or isinstance(_model.customer_source_text_id, str)
                 ):
-                    if customer_source_text_id is UNSET:
+                    if _model.customer_source_text_id is UNSET:
                         _absent += 1
                     else:
-                        customer_source_text_id = odd(
-                            customer_source_text_id,
+                        _model.customer_source_text_id = odd(
+                            _model.customer_source_text_id,
                             ((_parent, _name), _key),
                             "customer_source_text_id",
                             "string",
@@ -231,13 +268,13 @@ class CustomerSource:
                             False,
                         )
 
-                if type(state) is int:
-                    state = CustomerSourceState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = CustomerSourceState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "CustomerSourceState",
@@ -245,12 +282,12 @@ class CustomerSource:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -258,12 +295,6 @@ class CustomerSource:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_source_id = customer_source_id
-                _model.name = name
-                _model.customer_source_text_id = customer_source_text_id
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -101,44 +101,57 @@ class CustomerSourceRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
                 (
-                    customer_source_id,
-                    customer_source_record_id,
-                    customer_id,
-                    external_id,
-                    last_change,
+                    _model.customer_source_id,
+                    _model.customer_source_record_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_source_id,
-                    customer_source_record_id,
-                    customer_id,
-                    external_id,
-                    last_change,
+                    _model.customer_source_id,
+                    _model.customer_source_record_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_source_id, customer_source_record_id, customer_id, external_id, last_change = (
-                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-            )
+            (
+                _model.customer_source_id,
+                _model.customer_source_record_id,
+                _model.customer_id,
+                _model.external_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-            if customer_source_id is UNSET:
+        if not (
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
+        ):
+            if _model.customer_source_id is UNSET:
                 _absent += 1
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
             )
 
         if not (
-            customer_source_record_id.__class__ is str or isinstance(customer_source_record_id, str)
+            _model.customer_source_record_id.__class__ is str
+            or isinstance(_model.customer_source_record_id, str)
         ):
-            if customer_source_record_id is UNSET:
+            if _model.customer_source_record_id is UNSET:
                 _absent += 1
             else:
-                customer_source_record_id = odd(
-                    customer_source_record_id,
+                _model.customer_source_record_id = odd(
+                    _model.customer_source_record_id,
                     (_path, _key),
                     "customer_source_record_id",
                     "string",
@@ -146,30 +159,30 @@ class CustomerSourceRecord:
                     False,
                 )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
             else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_source_id = customer_source_id
-        _model.customer_source_record_id = customer_source_record_id
-        _model.customer_id = customer_id
-        _model.external_id = external_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -188,38 +201,42 @@ class CustomerSourceRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            customer_source_id,
-                            customer_source_record_id,
-                            customer_id,
-                            external_id,
-                            last_change,
+                            _model.customer_source_id,
+                            _model.customer_source_record_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_source_id,
-                            customer_source_record_id,
-                            customer_id,
-                            external_id,
-                            last_change,
+                            _model.customer_source_id,
+                            _model.customer_source_record_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_source_id,
-                        customer_source_record_id,
-                        customer_id,
-                        external_id,
-                        last_change,
+                        _model.customer_source_id,
+                        _model.customer_source_record_id,
+                        _model.customer_id,
+                        _model.external_id,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-                    if customer_source_id is UNSET:
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
                         _absent += 1
-                    customer_source_id = odd(
-                        customer_source_id,
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
                         ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
@@ -228,14 +245,14 @@ class CustomerSourceRecord:
                     )
 
                 if not (
-                    customer_source_record_id.__class__ is str
-                    or isinstance(customer_source_record_id, str)
+                    _model.customer_source_record_id.__class__ is str
+                    or isinstance(_model.customer_source_record_id, str)
                 ):
-                    if customer_source_record_id is UNSET:
+                    if _model.customer_source_record_id is UNSET:
                         _absent += 1
                     else:
-                        customer_source_record_id = odd(
-                            customer_source_record_id,
+                        _model.customer_source_record_id = odd(
+                            _model.customer_source_record_id,
                             ((_parent, _name), _key),
                             "customer_source_record_id",
                             "string",
@@ -243,12 +260,12 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -256,12 +273,12 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
                     else:
-                        external_id = odd(
-                            external_id,
+                        _model.external_id = odd(
+                            _model.external_id,
                             ((_parent, _name), _key),
                             "external_id",
                             "string",
@@ -269,12 +286,12 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -282,12 +299,6 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_source_id = customer_source_id
-                _model.customer_source_record_id = customer_source_record_id
-                _model.customer_id = customer_id
-                _model.external_id = external_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -85,46 +85,50 @@ class Device:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                device_id, device_system, device_name, device_type = _declared(src_dict)
+                _model.device_id, _model.device_system, _model.device_name, _model.device_type = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                device_id, device_system, device_name, device_type = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.device_id, _model.device_system, _model.device_name, _model.device_type = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            device_id, device_system, device_name, device_type = map(
+            _model.device_id, _model.device_system, _model.device_name, _model.device_type = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (device_id.__class__ is str or isinstance(device_id, str)):
-            if device_id is UNSET:
+        if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
+            if _model.device_id is UNSET:
                 _absent += 1
-            device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
-
-        if not (device_system.__class__ is str or isinstance(device_system, str)):
-            if device_system is UNSET:
-                _absent += 1
-            device_system = odd(
-                device_system, (_path, _key), "device_system", "string", True, False
+            _model.device_id = odd(
+                _model.device_id, (_path, _key), "device_id", "string", True, False
             )
 
-        if not (device_name.__class__ is str or isinstance(device_name, str)):
-            if device_name is UNSET:
+        if not (_model.device_system.__class__ is str or isinstance(_model.device_system, str)):
+            if _model.device_system is UNSET:
                 _absent += 1
-            device_name = odd(device_name, (_path, _key), "device_name", "string", True, False)
+            _model.device_system = odd(
+                _model.device_system, (_path, _key), "device_system", "string", True, False
+            )
 
-        if not (device_type.__class__ is str or isinstance(device_type, str)):
-            if device_type is UNSET:
+        if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
+            if _model.device_name is UNSET:
                 _absent += 1
-            device_type = odd(device_type, (_path, _key), "device_type", "string", True, False)
+            _model.device_name = odd(
+                _model.device_name, (_path, _key), "device_name", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.device_id = device_id
-        _model.device_system = device_system
-        _model.device_name = device_name
-        _model.device_type = device_type
+        if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
+            if _model.device_type is UNSET:
+                _absent += 1
+            _model.device_type = odd(
+                _model.device_type, (_path, _key), "device_type", "string", True, False
+            )
+
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -143,31 +147,50 @@ class Device:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        device_id, device_system, device_name, device_type = _declared(src_dict)
+                        (
+                            _model.device_id,
+                            _model.device_system,
+                            _model.device_name,
+                            _model.device_type,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        device_id, device_system, device_name, device_type = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.device_id,
+                            _model.device_system,
+                            _model.device_name,
+                            _model.device_type,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    device_id, device_system, device_name, device_type = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.device_id,
+                        _model.device_system,
+                        _model.device_name,
+                        _model.device_type,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
+                    if _model.device_id is UNSET:
+                        _absent += 1
+                    _model.device_id = odd(
+                        _model.device_id,
+                        ((_parent, _name), _key),
+                        "device_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (device_id.__class__ is str or isinstance(device_id, str)):
-                    if device_id is UNSET:
+                if not (
+                    _model.device_system.__class__ is str or isinstance(_model.device_system, str)
+                ):
+                    if _model.device_system is UNSET:
                         _absent += 1
-                    device_id = odd(
-                        device_id, ((_parent, _name), _key), "device_id", "string", True, False
-                    )
-
-                if not (device_system.__class__ is str or isinstance(device_system, str)):
-                    if device_system is UNSET:
-                        _absent += 1
-                    device_system = odd(
-                        device_system,
+                    _model.device_system = odd(
+                        _model.device_system,
                         ((_parent, _name), _key),
                         "device_system",
                         "string",
@@ -175,25 +198,30 @@ class Device:
                         False,
                     )
 
-                if not (device_name.__class__ is str or isinstance(device_name, str)):
-                    if device_name is UNSET:
+                if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
+                    if _model.device_name is UNSET:
                         _absent += 1
-                    device_name = odd(
-                        device_name, ((_parent, _name), _key), "device_name", "string", True, False
+                    _model.device_name = odd(
+                        _model.device_name,
+                        ((_parent, _name), _key),
+                        "device_name",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (device_type.__class__ is str or isinstance(device_type, str)):
-                    if device_type is UNSET:
+                if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
+                    if _model.device_type is UNSET:
                         _absent += 1
-                    device_type = odd(
-                        device_type, ((_parent, _name), _key), "device_type", "string", True, False
+                    _model.device_type = odd(
+                        _model.device_type,
+                        ((_parent, _name), _key),
+                        "device_type",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.device_id = device_id
-                _model.device_system = device_system
-                _model.device_name = device_name
-                _model.device_type = device_type
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -95,62 +95,78 @@ class DiscountItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                bill_item_id, discount_code, discount_value, discount_percent, description = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.bill_item_id,
+                    _model.discount_code,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.description,
+                ) = _declared(src_dict)
             except KeyError:
-                bill_item_id, discount_code, discount_value, discount_percent, description = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.bill_item_id,
+                    _model.discount_code,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.description,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            bill_item_id, discount_code, discount_value, discount_percent, description = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.bill_item_id,
+                _model.discount_code,
+                _model.discount_value,
+                _model.discount_percent,
+                _model.description,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
+                _absent += 1
+            _model.bill_item_id = odd(
+                _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
             )
 
-        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-            if bill_item_id is UNSET:
-                _absent += 1
-            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
-
-        if not (discount_code.__class__ is str or isinstance(discount_code, str)):
-            if discount_code is UNSET:
+        if not (_model.discount_code.__class__ is str or isinstance(_model.discount_code, str)):
+            if _model.discount_code is UNSET:
                 _absent += 1
             else:
-                discount_code = odd(
-                    discount_code, (_path, _key), "discount_code", "string", False, False
+                _model.discount_code = odd(
+                    _model.discount_code, (_path, _key), "discount_code", "string", False, False
                 )
 
-        if not (type(discount_value) is float or type(discount_value) is int):
-            if discount_value is UNSET:
+        if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+            if _model.discount_value is UNSET:
                 _absent += 1
             else:
-                discount_value = odd(
-                    discount_value, (_path, _key), "discount_value", "number", False, False
+                _model.discount_value = odd(
+                    _model.discount_value, (_path, _key), "discount_value", "number", False, False
                 )
 
-        if not (type(discount_percent) is float or type(discount_percent) is int):
-            if discount_percent is UNSET:
+        if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
+            if _model.discount_percent is UNSET:
                 _absent += 1
             else:
-                discount_percent = odd(
-                    discount_percent, (_path, _key), "discount_percent", "number", False, False
+                _model.discount_percent = odd(
+                    _model.discount_percent,
+                    (_path, _key),
+                    "discount_percent",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.bill_item_id = bill_item_id
-        _model.discount_code = discount_code
-        _model.discount_value = discount_value
-        _model.discount_percent = discount_percent
-        _model.description = description
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -169,34 +185,41 @@ class DiscountItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            bill_item_id,
-                            discount_code,
-                            discount_value,
-                            discount_percent,
-                            description,
+                            _model.bill_item_id,
+                            _model.discount_code,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.description,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            bill_item_id,
-                            discount_code,
-                            discount_value,
-                            discount_percent,
-                            description,
+                            _model.bill_item_id,
+                            _model.discount_code,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.description,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    bill_item_id, discount_code, discount_value, discount_percent, description = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.bill_item_id,
+                        _model.discount_code,
+                        _model.discount_value,
+                        _model.discount_percent,
+                        _model.description,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-                    if bill_item_id is UNSET:
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
                         _absent += 1
-                    bill_item_id = odd(
-                        bill_item_id,
+                    _model.bill_item_id = odd(
+                        _model.bill_item_id,
                         ((_parent, _name), _key),
                         "bill_item_id",
                         "string",
@@ -204,12 +227,14 @@ class DiscountItem:
                         False,
                     )
 
-                if not (discount_code.__class__ is str or isinstance(discount_code, str)):
-                    if discount_code is UNSET:
+                if not (
+                    _model.discount_code.__class__ is str or isinstance(_model.discount_code, str)
+                ):
+                    if _model.discount_code is UNSET:
                         _absent += 1
                     else:
-                        discount_code = odd(
-                            discount_code,
+                        _model.discount_code = odd(
+                            _model.discount_code,
                             ((_parent, _name), _key),
                             "discount_code",
                             "string",
@@ -217,12 +242,12 @@ class DiscountItem:
                             False,
                         )
 
-                if not (type(discount_value) is float or type(discount_value) is int):
-                    if discount_value is UNSET:
+                if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+                    if _model.discount_value is UNSET:
                         _absent += 1
                     else:
-                        discount_value = odd(
-                            discount_value,
+                        _model.discount_value = odd(
+                            _model.discount_value,
                             ((_parent, _name), _key),
                             "discount_value",
                             "number",
@@ -230,12 +255,14 @@ class DiscountItem:
                             False,
                         )
 
-                if not (type(discount_percent) is float or type(discount_percent) is int):
-                    if discount_percent is UNSET:
+                if not (
+                    type(_model.discount_percent) is float or type(_model.discount_percent) is int
+                ):
+                    if _model.discount_percent is UNSET:
                         _absent += 1
                     else:
-                        discount_percent = odd(
-                            discount_percent,
+                        _model.discount_percent = odd(
+                            _model.discount_percent,
                             ((_parent, _name), _key),
                             "discount_percent",
                             "number",
@@ -243,12 +270,12 @@ class DiscountItem:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -256,12 +283,6 @@ class DiscountItem:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.bill_item_id = bill_item_id
-                _model.discount_code = discount_code
-                _model.discount_value = discount_value
-                _model.discount_percent = discount_percent
-                _model.description = description
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

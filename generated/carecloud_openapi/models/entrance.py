@@ -213,131 +213,145 @@ class Entrance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 21:
             try:
                 (
-                    entrance_id,
-                    pos_id,
-                    card_id,
-                    state,
-                    name,
-                    customer_id,
-                    resort_name,
-                    customer_category_name,
-                    external_order_id,
-                    external_entrance_id,
-                    external_turnstile_permission_id,
-                    entrance_type_id,
-                    order_item_id,
-                    created_at,
-                    cancelled_at,
-                    charged_price,
-                    product_ids,
-                    charge_date,
-                    valid_from,
-                    valid_to,
-                    last_change,
+                    _model.entrance_id,
+                    _model.pos_id,
+                    _model.card_id,
+                    _model.state,
+                    _model.name,
+                    _model.customer_id,
+                    _model.resort_name,
+                    _model.customer_category_name,
+                    _model.external_order_id,
+                    _model.external_entrance_id,
+                    _model.external_turnstile_permission_id,
+                    _model.entrance_type_id,
+                    _model.order_item_id,
+                    _model.created_at,
+                    _model.cancelled_at,
+                    _model.charged_price,
+                    _model.product_ids,
+                    _model.charge_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    entrance_id,
-                    pos_id,
-                    card_id,
-                    state,
-                    name,
-                    customer_id,
-                    resort_name,
-                    customer_category_name,
-                    external_order_id,
-                    external_entrance_id,
-                    external_turnstile_permission_id,
-                    entrance_type_id,
-                    order_item_id,
-                    created_at,
-                    cancelled_at,
-                    charged_price,
-                    product_ids,
-                    charge_date,
-                    valid_from,
-                    valid_to,
-                    last_change,
+                    _model.entrance_id,
+                    _model.pos_id,
+                    _model.card_id,
+                    _model.state,
+                    _model.name,
+                    _model.customer_id,
+                    _model.resort_name,
+                    _model.customer_category_name,
+                    _model.external_order_id,
+                    _model.external_entrance_id,
+                    _model.external_turnstile_permission_id,
+                    _model.entrance_type_id,
+                    _model.order_item_id,
+                    _model.created_at,
+                    _model.cancelled_at,
+                    _model.charged_price,
+                    _model.product_ids,
+                    _model.charge_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                entrance_id,
-                pos_id,
-                card_id,
-                state,
-                name,
-                customer_id,
-                resort_name,
-                customer_category_name,
-                external_order_id,
-                external_entrance_id,
-                external_turnstile_permission_id,
-                entrance_type_id,
-                order_item_id,
-                created_at,
-                cancelled_at,
-                charged_price,
-                product_ids,
-                charge_date,
-                valid_from,
-                valid_to,
-                last_change,
+                _model.entrance_id,
+                _model.pos_id,
+                _model.card_id,
+                _model.state,
+                _model.name,
+                _model.customer_id,
+                _model.resort_name,
+                _model.customer_category_name,
+                _model.external_order_id,
+                _model.external_entrance_id,
+                _model.external_turnstile_permission_id,
+                _model.entrance_type_id,
+                _model.order_item_id,
+                _model.created_at,
+                _model.cancelled_at,
+                _model.charged_price,
+                _model.product_ids,
+                _model.charge_date,
+                _model.valid_from,
+                _model.valid_to,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (entrance_id.__class__ is str or isinstance(entrance_id, str)):
-            if entrance_id is UNSET:
+        if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
+            if _model.entrance_id is UNSET:
                 _absent += 1
-            entrance_id = odd(entrance_id, (_path, _key), "entrance_id", "string", True, False)
+            _model.entrance_id = odd(
+                _model.entrance_id, (_path, _key), "entrance_id", "string", True, False
+            )
 
-        if type(pos_id) is int:
-            pos_id = EntrancePosId(pos_id)
-        elif pos_id is UNSET:
+        if type(_model.pos_id) is int:
+            _model.pos_id = EntrancePosId(_model.pos_id)
+        elif _model.pos_id is UNSET:
             _absent += 1
-            pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+            _model.pos_id = odd(
+                _model.pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False
+            )
         else:
-            pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+            _model.pos_id = odd(
+                _model.pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False
+            )
 
-        if not (card_id.__class__ is str or isinstance(card_id, str)):
-            if card_id is UNSET:
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
                 _absent += 1
-            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+            _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
 
-        if type(state) is int:
-            state = EntranceState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = EntranceState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
-            state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
         else:
-            state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (resort_name.__class__ is str or isinstance(resort_name, str)):
-            if resort_name is UNSET:
+        if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
+            if _model.resort_name is UNSET:
                 _absent += 1
             else:
-                resort_name = odd(resort_name, (_path, _key), "resort_name", "string", False, False)
+                _model.resort_name = odd(
+                    _model.resort_name, (_path, _key), "resort_name", "string", False, False
+                )
 
-        if not (customer_category_name.__class__ is str or isinstance(customer_category_name, str)):
-            if customer_category_name is UNSET:
+        if not (
+            _model.customer_category_name.__class__ is str
+            or isinstance(_model.customer_category_name, str)
+        ):
+            if _model.customer_category_name is UNSET:
                 _absent += 1
             else:
-                customer_category_name = odd(
-                    customer_category_name,
+                _model.customer_category_name = odd(
+                    _model.customer_category_name,
                     (_path, _key),
                     "customer_category_name",
                     "string",
@@ -345,20 +359,30 @@ class Entrance:
                     False,
                 )
 
-        if not (external_order_id.__class__ is str or isinstance(external_order_id, str)):
-            if external_order_id is UNSET:
+        if not (
+            _model.external_order_id.__class__ is str or isinstance(_model.external_order_id, str)
+        ):
+            if _model.external_order_id is UNSET:
                 _absent += 1
             else:
-                external_order_id = odd(
-                    external_order_id, (_path, _key), "external_order_id", "string", False, False
+                _model.external_order_id = odd(
+                    _model.external_order_id,
+                    (_path, _key),
+                    "external_order_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (external_entrance_id.__class__ is str or isinstance(external_entrance_id, str)):
-            if external_entrance_id is UNSET:
+        if not (
+            _model.external_entrance_id.__class__ is str
+            or isinstance(_model.external_entrance_id, str)
+        ):
+            if _model.external_entrance_id is UNSET:
                 _absent += 1
             else:
-                external_entrance_id = odd(
-                    external_entrance_id,
+                _model.external_entrance_id = odd(
+                    _model.external_entrance_id,
                     (_path, _key),
                     "external_entrance_id",
                     "string",
@@ -367,14 +391,14 @@ class Entrance:
                 )
 
         if not (
-            external_turnstile_permission_id.__class__ is str
-            or isinstance(external_turnstile_permission_id, str)
+            _model.external_turnstile_permission_id.__class__ is str
+            or isinstance(_model.external_turnstile_permission_id, str)
         ):
-            if external_turnstile_permission_id is UNSET:
+            if _model.external_turnstile_permission_id is UNSET:
                 _absent += 1
             else:
-                external_turnstile_permission_id = odd(
-                    external_turnstile_permission_id,
+                _model.external_turnstile_permission_id = odd(
+                    _model.external_turnstile_permission_id,
                     (_path, _key),
                     "external_turnstile_permission_id",
                     "string",
@@ -382,13 +406,13 @@ class Entrance:
                     False,
                 )
 
-        if type(entrance_type_id) is int:
-            entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
-        elif entrance_type_id is UNSET:
+        if type(_model.entrance_type_id) is int:
+            _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
+        elif _model.entrance_type_id is UNSET:
             _absent += 1
         else:
-            entrance_type_id = odd(
-                entrance_type_id,
+            _model.entrance_type_id = odd(
+                _model.entrance_type_id,
                 (_path, _key),
                 "entrance_type_id",
                 "EntranceEntranceTypeId",
@@ -396,88 +420,78 @@ class Entrance:
                 False,
             )
 
-        if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
-            if order_item_id is UNSET:
+        if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
+            if _model.order_item_id is UNSET:
                 _absent += 1
             else:
-                order_item_id = odd(
-                    order_item_id, (_path, _key), "order_item_id", "string", False, False
+                _model.order_item_id = odd(
+                    _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
-
-        if not (cancelled_at.__class__ is str or isinstance(cancelled_at, str)):
-            if cancelled_at is UNSET:
-                _absent += 1
-            else:
-                cancelled_at = odd(
-                    cancelled_at, (_path, _key), "cancelled_at", "string", False, False
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
                 )
 
-        if not (type(charged_price) is float or type(charged_price) is int):
-            if charged_price is UNSET:
+        if not (_model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)):
+            if _model.cancelled_at is UNSET:
                 _absent += 1
             else:
-                charged_price = odd(
-                    charged_price, (_path, _key), "charged_price", "number", False, False
+                _model.cancelled_at = odd(
+                    _model.cancelled_at, (_path, _key), "cancelled_at", "string", False, False
                 )
 
-        if not (product_ids.__class__ is str or isinstance(product_ids, str)):
-            if product_ids is UNSET:
+        if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
+            if _model.charged_price is UNSET:
                 _absent += 1
             else:
-                product_ids = odd(product_ids, (_path, _key), "product_ids", "string", False, False)
+                _model.charged_price = odd(
+                    _model.charged_price, (_path, _key), "charged_price", "number", False, False
+                )
 
-        if not (charge_date.__class__ is str or isinstance(charge_date, str)):
-            if charge_date is UNSET:
+        if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
+            if _model.product_ids is UNSET:
                 _absent += 1
             else:
-                charge_date = odd(charge_date, (_path, _key), "charge_date", "string", False, False)
+                _model.product_ids = odd(
+                    _model.product_ids, (_path, _key), "product_ids", "string", False, False
+                )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
+            if _model.charge_date is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.charge_date = odd(
+                    _model.charge_date, (_path, _key), "charge_date", "string", False, False
+                )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.entrance_id = entrance_id
-        _model.pos_id = pos_id
-        _model.card_id = card_id
-        _model.state = state
-        _model.name = name
-        _model.customer_id = customer_id
-        _model.resort_name = resort_name
-        _model.customer_category_name = customer_category_name
-        _model.external_order_id = external_order_id
-        _model.external_entrance_id = external_entrance_id
-        _model.external_turnstile_permission_id = external_turnstile_permission_id
-        _model.entrance_type_id = entrance_type_id
-        _model.order_item_id = order_item_id
-        _model.created_at = created_at
-        _model.cancelled_at = cancelled_at
-        _model.charged_price = charged_price
-        _model.product_ids = product_ids
-        _model.charge_date = charge_date
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.last_change = last_change
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
         if len(src_dict) + _absent == 21:
             _model._additional_properties = None
         else:
@@ -496,131 +510,159 @@ class Entrance:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 21:
                     try:
                         (
-                            entrance_id,
-                            pos_id,
-                            card_id,
-                            state,
-                            name,
-                            customer_id,
-                            resort_name,
-                            customer_category_name,
-                            external_order_id,
-                            external_entrance_id,
-                            external_turnstile_permission_id,
-                            entrance_type_id,
-                            order_item_id,
-                            created_at,
-                            cancelled_at,
-                            charged_price,
-                            product_ids,
-                            charge_date,
-                            valid_from,
-                            valid_to,
-                            last_change,
+                            _model.entrance_id,
+                            _model.pos_id,
+                            _model.card_id,
+                            _model.state,
+                            _model.name,
+                            _model.customer_id,
+                            _model.resort_name,
+                            _model.customer_category_name,
+                            _model.external_order_id,
+                            _model.external_entrance_id,
+                            _model.external_turnstile_permission_id,
+                            _model.entrance_type_id,
+                            _model.order_item_id,
+                            _model.created_at,
+                            _model.cancelled_at,
+                            _model.charged_price,
+                            _model.product_ids,
+                            _model.charge_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            entrance_id,
-                            pos_id,
-                            card_id,
-                            state,
-                            name,
-                            customer_id,
-                            resort_name,
-                            customer_category_name,
-                            external_order_id,
-                            external_entrance_id,
-                            external_turnstile_permission_id,
-                            entrance_type_id,
-                            order_item_id,
-                            created_at,
-                            cancelled_at,
-                            charged_price,
-                            product_ids,
-                            charge_date,
-                            valid_from,
-                            valid_to,
-                            last_change,
+                            _model.entrance_id,
+                            _model.pos_id,
+                            _model.card_id,
+                            _model.state,
+                            _model.name,
+                            _model.customer_id,
+                            _model.resort_name,
+                            _model.customer_category_name,
+                            _model.external_order_id,
+                            _model.external_entrance_id,
+                            _model.external_turnstile_permission_id,
+                            _model.entrance_type_id,
+                            _model.order_item_id,
+                            _model.created_at,
+                            _model.cancelled_at,
+                            _model.charged_price,
+                            _model.product_ids,
+                            _model.charge_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        entrance_id,
-                        pos_id,
-                        card_id,
-                        state,
-                        name,
-                        customer_id,
-                        resort_name,
-                        customer_category_name,
-                        external_order_id,
-                        external_entrance_id,
-                        external_turnstile_permission_id,
-                        entrance_type_id,
-                        order_item_id,
-                        created_at,
-                        cancelled_at,
-                        charged_price,
-                        product_ids,
-                        charge_date,
-                        valid_from,
-                        valid_to,
-                        last_change,
+                        _model.entrance_id,
+                        _model.pos_id,
+                        _model.card_id,
+                        _model.state,
+                        _model.name,
+                        _model.customer_id,
+                        _model.resort_name,
+                        _model.customer_category_name,
+                        _model.external_order_id,
+                        _model.external_entrance_id,
+                        _model.external_turnstile_permission_id,
+                        _model.entrance_type_id,
+                        _model.order_item_id,
+                        _model.created_at,
+                        _model.cancelled_at,
+                        _model.charged_price,
+                        _model.product_ids,
+                        _model.charge_date,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (entrance_id.__class__ is str or isinstance(entrance_id, str)):
-                    if entrance_id is UNSET:
+                if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
+                    if _model.entrance_id is UNSET:
                         _absent += 1
-                    entrance_id = odd(
-                        entrance_id, ((_parent, _name), _key), "entrance_id", "string", True, False
+                    _model.entrance_id = odd(
+                        _model.entrance_id,
+                        ((_parent, _name), _key),
+                        "entrance_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(pos_id) is int:
-                    pos_id = EntrancePosId(pos_id)
-                elif pos_id is UNSET:
+                if type(_model.pos_id) is int:
+                    _model.pos_id = EntrancePosId(_model.pos_id)
+                elif _model.pos_id is UNSET:
                     _absent += 1
-                    pos_id = odd(
-                        pos_id, ((_parent, _name), _key), "pos_id", "EntrancePosId", True, False
+                    _model.pos_id = odd(
+                        _model.pos_id,
+                        ((_parent, _name), _key),
+                        "pos_id",
+                        "EntrancePosId",
+                        True,
+                        False,
                     )
                 else:
-                    pos_id = odd(
-                        pos_id, ((_parent, _name), _key), "pos_id", "EntrancePosId", True, False
+                    _model.pos_id = odd(
+                        _model.pos_id,
+                        ((_parent, _name), _key),
+                        "pos_id",
+                        "EntrancePosId",
+                        True,
+                        False,
                     )
 
-                if not (card_id.__class__ is str or isinstance(card_id, str)):
-                    if card_id is UNSET:
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
                         _absent += 1
-                    card_id = odd(
-                        card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    _model.card_id = odd(
+                        _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
                     )
 
-                if type(state) is int:
-                    state = EntranceState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = EntranceState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EntranceState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EntranceState",
+                        True,
+                        False,
                     )
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EntranceState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EntranceState",
+                        True,
+                        False,
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -628,12 +670,12 @@ class Entrance:
                             False,
                         )
 
-                if not (resort_name.__class__ is str or isinstance(resort_name, str)):
-                    if resort_name is UNSET:
+                if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
+                    if _model.resort_name is UNSET:
                         _absent += 1
                     else:
-                        resort_name = odd(
-                            resort_name,
+                        _model.resort_name = odd(
+                            _model.resort_name,
                             ((_parent, _name), _key),
                             "resort_name",
                             "string",
@@ -642,14 +684,14 @@ class Entrance:
                         )
 
                 if not (
-                    customer_category_name.__class__ is str
-                    or isinstance(customer_category_name, str)
+                    _model.customer_category_name.__class__ is str
+                    or isinstance(_model.customer_category_name, str)
                 ):
-                    if customer_category_name is UNSET:
+                    if _model.customer_category_name is UNSET:
                         _absent += 1
                     else:
-                        customer_category_name = odd(
-                            customer_category_name,
+                        _model.customer_category_name = odd(
+                            _model.customer_category_name,
                             ((_parent, _name), _key),
                             "customer_category_name",
                             "string",
@@ -657,12 +699,15 @@ class Entrance:
                             False,
                         )
 
-                if not (external_order_id.__class__ is str or isinstance(external_order_id, str)):
-                    if external_order_id is UNSET:
+                if not (
+                    _model.external_order_id.__class__ is str
+                    or isinstance(_model.external_order_id, str)
+                ):
+                    if _model.external_order_id is UNSET:
                         _absent += 1
                     else:
-                        external_order_id = odd(
-                            external_order_id,
+                        _model.external_order_id = odd(
+                            _model.external_order_id,
                             ((_parent, _name), _key),
                             "external_order_id",
                             "string",
@@ -671,13 +716,14 @@ class Entrance:
                         )
 
                 if not (
-                    external_entrance_id.__class__ is str or isinstance(external_entrance_id, str)
+                    _model.external_entrance_id.__class__ is str
+                    or isinstance(_model.external_entrance_id, str)
                 ):
-                    if external_entrance_id is UNSET:
+                    if _model.external_entrance_id is UNSET:
                         _absent += 1
                     else:
-                        external_entrance_id = odd(
-                            external_entrance_id,
+                        _model.external_entrance_id = odd(
+                            _model.external_entrance_id,
                             ((_parent, _name), _key),
                             "external_entrance_id",
                             "string",
@@ -686,14 +732,14 @@ class Entrance:
                         )
 
                 if not (
-                    external_turnstile_permission_id.__class__ is str
-                    or isinstance(external_turnstile_permission_id, str)
+                    _model.external_turnstile_permission_id.__class__ is str
+                    or isinstance(_model.external_turnstile_permission_id, str)
                 ):
-                    if external_turnstile_permission_id is UNSET:
+                    if _model.external_turnstile_permission_id is UNSET:
                         _absent += 1
                     else:
-                        external_turnstile_permission_id = odd(
-                            external_turnstile_permission_id,
+                        _model.external_turnstile_permission_id = odd(
+                            _model.external_turnstile_permission_id,
                             ((_parent, _name), _key),
                             "external_turnstile_permission_id",
                             "string",
@@ -701,13 +747,13 @@ class Entrance:
                             False,
                         )
 
-                if type(entrance_type_id) is int:
-                    entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
-                elif entrance_type_id is UNSET:
+                if type(_model.entrance_type_id) is int:
+                    _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
+                elif _model.entrance_type_id is UNSET:
                     _absent += 1
                 else:
-                    entrance_type_id = odd(
-                        entrance_type_id,
+                    _model.entrance_type_id = odd(
+                        _model.entrance_type_id,
                         ((_parent, _name), _key),
                         "entrance_type_id",
                         "EntranceEntranceTypeId",
@@ -715,12 +761,14 @@ class Entrance:
                         False,
                     )
 
-                if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
-                    if order_item_id is UNSET:
+                if not (
+                    _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
+                ):
+                    if _model.order_item_id is UNSET:
                         _absent += 1
                     else:
-                        order_item_id = odd(
-                            order_item_id,
+                        _model.order_item_id = odd(
+                            _model.order_item_id,
                             ((_parent, _name), _key),
                             "order_item_id",
                             "string",
@@ -728,12 +776,12 @@ class Entrance:
                             False,
                         )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -741,12 +789,14 @@ class Entrance:
                             False,
                         )
 
-                if not (cancelled_at.__class__ is str or isinstance(cancelled_at, str)):
-                    if cancelled_at is UNSET:
+                if not (
+                    _model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)
+                ):
+                    if _model.cancelled_at is UNSET:
                         _absent += 1
                     else:
-                        cancelled_at = odd(
-                            cancelled_at,
+                        _model.cancelled_at = odd(
+                            _model.cancelled_at,
                             ((_parent, _name), _key),
                             "cancelled_at",
                             "string",
@@ -754,12 +804,12 @@ class Entrance:
                             False,
                         )
 
-                if not (type(charged_price) is float or type(charged_price) is int):
-                    if charged_price is UNSET:
+                if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
+                    if _model.charged_price is UNSET:
                         _absent += 1
                     else:
-                        charged_price = odd(
-                            charged_price,
+                        _model.charged_price = odd(
+                            _model.charged_price,
                             ((_parent, _name), _key),
                             "charged_price",
                             "number",
@@ -767,12 +817,12 @@ class Entrance:
                             False,
                         )
 
-                if not (product_ids.__class__ is str or isinstance(product_ids, str)):
-                    if product_ids is UNSET:
+                if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
+                    if _model.product_ids is UNSET:
                         _absent += 1
                     else:
-                        product_ids = odd(
-                            product_ids,
+                        _model.product_ids = odd(
+                            _model.product_ids,
                             ((_parent, _name), _key),
                             "product_ids",
                             "string",
@@ -780,12 +830,12 @@ class Entrance:
                             False,
                         )
 
-                if not (charge_date.__class__ is str or isinstance(charge_date, str)):
-                    if charge_date is UNSET:
+                if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
+                    if _model.charge_date is UNSET:
                         _absent += 1
                     else:
-                        charge_date = odd(
-                            charge_date,
+                        _model.charge_date = odd(
+                            _model.charge_date,
                             ((_parent, _name), _key),
                             "charge_date",
                             "string",
@@ -793,12 +843,12 @@ class Entrance:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -806,20 +856,25 @@ class Entrance:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -827,28 +882,6 @@ class Entrance:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.entrance_id = entrance_id
-                _model.pos_id = pos_id
-                _model.card_id = card_id
-                _model.state = state
-                _model.name = name
-                _model.customer_id = customer_id
-                _model.resort_name = resort_name
-                _model.customer_category_name = customer_category_name
-                _model.external_order_id = external_order_id
-                _model.external_entrance_id = external_entrance_id
-                _model.external_turnstile_permission_id = external_turnstile_permission_id
-                _model.entrance_type_id = entrance_type_id
-                _model.order_item_id = order_item_id
-                _model.created_at = created_at
-                _model.cancelled_at = cancelled_at
-                _model.charged_price = charged_price
-                _model.product_ids = product_ids
-                _model.charge_date = charge_date
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 21:
                     _model._additional_properties = None
                 else:

@@ -158,93 +158,107 @@ class Event:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    event_type_id,
-                    customer_id,
-                    external_id,
-                    event_id,
-                    data,
-                    created_at,
-                    secondary_external_id,
-                    state,
-                    property_records,
+                    _model.event_type_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
+                    _model.property_records,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    event_type_id,
-                    customer_id,
-                    external_id,
-                    event_id,
-                    data,
-                    created_at,
-                    secondary_external_id,
-                    state,
-                    property_records,
+                    _model.event_type_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
+                    _model.property_records,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                event_type_id,
-                customer_id,
-                external_id,
-                event_id,
-                data,
-                created_at,
-                secondary_external_id,
-                state,
-                property_records,
+                _model.event_type_id,
+                _model.customer_id,
+                _model.external_id,
+                _model.event_id,
+                _model.data,
+                _model.created_at,
+                _model.secondary_external_id,
+                _model.state,
+                _model.property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-            if event_type_id is UNSET:
+        if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
+            if _model.event_type_id is UNSET:
                 _absent += 1
-            event_type_id = odd(
-                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            _model.event_type_id = odd(
+                _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (event_id.__class__ is str or isinstance(event_id, str)):
-            if event_id is UNSET:
+        if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+            if _model.event_id is UNSET:
                 _absent += 1
             else:
-                event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+                _model.event_id = odd(
+                    _model.event_id, (_path, _key), "event_id", "string", False, False
+                )
 
-        if data.__class__ is str or isinstance(data, str):
+        if _model.data.__class__ is str or isinstance(_model.data, str):
             pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_EventDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
+        elif isinstance(_model.data, dict):
+            _model.data = _read_EventDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(data, (_path, _key), "data", "string | array | EventDataType2", False, False)
+            _model.data = odd(
+                _model.data, (_path, _key), "data", "string | array | EventDataType2", False, False
+            )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if not (secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)):
-            if secondary_external_id is UNSET:
+        if not (
+            _model.secondary_external_id.__class__ is str
+            or isinstance(_model.secondary_external_id, str)
+        ):
+            if _model.secondary_external_id is UNSET:
                 _absent += 1
             else:
-                secondary_external_id = odd(
-                    secondary_external_id,
+                _model.secondary_external_id = odd(
+                    _model.secondary_external_id,
                     (_path, _key),
                     "secondary_external_id",
                     "string",
@@ -252,34 +266,24 @@ class Event:
                     False,
                 )
 
-        if type(state) is int:
-            state = EventState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = EventState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EventState", False, False)
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.event_type_id = event_type_id
-        _model.customer_id = customer_id
-        _model.external_id = external_id
-        _model.event_id = event_id
-        _model.data = data
-        _model.created_at = created_at
-        _model.secondary_external_id = secondary_external_id
-        _model.state = state
-        _model.property_records = property_records
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -298,50 +302,53 @@ class Event:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            event_type_id,
-                            customer_id,
-                            external_id,
-                            event_id,
-                            data,
-                            created_at,
-                            secondary_external_id,
-                            state,
-                            property_records,
+                            _model.event_type_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
+                            _model.property_records,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            event_type_id,
-                            customer_id,
-                            external_id,
-                            event_id,
-                            data,
-                            created_at,
-                            secondary_external_id,
-                            state,
-                            property_records,
+                            _model.event_type_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
+                            _model.property_records,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        event_type_id,
-                        customer_id,
-                        external_id,
-                        event_id,
-                        data,
-                        created_at,
-                        secondary_external_id,
-                        state,
-                        property_records,
+                        _model.event_type_id,
+                        _model.customer_id,
+                        _model.external_id,
+                        _model.event_id,
+                        _model.data,
+                        _model.created_at,
+                        _model.secondary_external_id,
+                        _model.state,
+                        _model.property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-                    if event_type_id is UNSET:
+                if not (
+                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
+                ):
+                    if _model.event_type_id is UNSET:
                         _absent += 1
-                    event_type_id = odd(
-                        event_type_id,
+                    _model.event_type_id = odd(
+                        _model.event_type_id,
                         ((_parent, _name), _key),
                         "event_type_id",
                         "string",
@@ -349,41 +356,58 @@ class Event:
                         False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (event_id.__class__ is str or isinstance(event_id, str)):
-                    if event_id is UNSET:
+                if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+                    if _model.event_id is UNSET:
                         _absent += 1
                     else:
-                        event_id = odd(
-                            event_id, ((_parent, _name), _key), "event_id", "string", False, False
+                        _model.event_id = odd(
+                            _model.event_id,
+                            ((_parent, _name), _key),
+                            "event_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if data.__class__ is str or isinstance(data, str):
+                if _model.data.__class__ is str or isinstance(_model.data, str):
                     pass
-                elif isinstance(data, list):
-                    for _i0, _v0 in enumerate(data):
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(data, dict):
-                    data = _read_EventDataType2(data, ((_parent, _name), _key), "data")
-                elif data is UNSET:
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_EventDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "string | array | EventDataType2",
@@ -391,12 +415,12 @@ class Event:
                         False,
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -405,13 +429,14 @@ class Event:
                         )
 
                 if not (
-                    secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)
+                    _model.secondary_external_id.__class__ is str
+                    or isinstance(_model.secondary_external_id, str)
                 ):
-                    if secondary_external_id is UNSET:
+                    if _model.secondary_external_id is UNSET:
                         _absent += 1
                     else:
-                        secondary_external_id = odd(
-                            secondary_external_id,
+                        _model.secondary_external_id = odd(
+                            _model.secondary_external_id,
                             ((_parent, _name), _key),
                             "secondary_external_id",
                             "string",
@@ -419,24 +444,24 @@ class Event:
                             False,
                         )
 
-                if type(state) is int:
-                    state = EventState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = EventState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EventState", False, False
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "EventState", False, False
                     )
 
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
                     )
-                elif property_records is UNSET:
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -444,16 +469,6 @@ class Event:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.event_type_id = event_type_id
-                _model.customer_id = customer_id
-                _model.external_id = external_id
-                _model.event_id = event_id
-                _model.data = data
-                _model.created_at = created_at
-                _model.secondary_external_id = secondary_external_id
-                _model.state = state
-                _model.property_records = property_records
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

@@ -95,46 +95,52 @@ class EventGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                event_group_id, name, text_id, state = _declared(src_dict)
+                _model.event_group_id, _model.name, _model.text_id, _model.state = _declared(
+                    src_dict
+                )
             except KeyError:
-                event_group_id, name, text_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            event_group_id, name, text_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
-            if event_group_id is UNSET:
-                _absent += 1
-            event_group_id = odd(
-                event_group_id, (_path, _key), "event_group_id", "string", True, False
+            _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
+            if _model.event_group_id is UNSET:
+                _absent += 1
+            _model.event_group_id = odd(
+                _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
+            )
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = EventGroupState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = EventGroupState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventGroupState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "EventGroupState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.event_group_id = event_group_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.state = state
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -153,24 +159,29 @@ class EventGroup:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        event_group_id, name, text_id, state = _declared(src_dict)
+                        _model.event_group_id, _model.name, _model.text_id, _model.state = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        event_group_id, name, text_id, state = map(
+                        _model.event_group_id, _model.name, _model.text_id, _model.state = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    event_group_id, name, text_id, state = map(
+                    _model.event_group_id, _model.name, _model.text_id, _model.state = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
-                    if event_group_id is UNSET:
+                if not (
+                    _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
+                ):
+                    if _model.event_group_id is UNSET:
                         _absent += 1
-                    event_group_id = odd(
-                        event_group_id,
+                    _model.event_group_id = odd(
+                        _model.event_group_id,
                         ((_parent, _name), _key),
                         "event_group_id",
                         "string",
@@ -178,34 +189,41 @@ class EventGroup:
                         False,
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
-                        _absent += 1
-                    else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
                         )
 
-                if type(state) is int:
-                    state = EventGroupState(state)
-                elif state is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _absent += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = EventGroupState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EventGroupState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EventGroupState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.event_group_id = event_group_id
-                _model.name = name
-                _model.text_id = text_id
-                _model.state = state
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

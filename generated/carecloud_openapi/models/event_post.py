@@ -201,79 +201,90 @@ class EventPost:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 10:
             try:
                 (
-                    event_type_id,
-                    external_id,
-                    event_id,
-                    customer_id,
-                    customer_identifier_type,
-                    customer_identifier_value,
-                    data,
-                    created_at,
-                    secondary_external_id,
-                    state,
+                    _model.event_type_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.customer_id,
+                    _model.customer_identifier_type,
+                    _model.customer_identifier_value,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    event_type_id,
-                    external_id,
-                    event_id,
-                    customer_id,
-                    customer_identifier_type,
-                    customer_identifier_value,
-                    data,
-                    created_at,
-                    secondary_external_id,
-                    state,
+                    _model.event_type_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.customer_id,
+                    _model.customer_identifier_type,
+                    _model.customer_identifier_value,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                event_type_id,
-                external_id,
-                event_id,
-                customer_id,
-                customer_identifier_type,
-                customer_identifier_value,
-                data,
-                created_at,
-                secondary_external_id,
-                state,
+                _model.event_type_id,
+                _model.external_id,
+                _model.event_id,
+                _model.customer_id,
+                _model.customer_identifier_type,
+                _model.customer_identifier_value,
+                _model.data,
+                _model.created_at,
+                _model.secondary_external_id,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-            if event_type_id is UNSET:
+        if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
+            if _model.event_type_id is UNSET:
                 _absent += 1
-            event_type_id = odd(
-                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            _model.event_type_id = odd(
+                _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (event_id.__class__ is str or isinstance(event_id, str)):
-            if event_id is UNSET:
-                _absent += 1
-            else:
-                event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+            if _model.event_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.event_id = odd(
+                    _model.event_id, (_path, _key), "event_id", "string", False, False
+                )
 
-        if customer_identifier_type.__class__ is str or isinstance(customer_identifier_type, str):
-            customer_identifier_type = EventPostCustomerIdentifierType(customer_identifier_type)
-        elif customer_identifier_type is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if _model.customer_identifier_type.__class__ is str or isinstance(
+            _model.customer_identifier_type, str
+        ):
+            _model.customer_identifier_type = EventPostCustomerIdentifierType(
+                _model.customer_identifier_type
+            )
+        elif _model.customer_identifier_type is UNSET:
             _absent += 1
         else:
-            customer_identifier_type = odd(
-                customer_identifier_type,
+            _model.customer_identifier_type = odd(
+                _model.customer_identifier_type,
                 (_path, _key),
                 "customer_identifier_type",
                 "EventPostCustomerIdentifierType",
@@ -281,17 +292,19 @@ class EventPost:
                 False,
             )
 
-        if customer_identifier_value.__class__ is str or isinstance(customer_identifier_value, str):
+        if _model.customer_identifier_value.__class__ is str or isinstance(
+            _model.customer_identifier_value, str
+        ):
             pass
-        elif isinstance(customer_identifier_value, dict):
-            customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
-                customer_identifier_value, (_path, _key), "customer_identifier_value"
+        elif isinstance(_model.customer_identifier_value, dict):
+            _model.customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
+                _model.customer_identifier_value, (_path, _key), "customer_identifier_value"
             )
-        elif customer_identifier_value is UNSET:
+        elif _model.customer_identifier_value is UNSET:
             _absent += 1
         else:
-            customer_identifier_value = odd(
-                customer_identifier_value,
+            _model.customer_identifier_value = odd(
+                _model.customer_identifier_value,
                 (_path, _key),
                 "customer_identifier_value",
                 "string | EventPostCustomerIdentifierValueType1",
@@ -299,33 +312,43 @@ class EventPost:
                 False,
             )
 
-        if data.__class__ is str or isinstance(data, str):
+        if _model.data.__class__ is str or isinstance(_model.data, str):
             pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_EventPostDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
+        elif isinstance(_model.data, dict):
+            _model.data = _read_EventPostDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(
-                data, (_path, _key), "data", "string | array | EventPostDataType2", False, False
+            _model.data = odd(
+                _model.data,
+                (_path, _key),
+                "data",
+                "string | array | EventPostDataType2",
+                False,
+                False,
             )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if not (secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)):
-            if secondary_external_id is UNSET:
+        if not (
+            _model.secondary_external_id.__class__ is str
+            or isinstance(_model.secondary_external_id, str)
+        ):
+            if _model.secondary_external_id is UNSET:
                 _absent += 1
             else:
-                secondary_external_id = odd(
-                    secondary_external_id,
+                _model.secondary_external_id = odd(
+                    _model.secondary_external_id,
                     (_path, _key),
                     "secondary_external_id",
                     "string",
@@ -333,24 +356,13 @@ class EventPost:
                     False,
                 )
 
-        if type(state) is int:
-            state = EventPostState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = EventPostState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventPostState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EventPostState", False, False)
 
-        _model = _new_instance(cls)
-        _model.event_type_id = event_type_id
-        _model.external_id = external_id
-        _model.event_id = event_id
-        _model.customer_id = customer_id
-        _model.customer_identifier_type = customer_identifier_type
-        _model.customer_identifier_value = customer_identifier_value
-        _model.data = data
-        _model.created_at = created_at
-        _model.secondary_external_id = secondary_external_id
-        _model.state = state
         if len(src_dict) + _absent == 10:
             _model._additional_properties = None
         else:
@@ -369,53 +381,56 @@ class EventPost:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
                         (
-                            event_type_id,
-                            external_id,
-                            event_id,
-                            customer_id,
-                            customer_identifier_type,
-                            customer_identifier_value,
-                            data,
-                            created_at,
-                            secondary_external_id,
-                            state,
+                            _model.event_type_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.customer_id,
+                            _model.customer_identifier_type,
+                            _model.customer_identifier_value,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            event_type_id,
-                            external_id,
-                            event_id,
-                            customer_id,
-                            customer_identifier_type,
-                            customer_identifier_value,
-                            data,
-                            created_at,
-                            secondary_external_id,
-                            state,
+                            _model.event_type_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.customer_id,
+                            _model.customer_identifier_type,
+                            _model.customer_identifier_value,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        event_type_id,
-                        external_id,
-                        event_id,
-                        customer_id,
-                        customer_identifier_type,
-                        customer_identifier_value,
-                        data,
-                        created_at,
-                        secondary_external_id,
-                        state,
+                        _model.event_type_id,
+                        _model.external_id,
+                        _model.event_id,
+                        _model.customer_id,
+                        _model.customer_identifier_type,
+                        _model.customer_identifier_value,
+                        _model.data,
+                        _model.created_at,
+                        _model.secondary_external_id,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-                    if event_type_id is UNSET:
+                if not (
+                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
+                ):
+                    if _model.event_type_id is UNSET:
                         _absent += 1
-                    event_type_id = odd(
-                        event_type_id,
+                    _model.event_type_id = odd(
+                        _model.event_type_id,
                         ((_parent, _name), _key),
                         "event_type_id",
                         "string",
@@ -423,27 +438,37 @@ class EventPost:
                         False,
                     )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (event_id.__class__ is str or isinstance(event_id, str)):
-                    if event_id is UNSET:
+                if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+                    if _model.event_id is UNSET:
                         _absent += 1
                     else:
-                        event_id = odd(
-                            event_id, ((_parent, _name), _key), "event_id", "string", False, False
+                        _model.event_id = odd(
+                            _model.event_id,
+                            ((_parent, _name), _key),
+                            "event_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -451,17 +476,17 @@ class EventPost:
                             False,
                         )
 
-                if customer_identifier_type.__class__ is str or isinstance(
-                    customer_identifier_type, str
+                if _model.customer_identifier_type.__class__ is str or isinstance(
+                    _model.customer_identifier_type, str
                 ):
-                    customer_identifier_type = EventPostCustomerIdentifierType(
-                        customer_identifier_type
+                    _model.customer_identifier_type = EventPostCustomerIdentifierType(
+                        _model.customer_identifier_type
                     )
-                elif customer_identifier_type is UNSET:
+                elif _model.customer_identifier_type is UNSET:
                     _absent += 1
                 else:
-                    customer_identifier_type = odd(
-                        customer_identifier_type,
+                    _model.customer_identifier_type = odd(
+                        _model.customer_identifier_type,
                         ((_parent, _name), _key),
                         "customer_identifier_type",
                         "EventPostCustomerIdentifierType",
@@ -469,21 +494,21 @@ class EventPost:
                         False,
                     )
 
-                if customer_identifier_value.__class__ is str or isinstance(
-                    customer_identifier_value, str
+                if _model.customer_identifier_value.__class__ is str or isinstance(
+                    _model.customer_identifier_value, str
                 ):
                     pass
-                elif isinstance(customer_identifier_value, dict):
-                    customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
-                        customer_identifier_value,
+                elif isinstance(_model.customer_identifier_value, dict):
+                    _model.customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
+                        _model.customer_identifier_value,
                         ((_parent, _name), _key),
                         "customer_identifier_value",
                     )
-                elif customer_identifier_value is UNSET:
+                elif _model.customer_identifier_value is UNSET:
                     _absent += 1
                 else:
-                    customer_identifier_value = odd(
-                        customer_identifier_value,
+                    _model.customer_identifier_value = odd(
+                        _model.customer_identifier_value,
                         ((_parent, _name), _key),
                         "customer_identifier_value",
                         "string | EventPostCustomerIdentifierValueType1",
@@ -491,19 +516,21 @@ class EventPost:
                         False,
                     )
 
-                if data.__class__ is str or isinstance(data, str):
+                if _model.data.__class__ is str or isinstance(_model.data, str):
                     pass
-                elif isinstance(data, list):
-                    for _i0, _v0 in enumerate(data):
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(data, dict):
-                    data = _read_EventPostDataType2(data, ((_parent, _name), _key), "data")
-                elif data is UNSET:
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_EventPostDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "string | array | EventPostDataType2",
@@ -511,12 +538,12 @@ class EventPost:
                         False,
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -525,13 +552,14 @@ class EventPost:
                         )
 
                 if not (
-                    secondary_external_id.__class__ is str or isinstance(secondary_external_id, str)
+                    _model.secondary_external_id.__class__ is str
+                    or isinstance(_model.secondary_external_id, str)
                 ):
-                    if secondary_external_id is UNSET:
+                    if _model.secondary_external_id is UNSET:
                         _absent += 1
                     else:
-                        secondary_external_id = odd(
-                            secondary_external_id,
+                        _model.secondary_external_id = odd(
+                            _model.secondary_external_id,
                             ((_parent, _name), _key),
                             "secondary_external_id",
                             "string",
@@ -539,26 +567,20 @@ class EventPost:
                             False,
                         )
 
-                if type(state) is int:
-                    state = EventPostState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = EventPostState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EventPostState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EventPostState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.event_type_id = event_type_id
-                _model.external_id = external_id
-                _model.event_id = event_id
-                _model.customer_id = customer_id
-                _model.customer_identifier_type = customer_identifier_type
-                _model.customer_identifier_value = customer_identifier_value
-                _model.data = data
-                _model.created_at = created_at
-                _model.secondary_external_id = secondary_external_id
-                _model.state = state
                 if len(src_dict) + _absent == 10:
                     _model._additional_properties = None
                 else:

@@ -76,30 +76,41 @@ class EventPostCustomerIdentifierValueType1:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_source_id, external_id = _declared(src_dict)
+                _model.customer_source_id, _model.external_id = _declared(src_dict)
             except KeyError:
-                customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_source_id, _model.external_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-            if customer_source_id is UNSET:
-                _absent += 1
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
+            _model.customer_source_id, _model.external_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
+        ):
+            if _model.customer_source_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
+            )
 
-        _model = _new_instance(cls)
-        _model.customer_source_id = customer_source_id
-        _model.external_id = external_id
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _absent += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
+
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -118,20 +129,28 @@ class EventPostCustomerIdentifierValueType1:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_source_id, external_id = _declared(src_dict)
+                        _model.customer_source_id, _model.external_id = _declared(src_dict)
                     except KeyError:
-                        customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_source_id, _model.external_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_source_id, external_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.customer_source_id, _model.external_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-                    if customer_source_id is UNSET:
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
                         _absent += 1
-                    customer_source_id = odd(
-                        customer_source_id,
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
                         ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
@@ -139,16 +158,18 @@ class EventPostCustomerIdentifierValueType1:
                         False,
                     )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_source_id = customer_source_id
-                _model.external_id = external_id
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -114,53 +114,63 @@ class EventType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
                 (
-                    event_type_id,
-                    event_group_id,
-                    event_group_text_id,
-                    name,
-                    text_id,
-                    icon_name,
-                    state,
+                    _model.event_type_id,
+                    _model.event_group_id,
+                    _model.event_group_text_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.icon_name,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    event_type_id,
-                    event_group_id,
-                    event_group_text_id,
-                    name,
-                    text_id,
-                    icon_name,
-                    state,
+                    _model.event_type_id,
+                    _model.event_group_id,
+                    _model.event_group_text_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.icon_name,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            event_type_id, event_group_id, event_group_text_id, name, text_id, icon_name, state = (
-                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-            )
+            (
+                _model.event_type_id,
+                _model.event_group_id,
+                _model.event_group_text_id,
+                _model.name,
+                _model.text_id,
+                _model.icon_name,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-            if event_type_id is UNSET:
+        if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
+            if _model.event_type_id is UNSET:
                 _absent += 1
-            event_type_id = odd(
-                event_type_id, (_path, _key), "event_type_id", "string", True, False
+            _model.event_type_id = odd(
+                _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
-            if event_group_id is UNSET:
+        if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
+            if _model.event_group_id is UNSET:
                 _absent += 1
-            event_group_id = odd(
-                event_group_id, (_path, _key), "event_group_id", "string", True, False
+            _model.event_group_id = odd(
+                _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        if not (event_group_text_id.__class__ is str or isinstance(event_group_text_id, str)):
-            if event_group_text_id is UNSET:
+        if not (
+            _model.event_group_text_id.__class__ is str
+            or isinstance(_model.event_group_text_id, str)
+        ):
+            if _model.event_group_text_id is UNSET:
                 _absent += 1
             else:
-                event_group_text_id = odd(
-                    event_group_text_id,
+                _model.event_group_text_id = odd(
+                    _model.event_group_text_id,
                     (_path, _key),
                     "event_group_text_id",
                     "string",
@@ -168,39 +178,35 @@ class EventType:
                     False,
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if not (icon_name.__class__ is str or isinstance(icon_name, str)):
-            if icon_name is UNSET:
+        if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
+            if _model.icon_name is UNSET:
                 _absent += 1
             else:
-                icon_name = odd(icon_name, (_path, _key), "icon_name", "string", False, False)
+                _model.icon_name = odd(
+                    _model.icon_name, (_path, _key), "icon_name", "string", False, False
+                )
 
-        if type(state) is int:
-            state = EventTypeState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = EventTypeState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventTypeState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EventTypeState", False, False)
 
-        _model = _new_instance(cls)
-        _model.event_type_id = event_type_id
-        _model.event_group_id = event_group_id
-        _model.event_group_text_id = event_group_text_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.icon_name = icon_name
-        _model.state = state
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -219,44 +225,47 @@ class EventType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            event_type_id,
-                            event_group_id,
-                            event_group_text_id,
-                            name,
-                            text_id,
-                            icon_name,
-                            state,
+                            _model.event_type_id,
+                            _model.event_group_id,
+                            _model.event_group_text_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.icon_name,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            event_type_id,
-                            event_group_id,
-                            event_group_text_id,
-                            name,
-                            text_id,
-                            icon_name,
-                            state,
+                            _model.event_type_id,
+                            _model.event_group_id,
+                            _model.event_group_text_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.icon_name,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        event_type_id,
-                        event_group_id,
-                        event_group_text_id,
-                        name,
-                        text_id,
-                        icon_name,
-                        state,
+                        _model.event_type_id,
+                        _model.event_group_id,
+                        _model.event_group_text_id,
+                        _model.name,
+                        _model.text_id,
+                        _model.icon_name,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (event_type_id.__class__ is str or isinstance(event_type_id, str)):
-                    if event_type_id is UNSET:
+                if not (
+                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
+                ):
+                    if _model.event_type_id is UNSET:
                         _absent += 1
-                    event_type_id = odd(
-                        event_type_id,
+                    _model.event_type_id = odd(
+                        _model.event_type_id,
                         ((_parent, _name), _key),
                         "event_type_id",
                         "string",
@@ -264,11 +273,13 @@ class EventType:
                         False,
                     )
 
-                if not (event_group_id.__class__ is str or isinstance(event_group_id, str)):
-                    if event_group_id is UNSET:
+                if not (
+                    _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
+                ):
+                    if _model.event_group_id is UNSET:
                         _absent += 1
-                    event_group_id = odd(
-                        event_group_id,
+                    _model.event_group_id = odd(
+                        _model.event_group_id,
                         ((_parent, _name), _key),
                         "event_group_id",
                         "string",
@@ -277,13 +288,14 @@ class EventType:
                     )
 
                 if not (
-                    event_group_text_id.__class__ is str or isinstance(event_group_text_id, str)
+                    _model.event_group_text_id.__class__ is str
+                    or isinstance(_model.event_group_text_id, str)
                 ):
-                    if event_group_text_id is UNSET:
+                    if _model.event_group_text_id is UNSET:
                         _absent += 1
                     else:
-                        event_group_text_id = odd(
-                            event_group_text_id,
+                        _model.event_group_text_id = odd(
+                            _model.event_group_text_id,
                             ((_parent, _name), _key),
                             "event_group_text_id",
                             "string",
@@ -291,45 +303,54 @@ class EventType:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
-                        _absent += 1
-                    else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
                         )
 
-                if not (icon_name.__class__ is str or isinstance(icon_name, str)):
-                    if icon_name is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        icon_name = odd(
-                            icon_name, ((_parent, _name), _key), "icon_name", "string", False, False
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if type(state) is int:
-                    state = EventTypeState(state)
-                elif state is UNSET:
+                if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
+                    if _model.icon_name is UNSET:
+                        _absent += 1
+                    else:
+                        _model.icon_name = odd(
+                            _model.icon_name,
+                            ((_parent, _name), _key),
+                            "icon_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = EventTypeState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "EventTypeState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EventTypeState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.event_type_id = event_type_id
-                _model.event_group_id = event_group_id
-                _model.event_group_text_id = event_group_text_id
-                _model.name = name
-                _model.text_id = text_id
-                _model.icon_name = icon_name
-                _model.state = state
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

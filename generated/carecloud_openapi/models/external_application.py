@@ -102,26 +102,42 @@ class ExternalApplication:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                external_application_id, name, text_id, last_change, state = _declared(src_dict)
+                (
+                    _model.external_application_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                external_application_id, name, text_id, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.external_application_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            external_application_id, name, text_id, last_change, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.external_application_id,
+                _model.name,
+                _model.text_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -129,36 +145,36 @@ class ExternalApplication:
                 False,
             )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
-            else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
-
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ExternalApplicationState(state)
-        elif state is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = ExternalApplicationState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ExternalApplicationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ExternalApplicationState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.external_application_id = external_application_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -177,29 +193,42 @@ class ExternalApplication:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        external_application_id, name, text_id, last_change, state = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.external_application_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        external_application_id, name, text_id, last_change, state = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.external_application_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    external_application_id, name, text_id, last_change, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.external_application_id,
+                        _model.name,
+                        _model.text_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -207,25 +236,32 @@ class ExternalApplication:
                         False,
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -233,13 +269,13 @@ class ExternalApplication:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ExternalApplicationState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ExternalApplicationState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "ExternalApplicationState",
@@ -247,12 +283,6 @@ class ExternalApplication:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.external_application_id = external_application_id
-                _model.name = name
-                _model.text_id = text_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

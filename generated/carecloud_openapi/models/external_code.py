@@ -77,30 +77,38 @@ class ExternalCode:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                external_code_type_id, value = _declared(src_dict)
+                _model.external_code_type_id, _model.value = _declared(src_dict)
             except KeyError:
-                external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.external_code_type_id, _model.value = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.external_code_type_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (external_code_type_id.__class__ is str or isinstance(external_code_type_id, str)):
-            if external_code_type_id is UNSET:
+        if not (
+            _model.external_code_type_id.__class__ is str
+            or isinstance(_model.external_code_type_id, str)
+        ):
+            if _model.external_code_type_id is UNSET:
                 _absent += 1
-            external_code_type_id = odd(
-                external_code_type_id, (_path, _key), "external_code_type_id", "string", True, False
+            _model.external_code_type_id = odd(
+                _model.external_code_type_id,
+                (_path, _key),
+                "external_code_type_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (value.__class__ is str or isinstance(value, str)):
-            if value is UNSET:
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "string", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.external_code_type_id = external_code_type_id
-        _model.value = value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -119,22 +127,28 @@ class ExternalCode:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        external_code_type_id, value = _declared(src_dict)
+                        _model.external_code_type_id, _model.value = _declared(src_dict)
                     except KeyError:
-                        external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.external_code_type_id, _model.value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    external_code_type_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.external_code_type_id, _model.value = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
                 if not (
-                    external_code_type_id.__class__ is str or isinstance(external_code_type_id, str)
+                    _model.external_code_type_id.__class__ is str
+                    or isinstance(_model.external_code_type_id, str)
                 ):
-                    if external_code_type_id is UNSET:
+                    if _model.external_code_type_id is UNSET:
                         _absent += 1
-                    external_code_type_id = odd(
-                        external_code_type_id,
+                    _model.external_code_type_id = odd(
+                        _model.external_code_type_id,
                         ((_parent, _name), _key),
                         "external_code_type_id",
                         "string",
@@ -142,14 +156,13 @@ class ExternalCode:
                         False,
                     )
 
-                if not (value.__class__ is str or isinstance(value, str)):
-                    if value is UNSET:
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.external_code_type_id = external_code_type_id
-                _model.value = value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

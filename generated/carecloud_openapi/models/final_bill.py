@@ -206,172 +206,188 @@ class FinalBill:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    purchase_type_id,
-                    canceled,
-                    payment_type,
-                    bill_id,
-                    payment_time,
-                    currency_id,
-                    total_price,
-                    bill_items,
-                    fiscal,
-                    payment_recap,
-                    bill_number,
-                    created_by,
-                    utm,
-                    property_records,
+                    _model.purchase_type_id,
+                    _model.canceled,
+                    _model.payment_type,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.fiscal,
+                    _model.payment_recap,
+                    _model.bill_number,
+                    _model.created_by,
+                    _model.utm,
+                    _model.property_records,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    purchase_type_id,
-                    canceled,
-                    payment_type,
-                    bill_id,
-                    payment_time,
-                    currency_id,
-                    total_price,
-                    bill_items,
-                    fiscal,
-                    payment_recap,
-                    bill_number,
-                    created_by,
-                    utm,
-                    property_records,
+                    _model.purchase_type_id,
+                    _model.canceled,
+                    _model.payment_type,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.fiscal,
+                    _model.payment_recap,
+                    _model.bill_number,
+                    _model.created_by,
+                    _model.utm,
+                    _model.property_records,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                purchase_type_id,
-                canceled,
-                payment_type,
-                bill_id,
-                payment_time,
-                currency_id,
-                total_price,
-                bill_items,
-                fiscal,
-                payment_recap,
-                bill_number,
-                created_by,
-                utm,
-                property_records,
+                _model.purchase_type_id,
+                _model.canceled,
+                _model.payment_type,
+                _model.bill_id,
+                _model.payment_time,
+                _model.currency_id,
+                _model.total_price,
+                _model.bill_items,
+                _model.fiscal,
+                _model.payment_recap,
+                _model.bill_number,
+                _model.created_by,
+                _model.utm,
+                _model.property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (purchase_type_id.__class__ is str or isinstance(purchase_type_id, str)):
-            if purchase_type_id is UNSET:
+        if not (
+            _model.purchase_type_id.__class__ is str or isinstance(_model.purchase_type_id, str)
+        ):
+            if _model.purchase_type_id is UNSET:
                 _absent += 1
-            purchase_type_id = odd(
-                purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
+            _model.purchase_type_id = odd(
+                _model.purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
             )
 
-        if not (type(canceled) is bool):
-            if canceled is UNSET:
+        if not (type(_model.canceled) is bool):
+            if _model.canceled is UNSET:
                 _absent += 1
-            canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
+            _model.canceled = odd(
+                _model.canceled, (_path, _key), "canceled", "boolean", True, False
+            )
 
-        if payment_type.__class__ is str or isinstance(payment_type, str):
-            payment_type = FinalBillPaymentType(payment_type)
-        elif payment_type is UNSET:
+        if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+            _model.payment_type = FinalBillPaymentType(_model.payment_type)
+        elif _model.payment_type is UNSET:
             _absent += 1
-            payment_type = odd(
-                payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
+            _model.payment_type = odd(
+                _model.payment_type,
+                (_path, _key),
+                "payment_type",
+                "FinalBillPaymentType",
+                True,
+                False,
             )
         else:
-            payment_type = odd(
-                payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
+            _model.payment_type = odd(
+                _model.payment_type,
+                (_path, _key),
+                "payment_type",
+                "FinalBillPaymentType",
+                True,
+                False,
             )
 
-        if not (bill_id.__class__ is str or isinstance(bill_id, str)):
-            if bill_id is UNSET:
+        if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+            if _model.bill_id is UNSET:
                 _absent += 1
-            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
+            _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
 
-        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-            if payment_time is UNSET:
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
                 _absent += 1
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
+            )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
                 _absent += 1
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
 
-        if isinstance(bill_items, list):
-            bill_items = _read_BillItem_list(bill_items, (_path, _key), "bill_items")
-        elif bill_items is UNSET:
+        if isinstance(_model.bill_items, list):
+            _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
+        elif _model.bill_items is UNSET:
             _absent += 1
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
         else:
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
 
-        if not (type(fiscal) is bool):
-            if fiscal is UNSET:
+        if not (type(_model.fiscal) is bool):
+            if _model.fiscal is UNSET:
                 _absent += 1
             else:
-                fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
+                _model.fiscal = odd(_model.fiscal, (_path, _key), "fiscal", "boolean", False, False)
 
-        if isinstance(payment_recap, dict):
-            payment_recap = _read_PaymentRecap(payment_recap, (_path, _key), "payment_recap")
-        elif payment_recap is UNSET:
+        if isinstance(_model.payment_recap, dict):
+            _model.payment_recap = _read_PaymentRecap(
+                _model.payment_recap, (_path, _key), "payment_recap"
+            )
+        elif _model.payment_recap is UNSET:
             _absent += 1
         else:
-            payment_recap = odd(
-                payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
+            _model.payment_recap = odd(
+                _model.payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
             )
 
-        if not (bill_number.__class__ is str or isinstance(bill_number, str)):
-            if bill_number is UNSET:
+        if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+            if _model.bill_number is UNSET:
                 _absent += 1
             else:
-                bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
+                _model.bill_number = odd(
+                    _model.bill_number, (_path, _key), "bill_number", "string", False, False
+                )
 
-        if not (created_by.__class__ is str or isinstance(created_by, str)):
-            if created_by is UNSET:
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
                 _absent += 1
             else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
 
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
             _absent += 1
         else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.purchase_type_id = purchase_type_id
-        _model.canceled = canceled
-        _model.payment_type = payment_type
-        _model.bill_id = bill_id
-        _model.payment_time = payment_time
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.bill_items = bill_items
-        _model.fiscal = fiscal
-        _model.payment_recap = payment_recap
-        _model.bill_number = bill_number
-        _model.created_by = created_by
-        _model.utm = utm
-        _model.property_records = property_records
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -390,65 +406,69 @@ class FinalBill:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            purchase_type_id,
-                            canceled,
-                            payment_type,
-                            bill_id,
-                            payment_time,
-                            currency_id,
-                            total_price,
-                            bill_items,
-                            fiscal,
-                            payment_recap,
-                            bill_number,
-                            created_by,
-                            utm,
-                            property_records,
+                            _model.purchase_type_id,
+                            _model.canceled,
+                            _model.payment_type,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.fiscal,
+                            _model.payment_recap,
+                            _model.bill_number,
+                            _model.created_by,
+                            _model.utm,
+                            _model.property_records,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            purchase_type_id,
-                            canceled,
-                            payment_type,
-                            bill_id,
-                            payment_time,
-                            currency_id,
-                            total_price,
-                            bill_items,
-                            fiscal,
-                            payment_recap,
-                            bill_number,
-                            created_by,
-                            utm,
-                            property_records,
+                            _model.purchase_type_id,
+                            _model.canceled,
+                            _model.payment_type,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.fiscal,
+                            _model.payment_recap,
+                            _model.bill_number,
+                            _model.created_by,
+                            _model.utm,
+                            _model.property_records,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        purchase_type_id,
-                        canceled,
-                        payment_type,
-                        bill_id,
-                        payment_time,
-                        currency_id,
-                        total_price,
-                        bill_items,
-                        fiscal,
-                        payment_recap,
-                        bill_number,
-                        created_by,
-                        utm,
-                        property_records,
+                        _model.purchase_type_id,
+                        _model.canceled,
+                        _model.payment_type,
+                        _model.bill_id,
+                        _model.payment_time,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.bill_items,
+                        _model.fiscal,
+                        _model.payment_recap,
+                        _model.bill_number,
+                        _model.created_by,
+                        _model.utm,
+                        _model.property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (purchase_type_id.__class__ is str or isinstance(purchase_type_id, str)):
-                    if purchase_type_id is UNSET:
+                if not (
+                    _model.purchase_type_id.__class__ is str
+                    or isinstance(_model.purchase_type_id, str)
+                ):
+                    if _model.purchase_type_id is UNSET:
                         _absent += 1
-                    purchase_type_id = odd(
-                        purchase_type_id,
+                    _model.purchase_type_id = odd(
+                        _model.purchase_type_id,
                         ((_parent, _name), _key),
                         "purchase_type_id",
                         "string",
@@ -456,19 +476,24 @@ class FinalBill:
                         False,
                     )
 
-                if not (type(canceled) is bool):
-                    if canceled is UNSET:
+                if not (type(_model.canceled) is bool):
+                    if _model.canceled is UNSET:
                         _absent += 1
-                    canceled = odd(
-                        canceled, ((_parent, _name), _key), "canceled", "boolean", True, False
+                    _model.canceled = odd(
+                        _model.canceled,
+                        ((_parent, _name), _key),
+                        "canceled",
+                        "boolean",
+                        True,
+                        False,
                     )
 
-                if payment_type.__class__ is str or isinstance(payment_type, str):
-                    payment_type = FinalBillPaymentType(payment_type)
-                elif payment_type is UNSET:
+                if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+                    _model.payment_type = FinalBillPaymentType(_model.payment_type)
+                elif _model.payment_type is UNSET:
                     _absent += 1
-                    payment_type = odd(
-                        payment_type,
+                    _model.payment_type = odd(
+                        _model.payment_type,
                         ((_parent, _name), _key),
                         "payment_type",
                         "FinalBillPaymentType",
@@ -476,8 +501,8 @@ class FinalBill:
                         False,
                     )
                 else:
-                    payment_type = odd(
-                        payment_type,
+                    _model.payment_type = odd(
+                        _model.payment_type,
                         ((_parent, _name), _key),
                         "payment_type",
                         "FinalBillPaymentType",
@@ -485,18 +510,20 @@ class FinalBill:
                         False,
                     )
 
-                if not (bill_id.__class__ is str or isinstance(bill_id, str)):
-                    if bill_id is UNSET:
+                if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+                    if _model.bill_id is UNSET:
                         _absent += 1
-                    bill_id = odd(
-                        bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    _model.bill_id = odd(
+                        _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
                     )
 
-                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-                    if payment_time is UNSET:
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
                         _absent += 1
-                    payment_time = odd(
-                        payment_time,
+                    _model.payment_time = odd(
+                        _model.payment_time,
                         ((_parent, _name), _key),
                         "payment_time",
                         "string",
@@ -504,51 +531,76 @@ class FinalBill:
                         False,
                     )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(total_price) is float or type(total_price) is int):
-                    if total_price is UNSET:
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
                         _absent += 1
-                    total_price = odd(
-                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if isinstance(bill_items, list):
-                    bill_items = _read_BillItem_list(
-                        bill_items, ((_parent, _name), _key), "bill_items"
+                if isinstance(_model.bill_items, list):
+                    _model.bill_items = _read_BillItem_list(
+                        _model.bill_items, ((_parent, _name), _key), "bill_items"
                     )
-                elif bill_items is UNSET:
+                elif _model.bill_items is UNSET:
                     _absent += 1
-                    bill_items = odd(
-                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
-                    bill_items = odd(
-                        bill_items, ((_parent, _name), _key), "bill_items", "array", True, False
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
                     )
 
-                if not (type(fiscal) is bool):
-                    if fiscal is UNSET:
+                if not (type(_model.fiscal) is bool):
+                    if _model.fiscal is UNSET:
                         _absent += 1
                     else:
-                        fiscal = odd(
-                            fiscal, ((_parent, _name), _key), "fiscal", "boolean", False, False
+                        _model.fiscal = odd(
+                            _model.fiscal,
+                            ((_parent, _name), _key),
+                            "fiscal",
+                            "boolean",
+                            False,
+                            False,
                         )
 
-                if isinstance(payment_recap, dict):
-                    payment_recap = _read_PaymentRecap(
-                        payment_recap, ((_parent, _name), _key), "payment_recap"
+                if isinstance(_model.payment_recap, dict):
+                    _model.payment_recap = _read_PaymentRecap(
+                        _model.payment_recap, ((_parent, _name), _key), "payment_recap"
                     )
-                elif payment_recap is UNSET:
+                elif _model.payment_recap is UNSET:
                     _absent += 1
                 else:
-                    payment_recap = odd(
-                        payment_recap,
+                    _model.payment_recap = odd(
+                        _model.payment_recap,
                         ((_parent, _name), _key),
                         "payment_recap",
                         "PaymentRecap",
@@ -556,12 +608,12 @@ class FinalBill:
                         False,
                     )
 
-                if not (bill_number.__class__ is str or isinstance(bill_number, str)):
-                    if bill_number is UNSET:
+                if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+                    if _model.bill_number is UNSET:
                         _absent += 1
                     else:
-                        bill_number = odd(
-                            bill_number,
+                        _model.bill_number = odd(
+                            _model.bill_number,
                             ((_parent, _name), _key),
                             "bill_number",
                             "string",
@@ -569,12 +621,12 @@ class FinalBill:
                             False,
                         )
 
-                if not (created_by.__class__ is str or isinstance(created_by, str)):
-                    if created_by is UNSET:
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
                         _absent += 1
                     else:
-                        created_by = odd(
-                            created_by,
+                        _model.created_by = odd(
+                            _model.created_by,
                             ((_parent, _name), _key),
                             "created_by",
                             "string",
@@ -582,22 +634,24 @@ class FinalBill:
                             False,
                         )
 
-                if isinstance(utm, dict):
-                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
-                elif utm is UNSET:
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
-
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
                     )
-                elif property_records is UNSET:
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -605,21 +659,6 @@ class FinalBill:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.purchase_type_id = purchase_type_id
-                _model.canceled = canceled
-                _model.payment_type = payment_type
-                _model.bill_id = bill_id
-                _model.payment_time = payment_time
-                _model.currency_id = currency_id
-                _model.total_price = total_price
-                _model.bill_items = bill_items
-                _model.fiscal = fiscal
-                _model.payment_recap = payment_recap
-                _model.bill_number = bill_number
-                _model.created_by = created_by
-                _model.utm = utm
-                _model.property_records = property_records
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

@@ -109,42 +109,47 @@ class ForbiddenErrorBodyError:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                type_, title, detail, error_data = _declared(src_dict)
+                _model.type_, _model.title, _model.detail, _model.error_data = _declared(src_dict)
             except KeyError:
-                type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.type_, _model.title, _model.detail, _model.error_data = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (type_.__class__ is str or isinstance(type_, str)):
-            if type_ is UNSET:
-                _absent += 1
-            else:
-                type_ = odd(type_, (_path, _key), "type", "string", False, False)
-
-        if not (title.__class__ is str or isinstance(title, str)):
-            if title is UNSET:
-                _absent += 1
-            else:
-                title = odd(title, (_path, _key), "title", "string", False, False)
-
-        if not (detail.__class__ is str or isinstance(detail, str)):
-            if detail is UNSET:
-                _absent += 1
-            else:
-                detail = odd(detail, (_path, _key), "detail", "string", False, False)
-
-        if isinstance(error_data, dict):
-            error_data = _read_ForbiddenErrorBodyErrorErrorData(
-                error_data, (_path, _key), "error_data"
+            _model.type_, _model.title, _model.detail, _model.error_data = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif error_data is UNSET:
+
+        if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+            if _model.type_ is UNSET:
+                _absent += 1
+            else:
+                _model.type_ = odd(_model.type_, (_path, _key), "type", "string", False, False)
+
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
+                _absent += 1
+            else:
+                _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
+
+        if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+            if _model.detail is UNSET:
+                _absent += 1
+            else:
+                _model.detail = odd(_model.detail, (_path, _key), "detail", "string", False, False)
+
+        if isinstance(_model.error_data, dict):
+            _model.error_data = _read_ForbiddenErrorBodyErrorErrorData(
+                _model.error_data, (_path, _key), "error_data"
+            )
+        elif _model.error_data is UNSET:
             _absent += 1
         else:
-            error_data = odd(
-                error_data,
+            _model.error_data = odd(
+                _model.error_data,
                 (_path, _key),
                 "error_data",
                 "ForbiddenErrorBodyErrorErrorData",
@@ -152,11 +157,6 @@ class ForbiddenErrorBodyError:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.title = title
-        _model.detail = detail
-        _model.error_data = error_data
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -175,48 +175,60 @@ class ForbiddenErrorBodyError:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        type_, title, detail, error_data = _declared(src_dict)
+                        _model.type_, _model.title, _model.detail, _model.error_data = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        type_, title, detail, error_data = map(
+                        _model.type_, _model.title, _model.detail, _model.error_data = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    type_, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type_.__class__ is str or isinstance(type_, str)):
-                    if type_ is UNSET:
-                        _absent += 1
-                    else:
-                        type_ = odd(type_, ((_parent, _name), _key), "type", "string", False, False)
-
-                if not (title.__class__ is str or isinstance(title, str)):
-                    if title is UNSET:
-                        _absent += 1
-                    else:
-                        title = odd(
-                            title, ((_parent, _name), _key), "title", "string", False, False
-                        )
-
-                if not (detail.__class__ is str or isinstance(detail, str)):
-                    if detail is UNSET:
-                        _absent += 1
-                    else:
-                        detail = odd(
-                            detail, ((_parent, _name), _key), "detail", "string", False, False
-                        )
-
-                if isinstance(error_data, dict):
-                    error_data = _read_ForbiddenErrorBodyErrorErrorData(
-                        error_data, ((_parent, _name), _key), "error_data"
+                    _model.type_, _model.title, _model.detail, _model.error_data = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif error_data is UNSET:
+
+                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+                    if _model.type_ is UNSET:
+                        _absent += 1
+                    else:
+                        _model.type_ = odd(
+                            _model.type_, ((_parent, _name), _key), "type", "string", False, False
+                        )
+
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
+                        _absent += 1
+                    else:
+                        _model.title = odd(
+                            _model.title, ((_parent, _name), _key), "title", "string", False, False
+                        )
+
+                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+                    if _model.detail is UNSET:
+                        _absent += 1
+                    else:
+                        _model.detail = odd(
+                            _model.detail,
+                            ((_parent, _name), _key),
+                            "detail",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.error_data, dict):
+                    _model.error_data = _read_ForbiddenErrorBodyErrorErrorData(
+                        _model.error_data, ((_parent, _name), _key), "error_data"
+                    )
+                elif _model.error_data is UNSET:
                     _absent += 1
                 else:
-                    error_data = odd(
-                        error_data,
+                    _model.error_data = odd(
+                        _model.error_data,
                         ((_parent, _name), _key),
                         "error_data",
                         "ForbiddenErrorBodyErrorErrorData",
@@ -224,11 +236,6 @@ class ForbiddenErrorBodyError:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.type_ = type_
-                _model.title = title
-                _model.detail = detail
-                _model.error_data = error_data
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -78,21 +78,29 @@ class ForbiddenErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                invalid_resource_name, interface = _declared(src_dict)
+                _model.invalid_resource_name, _model.interface = _declared(src_dict)
             except KeyError:
-                invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.invalid_resource_name, _model.interface = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.invalid_resource_name, _model.interface = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (invalid_resource_name.__class__ is str or isinstance(invalid_resource_name, str)):
-            if invalid_resource_name is UNSET:
+        if not (
+            _model.invalid_resource_name.__class__ is str
+            or isinstance(_model.invalid_resource_name, str)
+        ):
+            if _model.invalid_resource_name is UNSET:
                 _absent += 1
             else:
-                invalid_resource_name = odd(
-                    invalid_resource_name,
+                _model.invalid_resource_name = odd(
+                    _model.invalid_resource_name,
                     (_path, _key),
                     "invalid_resource_name",
                     "string",
@@ -100,15 +108,14 @@ class ForbiddenErrorBodyErrorErrorData:
                     False,
                 )
 
-        if not (interface.__class__ is str or isinstance(interface, str)):
-            if interface is UNSET:
+        if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
+            if _model.interface is UNSET:
                 _absent += 1
             else:
-                interface = odd(interface, (_path, _key), "interface", "string", False, False)
+                _model.interface = odd(
+                    _model.interface, (_path, _key), "interface", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.invalid_resource_name = invalid_resource_name
-        _model.interface = interface
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -127,25 +134,29 @@ class ForbiddenErrorBodyErrorErrorData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        invalid_resource_name, interface = _declared(src_dict)
+                        _model.invalid_resource_name, _model.interface = _declared(src_dict)
                     except KeyError:
-                        invalid_resource_name, interface = map(
+                        _model.invalid_resource_name, _model.interface = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    invalid_resource_name, interface = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.invalid_resource_name, _model.interface = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
                 if not (
-                    invalid_resource_name.__class__ is str or isinstance(invalid_resource_name, str)
+                    _model.invalid_resource_name.__class__ is str
+                    or isinstance(_model.invalid_resource_name, str)
                 ):
-                    if invalid_resource_name is UNSET:
+                    if _model.invalid_resource_name is UNSET:
                         _absent += 1
                     else:
-                        invalid_resource_name = odd(
-                            invalid_resource_name,
+                        _model.invalid_resource_name = odd(
+                            _model.invalid_resource_name,
                             ((_parent, _name), _key),
                             "invalid_resource_name",
                             "string",
@@ -153,17 +164,19 @@ class ForbiddenErrorBodyErrorErrorData:
                             False,
                         )
 
-                if not (interface.__class__ is str or isinstance(interface, str)):
-                    if interface is UNSET:
+                if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
+                    if _model.interface is UNSET:
                         _absent += 1
                     else:
-                        interface = odd(
-                            interface, ((_parent, _name), _key), "interface", "string", False, False
+                        _model.interface = odd(
+                            _model.interface,
+                            ((_parent, _name), _key),
+                            "interface",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.invalid_resource_name = invalid_resource_name
-                _model.interface = interface
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetAudiencesResponse200Data:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                audiences, total_items = _declared(src_dict)
+                _model.audiences, _model.total_items = _declared(src_dict)
             except KeyError:
-                audiences, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.audiences, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            audiences, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.audiences, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(audiences, list):
-            audiences = _read_Audience_list(audiences, (_path, _key), "audiences")
-        elif audiences is UNSET:
+        if isinstance(_model.audiences, list):
+            _model.audiences = _read_Audience_list(_model.audiences, (_path, _key), "audiences")
+        elif _model.audiences is UNSET:
             _absent += 1
         else:
-            audiences = odd(audiences, (_path, _key), "audiences", "array", False, False)
+            _model.audiences = odd(
+                _model.audiences, (_path, _key), "audiences", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.audiences = audiences
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetAudiencesResponse200Data:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        audiences, total_items = _declared(src_dict)
+                        _model.audiences, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        audiences, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.audiences, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    audiences, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(audiences, list):
-                    audiences = _read_Audience_list(
-                        audiences, ((_parent, _name), _key), "audiences"
+                    _model.audiences, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif audiences is UNSET:
+
+                if isinstance(_model.audiences, list):
+                    _model.audiences = _read_Audience_list(
+                        _model.audiences, ((_parent, _name), _key), "audiences"
+                    )
+                elif _model.audiences is UNSET:
                     _absent += 1
                 else:
-                    audiences = odd(
-                        audiences, ((_parent, _name), _key), "audiences", "array", False, False
+                    _model.audiences = odd(
+                        _model.audiences,
+                        ((_parent, _name), _key),
+                        "audiences",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetAudiencesResponse200Data:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.audiences = audiences
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

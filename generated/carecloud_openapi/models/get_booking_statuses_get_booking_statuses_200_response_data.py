@@ -100,37 +100,37 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                booking_statuses, total_items = _declared(src_dict)
+                _model.booking_statuses, _model.total_items = _declared(src_dict)
             except KeyError:
-                booking_statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.booking_statuses, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            booking_statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.booking_statuses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(booking_statuses, list):
-            booking_statuses = _read_BookingStatus_list(
-                booking_statuses, (_path, _key), "booking_statuses"
+        if isinstance(_model.booking_statuses, list):
+            _model.booking_statuses = _read_BookingStatus_list(
+                _model.booking_statuses, (_path, _key), "booking_statuses"
             )
-        elif booking_statuses is UNSET:
+        elif _model.booking_statuses is UNSET:
             _absent += 1
         else:
-            booking_statuses = odd(
-                booking_statuses, (_path, _key), "booking_statuses", "array", False, False
+            _model.booking_statuses = odd(
+                _model.booking_statuses, (_path, _key), "booking_statuses", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.booking_statuses = booking_statuses
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        booking_statuses, total_items = _declared(src_dict)
+                        _model.booking_statuses, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        booking_statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.booking_statuses, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    booking_statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(booking_statuses, list):
-                    booking_statuses = _read_BookingStatus_list(
-                        booking_statuses, ((_parent, _name), _key), "booking_statuses"
+                    _model.booking_statuses, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif booking_statuses is UNSET:
+
+                if isinstance(_model.booking_statuses, list):
+                    _model.booking_statuses = _read_BookingStatus_list(
+                        _model.booking_statuses, ((_parent, _name), _key), "booking_statuses"
+                    )
+                elif _model.booking_statuses is UNSET:
                     _absent += 1
                 else:
-                    booking_statuses = odd(
-                        booking_statuses,
+                    _model.booking_statuses = odd(
+                        _model.booking_statuses,
                         ((_parent, _name), _key),
                         "booking_statuses",
                         "array",
@@ -174,12 +179,12 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetBookingStatusesGetBookingStatuses200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.booking_statuses = booking_statuses
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetBookingsGetBookings200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                bookings, total_items = _declared(src_dict)
+                _model.bookings, _model.total_items = _declared(src_dict)
             except KeyError:
-                bookings, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.bookings, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            bookings, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.bookings, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(bookings, list):
-            bookings = _read_Booking_list(bookings, (_path, _key), "bookings")
-        elif bookings is UNSET:
+        if isinstance(_model.bookings, list):
+            _model.bookings = _read_Booking_list(_model.bookings, (_path, _key), "bookings")
+        elif _model.bookings is UNSET:
             _absent += 1
         else:
-            bookings = odd(bookings, (_path, _key), "bookings", "array", False, False)
+            _model.bookings = odd(_model.bookings, (_path, _key), "bookings", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.bookings = bookings
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetBookingsGetBookings200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        bookings, total_items = _declared(src_dict)
+                        _model.bookings, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        bookings, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.bookings, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    bookings, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.bookings, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(bookings, list):
-                    bookings = _read_Booking_list(bookings, ((_parent, _name), _key), "bookings")
-                elif bookings is UNSET:
+                if isinstance(_model.bookings, list):
+                    _model.bookings = _read_Booking_list(
+                        _model.bookings, ((_parent, _name), _key), "bookings"
+                    )
+                elif _model.bookings is UNSET:
                     _absent += 1
                 else:
-                    bookings = odd(
-                        bookings, ((_parent, _name), _key), "bookings", "array", False, False
+                    _model.bookings = odd(
+                        _model.bookings, ((_parent, _name), _key), "bookings", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetBookingsGetBookings200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.bookings = bookings
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -103,26 +103,31 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                campaign_product_store_records, total_items = _declared(src_dict)
+                _model.campaign_product_store_records, _model.total_items = _declared(src_dict)
             except KeyError:
-                campaign_product_store_records, total_items = map(
+                _model.campaign_product_store_records, _model.total_items = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            campaign_product_store_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(campaign_product_store_records, list):
-            campaign_product_store_records = _read_CampaignProductStoreRecord_list(
-                campaign_product_store_records, (_path, _key), "campaign_product_store_records"
+            _model.campaign_product_store_records, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif campaign_product_store_records is UNSET:
+
+        if isinstance(_model.campaign_product_store_records, list):
+            _model.campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                _model.campaign_product_store_records,
+                (_path, _key),
+                "campaign_product_store_records",
+            )
+        elif _model.campaign_product_store_records is UNSET:
             _absent += 1
         else:
-            campaign_product_store_records = odd(
-                campaign_product_store_records,
+            _model.campaign_product_store_records = odd(
+                _model.campaign_product_store_records,
                 (_path, _key),
                 "campaign_product_store_records",
                 "array",
@@ -130,17 +135,14 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_store_records = campaign_product_store_records
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -159,30 +161,33 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        campaign_product_store_records, total_items = _declared(src_dict)
+                        _model.campaign_product_store_records, _model.total_items = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        campaign_product_store_records, total_items = map(
+                        _model.campaign_product_store_records, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    campaign_product_store_records, total_items = map(
+                    _model.campaign_product_store_records, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(campaign_product_store_records, list):
-                    campaign_product_store_records = _read_CampaignProductStoreRecord_list(
-                        campaign_product_store_records,
+                if isinstance(_model.campaign_product_store_records, list):
+                    _model.campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                        _model.campaign_product_store_records,
                         ((_parent, _name), _key),
                         "campaign_product_store_records",
                     )
-                elif campaign_product_store_records is UNSET:
+                elif _model.campaign_product_store_records is UNSET:
                     _absent += 1
                 else:
-                    campaign_product_store_records = odd(
-                        campaign_product_store_records,
+                    _model.campaign_product_store_records = odd(
+                        _model.campaign_product_store_records,
                         ((_parent, _name), _key),
                         "campaign_product_store_records",
                         "array",
@@ -190,12 +195,12 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -203,9 +208,6 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaign_product_store_records = campaign_product_store_records
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,39 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                campaign_products, total_items = _declared(src_dict)
+                _model.campaign_products, _model.total_items = _declared(src_dict)
             except KeyError:
-                campaign_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.campaign_products, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            campaign_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(campaign_products, list):
-            campaign_products = _read_CampaignProduct_list(
-                campaign_products, (_path, _key), "campaign_products"
+            _model.campaign_products, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif campaign_products is UNSET:
+
+        if isinstance(_model.campaign_products, list):
+            _model.campaign_products = _read_CampaignProduct_list(
+                _model.campaign_products, (_path, _key), "campaign_products"
+            )
+        elif _model.campaign_products is UNSET:
             _absent += 1
         else:
-            campaign_products = odd(
-                campaign_products, (_path, _key), "campaign_products", "array", False, False
+            _model.campaign_products = odd(
+                _model.campaign_products, (_path, _key), "campaign_products", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_products = campaign_products
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +151,29 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        campaign_products, total_items = _declared(src_dict)
+                        _model.campaign_products, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        campaign_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.campaign_products, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    campaign_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(campaign_products, list):
-                    campaign_products = _read_CampaignProduct_list(
-                        campaign_products, ((_parent, _name), _key), "campaign_products"
+                    _model.campaign_products, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif campaign_products is UNSET:
+
+                if isinstance(_model.campaign_products, list):
+                    _model.campaign_products = _read_CampaignProduct_list(
+                        _model.campaign_products, ((_parent, _name), _key), "campaign_products"
+                    )
+                elif _model.campaign_products is UNSET:
                     _absent += 1
                 else:
-                    campaign_products = odd(
-                        campaign_products,
+                    _model.campaign_products = odd(
+                        _model.campaign_products,
                         ((_parent, _name), _key),
                         "campaign_products",
                         "array",
@@ -174,12 +181,12 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +194,6 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaign_products = campaign_products
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetCampaignsGetCampaigns200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                campaigns, total_items = _declared(src_dict)
+                _model.campaigns, _model.total_items = _declared(src_dict)
             except KeyError:
-                campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.campaigns, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.campaigns, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(campaigns, list):
-            campaigns = _read_Campaign_list(campaigns, (_path, _key), "campaigns")
-        elif campaigns is UNSET:
+        if isinstance(_model.campaigns, list):
+            _model.campaigns = _read_Campaign_list(_model.campaigns, (_path, _key), "campaigns")
+        elif _model.campaigns is UNSET:
             _absent += 1
         else:
-            campaigns = odd(campaigns, (_path, _key), "campaigns", "array", False, False)
+            _model.campaigns = odd(
+                _model.campaigns, (_path, _key), "campaigns", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.campaigns = campaigns
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetCampaignsGetCampaigns200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        campaigns, total_items = _declared(src_dict)
+                        _model.campaigns, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.campaigns, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(campaigns, list):
-                    campaigns = _read_Campaign_list(
-                        campaigns, ((_parent, _name), _key), "campaigns"
+                    _model.campaigns, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif campaigns is UNSET:
+
+                if isinstance(_model.campaigns, list):
+                    _model.campaigns = _read_Campaign_list(
+                        _model.campaigns, ((_parent, _name), _key), "campaigns"
+                    )
+                elif _model.campaigns is UNSET:
                     _absent += 1
                 else:
-                    campaigns = odd(
-                        campaigns, ((_parent, _name), _key), "campaigns", "array", False, False
+                    _model.campaigns = odd(
+                        _model.campaigns,
+                        ((_parent, _name), _key),
+                        "campaigns",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetCampaignsGetCampaigns200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaigns = campaigns
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

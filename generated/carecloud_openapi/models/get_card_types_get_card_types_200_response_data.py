@@ -97,33 +97,33 @@ class GetCardTypesGetCardTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                card_types, total_items = _declared(src_dict)
+                _model.card_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                card_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.card_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            card_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.card_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(card_types, list):
-            card_types = _read_CardType_list(card_types, (_path, _key), "card_types")
-        elif card_types is UNSET:
+        if isinstance(_model.card_types, list):
+            _model.card_types = _read_CardType_list(_model.card_types, (_path, _key), "card_types")
+        elif _model.card_types is UNSET:
             _absent += 1
         else:
-            card_types = odd(card_types, (_path, _key), "card_types", "array", False, False)
+            _model.card_types = odd(
+                _model.card_types, (_path, _key), "card_types", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.card_types = card_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetCardTypesGetCardTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        card_types, total_items = _declared(src_dict)
+                        _model.card_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        card_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.card_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    card_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(card_types, list):
-                    card_types = _read_CardType_list(
-                        card_types, ((_parent, _name), _key), "card_types"
+                    _model.card_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif card_types is UNSET:
+
+                if isinstance(_model.card_types, list):
+                    _model.card_types = _read_CardType_list(
+                        _model.card_types, ((_parent, _name), _key), "card_types"
+                    )
+                elif _model.card_types is UNSET:
                     _absent += 1
                 else:
-                    card_types = odd(
-                        card_types, ((_parent, _name), _key), "card_types", "array", False, False
+                    _model.card_types = odd(
+                        _model.card_types,
+                        ((_parent, _name), _key),
+                        "card_types",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetCardTypesGetCardTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_types = card_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetCardsGetCards200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                cards, total_items = _declared(src_dict)
+                _model.cards, _model.total_items = _declared(src_dict)
             except KeyError:
-                cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.cards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.cards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(cards, list):
-            cards = _read_Card_list(cards, (_path, _key), "cards")
-        elif cards is UNSET:
+        if isinstance(_model.cards, list):
+            _model.cards = _read_Card_list(_model.cards, (_path, _key), "cards")
+        elif _model.cards is UNSET:
             _absent += 1
         else:
-            cards = odd(cards, (_path, _key), "cards", "array", False, False)
+            _model.cards = odd(_model.cards, (_path, _key), "cards", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.cards = cards
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,33 @@ class GetCardsGetCards200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        cards, total_items = _declared(src_dict)
+                        _model.cards, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.cards, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.cards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(cards, list):
-                    cards = _read_Card_list(cards, ((_parent, _name), _key), "cards")
-                elif cards is UNSET:
+                if isinstance(_model.cards, list):
+                    _model.cards = _read_Card_list(_model.cards, ((_parent, _name), _key), "cards")
+                elif _model.cards is UNSET:
                     _absent += 1
                 else:
-                    cards = odd(cards, ((_parent, _name), _key), "cards", "array", False, False)
+                    _model.cards = odd(
+                        _model.cards, ((_parent, _name), _key), "cards", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +174,6 @@ class GetCardsGetCards200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.cards = cards
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

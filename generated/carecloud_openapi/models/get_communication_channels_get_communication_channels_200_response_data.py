@@ -100,24 +100,29 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                communication_channels, total_items = _declared(src_dict)
+                _model.communication_channels, _model.total_items = _declared(src_dict)
             except KeyError:
-                communication_channels, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.communication_channels, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            communication_channels, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(communication_channels, list):
-            communication_channels = _read_CommunicationChannel_list(
-                communication_channels, (_path, _key), "communication_channels"
+            _model.communication_channels, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif communication_channels is UNSET:
+
+        if isinstance(_model.communication_channels, list):
+            _model.communication_channels = _read_CommunicationChannel_list(
+                _model.communication_channels, (_path, _key), "communication_channels"
+            )
+        elif _model.communication_channels is UNSET:
             _absent += 1
         else:
-            communication_channels = odd(
-                communication_channels,
+            _model.communication_channels = odd(
+                _model.communication_channels,
                 (_path, _key),
                 "communication_channels",
                 "array",
@@ -125,17 +130,14 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.communication_channels = communication_channels
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,26 +156,31 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        communication_channels, total_items = _declared(src_dict)
+                        _model.communication_channels, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        communication_channels, total_items = map(
+                        _model.communication_channels, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    communication_channels, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(communication_channels, list):
-                    communication_channels = _read_CommunicationChannel_list(
-                        communication_channels, ((_parent, _name), _key), "communication_channels"
+                    _model.communication_channels, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif communication_channels is UNSET:
+
+                if isinstance(_model.communication_channels, list):
+                    _model.communication_channels = _read_CommunicationChannel_list(
+                        _model.communication_channels,
+                        ((_parent, _name), _key),
+                        "communication_channels",
+                    )
+                elif _model.communication_channels is UNSET:
                     _absent += 1
                 else:
-                    communication_channels = odd(
-                        communication_channels,
+                    _model.communication_channels = odd(
+                        _model.communication_channels,
                         ((_parent, _name), _key),
                         "communication_channels",
                         "array",
@@ -181,12 +188,12 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -194,9 +201,6 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.communication_channels = communication_channels
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

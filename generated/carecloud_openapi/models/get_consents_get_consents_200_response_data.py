@@ -100,33 +100,35 @@ class GetConsentsGetConsents200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                agreements, total_items = _declared(src_dict)
+                _model.agreements, _model.total_items = _declared(src_dict)
             except KeyError:
-                agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.agreements, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.agreements, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(agreements, list):
-            agreements = _read_AgreementList_list(agreements, (_path, _key), "agreements")
-        elif agreements is UNSET:
+        if isinstance(_model.agreements, list):
+            _model.agreements = _read_AgreementList_list(
+                _model.agreements, (_path, _key), "agreements"
+            )
+        elif _model.agreements is UNSET:
             _absent += 1
         else:
-            agreements = odd(agreements, (_path, _key), "agreements", "array", False, False)
+            _model.agreements = odd(
+                _model.agreements, (_path, _key), "agreements", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.agreements = agreements
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,32 +147,42 @@ class GetConsentsGetConsents200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        agreements, total_items = _declared(src_dict)
+                        _model.agreements, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.agreements, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    agreements, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(agreements, list):
-                    agreements = _read_AgreementList_list(
-                        agreements, ((_parent, _name), _key), "agreements"
+                    _model.agreements, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif agreements is UNSET:
+
+                if isinstance(_model.agreements, list):
+                    _model.agreements = _read_AgreementList_list(
+                        _model.agreements, ((_parent, _name), _key), "agreements"
+                    )
+                elif _model.agreements is UNSET:
                     _absent += 1
                 else:
-                    agreements = odd(
-                        agreements, ((_parent, _name), _key), "agreements", "array", False, False
+                    _model.agreements = odd(
+                        _model.agreements,
+                        ((_parent, _name), _key),
+                        "agreements",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -178,9 +190,6 @@ class GetConsentsGetConsents200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.agreements = agreements
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -86,19 +86,25 @@ class GetCountriesGetCountries200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_GetCountriesGetCountries200ResponseData(data, (_path, _key), "data")
-        elif data is UNSET:
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = _read_GetCountriesGetCountries200ResponseData(
+                _model.data, (_path, _key), "data"
+            )
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(
-                data, (_path, _key), "data", "GetCountriesGetCountries200ResponseData", False, False
+            _model.data = odd(
+                _model.data,
+                (_path, _key),
+                "data",
+                "GetCountriesGetCountries200ResponseData",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.data = data
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -117,17 +123,18 @@ class GetCountriesGetCountries200Response:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                data = src_dict.get("data", UNSET)
-                if isinstance(data, dict):
-                    data = _read_GetCountriesGetCountries200ResponseData(
-                        data, ((_parent, _name), _key), "data"
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = _read_GetCountriesGetCountries200ResponseData(
+                        _model.data, ((_parent, _name), _key), "data"
                     )
-                elif data is UNSET:
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "GetCountriesGetCountries200ResponseData",
@@ -135,8 +142,6 @@ class GetCountriesGetCountries200Response:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.data = data
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

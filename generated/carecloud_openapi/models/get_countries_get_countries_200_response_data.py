@@ -97,33 +97,33 @@ class GetCountriesGetCountries200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                countries, total_items = _declared(src_dict)
+                _model.countries, _model.total_items = _declared(src_dict)
             except KeyError:
-                countries, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.countries, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            countries, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.countries, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(countries, list):
-            countries = _read_Country_list(countries, (_path, _key), "countries")
-        elif countries is UNSET:
+        if isinstance(_model.countries, list):
+            _model.countries = _read_Country_list(_model.countries, (_path, _key), "countries")
+        elif _model.countries is UNSET:
             _absent += 1
         else:
-            countries = odd(countries, (_path, _key), "countries", "array", False, False)
+            _model.countries = odd(
+                _model.countries, (_path, _key), "countries", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.countries = countries
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +142,42 @@ class GetCountriesGetCountries200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        countries, total_items = _declared(src_dict)
+                        _model.countries, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        countries, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.countries, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    countries, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(countries, list):
-                    countries = _read_Country_list(countries, ((_parent, _name), _key), "countries")
-                elif countries is UNSET:
-                    _absent += 1
-                else:
-                    countries = odd(
-                        countries, ((_parent, _name), _key), "countries", "array", False, False
+                    _model.countries, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if isinstance(_model.countries, list):
+                    _model.countries = _read_Country_list(
+                        _model.countries, ((_parent, _name), _key), "countries"
+                    )
+                elif _model.countries is UNSET:
+                    _absent += 1
+                else:
+                    _model.countries = odd(
+                        _model.countries,
+                        ((_parent, _name), _key),
+                        "countries",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +185,6 @@ class GetCountriesGetCountries200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.countries = countries
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

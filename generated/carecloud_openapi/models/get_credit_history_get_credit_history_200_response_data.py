@@ -100,37 +100,37 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                credit_history, total_items = _declared(src_dict)
+                _model.credit_history, _model.total_items = _declared(src_dict)
             except KeyError:
-                credit_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.credit_history, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            credit_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.credit_history, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(credit_history, list):
-            credit_history = _read_CreditHistoryRecord_list(
-                credit_history, (_path, _key), "credit_history"
+        if isinstance(_model.credit_history, list):
+            _model.credit_history = _read_CreditHistoryRecord_list(
+                _model.credit_history, (_path, _key), "credit_history"
             )
-        elif credit_history is UNSET:
+        elif _model.credit_history is UNSET:
             _absent += 1
         else:
-            credit_history = odd(
-                credit_history, (_path, _key), "credit_history", "array", False, False
+            _model.credit_history = odd(
+                _model.credit_history, (_path, _key), "credit_history", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.credit_history = credit_history
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        credit_history, total_items = _declared(src_dict)
+                        _model.credit_history, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        credit_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.credit_history, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    credit_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(credit_history, list):
-                    credit_history = _read_CreditHistoryRecord_list(
-                        credit_history, ((_parent, _name), _key), "credit_history"
+                    _model.credit_history, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif credit_history is UNSET:
+
+                if isinstance(_model.credit_history, list):
+                    _model.credit_history = _read_CreditHistoryRecord_list(
+                        _model.credit_history, ((_parent, _name), _key), "credit_history"
+                    )
+                elif _model.credit_history is UNSET:
                     _absent += 1
                 else:
-                    credit_history = odd(
-                        credit_history,
+                    _model.credit_history = odd(
+                        _model.credit_history,
                         ((_parent, _name), _key),
                         "credit_history",
                         "array",
@@ -174,12 +179,12 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetCreditHistoryGetCreditHistory200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.credit_history = credit_history
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,33 +100,35 @@ class GetCreditTypesGetCreditTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                credit_types, total_items = _declared(src_dict)
+                _model.credit_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.credit_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.credit_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(credit_types, list):
-            credit_types = _read_CreditType_list(credit_types, (_path, _key), "credit_types")
-        elif credit_types is UNSET:
+        if isinstance(_model.credit_types, list):
+            _model.credit_types = _read_CreditType_list(
+                _model.credit_types, (_path, _key), "credit_types"
+            )
+        elif _model.credit_types is UNSET:
             _absent += 1
         else:
-            credit_types = odd(credit_types, (_path, _key), "credit_types", "array", False, False)
+            _model.credit_types = odd(
+                _model.credit_types, (_path, _key), "credit_types", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.credit_types = credit_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,24 +147,29 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        credit_types, total_items = _declared(src_dict)
+                        _model.credit_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.credit_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    credit_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(credit_types, list):
-                    credit_types = _read_CreditType_list(
-                        credit_types, ((_parent, _name), _key), "credit_types"
+                    _model.credit_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif credit_types is UNSET:
+
+                if isinstance(_model.credit_types, list):
+                    _model.credit_types = _read_CreditType_list(
+                        _model.credit_types, ((_parent, _name), _key), "credit_types"
+                    )
+                elif _model.credit_types is UNSET:
                     _absent += 1
                 else:
-                    credit_types = odd(
-                        credit_types,
+                    _model.credit_types = odd(
+                        _model.credit_types,
                         ((_parent, _name), _key),
                         "credit_types",
                         "array",
@@ -170,12 +177,12 @@ class GetCreditTypesGetCreditTypes200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -183,9 +190,6 @@ class GetCreditTypesGetCreditTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.credit_types = credit_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

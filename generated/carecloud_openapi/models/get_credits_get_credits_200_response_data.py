@@ -97,33 +97,31 @@ class GetCreditsGetCredits200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                credits_, total_items = _declared(src_dict)
+                _model.credits_, _model.total_items = _declared(src_dict)
             except KeyError:
-                credits_, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.credits_, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            credits_, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.credits_, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(credits_, list):
-            credits_ = _read_Credit_list(credits_, (_path, _key), "credits")
-        elif credits_ is UNSET:
+        if isinstance(_model.credits_, list):
+            _model.credits_ = _read_Credit_list(_model.credits_, (_path, _key), "credits")
+        elif _model.credits_ is UNSET:
             _absent += 1
         else:
-            credits_ = odd(credits_, (_path, _key), "credits", "array", False, False)
+            _model.credits_ = odd(_model.credits_, (_path, _key), "credits", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.credits_ = credits_
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetCreditsGetCredits200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        credits_, total_items = _declared(src_dict)
+                        _model.credits_, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        credits_, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.credits_, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    credits_, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.credits_, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(credits_, list):
-                    credits_ = _read_Credit_list(credits_, ((_parent, _name), _key), "credits")
-                elif credits_ is UNSET:
+                if isinstance(_model.credits_, list):
+                    _model.credits_ = _read_Credit_list(
+                        _model.credits_, ((_parent, _name), _key), "credits"
+                    )
+                elif _model.credits_ is UNSET:
                     _absent += 1
                 else:
-                    credits_ = odd(
-                        credits_, ((_parent, _name), _key), "credits", "array", False, False
+                    _model.credits_ = odd(
+                        _model.credits_, ((_parent, _name), _key), "credits", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetCreditsGetCredits200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.credits_ = credits_
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

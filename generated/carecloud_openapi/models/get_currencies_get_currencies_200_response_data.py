@@ -97,33 +97,33 @@ class GetCurrenciesGetCurrencies200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                currencies, total_items = _declared(src_dict)
+                _model.currencies, _model.total_items = _declared(src_dict)
             except KeyError:
-                currencies, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.currencies, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            currencies, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.currencies, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(currencies, list):
-            currencies = _read_Currency_list(currencies, (_path, _key), "currencies")
-        elif currencies is UNSET:
+        if isinstance(_model.currencies, list):
+            _model.currencies = _read_Currency_list(_model.currencies, (_path, _key), "currencies")
+        elif _model.currencies is UNSET:
             _absent += 1
         else:
-            currencies = odd(currencies, (_path, _key), "currencies", "array", False, False)
+            _model.currencies = odd(
+                _model.currencies, (_path, _key), "currencies", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.currencies = currencies
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetCurrenciesGetCurrencies200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        currencies, total_items = _declared(src_dict)
+                        _model.currencies, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        currencies, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.currencies, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    currencies, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(currencies, list):
-                    currencies = _read_Currency_list(
-                        currencies, ((_parent, _name), _key), "currencies"
+                    _model.currencies, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif currencies is UNSET:
+
+                if isinstance(_model.currencies, list):
+                    _model.currencies = _read_Currency_list(
+                        _model.currencies, ((_parent, _name), _key), "currencies"
+                    )
+                elif _model.currencies is UNSET:
                     _absent += 1
                 else:
-                    currencies = odd(
-                        currencies, ((_parent, _name), _key), "currencies", "array", False, False
+                    _model.currencies = odd(
+                        _model.currencies,
+                        ((_parent, _name), _key),
+                        "currencies",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetCurrenciesGetCurrencies200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.currencies = currencies
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

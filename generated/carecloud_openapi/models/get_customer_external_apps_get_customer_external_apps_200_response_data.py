@@ -100,26 +100,31 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_external_applications, total_items = _declared(src_dict)
+                _model.customer_external_applications, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_external_applications, total_items = map(
+                _model.customer_external_applications, _model.total_items = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            customer_external_applications, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(customer_external_applications, list):
-            customer_external_applications = _read_ExternalApplication_list(
-                customer_external_applications, (_path, _key), "customer_external_applications"
+            _model.customer_external_applications, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif customer_external_applications is UNSET:
+
+        if isinstance(_model.customer_external_applications, list):
+            _model.customer_external_applications = _read_ExternalApplication_list(
+                _model.customer_external_applications,
+                (_path, _key),
+                "customer_external_applications",
+            )
+        elif _model.customer_external_applications is UNSET:
             _absent += 1
         else:
-            customer_external_applications = odd(
-                customer_external_applications,
+            _model.customer_external_applications = odd(
+                _model.customer_external_applications,
                 (_path, _key),
                 "customer_external_applications",
                 "array",
@@ -127,17 +132,14 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_external_applications = customer_external_applications
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -156,30 +158,33 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_external_applications, total_items = _declared(src_dict)
+                        _model.customer_external_applications, _model.total_items = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        customer_external_applications, total_items = map(
+                        _model.customer_external_applications, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_external_applications, total_items = map(
+                    _model.customer_external_applications, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(customer_external_applications, list):
-                    customer_external_applications = _read_ExternalApplication_list(
-                        customer_external_applications,
+                if isinstance(_model.customer_external_applications, list):
+                    _model.customer_external_applications = _read_ExternalApplication_list(
+                        _model.customer_external_applications,
                         ((_parent, _name), _key),
                         "customer_external_applications",
                     )
-                elif customer_external_applications is UNSET:
+                elif _model.customer_external_applications is UNSET:
                     _absent += 1
                 else:
-                    customer_external_applications = odd(
-                        customer_external_applications,
+                    _model.customer_external_applications = odd(
+                        _model.customer_external_applications,
                         ((_parent, _name), _key),
                         "customer_external_applications",
                         "array",
@@ -187,12 +192,12 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -200,9 +205,6 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_external_applications = customer_external_applications
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

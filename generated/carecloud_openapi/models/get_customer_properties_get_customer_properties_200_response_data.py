@@ -100,37 +100,44 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_properties, total_items = _declared(src_dict)
+                _model.customer_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(customer_properties, list):
-            customer_properties = _read_Property_list(
-                customer_properties, (_path, _key), "customer_properties"
+            _model.customer_properties, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif customer_properties is UNSET:
+
+        if isinstance(_model.customer_properties, list):
+            _model.customer_properties = _read_Property_list(
+                _model.customer_properties, (_path, _key), "customer_properties"
+            )
+        elif _model.customer_properties is UNSET:
             _absent += 1
         else:
-            customer_properties = odd(
-                customer_properties, (_path, _key), "customer_properties", "array", False, False
+            _model.customer_properties = odd(
+                _model.customer_properties,
+                (_path, _key),
+                "customer_properties",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_properties = customer_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,26 +156,29 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_properties, total_items = _declared(src_dict)
+                        _model.customer_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customer_properties, total_items = map(
+                        _model.customer_properties, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(customer_properties, list):
-                    customer_properties = _read_Property_list(
-                        customer_properties, ((_parent, _name), _key), "customer_properties"
+                    _model.customer_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif customer_properties is UNSET:
+
+                if isinstance(_model.customer_properties, list):
+                    _model.customer_properties = _read_Property_list(
+                        _model.customer_properties, ((_parent, _name), _key), "customer_properties"
+                    )
+                elif _model.customer_properties is UNSET:
                     _absent += 1
                 else:
-                    customer_properties = odd(
-                        customer_properties,
+                    _model.customer_properties = odd(
+                        _model.customer_properties,
                         ((_parent, _name), _key),
                         "customer_properties",
                         "array",
@@ -176,12 +186,12 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +199,6 @@ class GetCustomerPropertiesGetCustomerProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_properties = customer_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,24 +100,29 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_relation_types, total_items = _declared(src_dict)
+                _model.customer_relation_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_relation_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_relation_types, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_relation_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(customer_relation_types, list):
-            customer_relation_types = _read_CustomerRelationType_list(
-                customer_relation_types, (_path, _key), "customer_relation_types"
+            _model.customer_relation_types, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif customer_relation_types is UNSET:
+
+        if isinstance(_model.customer_relation_types, list):
+            _model.customer_relation_types = _read_CustomerRelationType_list(
+                _model.customer_relation_types, (_path, _key), "customer_relation_types"
+            )
+        elif _model.customer_relation_types is UNSET:
             _absent += 1
         else:
-            customer_relation_types = odd(
-                customer_relation_types,
+            _model.customer_relation_types = odd(
+                _model.customer_relation_types,
                 (_path, _key),
                 "customer_relation_types",
                 "array",
@@ -125,17 +130,14 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_relation_types = customer_relation_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,28 +156,31 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_relation_types, total_items = _declared(src_dict)
+                        _model.customer_relation_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customer_relation_types, total_items = map(
+                        _model.customer_relation_types, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_relation_types, total_items = map(
+                    _model.customer_relation_types, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(customer_relation_types, list):
-                    customer_relation_types = _read_CustomerRelationType_list(
-                        customer_relation_types, ((_parent, _name), _key), "customer_relation_types"
+                if isinstance(_model.customer_relation_types, list):
+                    _model.customer_relation_types = _read_CustomerRelationType_list(
+                        _model.customer_relation_types,
+                        ((_parent, _name), _key),
+                        "customer_relation_types",
                     )
-                elif customer_relation_types is UNSET:
+                elif _model.customer_relation_types is UNSET:
                     _absent += 1
                 else:
-                    customer_relation_types = odd(
-                        customer_relation_types,
+                    _model.customer_relation_types = odd(
+                        _model.customer_relation_types,
                         ((_parent, _name), _key),
                         "customer_relation_types",
                         "array",
@@ -183,12 +188,12 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -196,9 +201,6 @@ class GetCustomerRelationTypesGetCustomerRelationTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_relation_types = customer_relation_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_sources, total_items = _declared(src_dict)
+                _model.customer_sources, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_sources, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_sources, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_sources, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_sources, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(customer_sources, list):
-            customer_sources = _read_CustomerSource_list(
-                customer_sources, (_path, _key), "customer_sources"
+        if isinstance(_model.customer_sources, list):
+            _model.customer_sources = _read_CustomerSource_list(
+                _model.customer_sources, (_path, _key), "customer_sources"
             )
-        elif customer_sources is UNSET:
+        elif _model.customer_sources is UNSET:
             _absent += 1
         else:
-            customer_sources = odd(
-                customer_sources, (_path, _key), "customer_sources", "array", False, False
+            _model.customer_sources = odd(
+                _model.customer_sources, (_path, _key), "customer_sources", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_sources = customer_sources
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_sources, total_items = _declared(src_dict)
+                        _model.customer_sources, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customer_sources, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_sources, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_sources, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(customer_sources, list):
-                    customer_sources = _read_CustomerSource_list(
-                        customer_sources, ((_parent, _name), _key), "customer_sources"
+                    _model.customer_sources, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif customer_sources is UNSET:
+
+                if isinstance(_model.customer_sources, list):
+                    _model.customer_sources = _read_CustomerSource_list(
+                        _model.customer_sources, ((_parent, _name), _key), "customer_sources"
+                    )
+                elif _model.customer_sources is UNSET:
                     _absent += 1
                 else:
-                    customer_sources = odd(
-                        customer_sources,
+                    _model.customer_sources = odd(
+                        _model.customer_sources,
                         ((_parent, _name), _key),
                         "customer_sources",
                         "array",
@@ -174,12 +179,12 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetCustomerSourcesGetCustomerSources200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_sources = customer_sources
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

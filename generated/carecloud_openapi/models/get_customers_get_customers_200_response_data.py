@@ -97,33 +97,33 @@ class GetCustomersGetCustomers200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customers, total_items = _declared(src_dict)
+                _model.customers, _model.total_items = _declared(src_dict)
             except KeyError:
-                customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customers, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customers, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(customers, list):
-            customers = _read_Customer_list(customers, (_path, _key), "customers")
-        elif customers is UNSET:
+        if isinstance(_model.customers, list):
+            _model.customers = _read_Customer_list(_model.customers, (_path, _key), "customers")
+        elif _model.customers is UNSET:
             _absent += 1
         else:
-            customers = odd(customers, (_path, _key), "customers", "array", False, False)
+            _model.customers = odd(
+                _model.customers, (_path, _key), "customers", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customers = customers
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetCustomersGetCustomers200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customers, total_items = _declared(src_dict)
+                        _model.customers, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customers, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(customers, list):
-                    customers = _read_Customer_list(
-                        customers, ((_parent, _name), _key), "customers"
+                    _model.customers, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif customers is UNSET:
+
+                if isinstance(_model.customers, list):
+                    _model.customers = _read_Customer_list(
+                        _model.customers, ((_parent, _name), _key), "customers"
+                    )
+                elif _model.customers is UNSET:
                     _absent += 1
                 else:
-                    customers = odd(
-                        customers, ((_parent, _name), _key), "customers", "array", False, False
+                    _model.customers = odd(
+                        _model.customers,
+                        ((_parent, _name), _key),
+                        "customers",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetCustomersGetCustomers200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customers = customers
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -91,45 +91,61 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                distance, elevation, skier_days, ski_achievement_text_id = _declared(src_dict)
+                (
+                    _model.distance,
+                    _model.elevation,
+                    _model.skier_days,
+                    _model.ski_achievement_text_id,
+                ) = _declared(src_dict)
             except KeyError:
-                distance, elevation, skier_days, ski_achievement_text_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.distance,
+                    _model.elevation,
+                    _model.skier_days,
+                    _model.ski_achievement_text_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            distance, elevation, skier_days, ski_achievement_text_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            _model.distance, _model.elevation, _model.skier_days, _model.ski_achievement_text_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (type(distance) is float or type(distance) is int):
-            if distance is UNSET:
+        if not (type(_model.distance) is float or type(_model.distance) is int):
+            if _model.distance is UNSET:
                 _absent += 1
             else:
-                distance = odd(distance, (_path, _key), "distance", "number", False, False)
+                _model.distance = odd(
+                    _model.distance, (_path, _key), "distance", "number", False, False
+                )
 
-        if not (type(elevation) is float or type(elevation) is int):
-            if elevation is UNSET:
+        if not (type(_model.elevation) is float or type(_model.elevation) is int):
+            if _model.elevation is UNSET:
                 _absent += 1
             else:
-                elevation = odd(elevation, (_path, _key), "elevation", "number", False, False)
+                _model.elevation = odd(
+                    _model.elevation, (_path, _key), "elevation", "number", False, False
+                )
 
-        if not (type(skier_days) is int):
-            if skier_days is UNSET:
+        if not (type(_model.skier_days) is int):
+            if _model.skier_days is UNSET:
                 _absent += 1
             else:
-                skier_days = odd(skier_days, (_path, _key), "skier_days", "integer", False, False)
+                _model.skier_days = odd(
+                    _model.skier_days, (_path, _key), "skier_days", "integer", False, False
+                )
 
         if not (
-            ski_achievement_text_id.__class__ is str or isinstance(ski_achievement_text_id, str)
+            _model.ski_achievement_text_id.__class__ is str
+            or isinstance(_model.ski_achievement_text_id, str)
         ):
-            if ski_achievement_text_id is UNSET:
+            if _model.ski_achievement_text_id is UNSET:
                 _absent += 1
             else:
-                ski_achievement_text_id = odd(
-                    ski_achievement_text_id,
+                _model.ski_achievement_text_id = odd(
+                    _model.ski_achievement_text_id,
                     (_path, _key),
                     "ski_achievement_text_id",
                     "string",
@@ -137,11 +153,6 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.distance = distance
-        _model.elevation = elevation
-        _model.skier_days = skier_days
-        _model.ski_achievement_text_id = ski_achievement_text_id
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -160,43 +171,63 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        distance, elevation, skier_days, ski_achievement_text_id = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.distance,
+                            _model.elevation,
+                            _model.skier_days,
+                            _model.ski_achievement_text_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        distance, elevation, skier_days, ski_achievement_text_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.distance,
+                            _model.elevation,
+                            _model.skier_days,
+                            _model.ski_achievement_text_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    distance, elevation, skier_days, ski_achievement_text_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.distance,
+                        _model.elevation,
+                        _model.skier_days,
+                        _model.ski_achievement_text_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(distance) is float or type(distance) is int):
-                    if distance is UNSET:
+                if not (type(_model.distance) is float or type(_model.distance) is int):
+                    if _model.distance is UNSET:
                         _absent += 1
                     else:
-                        distance = odd(
-                            distance, ((_parent, _name), _key), "distance", "number", False, False
+                        _model.distance = odd(
+                            _model.distance,
+                            ((_parent, _name), _key),
+                            "distance",
+                            "number",
+                            False,
+                            False,
                         )
 
-                if not (type(elevation) is float or type(elevation) is int):
-                    if elevation is UNSET:
+                if not (type(_model.elevation) is float or type(_model.elevation) is int):
+                    if _model.elevation is UNSET:
                         _absent += 1
                     else:
-                        elevation = odd(
-                            elevation, ((_parent, _name), _key), "elevation", "number", False, False
+                        _model.elevation = odd(
+                            _model.elevation,
+                            ((_parent, _name), _key),
+                            "elevation",
+                            "number",
+                            False,
+                            False,
                         )
 
-                if not (type(skier_days) is int):
-                    if skier_days is UNSET:
+                if not (type(_model.skier_days) is int):
+                    if _model.skier_days is UNSET:
                         _absent += 1
                     else:
-                        skier_days = odd(
-                            skier_days,
+                        _model.skier_days = odd(
+                            _model.skier_days,
                             ((_parent, _name), _key),
                             "skier_days",
                             "integer",
@@ -205,14 +236,14 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                         )
 
                 if not (
-                    ski_achievement_text_id.__class__ is str
-                    or isinstance(ski_achievement_text_id, str)
+                    _model.ski_achievement_text_id.__class__ is str
+                    or isinstance(_model.ski_achievement_text_id, str)
                 ):
-                    if ski_achievement_text_id is UNSET:
+                    if _model.ski_achievement_text_id is UNSET:
                         _absent += 1
                     else:
-                        ski_achievement_text_id = odd(
-                            ski_achievement_text_id,
+                        _model.ski_achievement_text_id = odd(
+                            _model.ski_achievement_text_id,
                             ((_parent, _name), _key),
                             "ski_achievement_text_id",
                             "string",
@@ -220,11 +251,6 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.distance = distance
-                _model.elevation = elevation
-                _model.skier_days = skier_days
-                _model.ski_achievement_text_id = ski_achievement_text_id
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetEntrancesGetEntrances200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                entrances, total_items = _declared(src_dict)
+                _model.entrances, _model.total_items = _declared(src_dict)
             except KeyError:
-                entrances, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.entrances, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            entrances, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.entrances, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(entrances, list):
-            entrances = _read_Entrance_list(entrances, (_path, _key), "entrances")
-        elif entrances is UNSET:
+        if isinstance(_model.entrances, list):
+            _model.entrances = _read_Entrance_list(_model.entrances, (_path, _key), "entrances")
+        elif _model.entrances is UNSET:
             _absent += 1
         else:
-            entrances = odd(entrances, (_path, _key), "entrances", "array", False, False)
+            _model.entrances = odd(
+                _model.entrances, (_path, _key), "entrances", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.entrances = entrances
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetEntrancesGetEntrances200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        entrances, total_items = _declared(src_dict)
+                        _model.entrances, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        entrances, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.entrances, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    entrances, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(entrances, list):
-                    entrances = _read_Entrance_list(
-                        entrances, ((_parent, _name), _key), "entrances"
+                    _model.entrances, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif entrances is UNSET:
+
+                if isinstance(_model.entrances, list):
+                    _model.entrances = _read_Entrance_list(
+                        _model.entrances, ((_parent, _name), _key), "entrances"
+                    )
+                elif _model.entrances is UNSET:
                     _absent += 1
                 else:
-                    entrances = odd(
-                        entrances, ((_parent, _name), _key), "entrances", "array", False, False
+                    _model.entrances = odd(
+                        _model.entrances,
+                        ((_parent, _name), _key),
+                        "entrances",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetEntrancesGetEntrances200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.entrances = entrances
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -95,43 +95,63 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.active_entrances,
+                    _model.canceled_entrances,
+                    _model.deactivated_entrances,
+                    _model.sold_entrances,
+                ) = _declared(src_dict)
             except KeyError:
-                active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.active_entrances,
+                    _model.canceled_entrances,
+                    _model.deactivated_entrances,
+                    _model.sold_entrances,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.active_entrances,
+                _model.canceled_entrances,
+                _model.deactivated_entrances,
+                _model.sold_entrances,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(active_entrances) is int):
-            if active_entrances is UNSET:
+        if not (type(_model.active_entrances) is int):
+            if _model.active_entrances is UNSET:
                 _absent += 1
             else:
-                active_entrances = odd(
-                    active_entrances, (_path, _key), "active_entrances", "integer", False, False
+                _model.active_entrances = odd(
+                    _model.active_entrances,
+                    (_path, _key),
+                    "active_entrances",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        if not (type(canceled_entrances) is int):
-            if canceled_entrances is UNSET:
+        if not (type(_model.canceled_entrances) is int):
+            if _model.canceled_entrances is UNSET:
                 _absent += 1
             else:
-                canceled_entrances = odd(
-                    canceled_entrances, (_path, _key), "canceled_entrances", "integer", False, False
+                _model.canceled_entrances = odd(
+                    _model.canceled_entrances,
+                    (_path, _key),
+                    "canceled_entrances",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        if not (type(deactivated_entrances) is int):
-            if deactivated_entrances is UNSET:
+        if not (type(_model.deactivated_entrances) is int):
+            if _model.deactivated_entrances is UNSET:
                 _absent += 1
             else:
-                deactivated_entrances = odd(
-                    deactivated_entrances,
+                _model.deactivated_entrances = odd(
+                    _model.deactivated_entrances,
                     (_path, _key),
                     "deactivated_entrances",
                     "integer",
@@ -139,19 +159,14 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     False,
                 )
 
-        if not (type(sold_entrances) is int):
-            if sold_entrances is UNSET:
+        if not (type(_model.sold_entrances) is int):
+            if _model.sold_entrances is UNSET:
                 _absent += 1
             else:
-                sold_entrances = odd(
-                    sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
+                _model.sold_entrances = odd(
+                    _model.sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.active_entrances = active_entrances
-        _model.canceled_entrances = canceled_entrances
-        _model.deactivated_entrances = deactivated_entrances
-        _model.sold_entrances = sold_entrances
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -170,33 +185,37 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
                         (
-                            active_entrances,
-                            canceled_entrances,
-                            deactivated_entrances,
-                            sold_entrances,
+                            _model.active_entrances,
+                            _model.canceled_entrances,
+                            _model.deactivated_entrances,
+                            _model.sold_entrances,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            active_entrances,
-                            canceled_entrances,
-                            deactivated_entrances,
-                            sold_entrances,
+                            _model.active_entrances,
+                            _model.canceled_entrances,
+                            _model.deactivated_entrances,
+                            _model.sold_entrances,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    active_entrances, canceled_entrances, deactivated_entrances, sold_entrances = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.active_entrances,
+                        _model.canceled_entrances,
+                        _model.deactivated_entrances,
+                        _model.sold_entrances,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(active_entrances) is int):
-                    if active_entrances is UNSET:
+                if not (type(_model.active_entrances) is int):
+                    if _model.active_entrances is UNSET:
                         _absent += 1
                     else:
-                        active_entrances = odd(
-                            active_entrances,
+                        _model.active_entrances = odd(
+                            _model.active_entrances,
                             ((_parent, _name), _key),
                             "active_entrances",
                             "integer",
@@ -204,12 +223,12 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                             False,
                         )
 
-                if not (type(canceled_entrances) is int):
-                    if canceled_entrances is UNSET:
+                if not (type(_model.canceled_entrances) is int):
+                    if _model.canceled_entrances is UNSET:
                         _absent += 1
                     else:
-                        canceled_entrances = odd(
-                            canceled_entrances,
+                        _model.canceled_entrances = odd(
+                            _model.canceled_entrances,
                             ((_parent, _name), _key),
                             "canceled_entrances",
                             "integer",
@@ -217,12 +236,12 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                             False,
                         )
 
-                if not (type(deactivated_entrances) is int):
-                    if deactivated_entrances is UNSET:
+                if not (type(_model.deactivated_entrances) is int):
+                    if _model.deactivated_entrances is UNSET:
                         _absent += 1
                     else:
-                        deactivated_entrances = odd(
-                            deactivated_entrances,
+                        _model.deactivated_entrances = odd(
+                            _model.deactivated_entrances,
                             ((_parent, _name), _key),
                             "deactivated_entrances",
                             "integer",
@@ -230,12 +249,12 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                             False,
                         )
 
-                if not (type(sold_entrances) is int):
-                    if sold_entrances is UNSET:
+                if not (type(_model.sold_entrances) is int):
+                    if _model.sold_entrances is UNSET:
                         _absent += 1
                     else:
-                        sold_entrances = odd(
-                            sold_entrances,
+                        _model.sold_entrances = odd(
+                            _model.sold_entrances,
                             ((_parent, _name), _key),
                             "sold_entrances",
                             "integer",
@@ -243,11 +262,6 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.active_entrances = active_entrances
-                _model.canceled_entrances = canceled_entrances
-                _model.deactivated_entrances = deactivated_entrances
-                _model.sold_entrances = sold_entrances
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -100,33 +100,35 @@ class GetEventGroupsGetEventGroups200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                event_groups, total_items = _declared(src_dict)
+                _model.event_groups, _model.total_items = _declared(src_dict)
             except KeyError:
-                event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.event_groups, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.event_groups, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(event_groups, list):
-            event_groups = _read_EventGroup_list(event_groups, (_path, _key), "event_groups")
-        elif event_groups is UNSET:
+        if isinstance(_model.event_groups, list):
+            _model.event_groups = _read_EventGroup_list(
+                _model.event_groups, (_path, _key), "event_groups"
+            )
+        elif _model.event_groups is UNSET:
             _absent += 1
         else:
-            event_groups = odd(event_groups, (_path, _key), "event_groups", "array", False, False)
+            _model.event_groups = odd(
+                _model.event_groups, (_path, _key), "event_groups", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.event_groups = event_groups
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,24 +147,29 @@ class GetEventGroupsGetEventGroups200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        event_groups, total_items = _declared(src_dict)
+                        _model.event_groups, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.event_groups, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    event_groups, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(event_groups, list):
-                    event_groups = _read_EventGroup_list(
-                        event_groups, ((_parent, _name), _key), "event_groups"
+                    _model.event_groups, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif event_groups is UNSET:
+
+                if isinstance(_model.event_groups, list):
+                    _model.event_groups = _read_EventGroup_list(
+                        _model.event_groups, ((_parent, _name), _key), "event_groups"
+                    )
+                elif _model.event_groups is UNSET:
                     _absent += 1
                 else:
-                    event_groups = odd(
-                        event_groups,
+                    _model.event_groups = odd(
+                        _model.event_groups,
                         ((_parent, _name), _key),
                         "event_groups",
                         "array",
@@ -170,12 +177,12 @@ class GetEventGroupsGetEventGroups200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -183,9 +190,6 @@ class GetEventGroupsGetEventGroups200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.event_groups = event_groups
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,35 @@ class GetEventTypesGetEventTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                event_types, total_items = _declared(src_dict)
+                _model.event_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                event_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.event_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            event_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.event_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(event_types, list):
-            event_types = _read_EventType_list(event_types, (_path, _key), "event_types")
-        elif event_types is UNSET:
+        if isinstance(_model.event_types, list):
+            _model.event_types = _read_EventType_list(
+                _model.event_types, (_path, _key), "event_types"
+            )
+        elif _model.event_types is UNSET:
             _absent += 1
         else:
-            event_types = odd(event_types, (_path, _key), "event_types", "array", False, False)
+            _model.event_types = odd(
+                _model.event_types, (_path, _key), "event_types", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.event_types = event_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +144,42 @@ class GetEventTypesGetEventTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        event_types, total_items = _declared(src_dict)
+                        _model.event_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        event_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.event_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    event_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(event_types, list):
-                    event_types = _read_EventType_list(
-                        event_types, ((_parent, _name), _key), "event_types"
+                    _model.event_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif event_types is UNSET:
+
+                if isinstance(_model.event_types, list):
+                    _model.event_types = _read_EventType_list(
+                        _model.event_types, ((_parent, _name), _key), "event_types"
+                    )
+                elif _model.event_types is UNSET:
                     _absent += 1
                 else:
-                    event_types = odd(
-                        event_types, ((_parent, _name), _key), "event_types", "array", False, False
+                    _model.event_types = odd(
+                        _model.event_types,
+                        ((_parent, _name), _key),
+                        "event_types",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +187,6 @@ class GetEventTypesGetEventTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.event_types = event_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

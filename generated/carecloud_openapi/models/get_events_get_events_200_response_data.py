@@ -97,33 +97,31 @@ class GetEventsGetEvents200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                events, total_items = _declared(src_dict)
+                _model.events, _model.total_items = _declared(src_dict)
             except KeyError:
-                events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.events, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.events, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(events, list):
-            events = _read_Event_list(events, (_path, _key), "events")
-        elif events is UNSET:
+        if isinstance(_model.events, list):
+            _model.events = _read_Event_list(_model.events, (_path, _key), "events")
+        elif _model.events is UNSET:
             _absent += 1
         else:
-            events = odd(events, (_path, _key), "events", "array", False, False)
+            _model.events = odd(_model.events, (_path, _key), "events", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.events = events
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,35 @@ class GetEventsGetEvents200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        events, total_items = _declared(src_dict)
+                        _model.events, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.events, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.events, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(events, list):
-                    events = _read_Event_list(events, ((_parent, _name), _key), "events")
-                elif events is UNSET:
+                if isinstance(_model.events, list):
+                    _model.events = _read_Event_list(
+                        _model.events, ((_parent, _name), _key), "events"
+                    )
+                elif _model.events is UNSET:
                     _absent += 1
                 else:
-                    events = odd(events, ((_parent, _name), _key), "events", "array", False, False)
+                    _model.events = odd(
+                        _model.events, ((_parent, _name), _key), "events", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +176,6 @@ class GetEventsGetEvents200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.events = events
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetInterestsGetInterests200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                interests, total_items = _declared(src_dict)
+                _model.interests, _model.total_items = _declared(src_dict)
             except KeyError:
-                interests, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.interests, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            interests, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.interests, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(interests, list):
-            interests = _read_Interest_list(interests, (_path, _key), "interests")
-        elif interests is UNSET:
+        if isinstance(_model.interests, list):
+            _model.interests = _read_Interest_list(_model.interests, (_path, _key), "interests")
+        elif _model.interests is UNSET:
             _absent += 1
         else:
-            interests = odd(interests, (_path, _key), "interests", "array", False, False)
+            _model.interests = odd(
+                _model.interests, (_path, _key), "interests", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.interests = interests
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetInterestsGetInterests200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        interests, total_items = _declared(src_dict)
+                        _model.interests, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        interests, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.interests, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    interests, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(interests, list):
-                    interests = _read_Interest_list(
-                        interests, ((_parent, _name), _key), "interests"
+                    _model.interests, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif interests is UNSET:
+
+                if isinstance(_model.interests, list):
+                    _model.interests = _read_Interest_list(
+                        _model.interests, ((_parent, _name), _key), "interests"
+                    )
+                elif _model.interests is UNSET:
                     _absent += 1
                 else:
-                    interests = odd(
-                        interests, ((_parent, _name), _key), "interests", "array", False, False
+                    _model.interests = odd(
+                        _model.interests,
+                        ((_parent, _name), _key),
+                        "interests",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetInterestsGetInterests200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.interests = interests
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

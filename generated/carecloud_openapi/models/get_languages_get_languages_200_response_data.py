@@ -97,33 +97,33 @@ class GetLanguagesGetLanguages200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                languages, total_items = _declared(src_dict)
+                _model.languages, _model.total_items = _declared(src_dict)
             except KeyError:
-                languages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.languages, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            languages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.languages, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(languages, list):
-            languages = _read_Language_list(languages, (_path, _key), "languages")
-        elif languages is UNSET:
+        if isinstance(_model.languages, list):
+            _model.languages = _read_Language_list(_model.languages, (_path, _key), "languages")
+        elif _model.languages is UNSET:
             _absent += 1
         else:
-            languages = odd(languages, (_path, _key), "languages", "array", False, False)
+            _model.languages = odd(
+                _model.languages, (_path, _key), "languages", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.languages = languages
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetLanguagesGetLanguages200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        languages, total_items = _declared(src_dict)
+                        _model.languages, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        languages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.languages, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    languages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(languages, list):
-                    languages = _read_Language_list(
-                        languages, ((_parent, _name), _key), "languages"
+                    _model.languages, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif languages is UNSET:
+
+                if isinstance(_model.languages, list):
+                    _model.languages = _read_Language_list(
+                        _model.languages, ((_parent, _name), _key), "languages"
+                    )
+                elif _model.languages is UNSET:
                     _absent += 1
                 else:
-                    languages = odd(
-                        languages, ((_parent, _name), _key), "languages", "array", False, False
+                    _model.languages = odd(
+                        _model.languages,
+                        ((_parent, _name), _key),
+                        "languages",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetLanguagesGetLanguages200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.languages = languages
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,39 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                message_templates, total_items = _declared(src_dict)
+                _model.message_templates, _model.total_items = _declared(src_dict)
             except KeyError:
-                message_templates, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.message_templates, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            message_templates, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(message_templates, list):
-            message_templates = _read_MessageTemplate_list(
-                message_templates, (_path, _key), "message_templates"
+            _model.message_templates, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif message_templates is UNSET:
+
+        if isinstance(_model.message_templates, list):
+            _model.message_templates = _read_MessageTemplate_list(
+                _model.message_templates, (_path, _key), "message_templates"
+            )
+        elif _model.message_templates is UNSET:
             _absent += 1
         else:
-            message_templates = odd(
-                message_templates, (_path, _key), "message_templates", "array", False, False
+            _model.message_templates = odd(
+                _model.message_templates, (_path, _key), "message_templates", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.message_templates = message_templates
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +151,29 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        message_templates, total_items = _declared(src_dict)
+                        _model.message_templates, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        message_templates, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.message_templates, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    message_templates, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(message_templates, list):
-                    message_templates = _read_MessageTemplate_list(
-                        message_templates, ((_parent, _name), _key), "message_templates"
+                    _model.message_templates, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif message_templates is UNSET:
+
+                if isinstance(_model.message_templates, list):
+                    _model.message_templates = _read_MessageTemplate_list(
+                        _model.message_templates, ((_parent, _name), _key), "message_templates"
+                    )
+                elif _model.message_templates is UNSET:
                     _absent += 1
                 else:
-                    message_templates = odd(
-                        message_templates,
+                    _model.message_templates = odd(
+                        _model.message_templates,
                         ((_parent, _name), _key),
                         "message_templates",
                         "array",
@@ -174,12 +181,12 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +194,6 @@ class GetMessageTemplatesGetMessageTemplates200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.message_templates = message_templates
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetMessagesGetMessages200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                messages, total_items = _declared(src_dict)
+                _model.messages, _model.total_items = _declared(src_dict)
             except KeyError:
-                messages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.messages, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            messages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.messages, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(messages, list):
-            messages = _read_Message_list(messages, (_path, _key), "messages")
-        elif messages is UNSET:
+        if isinstance(_model.messages, list):
+            _model.messages = _read_Message_list(_model.messages, (_path, _key), "messages")
+        elif _model.messages is UNSET:
             _absent += 1
         else:
-            messages = odd(messages, (_path, _key), "messages", "array", False, False)
+            _model.messages = odd(_model.messages, (_path, _key), "messages", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.messages = messages
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetMessagesGetMessages200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        messages, total_items = _declared(src_dict)
+                        _model.messages, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        messages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.messages, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    messages, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.messages, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(messages, list):
-                    messages = _read_Message_list(messages, ((_parent, _name), _key), "messages")
-                elif messages is UNSET:
+                if isinstance(_model.messages, list):
+                    _model.messages = _read_Message_list(
+                        _model.messages, ((_parent, _name), _key), "messages"
+                    )
+                elif _model.messages is UNSET:
                     _absent += 1
                 else:
-                    messages = odd(
-                        messages, ((_parent, _name), _key), "messages", "array", False, False
+                    _model.messages = odd(
+                        _model.messages, ((_parent, _name), _key), "messages", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetMessagesGetMessages200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.messages = messages
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetOrdersGetOrders200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                orders, total_items = _declared(src_dict)
+                _model.orders, _model.total_items = _declared(src_dict)
             except KeyError:
-                orders, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.orders, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            orders, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.orders, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(orders, list):
-            orders = _read_Order_list(orders, (_path, _key), "orders")
-        elif orders is UNSET:
+        if isinstance(_model.orders, list):
+            _model.orders = _read_Order_list(_model.orders, (_path, _key), "orders")
+        elif _model.orders is UNSET:
             _absent += 1
         else:
-            orders = odd(orders, (_path, _key), "orders", "array", False, False)
+            _model.orders = odd(_model.orders, (_path, _key), "orders", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.orders = orders
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,35 @@ class GetOrdersGetOrders200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        orders, total_items = _declared(src_dict)
+                        _model.orders, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        orders, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.orders, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    orders, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.orders, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(orders, list):
-                    orders = _read_Order_list(orders, ((_parent, _name), _key), "orders")
-                elif orders is UNSET:
+                if isinstance(_model.orders, list):
+                    _model.orders = _read_Order_list(
+                        _model.orders, ((_parent, _name), _key), "orders"
+                    )
+                elif _model.orders is UNSET:
                     _absent += 1
                 else:
-                    orders = odd(orders, ((_parent, _name), _key), "orders", "array", False, False)
+                    _model.orders = odd(
+                        _model.orders, ((_parent, _name), _key), "orders", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +176,6 @@ class GetOrdersGetOrders200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.orders = orders
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

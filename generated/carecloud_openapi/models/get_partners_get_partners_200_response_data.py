@@ -97,33 +97,31 @@ class GetPartnersGetPartners200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                partners, total_items = _declared(src_dict)
+                _model.partners, _model.total_items = _declared(src_dict)
             except KeyError:
-                partners, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.partners, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            partners, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.partners, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(partners, list):
-            partners = _read_Partner_list(partners, (_path, _key), "partners")
-        elif partners is UNSET:
+        if isinstance(_model.partners, list):
+            _model.partners = _read_Partner_list(_model.partners, (_path, _key), "partners")
+        elif _model.partners is UNSET:
             _absent += 1
         else:
-            partners = odd(partners, (_path, _key), "partners", "array", False, False)
+            _model.partners = odd(_model.partners, (_path, _key), "partners", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.partners = partners
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetPartnersGetPartners200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        partners, total_items = _declared(src_dict)
+                        _model.partners, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        partners, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.partners, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    partners, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.partners, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(partners, list):
-                    partners = _read_Partner_list(partners, ((_parent, _name), _key), "partners")
-                elif partners is UNSET:
+                if isinstance(_model.partners, list):
+                    _model.partners = _read_Partner_list(
+                        _model.partners, ((_parent, _name), _key), "partners"
+                    )
+                elif _model.partners is UNSET:
                     _absent += 1
                 else:
-                    partners = odd(
-                        partners, ((_parent, _name), _key), "partners", "array", False, False
+                    _model.partners = odd(
+                        _model.partners, ((_parent, _name), _key), "partners", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetPartnersGetPartners200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.partners = partners
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

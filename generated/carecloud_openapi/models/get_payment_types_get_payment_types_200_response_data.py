@@ -100,35 +100,37 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                payment_types, total_items = _declared(src_dict)
+                _model.payment_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                payment_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.payment_types, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            payment_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.payment_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(payment_types, list):
-            payment_types = _read_PaymentType_list(payment_types, (_path, _key), "payment_types")
-        elif payment_types is UNSET:
+        if isinstance(_model.payment_types, list):
+            _model.payment_types = _read_PaymentType_list(
+                _model.payment_types, (_path, _key), "payment_types"
+            )
+        elif _model.payment_types is UNSET:
             _absent += 1
         else:
-            payment_types = odd(
-                payment_types, (_path, _key), "payment_types", "array", False, False
+            _model.payment_types = odd(
+                _model.payment_types, (_path, _key), "payment_types", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.payment_types = payment_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -147,24 +149,29 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        payment_types, total_items = _declared(src_dict)
+                        _model.payment_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        payment_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.payment_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    payment_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(payment_types, list):
-                    payment_types = _read_PaymentType_list(
-                        payment_types, ((_parent, _name), _key), "payment_types"
+                    _model.payment_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif payment_types is UNSET:
+
+                if isinstance(_model.payment_types, list):
+                    _model.payment_types = _read_PaymentType_list(
+                        _model.payment_types, ((_parent, _name), _key), "payment_types"
+                    )
+                elif _model.payment_types is UNSET:
                     _absent += 1
                 else:
-                    payment_types = odd(
-                        payment_types,
+                    _model.payment_types = odd(
+                        _model.payment_types,
                         ((_parent, _name), _key),
                         "payment_types",
                         "array",
@@ -172,12 +179,12 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -185,9 +192,6 @@ class GetPaymentTypesGetPaymentTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.payment_types = payment_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

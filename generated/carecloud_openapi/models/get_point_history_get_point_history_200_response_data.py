@@ -100,37 +100,37 @@ class GetPointHistoryGetPointHistory200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                point_history, total_items = _declared(src_dict)
+                _model.point_history, _model.total_items = _declared(src_dict)
             except KeyError:
-                point_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.point_history, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            point_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.point_history, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(point_history, list):
-            point_history = _read_PointHistoryRecord_list(
-                point_history, (_path, _key), "point_history"
+        if isinstance(_model.point_history, list):
+            _model.point_history = _read_PointHistoryRecord_list(
+                _model.point_history, (_path, _key), "point_history"
             )
-        elif point_history is UNSET:
+        elif _model.point_history is UNSET:
             _absent += 1
         else:
-            point_history = odd(
-                point_history, (_path, _key), "point_history", "array", False, False
+            _model.point_history = odd(
+                _model.point_history, (_path, _key), "point_history", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.point_history = point_history
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetPointHistoryGetPointHistory200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        point_history, total_items = _declared(src_dict)
+                        _model.point_history, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        point_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.point_history, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    point_history, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(point_history, list):
-                    point_history = _read_PointHistoryRecord_list(
-                        point_history, ((_parent, _name), _key), "point_history"
+                    _model.point_history, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif point_history is UNSET:
+
+                if isinstance(_model.point_history, list):
+                    _model.point_history = _read_PointHistoryRecord_list(
+                        _model.point_history, ((_parent, _name), _key), "point_history"
+                    )
+                elif _model.point_history is UNSET:
                     _absent += 1
                 else:
-                    point_history = odd(
-                        point_history,
+                    _model.point_history = odd(
+                        _model.point_history,
                         ((_parent, _name), _key),
                         "point_history",
                         "array",
@@ -174,12 +179,12 @@ class GetPointHistoryGetPointHistory200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetPointHistoryGetPointHistory200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.point_history = point_history
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,44 @@ class GetPointReservationsGetPointReservations200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                point_reservations, total_items = _declared(src_dict)
+                _model.point_reservations, _model.total_items = _declared(src_dict)
             except KeyError:
-                point_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.point_reservations, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            point_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(point_reservations, list):
-            point_reservations = _read_PointReservation_list(
-                point_reservations, (_path, _key), "point_reservations"
+            _model.point_reservations, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif point_reservations is UNSET:
+
+        if isinstance(_model.point_reservations, list):
+            _model.point_reservations = _read_PointReservation_list(
+                _model.point_reservations, (_path, _key), "point_reservations"
+            )
+        elif _model.point_reservations is UNSET:
             _absent += 1
         else:
-            point_reservations = odd(
-                point_reservations, (_path, _key), "point_reservations", "array", False, False
+            _model.point_reservations = odd(
+                _model.point_reservations,
+                (_path, _key),
+                "point_reservations",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.point_reservations = point_reservations
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +156,29 @@ class GetPointReservationsGetPointReservations200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        point_reservations, total_items = _declared(src_dict)
+                        _model.point_reservations, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        point_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.point_reservations, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    point_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(point_reservations, list):
-                    point_reservations = _read_PointReservation_list(
-                        point_reservations, ((_parent, _name), _key), "point_reservations"
+                    _model.point_reservations, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif point_reservations is UNSET:
+
+                if isinstance(_model.point_reservations, list):
+                    _model.point_reservations = _read_PointReservation_list(
+                        _model.point_reservations, ((_parent, _name), _key), "point_reservations"
+                    )
+                elif _model.point_reservations is UNSET:
                     _absent += 1
                 else:
-                    point_reservations = odd(
-                        point_reservations,
+                    _model.point_reservations = odd(
+                        _model.point_reservations,
                         ((_parent, _name), _key),
                         "point_reservations",
                         "array",
@@ -174,12 +186,12 @@ class GetPointReservationsGetPointReservations200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +199,6 @@ class GetPointReservationsGetPointReservations200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.point_reservations = point_reservations
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,35 @@ class GetPointsTypesGetPointTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                point_types, total_items = _declared(src_dict)
+                _model.point_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.point_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.point_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(point_types, list):
-            point_types = _read_PointType_list(point_types, (_path, _key), "point_types")
-        elif point_types is UNSET:
+        if isinstance(_model.point_types, list):
+            _model.point_types = _read_PointType_list(
+                _model.point_types, (_path, _key), "point_types"
+            )
+        elif _model.point_types is UNSET:
             _absent += 1
         else:
-            point_types = odd(point_types, (_path, _key), "point_types", "array", False, False)
+            _model.point_types = odd(
+                _model.point_types, (_path, _key), "point_types", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.point_types = point_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +144,42 @@ class GetPointsTypesGetPointTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        point_types, total_items = _declared(src_dict)
+                        _model.point_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.point_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    point_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(point_types, list):
-                    point_types = _read_PointType_list(
-                        point_types, ((_parent, _name), _key), "point_types"
+                    _model.point_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif point_types is UNSET:
+
+                if isinstance(_model.point_types, list):
+                    _model.point_types = _read_PointType_list(
+                        _model.point_types, ((_parent, _name), _key), "point_types"
+                    )
+                elif _model.point_types is UNSET:
                     _absent += 1
                 else:
-                    point_types = odd(
-                        point_types, ((_parent, _name), _key), "point_types", "array", False, False
+                    _model.point_types = odd(
+                        _model.point_types,
+                        ((_parent, _name), _key),
+                        "point_types",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +187,6 @@ class GetPointsTypesGetPointTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.point_types = point_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetProductBrandsGetProductBrands200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_brands, total_items = _declared(src_dict)
+                _model.product_brands, _model.total_items = _declared(src_dict)
             except KeyError:
-                product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_brands, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.product_brands, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(product_brands, list):
-            product_brands = _read_ProductBrand_list(
-                product_brands, (_path, _key), "product_brands"
+        if isinstance(_model.product_brands, list):
+            _model.product_brands = _read_ProductBrand_list(
+                _model.product_brands, (_path, _key), "product_brands"
             )
-        elif product_brands is UNSET:
+        elif _model.product_brands is UNSET:
             _absent += 1
         else:
-            product_brands = odd(
-                product_brands, (_path, _key), "product_brands", "array", False, False
+            _model.product_brands = odd(
+                _model.product_brands, (_path, _key), "product_brands", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.product_brands = product_brands
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetProductBrandsGetProductBrands200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_brands, total_items = _declared(src_dict)
+                        _model.product_brands, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.product_brands, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    product_brands, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(product_brands, list):
-                    product_brands = _read_ProductBrand_list(
-                        product_brands, ((_parent, _name), _key), "product_brands"
+                    _model.product_brands, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif product_brands is UNSET:
+
+                if isinstance(_model.product_brands, list):
+                    _model.product_brands = _read_ProductBrand_list(
+                        _model.product_brands, ((_parent, _name), _key), "product_brands"
+                    )
+                elif _model.product_brands is UNSET:
                     _absent += 1
                 else:
-                    product_brands = odd(
-                        product_brands,
+                    _model.product_brands = odd(
+                        _model.product_brands,
                         ((_parent, _name), _key),
                         "product_brands",
                         "array",
@@ -174,12 +179,12 @@ class GetProductBrandsGetProductBrands200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetProductBrandsGetProductBrands200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_brands = product_brands
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

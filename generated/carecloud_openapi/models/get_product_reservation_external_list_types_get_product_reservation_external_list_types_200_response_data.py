@@ -106,30 +106,35 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_external_list_types, total_items = _declared(src_dict)
+                _model.product_reservation_external_list_types, _model.total_items = _declared(
+                    src_dict
+                )
             except KeyError:
-                product_reservation_external_list_types, total_items = map(
+                _model.product_reservation_external_list_types, _model.total_items = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_external_list_types, total_items = map(
+            _model.product_reservation_external_list_types, _model.total_items = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(product_reservation_external_list_types, list):
-            product_reservation_external_list_types = _read_ProductReservationExternalListType_list(
-                product_reservation_external_list_types,
-                (_path, _key),
-                "product_reservation_external_list_types",
+        if isinstance(_model.product_reservation_external_list_types, list):
+            _model.product_reservation_external_list_types = (
+                _read_ProductReservationExternalListType_list(
+                    _model.product_reservation_external_list_types,
+                    (_path, _key),
+                    "product_reservation_external_list_types",
+                )
             )
-        elif product_reservation_external_list_types is UNSET:
+        elif _model.product_reservation_external_list_types is UNSET:
             _absent += 1
         else:
-            product_reservation_external_list_types = odd(
-                product_reservation_external_list_types,
+            _model.product_reservation_external_list_types = odd(
+                _model.product_reservation_external_list_types,
                 (_path, _key),
                 "product_reservation_external_list_types",
                 "array",
@@ -137,17 +142,14 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_external_list_types = product_reservation_external_list_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -166,32 +168,35 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_external_list_types, total_items = _declared(src_dict)
+                        _model.product_reservation_external_list_types, _model.total_items = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        product_reservation_external_list_types, total_items = map(
+                        _model.product_reservation_external_list_types, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_external_list_types, total_items = map(
+                    _model.product_reservation_external_list_types, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_reservation_external_list_types, list):
-                    product_reservation_external_list_types = (
+                if isinstance(_model.product_reservation_external_list_types, list):
+                    _model.product_reservation_external_list_types = (
                         _read_ProductReservationExternalListType_list(
-                            product_reservation_external_list_types,
+                            _model.product_reservation_external_list_types,
                             ((_parent, _name), _key),
                             "product_reservation_external_list_types",
                         )
                     )
-                elif product_reservation_external_list_types is UNSET:
+                elif _model.product_reservation_external_list_types is UNSET:
                     _absent += 1
                 else:
-                    product_reservation_external_list_types = odd(
-                        product_reservation_external_list_types,
+                    _model.product_reservation_external_list_types = odd(
+                        _model.product_reservation_external_list_types,
                         ((_parent, _name), _key),
                         "product_reservation_external_list_types",
                         "array",
@@ -199,12 +204,12 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -212,11 +217,6 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_external_list_types = (
-                    product_reservation_external_list_types
-                )
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

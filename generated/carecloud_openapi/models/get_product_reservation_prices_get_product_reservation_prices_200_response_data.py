@@ -100,24 +100,29 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_prices, total_items = _declared(src_dict)
+                _model.product_reservation_prices, _model.total_items = _declared(src_dict)
             except KeyError:
-                product_reservation_prices, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_reservation_prices, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_reservation_prices, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(product_reservation_prices, list):
-            product_reservation_prices = _read_ProductReservationPrice_list(
-                product_reservation_prices, (_path, _key), "product_reservation_prices"
+            _model.product_reservation_prices, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif product_reservation_prices is UNSET:
+
+        if isinstance(_model.product_reservation_prices, list):
+            _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                _model.product_reservation_prices, (_path, _key), "product_reservation_prices"
+            )
+        elif _model.product_reservation_prices is UNSET:
             _absent += 1
         else:
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -125,17 +130,14 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_prices = product_reservation_prices
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,30 +156,31 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_prices, total_items = _declared(src_dict)
+                        _model.product_reservation_prices, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        product_reservation_prices, total_items = map(
+                        _model.product_reservation_prices, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_prices, total_items = map(
+                    _model.product_reservation_prices, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_reservation_prices, list):
-                    product_reservation_prices = _read_ProductReservationPrice_list(
-                        product_reservation_prices,
+                if isinstance(_model.product_reservation_prices, list):
+                    _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                     )
-                elif product_reservation_prices is UNSET:
+                elif _model.product_reservation_prices is UNSET:
                     _absent += 1
                 else:
-                    product_reservation_prices = odd(
-                        product_reservation_prices,
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
@@ -185,12 +188,12 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -198,9 +201,6 @@ class GetProductReservationPricesGetProductReservationPrices200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_prices = product_reservation_prices
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

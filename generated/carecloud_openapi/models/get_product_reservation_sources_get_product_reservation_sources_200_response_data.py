@@ -100,26 +100,29 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_sources, total_items = _declared(src_dict)
+                _model.product_reservation_sources, _model.total_items = _declared(src_dict)
             except KeyError:
-                product_reservation_sources, total_items = map(
+                _model.product_reservation_sources, _model.total_items = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_sources, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(product_reservation_sources, list):
-            product_reservation_sources = _read_ProductReservationSource_list(
-                product_reservation_sources, (_path, _key), "product_reservation_sources"
+            _model.product_reservation_sources, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif product_reservation_sources is UNSET:
+
+        if isinstance(_model.product_reservation_sources, list):
+            _model.product_reservation_sources = _read_ProductReservationSource_list(
+                _model.product_reservation_sources, (_path, _key), "product_reservation_sources"
+            )
+        elif _model.product_reservation_sources is UNSET:
             _absent += 1
         else:
-            product_reservation_sources = odd(
-                product_reservation_sources,
+            _model.product_reservation_sources = odd(
+                _model.product_reservation_sources,
                 (_path, _key),
                 "product_reservation_sources",
                 "array",
@@ -127,17 +130,14 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_sources = product_reservation_sources
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -156,30 +156,31 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_sources, total_items = _declared(src_dict)
+                        _model.product_reservation_sources, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        product_reservation_sources, total_items = map(
+                        _model.product_reservation_sources, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_sources, total_items = map(
+                    _model.product_reservation_sources, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_reservation_sources, list):
-                    product_reservation_sources = _read_ProductReservationSource_list(
-                        product_reservation_sources,
+                if isinstance(_model.product_reservation_sources, list):
+                    _model.product_reservation_sources = _read_ProductReservationSource_list(
+                        _model.product_reservation_sources,
                         ((_parent, _name), _key),
                         "product_reservation_sources",
                     )
-                elif product_reservation_sources is UNSET:
+                elif _model.product_reservation_sources is UNSET:
                     _absent += 1
                 else:
-                    product_reservation_sources = odd(
-                        product_reservation_sources,
+                    _model.product_reservation_sources = odd(
+                        _model.product_reservation_sources,
                         ((_parent, _name), _key),
                         "product_reservation_sources",
                         "array",
@@ -187,12 +188,12 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -200,9 +201,6 @@ class GetProductReservationSourcesGetProductReservationSources200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_sources = product_reservation_sources
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,44 @@ class GetProductReservationsGetProductReservations200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservations, total_items = _declared(src_dict)
+                _model.product_reservations, _model.total_items = _declared(src_dict)
             except KeyError:
-                product_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_reservations, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(product_reservations, list):
-            product_reservations = _read_ProductReservation_list(
-                product_reservations, (_path, _key), "product_reservations"
+            _model.product_reservations, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif product_reservations is UNSET:
+
+        if isinstance(_model.product_reservations, list):
+            _model.product_reservations = _read_ProductReservation_list(
+                _model.product_reservations, (_path, _key), "product_reservations"
+            )
+        elif _model.product_reservations is UNSET:
             _absent += 1
         else:
-            product_reservations = odd(
-                product_reservations, (_path, _key), "product_reservations", "array", False, False
+            _model.product_reservations = odd(
+                _model.product_reservations,
+                (_path, _key),
+                "product_reservations",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservations = product_reservations
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,26 +156,31 @@ class GetProductReservationsGetProductReservations200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservations, total_items = _declared(src_dict)
+                        _model.product_reservations, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        product_reservations, total_items = map(
+                        _model.product_reservations, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(product_reservations, list):
-                    product_reservations = _read_ProductReservation_list(
-                        product_reservations, ((_parent, _name), _key), "product_reservations"
+                    _model.product_reservations, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif product_reservations is UNSET:
+
+                if isinstance(_model.product_reservations, list):
+                    _model.product_reservations = _read_ProductReservation_list(
+                        _model.product_reservations,
+                        ((_parent, _name), _key),
+                        "product_reservations",
+                    )
+                elif _model.product_reservations is UNSET:
                     _absent += 1
                 else:
-                    product_reservations = odd(
-                        product_reservations,
+                    _model.product_reservations = odd(
+                        _model.product_reservations,
                         ((_parent, _name), _key),
                         "product_reservations",
                         "array",
@@ -176,12 +188,12 @@ class GetProductReservationsGetProductReservations200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +201,6 @@ class GetProductReservationsGetProductReservations200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservations = product_reservations
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,24 +100,29 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                purchase_item_properties, total_items = _declared(src_dict)
+                _model.purchase_item_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                purchase_item_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.purchase_item_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            purchase_item_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(purchase_item_properties, list):
-            purchase_item_properties = _read_Property_list(
-                purchase_item_properties, (_path, _key), "purchase_item_properties"
+            _model.purchase_item_properties, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif purchase_item_properties is UNSET:
+
+        if isinstance(_model.purchase_item_properties, list):
+            _model.purchase_item_properties = _read_Property_list(
+                _model.purchase_item_properties, (_path, _key), "purchase_item_properties"
+            )
+        elif _model.purchase_item_properties is UNSET:
             _absent += 1
         else:
-            purchase_item_properties = odd(
-                purchase_item_properties,
+            _model.purchase_item_properties = odd(
+                _model.purchase_item_properties,
                 (_path, _key),
                 "purchase_item_properties",
                 "array",
@@ -125,17 +130,14 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchase_item_properties = purchase_item_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,30 +156,31 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        purchase_item_properties, total_items = _declared(src_dict)
+                        _model.purchase_item_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        purchase_item_properties, total_items = map(
+                        _model.purchase_item_properties, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    purchase_item_properties, total_items = map(
+                    _model.purchase_item_properties, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(purchase_item_properties, list):
-                    purchase_item_properties = _read_Property_list(
-                        purchase_item_properties,
+                if isinstance(_model.purchase_item_properties, list):
+                    _model.purchase_item_properties = _read_Property_list(
+                        _model.purchase_item_properties,
                         ((_parent, _name), _key),
                         "purchase_item_properties",
                     )
-                elif purchase_item_properties is UNSET:
+                elif _model.purchase_item_properties is UNSET:
                     _absent += 1
                 else:
-                    purchase_item_properties = odd(
-                        purchase_item_properties,
+                    _model.purchase_item_properties = odd(
+                        _model.purchase_item_properties,
                         ((_parent, _name), _key),
                         "purchase_item_properties",
                         "array",
@@ -185,12 +188,12 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -198,9 +201,6 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchase_item_properties = purchase_item_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -116,66 +116,82 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                earned_points, used_credits, used_points, used_points_total, used_vouchers = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.earned_points,
+                    _model.used_credits,
+                    _model.used_points,
+                    _model.used_points_total,
+                    _model.used_vouchers,
+                ) = _declared(src_dict)
             except KeyError:
-                earned_points, used_credits, used_points, used_points_total, used_vouchers = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.earned_points,
+                    _model.used_credits,
+                    _model.used_points,
+                    _model.used_points_total,
+                    _model.used_vouchers,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            earned_points, used_credits, used_points, used_points_total, used_vouchers = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.earned_points,
+                _model.used_credits,
+                _model.used_points,
+                _model.used_points_total,
+                _model.used_vouchers,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+            if _model.earned_points is UNSET:
+                _absent += 1
+            else:
+                _model.earned_points = odd(
+                    _model.earned_points, (_path, _key), "earned_points", "number", False, False
+                )
+
+        if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
+            if _model.used_credits is UNSET:
+                _absent += 1
+            else:
+                _model.used_credits = odd(
+                    _model.used_credits, (_path, _key), "used_credits", "number", False, False
+                )
+
+        if not (type(_model.used_points) is float or type(_model.used_points) is int):
+            if _model.used_points is UNSET:
+                _absent += 1
+            else:
+                _model.used_points = odd(
+                    _model.used_points, (_path, _key), "used_points", "number", False, False
+                )
+
+        if not (type(_model.used_points_total) is float or type(_model.used_points_total) is int):
+            if _model.used_points_total is UNSET:
+                _absent += 1
+            else:
+                _model.used_points_total = odd(
+                    _model.used_points_total,
+                    (_path, _key),
+                    "used_points_total",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.used_vouchers, list):
+            _model.used_vouchers = _read_Voucher_list(
+                _model.used_vouchers, (_path, _key), "used_vouchers"
             )
-
-        if not (type(earned_points) is float or type(earned_points) is int):
-            if earned_points is UNSET:
-                _absent += 1
-            else:
-                earned_points = odd(
-                    earned_points, (_path, _key), "earned_points", "number", False, False
-                )
-
-        if not (type(used_credits) is float or type(used_credits) is int):
-            if used_credits is UNSET:
-                _absent += 1
-            else:
-                used_credits = odd(
-                    used_credits, (_path, _key), "used_credits", "number", False, False
-                )
-
-        if not (type(used_points) is float or type(used_points) is int):
-            if used_points is UNSET:
-                _absent += 1
-            else:
-                used_points = odd(used_points, (_path, _key), "used_points", "number", False, False)
-
-        if not (type(used_points_total) is float or type(used_points_total) is int):
-            if used_points_total is UNSET:
-                _absent += 1
-            else:
-                used_points_total = odd(
-                    used_points_total, (_path, _key), "used_points_total", "number", False, False
-                )
-
-        if isinstance(used_vouchers, list):
-            used_vouchers = _read_Voucher_list(used_vouchers, (_path, _key), "used_vouchers")
-        elif used_vouchers is UNSET:
+        elif _model.used_vouchers is UNSET:
             _absent += 1
         else:
-            used_vouchers = odd(
-                used_vouchers, (_path, _key), "used_vouchers", "array", False, False
+            _model.used_vouchers = odd(
+                _model.used_vouchers, (_path, _key), "used_vouchers", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.earned_points = earned_points
-        _model.used_credits = used_credits
-        _model.used_points = used_points
-        _model.used_points_total = used_points_total
-        _model.used_vouchers = used_vouchers
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -194,35 +210,40 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            earned_points,
-                            used_credits,
-                            used_points,
-                            used_points_total,
-                            used_vouchers,
+                            _model.earned_points,
+                            _model.used_credits,
+                            _model.used_points,
+                            _model.used_points_total,
+                            _model.used_vouchers,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            earned_points,
-                            used_credits,
-                            used_points,
-                            used_points_total,
-                            used_vouchers,
+                            _model.earned_points,
+                            _model.used_credits,
+                            _model.used_points,
+                            _model.used_points_total,
+                            _model.used_vouchers,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    earned_points, used_credits, used_points, used_points_total, used_vouchers = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.earned_points,
+                        _model.used_credits,
+                        _model.used_points,
+                        _model.used_points_total,
+                        _model.used_vouchers,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(earned_points) is float or type(earned_points) is int):
-                    if earned_points is UNSET:
+                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+                    if _model.earned_points is UNSET:
                         _absent += 1
                     else:
-                        earned_points = odd(
-                            earned_points,
+                        _model.earned_points = odd(
+                            _model.earned_points,
                             ((_parent, _name), _key),
                             "earned_points",
                             "number",
@@ -230,12 +251,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                             False,
                         )
 
-                if not (type(used_credits) is float or type(used_credits) is int):
-                    if used_credits is UNSET:
+                if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
+                    if _model.used_credits is UNSET:
                         _absent += 1
                     else:
-                        used_credits = odd(
-                            used_credits,
+                        _model.used_credits = odd(
+                            _model.used_credits,
                             ((_parent, _name), _key),
                             "used_credits",
                             "number",
@@ -243,12 +264,12 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                             False,
                         )
 
-                if not (type(used_points) is float or type(used_points) is int):
-                    if used_points is UNSET:
+                if not (type(_model.used_points) is float or type(_model.used_points) is int):
+                    if _model.used_points is UNSET:
                         _absent += 1
                     else:
-                        used_points = odd(
-                            used_points,
+                        _model.used_points = odd(
+                            _model.used_points,
                             ((_parent, _name), _key),
                             "used_points",
                             "number",
@@ -256,12 +277,14 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                             False,
                         )
 
-                if not (type(used_points_total) is float or type(used_points_total) is int):
-                    if used_points_total is UNSET:
+                if not (
+                    type(_model.used_points_total) is float or type(_model.used_points_total) is int
+                ):
+                    if _model.used_points_total is UNSET:
                         _absent += 1
                     else:
-                        used_points_total = odd(
-                            used_points_total,
+                        _model.used_points_total = odd(
+                            _model.used_points_total,
                             ((_parent, _name), _key),
                             "used_points_total",
                             "number",
@@ -269,15 +292,15 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                             False,
                         )
 
-                if isinstance(used_vouchers, list):
-                    used_vouchers = _read_Voucher_list(
-                        used_vouchers, ((_parent, _name), _key), "used_vouchers"
+                if isinstance(_model.used_vouchers, list):
+                    _model.used_vouchers = _read_Voucher_list(
+                        _model.used_vouchers, ((_parent, _name), _key), "used_vouchers"
                     )
-                elif used_vouchers is UNSET:
+                elif _model.used_vouchers is UNSET:
                     _absent += 1
                 else:
-                    used_vouchers = odd(
-                        used_vouchers,
+                    _model.used_vouchers = odd(
+                        _model.used_vouchers,
                         ((_parent, _name), _key),
                         "used_vouchers",
                         "array",
@@ -285,12 +308,6 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.earned_points = earned_points
-                _model.used_credits = used_credits
-                _model.used_points = used_points
-                _model.used_points_total = used_points_total
-                _model.used_vouchers = used_vouchers
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,44 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                purchase_properties, total_items = _declared(src_dict)
+                _model.purchase_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                purchase_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.purchase_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            purchase_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(purchase_properties, list):
-            purchase_properties = _read_Property_list(
-                purchase_properties, (_path, _key), "purchase_properties"
+            _model.purchase_properties, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif purchase_properties is UNSET:
+
+        if isinstance(_model.purchase_properties, list):
+            _model.purchase_properties = _read_Property_list(
+                _model.purchase_properties, (_path, _key), "purchase_properties"
+            )
+        elif _model.purchase_properties is UNSET:
             _absent += 1
         else:
-            purchase_properties = odd(
-                purchase_properties, (_path, _key), "purchase_properties", "array", False, False
+            _model.purchase_properties = odd(
+                _model.purchase_properties,
+                (_path, _key),
+                "purchase_properties",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchase_properties = purchase_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,26 +156,29 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        purchase_properties, total_items = _declared(src_dict)
+                        _model.purchase_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        purchase_properties, total_items = map(
+                        _model.purchase_properties, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    purchase_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(purchase_properties, list):
-                    purchase_properties = _read_Property_list(
-                        purchase_properties, ((_parent, _name), _key), "purchase_properties"
+                    _model.purchase_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif purchase_properties is UNSET:
+
+                if isinstance(_model.purchase_properties, list):
+                    _model.purchase_properties = _read_Property_list(
+                        _model.purchase_properties, ((_parent, _name), _key), "purchase_properties"
+                    )
+                elif _model.purchase_properties is UNSET:
                     _absent += 1
                 else:
-                    purchase_properties = odd(
-                        purchase_properties,
+                    _model.purchase_properties = odd(
+                        _model.purchase_properties,
                         ((_parent, _name), _key),
                         "purchase_properties",
                         "array",
@@ -176,12 +186,12 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +199,6 @@ class GetPurchasePropertiesGetPurchaseProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchase_properties = purchase_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                purchase_types, total_items = _declared(src_dict)
+                _model.purchase_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                purchase_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.purchase_types, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            purchase_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.purchase_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(purchase_types, list):
-            purchase_types = _read_PurchaseType_list(
-                purchase_types, (_path, _key), "purchase_types"
+        if isinstance(_model.purchase_types, list):
+            _model.purchase_types = _read_PurchaseType_list(
+                _model.purchase_types, (_path, _key), "purchase_types"
             )
-        elif purchase_types is UNSET:
+        elif _model.purchase_types is UNSET:
             _absent += 1
         else:
-            purchase_types = odd(
-                purchase_types, (_path, _key), "purchase_types", "array", False, False
+            _model.purchase_types = odd(
+                _model.purchase_types, (_path, _key), "purchase_types", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchase_types = purchase_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        purchase_types, total_items = _declared(src_dict)
+                        _model.purchase_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        purchase_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.purchase_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    purchase_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(purchase_types, list):
-                    purchase_types = _read_PurchaseType_list(
-                        purchase_types, ((_parent, _name), _key), "purchase_types"
+                    _model.purchase_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif purchase_types is UNSET:
+
+                if isinstance(_model.purchase_types, list):
+                    _model.purchase_types = _read_PurchaseType_list(
+                        _model.purchase_types, ((_parent, _name), _key), "purchase_types"
+                    )
+                elif _model.purchase_types is UNSET:
                     _absent += 1
                 else:
-                    purchase_types = odd(
-                        purchase_types,
+                    _model.purchase_types = odd(
+                        _model.purchase_types,
                         ((_parent, _name), _key),
                         "purchase_types",
                         "array",
@@ -174,12 +179,12 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetPurchaseTypesGetPurchaseTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchase_types = purchase_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetRecommendationsGetRecommendations200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                recommendations, total_items = _declared(src_dict)
+                _model.recommendations, _model.total_items = _declared(src_dict)
             except KeyError:
-                recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.recommendations, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.recommendations, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(recommendations, list):
-            recommendations = _read_Recommendation_list(
-                recommendations, (_path, _key), "recommendations"
+        if isinstance(_model.recommendations, list):
+            _model.recommendations = _read_Recommendation_list(
+                _model.recommendations, (_path, _key), "recommendations"
             )
-        elif recommendations is UNSET:
+        elif _model.recommendations is UNSET:
             _absent += 1
         else:
-            recommendations = odd(
-                recommendations, (_path, _key), "recommendations", "array", False, False
+            _model.recommendations = odd(
+                _model.recommendations, (_path, _key), "recommendations", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.recommendations = recommendations
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetRecommendationsGetRecommendations200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        recommendations, total_items = _declared(src_dict)
+                        _model.recommendations, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.recommendations, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    recommendations, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(recommendations, list):
-                    recommendations = _read_Recommendation_list(
-                        recommendations, ((_parent, _name), _key), "recommendations"
+                    _model.recommendations, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif recommendations is UNSET:
+
+                if isinstance(_model.recommendations, list):
+                    _model.recommendations = _read_Recommendation_list(
+                        _model.recommendations, ((_parent, _name), _key), "recommendations"
+                    )
+                elif _model.recommendations is UNSET:
                     _absent += 1
                 else:
-                    recommendations = odd(
-                        recommendations,
+                    _model.recommendations = odd(
+                        _model.recommendations,
                         ((_parent, _name), _key),
                         "recommendations",
                         "array",
@@ -174,12 +179,12 @@ class GetRecommendationsGetRecommendations200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetRecommendationsGetRecommendations200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.recommendations = recommendations
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,44 @@ class GetReservableProductsGetReservableProducts200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                reservable_products, total_items = _declared(src_dict)
+                _model.reservable_products, _model.total_items = _declared(src_dict)
             except KeyError:
-                reservable_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.reservable_products, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            reservable_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(reservable_products, list):
-            reservable_products = _read_Product_list(
-                reservable_products, (_path, _key), "reservable_products"
+            _model.reservable_products, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif reservable_products is UNSET:
+
+        if isinstance(_model.reservable_products, list):
+            _model.reservable_products = _read_Product_list(
+                _model.reservable_products, (_path, _key), "reservable_products"
+            )
+        elif _model.reservable_products is UNSET:
             _absent += 1
         else:
-            reservable_products = odd(
-                reservable_products, (_path, _key), "reservable_products", "array", False, False
+            _model.reservable_products = odd(
+                _model.reservable_products,
+                (_path, _key),
+                "reservable_products",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.reservable_products = reservable_products
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,26 +156,29 @@ class GetReservableProductsGetReservableProducts200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        reservable_products, total_items = _declared(src_dict)
+                        _model.reservable_products, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        reservable_products, total_items = map(
+                        _model.reservable_products, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    reservable_products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(reservable_products, list):
-                    reservable_products = _read_Product_list(
-                        reservable_products, ((_parent, _name), _key), "reservable_products"
+                    _model.reservable_products, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif reservable_products is UNSET:
+
+                if isinstance(_model.reservable_products, list):
+                    _model.reservable_products = _read_Product_list(
+                        _model.reservable_products, ((_parent, _name), _key), "reservable_products"
+                    )
+                elif _model.reservable_products is UNSET:
                     _absent += 1
                 else:
-                    reservable_products = odd(
-                        reservable_products,
+                    _model.reservable_products = odd(
+                        _model.reservable_products,
                         ((_parent, _name), _key),
                         "reservable_products",
                         "array",
@@ -176,12 +186,12 @@ class GetReservableProductsGetReservableProducts200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +199,6 @@ class GetReservableProductsGetReservableProducts200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.reservable_products = reservable_products
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

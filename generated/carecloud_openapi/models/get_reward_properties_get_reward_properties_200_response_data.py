@@ -100,37 +100,44 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                rewards_properties, total_items = _declared(src_dict)
+                _model.rewards_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.rewards_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(rewards_properties, list):
-            rewards_properties = _read_Property_list(
-                rewards_properties, (_path, _key), "rewards_properties"
+            _model.rewards_properties, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif rewards_properties is UNSET:
+
+        if isinstance(_model.rewards_properties, list):
+            _model.rewards_properties = _read_Property_list(
+                _model.rewards_properties, (_path, _key), "rewards_properties"
+            )
+        elif _model.rewards_properties is UNSET:
             _absent += 1
         else:
-            rewards_properties = odd(
-                rewards_properties, (_path, _key), "rewards_properties", "array", False, False
+            _model.rewards_properties = odd(
+                _model.rewards_properties,
+                (_path, _key),
+                "rewards_properties",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.rewards_properties = rewards_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +156,29 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        rewards_properties, total_items = _declared(src_dict)
+                        _model.rewards_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.rewards_properties, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    rewards_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(rewards_properties, list):
-                    rewards_properties = _read_Property_list(
-                        rewards_properties, ((_parent, _name), _key), "rewards_properties"
+                    _model.rewards_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif rewards_properties is UNSET:
+
+                if isinstance(_model.rewards_properties, list):
+                    _model.rewards_properties = _read_Property_list(
+                        _model.rewards_properties, ((_parent, _name), _key), "rewards_properties"
+                    )
+                elif _model.rewards_properties is UNSET:
                     _absent += 1
                 else:
-                    rewards_properties = odd(
-                        rewards_properties,
+                    _model.rewards_properties = odd(
+                        _model.rewards_properties,
                         ((_parent, _name), _key),
                         "rewards_properties",
                         "array",
@@ -174,12 +186,12 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +199,6 @@ class GetRewardPropertiesGetRewardProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.rewards_properties = rewards_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,33 +100,35 @@ class GetRewardTypesGetRewardTypes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                reward_types, total_items = _declared(src_dict)
+                _model.reward_types, _model.total_items = _declared(src_dict)
             except KeyError:
-                reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.reward_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.reward_types, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(reward_types, list):
-            reward_types = _read_RewardType_list(reward_types, (_path, _key), "reward_types")
-        elif reward_types is UNSET:
+        if isinstance(_model.reward_types, list):
+            _model.reward_types = _read_RewardType_list(
+                _model.reward_types, (_path, _key), "reward_types"
+            )
+        elif _model.reward_types is UNSET:
             _absent += 1
         else:
-            reward_types = odd(reward_types, (_path, _key), "reward_types", "array", False, False)
+            _model.reward_types = odd(
+                _model.reward_types, (_path, _key), "reward_types", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.reward_types = reward_types
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,24 +147,29 @@ class GetRewardTypesGetRewardTypes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        reward_types, total_items = _declared(src_dict)
+                        _model.reward_types, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.reward_types, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    reward_types, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(reward_types, list):
-                    reward_types = _read_RewardType_list(
-                        reward_types, ((_parent, _name), _key), "reward_types"
+                    _model.reward_types, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif reward_types is UNSET:
+
+                if isinstance(_model.reward_types, list):
+                    _model.reward_types = _read_RewardType_list(
+                        _model.reward_types, ((_parent, _name), _key), "reward_types"
+                    )
+                elif _model.reward_types is UNSET:
                     _absent += 1
                 else:
-                    reward_types = odd(
-                        reward_types,
+                    _model.reward_types = odd(
+                        _model.reward_types,
                         ((_parent, _name), _key),
                         "reward_types",
                         "array",
@@ -170,12 +177,12 @@ class GetRewardTypesGetRewardTypes200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -183,9 +190,6 @@ class GetRewardTypesGetRewardTypes200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.reward_types = reward_types
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetRewardsGetRewards200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                rewards, total_items = _declared(src_dict)
+                _model.rewards, _model.total_items = _declared(src_dict)
             except KeyError:
-                rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.rewards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.rewards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(rewards, list):
-            rewards = _read_Reward_list(rewards, (_path, _key), "rewards")
-        elif rewards is UNSET:
+        if isinstance(_model.rewards, list):
+            _model.rewards = _read_Reward_list(_model.rewards, (_path, _key), "rewards")
+        elif _model.rewards is UNSET:
             _absent += 1
         else:
-            rewards = odd(rewards, (_path, _key), "rewards", "array", False, False)
+            _model.rewards = odd(_model.rewards, (_path, _key), "rewards", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.rewards = rewards
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetRewardsGetRewards200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        rewards, total_items = _declared(src_dict)
+                        _model.rewards, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.rewards, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.rewards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(rewards, list):
-                    rewards = _read_Reward_list(rewards, ((_parent, _name), _key), "rewards")
-                elif rewards is UNSET:
+                if isinstance(_model.rewards, list):
+                    _model.rewards = _read_Reward_list(
+                        _model.rewards, ((_parent, _name), _key), "rewards"
+                    )
+                elif _model.rewards is UNSET:
                     _absent += 1
                 else:
-                    rewards = odd(
-                        rewards, ((_parent, _name), _key), "rewards", "array", False, False
+                    _model.rewards = odd(
+                        _model.rewards, ((_parent, _name), _key), "rewards", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetRewardsGetRewards200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.rewards = rewards
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

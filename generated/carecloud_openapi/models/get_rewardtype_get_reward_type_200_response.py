@@ -82,17 +82,16 @@ class GetRewardtypeGetRewardType200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_RewardType(data, (_path, _key), "data")
-        elif data is UNSET:
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = _read_RewardType(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(data, (_path, _key), "data", "RewardType", False, False)
+            _model.data = odd(_model.data, (_path, _key), "data", "RewardType", False, False)
 
-        _model = _new_instance(cls)
-        _model.data = data
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -111,17 +110,18 @@ class GetRewardtypeGetRewardType200Response:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                data = src_dict.get("data", UNSET)
-                if isinstance(data, dict):
-                    data = _read_RewardType(data, ((_parent, _name), _key), "data")
-                elif data is UNSET:
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = _read_RewardType(_model.data, ((_parent, _name), _key), "data")
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(data, ((_parent, _name), _key), "data", "RewardType", False, False)
+                    _model.data = odd(
+                        _model.data, ((_parent, _name), _key), "data", "RewardType", False, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.data = data
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

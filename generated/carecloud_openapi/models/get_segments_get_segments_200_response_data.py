@@ -97,33 +97,31 @@ class GetSegmentsGetSegments200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                segments, total_items = _declared(src_dict)
+                _model.segments, _model.total_items = _declared(src_dict)
             except KeyError:
-                segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.segments, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.segments, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(segments, list):
-            segments = _read_Segment_list(segments, (_path, _key), "segments")
-        elif segments is UNSET:
+        if isinstance(_model.segments, list):
+            _model.segments = _read_Segment_list(_model.segments, (_path, _key), "segments")
+        elif _model.segments is UNSET:
             _absent += 1
         else:
-            segments = odd(segments, (_path, _key), "segments", "array", False, False)
+            _model.segments = odd(_model.segments, (_path, _key), "segments", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.segments = segments
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetSegmentsGetSegments200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        segments, total_items = _declared(src_dict)
+                        _model.segments, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.segments, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    segments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.segments, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(segments, list):
-                    segments = _read_Segment_list(segments, ((_parent, _name), _key), "segments")
-                elif segments is UNSET:
+                if isinstance(_model.segments, list):
+                    _model.segments = _read_Segment_list(
+                        _model.segments, ((_parent, _name), _key), "segments"
+                    )
+                elif _model.segments is UNSET:
                     _absent += 1
                 else:
-                    segments = odd(
-                        segments, ((_parent, _name), _key), "segments", "array", False, False
+                    _model.segments = odd(
+                        _model.segments, ((_parent, _name), _key), "segments", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetSegmentsGetSegments200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.segments = segments
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

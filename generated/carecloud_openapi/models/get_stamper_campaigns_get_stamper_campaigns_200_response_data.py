@@ -100,37 +100,39 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                stamper_campaigns, total_items = _declared(src_dict)
+                _model.stamper_campaigns, _model.total_items = _declared(src_dict)
             except KeyError:
-                stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.stamper_campaigns, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(stamper_campaigns, list):
-            stamper_campaigns = _read_StamperCampaign_list(
-                stamper_campaigns, (_path, _key), "stamper_campaigns"
+            _model.stamper_campaigns, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif stamper_campaigns is UNSET:
+
+        if isinstance(_model.stamper_campaigns, list):
+            _model.stamper_campaigns = _read_StamperCampaign_list(
+                _model.stamper_campaigns, (_path, _key), "stamper_campaigns"
+            )
+        elif _model.stamper_campaigns is UNSET:
             _absent += 1
         else:
-            stamper_campaigns = odd(
-                stamper_campaigns, (_path, _key), "stamper_campaigns", "array", False, False
+            _model.stamper_campaigns = odd(
+                _model.stamper_campaigns, (_path, _key), "stamper_campaigns", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_campaigns = stamper_campaigns
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +151,29 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        stamper_campaigns, total_items = _declared(src_dict)
+                        _model.stamper_campaigns, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.stamper_campaigns, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    stamper_campaigns, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(stamper_campaigns, list):
-                    stamper_campaigns = _read_StamperCampaign_list(
-                        stamper_campaigns, ((_parent, _name), _key), "stamper_campaigns"
+                    _model.stamper_campaigns, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif stamper_campaigns is UNSET:
+
+                if isinstance(_model.stamper_campaigns, list):
+                    _model.stamper_campaigns = _read_StamperCampaign_list(
+                        _model.stamper_campaigns, ((_parent, _name), _key), "stamper_campaigns"
+                    )
+                elif _model.stamper_campaigns is UNSET:
                     _absent += 1
                 else:
-                    stamper_campaigns = odd(
-                        stamper_campaigns,
+                    _model.stamper_campaigns = odd(
+                        _model.stamper_campaigns,
                         ((_parent, _name), _key),
                         "stamper_campaigns",
                         "array",
@@ -174,12 +181,12 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +194,6 @@ class GetStamperCampaignsGetStamperCampaigns200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stamper_campaigns = stamper_campaigns
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,35 +100,37 @@ class GetStamperCardsGetStamperCards200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                stamper_cards, total_items = _declared(src_dict)
+                _model.stamper_cards, _model.total_items = _declared(src_dict)
             except KeyError:
-                stamper_cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.stamper_cards, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            stamper_cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.stamper_cards, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(stamper_cards, list):
-            stamper_cards = _read_StamperCard_list(stamper_cards, (_path, _key), "stamper_cards")
-        elif stamper_cards is UNSET:
+        if isinstance(_model.stamper_cards, list):
+            _model.stamper_cards = _read_StamperCard_list(
+                _model.stamper_cards, (_path, _key), "stamper_cards"
+            )
+        elif _model.stamper_cards is UNSET:
             _absent += 1
         else:
-            stamper_cards = odd(
-                stamper_cards, (_path, _key), "stamper_cards", "array", False, False
+            _model.stamper_cards = odd(
+                _model.stamper_cards, (_path, _key), "stamper_cards", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_cards = stamper_cards
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -147,24 +149,29 @@ class GetStamperCardsGetStamperCards200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        stamper_cards, total_items = _declared(src_dict)
+                        _model.stamper_cards, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        stamper_cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.stamper_cards, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    stamper_cards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(stamper_cards, list):
-                    stamper_cards = _read_StamperCard_list(
-                        stamper_cards, ((_parent, _name), _key), "stamper_cards"
+                    _model.stamper_cards, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif stamper_cards is UNSET:
+
+                if isinstance(_model.stamper_cards, list):
+                    _model.stamper_cards = _read_StamperCard_list(
+                        _model.stamper_cards, ((_parent, _name), _key), "stamper_cards"
+                    )
+                elif _model.stamper_cards is UNSET:
                     _absent += 1
                 else:
-                    stamper_cards = odd(
-                        stamper_cards,
+                    _model.stamper_cards = odd(
+                        _model.stamper_cards,
                         ((_parent, _name), _key),
                         "stamper_cards",
                         "array",
@@ -172,12 +179,12 @@ class GetStamperCardsGetStamperCards200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -185,9 +192,6 @@ class GetStamperCardsGetStamperCards200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stamper_cards = stamper_cards
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

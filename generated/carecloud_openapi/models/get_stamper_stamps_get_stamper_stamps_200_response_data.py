@@ -100,37 +100,37 @@ class GetStamperStampsGetStamperStamps200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                stamper_stamps, total_items = _declared(src_dict)
+                _model.stamper_stamps, _model.total_items = _declared(src_dict)
             except KeyError:
-                stamper_stamps, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.stamper_stamps, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            stamper_stamps, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.stamper_stamps, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(stamper_stamps, list):
-            stamper_stamps = _read_StamperStamp_list(
-                stamper_stamps, (_path, _key), "stamper_stamps"
+        if isinstance(_model.stamper_stamps, list):
+            _model.stamper_stamps = _read_StamperStamp_list(
+                _model.stamper_stamps, (_path, _key), "stamper_stamps"
             )
-        elif stamper_stamps is UNSET:
+        elif _model.stamper_stamps is UNSET:
             _absent += 1
         else:
-            stamper_stamps = odd(
-                stamper_stamps, (_path, _key), "stamper_stamps", "array", False, False
+            _model.stamper_stamps = odd(
+                _model.stamper_stamps, (_path, _key), "stamper_stamps", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_stamps = stamper_stamps
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetStamperStampsGetStamperStamps200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        stamper_stamps, total_items = _declared(src_dict)
+                        _model.stamper_stamps, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        stamper_stamps, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.stamper_stamps, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    stamper_stamps, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(stamper_stamps, list):
-                    stamper_stamps = _read_StamperStamp_list(
-                        stamper_stamps, ((_parent, _name), _key), "stamper_stamps"
+                    _model.stamper_stamps, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif stamper_stamps is UNSET:
+
+                if isinstance(_model.stamper_stamps, list):
+                    _model.stamper_stamps = _read_StamperStamp_list(
+                        _model.stamper_stamps, ((_parent, _name), _key), "stamper_stamps"
+                    )
+                elif _model.stamper_stamps is UNSET:
                     _absent += 1
                 else:
-                    stamper_stamps = odd(
-                        stamper_stamps,
+                    _model.stamper_stamps = odd(
+                        _model.stamper_stamps,
                         ((_parent, _name), _key),
                         "stamper_stamps",
                         "array",
@@ -174,12 +179,12 @@ class GetStamperStampsGetStamperStamps200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetStamperStampsGetStamperStamps200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stamper_stamps = stamper_stamps
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

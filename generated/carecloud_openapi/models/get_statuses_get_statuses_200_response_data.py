@@ -97,33 +97,31 @@ class GetStatusesGetStatuses200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                statuses, total_items = _declared(src_dict)
+                _model.statuses, _model.total_items = _declared(src_dict)
             except KeyError:
-                statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.statuses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.statuses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(statuses, list):
-            statuses = _read_Status_list(statuses, (_path, _key), "statuses")
-        elif statuses is UNSET:
+        if isinstance(_model.statuses, list):
+            _model.statuses = _read_Status_list(_model.statuses, (_path, _key), "statuses")
+        elif _model.statuses is UNSET:
             _absent += 1
         else:
-            statuses = odd(statuses, (_path, _key), "statuses", "array", False, False)
+            _model.statuses = odd(_model.statuses, (_path, _key), "statuses", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.statuses = statuses
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetStatusesGetStatuses200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        statuses, total_items = _declared(src_dict)
+                        _model.statuses, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.statuses, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    statuses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.statuses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(statuses, list):
-                    statuses = _read_Status_list(statuses, ((_parent, _name), _key), "statuses")
-                elif statuses is UNSET:
+                if isinstance(_model.statuses, list):
+                    _model.statuses = _read_Status_list(
+                        _model.statuses, ((_parent, _name), _key), "statuses"
+                    )
+                elif _model.statuses is UNSET:
                     _absent += 1
                 else:
-                    statuses = odd(
-                        statuses, ((_parent, _name), _key), "statuses", "array", False, False
+                    _model.statuses = odd(
+                        _model.statuses, ((_parent, _name), _key), "statuses", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetStatusesGetStatuses200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.statuses = statuses
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

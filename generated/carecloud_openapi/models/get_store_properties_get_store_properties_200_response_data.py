@@ -100,37 +100,37 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                store_properties, total_items = _declared(src_dict)
+                _model.store_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                store_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.store_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            store_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.store_properties, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(store_properties, list):
-            store_properties = _read_Property_list(
-                store_properties, (_path, _key), "store_properties"
+        if isinstance(_model.store_properties, list):
+            _model.store_properties = _read_Property_list(
+                _model.store_properties, (_path, _key), "store_properties"
             )
-        elif store_properties is UNSET:
+        elif _model.store_properties is UNSET:
             _absent += 1
         else:
-            store_properties = odd(
-                store_properties, (_path, _key), "store_properties", "array", False, False
+            _model.store_properties = odd(
+                _model.store_properties, (_path, _key), "store_properties", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.store_properties = store_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        store_properties, total_items = _declared(src_dict)
+                        _model.store_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        store_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.store_properties, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    store_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(store_properties, list):
-                    store_properties = _read_Property_list(
-                        store_properties, ((_parent, _name), _key), "store_properties"
+                    _model.store_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif store_properties is UNSET:
+
+                if isinstance(_model.store_properties, list):
+                    _model.store_properties = _read_Property_list(
+                        _model.store_properties, ((_parent, _name), _key), "store_properties"
+                    )
+                elif _model.store_properties is UNSET:
                     _absent += 1
                 else:
-                    store_properties = odd(
-                        store_properties,
+                    _model.store_properties = odd(
+                        _model.store_properties,
                         ((_parent, _name), _key),
                         "store_properties",
                         "array",
@@ -174,12 +179,12 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetStorePropertiesGetStoreProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_properties = store_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                time_slots, total_items = _declared(src_dict)
+                _model.time_slots, _model.total_items = _declared(src_dict)
             except KeyError:
-                time_slots, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.time_slots, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            time_slots, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.time_slots, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(time_slots, list):
-            time_slots = _read_TimeSlot_list(time_slots, (_path, _key), "time_slots")
-        elif time_slots is UNSET:
+        if isinstance(_model.time_slots, list):
+            _model.time_slots = _read_TimeSlot_list(_model.time_slots, (_path, _key), "time_slots")
+        elif _model.time_slots is UNSET:
             _absent += 1
         else:
-            time_slots = odd(time_slots, (_path, _key), "time_slots", "array", False, False)
+            _model.time_slots = odd(
+                _model.time_slots, (_path, _key), "time_slots", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.time_slots = time_slots
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        time_slots, total_items = _declared(src_dict)
+                        _model.time_slots, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        time_slots, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.time_slots, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    time_slots, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(time_slots, list):
-                    time_slots = _read_TimeSlot_list(
-                        time_slots, ((_parent, _name), _key), "time_slots"
+                    _model.time_slots, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif time_slots is UNSET:
+
+                if isinstance(_model.time_slots, list):
+                    _model.time_slots = _read_TimeSlot_list(
+                        _model.time_slots, ((_parent, _name), _key), "time_slots"
+                    )
+                elif _model.time_slots is UNSET:
                     _absent += 1
                 else:
-                    time_slots = odd(
-                        time_slots, ((_parent, _name), _key), "time_slots", "array", False, False
+                    _model.time_slots = odd(
+                        _model.time_slots,
+                        ((_parent, _name), _key),
+                        "time_slots",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetSubBookingTicketsTimeSlotsGetSubBookingTicketsTimeSlots200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.time_slots = time_slots
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

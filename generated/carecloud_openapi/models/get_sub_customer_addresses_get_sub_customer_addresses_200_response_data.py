@@ -100,33 +100,35 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                addresses, total_items = _declared(src_dict)
+                _model.addresses, _model.total_items = _declared(src_dict)
             except KeyError:
-                addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.addresses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.addresses, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(addresses, list):
-            addresses = _read_AdditionalAddress_list(addresses, (_path, _key), "addresses")
-        elif addresses is UNSET:
+        if isinstance(_model.addresses, list):
+            _model.addresses = _read_AdditionalAddress_list(
+                _model.addresses, (_path, _key), "addresses"
+            )
+        elif _model.addresses is UNSET:
             _absent += 1
         else:
-            addresses = odd(addresses, (_path, _key), "addresses", "array", False, False)
+            _model.addresses = odd(
+                _model.addresses, (_path, _key), "addresses", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.addresses = addresses
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,32 +147,42 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        addresses, total_items = _declared(src_dict)
+                        _model.addresses, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.addresses, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    addresses, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(addresses, list):
-                    addresses = _read_AdditionalAddress_list(
-                        addresses, ((_parent, _name), _key), "addresses"
+                    _model.addresses, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif addresses is UNSET:
+
+                if isinstance(_model.addresses, list):
+                    _model.addresses = _read_AdditionalAddress_list(
+                        _model.addresses, ((_parent, _name), _key), "addresses"
+                    )
+                elif _model.addresses is UNSET:
                     _absent += 1
                 else:
-                    addresses = odd(
-                        addresses, ((_parent, _name), _key), "addresses", "array", False, False
+                    _model.addresses = odd(
+                        _model.addresses,
+                        ((_parent, _name), _key),
+                        "addresses",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -178,9 +190,6 @@ class GetSubCustomerAddressesGetSubCustomerAddresses200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.addresses = addresses
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

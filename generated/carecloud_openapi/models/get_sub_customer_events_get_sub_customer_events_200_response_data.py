@@ -97,35 +97,37 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_events, total_items = _declared(src_dict)
+                _model.customer_events, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_events, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_events, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(customer_events, list):
-            customer_events = _read_Event_list(customer_events, (_path, _key), "customer_events")
-        elif customer_events is UNSET:
+        if isinstance(_model.customer_events, list):
+            _model.customer_events = _read_Event_list(
+                _model.customer_events, (_path, _key), "customer_events"
+            )
+        elif _model.customer_events is UNSET:
             _absent += 1
         else:
-            customer_events = odd(
-                customer_events, (_path, _key), "customer_events", "array", False, False
+            _model.customer_events = odd(
+                _model.customer_events, (_path, _key), "customer_events", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_events = customer_events
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -144,24 +146,29 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_events, total_items = _declared(src_dict)
+                        _model.customer_events, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customer_events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_events, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_events, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(customer_events, list):
-                    customer_events = _read_Event_list(
-                        customer_events, ((_parent, _name), _key), "customer_events"
+                    _model.customer_events, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif customer_events is UNSET:
+
+                if isinstance(_model.customer_events, list):
+                    _model.customer_events = _read_Event_list(
+                        _model.customer_events, ((_parent, _name), _key), "customer_events"
+                    )
+                elif _model.customer_events is UNSET:
                     _absent += 1
                 else:
-                    customer_events = odd(
-                        customer_events,
+                    _model.customer_events = odd(
+                        _model.customer_events,
                         ((_parent, _name), _key),
                         "customer_events",
                         "array",
@@ -169,12 +176,12 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -182,9 +189,6 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_events = customer_events
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

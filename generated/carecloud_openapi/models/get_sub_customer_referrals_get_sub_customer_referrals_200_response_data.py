@@ -97,33 +97,33 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                referrals, total_items = _declared(src_dict)
+                _model.referrals, _model.total_items = _declared(src_dict)
             except KeyError:
-                referrals, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.referrals, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            referrals, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.referrals, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(referrals, list):
-            referrals = _read_Referral_list(referrals, (_path, _key), "referrals")
-        elif referrals is UNSET:
+        if isinstance(_model.referrals, list):
+            _model.referrals = _read_Referral_list(_model.referrals, (_path, _key), "referrals")
+        elif _model.referrals is UNSET:
             _absent += 1
         else:
-            referrals = odd(referrals, (_path, _key), "referrals", "array", False, False)
+            _model.referrals = odd(
+                _model.referrals, (_path, _key), "referrals", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.referrals = referrals
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        referrals, total_items = _declared(src_dict)
+                        _model.referrals, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        referrals, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.referrals, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    referrals, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(referrals, list):
-                    referrals = _read_Referral_list(
-                        referrals, ((_parent, _name), _key), "referrals"
+                    _model.referrals, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif referrals is UNSET:
+
+                if isinstance(_model.referrals, list):
+                    _model.referrals = _read_Referral_list(
+                        _model.referrals, ((_parent, _name), _key), "referrals"
+                    )
+                elif _model.referrals is UNSET:
                     _absent += 1
                 else:
-                    referrals = odd(
-                        referrals, ((_parent, _name), _key), "referrals", "array", False, False
+                    _model.referrals = odd(
+                        _model.referrals,
+                        ((_parent, _name), _key),
+                        "referrals",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetSubCustomerReferralsGetSubCustomerReferrals200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.referrals = referrals
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

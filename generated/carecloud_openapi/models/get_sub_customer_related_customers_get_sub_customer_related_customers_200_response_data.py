@@ -102,37 +102,39 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                related_customers, total_items = _declared(src_dict)
+                _model.related_customers, _model.total_items = _declared(src_dict)
             except KeyError:
-                related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.related_customers, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(related_customers, list):
-            related_customers = _read_RelatedCustomer_list(
-                related_customers, (_path, _key), "related_customers"
+            _model.related_customers, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif related_customers is UNSET:
+
+        if isinstance(_model.related_customers, list):
+            _model.related_customers = _read_RelatedCustomer_list(
+                _model.related_customers, (_path, _key), "related_customers"
+            )
+        elif _model.related_customers is UNSET:
             _absent += 1
         else:
-            related_customers = odd(
-                related_customers, (_path, _key), "related_customers", "array", False, False
+            _model.related_customers = odd(
+                _model.related_customers, (_path, _key), "related_customers", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.related_customers = related_customers
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -151,24 +153,29 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        related_customers, total_items = _declared(src_dict)
+                        _model.related_customers, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.related_customers, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    related_customers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(related_customers, list):
-                    related_customers = _read_RelatedCustomer_list(
-                        related_customers, ((_parent, _name), _key), "related_customers"
+                    _model.related_customers, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif related_customers is UNSET:
+
+                if isinstance(_model.related_customers, list):
+                    _model.related_customers = _read_RelatedCustomer_list(
+                        _model.related_customers, ((_parent, _name), _key), "related_customers"
+                    )
+                elif _model.related_customers is UNSET:
                     _absent += 1
                 else:
-                    related_customers = odd(
-                        related_customers,
+                    _model.related_customers = odd(
+                        _model.related_customers,
                         ((_parent, _name), _key),
                         "related_customers",
                         "array",
@@ -176,12 +183,12 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +196,6 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.related_customers = related_customers
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

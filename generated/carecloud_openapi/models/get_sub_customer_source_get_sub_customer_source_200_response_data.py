@@ -100,24 +100,29 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_source_records, total_items = _declared(src_dict)
+                _model.customer_source_records, _model.total_items = _declared(src_dict)
             except KeyError:
-                customer_source_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_source_records, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_source_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(customer_source_records, list):
-            customer_source_records = _read_CustomerSourceRecord_list(
-                customer_source_records, (_path, _key), "customer_source_records"
+            _model.customer_source_records, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif customer_source_records is UNSET:
+
+        if isinstance(_model.customer_source_records, list):
+            _model.customer_source_records = _read_CustomerSourceRecord_list(
+                _model.customer_source_records, (_path, _key), "customer_source_records"
+            )
+        elif _model.customer_source_records is UNSET:
             _absent += 1
         else:
-            customer_source_records = odd(
-                customer_source_records,
+            _model.customer_source_records = odd(
+                _model.customer_source_records,
                 (_path, _key),
                 "customer_source_records",
                 "array",
@@ -125,17 +130,14 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_source_records = customer_source_records
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,28 +156,31 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_source_records, total_items = _declared(src_dict)
+                        _model.customer_source_records, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        customer_source_records, total_items = map(
+                        _model.customer_source_records, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_source_records, total_items = map(
+                    _model.customer_source_records, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(customer_source_records, list):
-                    customer_source_records = _read_CustomerSourceRecord_list(
-                        customer_source_records, ((_parent, _name), _key), "customer_source_records"
+                if isinstance(_model.customer_source_records, list):
+                    _model.customer_source_records = _read_CustomerSourceRecord_list(
+                        _model.customer_source_records,
+                        ((_parent, _name), _key),
+                        "customer_source_records",
                     )
-                elif customer_source_records is UNSET:
+                elif _model.customer_source_records is UNSET:
                     _absent += 1
                 else:
-                    customer_source_records = odd(
-                        customer_source_records,
+                    _model.customer_source_records = odd(
+                        _model.customer_source_records,
                         ((_parent, _name), _key),
                         "customer_source_records",
                         "array",
@@ -183,12 +188,12 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -196,9 +201,6 @@ class GetSubCustomerSourceGetSubCustomerSource200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_source_records = customer_source_records
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                vouchers, total_items = _declared(src_dict)
+                _model.vouchers, _model.total_items = _declared(src_dict)
             except KeyError:
-                vouchers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.vouchers, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            vouchers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.vouchers, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(vouchers, list):
-            vouchers = _read_Voucher_list(vouchers, (_path, _key), "vouchers")
-        elif vouchers is UNSET:
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_Voucher_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
             _absent += 1
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.vouchers = vouchers
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,30 +140,35 @@ class GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        vouchers, total_items = _declared(src_dict)
+                        _model.vouchers, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        vouchers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.vouchers, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    vouchers, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.vouchers, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(vouchers, list):
-                    vouchers = _read_Voucher_list(vouchers, ((_parent, _name), _key), "vouchers")
-                elif vouchers is UNSET:
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_Voucher_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
+                    )
+                elif _model.vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(
-                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -173,9 +176,6 @@ class GetSubCustomerVouchersGetSubCustomerVouchers200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.vouchers = vouchers
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

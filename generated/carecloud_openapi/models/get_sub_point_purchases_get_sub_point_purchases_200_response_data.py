@@ -97,33 +97,33 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                purchases, total_items = _declared(src_dict)
+                _model.purchases, _model.total_items = _declared(src_dict)
             except KeyError:
-                purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.purchases, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.purchases, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(purchases, list):
-            purchases = _read_Purchase_list(purchases, (_path, _key), "purchases")
-        elif purchases is UNSET:
+        if isinstance(_model.purchases, list):
+            _model.purchases = _read_Purchase_list(_model.purchases, (_path, _key), "purchases")
+        elif _model.purchases is UNSET:
             _absent += 1
         else:
-            purchases = odd(purchases, (_path, _key), "purchases", "array", False, False)
+            _model.purchases = odd(
+                _model.purchases, (_path, _key), "purchases", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchases = purchases
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        purchases, total_items = _declared(src_dict)
+                        _model.purchases, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.purchases, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    purchases, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(purchases, list):
-                    purchases = _read_Purchase_list(
-                        purchases, ((_parent, _name), _key), "purchases"
+                    _model.purchases, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif purchases is UNSET:
+
+                if isinstance(_model.purchases, list):
+                    _model.purchases = _read_Purchase_list(
+                        _model.purchases, ((_parent, _name), _key), "purchases"
+                    )
+                elif _model.purchases is UNSET:
                     _absent += 1
                 else:
-                    purchases = odd(
-                        purchases, ((_parent, _name), _key), "purchases", "array", False, False
+                    _model.purchases = odd(
+                        _model.purchases,
+                        ((_parent, _name), _key),
+                        "purchases",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchases = purchases
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetSubProductTagsGetSubProductTags200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                tags, total_items = _declared(src_dict)
+                _model.tags, _model.total_items = _declared(src_dict)
             except KeyError:
-                tags, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.tags, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            tags, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.tags, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(tags, list):
-            tags = _read_Tag_list(tags, (_path, _key), "tags")
-        elif tags is UNSET:
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
             _absent += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.tags = tags
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,31 @@ class GetSubProductTagsGetSubProductTags200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        tags, total_items = _declared(src_dict)
+                        _model.tags, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        tags, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.tags, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    tags, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.tags, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
-                elif tags is UNSET:
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +172,6 @@ class GetSubProductTagsGetSubProductTags200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.tags = tags
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

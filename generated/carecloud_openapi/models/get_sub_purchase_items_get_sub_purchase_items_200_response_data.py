@@ -100,37 +100,37 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                purchase_items, total_items = _declared(src_dict)
+                _model.purchase_items, _model.total_items = _declared(src_dict)
             except KeyError:
-                purchase_items, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.purchase_items, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            purchase_items, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.purchase_items, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(purchase_items, list):
-            purchase_items = _read_PurchaseItem_list(
-                purchase_items, (_path, _key), "purchase_items"
+        if isinstance(_model.purchase_items, list):
+            _model.purchase_items = _read_PurchaseItem_list(
+                _model.purchase_items, (_path, _key), "purchase_items"
             )
-        elif purchase_items is UNSET:
+        elif _model.purchase_items is UNSET:
             _absent += 1
         else:
-            purchase_items = odd(
-                purchase_items, (_path, _key), "purchase_items", "array", False, False
+            _model.purchase_items = odd(
+                _model.purchase_items, (_path, _key), "purchase_items", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchase_items = purchase_items
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        purchase_items, total_items = _declared(src_dict)
+                        _model.purchase_items, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        purchase_items, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.purchase_items, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    purchase_items, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(purchase_items, list):
-                    purchase_items = _read_PurchaseItem_list(
-                        purchase_items, ((_parent, _name), _key), "purchase_items"
+                    _model.purchase_items, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif purchase_items is UNSET:
+
+                if isinstance(_model.purchase_items, list):
+                    _model.purchase_items = _read_PurchaseItem_list(
+                        _model.purchase_items, ((_parent, _name), _key), "purchase_items"
+                    )
+                elif _model.purchase_items is UNSET:
                     _absent += 1
                 else:
-                    purchase_items = odd(
-                        purchase_items,
+                    _model.purchase_items = odd(
+                        _model.purchase_items,
                         ((_parent, _name), _key),
                         "purchase_items",
                         "array",
@@ -174,12 +179,12 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetSubPurchaseItemsGetSubPurchaseItems200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchase_items = purchase_items
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

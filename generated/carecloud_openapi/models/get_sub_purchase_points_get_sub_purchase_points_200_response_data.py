@@ -97,33 +97,31 @@ class GetSubPurchasePointsGetSubPurchasePoints200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                points, total_items = _declared(src_dict)
+                _model.points, _model.total_items = _declared(src_dict)
             except KeyError:
-                points, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            points, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(points, list):
-            points = _read_Point_list(points, (_path, _key), "points")
-        elif points is UNSET:
+        if isinstance(_model.points, list):
+            _model.points = _read_Point_list(_model.points, (_path, _key), "points")
+        elif _model.points is UNSET:
             _absent += 1
         else:
-            points = odd(points, (_path, _key), "points", "array", False, False)
+            _model.points = odd(_model.points, (_path, _key), "points", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.points = points
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,35 @@ class GetSubPurchasePointsGetSubPurchasePoints200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        points, total_items = _declared(src_dict)
+                        _model.points, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        points, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.points, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    points, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(points, list):
-                    points = _read_Point_list(points, ((_parent, _name), _key), "points")
-                elif points is UNSET:
+                if isinstance(_model.points, list):
+                    _model.points = _read_Point_list(
+                        _model.points, ((_parent, _name), _key), "points"
+                    )
+                elif _model.points is UNSET:
                     _absent += 1
                 else:
-                    points = odd(points, ((_parent, _name), _key), "points", "array", False, False)
+                    _model.points = odd(
+                        _model.points, ((_parent, _name), _key), "points", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +176,6 @@ class GetSubPurchasePointsGetSubPurchasePoints200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.points = points
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,33 +100,31 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                products, total_items = _declared(src_dict)
+                _model.products, _model.total_items = _declared(src_dict)
             except KeyError:
-                products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.products, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.products, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(products, list):
-            products = _read_RewardProduct_list(products, (_path, _key), "products")
-        elif products is UNSET:
+        if isinstance(_model.products, list):
+            _model.products = _read_RewardProduct_list(_model.products, (_path, _key), "products")
+        elif _model.products is UNSET:
             _absent += 1
         else:
-            products = odd(products, (_path, _key), "products", "array", False, False)
+            _model.products = odd(_model.products, (_path, _key), "products", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.products = products
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -145,32 +143,35 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        products, total_items = _declared(src_dict)
+                        _model.products, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.products, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    products, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.products, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(products, list):
-                    products = _read_RewardProduct_list(
-                        products, ((_parent, _name), _key), "products"
+                if isinstance(_model.products, list):
+                    _model.products = _read_RewardProduct_list(
+                        _model.products, ((_parent, _name), _key), "products"
                     )
-                elif products is UNSET:
+                elif _model.products is UNSET:
                     _absent += 1
                 else:
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", False, False
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", False, False
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -178,9 +179,6 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.products = products
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetSubRewardStoresGetSubRewardStores200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                stores, total_items = _declared(src_dict)
+                _model.stores, _model.total_items = _declared(src_dict)
             except KeyError:
-                stores, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            stores, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(stores, list):
-            stores = _read_Store_list(stores, (_path, _key), "stores")
-        elif stores is UNSET:
+        if isinstance(_model.stores, list):
+            _model.stores = _read_Store_list(_model.stores, (_path, _key), "stores")
+        elif _model.stores is UNSET:
             _absent += 1
         else:
-            stores = odd(stores, (_path, _key), "stores", "array", False, False)
+            _model.stores = odd(_model.stores, (_path, _key), "stores", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stores = stores
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,35 @@ class GetSubRewardStoresGetSubRewardStores200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        stores, total_items = _declared(src_dict)
+                        _model.stores, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        stores, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.stores, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    stores, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(stores, list):
-                    stores = _read_Store_list(stores, ((_parent, _name), _key), "stores")
-                elif stores is UNSET:
+                if isinstance(_model.stores, list):
+                    _model.stores = _read_Store_list(
+                        _model.stores, ((_parent, _name), _key), "stores"
+                    )
+                elif _model.stores is UNSET:
                     _absent += 1
                 else:
-                    stores = odd(stores, ((_parent, _name), _key), "stores", "array", False, False)
+                    _model.stores = odd(
+                        _model.stores, ((_parent, _name), _key), "stores", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +176,6 @@ class GetSubRewardStoresGetSubRewardStores200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stores = stores
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                segment_records, total_items = _declared(src_dict)
+                _model.segment_records, _model.total_items = _declared(src_dict)
             except KeyError:
-                segment_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.segment_records, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            segment_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.segment_records, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(segment_records, list):
-            segment_records = _read_SegmentRecord_list(
-                segment_records, (_path, _key), "segment_records"
+        if isinstance(_model.segment_records, list):
+            _model.segment_records = _read_SegmentRecord_list(
+                _model.segment_records, (_path, _key), "segment_records"
             )
-        elif segment_records is UNSET:
+        elif _model.segment_records is UNSET:
             _absent += 1
         else:
-            segment_records = odd(
-                segment_records, (_path, _key), "segment_records", "array", False, False
+            _model.segment_records = odd(
+                _model.segment_records, (_path, _key), "segment_records", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.segment_records = segment_records
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        segment_records, total_items = _declared(src_dict)
+                        _model.segment_records, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        segment_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.segment_records, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    segment_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(segment_records, list):
-                    segment_records = _read_SegmentRecord_list(
-                        segment_records, ((_parent, _name), _key), "segment_records"
+                    _model.segment_records, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif segment_records is UNSET:
+
+                if isinstance(_model.segment_records, list):
+                    _model.segment_records = _read_SegmentRecord_list(
+                        _model.segment_records, ((_parent, _name), _key), "segment_records"
+                    )
+                elif _model.segment_records is UNSET:
                     _absent += 1
                 else:
-                    segment_records = odd(
-                        segment_records,
+                    _model.segment_records = odd(
+                        _model.segment_records,
                         ((_parent, _name), _key),
                         "segment_records",
                         "array",
@@ -174,12 +179,12 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetSubSegmentRecordsGetSubSegmentRecords200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.segment_records = segment_records
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

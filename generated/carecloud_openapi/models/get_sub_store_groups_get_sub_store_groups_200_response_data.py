@@ -100,37 +100,44 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                store_group_records, total_items = _declared(src_dict)
+                _model.store_group_records, _model.total_items = _declared(src_dict)
             except KeyError:
-                store_group_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.store_group_records, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            store_group_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(store_group_records, list):
-            store_group_records = _read_StoreGroupRecord_list(
-                store_group_records, (_path, _key), "store_group_records"
+            _model.store_group_records, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif store_group_records is UNSET:
+
+        if isinstance(_model.store_group_records, list):
+            _model.store_group_records = _read_StoreGroupRecord_list(
+                _model.store_group_records, (_path, _key), "store_group_records"
+            )
+        elif _model.store_group_records is UNSET:
             _absent += 1
         else:
-            store_group_records = odd(
-                store_group_records, (_path, _key), "store_group_records", "array", False, False
+            _model.store_group_records = odd(
+                _model.store_group_records,
+                (_path, _key),
+                "store_group_records",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.store_group_records = store_group_records
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,26 +156,29 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        store_group_records, total_items = _declared(src_dict)
+                        _model.store_group_records, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        store_group_records, total_items = map(
+                        _model.store_group_records, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    store_group_records, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(store_group_records, list):
-                    store_group_records = _read_StoreGroupRecord_list(
-                        store_group_records, ((_parent, _name), _key), "store_group_records"
+                    _model.store_group_records, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif store_group_records is UNSET:
+
+                if isinstance(_model.store_group_records, list):
+                    _model.store_group_records = _read_StoreGroupRecord_list(
+                        _model.store_group_records, ((_parent, _name), _key), "store_group_records"
+                    )
+                elif _model.store_group_records is UNSET:
                     _absent += 1
                 else:
-                    store_group_records = odd(
-                        store_group_records,
+                    _model.store_group_records = odd(
+                        _model.store_group_records,
                         ((_parent, _name), _key),
                         "store_group_records",
                         "array",
@@ -176,12 +186,12 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -189,9 +199,6 @@ class GetSubStoreGroupsGetSubStoreGroups200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_group_records = store_group_records
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                task_assignees, total_items = _declared(src_dict)
+                _model.task_assignees, _model.total_items = _declared(src_dict)
             except KeyError:
-                task_assignees, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.task_assignees, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            task_assignees, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.task_assignees, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(task_assignees, list):
-            task_assignees = _read_TaskAssignee_list(
-                task_assignees, (_path, _key), "task_assignees"
+        if isinstance(_model.task_assignees, list):
+            _model.task_assignees = _read_TaskAssignee_list(
+                _model.task_assignees, (_path, _key), "task_assignees"
             )
-        elif task_assignees is UNSET:
+        elif _model.task_assignees is UNSET:
             _absent += 1
         else:
-            task_assignees = odd(
-                task_assignees, (_path, _key), "task_assignees", "array", False, False
+            _model.task_assignees = odd(
+                _model.task_assignees, (_path, _key), "task_assignees", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.task_assignees = task_assignees
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        task_assignees, total_items = _declared(src_dict)
+                        _model.task_assignees, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        task_assignees, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.task_assignees, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    task_assignees, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(task_assignees, list):
-                    task_assignees = _read_TaskAssignee_list(
-                        task_assignees, ((_parent, _name), _key), "task_assignees"
+                    _model.task_assignees, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif task_assignees is UNSET:
+
+                if isinstance(_model.task_assignees, list):
+                    _model.task_assignees = _read_TaskAssignee_list(
+                        _model.task_assignees, ((_parent, _name), _key), "task_assignees"
+                    )
+                elif _model.task_assignees is UNSET:
                     _absent += 1
                 else:
-                    task_assignees = odd(
-                        task_assignees,
+                    _model.task_assignees = odd(
+                        _model.task_assignees,
                         ((_parent, _name), _key),
                         "task_assignees",
                         "array",
@@ -174,12 +179,12 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class GetTaskAssigneesGetSubTaskAssignees200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_assignees = task_assignees
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

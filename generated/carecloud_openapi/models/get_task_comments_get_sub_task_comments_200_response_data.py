@@ -100,35 +100,37 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                task_comments, total_items = _declared(src_dict)
+                _model.task_comments, _model.total_items = _declared(src_dict)
             except KeyError:
-                task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.task_comments, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.task_comments, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(task_comments, list):
-            task_comments = _read_TaskComment_list(task_comments, (_path, _key), "task_comments")
-        elif task_comments is UNSET:
+        if isinstance(_model.task_comments, list):
+            _model.task_comments = _read_TaskComment_list(
+                _model.task_comments, (_path, _key), "task_comments"
+            )
+        elif _model.task_comments is UNSET:
             _absent += 1
         else:
-            task_comments = odd(
-                task_comments, (_path, _key), "task_comments", "array", False, False
+            _model.task_comments = odd(
+                _model.task_comments, (_path, _key), "task_comments", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.task_comments = task_comments
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -147,24 +149,29 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        task_comments, total_items = _declared(src_dict)
+                        _model.task_comments, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.task_comments, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    task_comments, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(task_comments, list):
-                    task_comments = _read_TaskComment_list(
-                        task_comments, ((_parent, _name), _key), "task_comments"
+                    _model.task_comments, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif task_comments is UNSET:
+
+                if isinstance(_model.task_comments, list):
+                    _model.task_comments = _read_TaskComment_list(
+                        _model.task_comments, ((_parent, _name), _key), "task_comments"
+                    )
+                elif _model.task_comments is UNSET:
                     _absent += 1
                 else:
-                    task_comments = odd(
-                        task_comments,
+                    _model.task_comments = odd(
+                        _model.task_comments,
                         ((_parent, _name), _key),
                         "task_comments",
                         "array",
@@ -172,12 +179,12 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -185,9 +192,6 @@ class GetTaskCommentsGetSubTaskComments200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_comments = task_comments
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

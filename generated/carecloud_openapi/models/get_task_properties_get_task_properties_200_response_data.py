@@ -100,35 +100,37 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                task_properties, total_items = _declared(src_dict)
+                _model.task_properties, _model.total_items = _declared(src_dict)
             except KeyError:
-                task_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.task_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            task_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.task_properties, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(task_properties, list):
-            task_properties = _read_Property_list(task_properties, (_path, _key), "task_properties")
-        elif task_properties is UNSET:
+        if isinstance(_model.task_properties, list):
+            _model.task_properties = _read_Property_list(
+                _model.task_properties, (_path, _key), "task_properties"
+            )
+        elif _model.task_properties is UNSET:
             _absent += 1
         else:
-            task_properties = odd(
-                task_properties, (_path, _key), "task_properties", "array", False, False
+            _model.task_properties = odd(
+                _model.task_properties, (_path, _key), "task_properties", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.task_properties = task_properties
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -147,24 +149,29 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        task_properties, total_items = _declared(src_dict)
+                        _model.task_properties, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        task_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.task_properties, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    task_properties, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(task_properties, list):
-                    task_properties = _read_Property_list(
-                        task_properties, ((_parent, _name), _key), "task_properties"
+                    _model.task_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif task_properties is UNSET:
+
+                if isinstance(_model.task_properties, list):
+                    _model.task_properties = _read_Property_list(
+                        _model.task_properties, ((_parent, _name), _key), "task_properties"
+                    )
+                elif _model.task_properties is UNSET:
                     _absent += 1
                 else:
-                    task_properties = odd(
-                        task_properties,
+                    _model.task_properties = odd(
+                        _model.task_properties,
                         ((_parent, _name), _key),
                         "task_properties",
                         "array",
@@ -172,12 +179,12 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -185,9 +192,6 @@ class GetTaskPropertiesGetTaskProperties200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_properties = task_properties
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,35 @@ class GetTaskStatesGetTaskStates200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                task_states, total_items = _declared(src_dict)
+                _model.task_states, _model.total_items = _declared(src_dict)
             except KeyError:
-                task_states, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.task_states, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            task_states, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.task_states, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(task_states, list):
-            task_states = _read_TaskState_list(task_states, (_path, _key), "task_states")
-        elif task_states is UNSET:
+        if isinstance(_model.task_states, list):
+            _model.task_states = _read_TaskState_list(
+                _model.task_states, (_path, _key), "task_states"
+            )
+        elif _model.task_states is UNSET:
             _absent += 1
         else:
-            task_states = odd(task_states, (_path, _key), "task_states", "array", False, False)
+            _model.task_states = odd(
+                _model.task_states, (_path, _key), "task_states", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.task_states = task_states
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +144,42 @@ class GetTaskStatesGetTaskStates200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        task_states, total_items = _declared(src_dict)
+                        _model.task_states, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        task_states, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.task_states, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    task_states, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(task_states, list):
-                    task_states = _read_TaskState_list(
-                        task_states, ((_parent, _name), _key), "task_states"
+                    _model.task_states, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif task_states is UNSET:
+
+                if isinstance(_model.task_states, list):
+                    _model.task_states = _read_TaskState_list(
+                        _model.task_states, ((_parent, _name), _key), "task_states"
+                    )
+                elif _model.task_states is UNSET:
                     _absent += 1
                 else:
-                    task_states = odd(
-                        task_states, ((_parent, _name), _key), "task_states", "array", False, False
+                    _model.task_states = odd(
+                        _model.task_states,
+                        ((_parent, _name), _key),
+                        "task_states",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +187,6 @@ class GetTaskStatesGetTaskStates200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_states = task_states
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

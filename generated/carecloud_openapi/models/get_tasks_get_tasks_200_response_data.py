@@ -97,33 +97,31 @@ class GetTasksGetTasks200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                tasks, total_items = _declared(src_dict)
+                _model.tasks, _model.total_items = _declared(src_dict)
             except KeyError:
-                tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.tasks, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.tasks, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(tasks, list):
-            tasks = _read_Task_list(tasks, (_path, _key), "tasks")
-        elif tasks is UNSET:
+        if isinstance(_model.tasks, list):
+            _model.tasks = _read_Task_list(_model.tasks, (_path, _key), "tasks")
+        elif _model.tasks is UNSET:
             _absent += 1
         else:
-            tasks = odd(tasks, (_path, _key), "tasks", "array", False, False)
+            _model.tasks = odd(_model.tasks, (_path, _key), "tasks", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.tasks = tasks
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,33 @@ class GetTasksGetTasks200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        tasks, total_items = _declared(src_dict)
+                        _model.tasks, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.tasks, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    tasks, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.tasks, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(tasks, list):
-                    tasks = _read_Task_list(tasks, ((_parent, _name), _key), "tasks")
-                elif tasks is UNSET:
+                if isinstance(_model.tasks, list):
+                    _model.tasks = _read_Task_list(_model.tasks, ((_parent, _name), _key), "tasks")
+                elif _model.tasks is UNSET:
                     _absent += 1
                 else:
-                    tasks = odd(tasks, ((_parent, _name), _key), "tasks", "array", False, False)
+                    _model.tasks = odd(
+                        _model.tasks, ((_parent, _name), _key), "tasks", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +174,6 @@ class GetTasksGetTasks200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.tasks = tasks
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

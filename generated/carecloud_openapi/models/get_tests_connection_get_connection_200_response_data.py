@@ -64,16 +64,17 @@ class GetTestsConnectionGetConnection200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        test_string = src_dict.get("test_string", UNSET)
-        if not (test_string.__class__ is str or isinstance(test_string, str)):
-            if test_string is UNSET:
+        _model.test_string = src_dict.get("test_string", UNSET)
+        if not (_model.test_string.__class__ is str or isinstance(_model.test_string, str)):
+            if _model.test_string is UNSET:
                 _absent += 1
             else:
-                test_string = odd(test_string, (_path, _key), "test_string", "string", False, False)
+                _model.test_string = odd(
+                    _model.test_string, (_path, _key), "test_string", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.test_string = test_string
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class GetTestsConnectionGetConnection200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                test_string = src_dict.get("test_string", UNSET)
-                if not (test_string.__class__ is str or isinstance(test_string, str)):
-                    if test_string is UNSET:
+                _model.test_string = src_dict.get("test_string", UNSET)
+                if not (_model.test_string.__class__ is str or isinstance(_model.test_string, str)):
+                    if _model.test_string is UNSET:
                         _absent += 1
                     else:
-                        test_string = odd(
-                            test_string,
+                        _model.test_string = odd(
+                            _model.test_string,
                             ((_parent, _name), _key),
                             "test_string",
                             "string",
@@ -107,8 +109,6 @@ class GetTestsConnectionGetConnection200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.test_string = test_string
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -88,25 +88,31 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                authentication_token, token_request_id, valid_to = _declared(src_dict)
+                _model.authentication_token, _model.token_request_id, _model.valid_to = _declared(
+                    src_dict
+                )
             except KeyError:
-                authentication_token, token_request_id, valid_to = map(
+                _model.authentication_token, _model.token_request_id, _model.valid_to = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            authentication_token, token_request_id, valid_to = map(
+            _model.authentication_token, _model.token_request_id, _model.valid_to = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (authentication_token.__class__ is str or isinstance(authentication_token, str)):
-            if authentication_token is UNSET:
+        if not (
+            _model.authentication_token.__class__ is str
+            or isinstance(_model.authentication_token, str)
+        ):
+            if _model.authentication_token is UNSET:
                 _absent += 1
             else:
-                authentication_token = odd(
-                    authentication_token,
+                _model.authentication_token = odd(
+                    _model.authentication_token,
                     (_path, _key),
                     "authentication_token",
                     "string",
@@ -114,24 +120,29 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                     False,
                 )
 
-        if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
-            if token_request_id is UNSET:
+        if not (
+            _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
+        ):
+            if _model.token_request_id is UNSET:
                 _absent += 1
             else:
-                token_request_id = odd(
-                    token_request_id, (_path, _key), "token_request_id", "string", False, False
+                _model.token_request_id = odd(
+                    _model.token_request_id,
+                    (_path, _key),
+                    "token_request_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.authentication_token = authentication_token
-        _model.token_request_id = token_request_id
-        _model.valid_to = valid_to
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -150,27 +161,31 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        authentication_token, token_request_id, valid_to = _declared(src_dict)
+                        _model.authentication_token, _model.token_request_id, _model.valid_to = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        authentication_token, token_request_id, valid_to = map(
+                        _model.authentication_token, _model.token_request_id, _model.valid_to = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    authentication_token, token_request_id, valid_to = map(
+                    _model.authentication_token, _model.token_request_id, _model.valid_to = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    authentication_token.__class__ is str or isinstance(authentication_token, str)
+                    _model.authentication_token.__class__ is str
+                    or isinstance(_model.authentication_token, str)
                 ):
-                    if authentication_token is UNSET:
+                    if _model.authentication_token is UNSET:
                         _absent += 1
                     else:
-                        authentication_token = odd(
-                            authentication_token,
+                        _model.authentication_token = odd(
+                            _model.authentication_token,
                             ((_parent, _name), _key),
                             "authentication_token",
                             "string",
@@ -178,12 +193,15 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                             False,
                         )
 
-                if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
-                    if token_request_id is UNSET:
+                if not (
+                    _model.token_request_id.__class__ is str
+                    or isinstance(_model.token_request_id, str)
+                ):
+                    if _model.token_request_id is UNSET:
                         _absent += 1
                     else:
-                        token_request_id = odd(
-                            token_request_id,
+                        _model.token_request_id = odd(
+                            _model.token_request_id,
                             ((_parent, _name), _key),
                             "token_request_id",
                             "string",
@@ -191,18 +209,19 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.authentication_token = authentication_token
-                _model.token_request_id = token_request_id
-                _model.valid_to = valid_to
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,33 @@ class GetUserRolesGetUserRoles200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                user_roles, total_items = _declared(src_dict)
+                _model.user_roles, _model.total_items = _declared(src_dict)
             except KeyError:
-                user_roles, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.user_roles, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            user_roles, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.user_roles, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(user_roles, list):
-            user_roles = _read_UserRole_list(user_roles, (_path, _key), "user_roles")
-        elif user_roles is UNSET:
+        if isinstance(_model.user_roles, list):
+            _model.user_roles = _read_UserRole_list(_model.user_roles, (_path, _key), "user_roles")
+        elif _model.user_roles is UNSET:
             _absent += 1
         else:
-            user_roles = odd(user_roles, (_path, _key), "user_roles", "array", False, False)
+            _model.user_roles = odd(
+                _model.user_roles, (_path, _key), "user_roles", "array", False, False
+            )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.user_roles = user_roles
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,32 +142,42 @@ class GetUserRolesGetUserRoles200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        user_roles, total_items = _declared(src_dict)
+                        _model.user_roles, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        user_roles, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.user_roles, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    user_roles, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(user_roles, list):
-                    user_roles = _read_UserRole_list(
-                        user_roles, ((_parent, _name), _key), "user_roles"
+                    _model.user_roles, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif user_roles is UNSET:
+
+                if isinstance(_model.user_roles, list):
+                    _model.user_roles = _read_UserRole_list(
+                        _model.user_roles, ((_parent, _name), _key), "user_roles"
+                    )
+                elif _model.user_roles is UNSET:
                     _absent += 1
                 else:
-                    user_roles = odd(
-                        user_roles, ((_parent, _name), _key), "user_roles", "array", False, False
+                    _model.user_roles = odd(
+                        _model.user_roles,
+                        ((_parent, _name), _key),
+                        "user_roles",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -175,9 +185,6 @@ class GetUserRolesGetUserRoles200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.user_roles = user_roles
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -97,33 +97,31 @@ class GetUsersGetUsers200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                users, total_items = _declared(src_dict)
+                _model.users, _model.total_items = _declared(src_dict)
             except KeyError:
-                users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.users, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.users, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(users, list):
-            users = _read_User_list(users, (_path, _key), "users")
-        elif users is UNSET:
+        if isinstance(_model.users, list):
+            _model.users = _read_User_list(_model.users, (_path, _key), "users")
+        elif _model.users is UNSET:
             _absent += 1
         else:
-            users = odd(users, (_path, _key), "users", "array", False, False)
+            _model.users = odd(_model.users, (_path, _key), "users", "array", False, False)
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.users = users
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -142,28 +140,33 @@ class GetUsersGetUsers200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        users, total_items = _declared(src_dict)
+                        _model.users, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.users, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    users, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.users, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(users, list):
-                    users = _read_User_list(users, ((_parent, _name), _key), "users")
-                elif users is UNSET:
+                if isinstance(_model.users, list):
+                    _model.users = _read_User_list(_model.users, ((_parent, _name), _key), "users")
+                elif _model.users is UNSET:
                     _absent += 1
                 else:
-                    users = odd(users, ((_parent, _name), _key), "users", "array", False, False)
+                    _model.users = odd(
+                        _model.users, ((_parent, _name), _key), "users", "array", False, False
+                    )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -171,9 +174,6 @@ class GetUsersGetUsers200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.users = users
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

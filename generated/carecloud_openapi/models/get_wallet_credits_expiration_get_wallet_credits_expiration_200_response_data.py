@@ -83,37 +83,46 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                next_amount, next_date, current_month_amount = _declared(src_dict)
+                _model.next_amount, _model.next_date, _model.current_month_amount = _declared(
+                    src_dict
+                )
             except KeyError:
-                next_amount, next_date, current_month_amount = map(
+                _model.next_amount, _model.next_date, _model.current_month_amount = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            next_amount, next_date, current_month_amount = map(
+            _model.next_amount, _model.next_date, _model.current_month_amount = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (type(next_amount) is float or type(next_amount) is int):
-            if next_amount is UNSET:
+        if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
+            if _model.next_amount is UNSET:
                 _absent += 1
             else:
-                next_amount = odd(next_amount, (_path, _key), "next_amount", "number", False, False)
+                _model.next_amount = odd(
+                    _model.next_amount, (_path, _key), "next_amount", "number", False, False
+                )
 
-        if not (next_date.__class__ is str or isinstance(next_date, str)):
-            if next_date is UNSET:
+        if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
+            if _model.next_date is UNSET:
                 _absent += 1
             else:
-                next_date = odd(next_date, (_path, _key), "next_date", "string", False, False)
+                _model.next_date = odd(
+                    _model.next_date, (_path, _key), "next_date", "string", False, False
+                )
 
-        if not (type(current_month_amount) is float or type(current_month_amount) is int):
-            if current_month_amount is UNSET:
+        if not (
+            type(_model.current_month_amount) is float or type(_model.current_month_amount) is int
+        ):
+            if _model.current_month_amount is UNSET:
                 _absent += 1
             else:
-                current_month_amount = odd(
-                    current_month_amount,
+                _model.current_month_amount = odd(
+                    _model.current_month_amount,
                     (_path, _key),
                     "current_month_amount",
                     "number",
@@ -121,10 +130,6 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.next_amount = next_amount
-        _model.next_date = next_date
-        _model.current_month_amount = current_month_amount
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -143,25 +148,28 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        next_amount, next_date, current_month_amount = _declared(src_dict)
+                        _model.next_amount, _model.next_date, _model.current_month_amount = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        next_amount, next_date, current_month_amount = map(
+                        _model.next_amount, _model.next_date, _model.current_month_amount = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    next_amount, next_date, current_month_amount = map(
+                    _model.next_amount, _model.next_date, _model.current_month_amount = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (type(next_amount) is float or type(next_amount) is int):
-                    if next_amount is UNSET:
+                if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
+                    if _model.next_amount is UNSET:
                         _absent += 1
                     else:
-                        next_amount = odd(
-                            next_amount,
+                        _model.next_amount = odd(
+                            _model.next_amount,
                             ((_parent, _name), _key),
                             "next_amount",
                             "number",
@@ -169,20 +177,28 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
                             False,
                         )
 
-                if not (next_date.__class__ is str or isinstance(next_date, str)):
-                    if next_date is UNSET:
+                if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
+                    if _model.next_date is UNSET:
                         _absent += 1
                     else:
-                        next_date = odd(
-                            next_date, ((_parent, _name), _key), "next_date", "string", False, False
+                        _model.next_date = odd(
+                            _model.next_date,
+                            ((_parent, _name), _key),
+                            "next_date",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (type(current_month_amount) is float or type(current_month_amount) is int):
-                    if current_month_amount is UNSET:
+                if not (
+                    type(_model.current_month_amount) is float
+                    or type(_model.current_month_amount) is int
+                ):
+                    if _model.current_month_amount is UNSET:
                         _absent += 1
                     else:
-                        current_month_amount = odd(
-                            current_month_amount,
+                        _model.current_month_amount = odd(
+                            _model.current_month_amount,
                             ((_parent, _name), _key),
                             "current_month_amount",
                             "number",
@@ -190,10 +206,6 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.next_amount = next_amount
-                _model.next_date = next_date
-                _model.current_month_amount = current_month_amount
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -113,61 +113,76 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                earned_credits, redeemed_credits, available_credits, split_by_currency = _declared(
-                    src_dict
-                )
+                (
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                    _model.split_by_currency,
+                ) = _declared(src_dict)
             except KeyError:
-                earned_credits, redeemed_credits, available_credits, split_by_currency = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                    _model.split_by_currency,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            earned_credits, redeemed_credits, available_credits, split_by_currency = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.earned_credits,
+                _model.redeemed_credits,
+                _model.available_credits,
+                _model.split_by_currency,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+            if _model.earned_credits is UNSET:
+                _absent += 1
+            else:
+                _model.earned_credits = odd(
+                    _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
+                )
+
+        if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
+            if _model.redeemed_credits is UNSET:
+                _absent += 1
+            else:
+                _model.redeemed_credits = odd(
+                    _model.redeemed_credits,
+                    (_path, _key),
+                    "redeemed_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
+                _absent += 1
+            else:
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.split_by_currency, list):
+            _model.split_by_currency = _read_CreditWalletSummary_list(
+                _model.split_by_currency, (_path, _key), "split_by_currency"
             )
-
-        if not (type(earned_credits) is float or type(earned_credits) is int):
-            if earned_credits is UNSET:
-                _absent += 1
-            else:
-                earned_credits = odd(
-                    earned_credits, (_path, _key), "earned_credits", "number", False, False
-                )
-
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-            if redeemed_credits is UNSET:
-                _absent += 1
-            else:
-                redeemed_credits = odd(
-                    redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
-                )
-
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
-                _absent += 1
-            else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
-                )
-
-        if isinstance(split_by_currency, list):
-            split_by_currency = _read_CreditWalletSummary_list(
-                split_by_currency, (_path, _key), "split_by_currency"
-            )
-        elif split_by_currency is UNSET:
+        elif _model.split_by_currency is UNSET:
             _absent += 1
         else:
-            split_by_currency = odd(
-                split_by_currency, (_path, _key), "split_by_currency", "array", False, False
+            _model.split_by_currency = odd(
+                _model.split_by_currency, (_path, _key), "split_by_currency", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.earned_credits = earned_credits
-        _model.redeemed_credits = redeemed_credits
-        _model.available_credits = available_credits
-        _model.split_by_currency = split_by_currency
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -186,27 +201,37 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        earned_credits, redeemed_credits, available_credits, split_by_currency = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                            _model.split_by_currency,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        earned_credits, redeemed_credits, available_credits, split_by_currency = (
-                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                        )
+                        (
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                            _model.split_by_currency,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    earned_credits, redeemed_credits, available_credits, split_by_currency = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.earned_credits,
+                        _model.redeemed_credits,
+                        _model.available_credits,
+                        _model.split_by_currency,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(earned_credits) is float or type(earned_credits) is int):
-                    if earned_credits is UNSET:
+                if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+                    if _model.earned_credits is UNSET:
                         _absent += 1
                     else:
-                        earned_credits = odd(
-                            earned_credits,
+                        _model.earned_credits = odd(
+                            _model.earned_credits,
                             ((_parent, _name), _key),
                             "earned_credits",
                             "number",
@@ -214,12 +239,14 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                             False,
                         )
 
-                if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-                    if redeemed_credits is UNSET:
+                if not (
+                    type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
+                ):
+                    if _model.redeemed_credits is UNSET:
                         _absent += 1
                     else:
-                        redeemed_credits = odd(
-                            redeemed_credits,
+                        _model.redeemed_credits = odd(
+                            _model.redeemed_credits,
                             ((_parent, _name), _key),
                             "redeemed_credits",
                             "number",
@@ -227,12 +254,14 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                             False,
                         )
 
-                if not (type(available_credits) is float or type(available_credits) is int):
-                    if available_credits is UNSET:
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
                         _absent += 1
                     else:
-                        available_credits = odd(
-                            available_credits,
+                        _model.available_credits = odd(
+                            _model.available_credits,
                             ((_parent, _name), _key),
                             "available_credits",
                             "number",
@@ -240,15 +269,15 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                             False,
                         )
 
-                if isinstance(split_by_currency, list):
-                    split_by_currency = _read_CreditWalletSummary_list(
-                        split_by_currency, ((_parent, _name), _key), "split_by_currency"
+                if isinstance(_model.split_by_currency, list):
+                    _model.split_by_currency = _read_CreditWalletSummary_list(
+                        _model.split_by_currency, ((_parent, _name), _key), "split_by_currency"
                     )
-                elif split_by_currency is UNSET:
+                elif _model.split_by_currency is UNSET:
                     _absent += 1
                 else:
-                    split_by_currency = odd(
-                        split_by_currency,
+                    _model.split_by_currency = odd(
+                        _model.split_by_currency,
                         ((_parent, _name), _key),
                         "split_by_currency",
                         "array",
@@ -256,11 +285,6 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.earned_credits = earned_credits
-                _model.redeemed_credits = redeemed_credits
-                _model.available_credits = available_credits
-                _model.split_by_currency = split_by_currency
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -116,54 +116,69 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                earned_points, redeemed_points, available_points, available_points_money_value = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.earned_points,
+                    _model.redeemed_points,
+                    _model.available_points,
+                    _model.available_points_money_value,
+                ) = _declared(src_dict)
             except KeyError:
-                earned_points, redeemed_points, available_points, available_points_money_value = (
-                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                )
+                (
+                    _model.earned_points,
+                    _model.redeemed_points,
+                    _model.available_points,
+                    _model.available_points_money_value,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            earned_points, redeemed_points, available_points, available_points_money_value = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.earned_points,
+                _model.redeemed_points,
+                _model.available_points,
+                _model.available_points_money_value,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+            if _model.earned_points is UNSET:
+                _absent += 1
+            else:
+                _model.earned_points = odd(
+                    _model.earned_points, (_path, _key), "earned_points", "number", False, False
+                )
+
+        if not (type(_model.redeemed_points) is float or type(_model.redeemed_points) is int):
+            if _model.redeemed_points is UNSET:
+                _absent += 1
+            else:
+                _model.redeemed_points = odd(
+                    _model.redeemed_points, (_path, _key), "redeemed_points", "number", False, False
+                )
+
+        if not (type(_model.available_points) is float or type(_model.available_points) is int):
+            if _model.available_points is UNSET:
+                _absent += 1
+            else:
+                _model.available_points = odd(
+                    _model.available_points,
+                    (_path, _key),
+                    "available_points",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.available_points_money_value, list):
+            _model.available_points_money_value = _read_MoneyValue_list(
+                _model.available_points_money_value, (_path, _key), "available_points_money_value"
             )
-
-        if not (type(earned_points) is float or type(earned_points) is int):
-            if earned_points is UNSET:
-                _absent += 1
-            else:
-                earned_points = odd(
-                    earned_points, (_path, _key), "earned_points", "number", False, False
-                )
-
-        if not (type(redeemed_points) is float or type(redeemed_points) is int):
-            if redeemed_points is UNSET:
-                _absent += 1
-            else:
-                redeemed_points = odd(
-                    redeemed_points, (_path, _key), "redeemed_points", "number", False, False
-                )
-
-        if not (type(available_points) is float or type(available_points) is int):
-            if available_points is UNSET:
-                _absent += 1
-            else:
-                available_points = odd(
-                    available_points, (_path, _key), "available_points", "number", False, False
-                )
-
-        if isinstance(available_points_money_value, list):
-            available_points_money_value = _read_MoneyValue_list(
-                available_points_money_value, (_path, _key), "available_points_money_value"
-            )
-        elif available_points_money_value is UNSET:
+        elif _model.available_points_money_value is UNSET:
             _absent += 1
         else:
-            available_points_money_value = odd(
-                available_points_money_value,
+            _model.available_points_money_value = odd(
+                _model.available_points_money_value,
                 (_path, _key),
                 "available_points_money_value",
                 "array",
@@ -171,11 +186,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.earned_points = earned_points
-        _model.redeemed_points = redeemed_points
-        _model.available_points = available_points
-        _model.available_points_money_value = available_points_money_value
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -194,36 +204,37 @@ class GetWalletPointsGetWalletPoints200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
                         (
-                            earned_points,
-                            redeemed_points,
-                            available_points,
-                            available_points_money_value,
+                            _model.earned_points,
+                            _model.redeemed_points,
+                            _model.available_points,
+                            _model.available_points_money_value,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            earned_points,
-                            redeemed_points,
-                            available_points,
-                            available_points_money_value,
+                            _model.earned_points,
+                            _model.redeemed_points,
+                            _model.available_points,
+                            _model.available_points_money_value,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        earned_points,
-                        redeemed_points,
-                        available_points,
-                        available_points_money_value,
+                        _model.earned_points,
+                        _model.redeemed_points,
+                        _model.available_points,
+                        _model.available_points_money_value,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(earned_points) is float or type(earned_points) is int):
-                    if earned_points is UNSET:
+                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+                    if _model.earned_points is UNSET:
                         _absent += 1
                     else:
-                        earned_points = odd(
-                            earned_points,
+                        _model.earned_points = odd(
+                            _model.earned_points,
                             ((_parent, _name), _key),
                             "earned_points",
                             "number",
@@ -231,12 +242,14 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                             False,
                         )
 
-                if not (type(redeemed_points) is float or type(redeemed_points) is int):
-                    if redeemed_points is UNSET:
+                if not (
+                    type(_model.redeemed_points) is float or type(_model.redeemed_points) is int
+                ):
+                    if _model.redeemed_points is UNSET:
                         _absent += 1
                     else:
-                        redeemed_points = odd(
-                            redeemed_points,
+                        _model.redeemed_points = odd(
+                            _model.redeemed_points,
                             ((_parent, _name), _key),
                             "redeemed_points",
                             "number",
@@ -244,12 +257,14 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                             False,
                         )
 
-                if not (type(available_points) is float or type(available_points) is int):
-                    if available_points is UNSET:
+                if not (
+                    type(_model.available_points) is float or type(_model.available_points) is int
+                ):
+                    if _model.available_points is UNSET:
                         _absent += 1
                     else:
-                        available_points = odd(
-                            available_points,
+                        _model.available_points = odd(
+                            _model.available_points,
                             ((_parent, _name), _key),
                             "available_points",
                             "number",
@@ -257,17 +272,17 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                             False,
                         )
 
-                if isinstance(available_points_money_value, list):
-                    available_points_money_value = _read_MoneyValue_list(
-                        available_points_money_value,
+                if isinstance(_model.available_points_money_value, list):
+                    _model.available_points_money_value = _read_MoneyValue_list(
+                        _model.available_points_money_value,
                         ((_parent, _name), _key),
                         "available_points_money_value",
                     )
-                elif available_points_money_value is UNSET:
+                elif _model.available_points_money_value is UNSET:
                     _absent += 1
                 else:
-                    available_points_money_value = odd(
-                        available_points_money_value,
+                    _model.available_points_money_value = odd(
+                        _model.available_points_money_value,
                         ((_parent, _name), _key),
                         "available_points_money_value",
                         "array",
@@ -275,11 +290,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.earned_points = earned_points
-                _model.redeemed_points = redeemed_points
-                _model.available_points = available_points
-                _model.available_points_money_value = available_points_money_value
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -87,17 +87,18 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        turnover = src_dict.get("turnover", UNSET)
-        if isinstance(turnover, list):
-            turnover = _read_QualificationTurnover_list(turnover, (_path, _key), "turnover")
-        elif turnover is UNSET:
+        _model.turnover = src_dict.get("turnover", UNSET)
+        if isinstance(_model.turnover, list):
+            _model.turnover = _read_QualificationTurnover_list(
+                _model.turnover, (_path, _key), "turnover"
+            )
+        elif _model.turnover is UNSET:
             _absent += 1
         else:
-            turnover = odd(turnover, (_path, _key), "turnover", "array", False, False)
+            _model.turnover = odd(_model.turnover, (_path, _key), "turnover", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.turnover = turnover
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -116,21 +117,20 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                turnover = src_dict.get("turnover", UNSET)
-                if isinstance(turnover, list):
-                    turnover = _read_QualificationTurnover_list(
-                        turnover, ((_parent, _name), _key), "turnover"
+                _model.turnover = src_dict.get("turnover", UNSET)
+                if isinstance(_model.turnover, list):
+                    _model.turnover = _read_QualificationTurnover_list(
+                        _model.turnover, ((_parent, _name), _key), "turnover"
                     )
-                elif turnover is UNSET:
+                elif _model.turnover is UNSET:
                     _absent += 1
                 else:
-                    turnover = odd(
-                        turnover, ((_parent, _name), _key), "turnover", "array", False, False
+                    _model.turnover = odd(
+                        _model.turnover, ((_parent, _name), _key), "turnover", "array", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.turnover = turnover
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -75,30 +75,32 @@ class GPSCoordinates:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                gps_longitude, gps_latitude = _declared(src_dict)
+                _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
             except KeyError:
-                gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.gps_longitude, _model.gps_latitude = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.gps_longitude, _model.gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(gps_longitude) is float or type(gps_longitude) is int):
-            if gps_longitude is UNSET:
+        if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
+            if _model.gps_longitude is UNSET:
                 _absent += 1
-            gps_longitude = odd(
-                gps_longitude, (_path, _key), "gps_longitude", "number", True, False
+            _model.gps_longitude = odd(
+                _model.gps_longitude, (_path, _key), "gps_longitude", "number", True, False
             )
 
-        if not (type(gps_latitude) is float or type(gps_latitude) is int):
-            if gps_latitude is UNSET:
+        if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
+            if _model.gps_latitude is UNSET:
                 _absent += 1
-            gps_latitude = odd(gps_latitude, (_path, _key), "gps_latitude", "number", True, False)
+            _model.gps_latitude = odd(
+                _model.gps_latitude, (_path, _key), "gps_latitude", "number", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.gps_longitude = gps_longitude
-        _model.gps_latitude = gps_latitude
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -117,20 +119,25 @@ class GPSCoordinates:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        gps_longitude, gps_latitude = _declared(src_dict)
+                        _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
                     except KeyError:
-                        gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.gps_longitude, _model.gps_latitude = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    gps_longitude, gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.gps_longitude, _model.gps_latitude = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (type(gps_longitude) is float or type(gps_longitude) is int):
-                    if gps_longitude is UNSET:
+                if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
+                    if _model.gps_longitude is UNSET:
                         _absent += 1
-                    gps_longitude = odd(
-                        gps_longitude,
+                    _model.gps_longitude = odd(
+                        _model.gps_longitude,
                         ((_parent, _name), _key),
                         "gps_longitude",
                         "number",
@@ -138,11 +145,11 @@ class GPSCoordinates:
                         False,
                     )
 
-                if not (type(gps_latitude) is float or type(gps_latitude) is int):
-                    if gps_latitude is UNSET:
+                if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
+                    if _model.gps_latitude is UNSET:
                         _absent += 1
-                    gps_latitude = odd(
-                        gps_latitude,
+                    _model.gps_latitude = odd(
+                        _model.gps_latitude,
                         ((_parent, _name), _key),
                         "gps_latitude",
                         "number",
@@ -150,9 +157,6 @@ class GPSCoordinates:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.gps_longitude = gps_longitude
-                _model.gps_latitude = gps_latitude
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -78,30 +78,30 @@ class Interest:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                interest_id, name = _declared(src_dict)
+                _model.interest_id, _model.name = _declared(src_dict)
             except KeyError:
-                interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.interest_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.interest_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (interest_id.__class__ is str or isinstance(interest_id, str)):
-            if interest_id is UNSET:
+        if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+            if _model.interest_id is UNSET:
                 _absent += 1
             else:
-                interest_id = odd(interest_id, (_path, _key), "interest_id", "string", False, False)
+                _model.interest_id = odd(
+                    _model.interest_id, (_path, _key), "interest_id", "string", False, False
+                )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.interest_id = interest_id
-        _model.name = name
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -120,21 +120,22 @@ class Interest:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        interest_id, name = _declared(src_dict)
+                        _model.interest_id, _model.name = _declared(src_dict)
                     except KeyError:
-                        interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.interest_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    interest_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.interest_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (interest_id.__class__ is str or isinstance(interest_id, str)):
-                    if interest_id is UNSET:
+                if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+                    if _model.interest_id is UNSET:
                         _absent += 1
                     else:
-                        interest_id = odd(
-                            interest_id,
+                        _model.interest_id = odd(
+                            _model.interest_id,
                             ((_parent, _name), _key),
                             "interest_id",
                             "string",
@@ -142,15 +143,14 @@ class Interest:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.interest_id = interest_id
-                _model.name = name
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -91,48 +91,68 @@ class InterestRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                interest_id, customer_id, interest_record_id, last_change = _declared(src_dict)
+                (
+                    _model.interest_id,
+                    _model.customer_id,
+                    _model.interest_record_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                interest_id, customer_id, interest_record_id, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.interest_id,
+                    _model.customer_id,
+                    _model.interest_record_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            interest_id, customer_id, interest_record_id, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.interest_id,
+                _model.customer_id,
+                _model.interest_record_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+            if _model.interest_id is UNSET:
+                _absent += 1
+            _model.interest_id = odd(
+                _model.interest_id, (_path, _key), "interest_id", "string", True, False
             )
 
-        if not (interest_id.__class__ is str or isinstance(interest_id, str)):
-            if interest_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            interest_id = odd(interest_id, (_path, _key), "interest_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
-            if interest_record_id is UNSET:
+        if not (
+            _model.interest_record_id.__class__ is str or isinstance(_model.interest_record_id, str)
+        ):
+            if _model.interest_record_id is UNSET:
                 _absent += 1
             else:
-                interest_record_id = odd(
-                    interest_record_id, (_path, _key), "interest_record_id", "string", False, False
+                _model.interest_record_id = odd(
+                    _model.interest_record_id,
+                    (_path, _key),
+                    "interest_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.interest_id = interest_id
-        _model.customer_id = customer_id
-        _model.interest_record_id = interest_record_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -151,41 +171,64 @@ class InterestRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        interest_id, customer_id, interest_record_id, last_change = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.interest_id,
+                            _model.customer_id,
+                            _model.interest_record_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        interest_id, customer_id, interest_record_id, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.interest_id,
+                            _model.customer_id,
+                            _model.interest_record_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    interest_id, customer_id, interest_record_id, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.interest_id,
+                        _model.customer_id,
+                        _model.interest_record_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (interest_id.__class__ is str or isinstance(interest_id, str)):
-                    if interest_id is UNSET:
+                if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+                    if _model.interest_id is UNSET:
                         _absent += 1
-                    interest_id = odd(
-                        interest_id, ((_parent, _name), _key), "interest_id", "string", True, False
+                    _model.interest_id = odd(
+                        _model.interest_id,
+                        ((_parent, _name), _key),
+                        "interest_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
-                    if interest_record_id is UNSET:
+                if not (
+                    _model.interest_record_id.__class__ is str
+                    or isinstance(_model.interest_record_id, str)
+                ):
+                    if _model.interest_record_id is UNSET:
                         _absent += 1
                     else:
-                        interest_record_id = odd(
-                            interest_record_id,
+                        _model.interest_record_id = odd(
+                            _model.interest_record_id,
                             ((_parent, _name), _key),
                             "interest_record_id",
                             "string",
@@ -193,12 +236,12 @@ class InterestRecord:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -206,11 +249,6 @@ class InterestRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.interest_id = interest_id
-                _model.customer_id = customer_id
-                _model.interest_record_id = interest_record_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

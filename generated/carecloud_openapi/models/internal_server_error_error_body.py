@@ -82,17 +82,16 @@ class InternalServerErrorErrorBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        error = src_dict.get("error", UNSET)
-        if isinstance(error, dict):
-            error = _read_BasicError(error, (_path, _key), "error")
-        elif error is UNSET:
+        _model.error = src_dict.get("error", UNSET)
+        if isinstance(_model.error, dict):
+            _model.error = _read_BasicError(_model.error, (_path, _key), "error")
+        elif _model.error is UNSET:
             _absent += 1
         else:
-            error = odd(error, (_path, _key), "error", "BasicError", False, False)
+            _model.error = odd(_model.error, (_path, _key), "error", "BasicError", False, False)
 
-        _model = _new_instance(cls)
-        _model.error = error
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -111,19 +110,18 @@ class InternalServerErrorErrorBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                error = src_dict.get("error", UNSET)
-                if isinstance(error, dict):
-                    error = _read_BasicError(error, ((_parent, _name), _key), "error")
-                elif error is UNSET:
+                _model.error = src_dict.get("error", UNSET)
+                if isinstance(_model.error, dict):
+                    _model.error = _read_BasicError(_model.error, ((_parent, _name), _key), "error")
+                elif _model.error is UNSET:
                     _absent += 1
                 else:
-                    error = odd(
-                        error, ((_parent, _name), _key), "error", "BasicError", False, False
+                    _model.error = odd(
+                        _model.error, ((_parent, _name), _key), "error", "BasicError", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.error = error
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

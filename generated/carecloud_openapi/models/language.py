@@ -91,38 +91,43 @@ class Language:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                language_id, state, last_change = _declared(src_dict)
+                _model.language_id, _model.state, _model.last_change = _declared(src_dict)
             except KeyError:
-                language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.language_id, _model.state, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.language_id, _model.state, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (language_id.__class__ is str or isinstance(language_id, str)):
-            if language_id is UNSET:
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
                 _absent += 1
             else:
-                language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
+                _model.language_id = odd(
+                    _model.language_id, (_path, _key), "language_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = LanguageState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = LanguageState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "LanguageState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "LanguageState", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.language_id = language_id
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -141,21 +146,26 @@ class Language:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        language_id, state, last_change = _declared(src_dict)
+                        _model.language_id, _model.state, _model.last_change = _declared(src_dict)
                     except KeyError:
-                        language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.language_id, _model.state, _model.last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    language_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.language_id, _model.state, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (language_id.__class__ is str or isinstance(language_id, str)):
-                    if language_id is UNSET:
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
                         _absent += 1
                     else:
-                        language_id = odd(
-                            language_id,
+                        _model.language_id = odd(
+                            _model.language_id,
                             ((_parent, _name), _key),
                             "language_id",
                             "string",
@@ -163,21 +173,26 @@ class Language:
                             False,
                         )
 
-                if type(state) is int:
-                    state = LanguageState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = LanguageState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "LanguageState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "LanguageState",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -185,10 +200,6 @@ class Language:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.language_id = language_id
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

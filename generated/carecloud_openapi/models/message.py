@@ -205,78 +205,91 @@ class Message:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    message_template_id,
-                    customer_id,
-                    communication_channel_id,
-                    message_id,
-                    status,
-                    contact,
-                    title,
-                    send_time,
-                    opened_time,
-                    mail_client_user_agent,
-                    mail_client_language,
-                    message_data,
-                    attachments,
-                    last_change,
+                    _model.message_template_id,
+                    _model.customer_id,
+                    _model.communication_channel_id,
+                    _model.message_id,
+                    _model.status,
+                    _model.contact,
+                    _model.title,
+                    _model.send_time,
+                    _model.opened_time,
+                    _model.mail_client_user_agent,
+                    _model.mail_client_language,
+                    _model.message_data,
+                    _model.attachments,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    message_template_id,
-                    customer_id,
-                    communication_channel_id,
-                    message_id,
-                    status,
-                    contact,
-                    title,
-                    send_time,
-                    opened_time,
-                    mail_client_user_agent,
-                    mail_client_language,
-                    message_data,
-                    attachments,
-                    last_change,
+                    _model.message_template_id,
+                    _model.customer_id,
+                    _model.communication_channel_id,
+                    _model.message_id,
+                    _model.status,
+                    _model.contact,
+                    _model.title,
+                    _model.send_time,
+                    _model.opened_time,
+                    _model.mail_client_user_agent,
+                    _model.mail_client_language,
+                    _model.message_data,
+                    _model.attachments,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                message_template_id,
-                customer_id,
-                communication_channel_id,
-                message_id,
-                status,
-                contact,
-                title,
-                send_time,
-                opened_time,
-                mail_client_user_agent,
-                mail_client_language,
-                message_data,
-                attachments,
-                last_change,
+                _model.message_template_id,
+                _model.customer_id,
+                _model.communication_channel_id,
+                _model.message_id,
+                _model.status,
+                _model.contact,
+                _model.title,
+                _model.send_time,
+                _model.opened_time,
+                _model.mail_client_user_agent,
+                _model.mail_client_language,
+                _model.message_data,
+                _model.attachments,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
-            if message_template_id is UNSET:
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
                 _absent += 1
-            message_template_id = odd(
-                message_template_id, (_path, _key), "message_template_id", "string", True, False
+            _model.message_template_id = odd(
+                _model.message_template_id,
+                (_path, _key),
+                "message_template_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if type(communication_channel_id) is int:
-            communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
-        elif communication_channel_id is UNSET:
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = MessageCommunicationChannelId(
+                _model.communication_channel_id
+            )
+        elif _model.communication_channel_id is UNSET:
             _absent += 1
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageCommunicationChannelId",
@@ -284,8 +297,8 @@ class Message:
                 False,
             )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageCommunicationChannelId",
@@ -293,49 +306,62 @@ class Message:
                 False,
             )
 
-        if not (message_id.__class__ is str or isinstance(message_id, str)):
-            if message_id is UNSET:
+        if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
+            if _model.message_id is UNSET:
                 _absent += 1
             else:
-                message_id = odd(message_id, (_path, _key), "message_id", "string", False, False)
+                _model.message_id = odd(
+                    _model.message_id, (_path, _key), "message_id", "string", False, False
+                )
 
-        if type(status) is int:
-            status = MessageStatus(status)
-        elif status is UNSET:
+        if type(_model.status) is int:
+            _model.status = MessageStatus(_model.status)
+        elif _model.status is UNSET:
             _absent += 1
         else:
-            status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
+            _model.status = odd(
+                _model.status, (_path, _key), "status", "MessageStatus", False, False
+            )
 
-        if not (contact.__class__ is str or isinstance(contact, str)):
-            if contact is UNSET:
+        if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+            if _model.contact is UNSET:
                 _absent += 1
             else:
-                contact = odd(contact, (_path, _key), "contact", "string", False, False)
+                _model.contact = odd(
+                    _model.contact, (_path, _key), "contact", "string", False, False
+                )
 
-        if not (title.__class__ is str or isinstance(title, str)):
-            if title is UNSET:
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
                 _absent += 1
             else:
-                title = odd(title, (_path, _key), "title", "string", False, False)
+                _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
 
-        if not (send_time.__class__ is str or isinstance(send_time, str)):
-            if send_time is UNSET:
+        if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
+            if _model.send_time is UNSET:
                 _absent += 1
             else:
-                send_time = odd(send_time, (_path, _key), "send_time", "string", False, False)
+                _model.send_time = odd(
+                    _model.send_time, (_path, _key), "send_time", "string", False, False
+                )
 
-        if not (opened_time.__class__ is str or isinstance(opened_time, str)):
-            if opened_time is UNSET:
+        if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
+            if _model.opened_time is UNSET:
                 _absent += 1
             else:
-                opened_time = odd(opened_time, (_path, _key), "opened_time", "string", False, False)
+                _model.opened_time = odd(
+                    _model.opened_time, (_path, _key), "opened_time", "string", False, False
+                )
 
-        if not (mail_client_user_agent.__class__ is str or isinstance(mail_client_user_agent, str)):
-            if mail_client_user_agent is UNSET:
+        if not (
+            _model.mail_client_user_agent.__class__ is str
+            or isinstance(_model.mail_client_user_agent, str)
+        ):
+            if _model.mail_client_user_agent is UNSET:
                 _absent += 1
             else:
-                mail_client_user_agent = odd(
-                    mail_client_user_agent,
+                _model.mail_client_user_agent = odd(
+                    _model.mail_client_user_agent,
                     (_path, _key),
                     "mail_client_user_agent",
                     "string",
@@ -343,12 +369,15 @@ class Message:
                     False,
                 )
 
-        if not (mail_client_language.__class__ is str or isinstance(mail_client_language, str)):
-            if mail_client_language is UNSET:
+        if not (
+            _model.mail_client_language.__class__ is str
+            or isinstance(_model.mail_client_language, str)
+        ):
+            if _model.mail_client_language is UNSET:
                 _absent += 1
             else:
-                mail_client_language = odd(
-                    mail_client_language,
+                _model.mail_client_language = odd(
+                    _model.mail_client_language,
                     (_path, _key),
                     "mail_client_language",
                     "string",
@@ -356,41 +385,36 @@ class Message:
                     False,
                 )
 
-        if isinstance(message_data, list):
-            message_data = _read_Parameter_list(message_data, (_path, _key), "message_data")
-        elif message_data is UNSET:
+        if isinstance(_model.message_data, list):
+            _model.message_data = _read_Parameter_list(
+                _model.message_data, (_path, _key), "message_data"
+            )
+        elif _model.message_data is UNSET:
             _absent += 1
         else:
-            message_data = odd(message_data, (_path, _key), "message_data", "array", False, False)
+            _model.message_data = odd(
+                _model.message_data, (_path, _key), "message_data", "array", False, False
+            )
 
-        if isinstance(attachments, list):
-            attachments = _read_Attachment_list(attachments, (_path, _key), "attachments")
-        elif attachments is UNSET:
+        if isinstance(_model.attachments, list):
+            _model.attachments = _read_Attachment_list(
+                _model.attachments, (_path, _key), "attachments"
+            )
+        elif _model.attachments is UNSET:
             _absent += 1
         else:
-            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
+            _model.attachments = odd(
+                _model.attachments, (_path, _key), "attachments", "array", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.message_template_id = message_template_id
-        _model.customer_id = customer_id
-        _model.communication_channel_id = communication_channel_id
-        _model.message_id = message_id
-        _model.status = status
-        _model.contact = contact
-        _model.title = title
-        _model.send_time = send_time
-        _model.opened_time = opened_time
-        _model.mail_client_user_agent = mail_client_user_agent
-        _model.mail_client_language = mail_client_language
-        _model.message_data = message_data
-        _model.attachments = attachments
-        _model.last_change = last_change
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -409,67 +433,69 @@ class Message:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            message_template_id,
-                            customer_id,
-                            communication_channel_id,
-                            message_id,
-                            status,
-                            contact,
-                            title,
-                            send_time,
-                            opened_time,
-                            mail_client_user_agent,
-                            mail_client_language,
-                            message_data,
-                            attachments,
-                            last_change,
+                            _model.message_template_id,
+                            _model.customer_id,
+                            _model.communication_channel_id,
+                            _model.message_id,
+                            _model.status,
+                            _model.contact,
+                            _model.title,
+                            _model.send_time,
+                            _model.opened_time,
+                            _model.mail_client_user_agent,
+                            _model.mail_client_language,
+                            _model.message_data,
+                            _model.attachments,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            message_template_id,
-                            customer_id,
-                            communication_channel_id,
-                            message_id,
-                            status,
-                            contact,
-                            title,
-                            send_time,
-                            opened_time,
-                            mail_client_user_agent,
-                            mail_client_language,
-                            message_data,
-                            attachments,
-                            last_change,
+                            _model.message_template_id,
+                            _model.customer_id,
+                            _model.communication_channel_id,
+                            _model.message_id,
+                            _model.status,
+                            _model.contact,
+                            _model.title,
+                            _model.send_time,
+                            _model.opened_time,
+                            _model.mail_client_user_agent,
+                            _model.mail_client_language,
+                            _model.message_data,
+                            _model.attachments,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        message_template_id,
-                        customer_id,
-                        communication_channel_id,
-                        message_id,
-                        status,
-                        contact,
-                        title,
-                        send_time,
-                        opened_time,
-                        mail_client_user_agent,
-                        mail_client_language,
-                        message_data,
-                        attachments,
-                        last_change,
+                        _model.message_template_id,
+                        _model.customer_id,
+                        _model.communication_channel_id,
+                        _model.message_id,
+                        _model.status,
+                        _model.contact,
+                        _model.title,
+                        _model.send_time,
+                        _model.opened_time,
+                        _model.mail_client_user_agent,
+                        _model.mail_client_language,
+                        _model.message_data,
+                        _model.attachments,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
                 ):
-                    if message_template_id is UNSET:
+                    if _model.message_template_id is UNSET:
                         _absent += 1
-                    message_template_id = odd(
-                        message_template_id,
+                    _model.message_template_id = odd(
+                        _model.message_template_id,
                         ((_parent, _name), _key),
                         "message_template_id",
                         "string",
@@ -477,21 +503,26 @@ class Message:
                         False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(communication_channel_id) is int:
-                    communication_channel_id = MessageCommunicationChannelId(
-                        communication_channel_id
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = MessageCommunicationChannelId(
+                        _model.communication_channel_id
                     )
-                elif communication_channel_id is UNSET:
+                elif _model.communication_channel_id is UNSET:
                     _absent += 1
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageCommunicationChannelId",
@@ -499,8 +530,8 @@ class Message:
                         False,
                     )
                 else:
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageCommunicationChannelId",
@@ -508,12 +539,12 @@ class Message:
                         False,
                     )
 
-                if not (message_id.__class__ is str or isinstance(message_id, str)):
-                    if message_id is UNSET:
+                if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
+                    if _model.message_id is UNSET:
                         _absent += 1
                     else:
-                        message_id = odd(
-                            message_id,
+                        _model.message_id = odd(
+                            _model.message_id,
                             ((_parent, _name), _key),
                             "message_id",
                             "string",
@@ -521,45 +552,60 @@ class Message:
                             False,
                         )
 
-                if type(status) is int:
-                    status = MessageStatus(status)
-                elif status is UNSET:
+                if type(_model.status) is int:
+                    _model.status = MessageStatus(_model.status)
+                elif _model.status is UNSET:
                     _absent += 1
                 else:
-                    status = odd(
-                        status, ((_parent, _name), _key), "status", "MessageStatus", False, False
+                    _model.status = odd(
+                        _model.status,
+                        ((_parent, _name), _key),
+                        "status",
+                        "MessageStatus",
+                        False,
+                        False,
                     )
 
-                if not (contact.__class__ is str or isinstance(contact, str)):
-                    if contact is UNSET:
+                if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+                    if _model.contact is UNSET:
                         _absent += 1
                     else:
-                        contact = odd(
-                            contact, ((_parent, _name), _key), "contact", "string", False, False
+                        _model.contact = odd(
+                            _model.contact,
+                            ((_parent, _name), _key),
+                            "contact",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (title.__class__ is str or isinstance(title, str)):
-                    if title is UNSET:
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
                         _absent += 1
                     else:
-                        title = odd(
-                            title, ((_parent, _name), _key), "title", "string", False, False
+                        _model.title = odd(
+                            _model.title, ((_parent, _name), _key), "title", "string", False, False
                         )
 
-                if not (send_time.__class__ is str or isinstance(send_time, str)):
-                    if send_time is UNSET:
+                if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
+                    if _model.send_time is UNSET:
                         _absent += 1
                     else:
-                        send_time = odd(
-                            send_time, ((_parent, _name), _key), "send_time", "string", False, False
+                        _model.send_time = odd(
+                            _model.send_time,
+                            ((_parent, _name), _key),
+                            "send_time",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (opened_time.__class__ is str or isinstance(opened_time, str)):
-                    if opened_time is UNSET:
+                if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
+                    if _model.opened_time is UNSET:
                         _absent += 1
                     else:
-                        opened_time = odd(
-                            opened_time,
+                        _model.opened_time = odd(
+                            _model.opened_time,
                             ((_parent, _name), _key),
                             "opened_time",
                             "string",
@@ -568,14 +614,14 @@ class Message:
                         )
 
                 if not (
-                    mail_client_user_agent.__class__ is str
-                    or isinstance(mail_client_user_agent, str)
+                    _model.mail_client_user_agent.__class__ is str
+                    or isinstance(_model.mail_client_user_agent, str)
                 ):
-                    if mail_client_user_agent is UNSET:
+                    if _model.mail_client_user_agent is UNSET:
                         _absent += 1
                     else:
-                        mail_client_user_agent = odd(
-                            mail_client_user_agent,
+                        _model.mail_client_user_agent = odd(
+                            _model.mail_client_user_agent,
                             ((_parent, _name), _key),
                             "mail_client_user_agent",
                             "string",
@@ -584,13 +630,14 @@ class Message:
                         )
 
                 if not (
-                    mail_client_language.__class__ is str or isinstance(mail_client_language, str)
+                    _model.mail_client_language.__class__ is str
+                    or isinstance(_model.mail_client_language, str)
                 ):
-                    if mail_client_language is UNSET:
+                    if _model.mail_client_language is UNSET:
                         _absent += 1
                     else:
-                        mail_client_language = odd(
-                            mail_client_language,
+                        _model.mail_client_language = odd(
+                            _model.mail_client_language,
                             ((_parent, _name), _key),
                             "mail_client_language",
                             "string",
@@ -598,15 +645,15 @@ class Message:
                             False,
                         )
 
-                if isinstance(message_data, list):
-                    message_data = _read_Parameter_list(
-                        message_data, ((_parent, _name), _key), "message_data"
+                if isinstance(_model.message_data, list):
+                    _model.message_data = _read_Parameter_list(
+                        _model.message_data, ((_parent, _name), _key), "message_data"
                     )
-                elif message_data is UNSET:
+                elif _model.message_data is UNSET:
                     _absent += 1
                 else:
-                    message_data = odd(
-                        message_data,
+                    _model.message_data = odd(
+                        _model.message_data,
                         ((_parent, _name), _key),
                         "message_data",
                         "array",
@@ -614,23 +661,28 @@ class Message:
                         False,
                     )
 
-                if isinstance(attachments, list):
-                    attachments = _read_Attachment_list(
-                        attachments, ((_parent, _name), _key), "attachments"
+                if isinstance(_model.attachments, list):
+                    _model.attachments = _read_Attachment_list(
+                        _model.attachments, ((_parent, _name), _key), "attachments"
                     )
-                elif attachments is UNSET:
+                elif _model.attachments is UNSET:
                     _absent += 1
                 else:
-                    attachments = odd(
-                        attachments, ((_parent, _name), _key), "attachments", "array", False, False
+                    _model.attachments = odd(
+                        _model.attachments,
+                        ((_parent, _name), _key),
+                        "attachments",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -638,21 +690,6 @@ class Message:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.message_template_id = message_template_id
-                _model.customer_id = customer_id
-                _model.communication_channel_id = communication_channel_id
-                _model.message_id = message_id
-                _model.status = status
-                _model.contact = contact
-                _model.title = title
-                _model.send_time = send_time
-                _model.opened_time = opened_time
-                _model.mail_client_user_agent = mail_client_user_agent
-                _model.mail_client_language = mail_client_language
-                _model.message_data = message_data
-                _model.attachments = attachments
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

@@ -120,49 +120,55 @@ class MessageDetail:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                plain_text_body, html_body, attachments, last_change = _declared(src_dict)
+                _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                plain_text_body, html_body, attachments, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            plain_text_body, html_body, attachments, last_change = map(
+            _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (plain_text_body.__class__ is str or isinstance(plain_text_body, str)):
-            if plain_text_body is UNSET:
+        if not (_model.plain_text_body.__class__ is str or isinstance(_model.plain_text_body, str)):
+            if _model.plain_text_body is UNSET:
                 _absent += 1
-            plain_text_body = odd(
-                plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+            _model.plain_text_body = odd(
+                _model.plain_text_body, (_path, _key), "plain_text_body", "string", True, False
             )
 
-        if not (html_body.__class__ is str or isinstance(html_body, str)):
-            if html_body is UNSET:
+        if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
+            if _model.html_body is UNSET:
                 _absent += 1
-            html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
+            _model.html_body = odd(
+                _model.html_body, (_path, _key), "html_body", "string", True, False
+            )
 
-        if isinstance(attachments, list):
-            attachments = _read_AttachmentInfo_list(attachments, (_path, _key), "attachments")
-        elif attachments is UNSET:
+        if isinstance(_model.attachments, list):
+            _model.attachments = _read_AttachmentInfo_list(
+                _model.attachments, (_path, _key), "attachments"
+            )
+        elif _model.attachments is UNSET:
             _absent += 1
         else:
-            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
+            _model.attachments = odd(
+                _model.attachments, (_path, _key), "attachments", "array", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.plain_text_body = plain_text_body
-        _model.html_body = html_body
-        _model.attachments = attachments
-        _model.last_change = last_change
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -181,24 +187,39 @@ class MessageDetail:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        plain_text_body, html_body, attachments, last_change = _declared(src_dict)
+                        (
+                            _model.plain_text_body,
+                            _model.html_body,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        plain_text_body, html_body, attachments, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.plain_text_body,
+                            _model.html_body,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    plain_text_body, html_body, attachments, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.plain_text_body,
+                        _model.html_body,
+                        _model.attachments,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (plain_text_body.__class__ is str or isinstance(plain_text_body, str)):
-                    if plain_text_body is UNSET:
+                if not (
+                    _model.plain_text_body.__class__ is str
+                    or isinstance(_model.plain_text_body, str)
+                ):
+                    if _model.plain_text_body is UNSET:
                         _absent += 1
-                    plain_text_body = odd(
-                        plain_text_body,
+                    _model.plain_text_body = odd(
+                        _model.plain_text_body,
                         ((_parent, _name), _key),
                         "plain_text_body",
                         "string",
@@ -206,30 +227,40 @@ class MessageDetail:
                         False,
                     )
 
-                if not (html_body.__class__ is str or isinstance(html_body, str)):
-                    if html_body is UNSET:
+                if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
+                    if _model.html_body is UNSET:
                         _absent += 1
-                    html_body = odd(
-                        html_body, ((_parent, _name), _key), "html_body", "string", True, False
+                    _model.html_body = odd(
+                        _model.html_body,
+                        ((_parent, _name), _key),
+                        "html_body",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(attachments, list):
-                    attachments = _read_AttachmentInfo_list(
-                        attachments, ((_parent, _name), _key), "attachments"
+                if isinstance(_model.attachments, list):
+                    _model.attachments = _read_AttachmentInfo_list(
+                        _model.attachments, ((_parent, _name), _key), "attachments"
                     )
-                elif attachments is UNSET:
+                elif _model.attachments is UNSET:
                     _absent += 1
                 else:
-                    attachments = odd(
-                        attachments, ((_parent, _name), _key), "attachments", "array", False, False
+                    _model.attachments = odd(
+                        _model.attachments,
+                        ((_parent, _name), _key),
+                        "attachments",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -237,11 +268,6 @@ class MessageDetail:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.plain_text_body = plain_text_body
-                _model.html_body = html_body
-                _model.attachments = attachments
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -175,74 +175,75 @@ class MessageTemplate:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 11:
             try:
                 (
-                    subject,
-                    sender,
-                    name,
-                    message_template_group_id,
-                    communication_channel_id,
-                    message_template_id,
-                    consent_free_template,
-                    preview_url,
-                    icon_url,
-                    template_data,
-                    last_change,
+                    _model.subject,
+                    _model.sender,
+                    _model.name,
+                    _model.message_template_group_id,
+                    _model.communication_channel_id,
+                    _model.message_template_id,
+                    _model.consent_free_template,
+                    _model.preview_url,
+                    _model.icon_url,
+                    _model.template_data,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    subject,
-                    sender,
-                    name,
-                    message_template_group_id,
-                    communication_channel_id,
-                    message_template_id,
-                    consent_free_template,
-                    preview_url,
-                    icon_url,
-                    template_data,
-                    last_change,
+                    _model.subject,
+                    _model.sender,
+                    _model.name,
+                    _model.message_template_group_id,
+                    _model.communication_channel_id,
+                    _model.message_template_id,
+                    _model.consent_free_template,
+                    _model.preview_url,
+                    _model.icon_url,
+                    _model.template_data,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                subject,
-                sender,
-                name,
-                message_template_group_id,
-                communication_channel_id,
-                message_template_id,
-                consent_free_template,
-                preview_url,
-                icon_url,
-                template_data,
-                last_change,
+                _model.subject,
+                _model.sender,
+                _model.name,
+                _model.message_template_group_id,
+                _model.communication_channel_id,
+                _model.message_template_id,
+                _model.consent_free_template,
+                _model.preview_url,
+                _model.icon_url,
+                _model.template_data,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (subject.__class__ is str or isinstance(subject, str)):
-            if subject is UNSET:
+        if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
+            if _model.subject is UNSET:
                 _absent += 1
-            subject = odd(subject, (_path, _key), "subject", "string", True, False)
+            _model.subject = odd(_model.subject, (_path, _key), "subject", "string", True, False)
 
-        if not (sender.__class__ is str or isinstance(sender, str)):
-            if sender is UNSET:
+        if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
+            if _model.sender is UNSET:
                 _absent += 1
-            sender = odd(sender, (_path, _key), "sender", "string", True, False)
+            _model.sender = odd(_model.sender, (_path, _key), "sender", "string", True, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if type(message_template_group_id) is int:
-            message_template_group_id = MessageTemplateMessageTemplateGroupId(
-                message_template_group_id
+        if type(_model.message_template_group_id) is int:
+            _model.message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                _model.message_template_group_id
             )
-        elif message_template_group_id is UNSET:
+        elif _model.message_template_group_id is UNSET:
             _absent += 1
-            message_template_group_id = odd(
-                message_template_group_id,
+            _model.message_template_group_id = odd(
+                _model.message_template_group_id,
                 (_path, _key),
                 "message_template_group_id",
                 "MessageTemplateMessageTemplateGroupId",
@@ -250,8 +251,8 @@ class MessageTemplate:
                 False,
             )
         else:
-            message_template_group_id = odd(
-                message_template_group_id,
+            _model.message_template_group_id = odd(
+                _model.message_template_group_id,
                 (_path, _key),
                 "message_template_group_id",
                 "MessageTemplateMessageTemplateGroupId",
@@ -259,14 +260,14 @@ class MessageTemplate:
                 False,
             )
 
-        if type(communication_channel_id) is int:
-            communication_channel_id = MessageTemplateCommunicationChannelId(
-                communication_channel_id
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = MessageTemplateCommunicationChannelId(
+                _model.communication_channel_id
             )
-        elif communication_channel_id is UNSET:
+        elif _model.communication_channel_id is UNSET:
             _absent += 1
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageTemplateCommunicationChannelId",
@@ -274,8 +275,8 @@ class MessageTemplate:
                 False,
             )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageTemplateCommunicationChannelId",
@@ -283,12 +284,15 @@ class MessageTemplate:
                 False,
             )
 
-        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
-            if message_template_id is UNSET:
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
                 _absent += 1
             else:
-                message_template_id = odd(
-                    message_template_id,
+                _model.message_template_id = odd(
+                    _model.message_template_id,
                     (_path, _key),
                     "message_template_id",
                     "string",
@@ -296,12 +300,12 @@ class MessageTemplate:
                     False,
                 )
 
-        if not (type(consent_free_template) is bool):
-            if consent_free_template is UNSET:
+        if not (type(_model.consent_free_template) is bool):
+            if _model.consent_free_template is UNSET:
                 _absent += 1
             else:
-                consent_free_template = odd(
-                    consent_free_template,
+                _model.consent_free_template = odd(
+                    _model.consent_free_template,
                     (_path, _key),
                     "consent_free_template",
                     "boolean",
@@ -309,47 +313,41 @@ class MessageTemplate:
                     False,
                 )
 
-        if preview_url.__class__ is str or isinstance(preview_url, str):
+        if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
             pass
-        elif preview_url is UNSET:
+        elif _model.preview_url is UNSET:
             _absent += 1
         else:
-            preview_url = odd(preview_url, (_path, _key), "preview_url", "string", False, True)
-
-        if icon_url.__class__ is str or isinstance(icon_url, str):
-            pass
-        elif icon_url is UNSET:
-            _absent += 1
-        else:
-            icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
-
-        if isinstance(template_data, list):
-            template_data = _read_Parameter_list(template_data, (_path, _key), "template_data")
-        elif template_data is UNSET:
-            _absent += 1
-        else:
-            template_data = odd(
-                template_data, (_path, _key), "template_data", "array", False, False
+            _model.preview_url = odd(
+                _model.preview_url, (_path, _key), "preview_url", "string", False, True
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
+            pass
+        elif _model.icon_url is UNSET:
+            _absent += 1
+        else:
+            _model.icon_url = odd(_model.icon_url, (_path, _key), "icon_url", "string", False, True)
+
+        if isinstance(_model.template_data, list):
+            _model.template_data = _read_Parameter_list(
+                _model.template_data, (_path, _key), "template_data"
+            )
+        elif _model.template_data is UNSET:
+            _absent += 1
+        else:
+            _model.template_data = odd(
+                _model.template_data, (_path, _key), "template_data", "array", False, False
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.subject = subject
-        _model.sender = sender
-        _model.name = name
-        _model.message_template_group_id = message_template_group_id
-        _model.communication_channel_id = communication_channel_id
-        _model.message_template_id = message_template_id
-        _model.consent_free_template = consent_free_template
-        _model.preview_url = preview_url
-        _model.icon_url = icon_url
-        _model.template_data = template_data
-        _model.last_change = last_change
         if len(src_dict) + _absent == 11:
             _model._additional_properties = None
         else:
@@ -368,76 +366,81 @@ class MessageTemplate:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 11:
                     try:
                         (
-                            subject,
-                            sender,
-                            name,
-                            message_template_group_id,
-                            communication_channel_id,
-                            message_template_id,
-                            consent_free_template,
-                            preview_url,
-                            icon_url,
-                            template_data,
-                            last_change,
+                            _model.subject,
+                            _model.sender,
+                            _model.name,
+                            _model.message_template_group_id,
+                            _model.communication_channel_id,
+                            _model.message_template_id,
+                            _model.consent_free_template,
+                            _model.preview_url,
+                            _model.icon_url,
+                            _model.template_data,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            subject,
-                            sender,
-                            name,
-                            message_template_group_id,
-                            communication_channel_id,
-                            message_template_id,
-                            consent_free_template,
-                            preview_url,
-                            icon_url,
-                            template_data,
-                            last_change,
+                            _model.subject,
+                            _model.sender,
+                            _model.name,
+                            _model.message_template_group_id,
+                            _model.communication_channel_id,
+                            _model.message_template_id,
+                            _model.consent_free_template,
+                            _model.preview_url,
+                            _model.icon_url,
+                            _model.template_data,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        subject,
-                        sender,
-                        name,
-                        message_template_group_id,
-                        communication_channel_id,
-                        message_template_id,
-                        consent_free_template,
-                        preview_url,
-                        icon_url,
-                        template_data,
-                        last_change,
+                        _model.subject,
+                        _model.sender,
+                        _model.name,
+                        _model.message_template_group_id,
+                        _model.communication_channel_id,
+                        _model.message_template_id,
+                        _model.consent_free_template,
+                        _model.preview_url,
+                        _model.icon_url,
+                        _model.template_data,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (subject.__class__ is str or isinstance(subject, str)):
-                    if subject is UNSET:
+                if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
+                    if _model.subject is UNSET:
                         _absent += 1
-                    subject = odd(
-                        subject, ((_parent, _name), _key), "subject", "string", True, False
+                    _model.subject = odd(
+                        _model.subject, ((_parent, _name), _key), "subject", "string", True, False
                     )
 
-                if not (sender.__class__ is str or isinstance(sender, str)):
-                    if sender is UNSET:
+                if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
+                    if _model.sender is UNSET:
                         _absent += 1
-                    sender = odd(sender, ((_parent, _name), _key), "sender", "string", True, False)
-
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if type(message_template_group_id) is int:
-                    message_template_group_id = MessageTemplateMessageTemplateGroupId(
-                        message_template_group_id
+                    _model.sender = odd(
+                        _model.sender, ((_parent, _name), _key), "sender", "string", True, False
                     )
-                elif message_template_group_id is UNSET:
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if type(_model.message_template_group_id) is int:
+                    _model.message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                        _model.message_template_group_id
+                    )
+                elif _model.message_template_group_id is UNSET:
                     _absent += 1
-                    message_template_group_id = odd(
-                        message_template_group_id,
+                    _model.message_template_group_id = odd(
+                        _model.message_template_group_id,
                         ((_parent, _name), _key),
                         "message_template_group_id",
                         "MessageTemplateMessageTemplateGroupId",
@@ -445,8 +448,8 @@ class MessageTemplate:
                         False,
                     )
                 else:
-                    message_template_group_id = odd(
-                        message_template_group_id,
+                    _model.message_template_group_id = odd(
+                        _model.message_template_group_id,
                         ((_parent, _name), _key),
                         "message_template_group_id",
                         "MessageTemplateMessageTemplateGroupId",
@@ -454,14 +457,14 @@ class MessageTemplate:
                         False,
                     )
 
-                if type(communication_channel_id) is int:
-                    communication_channel_id = MessageTemplateCommunicationChannelId(
-                        communication_channel_id
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = MessageTemplateCommunicationChannelId(
+                        _model.communication_channel_id
                     )
-                elif communication_channel_id is UNSET:
+                elif _model.communication_channel_id is UNSET:
                     _absent += 1
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageTemplateCommunicationChannelId",
@@ -469,8 +472,8 @@ class MessageTemplate:
                         False,
                     )
                 else:
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "MessageTemplateCommunicationChannelId",
@@ -479,13 +482,14 @@ class MessageTemplate:
                     )
 
                 if not (
-                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
                 ):
-                    if message_template_id is UNSET:
+                    if _model.message_template_id is UNSET:
                         _absent += 1
                     else:
-                        message_template_id = odd(
-                            message_template_id,
+                        _model.message_template_id = odd(
+                            _model.message_template_id,
                             ((_parent, _name), _key),
                             "message_template_id",
                             "string",
@@ -493,12 +497,12 @@ class MessageTemplate:
                             False,
                         )
 
-                if not (type(consent_free_template) is bool):
-                    if consent_free_template is UNSET:
+                if not (type(_model.consent_free_template) is bool):
+                    if _model.consent_free_template is UNSET:
                         _absent += 1
                     else:
-                        consent_free_template = odd(
-                            consent_free_template,
+                        _model.consent_free_template = odd(
+                            _model.consent_free_template,
                             ((_parent, _name), _key),
                             "consent_free_template",
                             "boolean",
@@ -506,33 +510,38 @@ class MessageTemplate:
                             False,
                         )
 
-                if preview_url.__class__ is str or isinstance(preview_url, str):
+                if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
                     pass
-                elif preview_url is UNSET:
+                elif _model.preview_url is UNSET:
                     _absent += 1
                 else:
-                    preview_url = odd(
-                        preview_url, ((_parent, _name), _key), "preview_url", "string", False, True
+                    _model.preview_url = odd(
+                        _model.preview_url,
+                        ((_parent, _name), _key),
+                        "preview_url",
+                        "string",
+                        False,
+                        True,
                     )
 
-                if icon_url.__class__ is str or isinstance(icon_url, str):
+                if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
                     pass
-                elif icon_url is UNSET:
+                elif _model.icon_url is UNSET:
                     _absent += 1
                 else:
-                    icon_url = odd(
-                        icon_url, ((_parent, _name), _key), "icon_url", "string", False, True
+                    _model.icon_url = odd(
+                        _model.icon_url, ((_parent, _name), _key), "icon_url", "string", False, True
                     )
 
-                if isinstance(template_data, list):
-                    template_data = _read_Parameter_list(
-                        template_data, ((_parent, _name), _key), "template_data"
+                if isinstance(_model.template_data, list):
+                    _model.template_data = _read_Parameter_list(
+                        _model.template_data, ((_parent, _name), _key), "template_data"
                     )
-                elif template_data is UNSET:
+                elif _model.template_data is UNSET:
                     _absent += 1
                 else:
-                    template_data = odd(
-                        template_data,
+                    _model.template_data = odd(
+                        _model.template_data,
                         ((_parent, _name), _key),
                         "template_data",
                         "array",
@@ -540,12 +549,12 @@ class MessageTemplate:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -553,18 +562,6 @@ class MessageTemplate:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.subject = subject
-                _model.sender = sender
-                _model.name = name
-                _model.message_template_group_id = message_template_group_id
-                _model.communication_channel_id = communication_channel_id
-                _model.message_template_id = message_template_id
-                _model.consent_free_template = consent_free_template
-                _model.preview_url = preview_url
-                _model.icon_url = icon_url
-                _model.template_data = template_data
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 11:
                     _model._additional_properties = None
                 else:

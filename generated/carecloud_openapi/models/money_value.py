@@ -79,30 +79,30 @@ class MoneyValue:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                currency_id, value = _declared(src_dict)
+                _model.currency_id, _model.value = _declared(src_dict)
             except KeyError:
-                currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
 
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
                 _absent += 1
             else:
-                value = odd(value, (_path, _key), "value", "number", False, False)
+                _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
 
-        _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.value = value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -121,21 +121,24 @@ class MoneyValue:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        currency_id, value = _declared(src_dict)
+                        _model.currency_id, _model.value = _declared(src_dict)
                     except KeyError:
-                        currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.currency_id, _model.value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    currency_id, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -143,17 +146,14 @@ class MoneyValue:
                             False,
                         )
 
-                if not (type(value) is float or type(value) is int):
-                    if value is UNSET:
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
                         _absent += 1
                     else:
-                        value = odd(
-                            value, ((_parent, _name), _key), "value", "number", False, False
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "number", False, False
                         )
 
-                _model = _new_instance(cls)
-                _model.currency_id = currency_id
-                _model.value = value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -65,16 +65,17 @@ class NotAllowedErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        http_method = src_dict.get("http_method", UNSET)
-        if not (http_method.__class__ is str or isinstance(http_method, str)):
-            if http_method is UNSET:
+        _model.http_method = src_dict.get("http_method", UNSET)
+        if not (_model.http_method.__class__ is str or isinstance(_model.http_method, str)):
+            if _model.http_method is UNSET:
                 _absent += 1
             else:
-                http_method = odd(http_method, (_path, _key), "http_method", "string", False, False)
+                _model.http_method = odd(
+                    _model.http_method, (_path, _key), "http_method", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.http_method = http_method
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -93,14 +94,15 @@ class NotAllowedErrorBodyErrorErrorData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                http_method = src_dict.get("http_method", UNSET)
-                if not (http_method.__class__ is str or isinstance(http_method, str)):
-                    if http_method is UNSET:
+                _model.http_method = src_dict.get("http_method", UNSET)
+                if not (_model.http_method.__class__ is str or isinstance(_model.http_method, str)):
+                    if _model.http_method is UNSET:
                         _absent += 1
                     else:
-                        http_method = odd(
-                            http_method,
+                        _model.http_method = odd(
+                            _model.http_method,
                             ((_parent, _name), _key),
                             "http_method",
                             "string",
@@ -108,8 +110,6 @@ class NotAllowedErrorBodyErrorErrorData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.http_method = http_method
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -111,46 +111,53 @@ class NotFoundErrorBodyError:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                type_, exception, title, detail, error_data = _declared(src_dict)
+                _model.type_, _model.exception, _model.title, _model.detail, _model.error_data = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                type_, exception, title, detail, error_data = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.type_, _model.exception, _model.title, _model.detail, _model.error_data = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            type_, exception, title, detail, error_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (type_.__class__ is str or isinstance(type_, str)):
-            if type_ is UNSET:
-                _absent += 1
-            type_ = odd(type_, (_path, _key), "type", "string", True, False)
-
-        if not (exception.__class__ is str or isinstance(exception, str)):
-            if exception is UNSET:
-                _absent += 1
-            exception = odd(exception, (_path, _key), "exception", "string", True, False)
-
-        if not (title.__class__ is str or isinstance(title, str)):
-            if title is UNSET:
-                _absent += 1
-            title = odd(title, (_path, _key), "title", "string", True, False)
-
-        if not (detail.__class__ is str or isinstance(detail, str)):
-            if detail is UNSET:
-                _absent += 1
-            detail = odd(detail, (_path, _key), "detail", "string", True, False)
-
-        if isinstance(error_data, dict):
-            error_data = _read_NotFoundErrorBodyErrorErrorData(
-                error_data, (_path, _key), "error_data"
+            _model.type_, _model.exception, _model.title, _model.detail, _model.error_data = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif error_data is UNSET:
+
+        if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+            if _model.type_ is UNSET:
+                _absent += 1
+            _model.type_ = odd(_model.type_, (_path, _key), "type", "string", True, False)
+
+        if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+            if _model.exception is UNSET:
+                _absent += 1
+            _model.exception = odd(
+                _model.exception, (_path, _key), "exception", "string", True, False
+            )
+
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
+                _absent += 1
+            _model.title = odd(_model.title, (_path, _key), "title", "string", True, False)
+
+        if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+            if _model.detail is UNSET:
+                _absent += 1
+            _model.detail = odd(_model.detail, (_path, _key), "detail", "string", True, False)
+
+        if isinstance(_model.error_data, dict):
+            _model.error_data = _read_NotFoundErrorBodyErrorErrorData(
+                _model.error_data, (_path, _key), "error_data"
+            )
+        elif _model.error_data is UNSET:
             _absent += 1
         else:
-            error_data = odd(
-                error_data,
+            _model.error_data = odd(
+                _model.error_data,
                 (_path, _key),
                 "error_data",
                 "NotFoundErrorBodyErrorErrorData",
@@ -158,12 +165,6 @@ class NotFoundErrorBodyError:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.exception = exception
-        _model.title = title
-        _model.detail = detail
-        _model.error_data = error_data
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -182,50 +183,76 @@ class NotFoundErrorBodyError:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        type_, exception, title, detail, error_data = _declared(src_dict)
+                        (
+                            _model.type_,
+                            _model.exception,
+                            _model.title,
+                            _model.detail,
+                            _model.error_data,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        type_, exception, title, detail, error_data = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.type_,
+                            _model.exception,
+                            _model.title,
+                            _model.detail,
+                            _model.error_data,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    type_, exception, title, detail, error_data = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.type_,
+                        _model.exception,
+                        _model.title,
+                        _model.detail,
+                        _model.error_data,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+                    if _model.type_ is UNSET:
+                        _absent += 1
+                    _model.type_ = odd(
+                        _model.type_, ((_parent, _name), _key), "type", "string", True, False
                     )
 
-                if not (type_.__class__ is str or isinstance(type_, str)):
-                    if type_ is UNSET:
+                if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+                    if _model.exception is UNSET:
                         _absent += 1
-                    type_ = odd(type_, ((_parent, _name), _key), "type", "string", True, False)
-
-                if not (exception.__class__ is str or isinstance(exception, str)):
-                    if exception is UNSET:
-                        _absent += 1
-                    exception = odd(
-                        exception, ((_parent, _name), _key), "exception", "string", True, False
+                    _model.exception = odd(
+                        _model.exception,
+                        ((_parent, _name), _key),
+                        "exception",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (title.__class__ is str or isinstance(title, str)):
-                    if title is UNSET:
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
                         _absent += 1
-                    title = odd(title, ((_parent, _name), _key), "title", "string", True, False)
-
-                if not (detail.__class__ is str or isinstance(detail, str)):
-                    if detail is UNSET:
-                        _absent += 1
-                    detail = odd(detail, ((_parent, _name), _key), "detail", "string", True, False)
-
-                if isinstance(error_data, dict):
-                    error_data = _read_NotFoundErrorBodyErrorErrorData(
-                        error_data, ((_parent, _name), _key), "error_data"
+                    _model.title = odd(
+                        _model.title, ((_parent, _name), _key), "title", "string", True, False
                     )
-                elif error_data is UNSET:
+
+                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+                    if _model.detail is UNSET:
+                        _absent += 1
+                    _model.detail = odd(
+                        _model.detail, ((_parent, _name), _key), "detail", "string", True, False
+                    )
+
+                if isinstance(_model.error_data, dict):
+                    _model.error_data = _read_NotFoundErrorBodyErrorErrorData(
+                        _model.error_data, ((_parent, _name), _key), "error_data"
+                    )
+                elif _model.error_data is UNSET:
                     _absent += 1
                 else:
-                    error_data = odd(
-                        error_data,
+                    _model.error_data = odd(
+                        _model.error_data,
                         ((_parent, _name), _key),
                         "error_data",
                         "NotFoundErrorBodyErrorErrorData",
@@ -233,12 +260,6 @@ class NotFoundErrorBodyError:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.type_ = type_
-                _model.exception = exception
-                _model.title = title
-                _model.detail = detail
-                _model.error_data = error_data
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -78,32 +78,34 @@ class NotFoundErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                resource_name, resource_id = _declared(src_dict)
+                _model.resource_name, _model.resource_id = _declared(src_dict)
             except KeyError:
-                resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.resource_name, _model.resource_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.resource_name, _model.resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (resource_name.__class__ is str or isinstance(resource_name, str)):
-            if resource_name is UNSET:
+        if not (_model.resource_name.__class__ is str or isinstance(_model.resource_name, str)):
+            if _model.resource_name is UNSET:
                 _absent += 1
             else:
-                resource_name = odd(
-                    resource_name, (_path, _key), "resource_name", "string", False, False
+                _model.resource_name = odd(
+                    _model.resource_name, (_path, _key), "resource_name", "string", False, False
                 )
 
-        if not (resource_id.__class__ is str or isinstance(resource_id, str)):
-            if resource_id is UNSET:
+        if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+            if _model.resource_id is UNSET:
                 _absent += 1
             else:
-                resource_id = odd(resource_id, (_path, _key), "resource_id", "string", False, False)
+                _model.resource_id = odd(
+                    _model.resource_id, (_path, _key), "resource_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.resource_name = resource_name
-        _model.resource_id = resource_id
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -122,21 +124,28 @@ class NotFoundErrorBodyErrorErrorData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        resource_name, resource_id = _declared(src_dict)
+                        _model.resource_name, _model.resource_id = _declared(src_dict)
                     except KeyError:
-                        resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.resource_name, _model.resource_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    resource_name, resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.resource_name, _model.resource_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (resource_name.__class__ is str or isinstance(resource_name, str)):
-                    if resource_name is UNSET:
+                if not (
+                    _model.resource_name.__class__ is str or isinstance(_model.resource_name, str)
+                ):
+                    if _model.resource_name is UNSET:
                         _absent += 1
                     else:
-                        resource_name = odd(
-                            resource_name,
+                        _model.resource_name = odd(
+                            _model.resource_name,
                             ((_parent, _name), _key),
                             "resource_name",
                             "string",
@@ -144,12 +153,12 @@ class NotFoundErrorBodyErrorErrorData:
                             False,
                         )
 
-                if not (resource_id.__class__ is str or isinstance(resource_id, str)):
-                    if resource_id is UNSET:
+                if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+                    if _model.resource_id is UNSET:
                         _absent += 1
                     else:
-                        resource_id = odd(
-                            resource_id,
+                        _model.resource_id = odd(
+                            _model.resource_id,
                             ((_parent, _name), _key),
                             "resource_id",
                             "string",
@@ -157,9 +166,6 @@ class NotFoundErrorBodyErrorErrorData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.resource_name = resource_name
-                _model.resource_id = resource_id
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

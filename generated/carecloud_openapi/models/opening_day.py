@@ -98,37 +98,35 @@ class OpeningDay:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                day_id, time_intervals = _declared(src_dict)
+                _model.day_id, _model.time_intervals = _declared(src_dict)
             except KeyError:
-                day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.day_id, _model.time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.day_id, _model.time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (day_id.__class__ is str or isinstance(day_id, str)):
-            if day_id is UNSET:
+        if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
+            if _model.day_id is UNSET:
                 _absent += 1
-            day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
+            _model.day_id = odd(_model.day_id, (_path, _key), "day_id", "string", True, False)
 
-        if isinstance(time_intervals, list):
-            time_intervals = _read_TimeInterval_list(
-                time_intervals, (_path, _key), "time_intervals"
+        if isinstance(_model.time_intervals, list):
+            _model.time_intervals = _read_TimeInterval_list(
+                _model.time_intervals, (_path, _key), "time_intervals"
             )
-        elif time_intervals is UNSET:
+        elif _model.time_intervals is UNSET:
             _absent += 1
-            time_intervals = odd(
-                time_intervals, (_path, _key), "time_intervals", "array", True, False
+            _model.time_intervals = odd(
+                _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
             )
         else:
-            time_intervals = odd(
-                time_intervals, (_path, _key), "time_intervals", "array", True, False
+            _model.time_intervals = odd(
+                _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.day_id = day_id
-        _model.time_intervals = time_intervals
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -147,28 +145,35 @@ class OpeningDay:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        day_id, time_intervals = _declared(src_dict)
+                        _model.day_id, _model.time_intervals = _declared(src_dict)
                     except KeyError:
-                        day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.day_id, _model.time_intervals = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    day_id, time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.day_id, _model.time_intervals = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (day_id.__class__ is str or isinstance(day_id, str)):
-                    if day_id is UNSET:
+                if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
+                    if _model.day_id is UNSET:
                         _absent += 1
-                    day_id = odd(day_id, ((_parent, _name), _key), "day_id", "string", True, False)
-
-                if isinstance(time_intervals, list):
-                    time_intervals = _read_TimeInterval_list(
-                        time_intervals, ((_parent, _name), _key), "time_intervals"
+                    _model.day_id = odd(
+                        _model.day_id, ((_parent, _name), _key), "day_id", "string", True, False
                     )
-                elif time_intervals is UNSET:
+
+                if isinstance(_model.time_intervals, list):
+                    _model.time_intervals = _read_TimeInterval_list(
+                        _model.time_intervals, ((_parent, _name), _key), "time_intervals"
+                    )
+                elif _model.time_intervals is UNSET:
                     _absent += 1
-                    time_intervals = odd(
-                        time_intervals,
+                    _model.time_intervals = odd(
+                        _model.time_intervals,
                         ((_parent, _name), _key),
                         "time_intervals",
                         "array",
@@ -176,8 +181,8 @@ class OpeningDay:
                         False,
                     )
                 else:
-                    time_intervals = odd(
-                        time_intervals,
+                    _model.time_intervals = odd(
+                        _model.time_intervals,
                         ((_parent, _name), _key),
                         "time_intervals",
                         "array",
@@ -185,9 +190,6 @@ class OpeningDay:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.day_id = day_id
-                _model.time_intervals = time_intervals
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

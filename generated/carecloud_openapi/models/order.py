@@ -196,181 +196,218 @@ class Order:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 16:
             try:
                 (
-                    customer_id,
-                    currency_id,
-                    total_price,
-                    order_items,
-                    invoicing_data,
-                    order_id,
-                    order_number,
-                    discount_codes,
-                    shipping_data,
-                    customer_note,
-                    order_status,
-                    shipping_date,
-                    program_ranking,
-                    payment_status,
-                    invoice_document_url,
-                    last_change,
+                    _model.customer_id,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.order_items,
+                    _model.invoicing_data,
+                    _model.order_id,
+                    _model.order_number,
+                    _model.discount_codes,
+                    _model.shipping_data,
+                    _model.customer_note,
+                    _model.order_status,
+                    _model.shipping_date,
+                    _model.program_ranking,
+                    _model.payment_status,
+                    _model.invoice_document_url,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    currency_id,
-                    total_price,
-                    order_items,
-                    invoicing_data,
-                    order_id,
-                    order_number,
-                    discount_codes,
-                    shipping_data,
-                    customer_note,
-                    order_status,
-                    shipping_date,
-                    program_ranking,
-                    payment_status,
-                    invoice_document_url,
-                    last_change,
+                    _model.customer_id,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.order_items,
+                    _model.invoicing_data,
+                    _model.order_id,
+                    _model.order_number,
+                    _model.discount_codes,
+                    _model.shipping_data,
+                    _model.customer_note,
+                    _model.order_status,
+                    _model.shipping_date,
+                    _model.program_ranking,
+                    _model.payment_status,
+                    _model.invoice_document_url,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                currency_id,
-                total_price,
-                order_items,
-                invoicing_data,
-                order_id,
-                order_number,
-                discount_codes,
-                shipping_data,
-                customer_note,
-                order_status,
-                shipping_date,
-                program_ranking,
-                payment_status,
-                invoice_document_url,
-                last_change,
+                _model.customer_id,
+                _model.currency_id,
+                _model.total_price,
+                _model.order_items,
+                _model.invoicing_data,
+                _model.order_id,
+                _model.order_number,
+                _model.discount_codes,
+                _model.shipping_data,
+                _model.customer_note,
+                _model.order_status,
+                _model.shipping_date,
+                _model.program_ranking,
+                _model.payment_status,
+                _model.invoice_document_url,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
-                _absent += 1
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        if isinstance(order_items, list):
-            order_items = _read_OrderItem_list(order_items, (_path, _key), "order_items")
-        elif order_items is UNSET:
-            _absent += 1
-            order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
-        else:
-            order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
-
-        if isinstance(invoicing_data, dict):
-            invoicing_data = _read_OrderInvoicing(invoicing_data, (_path, _key), "invoicing_data")
-        elif invoicing_data is UNSET:
-            _absent += 1
-            invoicing_data = odd(
-                invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
-            )
-        else:
-            invoicing_data = odd(
-                invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if not (order_id.__class__ is str or isinstance(order_id, str)):
-            if order_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            else:
-                order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (order_number.__class__ is str or isinstance(order_number, str)):
-            if order_number is UNSET:
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _absent += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if isinstance(_model.order_items, list):
+            _model.order_items = _read_OrderItem_list(
+                _model.order_items, (_path, _key), "order_items"
+            )
+        elif _model.order_items is UNSET:
+            _absent += 1
+            _model.order_items = odd(
+                _model.order_items, (_path, _key), "order_items", "array", True, False
+            )
+        else:
+            _model.order_items = odd(
+                _model.order_items, (_path, _key), "order_items", "array", True, False
+            )
+
+        if isinstance(_model.invoicing_data, dict):
+            _model.invoicing_data = _read_OrderInvoicing(
+                _model.invoicing_data, (_path, _key), "invoicing_data"
+            )
+        elif _model.invoicing_data is UNSET:
+            _absent += 1
+            _model.invoicing_data = odd(
+                _model.invoicing_data,
+                (_path, _key),
+                "invoicing_data",
+                "OrderInvoicing",
+                True,
+                False,
+            )
+        else:
+            _model.invoicing_data = odd(
+                _model.invoicing_data,
+                (_path, _key),
+                "invoicing_data",
+                "OrderInvoicing",
+                True,
+                False,
+            )
+
+        if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+            if _model.order_id is UNSET:
                 _absent += 1
             else:
-                order_number = odd(
-                    order_number, (_path, _key), "order_number", "string", False, False
+                _model.order_id = odd(
+                    _model.order_id, (_path, _key), "order_id", "string", False, False
                 )
 
-        if isinstance(discount_codes, list):
-            for _i0, _v0 in enumerate(discount_codes):
+        if not (_model.order_number.__class__ is str or isinstance(_model.order_number, str)):
+            if _model.order_number is UNSET:
+                _absent += 1
+            else:
+                _model.order_number = odd(
+                    _model.order_number, (_path, _key), "order_number", "string", False, False
+                )
+
+        if isinstance(_model.discount_codes, list):
+            for _i0, _v0 in enumerate(_model.discount_codes):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
-        elif discount_codes is UNSET:
+        elif _model.discount_codes is UNSET:
             _absent += 1
         else:
-            discount_codes = odd(
-                discount_codes, (_path, _key), "discount_codes", "array", False, False
+            _model.discount_codes = odd(
+                _model.discount_codes, (_path, _key), "discount_codes", "array", False, False
             )
 
-        if isinstance(shipping_data, dict):
-            shipping_data = _read_OrderShipping(shipping_data, (_path, _key), "shipping_data")
-        elif shipping_data is UNSET:
+        if isinstance(_model.shipping_data, dict):
+            _model.shipping_data = _read_OrderShipping(
+                _model.shipping_data, (_path, _key), "shipping_data"
+            )
+        elif _model.shipping_data is UNSET:
             _absent += 1
         else:
-            shipping_data = odd(
-                shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
+            _model.shipping_data = odd(
+                _model.shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
             )
 
-        if not (customer_note.__class__ is str or isinstance(customer_note, str)):
-            if customer_note is UNSET:
+        if not (_model.customer_note.__class__ is str or isinstance(_model.customer_note, str)):
+            if _model.customer_note is UNSET:
                 _absent += 1
             else:
-                customer_note = odd(
-                    customer_note, (_path, _key), "customer_note", "string", False, False
+                _model.customer_note = odd(
+                    _model.customer_note, (_path, _key), "customer_note", "string", False, False
                 )
 
-        if not (order_status.__class__ is str or isinstance(order_status, str)):
-            if order_status is UNSET:
+        if not (_model.order_status.__class__ is str or isinstance(_model.order_status, str)):
+            if _model.order_status is UNSET:
                 _absent += 1
             else:
-                order_status = odd(
-                    order_status, (_path, _key), "order_status", "string", False, False
+                _model.order_status = odd(
+                    _model.order_status, (_path, _key), "order_status", "string", False, False
                 )
 
-        if not (shipping_date.__class__ is str or isinstance(shipping_date, str)):
-            if shipping_date is UNSET:
+        if not (_model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)):
+            if _model.shipping_date is UNSET:
                 _absent += 1
             else:
-                shipping_date = odd(
-                    shipping_date, (_path, _key), "shipping_date", "string", False, False
+                _model.shipping_date = odd(
+                    _model.shipping_date, (_path, _key), "shipping_date", "string", False, False
                 )
 
-        if not (type(program_ranking) is int):
-            if program_ranking is UNSET:
+        if not (type(_model.program_ranking) is int):
+            if _model.program_ranking is UNSET:
                 _absent += 1
             else:
-                program_ranking = odd(
-                    program_ranking, (_path, _key), "program_ranking", "integer", False, False
+                _model.program_ranking = odd(
+                    _model.program_ranking,
+                    (_path, _key),
+                    "program_ranking",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        if not (payment_status.__class__ is str or isinstance(payment_status, str)):
-            if payment_status is UNSET:
+        if not (_model.payment_status.__class__ is str or isinstance(_model.payment_status, str)):
+            if _model.payment_status is UNSET:
                 _absent += 1
             else:
-                payment_status = odd(
-                    payment_status, (_path, _key), "payment_status", "string", False, False
+                _model.payment_status = odd(
+                    _model.payment_status, (_path, _key), "payment_status", "string", False, False
                 )
 
-        if not (invoice_document_url.__class__ is str or isinstance(invoice_document_url, str)):
-            if invoice_document_url is UNSET:
+        if not (
+            _model.invoice_document_url.__class__ is str
+            or isinstance(_model.invoice_document_url, str)
+        ):
+            if _model.invoice_document_url is UNSET:
                 _absent += 1
             else:
-                invoice_document_url = odd(
-                    invoice_document_url,
+                _model.invoice_document_url = odd(
+                    _model.invoice_document_url,
                     (_path, _key),
                     "invoice_document_url",
                     "string",
@@ -378,29 +415,14 @@ class Order:
                     False,
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.order_items = order_items
-        _model.invoicing_data = invoicing_data
-        _model.order_id = order_id
-        _model.order_number = order_number
-        _model.discount_codes = discount_codes
-        _model.shipping_data = shipping_data
-        _model.customer_note = customer_note
-        _model.order_status = order_status
-        _model.shipping_date = shipping_date
-        _model.program_ranking = program_ranking
-        _model.payment_status = payment_status
-        _model.invoice_document_url = invoice_document_url
-        _model.last_change = last_change
         if len(src_dict) + _absent == 16:
             _model._additional_properties = None
         else:
@@ -419,109 +441,135 @@ class Order:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 16:
                     try:
                         (
-                            customer_id,
-                            currency_id,
-                            total_price,
-                            order_items,
-                            invoicing_data,
-                            order_id,
-                            order_number,
-                            discount_codes,
-                            shipping_data,
-                            customer_note,
-                            order_status,
-                            shipping_date,
-                            program_ranking,
-                            payment_status,
-                            invoice_document_url,
-                            last_change,
+                            _model.customer_id,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.order_items,
+                            _model.invoicing_data,
+                            _model.order_id,
+                            _model.order_number,
+                            _model.discount_codes,
+                            _model.shipping_data,
+                            _model.customer_note,
+                            _model.order_status,
+                            _model.shipping_date,
+                            _model.program_ranking,
+                            _model.payment_status,
+                            _model.invoice_document_url,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            currency_id,
-                            total_price,
-                            order_items,
-                            invoicing_data,
-                            order_id,
-                            order_number,
-                            discount_codes,
-                            shipping_data,
-                            customer_note,
-                            order_status,
-                            shipping_date,
-                            program_ranking,
-                            payment_status,
-                            invoice_document_url,
-                            last_change,
+                            _model.customer_id,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.order_items,
+                            _model.invoicing_data,
+                            _model.order_id,
+                            _model.order_number,
+                            _model.discount_codes,
+                            _model.shipping_data,
+                            _model.customer_note,
+                            _model.order_status,
+                            _model.shipping_date,
+                            _model.program_ranking,
+                            _model.payment_status,
+                            _model.invoice_document_url,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        currency_id,
-                        total_price,
-                        order_items,
-                        invoicing_data,
-                        order_id,
-                        order_number,
-                        discount_codes,
-                        shipping_data,
-                        customer_note,
-                        order_status,
-                        shipping_date,
-                        program_ranking,
-                        payment_status,
-                        invoice_document_url,
-                        last_change,
+                        _model.customer_id,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.order_items,
+                        _model.invoicing_data,
+                        _model.order_id,
+                        _model.order_number,
+                        _model.discount_codes,
+                        _model.shipping_data,
+                        _model.customer_note,
+                        _model.order_status,
+                        _model.shipping_date,
+                        _model.program_ranking,
+                        _model.payment_status,
+                        _model.invoice_document_url,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(total_price) is float or type(total_price) is int):
-                    if total_price is UNSET:
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
                         _absent += 1
-                    total_price = odd(
-                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if isinstance(order_items, list):
-                    order_items = _read_OrderItem_list(
-                        order_items, ((_parent, _name), _key), "order_items"
+                if isinstance(_model.order_items, list):
+                    _model.order_items = _read_OrderItem_list(
+                        _model.order_items, ((_parent, _name), _key), "order_items"
                     )
-                elif order_items is UNSET:
+                elif _model.order_items is UNSET:
                     _absent += 1
-                    order_items = odd(
-                        order_items, ((_parent, _name), _key), "order_items", "array", True, False
+                    _model.order_items = odd(
+                        _model.order_items,
+                        ((_parent, _name), _key),
+                        "order_items",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
-                    order_items = odd(
-                        order_items, ((_parent, _name), _key), "order_items", "array", True, False
+                    _model.order_items = odd(
+                        _model.order_items,
+                        ((_parent, _name), _key),
+                        "order_items",
+                        "array",
+                        True,
+                        False,
                     )
 
-                if isinstance(invoicing_data, dict):
-                    invoicing_data = _read_OrderInvoicing(
-                        invoicing_data, ((_parent, _name), _key), "invoicing_data"
+                if isinstance(_model.invoicing_data, dict):
+                    _model.invoicing_data = _read_OrderInvoicing(
+                        _model.invoicing_data, ((_parent, _name), _key), "invoicing_data"
                     )
-                elif invoicing_data is UNSET:
+                elif _model.invoicing_data is UNSET:
                     _absent += 1
-                    invoicing_data = odd(
-                        invoicing_data,
+                    _model.invoicing_data = odd(
+                        _model.invoicing_data,
                         ((_parent, _name), _key),
                         "invoicing_data",
                         "OrderInvoicing",
@@ -529,8 +577,8 @@ class Order:
                         False,
                     )
                 else:
-                    invoicing_data = odd(
-                        invoicing_data,
+                    _model.invoicing_data = odd(
+                        _model.invoicing_data,
                         ((_parent, _name), _key),
                         "invoicing_data",
                         "OrderInvoicing",
@@ -538,20 +586,27 @@ class Order:
                         False,
                     )
 
-                if not (order_id.__class__ is str or isinstance(order_id, str)):
-                    if order_id is UNSET:
+                if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+                    if _model.order_id is UNSET:
                         _absent += 1
                     else:
-                        order_id = odd(
-                            order_id, ((_parent, _name), _key), "order_id", "string", False, False
+                        _model.order_id = odd(
+                            _model.order_id,
+                            ((_parent, _name), _key),
+                            "order_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (order_number.__class__ is str or isinstance(order_number, str)):
-                    if order_number is UNSET:
+                if not (
+                    _model.order_number.__class__ is str or isinstance(_model.order_number, str)
+                ):
+                    if _model.order_number is UNSET:
                         _absent += 1
                     else:
-                        order_number = odd(
-                            order_number,
+                        _model.order_number = odd(
+                            _model.order_number,
                             ((_parent, _name), _key),
                             "order_number",
                             "string",
@@ -559,8 +614,8 @@ class Order:
                             False,
                         )
 
-                if isinstance(discount_codes, list):
-                    for _i0, _v0 in enumerate(discount_codes):
+                if isinstance(_model.discount_codes, list):
+                    for _i0, _v0 in enumerate(_model.discount_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -570,11 +625,11 @@ class Order:
                                 True,
                                 False,
                             )
-                elif discount_codes is UNSET:
+                elif _model.discount_codes is UNSET:
                     _absent += 1
                 else:
-                    discount_codes = odd(
-                        discount_codes,
+                    _model.discount_codes = odd(
+                        _model.discount_codes,
                         ((_parent, _name), _key),
                         "discount_codes",
                         "array",
@@ -582,15 +637,15 @@ class Order:
                         False,
                     )
 
-                if isinstance(shipping_data, dict):
-                    shipping_data = _read_OrderShipping(
-                        shipping_data, ((_parent, _name), _key), "shipping_data"
+                if isinstance(_model.shipping_data, dict):
+                    _model.shipping_data = _read_OrderShipping(
+                        _model.shipping_data, ((_parent, _name), _key), "shipping_data"
                     )
-                elif shipping_data is UNSET:
+                elif _model.shipping_data is UNSET:
                     _absent += 1
                 else:
-                    shipping_data = odd(
-                        shipping_data,
+                    _model.shipping_data = odd(
+                        _model.shipping_data,
                         ((_parent, _name), _key),
                         "shipping_data",
                         "OrderShipping",
@@ -598,12 +653,14 @@ class Order:
                         False,
                     )
 
-                if not (customer_note.__class__ is str or isinstance(customer_note, str)):
-                    if customer_note is UNSET:
+                if not (
+                    _model.customer_note.__class__ is str or isinstance(_model.customer_note, str)
+                ):
+                    if _model.customer_note is UNSET:
                         _absent += 1
                     else:
-                        customer_note = odd(
-                            customer_note,
+                        _model.customer_note = odd(
+                            _model.customer_note,
                             ((_parent, _name), _key),
                             "customer_note",
                             "string",
@@ -611,12 +668,14 @@ class Order:
                             False,
                         )
 
-                if not (order_status.__class__ is str or isinstance(order_status, str)):
-                    if order_status is UNSET:
+                if not (
+                    _model.order_status.__class__ is str or isinstance(_model.order_status, str)
+                ):
+                    if _model.order_status is UNSET:
                         _absent += 1
                     else:
-                        order_status = odd(
-                            order_status,
+                        _model.order_status = odd(
+                            _model.order_status,
                             ((_parent, _name), _key),
                             "order_status",
                             "string",
@@ -624,12 +683,14 @@ class Order:
                             False,
                         )
 
-                if not (shipping_date.__class__ is str or isinstance(shipping_date, str)):
-                    if shipping_date is UNSET:
+                if not (
+                    _model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)
+                ):
+                    if _model.shipping_date is UNSET:
                         _absent += 1
                     else:
-                        shipping_date = odd(
-                            shipping_date,
+                        _model.shipping_date = odd(
+                            _model.shipping_date,
                             ((_parent, _name), _key),
                             "shipping_date",
                             "string",
@@ -637,12 +698,12 @@ class Order:
                             False,
                         )
 
-                if not (type(program_ranking) is int):
-                    if program_ranking is UNSET:
+                if not (type(_model.program_ranking) is int):
+                    if _model.program_ranking is UNSET:
                         _absent += 1
                     else:
-                        program_ranking = odd(
-                            program_ranking,
+                        _model.program_ranking = odd(
+                            _model.program_ranking,
                             ((_parent, _name), _key),
                             "program_ranking",
                             "integer",
@@ -650,12 +711,14 @@ class Order:
                             False,
                         )
 
-                if not (payment_status.__class__ is str or isinstance(payment_status, str)):
-                    if payment_status is UNSET:
+                if not (
+                    _model.payment_status.__class__ is str or isinstance(_model.payment_status, str)
+                ):
+                    if _model.payment_status is UNSET:
                         _absent += 1
                     else:
-                        payment_status = odd(
-                            payment_status,
+                        _model.payment_status = odd(
+                            _model.payment_status,
                             ((_parent, _name), _key),
                             "payment_status",
                             "string",
@@ -664,13 +727,14 @@ class Order:
                         )
 
                 if not (
-                    invoice_document_url.__class__ is str or isinstance(invoice_document_url, str)
+                    _model.invoice_document_url.__class__ is str
+                    or isinstance(_model.invoice_document_url, str)
                 ):
-                    if invoice_document_url is UNSET:
+                    if _model.invoice_document_url is UNSET:
                         _absent += 1
                     else:
-                        invoice_document_url = odd(
-                            invoice_document_url,
+                        _model.invoice_document_url = odd(
+                            _model.invoice_document_url,
                             ((_parent, _name), _key),
                             "invoice_document_url",
                             "string",
@@ -678,12 +742,12 @@ class Order:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -691,23 +755,6 @@ class Order:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.currency_id = currency_id
-                _model.total_price = total_price
-                _model.order_items = order_items
-                _model.invoicing_data = invoicing_data
-                _model.order_id = order_id
-                _model.order_number = order_number
-                _model.discount_codes = discount_codes
-                _model.shipping_data = shipping_data
-                _model.customer_note = customer_note
-                _model.order_status = order_status
-                _model.shipping_date = shipping_date
-                _model.program_ranking = program_ranking
-                _model.payment_status = payment_status
-                _model.invoice_document_url = invoice_document_url
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 16:
                     _model._additional_properties = None
                 else:

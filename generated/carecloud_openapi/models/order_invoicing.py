@@ -105,37 +105,46 @@ class OrderInvoicing:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                payment_id, paid_date, personal_information = _declared(src_dict)
+                _model.payment_id, _model.paid_date, _model.personal_information = _declared(
+                    src_dict
+                )
             except KeyError:
-                payment_id, paid_date, personal_information = map(
+                _model.payment_id, _model.paid_date, _model.personal_information = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            payment_id, paid_date, personal_information = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.payment_id, _model.paid_date, _model.personal_information = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (payment_id.__class__ is str or isinstance(payment_id, str)):
-            if payment_id is UNSET:
+        if not (_model.payment_id.__class__ is str or isinstance(_model.payment_id, str)):
+            if _model.payment_id is UNSET:
                 _absent += 1
-            payment_id = odd(payment_id, (_path, _key), "payment_id", "string", True, False)
+            _model.payment_id = odd(
+                _model.payment_id, (_path, _key), "payment_id", "string", True, False
+            )
 
-        if not (paid_date.__class__ is str or isinstance(paid_date, str)):
-            if paid_date is UNSET:
+        if not (_model.paid_date.__class__ is str or isinstance(_model.paid_date, str)):
+            if _model.paid_date is UNSET:
                 _absent += 1
             else:
-                paid_date = odd(paid_date, (_path, _key), "paid_date", "string", False, False)
+                _model.paid_date = odd(
+                    _model.paid_date, (_path, _key), "paid_date", "string", False, False
+                )
 
-        if isinstance(personal_information, dict):
-            personal_information = _read_PersonalInformation(
-                personal_information, (_path, _key), "personal_information"
+        if isinstance(_model.personal_information, dict):
+            _model.personal_information = _read_PersonalInformation(
+                _model.personal_information, (_path, _key), "personal_information"
             )
-        elif personal_information is UNSET:
+        elif _model.personal_information is UNSET:
             _absent += 1
         else:
-            personal_information = odd(
-                personal_information,
+            _model.personal_information = odd(
+                _model.personal_information,
                 (_path, _key),
                 "personal_information",
                 "PersonalInformation",
@@ -143,10 +152,6 @@ class OrderInvoicing:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.payment_id = payment_id
-        _model.paid_date = paid_date
-        _model.personal_information = personal_information
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -165,43 +170,58 @@ class OrderInvoicing:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        payment_id, paid_date, personal_information = _declared(src_dict)
+                        _model.payment_id, _model.paid_date, _model.personal_information = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        payment_id, paid_date, personal_information = map(
+                        _model.payment_id, _model.paid_date, _model.personal_information = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    payment_id, paid_date, personal_information = map(
+                    _model.payment_id, _model.paid_date, _model.personal_information = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (payment_id.__class__ is str or isinstance(payment_id, str)):
-                    if payment_id is UNSET:
+                if not (_model.payment_id.__class__ is str or isinstance(_model.payment_id, str)):
+                    if _model.payment_id is UNSET:
                         _absent += 1
-                    payment_id = odd(
-                        payment_id, ((_parent, _name), _key), "payment_id", "string", True, False
+                    _model.payment_id = odd(
+                        _model.payment_id,
+                        ((_parent, _name), _key),
+                        "payment_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (paid_date.__class__ is str or isinstance(paid_date, str)):
-                    if paid_date is UNSET:
+                if not (_model.paid_date.__class__ is str or isinstance(_model.paid_date, str)):
+                    if _model.paid_date is UNSET:
                         _absent += 1
                     else:
-                        paid_date = odd(
-                            paid_date, ((_parent, _name), _key), "paid_date", "string", False, False
+                        _model.paid_date = odd(
+                            _model.paid_date,
+                            ((_parent, _name), _key),
+                            "paid_date",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(personal_information, dict):
-                    personal_information = _read_PersonalInformation(
-                        personal_information, ((_parent, _name), _key), "personal_information"
+                if isinstance(_model.personal_information, dict):
+                    _model.personal_information = _read_PersonalInformation(
+                        _model.personal_information,
+                        ((_parent, _name), _key),
+                        "personal_information",
                     )
-                elif personal_information is UNSET:
+                elif _model.personal_information is UNSET:
                     _absent += 1
                 else:
-                    personal_information = odd(
-                        personal_information,
+                    _model.personal_information = odd(
+                        _model.personal_information,
                         ((_parent, _name), _key),
                         "personal_information",
                         "PersonalInformation",
@@ -209,10 +229,6 @@ class OrderInvoicing:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.payment_id = payment_id
-                _model.paid_date = paid_date
-                _model.personal_information = personal_information
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

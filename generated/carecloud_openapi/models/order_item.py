@@ -99,64 +99,84 @@ class OrderItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.product_variant_id,
+                    _model.amount,
+                    _model.unit_price,
+                    _model.vat_rate,
+                    _model.order_item_id,
+                    _model.customer_id,
+                ) = _declared(src_dict)
             except KeyError:
-                product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.product_variant_id,
+                    _model.amount,
+                    _model.unit_price,
+                    _model.vat_rate,
+                    _model.order_item_id,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.product_variant_id,
+                _model.amount,
+                _model.unit_price,
+                _model.vat_rate,
+                _model.order_item_id,
+                _model.customer_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.product_variant_id.__class__ is str or isinstance(_model.product_variant_id, str)
+        ):
+            if _model.product_variant_id is UNSET:
+                _absent += 1
+            _model.product_variant_id = odd(
+                _model.product_variant_id,
+                (_path, _key),
+                "product_variant_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (product_variant_id.__class__ is str or isinstance(product_variant_id, str)):
-            if product_variant_id is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
-            product_variant_id = odd(
-                product_variant_id, (_path, _key), "product_variant_id", "string", True, False
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+            if _model.unit_price is UNSET:
+                _absent += 1
+            _model.unit_price = odd(
+                _model.unit_price, (_path, _key), "unit_price", "number", True, False
             )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
                 _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        if not (type(unit_price) is float or type(unit_price) is int):
-            if unit_price is UNSET:
-                _absent += 1
-            unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
-
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            if vat_rate is UNSET:
-                _absent += 1
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
-
-        if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
-            if order_item_id is UNSET:
+        if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
+            if _model.order_item_id is UNSET:
                 _absent += 1
             else:
-                order_item_id = odd(
-                    order_item_id, (_path, _key), "order_item_id", "string", False, False
+                _model.order_item_id = odd(
+                    _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.product_variant_id = product_variant_id
-        _model.amount = amount
-        _model.unit_price = unit_price
-        _model.vat_rate = vat_rate
-        _model.order_item_id = order_item_id
-        _model.customer_id = customer_id
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -175,36 +195,45 @@ class OrderItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
                         (
-                            product_variant_id,
-                            amount,
-                            unit_price,
-                            vat_rate,
-                            order_item_id,
-                            customer_id,
+                            _model.product_variant_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                            _model.order_item_id,
+                            _model.customer_id,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            product_variant_id,
-                            amount,
-                            unit_price,
-                            vat_rate,
-                            order_item_id,
-                            customer_id,
+                            _model.product_variant_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                            _model.order_item_id,
+                            _model.customer_id,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    product_variant_id, amount, unit_price, vat_rate, order_item_id, customer_id = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.product_variant_id,
+                        _model.amount,
+                        _model.unit_price,
+                        _model.vat_rate,
+                        _model.order_item_id,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (product_variant_id.__class__ is str or isinstance(product_variant_id, str)):
-                    if product_variant_id is UNSET:
+                if not (
+                    _model.product_variant_id.__class__ is str
+                    or isinstance(_model.product_variant_id, str)
+                ):
+                    if _model.product_variant_id is UNSET:
                         _absent += 1
-                    product_variant_id = odd(
-                        product_variant_id,
+                    _model.product_variant_id = odd(
+                        _model.product_variant_id,
                         ((_parent, _name), _key),
                         "product_variant_id",
                         "string",
@@ -212,31 +241,40 @@ class OrderItem:
                         False,
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
-
-                if not (type(unit_price) is float or type(unit_price) is int):
-                    if unit_price is UNSET:
-                        _absent += 1
-                    unit_price = odd(
-                        unit_price, ((_parent, _name), _key), "unit_price", "number", True, False
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
-                if not (type(vat_rate) is float or type(vat_rate) is int):
-                    if vat_rate is UNSET:
+                if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+                    if _model.unit_price is UNSET:
                         _absent += 1
-                    vat_rate = odd(
-                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    _model.unit_price = odd(
+                        _model.unit_price,
+                        ((_parent, _name), _key),
+                        "unit_price",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if not (order_item_id.__class__ is str or isinstance(order_item_id, str)):
-                    if order_item_id is UNSET:
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _absent += 1
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
+
+                if not (
+                    _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
+                ):
+                    if _model.order_item_id is UNSET:
                         _absent += 1
                     else:
-                        order_item_id = odd(
-                            order_item_id,
+                        _model.order_item_id = odd(
+                            _model.order_item_id,
                             ((_parent, _name), _key),
                             "order_item_id",
                             "string",
@@ -244,12 +282,12 @@ class OrderItem:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -257,13 +295,6 @@ class OrderItem:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_variant_id = product_variant_id
-                _model.amount = amount
-                _model.unit_price = unit_price
-                _model.vat_rate = vat_rate
-                _model.order_item_id = order_item_id
-                _model.customer_id = customer_id
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

@@ -115,61 +115,84 @@ class OrderShipping:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                shipping_id, contact_firstname, contact_lastname, phone, address = _declared(
-                    src_dict
-                )
+                (
+                    _model.shipping_id,
+                    _model.contact_firstname,
+                    _model.contact_lastname,
+                    _model.phone,
+                    _model.address,
+                ) = _declared(src_dict)
             except KeyError:
-                shipping_id, contact_firstname, contact_lastname, phone, address = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.shipping_id,
+                    _model.contact_firstname,
+                    _model.contact_lastname,
+                    _model.phone,
+                    _model.address,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            shipping_id, contact_firstname, contact_lastname, phone, address = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.shipping_id,
+                _model.contact_firstname,
+                _model.contact_lastname,
+                _model.phone,
+                _model.address,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
+            if _model.shipping_id is UNSET:
+                _absent += 1
+            _model.shipping_id = odd(
+                _model.shipping_id, (_path, _key), "shipping_id", "string", True, False
             )
 
-        if not (shipping_id.__class__ is str or isinstance(shipping_id, str)):
-            if shipping_id is UNSET:
-                _absent += 1
-            shipping_id = odd(shipping_id, (_path, _key), "shipping_id", "string", True, False)
-
-        if not (contact_firstname.__class__ is str or isinstance(contact_firstname, str)):
-            if contact_firstname is UNSET:
+        if not (
+            _model.contact_firstname.__class__ is str or isinstance(_model.contact_firstname, str)
+        ):
+            if _model.contact_firstname is UNSET:
                 _absent += 1
             else:
-                contact_firstname = odd(
-                    contact_firstname, (_path, _key), "contact_firstname", "string", False, False
+                _model.contact_firstname = odd(
+                    _model.contact_firstname,
+                    (_path, _key),
+                    "contact_firstname",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (contact_lastname.__class__ is str or isinstance(contact_lastname, str)):
-            if contact_lastname is UNSET:
+        if not (
+            _model.contact_lastname.__class__ is str or isinstance(_model.contact_lastname, str)
+        ):
+            if _model.contact_lastname is UNSET:
                 _absent += 1
             else:
-                contact_lastname = odd(
-                    contact_lastname, (_path, _key), "contact_lastname", "string", False, False
+                _model.contact_lastname = odd(
+                    _model.contact_lastname,
+                    (_path, _key),
+                    "contact_lastname",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (phone.__class__ is str or isinstance(phone, str)):
-            if phone is UNSET:
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
                 _absent += 1
             else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
             _absent += 1
         else:
-            address = odd(address, (_path, _key), "address", "Address", False, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
-        _model = _new_instance(cls)
-        _model.shipping_id = shipping_id
-        _model.contact_firstname = contact_firstname
-        _model.contact_lastname = contact_lastname
-        _model.phone = phone
-        _model.address = address
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -188,34 +211,55 @@ class OrderShipping:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        shipping_id, contact_firstname, contact_lastname, phone, address = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.shipping_id,
+                            _model.contact_firstname,
+                            _model.contact_lastname,
+                            _model.phone,
+                            _model.address,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        shipping_id, contact_firstname, contact_lastname, phone, address = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.shipping_id,
+                            _model.contact_firstname,
+                            _model.contact_lastname,
+                            _model.phone,
+                            _model.address,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    shipping_id, contact_firstname, contact_lastname, phone, address = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.shipping_id,
+                        _model.contact_firstname,
+                        _model.contact_lastname,
+                        _model.phone,
+                        _model.address,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (shipping_id.__class__ is str or isinstance(shipping_id, str)):
-                    if shipping_id is UNSET:
+                if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
+                    if _model.shipping_id is UNSET:
                         _absent += 1
-                    shipping_id = odd(
-                        shipping_id, ((_parent, _name), _key), "shipping_id", "string", True, False
+                    _model.shipping_id = odd(
+                        _model.shipping_id,
+                        ((_parent, _name), _key),
+                        "shipping_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (contact_firstname.__class__ is str or isinstance(contact_firstname, str)):
-                    if contact_firstname is UNSET:
+                if not (
+                    _model.contact_firstname.__class__ is str
+                    or isinstance(_model.contact_firstname, str)
+                ):
+                    if _model.contact_firstname is UNSET:
                         _absent += 1
                     else:
-                        contact_firstname = odd(
-                            contact_firstname,
+                        _model.contact_firstname = odd(
+                            _model.contact_firstname,
                             ((_parent, _name), _key),
                             "contact_firstname",
                             "string",
@@ -223,12 +267,15 @@ class OrderShipping:
                             False,
                         )
 
-                if not (contact_lastname.__class__ is str or isinstance(contact_lastname, str)):
-                    if contact_lastname is UNSET:
+                if not (
+                    _model.contact_lastname.__class__ is str
+                    or isinstance(_model.contact_lastname, str)
+                ):
+                    if _model.contact_lastname is UNSET:
                         _absent += 1
                     else:
-                        contact_lastname = odd(
-                            contact_lastname,
+                        _model.contact_lastname = odd(
+                            _model.contact_lastname,
                             ((_parent, _name), _key),
                             "contact_lastname",
                             "string",
@@ -236,29 +283,25 @@ class OrderShipping:
                             False,
                         )
 
-                if not (phone.__class__ is str or isinstance(phone, str)):
-                    if phone is UNSET:
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(
-                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
                         )
 
-                if isinstance(address, dict):
-                    address = _read_Address(address, ((_parent, _name), _key), "address")
-                elif address is UNSET:
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(
-                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.shipping_id = shipping_id
-                _model.contact_firstname = contact_firstname
-                _model.contact_lastname = contact_lastname
-                _model.phone = phone
-                _model.address = address
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

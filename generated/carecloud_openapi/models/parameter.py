@@ -75,30 +75,28 @@ class Parameter:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                parameter_name, value = _declared(src_dict)
+                _model.parameter_name, _model.value = _declared(src_dict)
             except KeyError:
-                parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.parameter_name, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.parameter_name, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (parameter_name.__class__ is str or isinstance(parameter_name, str)):
-            if parameter_name is UNSET:
+        if not (_model.parameter_name.__class__ is str or isinstance(_model.parameter_name, str)):
+            if _model.parameter_name is UNSET:
                 _absent += 1
-            parameter_name = odd(
-                parameter_name, (_path, _key), "parameter_name", "string", True, False
+            _model.parameter_name = odd(
+                _model.parameter_name, (_path, _key), "parameter_name", "string", True, False
             )
 
-        if not (value.__class__ is str or isinstance(value, str)):
-            if value is UNSET:
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "string", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.parameter_name = parameter_name
-        _model.value = value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -117,20 +115,25 @@ class Parameter:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        parameter_name, value = _declared(src_dict)
+                        _model.parameter_name, _model.value = _declared(src_dict)
                     except KeyError:
-                        parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.parameter_name, _model.value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    parameter_name, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.parameter_name, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (parameter_name.__class__ is str or isinstance(parameter_name, str)):
-                    if parameter_name is UNSET:
+                if not (
+                    _model.parameter_name.__class__ is str or isinstance(_model.parameter_name, str)
+                ):
+                    if _model.parameter_name is UNSET:
                         _absent += 1
-                    parameter_name = odd(
-                        parameter_name,
+                    _model.parameter_name = odd(
+                        _model.parameter_name,
                         ((_parent, _name), _key),
                         "parameter_name",
                         "string",
@@ -138,14 +141,13 @@ class Parameter:
                         False,
                     )
 
-                if not (value.__class__ is str or isinstance(value, str)):
-                    if value is UNSET:
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.parameter_name = parameter_name
-                _model.value = value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -142,81 +142,96 @@ class Partner:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 8:
             try:
-                name, partner_id, address, registration_id, vat_id, email, phone, state = _declared(
-                    src_dict
-                )
+                (
+                    _model.name,
+                    _model.partner_id,
+                    _model.address,
+                    _model.registration_id,
+                    _model.vat_id,
+                    _model.email,
+                    _model.phone,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                name, partner_id, address, registration_id, vat_id, email, phone, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.partner_id,
+                    _model.address,
+                    _model.registration_id,
+                    _model.vat_id,
+                    _model.email,
+                    _model.phone,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, partner_id, address, registration_id, vat_id, email, phone, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.partner_id,
+                _model.address,
+                _model.registration_id,
+                _model.vat_id,
+                _model.email,
+                _model.phone,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
             _absent += 1
         else:
-            address = odd(address, (_path, _key), "address", "Address", False, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
-        if not (registration_id.__class__ is str or isinstance(registration_id, str)):
-            if registration_id is UNSET:
+        if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
+            if _model.registration_id is UNSET:
                 _absent += 1
             else:
-                registration_id = odd(
-                    registration_id, (_path, _key), "registration_id", "string", False, False
+                _model.registration_id = odd(
+                    _model.registration_id, (_path, _key), "registration_id", "string", False, False
                 )
 
-        if not (vat_id.__class__ is str or isinstance(vat_id, str)):
-            if vat_id is UNSET:
+        if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
+            if _model.vat_id is UNSET:
                 _absent += 1
             else:
-                vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
+                _model.vat_id = odd(_model.vat_id, (_path, _key), "vat_id", "string", False, False)
 
-        if not (email.__class__ is str or isinstance(email, str)):
-            if email is UNSET:
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
                 _absent += 1
             else:
-                email = odd(email, (_path, _key), "email", "string", False, False)
+                _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
-        if not (phone.__class__ is str or isinstance(phone, str)):
-            if phone is UNSET:
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
                 _absent += 1
             else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
-        if type(state) is int:
-            state = PartnerState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = PartnerState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "PartnerState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "PartnerState", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.partner_id = partner_id
-        _model.address = address
-        _model.registration_id = registration_id
-        _model.vat_id = vat_id
-        _model.email = email
-        _model.phone = phone
-        _model.state = state
         if len(src_dict) + _absent == 8:
             _model._additional_properties = None
         else:
@@ -235,32 +250,56 @@ class Partner:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
-                        name, partner_id, address, registration_id, vat_id, email, phone, state = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.name,
+                            _model.partner_id,
+                            _model.address,
+                            _model.registration_id,
+                            _model.vat_id,
+                            _model.email,
+                            _model.phone,
+                            _model.state,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, partner_id, address, registration_id, vat_id, email, phone, state = (
-                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                        )
+                        (
+                            _model.name,
+                            _model.partner_id,
+                            _model.address,
+                            _model.registration_id,
+                            _model.vat_id,
+                            _model.email,
+                            _model.phone,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, partner_id, address, registration_id, vat_id, email, phone, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.partner_id,
+                        _model.address,
+                        _model.registration_id,
+                        _model.vat_id,
+                        _model.email,
+                        _model.phone,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -268,21 +307,26 @@ class Partner:
                             False,
                         )
 
-                if isinstance(address, dict):
-                    address = _read_Address(address, ((_parent, _name), _key), "address")
-                elif address is UNSET:
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(
-                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
                     )
 
-                if not (registration_id.__class__ is str or isinstance(registration_id, str)):
-                    if registration_id is UNSET:
+                if not (
+                    _model.registration_id.__class__ is str
+                    or isinstance(_model.registration_id, str)
+                ):
+                    if _model.registration_id is UNSET:
                         _absent += 1
                     else:
-                        registration_id = odd(
-                            registration_id,
+                        _model.registration_id = odd(
+                            _model.registration_id,
                             ((_parent, _name), _key),
                             "registration_id",
                             "string",
@@ -290,48 +334,49 @@ class Partner:
                             False,
                         )
 
-                if not (vat_id.__class__ is str or isinstance(vat_id, str)):
-                    if vat_id is UNSET:
+                if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
+                    if _model.vat_id is UNSET:
                         _absent += 1
                     else:
-                        vat_id = odd(
-                            vat_id, ((_parent, _name), _key), "vat_id", "string", False, False
+                        _model.vat_id = odd(
+                            _model.vat_id,
+                            ((_parent, _name), _key),
+                            "vat_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (email.__class__ is str or isinstance(email, str)):
-                    if email is UNSET:
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(
-                            email, ((_parent, _name), _key), "email", "string", False, False
+                        _model.email = odd(
+                            _model.email, ((_parent, _name), _key), "email", "string", False, False
                         )
 
-                if not (phone.__class__ is str or isinstance(phone, str)):
-                    if phone is UNSET:
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(
-                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
                         )
 
-                if type(state) is int:
-                    state = PartnerState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = PartnerState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "PartnerState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PartnerState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.partner_id = partner_id
-                _model.address = address
-                _model.registration_id = registration_id
-                _model.vat_id = vat_id
-                _model.email = email
-                _model.phone = phone
-                _model.state = state
                 if len(src_dict) + _absent == 8:
                     _model._additional_properties = None
                 else:

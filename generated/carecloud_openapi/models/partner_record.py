@@ -84,40 +84,52 @@ class PartnerRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                partner_id, partner_record_id, last_change = _declared(src_dict)
+                _model.partner_id, _model.partner_record_id, _model.last_change = _declared(
+                    src_dict
+                )
             except KeyError:
-                partner_id, partner_record_id, last_change = map(
+                _model.partner_id, _model.partner_record_id, _model.last_change = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            partner_id, partner_record_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.partner_id, _model.partner_record_id, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
+            )
 
-        if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
-            if partner_record_id is UNSET:
+        if not (
+            _model.partner_record_id.__class__ is str or isinstance(_model.partner_record_id, str)
+        ):
+            if _model.partner_record_id is UNSET:
                 _absent += 1
             else:
-                partner_record_id = odd(
-                    partner_record_id, (_path, _key), "partner_record_id", "string", False, False
+                _model.partner_record_id = odd(
+                    _model.partner_record_id,
+                    (_path, _key),
+                    "partner_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.partner_id = partner_id
-        _model.partner_record_id = partner_record_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -136,32 +148,43 @@ class PartnerRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        partner_id, partner_record_id, last_change = _declared(src_dict)
+                        _model.partner_id, _model.partner_record_id, _model.last_change = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        partner_id, partner_record_id, last_change = map(
+                        _model.partner_id, _model.partner_record_id, _model.last_change = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    partner_id, partner_record_id, last_change = map(
+                    _model.partner_id, _model.partner_record_id, _model.last_change = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(
-                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
-                    if partner_record_id is UNSET:
+                if not (
+                    _model.partner_record_id.__class__ is str
+                    or isinstance(_model.partner_record_id, str)
+                ):
+                    if _model.partner_record_id is UNSET:
                         _absent += 1
                     else:
-                        partner_record_id = odd(
-                            partner_record_id,
+                        _model.partner_record_id = odd(
+                            _model.partner_record_id,
                             ((_parent, _name), _key),
                             "partner_record_id",
                             "string",
@@ -169,12 +192,12 @@ class PartnerRecord:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -182,10 +205,6 @@ class PartnerRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.partner_id = partner_id
-                _model.partner_record_id = partner_record_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

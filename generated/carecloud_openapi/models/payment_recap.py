@@ -125,60 +125,75 @@ class PaymentRecap:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                credit_points, amount_for_credit, vouchers, recommended_discounts = _declared(
-                    src_dict
-                )
+                (
+                    _model.credit_points,
+                    _model.amount_for_credit,
+                    _model.vouchers,
+                    _model.recommended_discounts,
+                ) = _declared(src_dict)
             except KeyError:
-                credit_points, amount_for_credit, vouchers, recommended_discounts = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.credit_points,
+                    _model.amount_for_credit,
+                    _model.vouchers,
+                    _model.recommended_discounts,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            credit_points, amount_for_credit, vouchers, recommended_discounts = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.credit_points,
+                _model.amount_for_credit,
+                _model.vouchers,
+                _model.recommended_discounts,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(credit_points) is float or type(credit_points) is int):
-            if credit_points is UNSET:
+        if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+            if _model.credit_points is UNSET:
                 _absent += 1
             else:
-                credit_points = odd(
-                    credit_points, (_path, _key), "credit_points", "number", False, False
+                _model.credit_points = odd(
+                    _model.credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
-            if amount_for_credit is UNSET:
+        if not (type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int):
+            if _model.amount_for_credit is UNSET:
                 _absent += 1
             else:
-                amount_for_credit = odd(
-                    amount_for_credit, (_path, _key), "amount_for_credit", "number", False, False
+                _model.amount_for_credit = odd(
+                    _model.amount_for_credit,
+                    (_path, _key),
+                    "amount_for_credit",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if isinstance(vouchers, list):
-            vouchers = _read_PaymentVoucher_list(vouchers, (_path, _key), "vouchers")
-        elif vouchers is UNSET:
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
             _absent += 1
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        if isinstance(recommended_discounts, list):
-            recommended_discounts = _read_DiscountItem_list(
-                recommended_discounts, (_path, _key), "recommended_discounts"
+        if isinstance(_model.recommended_discounts, list):
+            _model.recommended_discounts = _read_DiscountItem_list(
+                _model.recommended_discounts, (_path, _key), "recommended_discounts"
             )
-        elif recommended_discounts is UNSET:
+        elif _model.recommended_discounts is UNSET:
             _absent += 1
         else:
-            recommended_discounts = odd(
-                recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
+            _model.recommended_discounts = odd(
+                _model.recommended_discounts,
+                (_path, _key),
+                "recommended_discounts",
+                "array",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.credit_points = credit_points
-        _model.amount_for_credit = amount_for_credit
-        _model.vouchers = vouchers
-        _model.recommended_discounts = recommended_discounts
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -197,27 +212,37 @@ class PaymentRecap:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        credit_points, amount_for_credit, vouchers, recommended_discounts = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.credit_points,
+                            _model.amount_for_credit,
+                            _model.vouchers,
+                            _model.recommended_discounts,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        credit_points, amount_for_credit, vouchers, recommended_discounts = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.credit_points,
+                            _model.amount_for_credit,
+                            _model.vouchers,
+                            _model.recommended_discounts,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    credit_points, amount_for_credit, vouchers, recommended_discounts = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.credit_points,
+                        _model.amount_for_credit,
+                        _model.vouchers,
+                        _model.recommended_discounts,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(credit_points) is float or type(credit_points) is int):
-                    if credit_points is UNSET:
+                if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+                    if _model.credit_points is UNSET:
                         _absent += 1
                     else:
-                        credit_points = odd(
-                            credit_points,
+                        _model.credit_points = odd(
+                            _model.credit_points,
                             ((_parent, _name), _key),
                             "credit_points",
                             "number",
@@ -225,12 +250,14 @@ class PaymentRecap:
                             False,
                         )
 
-                if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
-                    if amount_for_credit is UNSET:
+                if not (
+                    type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int
+                ):
+                    if _model.amount_for_credit is UNSET:
                         _absent += 1
                     else:
-                        amount_for_credit = odd(
-                            amount_for_credit,
+                        _model.amount_for_credit = odd(
+                            _model.amount_for_credit,
                             ((_parent, _name), _key),
                             "amount_for_credit",
                             "number",
@@ -238,26 +265,28 @@ class PaymentRecap:
                             False,
                         )
 
-                if isinstance(vouchers, list):
-                    vouchers = _read_PaymentVoucher_list(
-                        vouchers, ((_parent, _name), _key), "vouchers"
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_PaymentVoucher_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
                     )
-                elif vouchers is UNSET:
+                elif _model.vouchers is UNSET:
                     _absent += 1
                 else:
-                    vouchers = odd(
-                        vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
                     )
 
-                if isinstance(recommended_discounts, list):
-                    recommended_discounts = _read_DiscountItem_list(
-                        recommended_discounts, ((_parent, _name), _key), "recommended_discounts"
+                if isinstance(_model.recommended_discounts, list):
+                    _model.recommended_discounts = _read_DiscountItem_list(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
                     )
-                elif recommended_discounts is UNSET:
+                elif _model.recommended_discounts is UNSET:
                     _absent += 1
                 else:
-                    recommended_discounts = odd(
-                        recommended_discounts,
+                    _model.recommended_discounts = odd(
+                        _model.recommended_discounts,
                         ((_parent, _name), _key),
                         "recommended_discounts",
                         "array",
@@ -265,11 +294,6 @@ class PaymentRecap:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.credit_points = credit_points
-                _model.amount_for_credit = amount_for_credit
-                _model.vouchers = vouchers
-                _model.recommended_discounts = recommended_discounts
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -96,61 +96,75 @@ class PaymentVoucher:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                code, name, discount_value, discount_percent, bill_item_id = _declared(src_dict)
+                (
+                    _model.code,
+                    _model.name,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.bill_item_id,
+                ) = _declared(src_dict)
             except KeyError:
-                code, name, discount_value, discount_percent, bill_item_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.code,
+                    _model.name,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.bill_item_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            code, name, discount_value, discount_percent, bill_item_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.code,
+                _model.name,
+                _model.discount_value,
+                _model.discount_percent,
+                _model.bill_item_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (type(discount_value) is float or type(discount_value) is int):
-            if discount_value is UNSET:
+        if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+            if _model.discount_value is UNSET:
                 _absent += 1
             else:
-                discount_value = odd(
-                    discount_value, (_path, _key), "discount_value", "number", False, False
+                _model.discount_value = odd(
+                    _model.discount_value, (_path, _key), "discount_value", "number", False, False
                 )
 
-        if not (type(discount_percent) is float or type(discount_percent) is int):
-            if discount_percent is UNSET:
+        if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
+            if _model.discount_percent is UNSET:
                 _absent += 1
             else:
-                discount_percent = odd(
-                    discount_percent, (_path, _key), "discount_percent", "number", False, False
+                _model.discount_percent = odd(
+                    _model.discount_percent,
+                    (_path, _key),
+                    "discount_percent",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-            if bill_item_id is UNSET:
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
                 _absent += 1
             else:
-                bill_item_id = odd(
-                    bill_item_id, (_path, _key), "bill_item_id", "string", False, False
+                _model.bill_item_id = odd(
+                    _model.bill_item_id, (_path, _key), "bill_item_id", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.discount_value = discount_value
-        _model.discount_percent = discount_percent
-        _model.bill_item_id = bill_item_id
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -169,39 +183,56 @@ class PaymentVoucher:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        code, name, discount_value, discount_percent, bill_item_id = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.bill_item_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        code, name, discount_value, discount_percent, bill_item_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.bill_item_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    code, name, discount_value, discount_percent, bill_item_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.code,
+                        _model.name,
+                        _model.discount_value,
+                        _model.discount_percent,
+                        _model.bill_item_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (type(discount_value) is float or type(discount_value) is int):
-                    if discount_value is UNSET:
+                if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+                    if _model.discount_value is UNSET:
                         _absent += 1
                     else:
-                        discount_value = odd(
-                            discount_value,
+                        _model.discount_value = odd(
+                            _model.discount_value,
                             ((_parent, _name), _key),
                             "discount_value",
                             "number",
@@ -209,12 +240,14 @@ class PaymentVoucher:
                             False,
                         )
 
-                if not (type(discount_percent) is float or type(discount_percent) is int):
-                    if discount_percent is UNSET:
+                if not (
+                    type(_model.discount_percent) is float or type(_model.discount_percent) is int
+                ):
+                    if _model.discount_percent is UNSET:
                         _absent += 1
                     else:
-                        discount_percent = odd(
-                            discount_percent,
+                        _model.discount_percent = odd(
+                            _model.discount_percent,
                             ((_parent, _name), _key),
                             "discount_percent",
                             "number",
@@ -222,12 +255,14 @@ class PaymentVoucher:
                             False,
                         )
 
-                if not (bill_item_id.__class__ is str or isinstance(bill_item_id, str)):
-                    if bill_item_id is UNSET:
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
                         _absent += 1
                     else:
-                        bill_item_id = odd(
-                            bill_item_id,
+                        _model.bill_item_id = odd(
+                            _model.bill_item_id,
                             ((_parent, _name), _key),
                             "bill_item_id",
                             "string",
@@ -235,12 +270,6 @@ class PaymentVoucher:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.code = code
-                _model.name = name
-                _model.discount_value = discount_value
-                _model.discount_percent = discount_percent
-                _model.bill_item_id = bill_item_id
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

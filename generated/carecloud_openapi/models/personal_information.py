@@ -217,177 +217,180 @@ class PersonalInformation:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 15:
             try:
                 (
-                    language_id,
-                    salutation,
-                    gender,
-                    first_name,
-                    last_name,
-                    pre_nominals,
-                    post_nominals,
-                    birthdate,
-                    email,
-                    phone,
-                    store_id,
-                    photo_url,
-                    address,
-                    agreement,
-                    consents,
+                    _model.language_id,
+                    _model.salutation,
+                    _model.gender,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.pre_nominals,
+                    _model.post_nominals,
+                    _model.birthdate,
+                    _model.email,
+                    _model.phone,
+                    _model.store_id,
+                    _model.photo_url,
+                    _model.address,
+                    _model.agreement,
+                    _model.consents,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    language_id,
-                    salutation,
-                    gender,
-                    first_name,
-                    last_name,
-                    pre_nominals,
-                    post_nominals,
-                    birthdate,
-                    email,
-                    phone,
-                    store_id,
-                    photo_url,
-                    address,
-                    agreement,
-                    consents,
+                    _model.language_id,
+                    _model.salutation,
+                    _model.gender,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.pre_nominals,
+                    _model.post_nominals,
+                    _model.birthdate,
+                    _model.email,
+                    _model.phone,
+                    _model.store_id,
+                    _model.photo_url,
+                    _model.address,
+                    _model.agreement,
+                    _model.consents,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                language_id,
-                salutation,
-                gender,
-                first_name,
-                last_name,
-                pre_nominals,
-                post_nominals,
-                birthdate,
-                email,
-                phone,
-                store_id,
-                photo_url,
-                address,
-                agreement,
-                consents,
+                _model.language_id,
+                _model.salutation,
+                _model.gender,
+                _model.first_name,
+                _model.last_name,
+                _model.pre_nominals,
+                _model.post_nominals,
+                _model.birthdate,
+                _model.email,
+                _model.phone,
+                _model.store_id,
+                _model.photo_url,
+                _model.address,
+                _model.agreement,
+                _model.consents,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (language_id.__class__ is str or isinstance(language_id, str)):
-            if language_id is UNSET:
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
                 _absent += 1
-            language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
+            _model.language_id = odd(
+                _model.language_id, (_path, _key), "language_id", "string", True, False
+            )
 
-        if not (salutation.__class__ is str or isinstance(salutation, str)):
-            if salutation is UNSET:
-                _absent += 1
-            else:
-                salutation = odd(salutation, (_path, _key), "salutation", "string", False, False)
-
-        if type(gender) is int:
-            gender = PersonalInformationGender(gender)
-        elif gender is UNSET:
-            _absent += 1
-        else:
-            gender = odd(gender, (_path, _key), "gender", "PersonalInformationGender", False, False)
-
-        if not (first_name.__class__ is str or isinstance(first_name, str)):
-            if first_name is UNSET:
+        if not (_model.salutation.__class__ is str or isinstance(_model.salutation, str)):
+            if _model.salutation is UNSET:
                 _absent += 1
             else:
-                first_name = odd(first_name, (_path, _key), "first_name", "string", False, False)
-
-        if not (last_name.__class__ is str or isinstance(last_name, str)):
-            if last_name is UNSET:
-                _absent += 1
-            else:
-                last_name = odd(last_name, (_path, _key), "last_name", "string", False, False)
-
-        if not (pre_nominals.__class__ is str or isinstance(pre_nominals, str)):
-            if pre_nominals is UNSET:
-                _absent += 1
-            else:
-                pre_nominals = odd(
-                    pre_nominals, (_path, _key), "pre_nominals", "string", False, False
+                _model.salutation = odd(
+                    _model.salutation, (_path, _key), "salutation", "string", False, False
                 )
 
-        if not (post_nominals.__class__ is str or isinstance(post_nominals, str)):
-            if post_nominals is UNSET:
+        if type(_model.gender) is int:
+            _model.gender = PersonalInformationGender(_model.gender)
+        elif _model.gender is UNSET:
+            _absent += 1
+        else:
+            _model.gender = odd(
+                _model.gender, (_path, _key), "gender", "PersonalInformationGender", False, False
+            )
+
+        if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+            if _model.first_name is UNSET:
                 _absent += 1
             else:
-                post_nominals = odd(
-                    post_nominals, (_path, _key), "post_nominals", "string", False, False
+                _model.first_name = odd(
+                    _model.first_name, (_path, _key), "first_name", "string", False, False
                 )
 
-        if birthdate.__class__ is str or isinstance(birthdate, str):
-            birthdate = read_date(birthdate, (_path, _key), "birthdate")
-        elif birthdate is UNSET:
-            _absent += 1
-        else:
-            birthdate = odd(birthdate, (_path, _key), "birthdate", "date", False, False)
-
-        if not (email.__class__ is str or isinstance(email, str)):
-            if email is UNSET:
+        if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+            if _model.last_name is UNSET:
                 _absent += 1
             else:
-                email = odd(email, (_path, _key), "email", "string", False, False)
+                _model.last_name = odd(
+                    _model.last_name, (_path, _key), "last_name", "string", False, False
+                )
 
-        if not (phone.__class__ is str or isinstance(phone, str)):
-            if phone is UNSET:
+        if not (_model.pre_nominals.__class__ is str or isinstance(_model.pre_nominals, str)):
+            if _model.pre_nominals is UNSET:
                 _absent += 1
             else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
+                _model.pre_nominals = odd(
+                    _model.pre_nominals, (_path, _key), "pre_nominals", "string", False, False
+                )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.post_nominals.__class__ is str or isinstance(_model.post_nominals, str)):
+            if _model.post_nominals is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.post_nominals = odd(
+                    _model.post_nominals, (_path, _key), "post_nominals", "string", False, False
+                )
 
-        if not (photo_url.__class__ is str or isinstance(photo_url, str)):
-            if photo_url is UNSET:
+        if _model.birthdate.__class__ is str or isinstance(_model.birthdate, str):
+            _model.birthdate = read_date(_model.birthdate, (_path, _key), "birthdate")
+        elif _model.birthdate is UNSET:
+            _absent += 1
+        else:
+            _model.birthdate = odd(
+                _model.birthdate, (_path, _key), "birthdate", "date", False, False
+            )
+
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
                 _absent += 1
             else:
-                photo_url = odd(photo_url, (_path, _key), "photo_url", "string", False, False)
+                _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
+                _absent += 1
+            else:
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _absent += 1
+            else:
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
+
+        if not (_model.photo_url.__class__ is str or isinstance(_model.photo_url, str)):
+            if _model.photo_url is UNSET:
+                _absent += 1
+            else:
+                _model.photo_url = odd(
+                    _model.photo_url, (_path, _key), "photo_url", "string", False, False
+                )
+
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
             _absent += 1
         else:
-            address = odd(address, (_path, _key), "address", "Address", False, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
-        if isinstance(agreement, dict):
-            agreement = _read_Agreement(agreement, (_path, _key), "agreement")
-        elif agreement is UNSET:
+        if isinstance(_model.agreement, dict):
+            _model.agreement = _read_Agreement(_model.agreement, (_path, _key), "agreement")
+        elif _model.agreement is UNSET:
             _absent += 1
         else:
-            agreement = odd(agreement, (_path, _key), "agreement", "Agreement", False, False)
+            _model.agreement = odd(
+                _model.agreement, (_path, _key), "agreement", "Agreement", False, False
+            )
 
-        if isinstance(consents, list):
-            consents = _read_Consents_list(consents, (_path, _key), "consents")
-        elif consents is UNSET:
+        if isinstance(_model.consents, list):
+            _model.consents = _read_Consents_list(_model.consents, (_path, _key), "consents")
+        elif _model.consents is UNSET:
             _absent += 1
         else:
-            consents = odd(consents, (_path, _key), "consents", "array", False, False)
+            _model.consents = odd(_model.consents, (_path, _key), "consents", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.language_id = language_id
-        _model.salutation = salutation
-        _model.gender = gender
-        _model.first_name = first_name
-        _model.last_name = last_name
-        _model.pre_nominals = pre_nominals
-        _model.post_nominals = post_nominals
-        _model.birthdate = birthdate
-        _model.email = email
-        _model.phone = phone
-        _model.store_id = store_id
-        _model.photo_url = photo_url
-        _model.address = address
-        _model.agreement = agreement
-        _model.consents = consents
         if len(src_dict) + _absent == 15:
             _model._additional_properties = None
         else:
@@ -406,76 +409,82 @@ class PersonalInformation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 15:
                     try:
                         (
-                            language_id,
-                            salutation,
-                            gender,
-                            first_name,
-                            last_name,
-                            pre_nominals,
-                            post_nominals,
-                            birthdate,
-                            email,
-                            phone,
-                            store_id,
-                            photo_url,
-                            address,
-                            agreement,
-                            consents,
+                            _model.language_id,
+                            _model.salutation,
+                            _model.gender,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.pre_nominals,
+                            _model.post_nominals,
+                            _model.birthdate,
+                            _model.email,
+                            _model.phone,
+                            _model.store_id,
+                            _model.photo_url,
+                            _model.address,
+                            _model.agreement,
+                            _model.consents,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            language_id,
-                            salutation,
-                            gender,
-                            first_name,
-                            last_name,
-                            pre_nominals,
-                            post_nominals,
-                            birthdate,
-                            email,
-                            phone,
-                            store_id,
-                            photo_url,
-                            address,
-                            agreement,
-                            consents,
+                            _model.language_id,
+                            _model.salutation,
+                            _model.gender,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.pre_nominals,
+                            _model.post_nominals,
+                            _model.birthdate,
+                            _model.email,
+                            _model.phone,
+                            _model.store_id,
+                            _model.photo_url,
+                            _model.address,
+                            _model.agreement,
+                            _model.consents,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        language_id,
-                        salutation,
-                        gender,
-                        first_name,
-                        last_name,
-                        pre_nominals,
-                        post_nominals,
-                        birthdate,
-                        email,
-                        phone,
-                        store_id,
-                        photo_url,
-                        address,
-                        agreement,
-                        consents,
+                        _model.language_id,
+                        _model.salutation,
+                        _model.gender,
+                        _model.first_name,
+                        _model.last_name,
+                        _model.pre_nominals,
+                        _model.post_nominals,
+                        _model.birthdate,
+                        _model.email,
+                        _model.phone,
+                        _model.store_id,
+                        _model.photo_url,
+                        _model.address,
+                        _model.agreement,
+                        _model.consents,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (language_id.__class__ is str or isinstance(language_id, str)):
-                    if language_id is UNSET:
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
                         _absent += 1
-                    language_id = odd(
-                        language_id, ((_parent, _name), _key), "language_id", "string", True, False
+                    _model.language_id = odd(
+                        _model.language_id,
+                        ((_parent, _name), _key),
+                        "language_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (salutation.__class__ is str or isinstance(salutation, str)):
-                    if salutation is UNSET:
+                if not (_model.salutation.__class__ is str or isinstance(_model.salutation, str)):
+                    if _model.salutation is UNSET:
                         _absent += 1
                     else:
-                        salutation = odd(
-                            salutation,
+                        _model.salutation = odd(
+                            _model.salutation,
                             ((_parent, _name), _key),
                             "salutation",
                             "string",
@@ -483,13 +492,13 @@ class PersonalInformation:
                             False,
                         )
 
-                if type(gender) is int:
-                    gender = PersonalInformationGender(gender)
-                elif gender is UNSET:
+                if type(_model.gender) is int:
+                    _model.gender = PersonalInformationGender(_model.gender)
+                elif _model.gender is UNSET:
                     _absent += 1
                 else:
-                    gender = odd(
-                        gender,
+                    _model.gender = odd(
+                        _model.gender,
                         ((_parent, _name), _key),
                         "gender",
                         "PersonalInformationGender",
@@ -497,12 +506,12 @@ class PersonalInformation:
                         False,
                     )
 
-                if not (first_name.__class__ is str or isinstance(first_name, str)):
-                    if first_name is UNSET:
+                if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+                    if _model.first_name is UNSET:
                         _absent += 1
                     else:
-                        first_name = odd(
-                            first_name,
+                        _model.first_name = odd(
+                            _model.first_name,
                             ((_parent, _name), _key),
                             "first_name",
                             "string",
@@ -510,20 +519,27 @@ class PersonalInformation:
                             False,
                         )
 
-                if not (last_name.__class__ is str or isinstance(last_name, str)):
-                    if last_name is UNSET:
+                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+                    if _model.last_name is UNSET:
                         _absent += 1
                     else:
-                        last_name = odd(
-                            last_name, ((_parent, _name), _key), "last_name", "string", False, False
+                        _model.last_name = odd(
+                            _model.last_name,
+                            ((_parent, _name), _key),
+                            "last_name",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (pre_nominals.__class__ is str or isinstance(pre_nominals, str)):
-                    if pre_nominals is UNSET:
+                if not (
+                    _model.pre_nominals.__class__ is str or isinstance(_model.pre_nominals, str)
+                ):
+                    if _model.pre_nominals is UNSET:
                         _absent += 1
                     else:
-                        pre_nominals = odd(
-                            pre_nominals,
+                        _model.pre_nominals = odd(
+                            _model.pre_nominals,
                             ((_parent, _name), _key),
                             "pre_nominals",
                             "string",
@@ -531,12 +547,14 @@ class PersonalInformation:
                             False,
                         )
 
-                if not (post_nominals.__class__ is str or isinstance(post_nominals, str)):
-                    if post_nominals is UNSET:
+                if not (
+                    _model.post_nominals.__class__ is str or isinstance(_model.post_nominals, str)
+                ):
+                    if _model.post_nominals is UNSET:
                         _absent += 1
                     else:
-                        post_nominals = odd(
-                            post_nominals,
+                        _model.post_nominals = odd(
+                            _model.post_nominals,
                             ((_parent, _name), _key),
                             "post_nominals",
                             "string",
@@ -544,90 +562,102 @@ class PersonalInformation:
                             False,
                         )
 
-                if birthdate.__class__ is str or isinstance(birthdate, str):
-                    birthdate = read_date(birthdate, ((_parent, _name), _key), "birthdate")
-                elif birthdate is UNSET:
+                if _model.birthdate.__class__ is str or isinstance(_model.birthdate, str):
+                    _model.birthdate = read_date(
+                        _model.birthdate, ((_parent, _name), _key), "birthdate"
+                    )
+                elif _model.birthdate is UNSET:
                     _absent += 1
                 else:
-                    birthdate = odd(
-                        birthdate, ((_parent, _name), _key), "birthdate", "date", False, False
+                    _model.birthdate = odd(
+                        _model.birthdate,
+                        ((_parent, _name), _key),
+                        "birthdate",
+                        "date",
+                        False,
+                        False,
                     )
 
-                if not (email.__class__ is str or isinstance(email, str)):
-                    if email is UNSET:
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(
-                            email, ((_parent, _name), _key), "email", "string", False, False
+                        _model.email = odd(
+                            _model.email, ((_parent, _name), _key), "email", "string", False, False
                         )
 
-                if not (phone.__class__ is str or isinstance(phone, str)):
-                    if phone is UNSET:
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(
-                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (photo_url.__class__ is str or isinstance(photo_url, str)):
-                    if photo_url is UNSET:
+                if not (_model.photo_url.__class__ is str or isinstance(_model.photo_url, str)):
+                    if _model.photo_url is UNSET:
                         _absent += 1
                     else:
-                        photo_url = odd(
-                            photo_url, ((_parent, _name), _key), "photo_url", "string", False, False
+                        _model.photo_url = odd(
+                            _model.photo_url,
+                            ((_parent, _name), _key),
+                            "photo_url",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(address, dict):
-                    address = _read_Address(address, ((_parent, _name), _key), "address")
-                elif address is UNSET:
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
                     _absent += 1
                 else:
-                    address = odd(
-                        address, ((_parent, _name), _key), "address", "Address", False, False
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
                     )
 
-                if isinstance(agreement, dict):
-                    agreement = _read_Agreement(agreement, ((_parent, _name), _key), "agreement")
-                elif agreement is UNSET:
+                if isinstance(_model.agreement, dict):
+                    _model.agreement = _read_Agreement(
+                        _model.agreement, ((_parent, _name), _key), "agreement"
+                    )
+                elif _model.agreement is UNSET:
                     _absent += 1
                 else:
-                    agreement = odd(
-                        agreement, ((_parent, _name), _key), "agreement", "Agreement", False, False
+                    _model.agreement = odd(
+                        _model.agreement,
+                        ((_parent, _name), _key),
+                        "agreement",
+                        "Agreement",
+                        False,
+                        False,
                     )
 
-                if isinstance(consents, list):
-                    consents = _read_Consents_list(consents, ((_parent, _name), _key), "consents")
-                elif consents is UNSET:
+                if isinstance(_model.consents, list):
+                    _model.consents = _read_Consents_list(
+                        _model.consents, ((_parent, _name), _key), "consents"
+                    )
+                elif _model.consents is UNSET:
                     _absent += 1
                 else:
-                    consents = odd(
-                        consents, ((_parent, _name), _key), "consents", "array", False, False
+                    _model.consents = odd(
+                        _model.consents, ((_parent, _name), _key), "consents", "array", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.language_id = language_id
-                _model.salutation = salutation
-                _model.gender = gender
-                _model.first_name = first_name
-                _model.last_name = last_name
-                _model.pre_nominals = pre_nominals
-                _model.post_nominals = post_nominals
-                _model.birthdate = birthdate
-                _model.email = email
-                _model.phone = phone
-                _model.store_id = store_id
-                _model.photo_url = photo_url
-                _model.address = address
-                _model.agreement = agreement
-                _model.consents = consents
                 if len(src_dict) + _absent == 15:
                     _model._additional_properties = None
                 else:

@@ -80,28 +80,28 @@ class PluId:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                list_code, code = _declared(src_dict)
+                _model.list_code, _model.code = _declared(src_dict)
             except KeyError:
-                list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (list_code.__class__ is str or isinstance(list_code, str)):
-            if list_code is UNSET:
+        if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
+            if _model.list_code is UNSET:
                 _absent += 1
-            list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
+            _model.list_code = odd(
+                _model.list_code, (_path, _key), "list_code", "string", True, False
+            )
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
-            code = odd(code, (_path, _key), "code", "string", True, False)
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.list_code = list_code
-        _model.code = code
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -120,30 +120,35 @@ class PluId:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        list_code, code = _declared(src_dict)
+                        _model.list_code, _model.code = _declared(src_dict)
                     except KeyError:
-                        list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    list_code, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (list_code.__class__ is str or isinstance(list_code, str)):
-                    if list_code is UNSET:
+                if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
+                    if _model.list_code is UNSET:
                         _absent += 1
-                    list_code = odd(
-                        list_code, ((_parent, _name), _key), "list_code", "string", True, False
+                    _model.list_code = odd(
+                        _model.list_code,
+                        ((_parent, _name), _key),
+                        "list_code",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
-                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.list_code = list_code
-                _model.code = code
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -128,65 +128,71 @@ class PointHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    customer_id,
-                    point_amount,
-                    point_operation_type,
-                    point_operation_note,
-                    point_type_id,
-                    partner_id,
-                    store_id,
-                    point_history_record_time,
-                    extended_data,
+                    _model.customer_id,
+                    _model.point_amount,
+                    _model.point_operation_type,
+                    _model.point_operation_note,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.store_id,
+                    _model.point_history_record_time,
+                    _model.extended_data,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    point_amount,
-                    point_operation_type,
-                    point_operation_note,
-                    point_type_id,
-                    partner_id,
-                    store_id,
-                    point_history_record_time,
-                    extended_data,
+                    _model.customer_id,
+                    _model.point_amount,
+                    _model.point_operation_type,
+                    _model.point_operation_note,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.store_id,
+                    _model.point_history_record_time,
+                    _model.extended_data,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                point_amount,
-                point_operation_type,
-                point_operation_note,
-                point_type_id,
-                partner_id,
-                store_id,
-                point_history_record_time,
-                extended_data,
+                _model.customer_id,
+                _model.point_amount,
+                _model.point_operation_type,
+                _model.point_operation_note,
+                _model.point_type_id,
+                _model.partner_id,
+                _model.store_id,
+                _model.point_history_record_time,
+                _model.extended_data,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if not (type(point_amount) is float or type(point_amount) is int):
-            if point_amount is UNSET:
-                _absent += 1
-            else:
-                point_amount = odd(
-                    point_amount, (_path, _key), "point_amount", "number", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if not (point_operation_type.__class__ is str or isinstance(point_operation_type, str)):
-            if point_operation_type is UNSET:
+        if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
+            if _model.point_amount is UNSET:
                 _absent += 1
             else:
-                point_operation_type = odd(
-                    point_operation_type,
+                _model.point_amount = odd(
+                    _model.point_amount, (_path, _key), "point_amount", "number", False, False
+                )
+
+        if not (
+            _model.point_operation_type.__class__ is str
+            or isinstance(_model.point_operation_type, str)
+        ):
+            if _model.point_operation_type is UNSET:
+                _absent += 1
+            else:
+                _model.point_operation_type = odd(
+                    _model.point_operation_type,
                     (_path, _key),
                     "point_operation_type",
                     "string",
@@ -194,12 +200,15 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (point_operation_note.__class__ is str or isinstance(point_operation_note, str)):
-            if point_operation_note is UNSET:
+        if not (
+            _model.point_operation_note.__class__ is str
+            or isinstance(_model.point_operation_note, str)
+        ):
+            if _model.point_operation_note is UNSET:
                 _absent += 1
             else:
-                point_operation_note = odd(
-                    point_operation_note,
+                _model.point_operation_note = odd(
+                    _model.point_operation_note,
                     (_path, _key),
                     "point_operation_note",
                     "string",
@@ -207,34 +216,39 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
-            if point_type_id is UNSET:
+        if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
+            if _model.point_type_id is UNSET:
                 _absent += 1
             else:
-                point_type_id = odd(
-                    point_type_id, (_path, _key), "point_type_id", "string", False, False
+                _model.point_type_id = odd(
+                    _model.point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
         if not (
-            point_history_record_time.__class__ is str or isinstance(point_history_record_time, str)
+            _model.point_history_record_time.__class__ is str
+            or isinstance(_model.point_history_record_time, str)
         ):
-            if point_history_record_time is UNSET:
+            if _model.point_history_record_time is UNSET:
                 _absent += 1
             else:
-                point_history_record_time = odd(
-                    point_history_record_time,
+                _model.point_history_record_time = odd(
+                    _model.point_history_record_time,
                     (_path, _key),
                     "point_history_record_time",
                     "string",
@@ -242,24 +256,14 @@ class PointHistoryRecord:
                     False,
                 )
 
-        if not (extended_data.__class__ is str or isinstance(extended_data, str)):
-            if extended_data is UNSET:
+        if not (_model.extended_data.__class__ is str or isinstance(_model.extended_data, str)):
+            if _model.extended_data is UNSET:
                 _absent += 1
             else:
-                extended_data = odd(
-                    extended_data, (_path, _key), "extended_data", "string", False, False
+                _model.extended_data = odd(
+                    _model.extended_data, (_path, _key), "extended_data", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.point_amount = point_amount
-        _model.point_operation_type = point_operation_type
-        _model.point_operation_note = point_operation_note
-        _model.point_type_id = point_type_id
-        _model.partner_id = partner_id
-        _model.store_id = store_id
-        _model.point_history_record_time = point_history_record_time
-        _model.extended_data = extended_data
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -278,51 +282,52 @@ class PointHistoryRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            customer_id,
-                            point_amount,
-                            point_operation_type,
-                            point_operation_note,
-                            point_type_id,
-                            partner_id,
-                            store_id,
-                            point_history_record_time,
-                            extended_data,
+                            _model.customer_id,
+                            _model.point_amount,
+                            _model.point_operation_type,
+                            _model.point_operation_note,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.store_id,
+                            _model.point_history_record_time,
+                            _model.extended_data,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            point_amount,
-                            point_operation_type,
-                            point_operation_note,
-                            point_type_id,
-                            partner_id,
-                            store_id,
-                            point_history_record_time,
-                            extended_data,
+                            _model.customer_id,
+                            _model.point_amount,
+                            _model.point_operation_type,
+                            _model.point_operation_note,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.store_id,
+                            _model.point_history_record_time,
+                            _model.extended_data,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        point_amount,
-                        point_operation_type,
-                        point_operation_note,
-                        point_type_id,
-                        partner_id,
-                        store_id,
-                        point_history_record_time,
-                        extended_data,
+                        _model.customer_id,
+                        _model.point_amount,
+                        _model.point_operation_type,
+                        _model.point_operation_note,
+                        _model.point_type_id,
+                        _model.partner_id,
+                        _model.store_id,
+                        _model.point_history_record_time,
+                        _model.extended_data,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -330,12 +335,12 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (type(point_amount) is float or type(point_amount) is int):
-                    if point_amount is UNSET:
+                if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
+                    if _model.point_amount is UNSET:
                         _absent += 1
                     else:
-                        point_amount = odd(
-                            point_amount,
+                        _model.point_amount = odd(
+                            _model.point_amount,
                             ((_parent, _name), _key),
                             "point_amount",
                             "number",
@@ -344,13 +349,14 @@ class PointHistoryRecord:
                         )
 
                 if not (
-                    point_operation_type.__class__ is str or isinstance(point_operation_type, str)
+                    _model.point_operation_type.__class__ is str
+                    or isinstance(_model.point_operation_type, str)
                 ):
-                    if point_operation_type is UNSET:
+                    if _model.point_operation_type is UNSET:
                         _absent += 1
                     else:
-                        point_operation_type = odd(
-                            point_operation_type,
+                        _model.point_operation_type = odd(
+                            _model.point_operation_type,
                             ((_parent, _name), _key),
                             "point_operation_type",
                             "string",
@@ -359,13 +365,14 @@ class PointHistoryRecord:
                         )
 
                 if not (
-                    point_operation_note.__class__ is str or isinstance(point_operation_note, str)
+                    _model.point_operation_note.__class__ is str
+                    or isinstance(_model.point_operation_note, str)
                 ):
-                    if point_operation_note is UNSET:
+                    if _model.point_operation_note is UNSET:
                         _absent += 1
                     else:
-                        point_operation_note = odd(
-                            point_operation_note,
+                        _model.point_operation_note = odd(
+                            _model.point_operation_note,
                             ((_parent, _name), _key),
                             "point_operation_note",
                             "string",
@@ -373,12 +380,14 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
-                    if point_type_id is UNSET:
+                if not (
+                    _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
+                ):
+                    if _model.point_type_id is UNSET:
                         _absent += 1
                     else:
-                        point_type_id = odd(
-                            point_type_id,
+                        _model.point_type_id = odd(
+                            _model.point_type_id,
                             ((_parent, _name), _key),
                             "point_type_id",
                             "string",
@@ -386,12 +395,12 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -399,23 +408,28 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
                 if not (
-                    point_history_record_time.__class__ is str
-                    or isinstance(point_history_record_time, str)
+                    _model.point_history_record_time.__class__ is str
+                    or isinstance(_model.point_history_record_time, str)
                 ):
-                    if point_history_record_time is UNSET:
+                    if _model.point_history_record_time is UNSET:
                         _absent += 1
                     else:
-                        point_history_record_time = odd(
-                            point_history_record_time,
+                        _model.point_history_record_time = odd(
+                            _model.point_history_record_time,
                             ((_parent, _name), _key),
                             "point_history_record_time",
                             "string",
@@ -423,12 +437,14 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if not (extended_data.__class__ is str or isinstance(extended_data, str)):
-                    if extended_data is UNSET:
+                if not (
+                    _model.extended_data.__class__ is str or isinstance(_model.extended_data, str)
+                ):
+                    if _model.extended_data is UNSET:
                         _absent += 1
                     else:
-                        extended_data = odd(
-                            extended_data,
+                        _model.extended_data = odd(
+                            _model.extended_data,
                             ((_parent, _name), _key),
                             "extended_data",
                             "string",
@@ -436,16 +452,6 @@ class PointHistoryRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.point_amount = point_amount
-                _model.point_operation_type = point_operation_type
-                _model.point_operation_note = point_operation_note
-                _model.point_type_id = point_type_id
-                _model.partner_id = partner_id
-                _model.store_id = store_id
-                _model.point_history_record_time = point_history_record_time
-                _model.extended_data = extended_data
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

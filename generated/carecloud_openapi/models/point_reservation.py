@@ -111,42 +111,65 @@ class PointReservation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                customer_id, external_id, quantity, points_reservation_id, state, expiration = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.quantity,
+                    _model.points_reservation_id,
+                    _model.state,
+                    _model.expiration,
+                ) = _declared(src_dict)
             except KeyError:
-                customer_id, external_id, quantity, points_reservation_id, state, expiration = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.quantity,
+                    _model.points_reservation_id,
+                    _model.state,
+                    _model.expiration,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_id, external_id, quantity, points_reservation_id, state, expiration = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.customer_id,
+                _model.external_id,
+                _model.quantity,
+                _model.points_reservation_id,
+                _model.state,
+                _model.expiration,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (type(_model.quantity) is float or type(_model.quantity) is int):
+            if _model.quantity is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
 
-        if not (type(quantity) is float or type(quantity) is int):
-            if quantity is UNSET:
-                _absent += 1
-            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
-
-        if not (points_reservation_id.__class__ is str or isinstance(points_reservation_id, str)):
-            if points_reservation_id is UNSET:
+        if not (
+            _model.points_reservation_id.__class__ is str
+            or isinstance(_model.points_reservation_id, str)
+        ):
+            if _model.points_reservation_id is UNSET:
                 _absent += 1
             else:
-                points_reservation_id = odd(
-                    points_reservation_id,
+                _model.points_reservation_id = odd(
+                    _model.points_reservation_id,
                     (_path, _key),
                     "points_reservation_id",
                     "string",
@@ -154,26 +177,23 @@ class PointReservation:
                     False,
                 )
 
-        if type(state) is int:
-            state = PointReservationState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = PointReservationState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "PointReservationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "PointReservationState", False, False
+            )
 
-        if not (expiration.__class__ is str or isinstance(expiration, str)):
-            if expiration is UNSET:
+        if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
+            if _model.expiration is UNSET:
                 _absent += 1
             else:
-                expiration = odd(expiration, (_path, _key), "expiration", "string", False, False)
+                _model.expiration = odd(
+                    _model.expiration, (_path, _key), "expiration", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.external_id = external_id
-        _model.quantity = quantity
-        _model.points_reservation_id = points_reservation_id
-        _model.state = state
-        _model.expiration = expiration
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -192,60 +212,77 @@ class PointReservation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
                         (
-                            customer_id,
-                            external_id,
-                            quantity,
-                            points_reservation_id,
-                            state,
-                            expiration,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.quantity,
+                            _model.points_reservation_id,
+                            _model.state,
+                            _model.expiration,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            external_id,
-                            quantity,
-                            points_reservation_id,
-                            state,
-                            expiration,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.quantity,
+                            _model.points_reservation_id,
+                            _model.state,
+                            _model.expiration,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer_id, external_id, quantity, points_reservation_id, state, expiration = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    (
+                        _model.customer_id,
+                        _model.external_id,
+                        _model.quantity,
+                        _model.points_reservation_id,
+                        _model.state,
+                        _model.expiration,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _absent += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (type(_model.quantity) is float or type(_model.quantity) is int):
+                    if _model.quantity is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
-                    )
-
-                if not (type(quantity) is float or type(quantity) is int):
-                    if quantity is UNSET:
-                        _absent += 1
-                    quantity = odd(
-                        quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    _model.quantity = odd(
+                        _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
                     )
 
                 if not (
-                    points_reservation_id.__class__ is str or isinstance(points_reservation_id, str)
+                    _model.points_reservation_id.__class__ is str
+                    or isinstance(_model.points_reservation_id, str)
                 ):
-                    if points_reservation_id is UNSET:
+                    if _model.points_reservation_id is UNSET:
                         _absent += 1
                     else:
-                        points_reservation_id = odd(
-                            points_reservation_id,
+                        _model.points_reservation_id = odd(
+                            _model.points_reservation_id,
                             ((_parent, _name), _key),
                             "points_reservation_id",
                             "string",
@@ -253,13 +290,13 @@ class PointReservation:
                             False,
                         )
 
-                if type(state) is int:
-                    state = PointReservationState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = PointReservationState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "PointReservationState",
@@ -267,12 +304,12 @@ class PointReservation:
                         False,
                     )
 
-                if not (expiration.__class__ is str or isinstance(expiration, str)):
-                    if expiration is UNSET:
+                if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
+                    if _model.expiration is UNSET:
                         _absent += 1
                     else:
-                        expiration = odd(
-                            expiration,
+                        _model.expiration = odd(
+                            _model.expiration,
                             ((_parent, _name), _key),
                             "expiration",
                             "string",
@@ -280,13 +317,6 @@ class PointReservation:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.external_id = external_id
-                _model.quantity = quantity
-                _model.points_reservation_id = points_reservation_id
-                _model.state = state
-                _model.expiration = expiration
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

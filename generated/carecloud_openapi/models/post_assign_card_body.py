@@ -81,35 +81,42 @@ class PostAssignCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                card_type_id, customer_id, card_number = _declared(src_dict)
+                _model.card_type_id, _model.customer_id, _model.card_number = _declared(src_dict)
             except KeyError:
-                card_type_id, customer_id, card_number = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.card_type_id, _model.customer_id, _model.card_number = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            card_type_id, customer_id, card_number = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.card_type_id, _model.customer_id, _model.card_number = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
                 _absent += 1
-            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
+            _model.card_type_id = odd(
+                _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
-        _model.customer_id = customer_id
-        _model.card_number = card_number
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -128,24 +135,29 @@ class PostAssignCardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        card_type_id, customer_id, card_number = _declared(src_dict)
+                        _model.card_type_id, _model.customer_id, _model.card_number = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        card_type_id, customer_id, card_number = map(
+                        _model.card_type_id, _model.customer_id, _model.card_number = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    card_type_id, customer_id, card_number = map(
+                    _model.card_type_id, _model.customer_id, _model.card_number = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-                    if card_type_id is UNSET:
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
                         _absent += 1
-                    card_type_id = odd(
-                        card_type_id,
+                    _model.card_type_id = odd(
+                        _model.card_type_id,
                         ((_parent, _name), _key),
                         "card_type_id",
                         "string",
@@ -153,19 +165,24 @@ class PostAssignCardBody:
                         False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
                     else:
-                        card_number = odd(
-                            card_number,
+                        _model.card_number = odd(
+                            _model.card_number,
                             ((_parent, _name), _key),
                             "card_number",
                             "string",
@@ -173,10 +190,6 @@ class PostAssignCardBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_type_id = card_type_id
-                _model.customer_id = customer_id
-                _model.card_number = card_number
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

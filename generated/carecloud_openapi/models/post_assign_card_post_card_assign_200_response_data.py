@@ -64,16 +64,17 @@ class PostAssignCardPostCardAssign200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        card_id = src_dict.get("card_id", UNSET)
-        if not (card_id.__class__ is str or isinstance(card_id, str)):
-            if card_id is UNSET:
+        _model.card_id = src_dict.get("card_id", UNSET)
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
                 _absent += 1
             else:
-                card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+                _model.card_id = odd(
+                    _model.card_id, (_path, _key), "card_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.card_id = card_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostAssignCardPostCardAssign200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                card_id = src_dict.get("card_id", UNSET)
-                if not (card_id.__class__ is str or isinstance(card_id, str)):
-                    if card_id is UNSET:
+                _model.card_id = src_dict.get("card_id", UNSET)
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
                         _absent += 1
                     else:
-                        card_id = odd(
-                            card_id, ((_parent, _name), _key), "card_id", "string", False, False
+                        _model.card_id = odd(
+                            _model.card_id,
+                            ((_parent, _name), _key),
+                            "card_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_id = card_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -105,35 +105,38 @@ class PostBatchCardsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                cards, error_processing = _declared(src_dict)
+                _model.cards, _model.error_processing = _declared(src_dict)
             except KeyError:
-                cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.cards, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.cards, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(cards, list):
-            cards = _read_Card_list(cards, (_path, _key), "cards")
-        elif cards is UNSET:
+        if isinstance(_model.cards, list):
+            _model.cards = _read_Card_list(_model.cards, (_path, _key), "cards")
+        elif _model.cards is UNSET:
             _absent += 1
-            cards = odd(cards, (_path, _key), "cards", "array", True, False)
+            _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
         else:
-            cards = odd(cards, (_path, _key), "cards", "array", True, False)
+            _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.cards = cards
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -152,30 +155,39 @@ class PostBatchCardsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        cards, error_processing = _declared(src_dict)
+                        _model.cards, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.cards, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    cards, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.cards, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if isinstance(cards, list):
-                    cards = _read_Card_list(cards, ((_parent, _name), _key), "cards")
-                elif cards is UNSET:
+                if isinstance(_model.cards, list):
+                    _model.cards = _read_Card_list(_model.cards, ((_parent, _name), _key), "cards")
+                elif _model.cards is UNSET:
                     _absent += 1
-                    cards = odd(cards, ((_parent, _name), _key), "cards", "array", True, False)
+                    _model.cards = odd(
+                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
+                    )
                 else:
-                    cards = odd(cards, ((_parent, _name), _key), "cards", "array", True, False)
+                    _model.cards = odd(
+                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
+                    )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -183,9 +195,6 @@ class PostBatchCardsBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.cards = cards
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -80,18 +80,17 @@ class PostBookingBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        booking = src_dict.get("booking", UNSET)
-        if isinstance(booking, dict):
-            booking = _read_Booking(booking, (_path, _key), "booking")
-        elif booking is UNSET:
-            _absent += 1
-            booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
-        else:
-            booking = odd(booking, (_path, _key), "booking", "Booking", True, False)
-
         _model = _new_instance(cls)
-        _model.booking = booking
+        _absent = 0
+        _model.booking = src_dict.get("booking", UNSET)
+        if isinstance(_model.booking, dict):
+            _model.booking = _read_Booking(_model.booking, (_path, _key), "booking")
+        elif _model.booking is UNSET:
+            _absent += 1
+            _model.booking = odd(_model.booking, (_path, _key), "booking", "Booking", True, False)
+        else:
+            _model.booking = odd(_model.booking, (_path, _key), "booking", "Booking", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +109,23 @@ class PostBookingBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                booking = src_dict.get("booking", UNSET)
-                if isinstance(booking, dict):
-                    booking = _read_Booking(booking, ((_parent, _name), _key), "booking")
-                elif booking is UNSET:
+                _model.booking = src_dict.get("booking", UNSET)
+                if isinstance(_model.booking, dict):
+                    _model.booking = _read_Booking(
+                        _model.booking, ((_parent, _name), _key), "booking"
+                    )
+                elif _model.booking is UNSET:
                     _absent += 1
-                    booking = odd(
-                        booking, ((_parent, _name), _key), "booking", "Booking", True, False
+                    _model.booking = odd(
+                        _model.booking, ((_parent, _name), _key), "booking", "Booking", True, False
                     )
                 else:
-                    booking = odd(
-                        booking, ((_parent, _name), _key), "booking", "Booking", True, False
+                    _model.booking = odd(
+                        _model.booking, ((_parent, _name), _key), "booking", "Booking", True, False
                     )
 
-                _model = _new_instance(cls)
-                _model.booking = booking
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

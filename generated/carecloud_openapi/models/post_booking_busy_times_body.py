@@ -108,44 +108,47 @@ class PostBookingBusyTimesBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
                 (
-                    booking_date,
-                    time_period,
-                    booking_ticket_id,
-                    booking_property_id,
-                    booking_property_value,
+                    _model.booking_date,
+                    _model.time_period,
+                    _model.booking_ticket_id,
+                    _model.booking_property_id,
+                    _model.booking_property_value,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    booking_date,
-                    time_period,
-                    booking_ticket_id,
-                    booking_property_id,
-                    booking_property_value,
+                    _model.booking_date,
+                    _model.time_period,
+                    _model.booking_ticket_id,
+                    _model.booking_property_id,
+                    _model.booking_property_value,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                booking_date,
-                time_period,
-                booking_ticket_id,
-                booking_property_id,
-                booking_property_value,
+                _model.booking_date,
+                _model.time_period,
+                _model.booking_ticket_id,
+                _model.booking_property_id,
+                _model.booking_property_value,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (booking_date.__class__ is str or isinstance(booking_date, str)):
-            if booking_date is UNSET:
+        if not (_model.booking_date.__class__ is str or isinstance(_model.booking_date, str)):
+            if _model.booking_date is UNSET:
                 _absent += 1
-            booking_date = odd(booking_date, (_path, _key), "booking_date", "string", True, False)
+            _model.booking_date = odd(
+                _model.booking_date, (_path, _key), "booking_date", "string", True, False
+            )
 
-        if time_period.__class__ is str or isinstance(time_period, str):
-            time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
-        elif time_period is UNSET:
+        if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
+            _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
+        elif _model.time_period is UNSET:
             _absent += 1
-            time_period = odd(
-                time_period,
+            _model.time_period = odd(
+                _model.time_period,
                 (_path, _key),
                 "time_period",
                 "PostBookingBusyTimesBodyTimePeriod",
@@ -153,8 +156,8 @@ class PostBookingBusyTimesBody:
                 False,
             )
         else:
-            time_period = odd(
-                time_period,
+            _model.time_period = odd(
+                _model.time_period,
                 (_path, _key),
                 "time_period",
                 "PostBookingBusyTimesBodyTimePeriod",
@@ -162,20 +165,30 @@ class PostBookingBusyTimesBody:
                 False,
             )
 
-        if not (booking_ticket_id.__class__ is str or isinstance(booking_ticket_id, str)):
-            if booking_ticket_id is UNSET:
+        if not (
+            _model.booking_ticket_id.__class__ is str or isinstance(_model.booking_ticket_id, str)
+        ):
+            if _model.booking_ticket_id is UNSET:
                 _absent += 1
             else:
-                booking_ticket_id = odd(
-                    booking_ticket_id, (_path, _key), "booking_ticket_id", "string", False, False
+                _model.booking_ticket_id = odd(
+                    _model.booking_ticket_id,
+                    (_path, _key),
+                    "booking_ticket_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (booking_property_id.__class__ is str or isinstance(booking_property_id, str)):
-            if booking_property_id is UNSET:
+        if not (
+            _model.booking_property_id.__class__ is str
+            or isinstance(_model.booking_property_id, str)
+        ):
+            if _model.booking_property_id is UNSET:
                 _absent += 1
             else:
-                booking_property_id = odd(
-                    booking_property_id,
+                _model.booking_property_id = odd(
+                    _model.booking_property_id,
                     (_path, _key),
                     "booking_property_id",
                     "string",
@@ -183,12 +196,15 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        if not (booking_property_value.__class__ is str or isinstance(booking_property_value, str)):
-            if booking_property_value is UNSET:
+        if not (
+            _model.booking_property_value.__class__ is str
+            or isinstance(_model.booking_property_value, str)
+        ):
+            if _model.booking_property_value is UNSET:
                 _absent += 1
             else:
-                booking_property_value = odd(
-                    booking_property_value,
+                _model.booking_property_value = odd(
+                    _model.booking_property_value,
                     (_path, _key),
                     "booking_property_value",
                     "string",
@@ -196,12 +212,6 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.booking_date = booking_date
-        _model.time_period = time_period
-        _model.booking_ticket_id = booking_ticket_id
-        _model.booking_property_id = booking_property_id
-        _model.booking_property_value = booking_property_value
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -220,38 +230,41 @@ class PostBookingBusyTimesBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            booking_date,
-                            time_period,
-                            booking_ticket_id,
-                            booking_property_id,
-                            booking_property_value,
+                            _model.booking_date,
+                            _model.time_period,
+                            _model.booking_ticket_id,
+                            _model.booking_property_id,
+                            _model.booking_property_value,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            booking_date,
-                            time_period,
-                            booking_ticket_id,
-                            booking_property_id,
-                            booking_property_value,
+                            _model.booking_date,
+                            _model.time_period,
+                            _model.booking_ticket_id,
+                            _model.booking_property_id,
+                            _model.booking_property_value,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        booking_date,
-                        time_period,
-                        booking_ticket_id,
-                        booking_property_id,
-                        booking_property_value,
+                        _model.booking_date,
+                        _model.time_period,
+                        _model.booking_ticket_id,
+                        _model.booking_property_id,
+                        _model.booking_property_value,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (booking_date.__class__ is str or isinstance(booking_date, str)):
-                    if booking_date is UNSET:
+                if not (
+                    _model.booking_date.__class__ is str or isinstance(_model.booking_date, str)
+                ):
+                    if _model.booking_date is UNSET:
                         _absent += 1
-                    booking_date = odd(
-                        booking_date,
+                    _model.booking_date = odd(
+                        _model.booking_date,
                         ((_parent, _name), _key),
                         "booking_date",
                         "string",
@@ -259,12 +272,12 @@ class PostBookingBusyTimesBody:
                         False,
                     )
 
-                if time_period.__class__ is str or isinstance(time_period, str):
-                    time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
-                elif time_period is UNSET:
+                if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
+                    _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
+                elif _model.time_period is UNSET:
                     _absent += 1
-                    time_period = odd(
-                        time_period,
+                    _model.time_period = odd(
+                        _model.time_period,
                         ((_parent, _name), _key),
                         "time_period",
                         "PostBookingBusyTimesBodyTimePeriod",
@@ -272,8 +285,8 @@ class PostBookingBusyTimesBody:
                         False,
                     )
                 else:
-                    time_period = odd(
-                        time_period,
+                    _model.time_period = odd(
+                        _model.time_period,
                         ((_parent, _name), _key),
                         "time_period",
                         "PostBookingBusyTimesBodyTimePeriod",
@@ -281,12 +294,15 @@ class PostBookingBusyTimesBody:
                         False,
                     )
 
-                if not (booking_ticket_id.__class__ is str or isinstance(booking_ticket_id, str)):
-                    if booking_ticket_id is UNSET:
+                if not (
+                    _model.booking_ticket_id.__class__ is str
+                    or isinstance(_model.booking_ticket_id, str)
+                ):
+                    if _model.booking_ticket_id is UNSET:
                         _absent += 1
                     else:
-                        booking_ticket_id = odd(
-                            booking_ticket_id,
+                        _model.booking_ticket_id = odd(
+                            _model.booking_ticket_id,
                             ((_parent, _name), _key),
                             "booking_ticket_id",
                             "string",
@@ -295,13 +311,14 @@ class PostBookingBusyTimesBody:
                         )
 
                 if not (
-                    booking_property_id.__class__ is str or isinstance(booking_property_id, str)
+                    _model.booking_property_id.__class__ is str
+                    or isinstance(_model.booking_property_id, str)
                 ):
-                    if booking_property_id is UNSET:
+                    if _model.booking_property_id is UNSET:
                         _absent += 1
                     else:
-                        booking_property_id = odd(
-                            booking_property_id,
+                        _model.booking_property_id = odd(
+                            _model.booking_property_id,
                             ((_parent, _name), _key),
                             "booking_property_id",
                             "string",
@@ -310,14 +327,14 @@ class PostBookingBusyTimesBody:
                         )
 
                 if not (
-                    booking_property_value.__class__ is str
-                    or isinstance(booking_property_value, str)
+                    _model.booking_property_value.__class__ is str
+                    or isinstance(_model.booking_property_value, str)
                 ):
-                    if booking_property_value is UNSET:
+                    if _model.booking_property_value is UNSET:
                         _absent += 1
                     else:
-                        booking_property_value = odd(
-                            booking_property_value,
+                        _model.booking_property_value = odd(
+                            _model.booking_property_value,
                             ((_parent, _name), _key),
                             "booking_property_value",
                             "string",
@@ -325,12 +342,6 @@ class PostBookingBusyTimesBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.booking_date = booking_date
-                _model.time_period = time_period
-                _model.booking_ticket_id = booking_ticket_id
-                _model.booking_property_id = booking_property_id
-                _model.booking_property_value = booking_property_value
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

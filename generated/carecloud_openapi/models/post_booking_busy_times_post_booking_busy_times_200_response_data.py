@@ -101,31 +101,35 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                time_unit, chart_data = _declared(src_dict)
+                _model.time_unit, _model.chart_data = _declared(src_dict)
             except KeyError:
-                time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (time_unit.__class__ is str or isinstance(time_unit, str)):
-            if time_unit is UNSET:
+        if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
+            if _model.time_unit is UNSET:
                 _absent += 1
             else:
-                time_unit = odd(time_unit, (_path, _key), "time_unit", "string", False, False)
+                _model.time_unit = odd(
+                    _model.time_unit, (_path, _key), "time_unit", "string", False, False
+                )
 
-        if isinstance(chart_data, list):
-            chart_data = _read_ChartPointData_list(chart_data, (_path, _key), "chart_data")
-        elif chart_data is UNSET:
+        if isinstance(_model.chart_data, list):
+            _model.chart_data = _read_ChartPointData_list(
+                _model.chart_data, (_path, _key), "chart_data"
+            )
+        elif _model.chart_data is UNSET:
             _absent += 1
         else:
-            chart_data = odd(chart_data, (_path, _key), "chart_data", "array", False, False)
+            _model.chart_data = odd(
+                _model.chart_data, (_path, _key), "chart_data", "array", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.time_unit = time_unit
-        _model.chart_data = chart_data
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -144,37 +148,47 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        time_unit, chart_data = _declared(src_dict)
+                        _model.time_unit, _model.chart_data = _declared(src_dict)
                     except KeyError:
-                        time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.time_unit, _model.chart_data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    time_unit, chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (time_unit.__class__ is str or isinstance(time_unit, str)):
-                    if time_unit is UNSET:
+                if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
+                    if _model.time_unit is UNSET:
                         _absent += 1
                     else:
-                        time_unit = odd(
-                            time_unit, ((_parent, _name), _key), "time_unit", "string", False, False
+                        _model.time_unit = odd(
+                            _model.time_unit,
+                            ((_parent, _name), _key),
+                            "time_unit",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(chart_data, list):
-                    chart_data = _read_ChartPointData_list(
-                        chart_data, ((_parent, _name), _key), "chart_data"
+                if isinstance(_model.chart_data, list):
+                    _model.chart_data = _read_ChartPointData_list(
+                        _model.chart_data, ((_parent, _name), _key), "chart_data"
                     )
-                elif chart_data is UNSET:
+                elif _model.chart_data is UNSET:
                     _absent += 1
                 else:
-                    chart_data = odd(
-                        chart_data, ((_parent, _name), _key), "chart_data", "array", False, False
+                    _model.chart_data = odd(
+                        _model.chart_data,
+                        ((_parent, _name), _key),
+                        "chart_data",
+                        "array",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.time_unit = time_unit
-                _model.chart_data = chart_data
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

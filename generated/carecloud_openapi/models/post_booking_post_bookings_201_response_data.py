@@ -64,16 +64,17 @@ class PostBookingPostBookings201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        booking_id = src_dict.get("booking_id", UNSET)
-        if not (booking_id.__class__ is str or isinstance(booking_id, str)):
-            if booking_id is UNSET:
+        _model.booking_id = src_dict.get("booking_id", UNSET)
+        if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+            if _model.booking_id is UNSET:
                 _absent += 1
             else:
-                booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
+                _model.booking_id = odd(
+                    _model.booking_id, (_path, _key), "booking_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.booking_id = booking_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostBookingPostBookings201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                booking_id = src_dict.get("booking_id", UNSET)
-                if not (booking_id.__class__ is str or isinstance(booking_id, str)):
-                    if booking_id is UNSET:
+                _model.booking_id = src_dict.get("booking_id", UNSET)
+                if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+                    if _model.booking_id is UNSET:
                         _absent += 1
                     else:
-                        booking_id = odd(
-                            booking_id,
+                        _model.booking_id = odd(
+                            _model.booking_id,
                             ((_parent, _name), _key),
                             "booking_id",
                             "string",
@@ -107,8 +109,6 @@ class PostBookingPostBookings201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.booking_id = booking_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

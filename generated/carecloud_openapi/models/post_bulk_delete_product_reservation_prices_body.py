@@ -120,29 +120,30 @@ class PostBulkDeleteProductReservationPricesBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_prices, error_processing = _declared(src_dict)
+                _model.product_reservation_prices, _model.error_processing = _declared(src_dict)
             except KeyError:
-                product_reservation_prices, error_processing = map(
+                _model.product_reservation_prices, _model.error_processing = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_prices, error_processing = map(
+            _model.product_reservation_prices, _model.error_processing = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(product_reservation_prices, list):
-            product_reservation_prices = (
+        if isinstance(_model.product_reservation_prices, list):
+            _model.product_reservation_prices = (
                 _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
-                    product_reservation_prices, (_path, _key), "product_reservation_prices"
+                    _model.product_reservation_prices, (_path, _key), "product_reservation_prices"
                 )
             )
-        elif product_reservation_prices is UNSET:
+        elif _model.product_reservation_prices is UNSET:
             _absent += 1
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -150,8 +151,8 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
         else:
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -159,18 +160,20 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_prices = product_reservation_prices
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -189,29 +192,32 @@ class PostBulkDeleteProductReservationPricesBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_prices, error_processing = _declared(src_dict)
+                        _model.product_reservation_prices, _model.error_processing = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        product_reservation_prices, error_processing = map(
+                        _model.product_reservation_prices, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_prices, error_processing = map(
+                    _model.product_reservation_prices, _model.error_processing = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_reservation_prices, list):
-                    product_reservation_prices = _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
-                        product_reservation_prices,
+                if isinstance(_model.product_reservation_prices, list):
+                    _model.product_reservation_prices = _read_PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem_list(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                     )
-                elif product_reservation_prices is UNSET:
+                elif _model.product_reservation_prices is UNSET:
                     _absent += 1
-                    product_reservation_prices = odd(
-                        product_reservation_prices,
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
@@ -219,8 +225,8 @@ class PostBulkDeleteProductReservationPricesBody:
                         False,
                     )
                 else:
-                    product_reservation_prices = odd(
-                        product_reservation_prices,
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
@@ -228,13 +234,13 @@ class PostBulkDeleteProductReservationPricesBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -242,9 +248,6 @@ class PostBulkDeleteProductReservationPricesBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_prices = product_reservation_prices
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

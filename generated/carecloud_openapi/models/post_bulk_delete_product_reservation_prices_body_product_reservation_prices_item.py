@@ -65,17 +65,18 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
+        _model.product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if not (
-            product_reservation_price_id.__class__ is str
-            or isinstance(product_reservation_price_id, str)
+            _model.product_reservation_price_id.__class__ is str
+            or isinstance(_model.product_reservation_price_id, str)
         ):
-            if product_reservation_price_id is UNSET:
+            if _model.product_reservation_price_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_price_id = odd(
-                    product_reservation_price_id,
+                _model.product_reservation_price_id = odd(
+                    _model.product_reservation_price_id,
                     (_path, _key),
                     "product_reservation_price_id",
                     "string",
@@ -83,8 +84,6 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_price_id = product_reservation_price_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -103,17 +102,20 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
+                _model.product_reservation_price_id = src_dict.get(
+                    "product_reservation_price_id", UNSET
+                )
                 if not (
-                    product_reservation_price_id.__class__ is str
-                    or isinstance(product_reservation_price_id, str)
+                    _model.product_reservation_price_id.__class__ is str
+                    or isinstance(_model.product_reservation_price_id, str)
                 ):
-                    if product_reservation_price_id is UNSET:
+                    if _model.product_reservation_price_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_price_id = odd(
-                            product_reservation_price_id,
+                        _model.product_reservation_price_id = odd(
+                            _model.product_reservation_price_id,
                             ((_parent, _name), _key),
                             "product_reservation_price_id",
                             "string",
@@ -121,8 +123,6 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_price_id = product_reservation_price_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

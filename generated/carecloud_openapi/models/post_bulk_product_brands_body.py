@@ -108,41 +108,48 @@ class PostBulkProductBrandsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_brands, error_processing = _declared(src_dict)
+                _model.product_brands, _model.error_processing = _declared(src_dict)
             except KeyError:
-                product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_brands, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(product_brands, list):
-            product_brands = _read_ProductBrand_list(
-                product_brands, (_path, _key), "product_brands"
+            _model.product_brands, _model.error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif product_brands is UNSET:
+
+        if isinstance(_model.product_brands, list):
+            _model.product_brands = _read_ProductBrand_list(
+                _model.product_brands, (_path, _key), "product_brands"
+            )
+        elif _model.product_brands is UNSET:
             _absent += 1
-            product_brands = odd(
-                product_brands, (_path, _key), "product_brands", "array", True, False
+            _model.product_brands = odd(
+                _model.product_brands, (_path, _key), "product_brands", "array", True, False
             )
         else:
-            product_brands = odd(
-                product_brands, (_path, _key), "product_brands", "array", True, False
+            _model.product_brands = odd(
+                _model.product_brands, (_path, _key), "product_brands", "array", True, False
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_brands = product_brands
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -161,25 +168,28 @@ class PostBulkProductBrandsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_brands, error_processing = _declared(src_dict)
+                        _model.product_brands, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        product_brands, error_processing = map(
+                        _model.product_brands, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_brands, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(product_brands, list):
-                    product_brands = _read_ProductBrand_list(
-                        product_brands, ((_parent, _name), _key), "product_brands"
+                    _model.product_brands, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif product_brands is UNSET:
+
+                if isinstance(_model.product_brands, list):
+                    _model.product_brands = _read_ProductBrand_list(
+                        _model.product_brands, ((_parent, _name), _key), "product_brands"
+                    )
+                elif _model.product_brands is UNSET:
                     _absent += 1
-                    product_brands = odd(
-                        product_brands,
+                    _model.product_brands = odd(
+                        _model.product_brands,
                         ((_parent, _name), _key),
                         "product_brands",
                         "array",
@@ -187,8 +197,8 @@ class PostBulkProductBrandsBody:
                         False,
                     )
                 else:
-                    product_brands = odd(
-                        product_brands,
+                    _model.product_brands = odd(
+                        _model.product_brands,
                         ((_parent, _name), _key),
                         "product_brands",
                         "array",
@@ -196,13 +206,13 @@ class PostBulkProductBrandsBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -210,9 +220,6 @@ class PostBulkProductBrandsBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_brands = product_brands
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -108,41 +108,48 @@ class PostBulkProductGroupsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_groups, error_processing = _declared(src_dict)
+                _model.product_groups, _model.error_processing = _declared(src_dict)
             except KeyError:
-                product_groups, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_groups, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_groups, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(product_groups, list):
-            product_groups = _read_ProductGroup_list(
-                product_groups, (_path, _key), "product_groups"
+            _model.product_groups, _model.error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif product_groups is UNSET:
+
+        if isinstance(_model.product_groups, list):
+            _model.product_groups = _read_ProductGroup_list(
+                _model.product_groups, (_path, _key), "product_groups"
+            )
+        elif _model.product_groups is UNSET:
             _absent += 1
-            product_groups = odd(
-                product_groups, (_path, _key), "product_groups", "array", True, False
+            _model.product_groups = odd(
+                _model.product_groups, (_path, _key), "product_groups", "array", True, False
             )
         else:
-            product_groups = odd(
-                product_groups, (_path, _key), "product_groups", "array", True, False
+            _model.product_groups = odd(
+                _model.product_groups, (_path, _key), "product_groups", "array", True, False
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_groups = product_groups
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -161,25 +168,28 @@ class PostBulkProductGroupsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_groups, error_processing = _declared(src_dict)
+                        _model.product_groups, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        product_groups, error_processing = map(
+                        _model.product_groups, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_groups, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(product_groups, list):
-                    product_groups = _read_ProductGroup_list(
-                        product_groups, ((_parent, _name), _key), "product_groups"
+                    _model.product_groups, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif product_groups is UNSET:
+
+                if isinstance(_model.product_groups, list):
+                    _model.product_groups = _read_ProductGroup_list(
+                        _model.product_groups, ((_parent, _name), _key), "product_groups"
+                    )
+                elif _model.product_groups is UNSET:
                     _absent += 1
-                    product_groups = odd(
-                        product_groups,
+                    _model.product_groups = odd(
+                        _model.product_groups,
                         ((_parent, _name), _key),
                         "product_groups",
                         "array",
@@ -187,8 +197,8 @@ class PostBulkProductGroupsBody:
                         False,
                     )
                 else:
-                    product_groups = odd(
-                        product_groups,
+                    _model.product_groups = odd(
+                        _model.product_groups,
                         ((_parent, _name), _key),
                         "product_groups",
                         "array",
@@ -196,13 +206,13 @@ class PostBulkProductGroupsBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -210,9 +220,6 @@ class PostBulkProductGroupsBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_groups = product_groups
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

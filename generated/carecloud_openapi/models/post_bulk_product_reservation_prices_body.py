@@ -108,27 +108,28 @@ class PostBulkProductReservationPricesBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_prices, error_processing = _declared(src_dict)
+                _model.product_reservation_prices, _model.error_processing = _declared(src_dict)
             except KeyError:
-                product_reservation_prices, error_processing = map(
+                _model.product_reservation_prices, _model.error_processing = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_prices, error_processing = map(
+            _model.product_reservation_prices, _model.error_processing = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(product_reservation_prices, list):
-            product_reservation_prices = _read_ProductReservationPrice_list(
-                product_reservation_prices, (_path, _key), "product_reservation_prices"
+        if isinstance(_model.product_reservation_prices, list):
+            _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                _model.product_reservation_prices, (_path, _key), "product_reservation_prices"
             )
-        elif product_reservation_prices is UNSET:
+        elif _model.product_reservation_prices is UNSET:
             _absent += 1
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -136,8 +137,8 @@ class PostBulkProductReservationPricesBody:
                 False,
             )
         else:
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -145,18 +146,20 @@ class PostBulkProductReservationPricesBody:
                 False,
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_prices = product_reservation_prices
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -175,29 +178,32 @@ class PostBulkProductReservationPricesBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_prices, error_processing = _declared(src_dict)
+                        _model.product_reservation_prices, _model.error_processing = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        product_reservation_prices, error_processing = map(
+                        _model.product_reservation_prices, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_prices, error_processing = map(
+                    _model.product_reservation_prices, _model.error_processing = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_reservation_prices, list):
-                    product_reservation_prices = _read_ProductReservationPrice_list(
-                        product_reservation_prices,
+                if isinstance(_model.product_reservation_prices, list):
+                    _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                     )
-                elif product_reservation_prices is UNSET:
+                elif _model.product_reservation_prices is UNSET:
                     _absent += 1
-                    product_reservation_prices = odd(
-                        product_reservation_prices,
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
@@ -205,8 +211,8 @@ class PostBulkProductReservationPricesBody:
                         False,
                     )
                 else:
-                    product_reservation_prices = odd(
-                        product_reservation_prices,
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
                         ((_parent, _name), _key),
                         "product_reservation_prices",
                         "array",
@@ -214,13 +220,13 @@ class PostBulkProductReservationPricesBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -228,9 +234,6 @@ class PostBulkProductReservationPricesBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_prices = product_reservation_prices
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -105,35 +105,40 @@ class PostBulkProductsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                products, error_processing = _declared(src_dict)
+                _model.products, _model.error_processing = _declared(src_dict)
             except KeyError:
-                products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.products, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.products, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(products, list):
-            products = _read_ProductBatch_list(products, (_path, _key), "products")
-        elif products is UNSET:
+        if isinstance(_model.products, list):
+            _model.products = _read_ProductBatch_list(_model.products, (_path, _key), "products")
+        elif _model.products is UNSET:
             _absent += 1
-            products = odd(products, (_path, _key), "products", "array", True, False)
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
         else:
-            products = odd(products, (_path, _key), "products", "array", True, False)
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.products = products
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -152,36 +157,41 @@ class PostBulkProductsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        products, error_processing = _declared(src_dict)
+                        _model.products, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.products, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    products, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(products, list):
-                    products = _read_ProductBatch_list(
-                        products, ((_parent, _name), _key), "products"
-                    )
-                elif products is UNSET:
-                    _absent += 1
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
-                    )
-                else:
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
+                    _model.products, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if isinstance(_model.products, list):
+                    _model.products = _read_ProductBatch_list(
+                        _model.products, ((_parent, _name), _key), "products"
+                    )
+                elif _model.products is UNSET:
+                    _absent += 1
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
+                    )
+                else:
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
+                    )
+
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -189,9 +199,6 @@ class PostBulkProductsBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.products = products
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

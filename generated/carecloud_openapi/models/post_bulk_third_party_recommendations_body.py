@@ -109,27 +109,28 @@ class PostBulkThirdPartyRecommendationsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                third_party_recommendations, error_processing = _declared(src_dict)
+                _model.third_party_recommendations, _model.error_processing = _declared(src_dict)
             except KeyError:
-                third_party_recommendations, error_processing = map(
+                _model.third_party_recommendations, _model.error_processing = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            third_party_recommendations, error_processing = map(
+            _model.third_party_recommendations, _model.error_processing = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(third_party_recommendations, list):
-            third_party_recommendations = _read_ThirdPartyRecommendation_list(
-                third_party_recommendations, (_path, _key), "third_party_recommendations"
+        if isinstance(_model.third_party_recommendations, list):
+            _model.third_party_recommendations = _read_ThirdPartyRecommendation_list(
+                _model.third_party_recommendations, (_path, _key), "third_party_recommendations"
             )
-        elif third_party_recommendations is UNSET:
+        elif _model.third_party_recommendations is UNSET:
             _absent += 1
-            third_party_recommendations = odd(
-                third_party_recommendations,
+            _model.third_party_recommendations = odd(
+                _model.third_party_recommendations,
                 (_path, _key),
                 "third_party_recommendations",
                 "array",
@@ -137,8 +138,8 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
         else:
-            third_party_recommendations = odd(
-                third_party_recommendations,
+            _model.third_party_recommendations = odd(
+                _model.third_party_recommendations,
                 (_path, _key),
                 "third_party_recommendations",
                 "array",
@@ -146,18 +147,20 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.third_party_recommendations = third_party_recommendations
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -176,29 +179,32 @@ class PostBulkThirdPartyRecommendationsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        third_party_recommendations, error_processing = _declared(src_dict)
+                        _model.third_party_recommendations, _model.error_processing = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        third_party_recommendations, error_processing = map(
+                        _model.third_party_recommendations, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    third_party_recommendations, error_processing = map(
+                    _model.third_party_recommendations, _model.error_processing = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(third_party_recommendations, list):
-                    third_party_recommendations = _read_ThirdPartyRecommendation_list(
-                        third_party_recommendations,
+                if isinstance(_model.third_party_recommendations, list):
+                    _model.third_party_recommendations = _read_ThirdPartyRecommendation_list(
+                        _model.third_party_recommendations,
                         ((_parent, _name), _key),
                         "third_party_recommendations",
                     )
-                elif third_party_recommendations is UNSET:
+                elif _model.third_party_recommendations is UNSET:
                     _absent += 1
-                    third_party_recommendations = odd(
-                        third_party_recommendations,
+                    _model.third_party_recommendations = odd(
+                        _model.third_party_recommendations,
                         ((_parent, _name), _key),
                         "third_party_recommendations",
                         "array",
@@ -206,8 +212,8 @@ class PostBulkThirdPartyRecommendationsBody:
                         False,
                     )
                 else:
-                    third_party_recommendations = odd(
-                        third_party_recommendations,
+                    _model.third_party_recommendations = odd(
+                        _model.third_party_recommendations,
                         ((_parent, _name), _key),
                         "third_party_recommendations",
                         "array",
@@ -215,13 +221,13 @@ class PostBulkThirdPartyRecommendationsBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -229,9 +235,6 @@ class PostBulkThirdPartyRecommendationsBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.third_party_recommendations = third_party_recommendations
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

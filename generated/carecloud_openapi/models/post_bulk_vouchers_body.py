@@ -105,35 +105,40 @@ class PostBulkVouchersBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                vouchers, error_processing = _declared(src_dict)
+                _model.vouchers, _model.error_processing = _declared(src_dict)
             except KeyError:
-                vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.vouchers, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.vouchers, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(vouchers, list):
-            vouchers = _read_VoucherBatch_list(vouchers, (_path, _key), "vouchers")
-        elif vouchers is UNSET:
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_VoucherBatch_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
             _absent += 1
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", True, False)
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", True, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", True, False)
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.vouchers = vouchers
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -152,36 +157,41 @@ class PostBulkVouchersBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        vouchers, error_processing = _declared(src_dict)
+                        _model.vouchers, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.vouchers, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    vouchers, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(vouchers, list):
-                    vouchers = _read_VoucherBatch_list(
-                        vouchers, ((_parent, _name), _key), "vouchers"
-                    )
-                elif vouchers is UNSET:
-                    _absent += 1
-                    vouchers = odd(
-                        vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
-                    )
-                else:
-                    vouchers = odd(
-                        vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
+                    _model.vouchers, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_VoucherBatch_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
+                    )
+                elif _model.vouchers is UNSET:
+                    _absent += 1
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
+                    )
+                else:
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
+                    )
+
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -189,9 +199,6 @@ class PostBulkVouchersBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.vouchers = vouchers
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -80,18 +80,21 @@ class PostCampaignBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        campaign = src_dict.get("campaign", UNSET)
-        if isinstance(campaign, dict):
-            campaign = _read_Campaign(campaign, (_path, _key), "campaign")
-        elif campaign is UNSET:
-            _absent += 1
-            campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
-        else:
-            campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
-
         _model = _new_instance(cls)
-        _model.campaign = campaign
+        _absent = 0
+        _model.campaign = src_dict.get("campaign", UNSET)
+        if isinstance(_model.campaign, dict):
+            _model.campaign = _read_Campaign(_model.campaign, (_path, _key), "campaign")
+        elif _model.campaign is UNSET:
+            _absent += 1
+            _model.campaign = odd(
+                _model.campaign, (_path, _key), "campaign", "Campaign", True, False
+            )
+        else:
+            _model.campaign = odd(
+                _model.campaign, (_path, _key), "campaign", "Campaign", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +113,33 @@ class PostCampaignBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign = src_dict.get("campaign", UNSET)
-                if isinstance(campaign, dict):
-                    campaign = _read_Campaign(campaign, ((_parent, _name), _key), "campaign")
-                elif campaign is UNSET:
+                _model.campaign = src_dict.get("campaign", UNSET)
+                if isinstance(_model.campaign, dict):
+                    _model.campaign = _read_Campaign(
+                        _model.campaign, ((_parent, _name), _key), "campaign"
+                    )
+                elif _model.campaign is UNSET:
                     _absent += 1
-                    campaign = odd(
-                        campaign, ((_parent, _name), _key), "campaign", "Campaign", True, False
+                    _model.campaign = odd(
+                        _model.campaign,
+                        ((_parent, _name), _key),
+                        "campaign",
+                        "Campaign",
+                        True,
+                        False,
                     )
                 else:
-                    campaign = odd(
-                        campaign, ((_parent, _name), _key), "campaign", "Campaign", True, False
+                    _model.campaign = odd(
+                        _model.campaign,
+                        ((_parent, _name), _key),
+                        "campaign",
+                        "Campaign",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.campaign = campaign
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -64,16 +64,17 @@ class PostCampaignPostCampaigns201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        campaign_id = src_dict.get("campaign_id", UNSET)
-        if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-            if campaign_id is UNSET:
+        _model.campaign_id = src_dict.get("campaign_id", UNSET)
+        if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+            if _model.campaign_id is UNSET:
                 _absent += 1
             else:
-                campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
+                _model.campaign_id = odd(
+                    _model.campaign_id, (_path, _key), "campaign_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.campaign_id = campaign_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostCampaignPostCampaigns201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign_id = src_dict.get("campaign_id", UNSET)
-                if not (campaign_id.__class__ is str or isinstance(campaign_id, str)):
-                    if campaign_id is UNSET:
+                _model.campaign_id = src_dict.get("campaign_id", UNSET)
+                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+                    if _model.campaign_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_id = odd(
-                            campaign_id,
+                        _model.campaign_id = odd(
+                            _model.campaign_id,
                             ((_parent, _name), _key),
                             "campaign_id",
                             "string",
@@ -107,8 +109,6 @@ class PostCampaignPostCampaigns201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaign_id = campaign_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

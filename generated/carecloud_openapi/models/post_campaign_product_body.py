@@ -82,24 +82,33 @@ class PostCampaignProductBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        campaign_product = src_dict.get("campaign_product", UNSET)
-        if isinstance(campaign_product, dict):
-            campaign_product = _read_CampaignProduct(
-                campaign_product, (_path, _key), "campaign_product"
+        _model.campaign_product = src_dict.get("campaign_product", UNSET)
+        if isinstance(_model.campaign_product, dict):
+            _model.campaign_product = _read_CampaignProduct(
+                _model.campaign_product, (_path, _key), "campaign_product"
             )
-        elif campaign_product is UNSET:
+        elif _model.campaign_product is UNSET:
             _absent += 1
-            campaign_product = odd(
-                campaign_product, (_path, _key), "campaign_product", "CampaignProduct", True, False
+            _model.campaign_product = odd(
+                _model.campaign_product,
+                (_path, _key),
+                "campaign_product",
+                "CampaignProduct",
+                True,
+                False,
             )
         else:
-            campaign_product = odd(
-                campaign_product, (_path, _key), "campaign_product", "CampaignProduct", True, False
+            _model.campaign_product = odd(
+                _model.campaign_product,
+                (_path, _key),
+                "campaign_product",
+                "CampaignProduct",
+                True,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.campaign_product = campaign_product
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -118,16 +127,17 @@ class PostCampaignProductBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign_product = src_dict.get("campaign_product", UNSET)
-                if isinstance(campaign_product, dict):
-                    campaign_product = _read_CampaignProduct(
-                        campaign_product, ((_parent, _name), _key), "campaign_product"
+                _model.campaign_product = src_dict.get("campaign_product", UNSET)
+                if isinstance(_model.campaign_product, dict):
+                    _model.campaign_product = _read_CampaignProduct(
+                        _model.campaign_product, ((_parent, _name), _key), "campaign_product"
                     )
-                elif campaign_product is UNSET:
+                elif _model.campaign_product is UNSET:
                     _absent += 1
-                    campaign_product = odd(
-                        campaign_product,
+                    _model.campaign_product = odd(
+                        _model.campaign_product,
                         ((_parent, _name), _key),
                         "campaign_product",
                         "CampaignProduct",
@@ -135,8 +145,8 @@ class PostCampaignProductBody:
                         False,
                     )
                 else:
-                    campaign_product = odd(
-                        campaign_product,
+                    _model.campaign_product = odd(
+                        _model.campaign_product,
                         ((_parent, _name), _key),
                         "campaign_product",
                         "CampaignProduct",
@@ -144,8 +154,6 @@ class PostCampaignProductBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.campaign_product = campaign_product
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -64,14 +64,18 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
-        if not (campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)):
-            if campaign_product_id is UNSET:
+        _model.campaign_product_id = src_dict.get("campaign_product_id", UNSET)
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
                 _absent += 1
             else:
-                campaign_product_id = odd(
-                    campaign_product_id,
+                _model.campaign_product_id = odd(
+                    _model.campaign_product_id,
                     (_path, _key),
                     "campaign_product_id",
                     "string",
@@ -79,8 +83,6 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_id = campaign_product_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -99,16 +101,18 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign_product_id = src_dict.get("campaign_product_id", UNSET)
+                _model.campaign_product_id = src_dict.get("campaign_product_id", UNSET)
                 if not (
-                    campaign_product_id.__class__ is str or isinstance(campaign_product_id, str)
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
                 ):
-                    if campaign_product_id is UNSET:
+                    if _model.campaign_product_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_product_id = odd(
-                            campaign_product_id,
+                        _model.campaign_product_id = odd(
+                            _model.campaign_product_id,
                             ((_parent, _name), _key),
                             "campaign_product_id",
                             "string",
@@ -116,8 +120,6 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaign_product_id = campaign_product_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

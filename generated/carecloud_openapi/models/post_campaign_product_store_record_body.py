@@ -82,16 +82,17 @@ class PostCampaignProductStoreRecordBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
-        if isinstance(campaign_product_store_record, dict):
-            campaign_product_store_record = _read_CampaignProductStoreRecord(
-                campaign_product_store_record, (_path, _key), "campaign_product_store_record"
+        _model.campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
+        if isinstance(_model.campaign_product_store_record, dict):
+            _model.campaign_product_store_record = _read_CampaignProductStoreRecord(
+                _model.campaign_product_store_record, (_path, _key), "campaign_product_store_record"
             )
-        elif campaign_product_store_record is UNSET:
+        elif _model.campaign_product_store_record is UNSET:
             _absent += 1
-            campaign_product_store_record = odd(
-                campaign_product_store_record,
+            _model.campaign_product_store_record = odd(
+                _model.campaign_product_store_record,
                 (_path, _key),
                 "campaign_product_store_record",
                 "CampaignProductStoreRecord",
@@ -99,8 +100,8 @@ class PostCampaignProductStoreRecordBody:
                 False,
             )
         else:
-            campaign_product_store_record = odd(
-                campaign_product_store_record,
+            _model.campaign_product_store_record = odd(
+                _model.campaign_product_store_record,
                 (_path, _key),
                 "campaign_product_store_record",
                 "CampaignProductStoreRecord",
@@ -108,8 +109,6 @@ class PostCampaignProductStoreRecordBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_store_record = campaign_product_store_record
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -128,18 +127,21 @@ class PostCampaignProductStoreRecordBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
-                if isinstance(campaign_product_store_record, dict):
-                    campaign_product_store_record = _read_CampaignProductStoreRecord(
-                        campaign_product_store_record,
+                _model.campaign_product_store_record = src_dict.get(
+                    "campaign_product_store_record", UNSET
+                )
+                if isinstance(_model.campaign_product_store_record, dict):
+                    _model.campaign_product_store_record = _read_CampaignProductStoreRecord(
+                        _model.campaign_product_store_record,
                         ((_parent, _name), _key),
                         "campaign_product_store_record",
                     )
-                elif campaign_product_store_record is UNSET:
+                elif _model.campaign_product_store_record is UNSET:
                     _absent += 1
-                    campaign_product_store_record = odd(
-                        campaign_product_store_record,
+                    _model.campaign_product_store_record = odd(
+                        _model.campaign_product_store_record,
                         ((_parent, _name), _key),
                         "campaign_product_store_record",
                         "CampaignProductStoreRecord",
@@ -147,8 +149,8 @@ class PostCampaignProductStoreRecordBody:
                         False,
                     )
                 else:
-                    campaign_product_store_record = odd(
-                        campaign_product_store_record,
+                    _model.campaign_product_store_record = odd(
+                        _model.campaign_product_store_record,
                         ((_parent, _name), _key),
                         "campaign_product_store_record",
                         "CampaignProductStoreRecord",
@@ -156,8 +158,6 @@ class PostCampaignProductStoreRecordBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.campaign_product_store_record = campaign_product_store_record
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

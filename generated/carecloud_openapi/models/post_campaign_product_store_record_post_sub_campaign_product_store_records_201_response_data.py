@@ -67,17 +67,20 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
+        _model.campaign_product_store_record_id = src_dict.get(
+            "campaign_product_store_record_id", UNSET
+        )
         if not (
-            campaign_product_store_record_id.__class__ is str
-            or isinstance(campaign_product_store_record_id, str)
+            _model.campaign_product_store_record_id.__class__ is str
+            or isinstance(_model.campaign_product_store_record_id, str)
         ):
-            if campaign_product_store_record_id is UNSET:
+            if _model.campaign_product_store_record_id is UNSET:
                 _absent += 1
             else:
-                campaign_product_store_record_id = odd(
-                    campaign_product_store_record_id,
+                _model.campaign_product_store_record_id = odd(
+                    _model.campaign_product_store_record_id,
                     (_path, _key),
                     "campaign_product_store_record_id",
                     "string",
@@ -85,8 +88,6 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_store_record_id = campaign_product_store_record_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -105,19 +106,20 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                campaign_product_store_record_id = src_dict.get(
+                _model.campaign_product_store_record_id = src_dict.get(
                     "campaign_product_store_record_id", UNSET
                 )
                 if not (
-                    campaign_product_store_record_id.__class__ is str
-                    or isinstance(campaign_product_store_record_id, str)
+                    _model.campaign_product_store_record_id.__class__ is str
+                    or isinstance(_model.campaign_product_store_record_id, str)
                 ):
-                    if campaign_product_store_record_id is UNSET:
+                    if _model.campaign_product_store_record_id is UNSET:
                         _absent += 1
                     else:
-                        campaign_product_store_record_id = odd(
-                            campaign_product_store_record_id,
+                        _model.campaign_product_store_record_id = odd(
+                            _model.campaign_product_store_record_id,
                             ((_parent, _name), _key),
                             "campaign_product_store_record_id",
                             "string",
@@ -125,8 +127,6 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.campaign_product_store_record_id = campaign_product_store_record_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -78,18 +78,17 @@ class PostCardBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        card = src_dict.get("card", UNSET)
-        if isinstance(card, dict):
-            card = _read_Card(card, (_path, _key), "card")
-        elif card is UNSET:
-            _absent += 1
-            card = odd(card, (_path, _key), "card", "Card", True, False)
-        else:
-            card = odd(card, (_path, _key), "card", "Card", True, False)
-
         _model = _new_instance(cls)
-        _model.card = card
+        _absent = 0
+        _model.card = src_dict.get("card", UNSET)
+        if isinstance(_model.card, dict):
+            _model.card = _read_Card(_model.card, (_path, _key), "card")
+        elif _model.card is UNSET:
+            _absent += 1
+            _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
+        else:
+            _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -108,18 +107,21 @@ class PostCardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _absent = 0
-                card = src_dict.get("card", UNSET)
-                if isinstance(card, dict):
-                    card = _read_Card(card, ((_parent, _name), _key), "card")
-                elif card is UNSET:
-                    _absent += 1
-                    card = odd(card, ((_parent, _name), _key), "card", "Card", True, False)
-                else:
-                    card = odd(card, ((_parent, _name), _key), "card", "Card", True, False)
-
                 _model = _new_instance(cls)
-                _model.card = card
+                _absent = 0
+                _model.card = src_dict.get("card", UNSET)
+                if isinstance(_model.card, dict):
+                    _model.card = _read_Card(_model.card, ((_parent, _name), _key), "card")
+                elif _model.card is UNSET:
+                    _absent += 1
+                    _model.card = odd(
+                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
+                    )
+                else:
+                    _model.card = odd(
+                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
+                    )
+
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -80,18 +80,21 @@ class PostCardTypeBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        card_type = src_dict.get("card_type", UNSET)
-        if isinstance(card_type, dict):
-            card_type = _read_CardType(card_type, (_path, _key), "card_type")
-        elif card_type is UNSET:
-            _absent += 1
-            card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
-        else:
-            card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
-
         _model = _new_instance(cls)
-        _model.card_type = card_type
+        _absent = 0
+        _model.card_type = src_dict.get("card_type", UNSET)
+        if isinstance(_model.card_type, dict):
+            _model.card_type = _read_CardType(_model.card_type, (_path, _key), "card_type")
+        elif _model.card_type is UNSET:
+            _absent += 1
+            _model.card_type = odd(
+                _model.card_type, (_path, _key), "card_type", "CardType", True, False
+            )
+        else:
+            _model.card_type = odd(
+                _model.card_type, (_path, _key), "card_type", "CardType", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +113,33 @@ class PostCardTypeBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                card_type = src_dict.get("card_type", UNSET)
-                if isinstance(card_type, dict):
-                    card_type = _read_CardType(card_type, ((_parent, _name), _key), "card_type")
-                elif card_type is UNSET:
+                _model.card_type = src_dict.get("card_type", UNSET)
+                if isinstance(_model.card_type, dict):
+                    _model.card_type = _read_CardType(
+                        _model.card_type, ((_parent, _name), _key), "card_type"
+                    )
+                elif _model.card_type is UNSET:
                     _absent += 1
-                    card_type = odd(
-                        card_type, ((_parent, _name), _key), "card_type", "CardType", True, False
+                    _model.card_type = odd(
+                        _model.card_type,
+                        ((_parent, _name), _key),
+                        "card_type",
+                        "CardType",
+                        True,
+                        False,
                     )
                 else:
-                    card_type = odd(
-                        card_type, ((_parent, _name), _key), "card_type", "CardType", True, False
+                    _model.card_type = odd(
+                        _model.card_type,
+                        ((_parent, _name), _key),
+                        "card_type",
+                        "CardType",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.card_type = card_type
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -64,18 +64,17 @@ class PostCardTypePostCardTypes201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        card_type_id = src_dict.get("card_type_id", UNSET)
-        if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
+        _model.card_type_id = src_dict.get("card_type_id", UNSET)
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
                 _absent += 1
             else:
-                card_type_id = odd(
-                    card_type_id, (_path, _key), "card_type_id", "string", False, False
+                _model.card_type_id = odd(
+                    _model.card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -94,14 +93,17 @@ class PostCardTypePostCardTypes201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                card_type_id = src_dict.get("card_type_id", UNSET)
-                if not (card_type_id.__class__ is str or isinstance(card_type_id, str)):
-                    if card_type_id is UNSET:
+                _model.card_type_id = src_dict.get("card_type_id", UNSET)
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
                         _absent += 1
                     else:
-                        card_type_id = odd(
-                            card_type_id,
+                        _model.card_type_id = odd(
+                            _model.card_type_id,
                             ((_parent, _name), _key),
                             "card_type_id",
                             "string",
@@ -109,8 +111,6 @@ class PostCardTypePostCardTypes201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_type_id = card_type_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

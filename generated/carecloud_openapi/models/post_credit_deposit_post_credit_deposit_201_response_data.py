@@ -64,16 +64,17 @@ class PostCreditDepositPostCreditDeposit201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        credit_id = src_dict.get("credit_id", UNSET)
-        if not (credit_id.__class__ is str or isinstance(credit_id, str)):
-            if credit_id is UNSET:
+        _model.credit_id = src_dict.get("credit_id", UNSET)
+        if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+            if _model.credit_id is UNSET:
                 _absent += 1
             else:
-                credit_id = odd(credit_id, (_path, _key), "credit_id", "string", False, False)
+                _model.credit_id = odd(
+                    _model.credit_id, (_path, _key), "credit_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.credit_id = credit_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostCreditDepositPostCreditDeposit201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                credit_id = src_dict.get("credit_id", UNSET)
-                if not (credit_id.__class__ is str or isinstance(credit_id, str)):
-                    if credit_id is UNSET:
+                _model.credit_id = src_dict.get("credit_id", UNSET)
+                if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+                    if _model.credit_id is UNSET:
                         _absent += 1
                     else:
-                        credit_id = odd(
-                            credit_id, ((_parent, _name), _key), "credit_id", "string", False, False
+                        _model.credit_id = odd(
+                            _model.credit_id,
+                            ((_parent, _name), _key),
+                            "credit_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.credit_id = credit_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

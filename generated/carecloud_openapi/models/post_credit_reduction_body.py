@@ -104,63 +104,78 @@ class PostCreditReductionBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                amount, customer_id, partner_id, credit_type_id, currency_id, note = _declared(
-                    src_dict
-                )
+                (
+                    _model.amount,
+                    _model.customer_id,
+                    _model.partner_id,
+                    _model.credit_type_id,
+                    _model.currency_id,
+                    _model.note,
+                ) = _declared(src_dict)
             except KeyError:
-                amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.amount,
+                    _model.customer_id,
+                    _model.partner_id,
+                    _model.credit_type_id,
+                    _model.currency_id,
+                    _model.note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.amount,
+                _model.customer_id,
+                _model.partner_id,
+                _model.credit_type_id,
+                _model.currency_id,
+                _model.note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _absent += 1
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
-
-        if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
-            if credit_type_id is UNSET:
+        if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
+            if _model.credit_type_id is UNSET:
                 _absent += 1
             else:
-                credit_type_id = odd(
-                    credit_type_id, (_path, _key), "credit_type_id", "string", False, False
+                _model.credit_type_id = odd(
+                    _model.credit_type_id, (_path, _key), "credit_type_id", "string", False, False
                 )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.amount = amount
-        _model.customer_id = customer_id
-        _model.partner_id = partner_id
-        _model.credit_type_id = credit_type_id
-        _model.currency_id = currency_id
-        _model.note = note
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -179,46 +194,76 @@ class PostCreditReductionBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
-                        amount, customer_id, partner_id, credit_type_id, currency_id, note = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.amount,
+                            _model.customer_id,
+                            _model.partner_id,
+                            _model.credit_type_id,
+                            _model.currency_id,
+                            _model.note,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.amount,
+                            _model.customer_id,
+                            _model.partner_id,
+                            _model.credit_type_id,
+                            _model.currency_id,
+                            _model.note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    amount, customer_id, partner_id, credit_type_id, currency_id, note = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.amount,
+                        _model.customer_id,
+                        _model.partner_id,
+                        _model.credit_type_id,
+                        _model.currency_id,
+                        _model.note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _absent += 1
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
-
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
-                        _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
-                    partner_id = odd(
-                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (credit_type_id.__class__ is str or isinstance(credit_type_id, str)):
-                    if credit_type_id is UNSET:
+                if not (
+                    _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
+                ):
+                    if _model.credit_type_id is UNSET:
                         _absent += 1
                     else:
-                        credit_type_id = odd(
-                            credit_type_id,
+                        _model.credit_type_id = odd(
+                            _model.credit_type_id,
                             ((_parent, _name), _key),
                             "credit_type_id",
                             "string",
@@ -226,12 +271,12 @@ class PostCreditReductionBody:
                             False,
                         )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -239,19 +284,14 @@ class PostCreditReductionBody:
                             False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.amount = amount
-                _model.customer_id = customer_id
-                _model.partner_id = partner_id
-                _model.credit_type_id = credit_type_id
-                _model.currency_id = currency_id
-                _model.note = note
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

@@ -148,55 +148,60 @@ class PostCustomerBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 7:
             try:
                 (
-                    customer,
-                    customer_source,
-                    autologin,
-                    password,
-                    social_network_credentials,
-                    property_records,
-                    referral_code,
+                    _model.customer,
+                    _model.customer_source,
+                    _model.autologin,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                    _model.referral_code,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer,
-                    customer_source,
-                    autologin,
-                    password,
-                    social_network_credentials,
-                    property_records,
-                    referral_code,
+                    _model.customer,
+                    _model.customer_source,
+                    _model.autologin,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                    _model.referral_code,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer,
-                customer_source,
-                autologin,
-                password,
-                social_network_credentials,
-                property_records,
-                referral_code,
+                _model.customer,
+                _model.customer_source,
+                _model.autologin,
+                _model.password,
+                _model.social_network_credentials,
+                _model.property_records,
+                _model.referral_code,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(customer, dict):
-            customer = _read_Customer(customer, (_path, _key), "customer")
-        elif customer is UNSET:
+        if isinstance(_model.customer, dict):
+            _model.customer = _read_Customer(_model.customer, (_path, _key), "customer")
+        elif _model.customer is UNSET:
             _absent += 1
-            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
-        else:
-            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
-
-        if isinstance(customer_source, dict):
-            customer_source = _read_CustomerSourceRecord(
-                customer_source, (_path, _key), "customer_source"
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
             )
-        elif customer_source is UNSET:
+        else:
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
+            )
+
+        if isinstance(_model.customer_source, dict):
+            _model.customer_source = _read_CustomerSourceRecord(
+                _model.customer_source, (_path, _key), "customer_source"
+            )
+        elif _model.customer_source is UNSET:
             _absent += 1
-            customer_source = odd(
-                customer_source,
+            _model.customer_source = odd(
+                _model.customer_source,
                 (_path, _key),
                 "customer_source",
                 "CustomerSourceRecord",
@@ -204,8 +209,8 @@ class PostCustomerBody:
                 False,
             )
         else:
-            customer_source = odd(
-                customer_source,
+            _model.customer_source = odd(
+                _model.customer_source,
                 (_path, _key),
                 "customer_source",
                 "CustomerSourceRecord",
@@ -213,26 +218,30 @@ class PostCustomerBody:
                 False,
             )
 
-        if not (type(autologin) is bool):
-            if autologin is UNSET:
+        if not (type(_model.autologin) is bool):
+            if _model.autologin is UNSET:
                 _absent += 1
-            autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
+            _model.autologin = odd(
+                _model.autologin, (_path, _key), "autologin", "boolean", True, False
+            )
 
-        if not (password.__class__ is str or isinstance(password, str)):
-            if password is UNSET:
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
                 _absent += 1
             else:
-                password = odd(password, (_path, _key), "password", "string", False, False)
+                _model.password = odd(
+                    _model.password, (_path, _key), "password", "string", False, False
+                )
 
-        if isinstance(social_network_credentials, dict):
-            social_network_credentials = _read_SocialNetworkCredentials(
-                social_network_credentials, (_path, _key), "social_network_credentials"
+        if isinstance(_model.social_network_credentials, dict):
+            _model.social_network_credentials = _read_SocialNetworkCredentials(
+                _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
-        elif social_network_credentials is UNSET:
+        elif _model.social_network_credentials is UNSET:
             _absent += 1
         else:
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -240,33 +249,25 @@ class PostCustomerBody:
                 False,
             )
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if not (referral_code.__class__ is str or isinstance(referral_code, str)):
-            if referral_code is UNSET:
+        if not (_model.referral_code.__class__ is str or isinstance(_model.referral_code, str)):
+            if _model.referral_code is UNSET:
                 _absent += 1
             else:
-                referral_code = odd(
-                    referral_code, (_path, _key), "referral_code", "string", False, False
+                _model.referral_code = odd(
+                    _model.referral_code, (_path, _key), "referral_code", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer = customer
-        _model.customer_source = customer_source
-        _model.autologin = autologin
-        _model.password = password
-        _model.social_network_credentials = social_network_credentials
-        _model.property_records = property_records
-        _model.referral_code = referral_code
         if len(src_dict) + _absent == 7:
             _model._additional_properties = None
         else:
@@ -285,59 +286,72 @@ class PostCustomerBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 7:
                     try:
                         (
-                            customer,
-                            customer_source,
-                            autologin,
-                            password,
-                            social_network_credentials,
-                            property_records,
-                            referral_code,
+                            _model.customer,
+                            _model.customer_source,
+                            _model.autologin,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                            _model.referral_code,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer,
-                            customer_source,
-                            autologin,
-                            password,
-                            social_network_credentials,
-                            property_records,
-                            referral_code,
+                            _model.customer,
+                            _model.customer_source,
+                            _model.autologin,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                            _model.referral_code,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer,
-                        customer_source,
-                        autologin,
-                        password,
-                        social_network_credentials,
-                        property_records,
-                        referral_code,
+                        _model.customer,
+                        _model.customer_source,
+                        _model.autologin,
+                        _model.password,
+                        _model.social_network_credentials,
+                        _model.property_records,
+                        _model.referral_code,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(customer, dict):
-                    customer = _read_Customer(customer, ((_parent, _name), _key), "customer")
-                elif customer is UNSET:
+                if isinstance(_model.customer, dict):
+                    _model.customer = _read_Customer(
+                        _model.customer, ((_parent, _name), _key), "customer"
+                    )
+                elif _model.customer is UNSET:
                     _absent += 1
-                    customer = odd(
-                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
                     )
                 else:
-                    customer = odd(
-                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
                     )
 
-                if isinstance(customer_source, dict):
-                    customer_source = _read_CustomerSourceRecord(
-                        customer_source, ((_parent, _name), _key), "customer_source"
+                if isinstance(_model.customer_source, dict):
+                    _model.customer_source = _read_CustomerSourceRecord(
+                        _model.customer_source, ((_parent, _name), _key), "customer_source"
                     )
-                elif customer_source is UNSET:
+                elif _model.customer_source is UNSET:
                     _absent += 1
-                    customer_source = odd(
-                        customer_source,
+                    _model.customer_source = odd(
+                        _model.customer_source,
                         ((_parent, _name), _key),
                         "customer_source",
                         "CustomerSourceRecord",
@@ -345,8 +359,8 @@ class PostCustomerBody:
                         False,
                     )
                 else:
-                    customer_source = odd(
-                        customer_source,
+                    _model.customer_source = odd(
+                        _model.customer_source,
                         ((_parent, _name), _key),
                         "customer_source",
                         "CustomerSourceRecord",
@@ -354,32 +368,42 @@ class PostCustomerBody:
                         False,
                     )
 
-                if not (type(autologin) is bool):
-                    if autologin is UNSET:
+                if not (type(_model.autologin) is bool):
+                    if _model.autologin is UNSET:
                         _absent += 1
-                    autologin = odd(
-                        autologin, ((_parent, _name), _key), "autologin", "boolean", True, False
+                    _model.autologin = odd(
+                        _model.autologin,
+                        ((_parent, _name), _key),
+                        "autologin",
+                        "boolean",
+                        True,
+                        False,
                     )
 
-                if not (password.__class__ is str or isinstance(password, str)):
-                    if password is UNSET:
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(
-                            password, ((_parent, _name), _key), "password", "string", False, False
+                        _model.password = odd(
+                            _model.password,
+                            ((_parent, _name), _key),
+                            "password",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(social_network_credentials, dict):
-                    social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials,
+                if isinstance(_model.social_network_credentials, dict):
+                    _model.social_network_credentials = _read_SocialNetworkCredentials(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                     )
-                elif social_network_credentials is UNSET:
+                elif _model.social_network_credentials is UNSET:
                     _absent += 1
                 else:
-                    social_network_credentials = odd(
-                        social_network_credentials,
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
@@ -387,15 +411,15 @@ class PostCustomerBody:
                         False,
                     )
 
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
                     )
-                elif property_records is UNSET:
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -403,12 +427,14 @@ class PostCustomerBody:
                         False,
                     )
 
-                if not (referral_code.__class__ is str or isinstance(referral_code, str)):
-                    if referral_code is UNSET:
+                if not (
+                    _model.referral_code.__class__ is str or isinstance(_model.referral_code, str)
+                ):
+                    if _model.referral_code is UNSET:
                         _absent += 1
                     else:
-                        referral_code = odd(
-                            referral_code,
+                        _model.referral_code = odd(
+                            _model.referral_code,
                             ((_parent, _name), _key),
                             "referral_code",
                             "string",
@@ -416,14 +442,6 @@ class PostCustomerBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer = customer
-                _model.customer_source = customer_source
-                _model.autologin = autologin
-                _model.password = password
-                _model.social_network_credentials = social_network_credentials
-                _model.property_records = property_records
-                _model.referral_code = referral_code
                 if len(src_dict) + _absent == 7:
                     _model._additional_properties = None
                 else:

@@ -84,31 +84,37 @@ class PostCustomerCancelPushNotificationsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                customer_id, external_application_id, push_token = _declared(src_dict)
+                _model.customer_id, _model.external_application_id, _model.push_token = _declared(
+                    src_dict
+                )
             except KeyError:
-                customer_id, external_application_id, push_token = map(
+                _model.customer_id, _model.external_application_id, _model.push_token = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            customer_id, external_application_id, push_token = map(
+            _model.customer_id, _model.external_application_id, _model.push_token = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -116,16 +122,14 @@ class PostCustomerCancelPushNotificationsBody:
                 False,
             )
 
-        if not (push_token.__class__ is str or isinstance(push_token, str)):
-            if push_token is UNSET:
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
                 _absent += 1
             else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.external_application_id = external_application_id
-        _model.push_token = push_token
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -144,34 +148,42 @@ class PostCustomerCancelPushNotificationsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        customer_id, external_application_id, push_token = _declared(src_dict)
+                        _model.customer_id, _model.external_application_id, _model.push_token = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        customer_id, external_application_id, push_token = map(
+                        _model.customer_id, _model.external_application_id, _model.push_token = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, external_application_id, push_token = map(
+                    _model.customer_id, _model.external_application_id, _model.push_token = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -179,12 +191,12 @@ class PostCustomerCancelPushNotificationsBody:
                         False,
                     )
 
-                if not (push_token.__class__ is str or isinstance(push_token, str)):
-                    if push_token is UNSET:
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
                         _absent += 1
                     else:
-                        push_token = odd(
-                            push_token,
+                        _model.push_token = odd(
+                            _model.push_token,
                             ((_parent, _name), _key),
                             "push_token",
                             "string",
@@ -192,10 +204,6 @@ class PostCustomerCancelPushNotificationsBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.external_application_id = external_application_id
-                _model.push_token = push_token
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

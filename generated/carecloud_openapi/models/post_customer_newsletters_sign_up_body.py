@@ -126,63 +126,81 @@ class PostCustomerNewslettersSignUpBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                contact, customer_source_id, agreements, language_id, partner_records = _declared(
-                    src_dict
-                )
+                (
+                    _model.contact,
+                    _model.customer_source_id,
+                    _model.agreements,
+                    _model.language_id,
+                    _model.partner_records,
+                ) = _declared(src_dict)
             except KeyError:
-                contact, customer_source_id, agreements, language_id, partner_records = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.contact,
+                    _model.customer_source_id,
+                    _model.agreements,
+                    _model.language_id,
+                    _model.partner_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            contact, customer_source_id, agreements, language_id, partner_records = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.contact,
+                _model.customer_source_id,
+                _model.agreements,
+                _model.language_id,
+                _model.partner_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+            if _model.contact is UNSET:
+                _absent += 1
+            _model.contact = odd(_model.contact, (_path, _key), "contact", "string", True, False)
+
+        if not (
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
+        ):
+            if _model.customer_source_id is UNSET:
+                _absent += 1
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (contact.__class__ is str or isinstance(contact, str)):
-            if contact is UNSET:
-                _absent += 1
-            contact = odd(contact, (_path, _key), "contact", "string", True, False)
-
-        if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-            if customer_source_id is UNSET:
-                _absent += 1
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
-            )
-
-        if isinstance(agreements, dict):
-            agreements = _read_Agreement(agreements, (_path, _key), "agreements")
-        elif agreements is UNSET:
+        if isinstance(_model.agreements, dict):
+            _model.agreements = _read_Agreement(_model.agreements, (_path, _key), "agreements")
+        elif _model.agreements is UNSET:
             _absent += 1
         else:
-            agreements = odd(agreements, (_path, _key), "agreements", "Agreement", False, False)
+            _model.agreements = odd(
+                _model.agreements, (_path, _key), "agreements", "Agreement", False, False
+            )
 
-        if not (language_id.__class__ is str or isinstance(language_id, str)):
-            if language_id is UNSET:
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
                 _absent += 1
             else:
-                language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
+                _model.language_id = odd(
+                    _model.language_id, (_path, _key), "language_id", "string", False, False
+                )
 
-        if isinstance(partner_records, list):
-            partner_records = _read_PartnerRecord_list(
-                partner_records, (_path, _key), "partner_records"
+        if isinstance(_model.partner_records, list):
+            _model.partner_records = _read_PartnerRecord_list(
+                _model.partner_records, (_path, _key), "partner_records"
             )
-        elif partner_records is UNSET:
+        elif _model.partner_records is UNSET:
             _absent += 1
         else:
-            partner_records = odd(
-                partner_records, (_path, _key), "partner_records", "array", False, False
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.contact = contact
-        _model.customer_source_id = customer_source_id
-        _model.agreements = agreements
-        _model.language_id = language_id
-        _model.partner_records = partner_records
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -201,33 +219,49 @@ class PostCustomerNewslettersSignUpBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        contact, customer_source_id, agreements, language_id, partner_records = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.contact,
+                            _model.customer_source_id,
+                            _model.agreements,
+                            _model.language_id,
+                            _model.partner_records,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        contact, customer_source_id, agreements, language_id, partner_records = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.contact,
+                            _model.customer_source_id,
+                            _model.agreements,
+                            _model.language_id,
+                            _model.partner_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    contact, customer_source_id, agreements, language_id, partner_records = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.contact,
+                        _model.customer_source_id,
+                        _model.agreements,
+                        _model.language_id,
+                        _model.partner_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+                    if _model.contact is UNSET:
+                        _absent += 1
+                    _model.contact = odd(
+                        _model.contact, ((_parent, _name), _key), "contact", "string", True, False
                     )
 
-                if not (contact.__class__ is str or isinstance(contact, str)):
-                    if contact is UNSET:
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
                         _absent += 1
-                    contact = odd(
-                        contact, ((_parent, _name), _key), "contact", "string", True, False
-                    )
-
-                if not (customer_source_id.__class__ is str or isinstance(customer_source_id, str)):
-                    if customer_source_id is UNSET:
-                        _absent += 1
-                    customer_source_id = odd(
-                        customer_source_id,
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
                         ((_parent, _name), _key),
                         "customer_source_id",
                         "string",
@@ -235,13 +269,15 @@ class PostCustomerNewslettersSignUpBody:
                         False,
                     )
 
-                if isinstance(agreements, dict):
-                    agreements = _read_Agreement(agreements, ((_parent, _name), _key), "agreements")
-                elif agreements is UNSET:
+                if isinstance(_model.agreements, dict):
+                    _model.agreements = _read_Agreement(
+                        _model.agreements, ((_parent, _name), _key), "agreements"
+                    )
+                elif _model.agreements is UNSET:
                     _absent += 1
                 else:
-                    agreements = odd(
-                        agreements,
+                    _model.agreements = odd(
+                        _model.agreements,
                         ((_parent, _name), _key),
                         "agreements",
                         "Agreement",
@@ -249,12 +285,12 @@ class PostCustomerNewslettersSignUpBody:
                         False,
                     )
 
-                if not (language_id.__class__ is str or isinstance(language_id, str)):
-                    if language_id is UNSET:
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
                         _absent += 1
                     else:
-                        language_id = odd(
-                            language_id,
+                        _model.language_id = odd(
+                            _model.language_id,
                             ((_parent, _name), _key),
                             "language_id",
                             "string",
@@ -262,15 +298,15 @@ class PostCustomerNewslettersSignUpBody:
                             False,
                         )
 
-                if isinstance(partner_records, list):
-                    partner_records = _read_PartnerRecord_list(
-                        partner_records, ((_parent, _name), _key), "partner_records"
+                if isinstance(_model.partner_records, list):
+                    _model.partner_records = _read_PartnerRecord_list(
+                        _model.partner_records, ((_parent, _name), _key), "partner_records"
                     )
-                elif partner_records is UNSET:
+                elif _model.partner_records is UNSET:
                     _absent += 1
                 else:
-                    partner_records = odd(
-                        partner_records,
+                    _model.partner_records = odd(
+                        _model.partner_records,
                         ((_parent, _name), _key),
                         "partner_records",
                         "array",
@@ -278,12 +314,6 @@ class PostCustomerNewslettersSignUpBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.contact = contact
-                _model.customer_source_id = customer_source_id
-                _model.agreements = agreements
-                _model.language_id = language_id
-                _model.partner_records = partner_records
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

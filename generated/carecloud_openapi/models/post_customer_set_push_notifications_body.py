@@ -103,39 +103,51 @@ class PostCustomerSetPushNotificationsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                customer_id, device, external_application_id, push_token = _declared(src_dict)
+                (
+                    _model.customer_id,
+                    _model.device,
+                    _model.external_application_id,
+                    _model.push_token,
+                ) = _declared(src_dict)
             except KeyError:
-                customer_id, device, external_application_id, push_token = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.customer_id,
+                    _model.device,
+                    _model.external_application_id,
+                    _model.push_token,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_id, device, external_application_id, push_token = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            _model.customer_id, _model.device, _model.external_application_id, _model.push_token = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if isinstance(device, dict):
-            device = _read_Device(device, (_path, _key), "device")
-        elif device is UNSET:
+        if isinstance(_model.device, dict):
+            _model.device = _read_Device(_model.device, (_path, _key), "device")
+        elif _model.device is UNSET:
             _absent += 1
-            device = odd(device, (_path, _key), "device", "Device", True, False)
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
         else:
-            device = odd(device, (_path, _key), "device", "Device", True, False)
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -143,16 +155,13 @@ class PostCustomerSetPushNotificationsBody:
                 False,
             )
 
-        if not (push_token.__class__ is str or isinstance(push_token, str)):
-            if push_token is UNSET:
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
                 _absent += 1
-            push_token = odd(push_token, (_path, _key), "push_token", "string", True, False)
+            _model.push_token = odd(
+                _model.push_token, (_path, _key), "push_token", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.device = device
-        _model.external_application_id = external_application_id
-        _model.push_token = push_token
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -171,44 +180,63 @@ class PostCustomerSetPushNotificationsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        customer_id, device, external_application_id, push_token = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.customer_id,
+                            _model.device,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        customer_id, device, external_application_id, push_token = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.customer_id,
+                            _model.device,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer_id, device, external_application_id, push_token = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.customer_id,
+                        _model.device,
+                        _model.external_application_id,
+                        _model.push_token,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(device, dict):
-                    device = _read_Device(device, ((_parent, _name), _key), "device")
-                elif device is UNSET:
+                if isinstance(_model.device, dict):
+                    _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
+                elif _model.device is UNSET:
                     _absent += 1
-                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
+                    )
                 else:
-                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
+                    )
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -216,18 +244,18 @@ class PostCustomerSetPushNotificationsBody:
                         False,
                     )
 
-                if not (push_token.__class__ is str or isinstance(push_token, str)):
-                    if push_token is UNSET:
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
                         _absent += 1
-                    push_token = odd(
-                        push_token, ((_parent, _name), _key), "push_token", "string", True, False
+                    _model.push_token = odd(
+                        _model.push_token,
+                        ((_parent, _name), _key),
+                        "push_token",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.device = device
-                _model.external_application_id = external_application_id
-                _model.push_token = push_token
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -92,31 +92,37 @@ class PostCustomersAuthTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                customer_id, external_application_id, token_type = _declared(src_dict)
+                _model.customer_id, _model.external_application_id, _model.token_type = _declared(
+                    src_dict
+                )
             except KeyError:
-                customer_id, external_application_id, token_type = map(
+                _model.customer_id, _model.external_application_id, _model.token_type = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            customer_id, external_application_id, token_type = map(
+            _model.customer_id, _model.external_application_id, _model.token_type = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -124,12 +130,12 @@ class PostCustomersAuthTokenBody:
                 False,
             )
 
-        if type(token_type) is int:
-            token_type = PostCustomersAuthTokenBodyTokenType(token_type)
-        elif token_type is UNSET:
+        if type(_model.token_type) is int:
+            _model.token_type = PostCustomersAuthTokenBodyTokenType(_model.token_type)
+        elif _model.token_type is UNSET:
             _absent += 1
-            token_type = odd(
-                token_type,
+            _model.token_type = odd(
+                _model.token_type,
                 (_path, _key),
                 "token_type",
                 "PostCustomersAuthTokenBodyTokenType",
@@ -137,8 +143,8 @@ class PostCustomersAuthTokenBody:
                 False,
             )
         else:
-            token_type = odd(
-                token_type,
+            _model.token_type = odd(
+                _model.token_type,
                 (_path, _key),
                 "token_type",
                 "PostCustomersAuthTokenBodyTokenType",
@@ -146,10 +152,6 @@ class PostCustomersAuthTokenBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.external_application_id = external_application_id
-        _model.token_type = token_type
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -168,34 +170,42 @@ class PostCustomersAuthTokenBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        customer_id, external_application_id, token_type = _declared(src_dict)
+                        _model.customer_id, _model.external_application_id, _model.token_type = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        customer_id, external_application_id, token_type = map(
+                        _model.customer_id, _model.external_application_id, _model.token_type = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, external_application_id, token_type = map(
+                    _model.customer_id, _model.external_application_id, _model.token_type = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -203,12 +213,12 @@ class PostCustomersAuthTokenBody:
                         False,
                     )
 
-                if type(token_type) is int:
-                    token_type = PostCustomersAuthTokenBodyTokenType(token_type)
-                elif token_type is UNSET:
+                if type(_model.token_type) is int:
+                    _model.token_type = PostCustomersAuthTokenBodyTokenType(_model.token_type)
+                elif _model.token_type is UNSET:
                     _absent += 1
-                    token_type = odd(
-                        token_type,
+                    _model.token_type = odd(
+                        _model.token_type,
                         ((_parent, _name), _key),
                         "token_type",
                         "PostCustomersAuthTokenBodyTokenType",
@@ -216,8 +226,8 @@ class PostCustomersAuthTokenBody:
                         False,
                     )
                 else:
-                    token_type = odd(
-                        token_type,
+                    _model.token_type = odd(
+                        _model.token_type,
                         ((_parent, _name), _key),
                         "token_type",
                         "PostCustomersAuthTokenBodyTokenType",
@@ -225,10 +235,6 @@ class PostCustomersAuthTokenBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.external_application_id = external_application_id
-                _model.token_type = token_type
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

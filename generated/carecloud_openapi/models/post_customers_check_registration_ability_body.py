@@ -83,21 +83,22 @@ class PostCustomersCheckRegistrationAbilityBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                type_, value = _declared(src_dict)
+                _model.type_, _model.value = _declared(src_dict)
             except KeyError:
-                type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if type_.__class__ is str or isinstance(type_, str):
-            type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
-        elif type_ is UNSET:
+        if _model.type_.__class__ is str or isinstance(_model.type_, str):
+            _model.type_ = PostCustomersCheckRegistrationAbilityBodyType(_model.type_)
+        elif _model.type_ is UNSET:
             _absent += 1
-            type_ = odd(
-                type_,
+            _model.type_ = odd(
+                _model.type_,
                 (_path, _key),
                 "type",
                 "PostCustomersCheckRegistrationAbilityBodyType",
@@ -105,8 +106,8 @@ class PostCustomersCheckRegistrationAbilityBody:
                 False,
             )
         else:
-            type_ = odd(
-                type_,
+            _model.type_ = odd(
+                _model.type_,
                 (_path, _key),
                 "type",
                 "PostCustomersCheckRegistrationAbilityBodyType",
@@ -114,14 +115,11 @@ class PostCustomersCheckRegistrationAbilityBody:
                 False,
             )
 
-        if not (value.__class__ is str or isinstance(value, str)):
-            if value is UNSET:
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "string", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.value = value
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -140,21 +138,22 @@ class PostCustomersCheckRegistrationAbilityBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        type_, value = _declared(src_dict)
+                        _model.type_, _model.value = _declared(src_dict)
                     except KeyError:
-                        type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    type_, value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if type_.__class__ is str or isinstance(type_, str):
-                    type_ = PostCustomersCheckRegistrationAbilityBodyType(type_)
-                elif type_ is UNSET:
+                if _model.type_.__class__ is str or isinstance(_model.type_, str):
+                    _model.type_ = PostCustomersCheckRegistrationAbilityBodyType(_model.type_)
+                elif _model.type_ is UNSET:
                     _absent += 1
-                    type_ = odd(
-                        type_,
+                    _model.type_ = odd(
+                        _model.type_,
                         ((_parent, _name), _key),
                         "type",
                         "PostCustomersCheckRegistrationAbilityBodyType",
@@ -162,8 +161,8 @@ class PostCustomersCheckRegistrationAbilityBody:
                         False,
                     )
                 else:
-                    type_ = odd(
-                        type_,
+                    _model.type_ = odd(
+                        _model.type_,
                         ((_parent, _name), _key),
                         "type",
                         "PostCustomersCheckRegistrationAbilityBodyType",
@@ -171,14 +170,13 @@ class PostCustomersCheckRegistrationAbilityBody:
                         False,
                     )
 
-                if not (value.__class__ is str or isinstance(value, str)):
-                    if value is UNSET:
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "string", True, False)
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.type_ = type_
-                _model.value = value
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

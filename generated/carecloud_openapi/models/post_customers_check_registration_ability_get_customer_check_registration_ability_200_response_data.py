@@ -70,14 +70,15 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        registration_ability = src_dict.get("registration_ability", UNSET)
-        if not (type(registration_ability) is bool):
-            if registration_ability is UNSET:
+        _model.registration_ability = src_dict.get("registration_ability", UNSET)
+        if not (type(_model.registration_ability) is bool):
+            if _model.registration_ability is UNSET:
                 _absent += 1
             else:
-                registration_ability = odd(
-                    registration_ability,
+                _model.registration_ability = odd(
+                    _model.registration_ability,
                     (_path, _key),
                     "registration_ability",
                     "boolean",
@@ -85,8 +86,6 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.registration_ability = registration_ability
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -105,14 +104,15 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                registration_ability = src_dict.get("registration_ability", UNSET)
-                if not (type(registration_ability) is bool):
-                    if registration_ability is UNSET:
+                _model.registration_ability = src_dict.get("registration_ability", UNSET)
+                if not (type(_model.registration_ability) is bool):
+                    if _model.registration_ability is UNSET:
                         _absent += 1
                     else:
-                        registration_ability = odd(
-                            registration_ability,
+                        _model.registration_ability = odd(
+                            _model.registration_ability,
                             ((_parent, _name), _key),
                             "registration_ability",
                             "boolean",
@@ -120,8 +120,6 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.registration_ability = registration_ability
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -89,46 +89,52 @@ class PostCustomersSetStatusRecordBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                status_id, customer_id, valid_from, valid_to = _declared(src_dict)
+                _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                status_id, customer_id, valid_from, valid_to = map(
+                _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            status_id, customer_id, valid_from, valid_to = map(
+            _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (status_id.__class__ is str or isinstance(status_id, str)):
-            if status_id is UNSET:
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
                 _absent += 1
-            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+            _model.status_id = odd(
+                _model.status_id, (_path, _key), "status_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
-            else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
-
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.status_id = status_id
-        _model.customer_id = customer_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -147,39 +153,52 @@ class PostCustomersSetStatusRecordBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        status_id, customer_id, valid_from, valid_to = _declared(src_dict)
+                        _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        status_id, customer_id, valid_from, valid_to = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                         )
                 else:
-                    status_id, customer_id, valid_from, valid_to = map(
+                    _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (status_id.__class__ is str or isinstance(status_id, str)):
-                    if status_id is UNSET:
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
                         _absent += 1
-                    status_id = odd(
-                        status_id, ((_parent, _name), _key), "status_id", "string", True, False
+                    _model.status_id = odd(
+                        _model.status_id,
+                        ((_parent, _name), _key),
+                        "status_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -187,19 +206,19 @@ class PostCustomersSetStatusRecordBody:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.status_id = status_id
-                _model.customer_id = customer_id
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

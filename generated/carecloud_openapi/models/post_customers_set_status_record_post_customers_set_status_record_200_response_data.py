@@ -65,18 +65,24 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        status_record_id = src_dict.get("status_record_id", UNSET)
-        if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
-            if status_record_id is UNSET:
+        _model.status_record_id = src_dict.get("status_record_id", UNSET)
+        if not (
+            _model.status_record_id.__class__ is str or isinstance(_model.status_record_id, str)
+        ):
+            if _model.status_record_id is UNSET:
                 _absent += 1
             else:
-                status_record_id = odd(
-                    status_record_id, (_path, _key), "status_record_id", "string", False, False
+                _model.status_record_id = odd(
+                    _model.status_record_id,
+                    (_path, _key),
+                    "status_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.status_record_id = status_record_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +101,18 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                status_record_id = src_dict.get("status_record_id", UNSET)
-                if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
-                    if status_record_id is UNSET:
+                _model.status_record_id = src_dict.get("status_record_id", UNSET)
+                if not (
+                    _model.status_record_id.__class__ is str
+                    or isinstance(_model.status_record_id, str)
+                ):
+                    if _model.status_record_id is UNSET:
                         _absent += 1
                     else:
-                        status_record_id = odd(
-                            status_record_id,
+                        _model.status_record_id = odd(
+                            _model.status_record_id,
                             ((_parent, _name), _key),
                             "status_record_id",
                             "string",
@@ -110,8 +120,6 @@ class PostCustomersSetStatusRecordPostCustomersSetStatusRecord200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.status_record_id = status_record_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

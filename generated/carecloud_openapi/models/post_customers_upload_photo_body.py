@@ -75,28 +75,28 @@ class PostCustomersUploadPhotoBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_id, data = _declared(src_dict)
+                _model.customer_id, _model.data = _declared(src_dict)
             except KeyError:
-                customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (data.__class__ is str or isinstance(data, str)):
-            if data is UNSET:
+        if not (_model.data.__class__ is str or isinstance(_model.data, str)):
+            if _model.data is UNSET:
                 _absent += 1
-            data = odd(data, (_path, _key), "data", "string", True, False)
+            _model.data = odd(_model.data, (_path, _key), "data", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.data = data
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -115,30 +115,35 @@ class PostCustomersUploadPhotoBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_id, data = _declared(src_dict)
+                        _model.customer_id, _model.data = _declared(src_dict)
                     except KeyError:
-                        customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer_id, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (data.__class__ is str or isinstance(data, str)):
-                    if data is UNSET:
+                if not (_model.data.__class__ is str or isinstance(_model.data, str)):
+                    if _model.data is UNSET:
                         _absent += 1
-                    data = odd(data, ((_parent, _name), _key), "data", "string", True, False)
+                    _model.data = odd(
+                        _model.data, ((_parent, _name), _key), "data", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.data = data
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

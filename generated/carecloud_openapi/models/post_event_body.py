@@ -101,37 +101,35 @@ class PostEventBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                event, property_records = _declared(src_dict)
+                _model.event, _model.property_records = _declared(src_dict)
             except KeyError:
-                event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.event, _model.property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.event, _model.property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(event, dict):
-            event = _read_EventPost(event, (_path, _key), "event")
-        elif event is UNSET:
+        if isinstance(_model.event, dict):
+            _model.event = _read_EventPost(_model.event, (_path, _key), "event")
+        elif _model.event is UNSET:
             _absent += 1
-            event = odd(event, (_path, _key), "event", "EventPost", True, False)
+            _model.event = odd(_model.event, (_path, _key), "event", "EventPost", True, False)
         else:
-            event = odd(event, (_path, _key), "event", "EventPost", True, False)
+            _model.event = odd(_model.event, (_path, _key), "event", "EventPost", True, False)
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.event = event
-        _model.property_records = property_records
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -150,32 +148,41 @@ class PostEventBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        event, property_records = _declared(src_dict)
+                        _model.event, _model.property_records = _declared(src_dict)
                     except KeyError:
-                        event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.event, _model.property_records = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    event, property_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(event, dict):
-                    event = _read_EventPost(event, ((_parent, _name), _key), "event")
-                elif event is UNSET:
-                    _absent += 1
-                    event = odd(event, ((_parent, _name), _key), "event", "EventPost", True, False)
-                else:
-                    event = odd(event, ((_parent, _name), _key), "event", "EventPost", True, False)
-
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                    _model.event, _model.property_records = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif property_records is UNSET:
+
+                if isinstance(_model.event, dict):
+                    _model.event = _read_EventPost(_model.event, ((_parent, _name), _key), "event")
+                elif _model.event is UNSET:
+                    _absent += 1
+                    _model.event = odd(
+                        _model.event, ((_parent, _name), _key), "event", "EventPost", True, False
+                    )
+                else:
+                    _model.event = odd(
+                        _model.event, ((_parent, _name), _key), "event", "EventPost", True, False
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -183,9 +190,6 @@ class PostEventBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.event = event
-                _model.property_records = property_records
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -64,16 +64,17 @@ class PostEventPostEvents201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        event_id = src_dict.get("event_id", UNSET)
-        if not (event_id.__class__ is str or isinstance(event_id, str)):
-            if event_id is UNSET:
+        _model.event_id = src_dict.get("event_id", UNSET)
+        if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+            if _model.event_id is UNSET:
                 _absent += 1
             else:
-                event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+                _model.event_id = odd(
+                    _model.event_id, (_path, _key), "event_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.event_id = event_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostEventPostEvents201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                event_id = src_dict.get("event_id", UNSET)
-                if not (event_id.__class__ is str or isinstance(event_id, str)):
-                    if event_id is UNSET:
+                _model.event_id = src_dict.get("event_id", UNSET)
+                if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+                    if _model.event_id is UNSET:
                         _absent += 1
                     else:
-                        event_id = odd(
-                            event_id, ((_parent, _name), _key), "event_id", "string", False, False
+                        _model.event_id = odd(
+                            _model.event_id,
+                            ((_parent, _name), _key),
+                            "event_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.event_id = event_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

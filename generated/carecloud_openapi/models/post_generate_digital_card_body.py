@@ -82,26 +82,27 @@ class PostGenerateDigitalCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                card_id, file_type = _declared(src_dict)
+                _model.card_id, _model.file_type = _declared(src_dict)
             except KeyError:
-                card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (card_id.__class__ is str or isinstance(card_id, str)):
-            if card_id is UNSET:
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
                 _absent += 1
-            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+            _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
 
-        if file_type.__class__ is str or isinstance(file_type, str):
-            file_type = PostGenerateDigitalCardBodyFileType(file_type)
-        elif file_type is UNSET:
+        if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
+            _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
+        elif _model.file_type is UNSET:
             _absent += 1
-            file_type = odd(
-                file_type,
+            _model.file_type = odd(
+                _model.file_type,
                 (_path, _key),
                 "file_type",
                 "PostGenerateDigitalCardBodyFileType",
@@ -109,8 +110,8 @@ class PostGenerateDigitalCardBody:
                 False,
             )
         else:
-            file_type = odd(
-                file_type,
+            _model.file_type = odd(
+                _model.file_type,
                 (_path, _key),
                 "file_type",
                 "PostGenerateDigitalCardBodyFileType",
@@ -118,9 +119,6 @@ class PostGenerateDigitalCardBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.card_id = card_id
-        _model.file_type = file_type
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -139,28 +137,31 @@ class PostGenerateDigitalCardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        card_id, file_type = _declared(src_dict)
+                        _model.card_id, _model.file_type = _declared(src_dict)
                     except KeyError:
-                        card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.card_id, _model.file_type = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    card_id, file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (card_id.__class__ is str or isinstance(card_id, str)):
-                    if card_id is UNSET:
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
                         _absent += 1
-                    card_id = odd(
-                        card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    _model.card_id = odd(
+                        _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
                     )
 
-                if file_type.__class__ is str or isinstance(file_type, str):
-                    file_type = PostGenerateDigitalCardBodyFileType(file_type)
-                elif file_type is UNSET:
+                if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
+                    _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
+                elif _model.file_type is UNSET:
                     _absent += 1
-                    file_type = odd(
-                        file_type,
+                    _model.file_type = odd(
+                        _model.file_type,
                         ((_parent, _name), _key),
                         "file_type",
                         "PostGenerateDigitalCardBodyFileType",
@@ -168,8 +169,8 @@ class PostGenerateDigitalCardBody:
                         False,
                     )
                 else:
-                    file_type = odd(
-                        file_type,
+                    _model.file_type = odd(
+                        _model.file_type,
                         ((_parent, _name), _key),
                         "file_type",
                         "PostGenerateDigitalCardBodyFileType",
@@ -177,9 +178,6 @@ class PostGenerateDigitalCardBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.card_id = card_id
-                _model.file_type = file_type
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -65,16 +65,17 @@ class PostGenerateDigitalCardPostCardGenerateDigital200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        file_url = src_dict.get("file_url", UNSET)
-        if not (file_url.__class__ is str or isinstance(file_url, str)):
-            if file_url is UNSET:
+        _model.file_url = src_dict.get("file_url", UNSET)
+        if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
+            if _model.file_url is UNSET:
                 _absent += 1
             else:
-                file_url = odd(file_url, (_path, _key), "file_url", "string", False, False)
+                _model.file_url = odd(
+                    _model.file_url, (_path, _key), "file_url", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.file_url = file_url
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -93,18 +94,22 @@ class PostGenerateDigitalCardPostCardGenerateDigital200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                file_url = src_dict.get("file_url", UNSET)
-                if not (file_url.__class__ is str or isinstance(file_url, str)):
-                    if file_url is UNSET:
+                _model.file_url = src_dict.get("file_url", UNSET)
+                if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
+                    if _model.file_url is UNSET:
                         _absent += 1
                     else:
-                        file_url = odd(
-                            file_url, ((_parent, _name), _key), "file_url", "string", False, False
+                        _model.file_url = odd(
+                            _model.file_url,
+                            ((_parent, _name), _key),
+                            "file_url",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.file_url = file_url
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

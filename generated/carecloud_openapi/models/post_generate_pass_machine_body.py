@@ -78,28 +78,36 @@ class PostGeneratePassMachineBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_id, passmachine_template_id = _declared(src_dict)
+                _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
             except KeyError:
-                customer_id, passmachine_template_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.passmachine_template_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, passmachine_template_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.passmachine_template_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
         if not (
-            passmachine_template_id.__class__ is str or isinstance(passmachine_template_id, str)
+            _model.passmachine_template_id.__class__ is str
+            or isinstance(_model.passmachine_template_id, str)
         ):
-            if passmachine_template_id is UNSET:
+            if _model.passmachine_template_id is UNSET:
                 _absent += 1
             else:
-                passmachine_template_id = odd(
-                    passmachine_template_id,
+                _model.passmachine_template_id = odd(
+                    _model.passmachine_template_id,
                     (_path, _key),
                     "passmachine_template_id",
                     "string",
@@ -107,9 +115,6 @@ class PostGeneratePassMachineBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.passmachine_template_id = passmachine_template_id
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -128,35 +133,41 @@ class PostGeneratePassMachineBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_id, passmachine_template_id = _declared(src_dict)
+                        _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
                     except KeyError:
-                        customer_id, passmachine_template_id = map(
+                        _model.customer_id, _model.passmachine_template_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, passmachine_template_id = map(
+                    _model.customer_id, _model.passmachine_template_id = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    passmachine_template_id.__class__ is str
-                    or isinstance(passmachine_template_id, str)
+                    _model.passmachine_template_id.__class__ is str
+                    or isinstance(_model.passmachine_template_id, str)
                 ):
-                    if passmachine_template_id is UNSET:
+                    if _model.passmachine_template_id is UNSET:
                         _absent += 1
                     else:
-                        passmachine_template_id = odd(
-                            passmachine_template_id,
+                        _model.passmachine_template_id = odd(
+                            _model.passmachine_template_id,
                             ((_parent, _name), _key),
                             "passmachine_template_id",
                             "string",
@@ -164,9 +175,6 @@ class PostGeneratePassMachineBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.passmachine_template_id = passmachine_template_id
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -80,18 +80,17 @@ class PostMessageSendBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        message = src_dict.get("message", UNSET)
-        if isinstance(message, dict):
-            message = _read_Message(message, (_path, _key), "message")
-        elif message is UNSET:
-            _absent += 1
-            message = odd(message, (_path, _key), "message", "Message", True, False)
-        else:
-            message = odd(message, (_path, _key), "message", "Message", True, False)
-
         _model = _new_instance(cls)
-        _model.message = message
+        _absent = 0
+        _model.message = src_dict.get("message", UNSET)
+        if isinstance(_model.message, dict):
+            _model.message = _read_Message(_model.message, (_path, _key), "message")
+        elif _model.message is UNSET:
+            _absent += 1
+            _model.message = odd(_model.message, (_path, _key), "message", "Message", True, False)
+        else:
+            _model.message = odd(_model.message, (_path, _key), "message", "Message", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +109,23 @@ class PostMessageSendBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                message = src_dict.get("message", UNSET)
-                if isinstance(message, dict):
-                    message = _read_Message(message, ((_parent, _name), _key), "message")
-                elif message is UNSET:
+                _model.message = src_dict.get("message", UNSET)
+                if isinstance(_model.message, dict):
+                    _model.message = _read_Message(
+                        _model.message, ((_parent, _name), _key), "message"
+                    )
+                elif _model.message is UNSET:
                     _absent += 1
-                    message = odd(
-                        message, ((_parent, _name), _key), "message", "Message", True, False
+                    _model.message = odd(
+                        _model.message, ((_parent, _name), _key), "message", "Message", True, False
                     )
                 else:
-                    message = odd(
-                        message, ((_parent, _name), _key), "message", "Message", True, False
+                    _model.message = odd(
+                        _model.message, ((_parent, _name), _key), "message", "Message", True, False
                     )
 
-                _model = _new_instance(cls)
-                _model.message = message
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -78,18 +78,17 @@ class PostOrderBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        order = src_dict.get("order", UNSET)
-        if isinstance(order, dict):
-            order = _read_Order(order, (_path, _key), "order")
-        elif order is UNSET:
-            _absent += 1
-            order = odd(order, (_path, _key), "order", "Order", True, False)
-        else:
-            order = odd(order, (_path, _key), "order", "Order", True, False)
-
         _model = _new_instance(cls)
-        _model.order = order
+        _absent = 0
+        _model.order = src_dict.get("order", UNSET)
+        if isinstance(_model.order, dict):
+            _model.order = _read_Order(_model.order, (_path, _key), "order")
+        elif _model.order is UNSET:
+            _absent += 1
+            _model.order = odd(_model.order, (_path, _key), "order", "Order", True, False)
+        else:
+            _model.order = odd(_model.order, (_path, _key), "order", "Order", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -108,18 +107,21 @@ class PostOrderBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _absent = 0
-                order = src_dict.get("order", UNSET)
-                if isinstance(order, dict):
-                    order = _read_Order(order, ((_parent, _name), _key), "order")
-                elif order is UNSET:
-                    _absent += 1
-                    order = odd(order, ((_parent, _name), _key), "order", "Order", True, False)
-                else:
-                    order = odd(order, ((_parent, _name), _key), "order", "Order", True, False)
-
                 _model = _new_instance(cls)
-                _model.order = order
+                _absent = 0
+                _model.order = src_dict.get("order", UNSET)
+                if isinstance(_model.order, dict):
+                    _model.order = _read_Order(_model.order, ((_parent, _name), _key), "order")
+                elif _model.order is UNSET:
+                    _absent += 1
+                    _model.order = odd(
+                        _model.order, ((_parent, _name), _key), "order", "Order", True, False
+                    )
+                else:
+                    _model.order = odd(
+                        _model.order, ((_parent, _name), _key), "order", "Order", True, False
+                    )
+
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

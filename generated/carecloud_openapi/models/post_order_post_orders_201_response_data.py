@@ -64,16 +64,17 @@ class PostOrderPostOrders201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        order_id = src_dict.get("order_id", UNSET)
-        if not (order_id.__class__ is str or isinstance(order_id, str)):
-            if order_id is UNSET:
+        _model.order_id = src_dict.get("order_id", UNSET)
+        if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+            if _model.order_id is UNSET:
                 _absent += 1
             else:
-                order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+                _model.order_id = odd(
+                    _model.order_id, (_path, _key), "order_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.order_id = order_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostOrderPostOrders201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                order_id = src_dict.get("order_id", UNSET)
-                if not (order_id.__class__ is str or isinstance(order_id, str)):
-                    if order_id is UNSET:
+                _model.order_id = src_dict.get("order_id", UNSET)
+                if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+                    if _model.order_id is UNSET:
                         _absent += 1
                     else:
-                        order_id = odd(
-                            order_id, ((_parent, _name), _key), "order_id", "string", False, False
+                        _model.order_id = odd(
+                            _model.order_id,
+                            ((_parent, _name), _key),
+                            "order_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.order_id = order_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

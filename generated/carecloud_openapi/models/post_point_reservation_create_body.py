@@ -89,47 +89,49 @@ class PostPointReservationCreateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                external_id, customer_id, amount, expiration_time = _declared(src_dict)
+                _model.external_id, _model.customer_id, _model.amount, _model.expiration_time = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                external_id, customer_id, amount, expiration_time = map(
+                _model.external_id, _model.customer_id, _model.amount, _model.expiration_time = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            external_id, customer_id, amount, expiration_time = map(
+            _model.external_id, _model.customer_id, _model.amount, _model.expiration_time = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
-        if not (expiration_time.__class__ is str or isinstance(expiration_time, str)):
-            if expiration_time is UNSET:
+        if not (_model.expiration_time.__class__ is str or isinstance(_model.expiration_time, str)):
+            if _model.expiration_time is UNSET:
                 _absent += 1
             else:
-                expiration_time = odd(
-                    expiration_time, (_path, _key), "expiration_time", "string", False, False
+                _model.expiration_time = odd(
+                    _model.expiration_time, (_path, _key), "expiration_time", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.external_id = external_id
-        _model.customer_id = customer_id
-        _model.amount = amount
-        _model.expiration_time = expiration_time
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -148,44 +150,71 @@ class PostPointReservationCreateBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        external_id, customer_id, amount, expiration_time = _declared(src_dict)
+                        (
+                            _model.external_id,
+                            _model.customer_id,
+                            _model.amount,
+                            _model.expiration_time,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        external_id, customer_id, amount, expiration_time = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.external_id,
+                            _model.customer_id,
+                            _model.amount,
+                            _model.expiration_time,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    external_id, customer_id, amount, expiration_time = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.external_id,
+                        _model.customer_id,
+                        _model.amount,
+                        _model.expiration_time,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _absent += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
-                        _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
-
-                if not (expiration_time.__class__ is str or isinstance(expiration_time, str)):
-                    if expiration_time is UNSET:
+                if not (
+                    _model.expiration_time.__class__ is str
+                    or isinstance(_model.expiration_time, str)
+                ):
+                    if _model.expiration_time is UNSET:
                         _absent += 1
                     else:
-                        expiration_time = odd(
-                            expiration_time,
+                        _model.expiration_time = odd(
+                            _model.expiration_time,
                             ((_parent, _name), _key),
                             "expiration_time",
                             "string",
@@ -193,11 +222,6 @@ class PostPointReservationCreateBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.external_id = external_id
-                _model.customer_id = customer_id
-                _model.amount = amount
-                _model.expiration_time = expiration_time
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

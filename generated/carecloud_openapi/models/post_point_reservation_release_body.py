@@ -62,15 +62,16 @@ class PostPointReservationReleaseBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        external_id = src_dict.get("external_id", UNSET)
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.external_id = external_id
+        _absent = 0
+        _model.external_id = src_dict.get("external_id", UNSET)
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _absent += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -89,17 +90,21 @@ class PostPointReservationReleaseBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                external_id = src_dict.get("external_id", UNSET)
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                _model.external_id = src_dict.get("external_id", UNSET)
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.external_id = external_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

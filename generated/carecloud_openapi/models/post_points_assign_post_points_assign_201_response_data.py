@@ -64,16 +64,17 @@ class PostPointsAssignPostPointsAssign201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        point_id = src_dict.get("point_id", UNSET)
-        if not (point_id.__class__ is str or isinstance(point_id, str)):
-            if point_id is UNSET:
+        _model.point_id = src_dict.get("point_id", UNSET)
+        if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
+            if _model.point_id is UNSET:
                 _absent += 1
             else:
-                point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
+                _model.point_id = odd(
+                    _model.point_id, (_path, _key), "point_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.point_id = point_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostPointsAssignPostPointsAssign201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                point_id = src_dict.get("point_id", UNSET)
-                if not (point_id.__class__ is str or isinstance(point_id, str)):
-                    if point_id is UNSET:
+                _model.point_id = src_dict.get("point_id", UNSET)
+                if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
+                    if _model.point_id is UNSET:
                         _absent += 1
                     else:
-                        point_id = odd(
-                            point_id, ((_parent, _name), _key), "point_id", "string", False, False
+                        _model.point_id = odd(
+                            _model.point_id,
+                            ((_parent, _name), _key),
+                            "point_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.point_id = point_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

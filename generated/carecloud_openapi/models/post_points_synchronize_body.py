@@ -89,42 +89,48 @@ class PostPointsSynchronizeBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                customer_id, amount, partner_id, note = _declared(src_dict)
+                _model.customer_id, _model.amount, _model.partner_id, _model.note = _declared(
+                    src_dict
+                )
             except KeyError:
-                customer_id, amount, partner_id, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.amount, _model.partner_id, _model.note = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, amount, partner_id, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.amount, _model.partner_id, _model.note = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
-            else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
-
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.amount = amount
-        _model.partner_id = partner_id
-        _model.note = note
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _absent += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -143,37 +149,47 @@ class PostPointsSynchronizeBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        customer_id, amount, partner_id, note = _declared(src_dict)
+                        _model.customer_id, _model.amount, _model.partner_id, _model.note = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        customer_id, amount, partner_id, note = map(
+                        _model.customer_id, _model.amount, _model.partner_id, _model.note = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, amount, partner_id, note = map(
+                    _model.customer_id, _model.amount, _model.partner_id, _model.note = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -181,17 +197,14 @@ class PostPointsSynchronizeBody:
                             False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.amount = amount
-                _model.partner_id = partner_id
-                _model.note = note
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

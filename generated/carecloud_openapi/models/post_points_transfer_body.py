@@ -91,59 +91,74 @@ class PostPointsTransferBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                original_customer_id, new_customer_id, amount, point_type_id, note = _declared(
-                    src_dict
-                )
+                (
+                    _model.original_customer_id,
+                    _model.new_customer_id,
+                    _model.amount,
+                    _model.point_type_id,
+                    _model.note,
+                ) = _declared(src_dict)
             except KeyError:
-                original_customer_id, new_customer_id, amount, point_type_id, note = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.original_customer_id,
+                    _model.new_customer_id,
+                    _model.amount,
+                    _model.point_type_id,
+                    _model.note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            original_customer_id, new_customer_id, amount, point_type_id, note = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.original_customer_id,
+                _model.new_customer_id,
+                _model.amount,
+                _model.point_type_id,
+                _model.note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.original_customer_id.__class__ is str
+            or isinstance(_model.original_customer_id, str)
+        ):
+            if _model.original_customer_id is UNSET:
+                _absent += 1
+            _model.original_customer_id = odd(
+                _model.original_customer_id,
+                (_path, _key),
+                "original_customer_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (original_customer_id.__class__ is str or isinstance(original_customer_id, str)):
-            if original_customer_id is UNSET:
+        if not (_model.new_customer_id.__class__ is str or isinstance(_model.new_customer_id, str)):
+            if _model.new_customer_id is UNSET:
                 _absent += 1
-            original_customer_id = odd(
-                original_customer_id, (_path, _key), "original_customer_id", "string", True, False
+            _model.new_customer_id = odd(
+                _model.new_customer_id, (_path, _key), "new_customer_id", "string", True, False
             )
 
-        if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
-            if new_customer_id is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
-            new_customer_id = odd(
-                new_customer_id, (_path, _key), "new_customer_id", "string", True, False
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
+            if _model.point_type_id is UNSET:
+                _absent += 1
+            _model.point_type_id = odd(
+                _model.point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
-                _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
-
-        if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
-            if point_type_id is UNSET:
-                _absent += 1
-            point_type_id = odd(
-                point_type_id, (_path, _key), "point_type_id", "string", True, False
-            )
-
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.original_customer_id = original_customer_id
-        _model.new_customer_id = new_customer_id
-        _model.amount = amount
-        _model.point_type_id = point_type_id
-        _model.note = note
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -162,28 +177,42 @@ class PostPointsTransferBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        original_customer_id, new_customer_id, amount, point_type_id, note = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.original_customer_id,
+                            _model.new_customer_id,
+                            _model.amount,
+                            _model.point_type_id,
+                            _model.note,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        original_customer_id, new_customer_id, amount, point_type_id, note = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.original_customer_id,
+                            _model.new_customer_id,
+                            _model.amount,
+                            _model.point_type_id,
+                            _model.note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    original_customer_id, new_customer_id, amount, point_type_id, note = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.original_customer_id,
+                        _model.new_customer_id,
+                        _model.amount,
+                        _model.point_type_id,
+                        _model.note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    original_customer_id.__class__ is str or isinstance(original_customer_id, str)
+                    _model.original_customer_id.__class__ is str
+                    or isinstance(_model.original_customer_id, str)
                 ):
-                    if original_customer_id is UNSET:
+                    if _model.original_customer_id is UNSET:
                         _absent += 1
-                    original_customer_id = odd(
-                        original_customer_id,
+                    _model.original_customer_id = odd(
+                        _model.original_customer_id,
                         ((_parent, _name), _key),
                         "original_customer_id",
                         "string",
@@ -191,11 +220,14 @@ class PostPointsTransferBody:
                         False,
                     )
 
-                if not (new_customer_id.__class__ is str or isinstance(new_customer_id, str)):
-                    if new_customer_id is UNSET:
+                if not (
+                    _model.new_customer_id.__class__ is str
+                    or isinstance(_model.new_customer_id, str)
+                ):
+                    if _model.new_customer_id is UNSET:
                         _absent += 1
-                    new_customer_id = odd(
-                        new_customer_id,
+                    _model.new_customer_id = odd(
+                        _model.new_customer_id,
                         ((_parent, _name), _key),
                         "new_customer_id",
                         "string",
@@ -203,16 +235,20 @@ class PostPointsTransferBody:
                         False,
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
 
-                if not (point_type_id.__class__ is str or isinstance(point_type_id, str)):
-                    if point_type_id is UNSET:
+                if not (
+                    _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
+                ):
+                    if _model.point_type_id is UNSET:
                         _absent += 1
-                    point_type_id = odd(
-                        point_type_id,
+                    _model.point_type_id = odd(
+                        _model.point_type_id,
                         ((_parent, _name), _key),
                         "point_type_id",
                         "string",
@@ -220,18 +256,14 @@ class PostPointsTransferBody:
                         False,
                     )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.original_customer_id = original_customer_id
-                _model.new_customer_id = new_customer_id
-                _model.amount = amount
-                _model.point_type_id = point_type_id
-                _model.note = note
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -84,16 +84,17 @@ class PostProductReservationBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        product_reservation = src_dict.get("product_reservation", UNSET)
-        if isinstance(product_reservation, dict):
-            product_reservation = _read_ProductReservation(
-                product_reservation, (_path, _key), "product_reservation"
+        _model.product_reservation = src_dict.get("product_reservation", UNSET)
+        if isinstance(_model.product_reservation, dict):
+            _model.product_reservation = _read_ProductReservation(
+                _model.product_reservation, (_path, _key), "product_reservation"
             )
-        elif product_reservation is UNSET:
+        elif _model.product_reservation is UNSET:
             _absent += 1
-            product_reservation = odd(
-                product_reservation,
+            _model.product_reservation = odd(
+                _model.product_reservation,
                 (_path, _key),
                 "product_reservation",
                 "ProductReservation",
@@ -101,8 +102,8 @@ class PostProductReservationBody:
                 False,
             )
         else:
-            product_reservation = odd(
-                product_reservation,
+            _model.product_reservation = odd(
+                _model.product_reservation,
                 (_path, _key),
                 "product_reservation",
                 "ProductReservation",
@@ -110,8 +111,6 @@ class PostProductReservationBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation = product_reservation
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -130,16 +129,17 @@ class PostProductReservationBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                product_reservation = src_dict.get("product_reservation", UNSET)
-                if isinstance(product_reservation, dict):
-                    product_reservation = _read_ProductReservation(
-                        product_reservation, ((_parent, _name), _key), "product_reservation"
+                _model.product_reservation = src_dict.get("product_reservation", UNSET)
+                if isinstance(_model.product_reservation, dict):
+                    _model.product_reservation = _read_ProductReservation(
+                        _model.product_reservation, ((_parent, _name), _key), "product_reservation"
                     )
-                elif product_reservation is UNSET:
+                elif _model.product_reservation is UNSET:
                     _absent += 1
-                    product_reservation = odd(
-                        product_reservation,
+                    _model.product_reservation = odd(
+                        _model.product_reservation,
                         ((_parent, _name), _key),
                         "product_reservation",
                         "ProductReservation",
@@ -147,8 +147,8 @@ class PostProductReservationBody:
                         False,
                     )
                 else:
-                    product_reservation = odd(
-                        product_reservation,
+                    _model.product_reservation = odd(
+                        _model.product_reservation,
                         ((_parent, _name), _key),
                         "product_reservation",
                         "ProductReservation",
@@ -156,8 +156,6 @@ class PostProductReservationBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation = product_reservation
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -62,13 +62,17 @@ class PostProductReservationCancelBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
+        _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
                 _absent += 1
-            product_reservation_id = odd(
-                product_reservation_id,
+            _model.product_reservation_id = odd(
+                _model.product_reservation_id,
                 (_path, _key),
                 "product_reservation_id",
                 "string",
@@ -76,8 +80,6 @@ class PostProductReservationCancelBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -96,16 +98,17 @@ class PostProductReservationCancelBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                product_reservation_id = src_dict.get("product_reservation_id", UNSET)
+                _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
                 if not (
-                    product_reservation_id.__class__ is str
-                    or isinstance(product_reservation_id, str)
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
                 ):
-                    if product_reservation_id is UNSET:
+                    if _model.product_reservation_id is UNSET:
                         _absent += 1
-                    product_reservation_id = odd(
-                        product_reservation_id,
+                    _model.product_reservation_id = odd(
+                        _model.product_reservation_id,
                         ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
@@ -113,8 +116,6 @@ class PostProductReservationCancelBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_id = product_reservation_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

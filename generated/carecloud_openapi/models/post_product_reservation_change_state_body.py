@@ -86,20 +86,26 @@ class PostProductReservationChangeStateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_id, state = _declared(src_dict)
+                _model.product_reservation_id, _model.state = _declared(src_dict)
             except KeyError:
-                product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_reservation_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.product_reservation_id, _model.state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
                 _absent += 1
-            product_reservation_id = odd(
-                product_reservation_id,
+            _model.product_reservation_id = odd(
+                _model.product_reservation_id,
                 (_path, _key),
                 "product_reservation_id",
                 "string",
@@ -107,12 +113,12 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        if type(state) is int:
-            state = PostProductReservationChangeStateBodyState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = PostProductReservationChangeStateBodyState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
-            state = odd(
-                state,
+            _model.state = odd(
+                _model.state,
                 (_path, _key),
                 "state",
                 "PostProductReservationChangeStateBodyState",
@@ -120,8 +126,8 @@ class PostProductReservationChangeStateBody:
                 False,
             )
         else:
-            state = odd(
-                state,
+            _model.state = odd(
+                _model.state,
                 (_path, _key),
                 "state",
                 "PostProductReservationChangeStateBodyState",
@@ -129,9 +135,6 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
-        _model.state = state
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -150,23 +153,28 @@ class PostProductReservationChangeStateBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_id, state = _declared(src_dict)
+                        _model.product_reservation_id, _model.state = _declared(src_dict)
                     except KeyError:
-                        product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.product_reservation_id, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    product_reservation_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.product_reservation_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
                 if not (
-                    product_reservation_id.__class__ is str
-                    or isinstance(product_reservation_id, str)
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
                 ):
-                    if product_reservation_id is UNSET:
+                    if _model.product_reservation_id is UNSET:
                         _absent += 1
-                    product_reservation_id = odd(
-                        product_reservation_id,
+                    _model.product_reservation_id = odd(
+                        _model.product_reservation_id,
                         ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
@@ -174,12 +182,12 @@ class PostProductReservationChangeStateBody:
                         False,
                     )
 
-                if type(state) is int:
-                    state = PostProductReservationChangeStateBodyState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = PostProductReservationChangeStateBodyState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "PostProductReservationChangeStateBodyState",
@@ -187,8 +195,8 @@ class PostProductReservationChangeStateBody:
                         False,
                     )
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "PostProductReservationChangeStateBodyState",
@@ -196,9 +204,6 @@ class PostProductReservationChangeStateBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_id = product_reservation_id
-                _model.state = state
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

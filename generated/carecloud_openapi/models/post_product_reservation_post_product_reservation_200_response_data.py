@@ -65,14 +65,18 @@ class PostProductReservationPostProductReservation200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
+        _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_id = odd(
-                    product_reservation_id,
+                _model.product_reservation_id = odd(
+                    _model.product_reservation_id,
                     (_path, _key),
                     "product_reservation_id",
                     "string",
@@ -80,8 +84,6 @@ class PostProductReservationPostProductReservation200ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -100,17 +102,18 @@ class PostProductReservationPostProductReservation200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                product_reservation_id = src_dict.get("product_reservation_id", UNSET)
+                _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
                 if not (
-                    product_reservation_id.__class__ is str
-                    or isinstance(product_reservation_id, str)
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
                 ):
-                    if product_reservation_id is UNSET:
+                    if _model.product_reservation_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_id = odd(
-                            product_reservation_id,
+                        _model.product_reservation_id = odd(
+                            _model.product_reservation_id,
                             ((_parent, _name), _key),
                             "product_reservation_id",
                             "string",
@@ -118,8 +121,6 @@ class PostProductReservationPostProductReservation200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_id = product_reservation_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -98,24 +98,30 @@ class PostProductReservationSetExternalReservationCodeBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_id, external_reservation_codes = _declared(src_dict)
+                _model.product_reservation_id, _model.external_reservation_codes = _declared(
+                    src_dict
+                )
             except KeyError:
-                product_reservation_id, external_reservation_codes = map(
+                _model.product_reservation_id, _model.external_reservation_codes = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_id, external_reservation_codes = map(
+            _model.product_reservation_id, _model.external_reservation_codes = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
                 _absent += 1
-            product_reservation_id = odd(
-                product_reservation_id,
+            _model.product_reservation_id = odd(
+                _model.product_reservation_id,
                 (_path, _key),
                 "product_reservation_id",
                 "string",
@@ -123,14 +129,14 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        if isinstance(external_reservation_codes, list):
-            external_reservation_codes = _read_ExternalCode_list(
-                external_reservation_codes, (_path, _key), "external_reservation_codes"
+        if isinstance(_model.external_reservation_codes, list):
+            _model.external_reservation_codes = _read_ExternalCode_list(
+                _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
             )
-        elif external_reservation_codes is UNSET:
+        elif _model.external_reservation_codes is UNSET:
             _absent += 1
-            external_reservation_codes = odd(
-                external_reservation_codes,
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
                 (_path, _key),
                 "external_reservation_codes",
                 "array",
@@ -138,8 +144,8 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
         else:
-            external_reservation_codes = odd(
-                external_reservation_codes,
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
                 (_path, _key),
                 "external_reservation_codes",
                 "array",
@@ -147,9 +153,6 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
-        _model.external_reservation_codes = external_reservation_codes
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -168,27 +171,30 @@ class PostProductReservationSetExternalReservationCodeBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_id, external_reservation_codes = _declared(src_dict)
+                        _model.product_reservation_id, _model.external_reservation_codes = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        product_reservation_id, external_reservation_codes = map(
+                        _model.product_reservation_id, _model.external_reservation_codes = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_id, external_reservation_codes = map(
+                    _model.product_reservation_id, _model.external_reservation_codes = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    product_reservation_id.__class__ is str
-                    or isinstance(product_reservation_id, str)
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
                 ):
-                    if product_reservation_id is UNSET:
+                    if _model.product_reservation_id is UNSET:
                         _absent += 1
-                    product_reservation_id = odd(
-                        product_reservation_id,
+                    _model.product_reservation_id = odd(
+                        _model.product_reservation_id,
                         ((_parent, _name), _key),
                         "product_reservation_id",
                         "string",
@@ -196,16 +202,16 @@ class PostProductReservationSetExternalReservationCodeBody:
                         False,
                     )
 
-                if isinstance(external_reservation_codes, list):
-                    external_reservation_codes = _read_ExternalCode_list(
-                        external_reservation_codes,
+                if isinstance(_model.external_reservation_codes, list):
+                    _model.external_reservation_codes = _read_ExternalCode_list(
+                        _model.external_reservation_codes,
                         ((_parent, _name), _key),
                         "external_reservation_codes",
                     )
-                elif external_reservation_codes is UNSET:
+                elif _model.external_reservation_codes is UNSET:
                     _absent += 1
-                    external_reservation_codes = odd(
-                        external_reservation_codes,
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
                         ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
@@ -213,8 +219,8 @@ class PostProductReservationSetExternalReservationCodeBody:
                         False,
                     )
                 else:
-                    external_reservation_codes = odd(
-                        external_reservation_codes,
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
                         ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
@@ -222,9 +228,6 @@ class PostProductReservationSetExternalReservationCodeBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_id = product_reservation_id
-                _model.external_reservation_codes = external_reservation_codes
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -148,63 +148,64 @@ class PostPurchaseAcceptPaymentBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    store_id,
-                    cashdesk_number,
-                    payment_type,
-                    bill,
-                    card_number,
-                    customer_id,
-                    max_points,
-                    max_credit,
-                    benefit_codes,
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.payment_type,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                    _model.max_points,
+                    _model.max_credit,
+                    _model.benefit_codes,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    store_id,
-                    cashdesk_number,
-                    payment_type,
-                    bill,
-                    card_number,
-                    customer_id,
-                    max_points,
-                    max_credit,
-                    benefit_codes,
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.payment_type,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                    _model.max_points,
+                    _model.max_credit,
+                    _model.benefit_codes,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                store_id,
-                cashdesk_number,
-                payment_type,
-                bill,
-                card_number,
-                customer_id,
-                max_points,
-                max_credit,
-                benefit_codes,
+                _model.store_id,
+                _model.cashdesk_number,
+                _model.payment_type,
+                _model.bill,
+                _model.card_number,
+                _model.customer_id,
+                _model.max_points,
+                _model.max_credit,
+                _model.benefit_codes,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (type(cashdesk_number) is int):
-            if cashdesk_number is UNSET:
+        if not (type(_model.cashdesk_number) is int):
+            if _model.cashdesk_number is UNSET:
                 _absent += 1
-            cashdesk_number = odd(
-                cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+            _model.cashdesk_number = odd(
+                _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        if payment_type.__class__ is str or isinstance(payment_type, str):
-            payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
-        elif payment_type is UNSET:
+        if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+            _model.payment_type = PostPurchaseAcceptPaymentBodyPaymentType(_model.payment_type)
+        elif _model.payment_type is UNSET:
             _absent += 1
-            payment_type = odd(
-                payment_type,
+            _model.payment_type = odd(
+                _model.payment_type,
                 (_path, _key),
                 "payment_type",
                 "PostPurchaseAcceptPaymentBodyPaymentType",
@@ -212,8 +213,8 @@ class PostPurchaseAcceptPaymentBody:
                 False,
             )
         else:
-            payment_type = odd(
-                payment_type,
+            _model.payment_type = odd(
+                _model.payment_type,
                 (_path, _key),
                 "payment_type",
                 "PostPurchaseAcceptPaymentBodyPaymentType",
@@ -221,59 +222,57 @@ class PostPurchaseAcceptPaymentBody:
                 False,
             )
 
-        if isinstance(bill, dict):
-            bill = _read_Bill(bill, (_path, _key), "bill")
-        elif bill is UNSET:
+        if isinstance(_model.bill, dict):
+            _model.bill = _read_Bill(_model.bill, (_path, _key), "bill")
+        elif _model.bill is UNSET:
             _absent += 1
-            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
         else:
-            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if not (type(max_points) is float or type(max_points) is int):
-            if max_points is UNSET:
+        if not (type(_model.max_points) is float or type(_model.max_points) is int):
+            if _model.max_points is UNSET:
                 _absent += 1
             else:
-                max_points = odd(max_points, (_path, _key), "max_points", "number", False, False)
+                _model.max_points = odd(
+                    _model.max_points, (_path, _key), "max_points", "number", False, False
+                )
 
-        if not (type(max_credit) is float or type(max_credit) is int):
-            if max_credit is UNSET:
+        if not (type(_model.max_credit) is float or type(_model.max_credit) is int):
+            if _model.max_credit is UNSET:
                 _absent += 1
             else:
-                max_credit = odd(max_credit, (_path, _key), "max_credit", "number", False, False)
+                _model.max_credit = odd(
+                    _model.max_credit, (_path, _key), "max_credit", "number", False, False
+                )
 
-        if isinstance(benefit_codes, list):
-            for _i0, _v0 in enumerate(benefit_codes):
+        if isinstance(_model.benefit_codes, list):
+            for _i0, _v0 in enumerate(_model.benefit_codes):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
-        elif benefit_codes is UNSET:
+        elif _model.benefit_codes is UNSET:
             _absent += 1
         else:
-            benefit_codes = odd(
-                benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+            _model.benefit_codes = odd(
+                _model.benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.cashdesk_number = cashdesk_number
-        _model.payment_type = payment_type
-        _model.bill = bill
-        _model.card_number = card_number
-        _model.customer_id = customer_id
-        _model.max_points = max_points
-        _model.max_credit = max_credit
-        _model.benefit_codes = benefit_codes
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -292,57 +291,58 @@ class PostPurchaseAcceptPaymentBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            store_id,
-                            cashdesk_number,
-                            payment_type,
-                            bill,
-                            card_number,
-                            customer_id,
-                            max_points,
-                            max_credit,
-                            benefit_codes,
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.payment_type,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                            _model.max_points,
+                            _model.max_credit,
+                            _model.benefit_codes,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            store_id,
-                            cashdesk_number,
-                            payment_type,
-                            bill,
-                            card_number,
-                            customer_id,
-                            max_points,
-                            max_credit,
-                            benefit_codes,
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.payment_type,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                            _model.max_points,
+                            _model.max_credit,
+                            _model.benefit_codes,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        store_id,
-                        cashdesk_number,
-                        payment_type,
-                        bill,
-                        card_number,
-                        customer_id,
-                        max_points,
-                        max_credit,
-                        benefit_codes,
+                        _model.store_id,
+                        _model.cashdesk_number,
+                        _model.payment_type,
+                        _model.bill,
+                        _model.card_number,
+                        _model.customer_id,
+                        _model.max_points,
+                        _model.max_credit,
+                        _model.benefit_codes,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
-                if not (type(cashdesk_number) is int):
-                    if cashdesk_number is UNSET:
+                if not (type(_model.cashdesk_number) is int):
+                    if _model.cashdesk_number is UNSET:
                         _absent += 1
-                    cashdesk_number = odd(
-                        cashdesk_number,
+                    _model.cashdesk_number = odd(
+                        _model.cashdesk_number,
                         ((_parent, _name), _key),
                         "cashdesk_number",
                         "integer",
@@ -350,12 +350,14 @@ class PostPurchaseAcceptPaymentBody:
                         False,
                     )
 
-                if payment_type.__class__ is str or isinstance(payment_type, str):
-                    payment_type = PostPurchaseAcceptPaymentBodyPaymentType(payment_type)
-                elif payment_type is UNSET:
+                if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+                    _model.payment_type = PostPurchaseAcceptPaymentBodyPaymentType(
+                        _model.payment_type
+                    )
+                elif _model.payment_type is UNSET:
                     _absent += 1
-                    payment_type = odd(
-                        payment_type,
+                    _model.payment_type = odd(
+                        _model.payment_type,
                         ((_parent, _name), _key),
                         "payment_type",
                         "PostPurchaseAcceptPaymentBodyPaymentType",
@@ -363,8 +365,8 @@ class PostPurchaseAcceptPaymentBody:
                         False,
                     )
                 else:
-                    payment_type = odd(
-                        payment_type,
+                    _model.payment_type = odd(
+                        _model.payment_type,
                         ((_parent, _name), _key),
                         "payment_type",
                         "PostPurchaseAcceptPaymentBodyPaymentType",
@@ -372,20 +374,24 @@ class PostPurchaseAcceptPaymentBody:
                         False,
                     )
 
-                if isinstance(bill, dict):
-                    bill = _read_Bill(bill, ((_parent, _name), _key), "bill")
-                elif bill is UNSET:
+                if isinstance(_model.bill, dict):
+                    _model.bill = _read_Bill(_model.bill, ((_parent, _name), _key), "bill")
+                elif _model.bill is UNSET:
                     _absent += 1
-                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
+                    )
                 else:
-                    bill = odd(bill, ((_parent, _name), _key), "bill", "Bill", True, False)
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
+                    )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
                     else:
-                        card_number = odd(
-                            card_number,
+                        _model.card_number = odd(
+                            _model.card_number,
                             ((_parent, _name), _key),
                             "card_number",
                             "string",
@@ -393,12 +399,12 @@ class PostPurchaseAcceptPaymentBody:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -406,12 +412,12 @@ class PostPurchaseAcceptPaymentBody:
                             False,
                         )
 
-                if not (type(max_points) is float or type(max_points) is int):
-                    if max_points is UNSET:
+                if not (type(_model.max_points) is float or type(_model.max_points) is int):
+                    if _model.max_points is UNSET:
                         _absent += 1
                     else:
-                        max_points = odd(
-                            max_points,
+                        _model.max_points = odd(
+                            _model.max_points,
                             ((_parent, _name), _key),
                             "max_points",
                             "number",
@@ -419,12 +425,12 @@ class PostPurchaseAcceptPaymentBody:
                             False,
                         )
 
-                if not (type(max_credit) is float or type(max_credit) is int):
-                    if max_credit is UNSET:
+                if not (type(_model.max_credit) is float or type(_model.max_credit) is int):
+                    if _model.max_credit is UNSET:
                         _absent += 1
                     else:
-                        max_credit = odd(
-                            max_credit,
+                        _model.max_credit = odd(
+                            _model.max_credit,
                             ((_parent, _name), _key),
                             "max_credit",
                             "number",
@@ -432,8 +438,8 @@ class PostPurchaseAcceptPaymentBody:
                             False,
                         )
 
-                if isinstance(benefit_codes, list):
-                    for _i0, _v0 in enumerate(benefit_codes):
+                if isinstance(_model.benefit_codes, list):
+                    for _i0, _v0 in enumerate(_model.benefit_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -443,11 +449,11 @@ class PostPurchaseAcceptPaymentBody:
                                 True,
                                 False,
                             )
-                elif benefit_codes is UNSET:
+                elif _model.benefit_codes is UNSET:
                     _absent += 1
                 else:
-                    benefit_codes = odd(
-                        benefit_codes,
+                    _model.benefit_codes = odd(
+                        _model.benefit_codes,
                         ((_parent, _name), _key),
                         "benefit_codes",
                         "array",
@@ -455,16 +461,6 @@ class PostPurchaseAcceptPaymentBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.cashdesk_number = cashdesk_number
-                _model.payment_type = payment_type
-                _model.bill = bill
-                _model.card_number = card_number
-                _model.customer_id = customer_id
-                _model.max_points = max_points
-                _model.max_credit = max_credit
-                _model.benefit_codes = benefit_codes
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

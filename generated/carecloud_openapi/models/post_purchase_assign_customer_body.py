@@ -94,48 +94,64 @@ class PostPurchaseAssignCustomerBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                store_id, external_purchase_id, card_number, customer_id = _declared(src_dict)
+                (
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = _declared(src_dict)
             except KeyError:
-                store_id, external_purchase_id, card_number, customer_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            store_id, external_purchase_id, card_number, customer_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            _model.store_id, _model.external_purchase_id, _model.card_number, _model.customer_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
-            if external_purchase_id is UNSET:
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
                 _absent += 1
-            external_purchase_id = odd(
-                external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
+            _model.external_purchase_id = odd(
+                _model.external_purchase_id,
+                (_path, _key),
+                "external_purchase_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.external_purchase_id = external_purchase_id
-        _model.card_number = card_number
-        _model.customer_id = customer_id
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -154,35 +170,46 @@ class PostPurchaseAssignCustomerBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        store_id, external_purchase_id, card_number, customer_id = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        store_id, external_purchase_id, card_number, customer_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    store_id, external_purchase_id, card_number, customer_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.store_id,
+                        _model.external_purchase_id,
+                        _model.card_number,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (
-                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
                 ):
-                    if external_purchase_id is UNSET:
+                    if _model.external_purchase_id is UNSET:
                         _absent += 1
-                    external_purchase_id = odd(
-                        external_purchase_id,
+                    _model.external_purchase_id = odd(
+                        _model.external_purchase_id,
                         ((_parent, _name), _key),
                         "external_purchase_id",
                         "string",
@@ -190,12 +217,12 @@ class PostPurchaseAssignCustomerBody:
                         False,
                     )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
                     else:
-                        card_number = odd(
-                            card_number,
+                        _model.card_number = odd(
+                            _model.card_number,
                             ((_parent, _name), _key),
                             "card_number",
                             "string",
@@ -203,12 +230,12 @@ class PostPurchaseAssignCustomerBody:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -216,11 +243,6 @@ class PostPurchaseAssignCustomerBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.external_purchase_id = external_purchase_id
-                _model.card_number = card_number
-                _model.customer_id = customer_id
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

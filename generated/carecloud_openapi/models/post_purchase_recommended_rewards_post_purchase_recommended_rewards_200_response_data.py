@@ -103,24 +103,29 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                recommended_best_rewards, total_items = _declared(src_dict)
+                _model.recommended_best_rewards, _model.total_items = _declared(src_dict)
             except KeyError:
-                recommended_best_rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.recommended_best_rewards, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            recommended_best_rewards, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(recommended_best_rewards, list):
-            recommended_best_rewards = _read_RecommendedReward_list(
-                recommended_best_rewards, (_path, _key), "recommended_best_rewards"
+            _model.recommended_best_rewards, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif recommended_best_rewards is UNSET:
+
+        if isinstance(_model.recommended_best_rewards, list):
+            _model.recommended_best_rewards = _read_RecommendedReward_list(
+                _model.recommended_best_rewards, (_path, _key), "recommended_best_rewards"
+            )
+        elif _model.recommended_best_rewards is UNSET:
             _absent += 1
         else:
-            recommended_best_rewards = odd(
-                recommended_best_rewards,
+            _model.recommended_best_rewards = odd(
+                _model.recommended_best_rewards,
                 (_path, _key),
                 "recommended_best_rewards",
                 "array",
@@ -128,17 +133,14 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.recommended_best_rewards = recommended_best_rewards
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -157,30 +159,31 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        recommended_best_rewards, total_items = _declared(src_dict)
+                        _model.recommended_best_rewards, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        recommended_best_rewards, total_items = map(
+                        _model.recommended_best_rewards, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    recommended_best_rewards, total_items = map(
+                    _model.recommended_best_rewards, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(recommended_best_rewards, list):
-                    recommended_best_rewards = _read_RecommendedReward_list(
-                        recommended_best_rewards,
+                if isinstance(_model.recommended_best_rewards, list):
+                    _model.recommended_best_rewards = _read_RecommendedReward_list(
+                        _model.recommended_best_rewards,
                         ((_parent, _name), _key),
                         "recommended_best_rewards",
                     )
-                elif recommended_best_rewards is UNSET:
+                elif _model.recommended_best_rewards is UNSET:
                     _absent += 1
                 else:
-                    recommended_best_rewards = odd(
-                        recommended_best_rewards,
+                    _model.recommended_best_rewards = odd(
+                        _model.recommended_best_rewards,
                         ((_parent, _name), _key),
                         "recommended_best_rewards",
                         "array",
@@ -188,12 +191,12 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -201,9 +204,6 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.recommended_best_rewards = recommended_best_rewards
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

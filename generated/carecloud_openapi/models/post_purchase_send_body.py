@@ -109,57 +109,70 @@ class PostPurchaseSendBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                store_id, cashdesk_number, bill, card_number, customer_id = _declared(src_dict)
+                (
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = _declared(src_dict)
             except KeyError:
-                store_id, cashdesk_number, bill, card_number, customer_id = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            store_id, cashdesk_number, bill, card_number, customer_id = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.store_id,
+                _model.cashdesk_number,
+                _model.bill,
+                _model.card_number,
+                _model.customer_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _absent += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (type(_model.cashdesk_number) is int):
+            if _model.cashdesk_number is UNSET:
+                _absent += 1
+            _model.cashdesk_number = odd(
+                _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        if not (type(cashdesk_number) is int):
-            if cashdesk_number is UNSET:
-                _absent += 1
-            cashdesk_number = odd(
-                cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
-            )
-
-        if isinstance(bill, dict):
-            bill = _read_FinalBill(bill, (_path, _key), "bill")
-        elif bill is UNSET:
+        if isinstance(_model.bill, dict):
+            _model.bill = _read_FinalBill(_model.bill, (_path, _key), "bill")
+        elif _model.bill is UNSET:
             _absent += 1
-            bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "FinalBill", True, False)
         else:
-            bill = odd(bill, (_path, _key), "bill", "FinalBill", True, False)
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "FinalBill", True, False)
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.cashdesk_number = cashdesk_number
-        _model.bill = bill
-        _model.card_number = card_number
-        _model.customer_id = customer_id
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -178,33 +191,46 @@ class PostPurchaseSendBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        store_id, cashdesk_number, bill, card_number, customer_id = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        store_id, cashdesk_number, bill, card_number, customer_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    store_id, cashdesk_number, bill, card_number, customer_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.store_id,
+                        _model.cashdesk_number,
+                        _model.bill,
+                        _model.card_number,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _absent += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (type(_model.cashdesk_number) is int):
+                    if _model.cashdesk_number is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
-                    )
-
-                if not (type(cashdesk_number) is int):
-                    if cashdesk_number is UNSET:
-                        _absent += 1
-                    cashdesk_number = odd(
-                        cashdesk_number,
+                    _model.cashdesk_number = odd(
+                        _model.cashdesk_number,
                         ((_parent, _name), _key),
                         "cashdesk_number",
                         "integer",
@@ -212,20 +238,24 @@ class PostPurchaseSendBody:
                         False,
                     )
 
-                if isinstance(bill, dict):
-                    bill = _read_FinalBill(bill, ((_parent, _name), _key), "bill")
-                elif bill is UNSET:
+                if isinstance(_model.bill, dict):
+                    _model.bill = _read_FinalBill(_model.bill, ((_parent, _name), _key), "bill")
+                elif _model.bill is UNSET:
                     _absent += 1
-                    bill = odd(bill, ((_parent, _name), _key), "bill", "FinalBill", True, False)
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "FinalBill", True, False
+                    )
                 else:
-                    bill = odd(bill, ((_parent, _name), _key), "bill", "FinalBill", True, False)
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "FinalBill", True, False
+                    )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
                     else:
-                        card_number = odd(
-                            card_number,
+                        _model.card_number = odd(
+                            _model.card_number,
                             ((_parent, _name), _key),
                             "card_number",
                             "string",
@@ -233,12 +263,12 @@ class PostPurchaseSendBody:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -246,12 +276,6 @@ class PostPurchaseSendBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.cashdesk_number = cashdesk_number
-                _model.bill = bill
-                _model.card_number = card_number
-                _model.customer_id = customer_id
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -86,17 +86,18 @@ class PostPurchaseSendPostPurchaseSend200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_PostPurchaseSendPostPurchaseSend200ResponseData(
-                data, (_path, _key), "data"
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = _read_PostPurchaseSendPostPurchaseSend200ResponseData(
+                _model.data, (_path, _key), "data"
             )
-        elif data is UNSET:
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(
-                data,
+            _model.data = odd(
+                _model.data,
                 (_path, _key),
                 "data",
                 "PostPurchaseSendPostPurchaseSend200ResponseData",
@@ -104,8 +105,6 @@ class PostPurchaseSendPostPurchaseSend200Response:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.data = data
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -124,17 +123,18 @@ class PostPurchaseSendPostPurchaseSend200Response:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                data = src_dict.get("data", UNSET)
-                if isinstance(data, dict):
-                    data = _read_PostPurchaseSendPostPurchaseSend200ResponseData(
-                        data, ((_parent, _name), _key), "data"
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = _read_PostPurchaseSendPostPurchaseSend200ResponseData(
+                        _model.data, ((_parent, _name), _key), "data"
                     )
-                elif data is UNSET:
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "PostPurchaseSendPostPurchaseSend200ResponseData",
@@ -142,8 +142,6 @@ class PostPurchaseSendPostPurchaseSend200Response:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.data = data
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

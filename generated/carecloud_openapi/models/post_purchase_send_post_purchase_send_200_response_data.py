@@ -64,16 +64,17 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        purchase_id = src_dict.get("purchase_id", UNSET)
-        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-            if purchase_id is UNSET:
+        _model.purchase_id = src_dict.get("purchase_id", UNSET)
+        if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+            if _model.purchase_id is UNSET:
                 _absent += 1
             else:
-                purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
+                _model.purchase_id = odd(
+                    _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.purchase_id = purchase_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                purchase_id = src_dict.get("purchase_id", UNSET)
-                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-                    if purchase_id is UNSET:
+                _model.purchase_id = src_dict.get("purchase_id", UNSET)
+                if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+                    if _model.purchase_id is UNSET:
                         _absent += 1
                     else:
-                        purchase_id = odd(
-                            purchase_id,
+                        _model.purchase_id = odd(
+                            _model.purchase_id,
                             ((_parent, _name), _key),
                             "purchase_id",
                             "string",
@@ -107,8 +109,6 @@ class PostPurchaseSendPostPurchaseSend200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.purchase_id = purchase_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -92,57 +92,63 @@ class PostRecommendationCartCombineBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                customer_id, cart_product_ids, product_id_list, count = _declared(src_dict)
+                (
+                    _model.customer_id,
+                    _model.cart_product_ids,
+                    _model.product_id_list,
+                    _model.count,
+                ) = _declared(src_dict)
             except KeyError:
-                customer_id, cart_product_ids, product_id_list, count = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.customer_id,
+                    _model.cart_product_ids,
+                    _model.product_id_list,
+                    _model.count,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer_id, cart_product_ids, product_id_list, count = map(
+            _model.customer_id, _model.cart_product_ids, _model.product_id_list, _model.count = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if isinstance(cart_product_ids, list):
-            for _i0, _v0 in enumerate(cart_product_ids):
+        if isinstance(_model.cart_product_ids, list):
+            for _i0, _v0 in enumerate(_model.cart_product_ids):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
-        elif cart_product_ids is UNSET:
+        elif _model.cart_product_ids is UNSET:
             _absent += 1
         else:
-            cart_product_ids = odd(
-                cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
+            _model.cart_product_ids = odd(
+                _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
             )
 
-        if isinstance(product_id_list, list):
-            for _i0, _v0 in enumerate(product_id_list):
+        if isinstance(_model.product_id_list, list):
+            for _i0, _v0 in enumerate(_model.product_id_list):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
-        elif product_id_list is UNSET:
+        elif _model.product_id_list is UNSET:
             _absent += 1
         else:
-            product_id_list = odd(
-                product_id_list, (_path, _key), "product_id_list", "array", False, False
+            _model.product_id_list = odd(
+                _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
             )
 
-        if not (type(count) is int):
-            if count is UNSET:
+        if not (type(_model.count) is int):
+            if _model.count is UNSET:
                 _absent += 1
             else:
-                count = odd(count, (_path, _key), "count", "integer", False, False)
+                _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.cart_product_ids = cart_product_ids
-        _model.product_id_list = product_id_list
-        _model.count = count
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -161,28 +167,45 @@ class PostRecommendationCartCombineBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        customer_id, cart_product_ids, product_id_list, count = _declared(src_dict)
+                        (
+                            _model.customer_id,
+                            _model.cart_product_ids,
+                            _model.product_id_list,
+                            _model.count,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        customer_id, cart_product_ids, product_id_list, count = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.customer_id,
+                            _model.cart_product_ids,
+                            _model.product_id_list,
+                            _model.count,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer_id, cart_product_ids, product_id_list, count = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.customer_id,
+                        _model.cart_product_ids,
+                        _model.product_id_list,
+                        _model.count,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(cart_product_ids, list):
-                    for _i0, _v0 in enumerate(cart_product_ids):
+                if isinstance(_model.cart_product_ids, list):
+                    for _i0, _v0 in enumerate(_model.cart_product_ids):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -192,11 +215,11 @@ class PostRecommendationCartCombineBody:
                                 True,
                                 False,
                             )
-                elif cart_product_ids is UNSET:
+                elif _model.cart_product_ids is UNSET:
                     _absent += 1
                 else:
-                    cart_product_ids = odd(
-                        cart_product_ids,
+                    _model.cart_product_ids = odd(
+                        _model.cart_product_ids,
                         ((_parent, _name), _key),
                         "cart_product_ids",
                         "array",
@@ -204,8 +227,8 @@ class PostRecommendationCartCombineBody:
                         False,
                     )
 
-                if isinstance(product_id_list, list):
-                    for _i0, _v0 in enumerate(product_id_list):
+                if isinstance(_model.product_id_list, list):
+                    for _i0, _v0 in enumerate(_model.product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -215,11 +238,11 @@ class PostRecommendationCartCombineBody:
                                 True,
                                 False,
                             )
-                elif product_id_list is UNSET:
+                elif _model.product_id_list is UNSET:
                     _absent += 1
                 else:
-                    product_id_list = odd(
-                        product_id_list,
+                    _model.product_id_list = odd(
+                        _model.product_id_list,
                         ((_parent, _name), _key),
                         "product_id_list",
                         "array",
@@ -227,19 +250,14 @@ class PostRecommendationCartCombineBody:
                         False,
                     )
 
-                if not (type(count) is int):
-                    if count is UNSET:
+                if not (type(_model.count) is int):
+                    if _model.count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(
-                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        _model.count = odd(
+                            _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.cart_product_ids = cart_product_ids
-                _model.product_id_list = product_id_list
-                _model.count = count
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

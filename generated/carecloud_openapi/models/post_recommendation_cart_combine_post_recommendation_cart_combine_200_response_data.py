@@ -100,24 +100,29 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                recommended_products_list, total_items = _declared(src_dict)
+                _model.recommended_products_list, _model.total_items = _declared(src_dict)
             except KeyError:
-                recommended_products_list, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.recommended_products_list, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            recommended_products_list, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(recommended_products_list, list):
-            recommended_products_list = _read_RecommendedProduct_list(
-                recommended_products_list, (_path, _key), "recommended_products_list"
+            _model.recommended_products_list, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif recommended_products_list is UNSET:
+
+        if isinstance(_model.recommended_products_list, list):
+            _model.recommended_products_list = _read_RecommendedProduct_list(
+                _model.recommended_products_list, (_path, _key), "recommended_products_list"
+            )
+        elif _model.recommended_products_list is UNSET:
             _absent += 1
         else:
-            recommended_products_list = odd(
-                recommended_products_list,
+            _model.recommended_products_list = odd(
+                _model.recommended_products_list,
                 (_path, _key),
                 "recommended_products_list",
                 "array",
@@ -125,17 +130,14 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                 False,
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.recommended_products_list = recommended_products_list
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -154,30 +156,31 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        recommended_products_list, total_items = _declared(src_dict)
+                        _model.recommended_products_list, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        recommended_products_list, total_items = map(
+                        _model.recommended_products_list, _model.total_items = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    recommended_products_list, total_items = map(
+                    _model.recommended_products_list, _model.total_items = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(recommended_products_list, list):
-                    recommended_products_list = _read_RecommendedProduct_list(
-                        recommended_products_list,
+                if isinstance(_model.recommended_products_list, list):
+                    _model.recommended_products_list = _read_RecommendedProduct_list(
+                        _model.recommended_products_list,
                         ((_parent, _name), _key),
                         "recommended_products_list",
                     )
-                elif recommended_products_list is UNSET:
+                elif _model.recommended_products_list is UNSET:
                     _absent += 1
                 else:
-                    recommended_products_list = odd(
-                        recommended_products_list,
+                    _model.recommended_products_list = odd(
+                        _model.recommended_products_list,
                         ((_parent, _name), _key),
                         "recommended_products_list",
                         "array",
@@ -185,12 +188,12 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -198,9 +201,6 @@ class PostRecommendationCartCombinePostRecommendationCartCombine200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.recommended_products_list = recommended_products_list
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -85,41 +85,44 @@ class PostRecommendationProductCombineBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                customer_id, product_id_list, count = _declared(src_dict)
+                _model.customer_id, _model.product_id_list, _model.count = _declared(src_dict)
             except KeyError:
-                customer_id, product_id_list, count = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.product_id_list, _model.count = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, product_id_list, count = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if isinstance(product_id_list, list):
-            for _i0, _v0 in enumerate(product_id_list):
-                if not (_v0.__class__ is str or isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
-        elif product_id_list is UNSET:
-            _absent += 1
-        else:
-            product_id_list = odd(
-                product_id_list, (_path, _key), "product_id_list", "array", False, False
+            _model.customer_id, _model.product_id_list, _model.count = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (type(count) is int):
-            if count is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if isinstance(_model.product_id_list, list):
+            for _i0, _v0 in enumerate(_model.product_id_list):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+        elif _model.product_id_list is UNSET:
+            _absent += 1
+        else:
+            _model.product_id_list = odd(
+                _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
+            )
+
+        if not (type(_model.count) is int):
+            if _model.count is UNSET:
                 _absent += 1
             else:
-                count = odd(count, (_path, _key), "count", "integer", False, False)
+                _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.product_id_list = product_id_list
-        _model.count = count
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -138,26 +141,36 @@ class PostRecommendationProductCombineBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        customer_id, product_id_list, count = _declared(src_dict)
+                        _model.customer_id, _model.product_id_list, _model.count = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        customer_id, product_id_list, count = map(
+                        _model.customer_id, _model.product_id_list, _model.count = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, product_id_list, count = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
-                        _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id, _model.product_id_list, _model.count = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_id_list, list):
-                    for _i0, _v0 in enumerate(product_id_list):
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _absent += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.product_id_list, list):
+                    for _i0, _v0 in enumerate(_model.product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -167,11 +180,11 @@ class PostRecommendationProductCombineBody:
                                 True,
                                 False,
                             )
-                elif product_id_list is UNSET:
+                elif _model.product_id_list is UNSET:
                     _absent += 1
                 else:
-                    product_id_list = odd(
-                        product_id_list,
+                    _model.product_id_list = odd(
+                        _model.product_id_list,
                         ((_parent, _name), _key),
                         "product_id_list",
                         "array",
@@ -179,18 +192,14 @@ class PostRecommendationProductCombineBody:
                         False,
                     )
 
-                if not (type(count) is int):
-                    if count is UNSET:
+                if not (type(_model.count) is int):
+                    if _model.count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(
-                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        _model.count = odd(
+                            _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.product_id_list = product_id_list
-                _model.count = count
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

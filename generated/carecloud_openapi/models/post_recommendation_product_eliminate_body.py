@@ -79,34 +79,36 @@ class PostRecommendationProductEliminateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_id, product_id_list = _declared(src_dict)
+                _model.customer_id, _model.product_id_list = _declared(src_dict)
             except KeyError:
-                customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.product_id_list = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if isinstance(product_id_list, list):
-            for _i0, _v0 in enumerate(product_id_list):
-                if not (_v0.__class__ is str or isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
-        elif product_id_list is UNSET:
-            _absent += 1
-        else:
-            product_id_list = odd(
-                product_id_list, (_path, _key), "product_id_list", "array", False, False
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.product_id_list = product_id_list
+        if isinstance(_model.product_id_list, list):
+            for _i0, _v0 in enumerate(_model.product_id_list):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+        elif _model.product_id_list is UNSET:
+            _absent += 1
+        else:
+            _model.product_id_list = odd(
+                _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
+            )
+
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -125,24 +127,34 @@ class PostRecommendationProductEliminateBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_id, product_id_list = _declared(src_dict)
+                        _model.customer_id, _model.product_id_list = _declared(src_dict)
                     except KeyError:
-                        customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_id, _model.product_id_list = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_id, product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
-                        _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id, _model.product_id_list = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if isinstance(product_id_list, list):
-                    for _i0, _v0 in enumerate(product_id_list):
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _absent += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.product_id_list, list):
+                    for _i0, _v0 in enumerate(_model.product_id_list):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -152,11 +164,11 @@ class PostRecommendationProductEliminateBody:
                                 True,
                                 False,
                             )
-                elif product_id_list is UNSET:
+                elif _model.product_id_list is UNSET:
                     _absent += 1
                 else:
-                    product_id_list = odd(
-                        product_id_list,
+                    _model.product_id_list = odd(
+                        _model.product_id_list,
                         ((_parent, _name), _key),
                         "product_id_list",
                         "array",
@@ -164,9 +176,6 @@ class PostRecommendationProductEliminateBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.product_id_list = product_id_list
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -62,17 +62,16 @@ class PostReservableProductsSearchBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        search_string = src_dict.get("search_string", UNSET)
-        if not (search_string.__class__ is str or isinstance(search_string, str)):
-            if search_string is UNSET:
+        _model.search_string = src_dict.get("search_string", UNSET)
+        if not (_model.search_string.__class__ is str or isinstance(_model.search_string, str)):
+            if _model.search_string is UNSET:
                 _absent += 1
-            search_string = odd(
-                search_string, (_path, _key), "search_string", "string", True, False
+            _model.search_string = odd(
+                _model.search_string, (_path, _key), "search_string", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.search_string = search_string
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -91,13 +90,16 @@ class PostReservableProductsSearchBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                search_string = src_dict.get("search_string", UNSET)
-                if not (search_string.__class__ is str or isinstance(search_string, str)):
-                    if search_string is UNSET:
+                _model.search_string = src_dict.get("search_string", UNSET)
+                if not (
+                    _model.search_string.__class__ is str or isinstance(_model.search_string, str)
+                ):
+                    if _model.search_string is UNSET:
                         _absent += 1
-                    search_string = odd(
-                        search_string,
+                    _model.search_string = odd(
+                        _model.search_string,
                         ((_parent, _name), _key),
                         "search_string",
                         "string",
@@ -105,8 +107,6 @@ class PostReservableProductsSearchBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.search_string = search_string
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -89,17 +89,20 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_PostReservableProductsSearchPostReservableProductsSearch200ResponseData(
-                data, (_path, _key), "data"
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = (
+                _read_PostReservableProductsSearchPostReservableProductsSearch200ResponseData(
+                    _model.data, (_path, _key), "data"
+                )
             )
-        elif data is UNSET:
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(
-                data,
+            _model.data = odd(
+                _model.data,
                 (_path, _key),
                 "data",
                 "PostReservableProductsSearchPostReservableProductsSearch200ResponseData",
@@ -107,8 +110,6 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.data = data
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -127,17 +128,18 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                data = src_dict.get("data", UNSET)
-                if isinstance(data, dict):
-                    data = _read_PostReservableProductsSearchPostReservableProductsSearch200ResponseData(
-                        data, ((_parent, _name), _key), "data"
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = _read_PostReservableProductsSearchPostReservableProductsSearch200ResponseData(
+                        _model.data, ((_parent, _name), _key), "data"
                     )
-                elif data is UNSET:
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "PostReservableProductsSearchPostReservableProductsSearch200ResponseData",
@@ -145,8 +147,6 @@ class PostReservableProductsSearchPostReservableProductsSearch200Response:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.data = data
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -100,37 +100,37 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                search_results, total_items = _declared(src_dict)
+                _model.search_results, _model.total_items = _declared(src_dict)
             except KeyError:
-                search_results, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.search_results, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            search_results, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.search_results, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(search_results, list):
-            search_results = _read_SearchResult_list(
-                search_results, (_path, _key), "search_results"
+        if isinstance(_model.search_results, list):
+            _model.search_results = _read_SearchResult_list(
+                _model.search_results, (_path, _key), "search_results"
             )
-        elif search_results is UNSET:
+        elif _model.search_results is UNSET:
             _absent += 1
         else:
-            search_results = odd(
-                search_results, (_path, _key), "search_results", "array", False, False
+            _model.search_results = odd(
+                _model.search_results, (_path, _key), "search_results", "array", False, False
             )
 
-        if not (type(total_items) is int):
-            if total_items is UNSET:
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
                 _absent += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.search_results = search_results
-        _model.total_items = total_items
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -149,24 +149,29 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        search_results, total_items = _declared(src_dict)
+                        _model.search_results, _model.total_items = _declared(src_dict)
                     except KeyError:
-                        search_results, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.search_results, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    search_results, total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(search_results, list):
-                    search_results = _read_SearchResult_list(
-                        search_results, ((_parent, _name), _key), "search_results"
+                    _model.search_results, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif search_results is UNSET:
+
+                if isinstance(_model.search_results, list):
+                    _model.search_results = _read_SearchResult_list(
+                        _model.search_results, ((_parent, _name), _key), "search_results"
+                    )
+                elif _model.search_results is UNSET:
                     _absent += 1
                 else:
-                    search_results = odd(
-                        search_results,
+                    _model.search_results = odd(
+                        _model.search_results,
                         ((_parent, _name), _key),
                         "search_results",
                         "array",
@@ -174,12 +179,12 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
                         False,
                     )
 
-                if not (type(total_items) is int):
-                    if total_items is UNSET:
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
                         _absent += 1
                     else:
-                        total_items = odd(
-                            total_items,
+                        _model.total_items = odd(
+                            _model.total_items,
                             ((_parent, _name), _key),
                             "total_items",
                             "integer",
@@ -187,9 +192,6 @@ class PostReservableProductsSearchPostReservableProductsSearch200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.search_results = search_results
-                _model.total_items = total_items
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

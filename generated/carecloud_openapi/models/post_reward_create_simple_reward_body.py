@@ -82,22 +82,23 @@ class PostRewardCreateSimpleRewardBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        simple_reward = src_dict.get("simple_reward", UNSET)
-        if isinstance(simple_reward, dict):
-            simple_reward = _read_SimpleReward(simple_reward, (_path, _key), "simple_reward")
-        elif simple_reward is UNSET:
+        _model.simple_reward = src_dict.get("simple_reward", UNSET)
+        if isinstance(_model.simple_reward, dict):
+            _model.simple_reward = _read_SimpleReward(
+                _model.simple_reward, (_path, _key), "simple_reward"
+            )
+        elif _model.simple_reward is UNSET:
             _absent += 1
-            simple_reward = odd(
-                simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+            _model.simple_reward = odd(
+                _model.simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
             )
         else:
-            simple_reward = odd(
-                simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
+            _model.simple_reward = odd(
+                _model.simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.simple_reward = simple_reward
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -116,16 +117,17 @@ class PostRewardCreateSimpleRewardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                simple_reward = src_dict.get("simple_reward", UNSET)
-                if isinstance(simple_reward, dict):
-                    simple_reward = _read_SimpleReward(
-                        simple_reward, ((_parent, _name), _key), "simple_reward"
+                _model.simple_reward = src_dict.get("simple_reward", UNSET)
+                if isinstance(_model.simple_reward, dict):
+                    _model.simple_reward = _read_SimpleReward(
+                        _model.simple_reward, ((_parent, _name), _key), "simple_reward"
                     )
-                elif simple_reward is UNSET:
+                elif _model.simple_reward is UNSET:
                     _absent += 1
-                    simple_reward = odd(
-                        simple_reward,
+                    _model.simple_reward = odd(
+                        _model.simple_reward,
                         ((_parent, _name), _key),
                         "simple_reward",
                         "SimpleReward",
@@ -133,8 +135,8 @@ class PostRewardCreateSimpleRewardBody:
                         False,
                     )
                 else:
-                    simple_reward = odd(
-                        simple_reward,
+                    _model.simple_reward = odd(
+                        _model.simple_reward,
                         ((_parent, _name), _key),
                         "simple_reward",
                         "SimpleReward",
@@ -142,8 +144,6 @@ class PostRewardCreateSimpleRewardBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.simple_reward = simple_reward
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -64,16 +64,17 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        reward_id = src_dict.get("reward_id", UNSET)
-        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-            if reward_id is UNSET:
+        _model.reward_id = src_dict.get("reward_id", UNSET)
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
                 _absent += 1
             else:
-                reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
+                _model.reward_id = odd(
+                    _model.reward_id, (_path, _key), "reward_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.reward_id = reward_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostRewardCreateSimpleRewardPostRewardCreateSimpleReward201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                reward_id = src_dict.get("reward_id", UNSET)
-                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-                    if reward_id is UNSET:
+                _model.reward_id = src_dict.get("reward_id", UNSET)
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
                         _absent += 1
                     else:
-                        reward_id = odd(
-                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
+                        _model.reward_id = odd(
+                            _model.reward_id,
+                            ((_parent, _name), _key),
+                            "reward_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.reward_id = reward_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -82,36 +82,39 @@ class PostRewardCreateVoucherBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                customer_id, code, note = _declared(src_dict)
+                _model.customer_id, _model.code, _model.note = _declared(src_dict)
             except KeyError:
-                customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.code, _model.note = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.code, _model.note = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.code = code
-        _model.note = note
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _absent += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -130,38 +133,48 @@ class PostRewardCreateVoucherBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        customer_id, code, note = _declared(src_dict)
+                        _model.customer_id, _model.code, _model.note = _declared(src_dict)
                     except KeyError:
-                        customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_id, _model.code, _model.note = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_id, code, note = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
-                        _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id, _model.code, _model.note = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _absent += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.code = code
-                _model.note = note
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

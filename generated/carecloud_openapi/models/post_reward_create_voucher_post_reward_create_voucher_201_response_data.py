@@ -64,16 +64,17 @@ class PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        voucher_id = src_dict.get("voucher_id", UNSET)
-        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
+        _model.voucher_id = src_dict.get("voucher_id", UNSET)
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
                 _absent += 1
             else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.voucher_id = voucher_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                voucher_id = src_dict.get("voucher_id", UNSET)
-                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-                    if voucher_id is UNSET:
+                _model.voucher_id = src_dict.get("voucher_id", UNSET)
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
                         _absent += 1
                     else:
-                        voucher_id = odd(
-                            voucher_id,
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
                             ((_parent, _name), _key),
                             "voucher_id",
                             "string",
@@ -107,8 +109,6 @@ class PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.voucher_id = voucher_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -85,20 +85,19 @@ class PostRewardSynchronizeProductsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        products = src_dict.get("products", UNSET)
-        if isinstance(products, list):
-            products = _read_ProductSynchronizationForReward_list(
-                products, (_path, _key), "products"
-            )
-        elif products is UNSET:
-            _absent += 1
-            products = odd(products, (_path, _key), "products", "array", True, False)
-        else:
-            products = odd(products, (_path, _key), "products", "array", True, False)
-
         _model = _new_instance(cls)
-        _model.products = products
+        _absent = 0
+        _model.products = src_dict.get("products", UNSET)
+        if isinstance(_model.products, list):
+            _model.products = _read_ProductSynchronizationForReward_list(
+                _model.products, (_path, _key), "products"
+            )
+        elif _model.products is UNSET:
+            _absent += 1
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+        else:
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -117,24 +116,23 @@ class PostRewardSynchronizeProductsBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                products = src_dict.get("products", UNSET)
-                if isinstance(products, list):
-                    products = _read_ProductSynchronizationForReward_list(
-                        products, ((_parent, _name), _key), "products"
+                _model.products = src_dict.get("products", UNSET)
+                if isinstance(_model.products, list):
+                    _model.products = _read_ProductSynchronizationForReward_list(
+                        _model.products, ((_parent, _name), _key), "products"
                     )
-                elif products is UNSET:
+                elif _model.products is UNSET:
                     _absent += 1
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
                 else:
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
 
-                _model = _new_instance(cls)
-                _model.products = products
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -83,36 +83,37 @@ class PostSegmentBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                name, note, priority = _declared(src_dict)
+                _model.name, _model.note, _model.priority = _declared(src_dict)
             except KeyError:
-                name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.note, _model.priority = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.note, _model.priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
-        if not (type(priority) is int):
-            if priority is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                priority = odd(priority, (_path, _key), "priority", "integer", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.note = note
-        _model.priority = priority
+        if not (type(_model.priority) is int):
+            if _model.priority is UNSET:
+                _absent += 1
+            else:
+                _model.priority = odd(
+                    _model.priority, (_path, _key), "priority", "integer", False, False
+                )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -131,38 +132,48 @@ class PostSegmentBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        name, note, priority = _declared(src_dict)
+                        _model.name, _model.note, _model.priority = _declared(src_dict)
                     except KeyError:
-                        name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.name, _model.note, _model.priority = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    name, note, priority = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.name, _model.note, _model.priority = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
-                        _absent += 1
-                    else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
-
-                if not (type(priority) is int):
-                    if priority is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        priority = odd(
-                            priority, ((_parent, _name), _key), "priority", "integer", False, False
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.note = note
-                _model.priority = priority
+                if not (type(_model.priority) is int):
+                    if _model.priority is UNSET:
+                        _absent += 1
+                    else:
+                        _model.priority = odd(
+                            _model.priority,
+                            ((_parent, _name), _key),
+                            "priority",
+                            "integer",
+                            False,
+                            False,
+                        )
+
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -64,16 +64,17 @@ class PostSegmentPostSegments201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        segment_id = src_dict.get("segment_id", UNSET)
-        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-            if segment_id is UNSET:
+        _model.segment_id = src_dict.get("segment_id", UNSET)
+        if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+            if _model.segment_id is UNSET:
                 _absent += 1
             else:
-                segment_id = odd(segment_id, (_path, _key), "segment_id", "string", False, False)
+                _model.segment_id = odd(
+                    _model.segment_id, (_path, _key), "segment_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.segment_id = segment_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostSegmentPostSegments201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                segment_id = src_dict.get("segment_id", UNSET)
-                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-                    if segment_id is UNSET:
+                _model.segment_id = src_dict.get("segment_id", UNSET)
+                if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+                    if _model.segment_id is UNSET:
                         _absent += 1
                     else:
-                        segment_id = odd(
-                            segment_id,
+                        _model.segment_id = odd(
+                            _model.segment_id,
                             ((_parent, _name), _key),
                             "segment_id",
                             "string",
@@ -107,8 +109,6 @@ class PostSegmentPostSegments201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.segment_id = segment_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -113,40 +113,42 @@ class PostSendOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
                 (
-                    external_application_id,
-                    communication_channel_id,
-                    recipient,
-                    otp_type,
-                    message_template_id,
+                    _model.external_application_id,
+                    _model.communication_channel_id,
+                    _model.recipient,
+                    _model.otp_type,
+                    _model.message_template_id,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    external_application_id,
-                    communication_channel_id,
-                    recipient,
-                    otp_type,
-                    message_template_id,
+                    _model.external_application_id,
+                    _model.communication_channel_id,
+                    _model.recipient,
+                    _model.otp_type,
+                    _model.message_template_id,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                external_application_id,
-                communication_channel_id,
-                recipient,
-                otp_type,
-                message_template_id,
+                _model.external_application_id,
+                _model.communication_channel_id,
+                _model.recipient,
+                _model.otp_type,
+                _model.message_template_id,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -154,14 +156,14 @@ class PostSendOtpBody:
                 False,
             )
 
-        if type(communication_channel_id) is int:
-            communication_channel_id = PostSendOtpBodyCommunicationChannelId(
-                communication_channel_id
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                _model.communication_channel_id
             )
-        elif communication_channel_id is UNSET:
+        elif _model.communication_channel_id is UNSET:
             _absent += 1
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "PostSendOtpBodyCommunicationChannelId",
@@ -169,8 +171,8 @@ class PostSendOtpBody:
                 False,
             )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "PostSendOtpBodyCommunicationChannelId",
@@ -178,26 +180,31 @@ class PostSendOtpBody:
                 False,
             )
 
-        if not (recipient.__class__ is str or isinstance(recipient, str)):
-            if recipient is UNSET:
+        if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+            if _model.recipient is UNSET:
                 _absent += 1
-            recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
-
-        if type(otp_type) is int:
-            otp_type = PostSendOtpBodyOtpType(otp_type)
-        elif otp_type is UNSET:
-            _absent += 1
-        else:
-            otp_type = odd(
-                otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+            _model.recipient = odd(
+                _model.recipient, (_path, _key), "recipient", "string", True, False
             )
 
-        if not (message_template_id.__class__ is str or isinstance(message_template_id, str)):
-            if message_template_id is UNSET:
+        if type(_model.otp_type) is int:
+            _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
+        elif _model.otp_type is UNSET:
+            _absent += 1
+        else:
+            _model.otp_type = odd(
+                _model.otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+            )
+
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
                 _absent += 1
             else:
-                message_template_id = odd(
-                    message_template_id,
+                _model.message_template_id = odd(
+                    _model.message_template_id,
                     (_path, _key),
                     "message_template_id",
                     "string",
@@ -205,12 +212,6 @@ class PostSendOtpBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.external_application_id = external_application_id
-        _model.communication_channel_id = communication_channel_id
-        _model.recipient = recipient
-        _model.otp_type = otp_type
-        _model.message_template_id = message_template_id
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -229,41 +230,42 @@ class PostSendOtpBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            external_application_id,
-                            communication_channel_id,
-                            recipient,
-                            otp_type,
-                            message_template_id,
+                            _model.external_application_id,
+                            _model.communication_channel_id,
+                            _model.recipient,
+                            _model.otp_type,
+                            _model.message_template_id,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            external_application_id,
-                            communication_channel_id,
-                            recipient,
-                            otp_type,
-                            message_template_id,
+                            _model.external_application_id,
+                            _model.communication_channel_id,
+                            _model.recipient,
+                            _model.otp_type,
+                            _model.message_template_id,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        external_application_id,
-                        communication_channel_id,
-                        recipient,
-                        otp_type,
-                        message_template_id,
+                        _model.external_application_id,
+                        _model.communication_channel_id,
+                        _model.recipient,
+                        _model.otp_type,
+                        _model.message_template_id,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -271,14 +273,14 @@ class PostSendOtpBody:
                         False,
                     )
 
-                if type(communication_channel_id) is int:
-                    communication_channel_id = PostSendOtpBodyCommunicationChannelId(
-                        communication_channel_id
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                        _model.communication_channel_id
                     )
-                elif communication_channel_id is UNSET:
+                elif _model.communication_channel_id is UNSET:
                     _absent += 1
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "PostSendOtpBodyCommunicationChannelId",
@@ -286,8 +288,8 @@ class PostSendOtpBody:
                         False,
                     )
                 else:
-                    communication_channel_id = odd(
-                        communication_channel_id,
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
                         ((_parent, _name), _key),
                         "communication_channel_id",
                         "PostSendOtpBodyCommunicationChannelId",
@@ -295,20 +297,25 @@ class PostSendOtpBody:
                         False,
                     )
 
-                if not (recipient.__class__ is str or isinstance(recipient, str)):
-                    if recipient is UNSET:
+                if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+                    if _model.recipient is UNSET:
                         _absent += 1
-                    recipient = odd(
-                        recipient, ((_parent, _name), _key), "recipient", "string", True, False
+                    _model.recipient = odd(
+                        _model.recipient,
+                        ((_parent, _name), _key),
+                        "recipient",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(otp_type) is int:
-                    otp_type = PostSendOtpBodyOtpType(otp_type)
-                elif otp_type is UNSET:
+                if type(_model.otp_type) is int:
+                    _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
+                elif _model.otp_type is UNSET:
                     _absent += 1
                 else:
-                    otp_type = odd(
-                        otp_type,
+                    _model.otp_type = odd(
+                        _model.otp_type,
                         ((_parent, _name), _key),
                         "otp_type",
                         "PostSendOtpBodyOtpType",
@@ -317,13 +324,14 @@ class PostSendOtpBody:
                     )
 
                 if not (
-                    message_template_id.__class__ is str or isinstance(message_template_id, str)
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
                 ):
-                    if message_template_id is UNSET:
+                    if _model.message_template_id is UNSET:
                         _absent += 1
                     else:
-                        message_template_id = odd(
-                            message_template_id,
+                        _model.message_template_id = odd(
+                            _model.message_template_id,
                             ((_parent, _name), _key),
                             "message_template_id",
                             "string",
@@ -331,12 +339,6 @@ class PostSendOtpBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.external_application_id = external_application_id
-                _model.communication_channel_id = communication_channel_id
-                _model.recipient = recipient
-                _model.otp_type = otp_type
-                _model.message_template_id = message_template_id
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

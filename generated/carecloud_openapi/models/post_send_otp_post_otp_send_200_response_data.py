@@ -67,16 +67,17 @@ class PostSendOtpPostOTPSend200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        request_id = src_dict.get("request_id", UNSET)
-        if not (request_id.__class__ is str or isinstance(request_id, str)):
-            if request_id is UNSET:
+        _model.request_id = src_dict.get("request_id", UNSET)
+        if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+            if _model.request_id is UNSET:
                 _absent += 1
             else:
-                request_id = odd(request_id, (_path, _key), "request_id", "string", False, False)
+                _model.request_id = odd(
+                    _model.request_id, (_path, _key), "request_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.request_id = request_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +96,15 @@ class PostSendOtpPostOTPSend200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                request_id = src_dict.get("request_id", UNSET)
-                if not (request_id.__class__ is str or isinstance(request_id, str)):
-                    if request_id is UNSET:
+                _model.request_id = src_dict.get("request_id", UNSET)
+                if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+                    if _model.request_id is UNSET:
                         _absent += 1
                     else:
-                        request_id = odd(
-                            request_id,
+                        _model.request_id = odd(
+                            _model.request_id,
                             ((_parent, _name), _key),
                             "request_id",
                             "string",
@@ -110,8 +112,6 @@ class PostSendOtpPostOTPSend200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.request_id = request_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -82,16 +82,17 @@ class PostSubCustomerAddressBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        additional_address = src_dict.get("additional_address", UNSET)
-        if isinstance(additional_address, dict):
-            additional_address = _read_AdditionalAddress(
-                additional_address, (_path, _key), "additional_address"
+        _model.additional_address = src_dict.get("additional_address", UNSET)
+        if isinstance(_model.additional_address, dict):
+            _model.additional_address = _read_AdditionalAddress(
+                _model.additional_address, (_path, _key), "additional_address"
             )
-        elif additional_address is UNSET:
+        elif _model.additional_address is UNSET:
             _absent += 1
-            additional_address = odd(
-                additional_address,
+            _model.additional_address = odd(
+                _model.additional_address,
                 (_path, _key),
                 "additional_address",
                 "AdditionalAddress",
@@ -99,8 +100,8 @@ class PostSubCustomerAddressBody:
                 False,
             )
         else:
-            additional_address = odd(
-                additional_address,
+            _model.additional_address = odd(
+                _model.additional_address,
                 (_path, _key),
                 "additional_address",
                 "AdditionalAddress",
@@ -108,8 +109,6 @@ class PostSubCustomerAddressBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.additional_address = additional_address
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -128,16 +127,17 @@ class PostSubCustomerAddressBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                additional_address = src_dict.get("additional_address", UNSET)
-                if isinstance(additional_address, dict):
-                    additional_address = _read_AdditionalAddress(
-                        additional_address, ((_parent, _name), _key), "additional_address"
+                _model.additional_address = src_dict.get("additional_address", UNSET)
+                if isinstance(_model.additional_address, dict):
+                    _model.additional_address = _read_AdditionalAddress(
+                        _model.additional_address, ((_parent, _name), _key), "additional_address"
                     )
-                elif additional_address is UNSET:
+                elif _model.additional_address is UNSET:
                     _absent += 1
-                    additional_address = odd(
-                        additional_address,
+                    _model.additional_address = odd(
+                        _model.additional_address,
                         ((_parent, _name), _key),
                         "additional_address",
                         "AdditionalAddress",
@@ -145,8 +145,8 @@ class PostSubCustomerAddressBody:
                         False,
                     )
                 else:
-                    additional_address = odd(
-                        additional_address,
+                    _model.additional_address = odd(
+                        _model.additional_address,
                         ((_parent, _name), _key),
                         "additional_address",
                         "AdditionalAddress",
@@ -154,8 +154,6 @@ class PostSubCustomerAddressBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.additional_address = additional_address
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -65,14 +65,18 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        additional_address_id = src_dict.get("additional_address_id", UNSET)
-        if not (additional_address_id.__class__ is str or isinstance(additional_address_id, str)):
-            if additional_address_id is UNSET:
+        _model.additional_address_id = src_dict.get("additional_address_id", UNSET)
+        if not (
+            _model.additional_address_id.__class__ is str
+            or isinstance(_model.additional_address_id, str)
+        ):
+            if _model.additional_address_id is UNSET:
                 _absent += 1
             else:
-                additional_address_id = odd(
-                    additional_address_id,
+                _model.additional_address_id = odd(
+                    _model.additional_address_id,
                     (_path, _key),
                     "additional_address_id",
                     "string",
@@ -80,8 +84,6 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.additional_address_id = additional_address_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -100,16 +102,18 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                additional_address_id = src_dict.get("additional_address_id", UNSET)
+                _model.additional_address_id = src_dict.get("additional_address_id", UNSET)
                 if not (
-                    additional_address_id.__class__ is str or isinstance(additional_address_id, str)
+                    _model.additional_address_id.__class__ is str
+                    or isinstance(_model.additional_address_id, str)
                 ):
-                    if additional_address_id is UNSET:
+                    if _model.additional_address_id is UNSET:
                         _absent += 1
                     else:
-                        additional_address_id = odd(
-                            additional_address_id,
+                        _model.additional_address_id = odd(
+                            _model.additional_address_id,
                             ((_parent, _name), _key),
                             "additional_address_id",
                             "string",
@@ -117,8 +121,6 @@ class PostSubCustomerAddressPostSubCustomerAddresses201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.additional_address_id = additional_address_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -64,18 +64,24 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        interest_record_id = src_dict.get("interest_record_id", UNSET)
-        if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
-            if interest_record_id is UNSET:
+        _model.interest_record_id = src_dict.get("interest_record_id", UNSET)
+        if not (
+            _model.interest_record_id.__class__ is str or isinstance(_model.interest_record_id, str)
+        ):
+            if _model.interest_record_id is UNSET:
                 _absent += 1
             else:
-                interest_record_id = odd(
-                    interest_record_id, (_path, _key), "interest_record_id", "string", False, False
+                _model.interest_record_id = odd(
+                    _model.interest_record_id,
+                    (_path, _key),
+                    "interest_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.interest_record_id = interest_record_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -94,14 +100,18 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                interest_record_id = src_dict.get("interest_record_id", UNSET)
-                if not (interest_record_id.__class__ is str or isinstance(interest_record_id, str)):
-                    if interest_record_id is UNSET:
+                _model.interest_record_id = src_dict.get("interest_record_id", UNSET)
+                if not (
+                    _model.interest_record_id.__class__ is str
+                    or isinstance(_model.interest_record_id, str)
+                ):
+                    if _model.interest_record_id is UNSET:
                         _absent += 1
                     else:
-                        interest_record_id = odd(
-                            interest_record_id,
+                        _model.interest_record_id = odd(
+                            _model.interest_record_id,
                             ((_parent, _name), _key),
                             "interest_record_id",
                             "string",
@@ -109,8 +119,6 @@ class PostSubCustomerInterestPostSubCustomerInterests201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.interest_record_id = interest_record_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -82,22 +82,23 @@ class PostSubCustomerPartnerRecordBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        partner_record = src_dict.get("partner_record", UNSET)
-        if isinstance(partner_record, dict):
-            partner_record = _read_PartnerRecord(partner_record, (_path, _key), "partner_record")
-        elif partner_record is UNSET:
+        _model.partner_record = src_dict.get("partner_record", UNSET)
+        if isinstance(_model.partner_record, dict):
+            _model.partner_record = _read_PartnerRecord(
+                _model.partner_record, (_path, _key), "partner_record"
+            )
+        elif _model.partner_record is UNSET:
             _absent += 1
-            partner_record = odd(
-                partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
+            _model.partner_record = odd(
+                _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
             )
         else:
-            partner_record = odd(
-                partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
+            _model.partner_record = odd(
+                _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.partner_record = partner_record
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -116,16 +117,17 @@ class PostSubCustomerPartnerRecordBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                partner_record = src_dict.get("partner_record", UNSET)
-                if isinstance(partner_record, dict):
-                    partner_record = _read_PartnerRecord(
-                        partner_record, ((_parent, _name), _key), "partner_record"
+                _model.partner_record = src_dict.get("partner_record", UNSET)
+                if isinstance(_model.partner_record, dict):
+                    _model.partner_record = _read_PartnerRecord(
+                        _model.partner_record, ((_parent, _name), _key), "partner_record"
                     )
-                elif partner_record is UNSET:
+                elif _model.partner_record is UNSET:
                     _absent += 1
-                    partner_record = odd(
-                        partner_record,
+                    _model.partner_record = odd(
+                        _model.partner_record,
                         ((_parent, _name), _key),
                         "partner_record",
                         "PartnerRecord",
@@ -133,8 +135,8 @@ class PostSubCustomerPartnerRecordBody:
                         False,
                     )
                 else:
-                    partner_record = odd(
-                        partner_record,
+                    _model.partner_record = odd(
+                        _model.partner_record,
                         ((_parent, _name), _key),
                         "partner_record",
                         "PartnerRecord",
@@ -142,8 +144,6 @@ class PostSubCustomerPartnerRecordBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.partner_record = partner_record
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

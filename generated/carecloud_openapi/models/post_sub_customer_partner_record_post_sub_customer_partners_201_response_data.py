@@ -65,18 +65,24 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        partner_record_id = src_dict.get("partner_record_id", UNSET)
-        if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
-            if partner_record_id is UNSET:
+        _model.partner_record_id = src_dict.get("partner_record_id", UNSET)
+        if not (
+            _model.partner_record_id.__class__ is str or isinstance(_model.partner_record_id, str)
+        ):
+            if _model.partner_record_id is UNSET:
                 _absent += 1
             else:
-                partner_record_id = odd(
-                    partner_record_id, (_path, _key), "partner_record_id", "string", False, False
+                _model.partner_record_id = odd(
+                    _model.partner_record_id,
+                    (_path, _key),
+                    "partner_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.partner_record_id = partner_record_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +101,18 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                partner_record_id = src_dict.get("partner_record_id", UNSET)
-                if not (partner_record_id.__class__ is str or isinstance(partner_record_id, str)):
-                    if partner_record_id is UNSET:
+                _model.partner_record_id = src_dict.get("partner_record_id", UNSET)
+                if not (
+                    _model.partner_record_id.__class__ is str
+                    or isinstance(_model.partner_record_id, str)
+                ):
+                    if _model.partner_record_id is UNSET:
                         _absent += 1
                     else:
-                        partner_record_id = odd(
-                            partner_record_id,
+                        _model.partner_record_id = odd(
+                            _model.partner_record_id,
                             ((_parent, _name), _key),
                             "partner_record_id",
                             "string",
@@ -110,8 +120,6 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.partner_record_id = partner_record_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

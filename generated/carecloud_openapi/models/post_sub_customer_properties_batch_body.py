@@ -108,41 +108,48 @@ class PostSubCustomerPropertiesBatchBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                property_records, error_processing = _declared(src_dict)
+                _model.property_records, _model.error_processing = _declared(src_dict)
             except KeyError:
-                property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.property_records, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+            _model.property_records, _model.error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
-        elif property_records is UNSET:
+
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
             _absent += 1
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", True, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", True, False
             )
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", True, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", True, False
             )
 
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
             _absent += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.property_records = property_records
-        _model.error_processing = error_processing
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -161,25 +168,28 @@ class PostSubCustomerPropertiesBatchBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        property_records, error_processing = _declared(src_dict)
+                        _model.property_records, _model.error_processing = _declared(src_dict)
                     except KeyError:
-                        property_records, error_processing = map(
+                        _model.property_records, _model.error_processing = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    property_records, error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                    _model.property_records, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif property_records is UNSET:
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
                     _absent += 1
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -187,8 +197,8 @@ class PostSubCustomerPropertiesBatchBody:
                         False,
                     )
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -196,13 +206,13 @@ class PostSubCustomerPropertiesBatchBody:
                         False,
                     )
 
-                if type(error_processing) is int:
-                    error_processing = ErrorProcessing(error_processing)
-                elif error_processing is UNSET:
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
                     _absent += 1
                 else:
-                    error_processing = odd(
-                        error_processing,
+                    _model.error_processing = odd(
+                        _model.error_processing,
                         ((_parent, _name), _key),
                         "error_processing",
                         "ErrorProcessing",
@@ -210,9 +220,6 @@ class PostSubCustomerPropertiesBatchBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.property_records = property_records
-                _model.error_processing = error_processing
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

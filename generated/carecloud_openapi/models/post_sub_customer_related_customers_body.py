@@ -82,24 +82,33 @@ class PostSubCustomerRelatedCustomersBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        related_customer = src_dict.get("related_customer", UNSET)
-        if isinstance(related_customer, dict):
-            related_customer = _read_RelatedCustomer(
-                related_customer, (_path, _key), "related_customer"
+        _model.related_customer = src_dict.get("related_customer", UNSET)
+        if isinstance(_model.related_customer, dict):
+            _model.related_customer = _read_RelatedCustomer(
+                _model.related_customer, (_path, _key), "related_customer"
             )
-        elif related_customer is UNSET:
+        elif _model.related_customer is UNSET:
             _absent += 1
-            related_customer = odd(
-                related_customer, (_path, _key), "related_customer", "RelatedCustomer", True, False
+            _model.related_customer = odd(
+                _model.related_customer,
+                (_path, _key),
+                "related_customer",
+                "RelatedCustomer",
+                True,
+                False,
             )
         else:
-            related_customer = odd(
-                related_customer, (_path, _key), "related_customer", "RelatedCustomer", True, False
+            _model.related_customer = odd(
+                _model.related_customer,
+                (_path, _key),
+                "related_customer",
+                "RelatedCustomer",
+                True,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.related_customer = related_customer
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -118,16 +127,17 @@ class PostSubCustomerRelatedCustomersBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                related_customer = src_dict.get("related_customer", UNSET)
-                if isinstance(related_customer, dict):
-                    related_customer = _read_RelatedCustomer(
-                        related_customer, ((_parent, _name), _key), "related_customer"
+                _model.related_customer = src_dict.get("related_customer", UNSET)
+                if isinstance(_model.related_customer, dict):
+                    _model.related_customer = _read_RelatedCustomer(
+                        _model.related_customer, ((_parent, _name), _key), "related_customer"
                     )
-                elif related_customer is UNSET:
+                elif _model.related_customer is UNSET:
                     _absent += 1
-                    related_customer = odd(
-                        related_customer,
+                    _model.related_customer = odd(
+                        _model.related_customer,
                         ((_parent, _name), _key),
                         "related_customer",
                         "RelatedCustomer",
@@ -135,8 +145,8 @@ class PostSubCustomerRelatedCustomersBody:
                         False,
                     )
                 else:
-                    related_customer = odd(
-                        related_customer,
+                    _model.related_customer = odd(
+                        _model.related_customer,
                         ((_parent, _name), _key),
                         "related_customer",
                         "RelatedCustomer",
@@ -144,8 +154,6 @@ class PostSubCustomerRelatedCustomersBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.related_customer = related_customer
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -66,14 +66,18 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        customer_relation_id = src_dict.get("customer_relation_id", UNSET)
-        if not (customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)):
-            if customer_relation_id is UNSET:
+        _model.customer_relation_id = src_dict.get("customer_relation_id", UNSET)
+        if not (
+            _model.customer_relation_id.__class__ is str
+            or isinstance(_model.customer_relation_id, str)
+        ):
+            if _model.customer_relation_id is UNSET:
                 _absent += 1
             else:
-                customer_relation_id = odd(
-                    customer_relation_id,
+                _model.customer_relation_id = odd(
+                    _model.customer_relation_id,
                     (_path, _key),
                     "customer_relation_id",
                     "string",
@@ -81,8 +85,6 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_relation_id = customer_relation_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -101,16 +103,18 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                customer_relation_id = src_dict.get("customer_relation_id", UNSET)
+                _model.customer_relation_id = src_dict.get("customer_relation_id", UNSET)
                 if not (
-                    customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)
+                    _model.customer_relation_id.__class__ is str
+                    or isinstance(_model.customer_relation_id, str)
                 ):
-                    if customer_relation_id is UNSET:
+                    if _model.customer_relation_id is UNSET:
                         _absent += 1
                     else:
-                        customer_relation_id = odd(
-                            customer_relation_id,
+                        _model.customer_relation_id = odd(
+                            _model.customer_relation_id,
                             ((_parent, _name), _key),
                             "customer_relation_id",
                             "string",
@@ -118,8 +122,6 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_relation_id = customer_relation_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

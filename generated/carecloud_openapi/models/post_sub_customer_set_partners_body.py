@@ -97,37 +97,39 @@ class PostSubCustomerSetPartnersBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                customer_id, partner_records = _declared(src_dict)
+                _model.customer_id, _model.partner_records = _declared(src_dict)
             except KeyError:
-                customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.partner_records = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if isinstance(partner_records, list):
-            partner_records = _read_PartnerRecord_list(
-                partner_records, (_path, _key), "partner_records"
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
-        elif partner_records is UNSET:
+
+        if isinstance(_model.partner_records, list):
+            _model.partner_records = _read_PartnerRecord_list(
+                _model.partner_records, (_path, _key), "partner_records"
+            )
+        elif _model.partner_records is UNSET:
             _absent += 1
-            partner_records = odd(
-                partner_records, (_path, _key), "partner_records", "array", True, False
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", True, False
             )
         else:
-            partner_records = odd(
-                partner_records, (_path, _key), "partner_records", "array", True, False
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.partner_records = partner_records
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -146,30 +148,40 @@ class PostSubCustomerSetPartnersBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        customer_id, partner_records = _declared(src_dict)
+                        _model.customer_id, _model.partner_records = _declared(src_dict)
                     except KeyError:
-                        customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.customer_id, _model.partner_records = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    customer_id, partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.customer_id, _model.partner_records = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(partner_records, list):
-                    partner_records = _read_PartnerRecord_list(
-                        partner_records, ((_parent, _name), _key), "partner_records"
+                if isinstance(_model.partner_records, list):
+                    _model.partner_records = _read_PartnerRecord_list(
+                        _model.partner_records, ((_parent, _name), _key), "partner_records"
                     )
-                elif partner_records is UNSET:
+                elif _model.partner_records is UNSET:
                     _absent += 1
-                    partner_records = odd(
-                        partner_records,
+                    _model.partner_records = odd(
+                        _model.partner_records,
                         ((_parent, _name), _key),
                         "partner_records",
                         "array",
@@ -177,8 +189,8 @@ class PostSubCustomerSetPartnersBody:
                         False,
                     )
                 else:
-                    partner_records = odd(
-                        partner_records,
+                    _model.partner_records = odd(
+                        _model.partner_records,
                         ((_parent, _name), _key),
                         "partner_records",
                         "array",
@@ -186,9 +198,6 @@ class PostSubCustomerSetPartnersBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.partner_records = partner_records
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -82,16 +82,17 @@ class PostSubCustomerSourceBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        customer_source_record = src_dict.get("customer_source_record", UNSET)
-        if isinstance(customer_source_record, dict):
-            customer_source_record = _read_CustomerSourceRecord(
-                customer_source_record, (_path, _key), "customer_source_record"
+        _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
+        if isinstance(_model.customer_source_record, dict):
+            _model.customer_source_record = _read_CustomerSourceRecord(
+                _model.customer_source_record, (_path, _key), "customer_source_record"
             )
-        elif customer_source_record is UNSET:
+        elif _model.customer_source_record is UNSET:
             _absent += 1
-            customer_source_record = odd(
-                customer_source_record,
+            _model.customer_source_record = odd(
+                _model.customer_source_record,
                 (_path, _key),
                 "customer_source_record",
                 "CustomerSourceRecord",
@@ -99,8 +100,8 @@ class PostSubCustomerSourceBody:
                 False,
             )
         else:
-            customer_source_record = odd(
-                customer_source_record,
+            _model.customer_source_record = odd(
+                _model.customer_source_record,
                 (_path, _key),
                 "customer_source_record",
                 "CustomerSourceRecord",
@@ -108,8 +109,6 @@ class PostSubCustomerSourceBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.customer_source_record = customer_source_record
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -128,16 +127,19 @@ class PostSubCustomerSourceBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                customer_source_record = src_dict.get("customer_source_record", UNSET)
-                if isinstance(customer_source_record, dict):
-                    customer_source_record = _read_CustomerSourceRecord(
-                        customer_source_record, ((_parent, _name), _key), "customer_source_record"
+                _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
+                if isinstance(_model.customer_source_record, dict):
+                    _model.customer_source_record = _read_CustomerSourceRecord(
+                        _model.customer_source_record,
+                        ((_parent, _name), _key),
+                        "customer_source_record",
                     )
-                elif customer_source_record is UNSET:
+                elif _model.customer_source_record is UNSET:
                     _absent += 1
-                    customer_source_record = odd(
-                        customer_source_record,
+                    _model.customer_source_record = odd(
+                        _model.customer_source_record,
                         ((_parent, _name), _key),
                         "customer_source_record",
                         "CustomerSourceRecord",
@@ -145,8 +147,8 @@ class PostSubCustomerSourceBody:
                         False,
                     )
                 else:
-                    customer_source_record = odd(
-                        customer_source_record,
+                    _model.customer_source_record = odd(
+                        _model.customer_source_record,
                         ((_parent, _name), _key),
                         "customer_source_record",
                         "CustomerSourceRecord",
@@ -154,8 +156,6 @@ class PostSubCustomerSourceBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_source_record = customer_source_record
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

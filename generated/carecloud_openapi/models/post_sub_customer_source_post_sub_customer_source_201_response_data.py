@@ -65,16 +65,18 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
+        _model.customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
         if not (
-            customer_source_record_id.__class__ is str or isinstance(customer_source_record_id, str)
+            _model.customer_source_record_id.__class__ is str
+            or isinstance(_model.customer_source_record_id, str)
         ):
-            if customer_source_record_id is UNSET:
+            if _model.customer_source_record_id is UNSET:
                 _absent += 1
             else:
-                customer_source_record_id = odd(
-                    customer_source_record_id,
+                _model.customer_source_record_id = odd(
+                    _model.customer_source_record_id,
                     (_path, _key),
                     "customer_source_record_id",
                     "string",
@@ -82,8 +84,6 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_source_record_id = customer_source_record_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -102,17 +102,18 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
+                _model.customer_source_record_id = src_dict.get("customer_source_record_id", UNSET)
                 if not (
-                    customer_source_record_id.__class__ is str
-                    or isinstance(customer_source_record_id, str)
+                    _model.customer_source_record_id.__class__ is str
+                    or isinstance(_model.customer_source_record_id, str)
                 ):
-                    if customer_source_record_id is UNSET:
+                    if _model.customer_source_record_id is UNSET:
                         _absent += 1
                     else:
-                        customer_source_record_id = odd(
-                            customer_source_record_id,
+                        _model.customer_source_record_id = odd(
+                            _model.customer_source_record_id,
                             ((_parent, _name), _key),
                             "customer_source_record_id",
                             "string",
@@ -120,8 +121,6 @@ class PostSubCustomerSourcePostSubCustomerSource201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_source_record_id = customer_source_record_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -82,24 +82,33 @@ class PostSubStorePropertiesBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        property_record = src_dict.get("property_record", UNSET)
-        if isinstance(property_record, dict):
-            property_record = _read_PropertyRecord(
-                property_record, (_path, _key), "property_record"
+        _model.property_record = src_dict.get("property_record", UNSET)
+        if isinstance(_model.property_record, dict):
+            _model.property_record = _read_PropertyRecord(
+                _model.property_record, (_path, _key), "property_record"
             )
-        elif property_record is UNSET:
+        elif _model.property_record is UNSET:
             _absent += 1
-            property_record = odd(
-                property_record, (_path, _key), "property_record", "PropertyRecord", True, False
+            _model.property_record = odd(
+                _model.property_record,
+                (_path, _key),
+                "property_record",
+                "PropertyRecord",
+                True,
+                False,
             )
         else:
-            property_record = odd(
-                property_record, (_path, _key), "property_record", "PropertyRecord", True, False
+            _model.property_record = odd(
+                _model.property_record,
+                (_path, _key),
+                "property_record",
+                "PropertyRecord",
+                True,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.property_record = property_record
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -118,16 +127,17 @@ class PostSubStorePropertiesBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                property_record = src_dict.get("property_record", UNSET)
-                if isinstance(property_record, dict):
-                    property_record = _read_PropertyRecord(
-                        property_record, ((_parent, _name), _key), "property_record"
+                _model.property_record = src_dict.get("property_record", UNSET)
+                if isinstance(_model.property_record, dict):
+                    _model.property_record = _read_PropertyRecord(
+                        _model.property_record, ((_parent, _name), _key), "property_record"
                     )
-                elif property_record is UNSET:
+                elif _model.property_record is UNSET:
                     _absent += 1
-                    property_record = odd(
-                        property_record,
+                    _model.property_record = odd(
+                        _model.property_record,
                         ((_parent, _name), _key),
                         "property_record",
                         "PropertyRecord",
@@ -135,8 +145,8 @@ class PostSubStorePropertiesBody:
                         False,
                     )
                 else:
-                    property_record = odd(
-                        property_record,
+                    _model.property_record = odd(
+                        _model.property_record,
                         ((_parent, _name), _key),
                         "property_record",
                         "PropertyRecord",
@@ -144,8 +154,6 @@ class PostSubStorePropertiesBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.property_record = property_record
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

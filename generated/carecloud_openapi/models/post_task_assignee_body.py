@@ -82,22 +82,23 @@ class PostTaskAssigneeBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        task_assignee = src_dict.get("task_assignee", UNSET)
-        if isinstance(task_assignee, dict):
-            task_assignee = _read_TaskAssignee(task_assignee, (_path, _key), "task_assignee")
-        elif task_assignee is UNSET:
+        _model.task_assignee = src_dict.get("task_assignee", UNSET)
+        if isinstance(_model.task_assignee, dict):
+            _model.task_assignee = _read_TaskAssignee(
+                _model.task_assignee, (_path, _key), "task_assignee"
+            )
+        elif _model.task_assignee is UNSET:
             _absent += 1
-            task_assignee = odd(
-                task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+            _model.task_assignee = odd(
+                _model.task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
             )
         else:
-            task_assignee = odd(
-                task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
+            _model.task_assignee = odd(
+                _model.task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.task_assignee = task_assignee
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -116,16 +117,17 @@ class PostTaskAssigneeBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                task_assignee = src_dict.get("task_assignee", UNSET)
-                if isinstance(task_assignee, dict):
-                    task_assignee = _read_TaskAssignee(
-                        task_assignee, ((_parent, _name), _key), "task_assignee"
+                _model.task_assignee = src_dict.get("task_assignee", UNSET)
+                if isinstance(_model.task_assignee, dict):
+                    _model.task_assignee = _read_TaskAssignee(
+                        _model.task_assignee, ((_parent, _name), _key), "task_assignee"
                     )
-                elif task_assignee is UNSET:
+                elif _model.task_assignee is UNSET:
                     _absent += 1
-                    task_assignee = odd(
-                        task_assignee,
+                    _model.task_assignee = odd(
+                        _model.task_assignee,
                         ((_parent, _name), _key),
                         "task_assignee",
                         "TaskAssignee",
@@ -133,8 +135,8 @@ class PostTaskAssigneeBody:
                         False,
                     )
                 else:
-                    task_assignee = odd(
-                        task_assignee,
+                    _model.task_assignee = odd(
+                        _model.task_assignee,
                         ((_parent, _name), _key),
                         "task_assignee",
                         "TaskAssignee",
@@ -142,8 +144,6 @@ class PostTaskAssigneeBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.task_assignee = task_assignee
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

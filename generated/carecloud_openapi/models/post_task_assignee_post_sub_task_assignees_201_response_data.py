@@ -65,18 +65,24 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        task_assignee_id = src_dict.get("task_assignee_id", UNSET)
-        if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
-            if task_assignee_id is UNSET:
+        _model.task_assignee_id = src_dict.get("task_assignee_id", UNSET)
+        if not (
+            _model.task_assignee_id.__class__ is str or isinstance(_model.task_assignee_id, str)
+        ):
+            if _model.task_assignee_id is UNSET:
                 _absent += 1
             else:
-                task_assignee_id = odd(
-                    task_assignee_id, (_path, _key), "task_assignee_id", "string", False, False
+                _model.task_assignee_id = odd(
+                    _model.task_assignee_id,
+                    (_path, _key),
+                    "task_assignee_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.task_assignee_id = task_assignee_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +101,18 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                task_assignee_id = src_dict.get("task_assignee_id", UNSET)
-                if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
-                    if task_assignee_id is UNSET:
+                _model.task_assignee_id = src_dict.get("task_assignee_id", UNSET)
+                if not (
+                    _model.task_assignee_id.__class__ is str
+                    or isinstance(_model.task_assignee_id, str)
+                ):
+                    if _model.task_assignee_id is UNSET:
                         _absent += 1
                     else:
-                        task_assignee_id = odd(
-                            task_assignee_id,
+                        _model.task_assignee_id = odd(
+                            _model.task_assignee_id,
                             ((_parent, _name), _key),
                             "task_assignee_id",
                             "string",
@@ -110,8 +120,6 @@ class PostTaskAssigneePostSubTaskAssignees201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_assignee_id = task_assignee_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

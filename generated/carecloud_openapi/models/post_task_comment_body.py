@@ -82,22 +82,23 @@ class PostTaskCommentBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        task_comment = src_dict.get("task_comment", UNSET)
-        if isinstance(task_comment, dict):
-            task_comment = _read_TaskComment(task_comment, (_path, _key), "task_comment")
-        elif task_comment is UNSET:
+        _model.task_comment = src_dict.get("task_comment", UNSET)
+        if isinstance(_model.task_comment, dict):
+            _model.task_comment = _read_TaskComment(
+                _model.task_comment, (_path, _key), "task_comment"
+            )
+        elif _model.task_comment is UNSET:
             _absent += 1
-            task_comment = odd(
-                task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+            _model.task_comment = odd(
+                _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
             )
         else:
-            task_comment = odd(
-                task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+            _model.task_comment = odd(
+                _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.task_comment = task_comment
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -116,16 +117,17 @@ class PostTaskCommentBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                task_comment = src_dict.get("task_comment", UNSET)
-                if isinstance(task_comment, dict):
-                    task_comment = _read_TaskComment(
-                        task_comment, ((_parent, _name), _key), "task_comment"
+                _model.task_comment = src_dict.get("task_comment", UNSET)
+                if isinstance(_model.task_comment, dict):
+                    _model.task_comment = _read_TaskComment(
+                        _model.task_comment, ((_parent, _name), _key), "task_comment"
                     )
-                elif task_comment is UNSET:
+                elif _model.task_comment is UNSET:
                     _absent += 1
-                    task_comment = odd(
-                        task_comment,
+                    _model.task_comment = odd(
+                        _model.task_comment,
                         ((_parent, _name), _key),
                         "task_comment",
                         "TaskComment",
@@ -133,8 +135,8 @@ class PostTaskCommentBody:
                         False,
                     )
                 else:
-                    task_comment = odd(
-                        task_comment,
+                    _model.task_comment = odd(
+                        _model.task_comment,
                         ((_parent, _name), _key),
                         "task_comment",
                         "TaskComment",
@@ -142,8 +144,6 @@ class PostTaskCommentBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.task_comment = task_comment
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -65,18 +65,17 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        task_comment_id = src_dict.get("task_comment_id", UNSET)
-        if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
-            if task_comment_id is UNSET:
+        _model.task_comment_id = src_dict.get("task_comment_id", UNSET)
+        if not (_model.task_comment_id.__class__ is str or isinstance(_model.task_comment_id, str)):
+            if _model.task_comment_id is UNSET:
                 _absent += 1
             else:
-                task_comment_id = odd(
-                    task_comment_id, (_path, _key), "task_comment_id", "string", False, False
+                _model.task_comment_id = odd(
+                    _model.task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.task_comment_id = task_comment_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -95,14 +94,18 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                task_comment_id = src_dict.get("task_comment_id", UNSET)
-                if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
-                    if task_comment_id is UNSET:
+                _model.task_comment_id = src_dict.get("task_comment_id", UNSET)
+                if not (
+                    _model.task_comment_id.__class__ is str
+                    or isinstance(_model.task_comment_id, str)
+                ):
+                    if _model.task_comment_id is UNSET:
                         _absent += 1
                     else:
-                        task_comment_id = odd(
-                            task_comment_id,
+                        _model.task_comment_id = odd(
+                            _model.task_comment_id,
                             ((_parent, _name), _key),
                             "task_comment_id",
                             "string",
@@ -110,8 +113,6 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_comment_id = task_comment_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

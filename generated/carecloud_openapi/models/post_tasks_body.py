@@ -114,45 +114,48 @@ class PostTasksBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                task, property_records, assignees = _declared(src_dict)
+                _model.task, _model.property_records, _model.assignees = _declared(src_dict)
             except KeyError:
-                task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.task, _model.property_records, _model.assignees = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if isinstance(task, dict):
-            task = _read_Task(task, (_path, _key), "task")
-        elif task is UNSET:
-            _absent += 1
-            task = odd(task, (_path, _key), "task", "Task", True, False)
-        else:
-            task = odd(task, (_path, _key), "task", "Task", True, False)
-
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
-            )
-        elif property_records is UNSET:
-            _absent += 1
-        else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.task, _model.property_records, _model.assignees = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(assignees, list):
-            assignees = _read_TaskAssignee_list(assignees, (_path, _key), "assignees")
-        elif assignees is UNSET:
+        if isinstance(_model.task, dict):
+            _model.task = _read_Task(_model.task, (_path, _key), "task")
+        elif _model.task is UNSET:
+            _absent += 1
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
+        else:
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
+
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            assignees = odd(assignees, (_path, _key), "assignees", "array", False, False)
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.task = task
-        _model.property_records = property_records
-        _model.assignees = assignees
+        if isinstance(_model.assignees, list):
+            _model.assignees = _read_TaskAssignee_list(_model.assignees, (_path, _key), "assignees")
+        elif _model.assignees is UNSET:
+            _absent += 1
+        else:
+            _model.assignees = odd(
+                _model.assignees, (_path, _key), "assignees", "array", False, False
+            )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -171,34 +174,41 @@ class PostTasksBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        task, property_records, assignees = _declared(src_dict)
+                        _model.task, _model.property_records, _model.assignees = _declared(src_dict)
                     except KeyError:
-                        task, property_records, assignees = map(
+                        _model.task, _model.property_records, _model.assignees = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    task, property_records, assignees = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(task, dict):
-                    task = _read_Task(task, ((_parent, _name), _key), "task")
-                elif task is UNSET:
-                    _absent += 1
-                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
-                else:
-                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
-
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                    _model.task, _model.property_records, _model.assignees = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
-                elif property_records is UNSET:
+
+                if isinstance(_model.task, dict):
+                    _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
+                elif _model.task is UNSET:
+                    _absent += 1
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+                else:
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -206,21 +216,22 @@ class PostTasksBody:
                         False,
                     )
 
-                if isinstance(assignees, list):
-                    assignees = _read_TaskAssignee_list(
-                        assignees, ((_parent, _name), _key), "assignees"
+                if isinstance(_model.assignees, list):
+                    _model.assignees = _read_TaskAssignee_list(
+                        _model.assignees, ((_parent, _name), _key), "assignees"
                     )
-                elif assignees is UNSET:
+                elif _model.assignees is UNSET:
                     _absent += 1
                 else:
-                    assignees = odd(
-                        assignees, ((_parent, _name), _key), "assignees", "array", False, False
+                    _model.assignees = odd(
+                        _model.assignees,
+                        ((_parent, _name), _key),
+                        "assignees",
+                        "array",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.task = task
-                _model.property_records = property_records
-                _model.assignees = assignees
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

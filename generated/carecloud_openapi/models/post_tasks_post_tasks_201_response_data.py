@@ -64,16 +64,17 @@ class PostTasksPostTasks201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        task_id = src_dict.get("task_id", UNSET)
-        if not (task_id.__class__ is str or isinstance(task_id, str)):
-            if task_id is UNSET:
+        _model.task_id = src_dict.get("task_id", UNSET)
+        if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+            if _model.task_id is UNSET:
                 _absent += 1
             else:
-                task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
+                _model.task_id = odd(
+                    _model.task_id, (_path, _key), "task_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.task_id = task_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostTasksPostTasks201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                task_id = src_dict.get("task_id", UNSET)
-                if not (task_id.__class__ is str or isinstance(task_id, str)):
-                    if task_id is UNSET:
+                _model.task_id = src_dict.get("task_id", UNSET)
+                if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+                    if _model.task_id is UNSET:
                         _absent += 1
                     else:
-                        task_id = odd(
-                            task_id, ((_parent, _name), _key), "task_id", "string", False, False
+                        _model.task_id = odd(
+                            _model.task_id,
+                            ((_parent, _name), _key),
+                            "task_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.task_id = task_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -86,38 +86,41 @@ class PostTokenAuthTokenLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                application_id, token, token_request_id = _declared(src_dict)
+                _model.application_id, _model.token, _model.token_request_id = _declared(src_dict)
             except KeyError:
-                application_id, token, token_request_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.application_id, _model.token, _model.token_request_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            application_id, token, token_request_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (application_id.__class__ is str or isinstance(application_id, str)):
-            if application_id is UNSET:
-                _absent += 1
-            application_id = odd(
-                application_id, (_path, _key), "application_id", "string", True, False
+            _model.application_id, _model.token, _model.token_request_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (token.__class__ is str or isinstance(token, str)):
-            if token is UNSET:
+        if not (_model.application_id.__class__ is str or isinstance(_model.application_id, str)):
+            if _model.application_id is UNSET:
                 _absent += 1
-            token = odd(token, (_path, _key), "token", "string", True, False)
-
-        if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
-            if token_request_id is UNSET:
-                _absent += 1
-            token_request_id = odd(
-                token_request_id, (_path, _key), "token_request_id", "string", True, False
+            _model.application_id = odd(
+                _model.application_id, (_path, _key), "application_id", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.application_id = application_id
-        _model.token = token
-        _model.token_request_id = token_request_id
+        if not (_model.token.__class__ is str or isinstance(_model.token, str)):
+            if _model.token is UNSET:
+                _absent += 1
+            _model.token = odd(_model.token, (_path, _key), "token", "string", True, False)
+
+        if not (
+            _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
+        ):
+            if _model.token_request_id is UNSET:
+                _absent += 1
+            _model.token_request_id = odd(
+                _model.token_request_id, (_path, _key), "token_request_id", "string", True, False
+            )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -136,24 +139,29 @@ class PostTokenAuthTokenLoginBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        application_id, token, token_request_id = _declared(src_dict)
+                        _model.application_id, _model.token, _model.token_request_id = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        application_id, token, token_request_id = map(
+                        _model.application_id, _model.token, _model.token_request_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    application_id, token, token_request_id = map(
+                    _model.application_id, _model.token, _model.token_request_id = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (application_id.__class__ is str or isinstance(application_id, str)):
-                    if application_id is UNSET:
+                if not (
+                    _model.application_id.__class__ is str or isinstance(_model.application_id, str)
+                ):
+                    if _model.application_id is UNSET:
                         _absent += 1
-                    application_id = odd(
-                        application_id,
+                    _model.application_id = odd(
+                        _model.application_id,
                         ((_parent, _name), _key),
                         "application_id",
                         "string",
@@ -161,16 +169,21 @@ class PostTokenAuthTokenLoginBody:
                         False,
                     )
 
-                if not (token.__class__ is str or isinstance(token, str)):
-                    if token is UNSET:
+                if not (_model.token.__class__ is str or isinstance(_model.token, str)):
+                    if _model.token is UNSET:
                         _absent += 1
-                    token = odd(token, ((_parent, _name), _key), "token", "string", True, False)
+                    _model.token = odd(
+                        _model.token, ((_parent, _name), _key), "token", "string", True, False
+                    )
 
-                if not (token_request_id.__class__ is str or isinstance(token_request_id, str)):
-                    if token_request_id is UNSET:
+                if not (
+                    _model.token_request_id.__class__ is str
+                    or isinstance(_model.token_request_id, str)
+                ):
+                    if _model.token_request_id is UNSET:
                         _absent += 1
-                    token_request_id = odd(
-                        token_request_id,
+                    _model.token_request_id = odd(
+                        _model.token_request_id,
                         ((_parent, _name), _key),
                         "token_request_id",
                         "string",
@@ -178,10 +191,6 @@ class PostTokenAuthTokenLoginBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.application_id = application_id
-                _model.token = token
-                _model.token_request_id = token_request_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

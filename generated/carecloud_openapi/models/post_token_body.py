@@ -106,42 +106,46 @@ class PostTokenBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                device, setup, external_application_id, push_token = _declared(src_dict)
+                _model.device, _model.setup, _model.external_application_id, _model.push_token = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                device, setup, external_application_id, push_token = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.device, _model.setup, _model.external_application_id, _model.push_token = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            device, setup, external_application_id, push_token = map(
+            _model.device, _model.setup, _model.external_application_id, _model.push_token = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if isinstance(device, dict):
-            device = _read_Device(device, (_path, _key), "device")
-        elif device is UNSET:
+        if isinstance(_model.device, dict):
+            _model.device = _read_Device(_model.device, (_path, _key), "device")
+        elif _model.device is UNSET:
             _absent += 1
-            device = odd(device, (_path, _key), "device", "Device", True, False)
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
         else:
-            device = odd(device, (_path, _key), "device", "Device", True, False)
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
 
-        if isinstance(setup, dict):
-            setup = _read_Setup(setup, (_path, _key), "setup")
-        elif setup is UNSET:
+        if isinstance(_model.setup, dict):
+            _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
+        elif _model.setup is UNSET:
             _absent += 1
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
         else:
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -149,17 +153,14 @@ class PostTokenBody:
                 False,
             )
 
-        if not (push_token.__class__ is str or isinstance(push_token, str)):
-            if push_token is UNSET:
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
                 _absent += 1
             else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.device = device
-        _model.setup = setup
-        _model.external_application_id = external_application_id
-        _model.push_token = push_token
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -178,43 +179,63 @@ class PostTokenBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        device, setup, external_application_id, push_token = _declared(src_dict)
+                        (
+                            _model.device,
+                            _model.setup,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        device, setup, external_application_id, push_token = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.device,
+                            _model.setup,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    device, setup, external_application_id, push_token = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.device,
+                        _model.setup,
+                        _model.external_application_id,
+                        _model.push_token,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.device, dict):
+                    _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
+                elif _model.device is UNSET:
+                    _absent += 1
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
+                    )
+                else:
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
                     )
 
-                if isinstance(device, dict):
-                    device = _read_Device(device, ((_parent, _name), _key), "device")
-                elif device is UNSET:
+                if isinstance(_model.setup, dict):
+                    _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
+                elif _model.setup is UNSET:
                     _absent += 1
-                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
                 else:
-                    device = odd(device, ((_parent, _name), _key), "device", "Device", True, False)
-
-                if isinstance(setup, dict):
-                    setup = _read_Setup(setup, ((_parent, _name), _key), "setup")
-                elif setup is UNSET:
-                    _absent += 1
-                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
-                else:
-                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -222,12 +243,12 @@ class PostTokenBody:
                         False,
                     )
 
-                if not (push_token.__class__ is str or isinstance(push_token, str)):
-                    if push_token is UNSET:
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
                         _absent += 1
                     else:
-                        push_token = odd(
-                            push_token,
+                        _model.push_token = odd(
+                            _model.push_token,
                             ((_parent, _name), _key),
                             "push_token",
                             "string",
@@ -235,11 +256,6 @@ class PostTokenBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.device = device
-                _model.setup = setup
-                _model.external_application_id = external_application_id
-                _model.push_token = push_token
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

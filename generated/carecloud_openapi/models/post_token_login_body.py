@@ -85,41 +85,54 @@ class PostTokenLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                login_type, login_value, password = _declared(src_dict)
+                _model.login_type, _model.login_value, _model.password = _declared(src_dict)
             except KeyError:
-                login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.login_type, _model.login_value, _model.password = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.login_type, _model.login_value, _model.password = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if login_type.__class__ is str or isinstance(login_type, str):
-            login_type = PostTokenLoginBodyLoginType(login_type)
-        elif login_type is UNSET:
+        if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
+            _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
+        elif _model.login_type is UNSET:
             _absent += 1
-            login_type = odd(
-                login_type, (_path, _key), "login_type", "PostTokenLoginBodyLoginType", True, False
+            _model.login_type = odd(
+                _model.login_type,
+                (_path, _key),
+                "login_type",
+                "PostTokenLoginBodyLoginType",
+                True,
+                False,
             )
         else:
-            login_type = odd(
-                login_type, (_path, _key), "login_type", "PostTokenLoginBodyLoginType", True, False
+            _model.login_type = odd(
+                _model.login_type,
+                (_path, _key),
+                "login_type",
+                "PostTokenLoginBodyLoginType",
+                True,
+                False,
             )
 
-        if not (login_value.__class__ is str or isinstance(login_value, str)):
-            if login_value is UNSET:
+        if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
+            if _model.login_value is UNSET:
                 _absent += 1
-            login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
+            _model.login_value = odd(
+                _model.login_value, (_path, _key), "login_value", "string", True, False
+            )
 
-        if not (password.__class__ is str or isinstance(password, str)):
-            if password is UNSET:
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
                 _absent += 1
-            password = odd(password, (_path, _key), "password", "string", True, False)
+            _model.password = odd(_model.password, (_path, _key), "password", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.login_type = login_type
-        _model.login_value = login_value
-        _model.password = password
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -138,23 +151,26 @@ class PostTokenLoginBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        login_type, login_value, password = _declared(src_dict)
+                        _model.login_type, _model.login_value, _model.password = _declared(src_dict)
                     except KeyError:
-                        login_type, login_value, password = map(
+                        _model.login_type, _model.login_value, _model.password = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    login_type, login_value, password = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.login_type, _model.login_value, _model.password = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if login_type.__class__ is str or isinstance(login_type, str):
-                    login_type = PostTokenLoginBodyLoginType(login_type)
-                elif login_type is UNSET:
+                if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
+                    _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
+                elif _model.login_type is UNSET:
                     _absent += 1
-                    login_type = odd(
-                        login_type,
+                    _model.login_type = odd(
+                        _model.login_type,
                         ((_parent, _name), _key),
                         "login_type",
                         "PostTokenLoginBodyLoginType",
@@ -162,8 +178,8 @@ class PostTokenLoginBody:
                         False,
                     )
                 else:
-                    login_type = odd(
-                        login_type,
+                    _model.login_type = odd(
+                        _model.login_type,
                         ((_parent, _name), _key),
                         "login_type",
                         "PostTokenLoginBodyLoginType",
@@ -171,24 +187,25 @@ class PostTokenLoginBody:
                         False,
                     )
 
-                if not (login_value.__class__ is str or isinstance(login_value, str)):
-                    if login_value is UNSET:
+                if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
+                    if _model.login_value is UNSET:
                         _absent += 1
-                    login_value = odd(
-                        login_value, ((_parent, _name), _key), "login_value", "string", True, False
+                    _model.login_value = odd(
+                        _model.login_value,
+                        ((_parent, _name), _key),
+                        "login_value",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (password.__class__ is str or isinstance(password, str)):
-                    if password is UNSET:
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
                         _absent += 1
-                    password = odd(
-                        password, ((_parent, _name), _key), "password", "string", True, False
+                    _model.password = odd(
+                        _model.password, ((_parent, _name), _key), "password", "string", True, False
                     )
 
-                _model = _new_instance(cls)
-                _model.login_type = login_type
-                _model.login_value = login_value
-                _model.password = password
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

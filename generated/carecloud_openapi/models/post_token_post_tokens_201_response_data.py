@@ -65,16 +65,17 @@ class PostTokenPostTokens201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        token_id = src_dict.get("token_id", UNSET)
-        if not (token_id.__class__ is str or isinstance(token_id, str)):
-            if token_id is UNSET:
+        _model.token_id = src_dict.get("token_id", UNSET)
+        if not (_model.token_id.__class__ is str or isinstance(_model.token_id, str)):
+            if _model.token_id is UNSET:
                 _absent += 1
             else:
-                token_id = odd(token_id, (_path, _key), "token_id", "string", False, False)
+                _model.token_id = odd(
+                    _model.token_id, (_path, _key), "token_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.token_id = token_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -93,18 +94,22 @@ class PostTokenPostTokens201ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                token_id = src_dict.get("token_id", UNSET)
-                if not (token_id.__class__ is str or isinstance(token_id, str)):
-                    if token_id is UNSET:
+                _model.token_id = src_dict.get("token_id", UNSET)
+                if not (_model.token_id.__class__ is str or isinstance(_model.token_id, str)):
+                    if _model.token_id is UNSET:
                         _absent += 1
                     else:
-                        token_id = odd(
-                            token_id, ((_parent, _name), _key), "token_id", "string", False, False
+                        _model.token_id = odd(
+                            _model.token_id,
+                            ((_parent, _name), _key),
+                            "token_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.token_id = token_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -95,31 +95,37 @@ class PostTokenSendPasswordSetupBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                email, communication_channel_id, recipient = _declared(src_dict)
+                _model.email, _model.communication_channel_id, _model.recipient = _declared(
+                    src_dict
+                )
             except KeyError:
-                email, communication_channel_id, recipient = map(
+                _model.email, _model.communication_channel_id, _model.recipient = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            email, communication_channel_id, recipient = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.email, _model.communication_channel_id, _model.recipient = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (email.__class__ is str or isinstance(email, str)):
-            if email is UNSET:
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
                 _absent += 1
             else:
-                email = odd(email, (_path, _key), "email", "string", False, False)
+                _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
         if not (
-            communication_channel_id.__class__ is str or isinstance(communication_channel_id, str)
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
         ):
-            if communication_channel_id is UNSET:
+            if _model.communication_channel_id is UNSET:
                 _absent += 1
             else:
-                communication_channel_id = odd(
-                    communication_channel_id,
+                _model.communication_channel_id = odd(
+                    _model.communication_channel_id,
                     (_path, _key),
                     "communication_channel_id",
                     "string",
@@ -127,16 +133,14 @@ class PostTokenSendPasswordSetupBody:
                     False,
                 )
 
-        if not (recipient.__class__ is str or isinstance(recipient, str)):
-            if recipient is UNSET:
+        if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+            if _model.recipient is UNSET:
                 _absent += 1
             else:
-                recipient = odd(recipient, (_path, _key), "recipient", "string", False, False)
+                _model.recipient = odd(
+                    _model.recipient, (_path, _key), "recipient", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.email = email
-        _model.communication_channel_id = communication_channel_id
-        _model.recipient = recipient
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -155,36 +159,39 @@ class PostTokenSendPasswordSetupBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        email, communication_channel_id, recipient = _declared(src_dict)
+                        _model.email, _model.communication_channel_id, _model.recipient = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        email, communication_channel_id, recipient = map(
+                        _model.email, _model.communication_channel_id, _model.recipient = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    email, communication_channel_id, recipient = map(
+                    _model.email, _model.communication_channel_id, _model.recipient = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (email.__class__ is str or isinstance(email, str)):
-                    if email is UNSET:
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
                         _absent += 1
                     else:
-                        email = odd(
-                            email, ((_parent, _name), _key), "email", "string", False, False
+                        _model.email = odd(
+                            _model.email, ((_parent, _name), _key), "email", "string", False, False
                         )
 
                 if not (
-                    communication_channel_id.__class__ is str
-                    or isinstance(communication_channel_id, str)
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
                 ):
-                    if communication_channel_id is UNSET:
+                    if _model.communication_channel_id is UNSET:
                         _absent += 1
                     else:
-                        communication_channel_id = odd(
-                            communication_channel_id,
+                        _model.communication_channel_id = odd(
+                            _model.communication_channel_id,
                             ((_parent, _name), _key),
                             "communication_channel_id",
                             "string",
@@ -192,18 +199,19 @@ class PostTokenSendPasswordSetupBody:
                             False,
                         )
 
-                if not (recipient.__class__ is str or isinstance(recipient, str)):
-                    if recipient is UNSET:
+                if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+                    if _model.recipient is UNSET:
                         _absent += 1
                     else:
-                        recipient = odd(
-                            recipient, ((_parent, _name), _key), "recipient", "string", False, False
+                        _model.recipient = odd(
+                            _model.recipient,
+                            ((_parent, _name), _key),
+                            "recipient",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.email = email
-                _model.communication_channel_id = communication_channel_id
-                _model.recipient = recipient
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

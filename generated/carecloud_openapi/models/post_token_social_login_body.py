@@ -85,16 +85,17 @@ class PostTokenSocialLoginBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
-        if isinstance(social_network_credentials, dict):
-            social_network_credentials = _read_SocialNetworkCredentials(
-                social_network_credentials, (_path, _key), "social_network_credentials"
+        _model.social_network_credentials = src_dict.get("social_network_credentials", UNSET)
+        if isinstance(_model.social_network_credentials, dict):
+            _model.social_network_credentials = _read_SocialNetworkCredentials(
+                _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
-        elif social_network_credentials is UNSET:
+        elif _model.social_network_credentials is UNSET:
             _absent += 1
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -102,8 +103,8 @@ class PostTokenSocialLoginBody:
                 False,
             )
         else:
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -111,8 +112,6 @@ class PostTokenSocialLoginBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.social_network_credentials = social_network_credentials
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -131,18 +130,21 @@ class PostTokenSocialLoginBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                social_network_credentials = src_dict.get("social_network_credentials", UNSET)
-                if isinstance(social_network_credentials, dict):
-                    social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials,
+                _model.social_network_credentials = src_dict.get(
+                    "social_network_credentials", UNSET
+                )
+                if isinstance(_model.social_network_credentials, dict):
+                    _model.social_network_credentials = _read_SocialNetworkCredentials(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                     )
-                elif social_network_credentials is UNSET:
+                elif _model.social_network_credentials is UNSET:
                     _absent += 1
-                    social_network_credentials = odd(
-                        social_network_credentials,
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
@@ -150,8 +152,8 @@ class PostTokenSocialLoginBody:
                         False,
                     )
                 else:
-                    social_network_credentials = odd(
-                        social_network_credentials,
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
@@ -159,8 +161,6 @@ class PostTokenSocialLoginBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.social_network_credentials = social_network_credentials
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

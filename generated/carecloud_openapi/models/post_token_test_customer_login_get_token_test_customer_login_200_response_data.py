@@ -64,16 +64,17 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        _model.customer_id = src_dict.get("customer_id", UNSET)
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,14 +93,15 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                customer_id = src_dict.get("customer_id", UNSET)
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                _model.customer_id = src_dict.get("customer_id", UNSET)
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -107,8 +109,6 @@ class PostTokenTestCustomerLoginGetTokenTestCustomerLogin200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

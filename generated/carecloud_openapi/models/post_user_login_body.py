@@ -85,28 +85,31 @@ class PostUserLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                user_external_application_id, login, password = _declared(src_dict)
+                _model.user_external_application_id, _model.login, _model.password = _declared(
+                    src_dict
+                )
             except KeyError:
-                user_external_application_id, login, password = map(
+                _model.user_external_application_id, _model.login, _model.password = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            user_external_application_id, login, password = map(
+            _model.user_external_application_id, _model.login, _model.password = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
         if not (
-            user_external_application_id.__class__ is str
-            or isinstance(user_external_application_id, str)
+            _model.user_external_application_id.__class__ is str
+            or isinstance(_model.user_external_application_id, str)
         ):
-            if user_external_application_id is UNSET:
+            if _model.user_external_application_id is UNSET:
                 _absent += 1
             else:
-                user_external_application_id = odd(
-                    user_external_application_id,
+                _model.user_external_application_id = odd(
+                    _model.user_external_application_id,
                     (_path, _key),
                     "user_external_application_id",
                     "string",
@@ -114,22 +117,20 @@ class PostUserLoginBody:
                     False,
                 )
 
-        if not (login.__class__ is str or isinstance(login, str)):
-            if login is UNSET:
+        if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+            if _model.login is UNSET:
                 _absent += 1
             else:
-                login = odd(login, (_path, _key), "login", "string", False, False)
+                _model.login = odd(_model.login, (_path, _key), "login", "string", False, False)
 
-        if not (password.__class__ is str or isinstance(password, str)):
-            if password is UNSET:
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
                 _absent += 1
             else:
-                password = odd(password, (_path, _key), "password", "string", False, False)
+                _model.password = odd(
+                    _model.password, (_path, _key), "password", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.user_external_application_id = user_external_application_id
-        _model.login = login
-        _model.password = password
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -148,28 +149,31 @@ class PostUserLoginBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        user_external_application_id, login, password = _declared(src_dict)
+                        _model.user_external_application_id, _model.login, _model.password = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        user_external_application_id, login, password = map(
+                        _model.user_external_application_id, _model.login, _model.password = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    user_external_application_id, login, password = map(
+                    _model.user_external_application_id, _model.login, _model.password = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    user_external_application_id.__class__ is str
-                    or isinstance(user_external_application_id, str)
+                    _model.user_external_application_id.__class__ is str
+                    or isinstance(_model.user_external_application_id, str)
                 ):
-                    if user_external_application_id is UNSET:
+                    if _model.user_external_application_id is UNSET:
                         _absent += 1
                     else:
-                        user_external_application_id = odd(
-                            user_external_application_id,
+                        _model.user_external_application_id = odd(
+                            _model.user_external_application_id,
                             ((_parent, _name), _key),
                             "user_external_application_id",
                             "string",
@@ -177,26 +181,27 @@ class PostUserLoginBody:
                             False,
                         )
 
-                if not (login.__class__ is str or isinstance(login, str)):
-                    if login is UNSET:
+                if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+                    if _model.login is UNSET:
                         _absent += 1
                     else:
-                        login = odd(
-                            login, ((_parent, _name), _key), "login", "string", False, False
+                        _model.login = odd(
+                            _model.login, ((_parent, _name), _key), "login", "string", False, False
                         )
 
-                if not (password.__class__ is str or isinstance(password, str)):
-                    if password is UNSET:
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(
-                            password, ((_parent, _name), _key), "password", "string", False, False
+                        _model.password = odd(
+                            _model.password,
+                            ((_parent, _name), _key),
+                            "password",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.user_external_application_id = user_external_application_id
-                _model.login = login
-                _model.password = password
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

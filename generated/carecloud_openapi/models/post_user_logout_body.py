@@ -76,25 +76,28 @@ class PostUserLogoutBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                user_external_application_id, bearer_token = _declared(src_dict)
+                _model.user_external_application_id, _model.bearer_token = _declared(src_dict)
             except KeyError:
-                user_external_application_id, bearer_token = map(
+                _model.user_external_application_id, _model.bearer_token = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            user_external_application_id, bearer_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.user_external_application_id, _model.bearer_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
         if not (
-            user_external_application_id.__class__ is str
-            or isinstance(user_external_application_id, str)
+            _model.user_external_application_id.__class__ is str
+            or isinstance(_model.user_external_application_id, str)
         ):
-            if user_external_application_id is UNSET:
+            if _model.user_external_application_id is UNSET:
                 _absent += 1
-            user_external_application_id = odd(
-                user_external_application_id,
+            _model.user_external_application_id = odd(
+                _model.user_external_application_id,
                 (_path, _key),
                 "user_external_application_id",
                 "string",
@@ -102,14 +105,13 @@ class PostUserLogoutBody:
                 False,
             )
 
-        if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
-            if bearer_token is UNSET:
+        if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
+            if _model.bearer_token is UNSET:
                 _absent += 1
-            bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", True, False)
+            _model.bearer_token = odd(
+                _model.bearer_token, (_path, _key), "bearer_token", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.user_external_application_id = user_external_application_id
-        _model.bearer_token = bearer_token
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -128,27 +130,30 @@ class PostUserLogoutBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        user_external_application_id, bearer_token = _declared(src_dict)
+                        _model.user_external_application_id, _model.bearer_token = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        user_external_application_id, bearer_token = map(
+                        _model.user_external_application_id, _model.bearer_token = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    user_external_application_id, bearer_token = map(
+                    _model.user_external_application_id, _model.bearer_token = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    user_external_application_id.__class__ is str
-                    or isinstance(user_external_application_id, str)
+                    _model.user_external_application_id.__class__ is str
+                    or isinstance(_model.user_external_application_id, str)
                 ):
-                    if user_external_application_id is UNSET:
+                    if _model.user_external_application_id is UNSET:
                         _absent += 1
-                    user_external_application_id = odd(
-                        user_external_application_id,
+                    _model.user_external_application_id = odd(
+                        _model.user_external_application_id,
                         ((_parent, _name), _key),
                         "user_external_application_id",
                         "string",
@@ -156,11 +161,13 @@ class PostUserLogoutBody:
                         False,
                     )
 
-                if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
-                    if bearer_token is UNSET:
+                if not (
+                    _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
+                ):
+                    if _model.bearer_token is UNSET:
                         _absent += 1
-                    bearer_token = odd(
-                        bearer_token,
+                    _model.bearer_token = odd(
+                        _model.bearer_token,
                         ((_parent, _name), _key),
                         "bearer_token",
                         "string",
@@ -168,9 +175,6 @@ class PostUserLogoutBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.user_external_application_id = user_external_application_id
-                _model.bearer_token = bearer_token
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -75,23 +75,28 @@ class PostUserSsoLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                user_external_application_id, sso_token = _declared(src_dict)
+                _model.user_external_application_id, _model.sso_token = _declared(src_dict)
             except KeyError:
-                user_external_application_id, sso_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.user_external_application_id, _model.sso_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            user_external_application_id, sso_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.user_external_application_id, _model.sso_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
         if not (
-            user_external_application_id.__class__ is str
-            or isinstance(user_external_application_id, str)
+            _model.user_external_application_id.__class__ is str
+            or isinstance(_model.user_external_application_id, str)
         ):
-            if user_external_application_id is UNSET:
+            if _model.user_external_application_id is UNSET:
                 _absent += 1
-            user_external_application_id = odd(
-                user_external_application_id,
+            _model.user_external_application_id = odd(
+                _model.user_external_application_id,
                 (_path, _key),
                 "user_external_application_id",
                 "string",
@@ -99,14 +104,13 @@ class PostUserSsoLoginBody:
                 False,
             )
 
-        if not (sso_token.__class__ is str or isinstance(sso_token, str)):
-            if sso_token is UNSET:
+        if not (_model.sso_token.__class__ is str or isinstance(_model.sso_token, str)):
+            if _model.sso_token is UNSET:
                 _absent += 1
-            sso_token = odd(sso_token, (_path, _key), "sso_token", "string", True, False)
+            _model.sso_token = odd(
+                _model.sso_token, (_path, _key), "sso_token", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.user_external_application_id = user_external_application_id
-        _model.sso_token = sso_token
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -125,27 +129,28 @@ class PostUserSsoLoginBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        user_external_application_id, sso_token = _declared(src_dict)
+                        _model.user_external_application_id, _model.sso_token = _declared(src_dict)
                     except KeyError:
-                        user_external_application_id, sso_token = map(
+                        _model.user_external_application_id, _model.sso_token = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    user_external_application_id, sso_token = map(
+                    _model.user_external_application_id, _model.sso_token = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    user_external_application_id.__class__ is str
-                    or isinstance(user_external_application_id, str)
+                    _model.user_external_application_id.__class__ is str
+                    or isinstance(_model.user_external_application_id, str)
                 ):
-                    if user_external_application_id is UNSET:
+                    if _model.user_external_application_id is UNSET:
                         _absent += 1
-                    user_external_application_id = odd(
-                        user_external_application_id,
+                    _model.user_external_application_id = odd(
+                        _model.user_external_application_id,
                         ((_parent, _name), _key),
                         "user_external_application_id",
                         "string",
@@ -153,16 +158,18 @@ class PostUserSsoLoginBody:
                         False,
                     )
 
-                if not (sso_token.__class__ is str or isinstance(sso_token, str)):
-                    if sso_token is UNSET:
+                if not (_model.sso_token.__class__ is str or isinstance(_model.sso_token, str)):
+                    if _model.sso_token is UNSET:
                         _absent += 1
-                    sso_token = odd(
-                        sso_token, ((_parent, _name), _key), "sso_token", "string", True, False
+                    _model.sso_token = odd(
+                        _model.sso_token,
+                        ((_parent, _name), _key),
+                        "sso_token",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.user_external_application_id = user_external_application_id
-                _model.sso_token = sso_token
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

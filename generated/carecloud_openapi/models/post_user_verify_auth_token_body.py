@@ -62,15 +62,16 @@ class PostUserVerifyAuthTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        auth_token = src_dict.get("auth_token", UNSET)
-        if not (auth_token.__class__ is str or isinstance(auth_token, str)):
-            if auth_token is UNSET:
-                _absent += 1
-            auth_token = odd(auth_token, (_path, _key), "auth_token", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.auth_token = auth_token
+        _absent = 0
+        _model.auth_token = src_dict.get("auth_token", UNSET)
+        if not (_model.auth_token.__class__ is str or isinstance(_model.auth_token, str)):
+            if _model.auth_token is UNSET:
+                _absent += 1
+            _model.auth_token = odd(
+                _model.auth_token, (_path, _key), "auth_token", "string", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -89,17 +90,21 @@ class PostUserVerifyAuthTokenBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                auth_token = src_dict.get("auth_token", UNSET)
-                if not (auth_token.__class__ is str or isinstance(auth_token, str)):
-                    if auth_token is UNSET:
+                _model.auth_token = src_dict.get("auth_token", UNSET)
+                if not (_model.auth_token.__class__ is str or isinstance(_model.auth_token, str)):
+                    if _model.auth_token is UNSET:
                         _absent += 1
-                    auth_token = odd(
-                        auth_token, ((_parent, _name), _key), "auth_token", "string", True, False
+                    _model.auth_token = odd(
+                        _model.auth_token,
+                        ((_parent, _name), _key),
+                        "auth_token",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.auth_token = auth_token
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

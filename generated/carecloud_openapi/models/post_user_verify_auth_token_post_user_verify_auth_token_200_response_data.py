@@ -64,16 +64,17 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        user_id = src_dict.get("user_id", UNSET)
-        if not (user_id.__class__ is str or isinstance(user_id, str)):
-            if user_id is UNSET:
+        _model.user_id = src_dict.get("user_id", UNSET)
+        if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+            if _model.user_id is UNSET:
                 _absent += 1
             else:
-                user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
+                _model.user_id = odd(
+                    _model.user_id, (_path, _key), "user_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.user_id = user_id
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostUserVerifyAuthTokenPostUserVerifyAuthToken200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                user_id = src_dict.get("user_id", UNSET)
-                if not (user_id.__class__ is str or isinstance(user_id, str)):
-                    if user_id is UNSET:
+                _model.user_id = src_dict.get("user_id", UNSET)
+                if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+                    if _model.user_id is UNSET:
                         _absent += 1
                     else:
-                        user_id = odd(
-                            user_id, ((_parent, _name), _key), "user_id", "string", False, False
+                        _model.user_id = odd(
+                            _model.user_id,
+                            ((_parent, _name), _key),
+                            "user_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.user_id = user_id
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -62,15 +62,16 @@ class PostValidateFreeCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        card_number = src_dict.get("card_number", UNSET)
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
-                _absent += 1
-            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.card_number = card_number
+        _absent = 0
+        _model.card_number = src_dict.get("card_number", UNSET)
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _absent += 1
+            _model.card_number = odd(
+                _model.card_number, (_path, _key), "card_number", "string", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -89,17 +90,21 @@ class PostValidateFreeCardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                card_number = src_dict.get("card_number", UNSET)
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                _model.card_number = src_dict.get("card_number", UNSET)
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
-                    card_number = odd(
-                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
+                    _model.card_number = odd(
+                        _model.card_number,
+                        ((_parent, _name), _key),
+                        "card_number",
+                        "string",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.card_number = card_number
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

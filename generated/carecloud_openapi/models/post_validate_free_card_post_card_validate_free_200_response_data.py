@@ -64,18 +64,17 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        is_free_to_use = src_dict.get("is_free_to_use", UNSET)
-        if not (type(is_free_to_use) is bool):
-            if is_free_to_use is UNSET:
+        _model.is_free_to_use = src_dict.get("is_free_to_use", UNSET)
+        if not (type(_model.is_free_to_use) is bool):
+            if _model.is_free_to_use is UNSET:
                 _absent += 1
             else:
-                is_free_to_use = odd(
-                    is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                _model.is_free_to_use = odd(
+                    _model.is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.is_free_to_use = is_free_to_use
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -94,14 +93,15 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                is_free_to_use = src_dict.get("is_free_to_use", UNSET)
-                if not (type(is_free_to_use) is bool):
-                    if is_free_to_use is UNSET:
+                _model.is_free_to_use = src_dict.get("is_free_to_use", UNSET)
+                if not (type(_model.is_free_to_use) is bool):
+                    if _model.is_free_to_use is UNSET:
                         _absent += 1
                     else:
-                        is_free_to_use = odd(
-                            is_free_to_use,
+                        _model.is_free_to_use = odd(
+                            _model.is_free_to_use,
                             ((_parent, _name), _key),
                             "is_free_to_use",
                             "boolean",
@@ -109,8 +109,6 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.is_free_to_use = is_free_to_use
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

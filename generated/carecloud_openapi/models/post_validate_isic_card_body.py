@@ -82,37 +82,42 @@ class PostValidateIsicCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                card_number, last_name, check_usage = _declared(src_dict)
+                _model.card_number, _model.last_name, _model.check_usage = _declared(src_dict)
             except KeyError:
-                card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.card_number, _model.last_name, _model.check_usage = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.card_number, _model.last_name, _model.check_usage = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
-            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
+            _model.card_number = odd(
+                _model.card_number, (_path, _key), "card_number", "string", True, False
+            )
 
-        if not (last_name.__class__ is str or isinstance(last_name, str)):
-            if last_name is UNSET:
+        if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+            if _model.last_name is UNSET:
                 _absent += 1
-            last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+            _model.last_name = odd(
+                _model.last_name, (_path, _key), "last_name", "string", True, False
+            )
 
-        if not (type(check_usage) is bool):
-            if check_usage is UNSET:
+        if not (type(_model.check_usage) is bool):
+            if _model.check_usage is UNSET:
                 _absent += 1
             else:
-                check_usage = odd(
-                    check_usage, (_path, _key), "check_usage", "boolean", False, False
+                _model.check_usage = odd(
+                    _model.check_usage, (_path, _key), "check_usage", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.card_number = card_number
-        _model.last_name = last_name
-        _model.check_usage = check_usage
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -131,37 +136,52 @@ class PostValidateIsicCardBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        card_number, last_name, check_usage = _declared(src_dict)
+                        _model.card_number, _model.last_name, _model.check_usage = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        card_number, last_name, check_usage = map(
+                        _model.card_number, _model.last_name, _model.check_usage = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    card_number, last_name, check_usage = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
-                        _absent += 1
-                    card_number = odd(
-                        card_number, ((_parent, _name), _key), "card_number", "string", True, False
+                    _model.card_number, _model.last_name, _model.check_usage = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (last_name.__class__ is str or isinstance(last_name, str)):
-                    if last_name is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
-                    last_name = odd(
-                        last_name, ((_parent, _name), _key), "last_name", "string", True, False
+                    _model.card_number = odd(
+                        _model.card_number,
+                        ((_parent, _name), _key),
+                        "card_number",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(check_usage) is bool):
-                    if check_usage is UNSET:
+                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+                    if _model.last_name is UNSET:
+                        _absent += 1
+                    _model.last_name = odd(
+                        _model.last_name,
+                        ((_parent, _name), _key),
+                        "last_name",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.check_usage) is bool):
+                    if _model.check_usage is UNSET:
                         _absent += 1
                     else:
-                        check_usage = odd(
-                            check_usage,
+                        _model.check_usage = odd(
+                            _model.check_usage,
                             ((_parent, _name), _key),
                             "check_usage",
                             "boolean",
@@ -169,10 +189,6 @@ class PostValidateIsicCardBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.card_number = card_number
-                _model.last_name = last_name
-                _model.check_usage = check_usage
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -78,32 +78,34 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                valid_isic, is_free_to_use = _declared(src_dict)
+                _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
             except KeyError:
-                valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.valid_isic, _model.is_free_to_use = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.valid_isic, _model.is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(valid_isic) is bool):
-            if valid_isic is UNSET:
+        if not (type(_model.valid_isic) is bool):
+            if _model.valid_isic is UNSET:
                 _absent += 1
             else:
-                valid_isic = odd(valid_isic, (_path, _key), "valid_isic", "boolean", False, False)
-
-        if not (type(is_free_to_use) is bool):
-            if is_free_to_use is UNSET:
-                _absent += 1
-            else:
-                is_free_to_use = odd(
-                    is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                _model.valid_isic = odd(
+                    _model.valid_isic, (_path, _key), "valid_isic", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.valid_isic = valid_isic
-        _model.is_free_to_use = is_free_to_use
+        if not (type(_model.is_free_to_use) is bool):
+            if _model.is_free_to_use is UNSET:
+                _absent += 1
+            else:
+                _model.is_free_to_use = odd(
+                    _model.is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                )
+
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -122,21 +124,26 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        valid_isic, is_free_to_use = _declared(src_dict)
+                        _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
                     except KeyError:
-                        valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.valid_isic, _model.is_free_to_use = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    valid_isic, is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.valid_isic, _model.is_free_to_use = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (type(valid_isic) is bool):
-                    if valid_isic is UNSET:
+                if not (type(_model.valid_isic) is bool):
+                    if _model.valid_isic is UNSET:
                         _absent += 1
                     else:
-                        valid_isic = odd(
-                            valid_isic,
+                        _model.valid_isic = odd(
+                            _model.valid_isic,
                             ((_parent, _name), _key),
                             "valid_isic",
                             "boolean",
@@ -144,12 +151,12 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                             False,
                         )
 
-                if not (type(is_free_to_use) is bool):
-                    if is_free_to_use is UNSET:
+                if not (type(_model.is_free_to_use) is bool):
+                    if _model.is_free_to_use is UNSET:
                         _absent += 1
                     else:
-                        is_free_to_use = odd(
-                            is_free_to_use,
+                        _model.is_free_to_use = odd(
+                            _model.is_free_to_use,
                             ((_parent, _name), _key),
                             "is_free_to_use",
                             "boolean",
@@ -157,9 +164,6 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.valid_isic = valid_isic
-                _model.is_free_to_use = is_free_to_use
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -84,38 +84,46 @@ class PostVerifyOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                verification_code, request_id, external_application_id = _declared(src_dict)
+                _model.verification_code, _model.request_id, _model.external_application_id = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                verification_code, request_id, external_application_id = map(
+                _model.verification_code, _model.request_id, _model.external_application_id = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            verification_code, request_id, external_application_id = map(
+            _model.verification_code, _model.request_id, _model.external_application_id = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (verification_code.__class__ is str or isinstance(verification_code, str)):
-            if verification_code is UNSET:
+        if not (
+            _model.verification_code.__class__ is str or isinstance(_model.verification_code, str)
+        ):
+            if _model.verification_code is UNSET:
                 _absent += 1
-            verification_code = odd(
-                verification_code, (_path, _key), "verification_code", "string", True, False
+            _model.verification_code = odd(
+                _model.verification_code, (_path, _key), "verification_code", "string", True, False
             )
 
-        if not (request_id.__class__ is str or isinstance(request_id, str)):
-            if request_id is UNSET:
+        if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+            if _model.request_id is UNSET:
                 _absent += 1
-            request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
+            _model.request_id = odd(
+                _model.request_id, (_path, _key), "request_id", "string", True, False
+            )
 
         if not (
-            external_application_id.__class__ is str or isinstance(external_application_id, str)
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
         ):
-            if external_application_id is UNSET:
+            if _model.external_application_id is UNSET:
                 _absent += 1
-            external_application_id = odd(
-                external_application_id,
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -123,10 +131,6 @@ class PostVerifyOtpBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.verification_code = verification_code
-        _model.request_id = request_id
-        _model.external_application_id = external_application_id
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -145,24 +149,34 @@ class PostVerifyOtpBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        verification_code, request_id, external_application_id = _declared(src_dict)
+                        (
+                            _model.verification_code,
+                            _model.request_id,
+                            _model.external_application_id,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        verification_code, request_id, external_application_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.verification_code,
+                            _model.request_id,
+                            _model.external_application_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    verification_code, request_id, external_application_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    _model.verification_code, _model.request_id, _model.external_application_id = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (verification_code.__class__ is str or isinstance(verification_code, str)):
-                    if verification_code is UNSET:
+                if not (
+                    _model.verification_code.__class__ is str
+                    or isinstance(_model.verification_code, str)
+                ):
+                    if _model.verification_code is UNSET:
                         _absent += 1
-                    verification_code = odd(
-                        verification_code,
+                    _model.verification_code = odd(
+                        _model.verification_code,
                         ((_parent, _name), _key),
                         "verification_code",
                         "string",
@@ -170,21 +184,26 @@ class PostVerifyOtpBody:
                         False,
                     )
 
-                if not (request_id.__class__ is str or isinstance(request_id, str)):
-                    if request_id is UNSET:
+                if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+                    if _model.request_id is UNSET:
                         _absent += 1
-                    request_id = odd(
-                        request_id, ((_parent, _name), _key), "request_id", "string", True, False
+                    _model.request_id = odd(
+                        _model.request_id,
+                        ((_parent, _name), _key),
+                        "request_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    external_application_id.__class__ is str
-                    or isinstance(external_application_id, str)
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
                 ):
-                    if external_application_id is UNSET:
+                    if _model.external_application_id is UNSET:
                         _absent += 1
-                    external_application_id = odd(
-                        external_application_id,
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
                         ((_parent, _name), _key),
                         "external_application_id",
                         "string",
@@ -192,10 +211,6 @@ class PostVerifyOtpBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.verification_code = verification_code
-                _model.request_id = request_id
-                _model.external_application_id = external_application_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

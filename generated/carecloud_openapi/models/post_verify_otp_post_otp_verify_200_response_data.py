@@ -64,16 +64,17 @@ class PostVerifyOtpPostOTPVerify200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
-        is_valid = src_dict.get("is_valid", UNSET)
-        if not (type(is_valid) is bool):
-            if is_valid is UNSET:
+        _model.is_valid = src_dict.get("is_valid", UNSET)
+        if not (type(_model.is_valid) is bool):
+            if _model.is_valid is UNSET:
                 _absent += 1
             else:
-                is_valid = odd(is_valid, (_path, _key), "is_valid", "boolean", False, False)
+                _model.is_valid = odd(
+                    _model.is_valid, (_path, _key), "is_valid", "boolean", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.is_valid = is_valid
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -92,18 +93,22 @@ class PostVerifyOtpPostOTPVerify200ResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                is_valid = src_dict.get("is_valid", UNSET)
-                if not (type(is_valid) is bool):
-                    if is_valid is UNSET:
+                _model.is_valid = src_dict.get("is_valid", UNSET)
+                if not (type(_model.is_valid) is bool):
+                    if _model.is_valid is UNSET:
                         _absent += 1
                     else:
-                        is_valid = odd(
-                            is_valid, ((_parent, _name), _key), "is_valid", "boolean", False, False
+                        _model.is_valid = odd(
+                            _model.is_valid,
+                            ((_parent, _name), _key),
+                            "is_valid",
+                            "boolean",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.is_valid = is_valid
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

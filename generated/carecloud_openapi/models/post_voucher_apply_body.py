@@ -78,29 +78,31 @@ class PostVoucherApplyBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                date_applied, store_id = _declared(src_dict)
+                _model.date_applied, _model.store_id = _declared(src_dict)
             except KeyError:
-                date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.date_applied, _model.store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.date_applied, _model.store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (date_applied.__class__ is str or isinstance(date_applied, str)):
-            if date_applied is UNSET:
+        if not (_model.date_applied.__class__ is str or isinstance(_model.date_applied, str)):
+            if _model.date_applied is UNSET:
                 _absent += 1
-            date_applied = odd(date_applied, (_path, _key), "date_applied", "string", True, False)
+            _model.date_applied = odd(
+                _model.date_applied, (_path, _key), "date_applied", "string", True, False
+            )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.date_applied = date_applied
-        _model.store_id = store_id
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -119,20 +121,27 @@ class PostVoucherApplyBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        date_applied, store_id = _declared(src_dict)
+                        _model.date_applied, _model.store_id = _declared(src_dict)
                     except KeyError:
-                        date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.date_applied, _model.store_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    date_applied, store_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.date_applied, _model.store_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (date_applied.__class__ is str or isinstance(date_applied, str)):
-                    if date_applied is UNSET:
+                if not (
+                    _model.date_applied.__class__ is str or isinstance(_model.date_applied, str)
+                ):
+                    if _model.date_applied is UNSET:
                         _absent += 1
-                    date_applied = odd(
-                        date_applied,
+                    _model.date_applied = odd(
+                        _model.date_applied,
                         ((_parent, _name), _key),
                         "date_applied",
                         "string",
@@ -140,17 +149,19 @@ class PostVoucherApplyBody:
                         False,
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.date_applied = date_applied
-                _model.store_id = store_id
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

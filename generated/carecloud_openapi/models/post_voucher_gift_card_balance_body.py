@@ -79,30 +79,30 @@ class PostVoucherGiftCardBalanceBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                voucher_id, code = _declared(src_dict)
+                _model.voucher_id, _model.code = _declared(src_dict)
             except KeyError:
-                voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
                 _absent += 1
             else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
+                )
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.voucher_id = voucher_id
-        _model.code = code
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -121,21 +121,22 @@ class PostVoucherGiftCardBalanceBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        voucher_id, code = _declared(src_dict)
+                        _model.voucher_id, _model.code = _declared(src_dict)
                     except KeyError:
-                        voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    voucher_id, code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-                    if voucher_id is UNSET:
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
                         _absent += 1
                     else:
-                        voucher_id = odd(
-                            voucher_id,
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
                             ((_parent, _name), _key),
                             "voucher_id",
                             "string",
@@ -143,15 +144,14 @@ class PostVoucherGiftCardBalanceBody:
                             False,
                         )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.voucher_id = voucher_id
-                _model.code = code
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -203,101 +203,112 @@ class ProductBatch:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    name,
-                    plu_ids,
-                    product_id,
-                    code,
-                    product_group_id,
-                    product_group_external_id,
-                    product_brand_id,
-                    product_brand_external_id,
-                    store_id,
-                    partner_id,
-                    property_records,
-                    prices,
-                    tags,
-                    state,
+                    _model.name,
+                    _model.plu_ids,
+                    _model.product_id,
+                    _model.code,
+                    _model.product_group_id,
+                    _model.product_group_external_id,
+                    _model.product_brand_id,
+                    _model.product_brand_external_id,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.property_records,
+                    _model.prices,
+                    _model.tags,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    plu_ids,
-                    product_id,
-                    code,
-                    product_group_id,
-                    product_group_external_id,
-                    product_brand_id,
-                    product_brand_external_id,
-                    store_id,
-                    partner_id,
-                    property_records,
-                    prices,
-                    tags,
-                    state,
+                    _model.name,
+                    _model.plu_ids,
+                    _model.product_id,
+                    _model.code,
+                    _model.product_group_id,
+                    _model.product_group_external_id,
+                    _model.product_brand_id,
+                    _model.product_brand_external_id,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.property_records,
+                    _model.prices,
+                    _model.tags,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                plu_ids,
-                product_id,
-                code,
-                product_group_id,
-                product_group_external_id,
-                product_brand_id,
-                product_brand_external_id,
-                store_id,
-                partner_id,
-                property_records,
-                prices,
-                tags,
-                state,
+                _model.name,
+                _model.plu_ids,
+                _model.product_id,
+                _model.code,
+                _model.product_group_id,
+                _model.product_group_external_id,
+                _model.product_brand_id,
+                _model.product_brand_external_id,
+                _model.store_id,
+                _model.partner_id,
+                _model.property_records,
+                _model.prices,
+                _model.tags,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if isinstance(plu_ids, list):
-            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
-        elif plu_ids is UNSET:
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
             _absent += 1
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
             else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
+                )
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
                 _absent += 1
             else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
                 )
 
         if not (
-            product_group_external_id.__class__ is str or isinstance(product_group_external_id, str)
+            _model.product_group_external_id.__class__ is str
+            or isinstance(_model.product_group_external_id, str)
         ):
-            if product_group_external_id is UNSET:
+            if _model.product_group_external_id is UNSET:
                 _absent += 1
             else:
-                product_group_external_id = odd(
-                    product_group_external_id,
+                _model.product_group_external_id = odd(
+                    _model.product_group_external_id,
                     (_path, _key),
                     "product_group_external_id",
                     "string",
@@ -305,22 +316,30 @@ class ProductBatch:
                     False,
                 )
 
-        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
                 _absent += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
                 )
 
         if not (
-            product_brand_external_id.__class__ is str or isinstance(product_brand_external_id, str)
+            _model.product_brand_external_id.__class__ is str
+            or isinstance(_model.product_brand_external_id, str)
         ):
-            if product_brand_external_id is UNSET:
+            if _model.product_brand_external_id is UNSET:
                 _absent += 1
             else:
-                product_brand_external_id = odd(
-                    product_brand_external_id,
+                _model.product_brand_external_id = odd(
+                    _model.product_brand_external_id,
                     (_path, _key),
                     "product_brand_external_id",
                     "string",
@@ -328,65 +347,56 @@ class ProductBatch:
                     False,
                 )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if isinstance(prices, list):
-            prices = _read_Price_list(prices, (_path, _key), "prices")
-        elif prices is UNSET:
+        if isinstance(_model.prices, list):
+            _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
+        elif _model.prices is UNSET:
             _absent += 1
         else:
-            prices = odd(prices, (_path, _key), "prices", "array", False, False)
+            _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
 
-        if isinstance(tags, list):
-            tags = _read_Tag_list(tags, (_path, _key), "tags")
-        elif tags is UNSET:
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
             _absent += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        if type(state) is int:
-            state = ProductBatchState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductBatchState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductBatchState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductBatchState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.plu_ids = plu_ids
-        _model.product_id = product_id
-        _model.code = code
-        _model.product_group_id = product_group_id
-        _model.product_group_external_id = product_group_external_id
-        _model.product_brand_id = product_brand_id
-        _model.product_brand_external_id = product_brand_external_id
-        _model.store_id = store_id
-        _model.partner_id = partner_id
-        _model.property_records = property_records
-        _model.prices = prices
-        _model.tags = tags
-        _model.state = state
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -405,83 +415,88 @@ class ProductBatch:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            name,
-                            plu_ids,
-                            product_id,
-                            code,
-                            product_group_id,
-                            product_group_external_id,
-                            product_brand_id,
-                            product_brand_external_id,
-                            store_id,
-                            partner_id,
-                            property_records,
-                            prices,
-                            tags,
-                            state,
+                            _model.name,
+                            _model.plu_ids,
+                            _model.product_id,
+                            _model.code,
+                            _model.product_group_id,
+                            _model.product_group_external_id,
+                            _model.product_brand_id,
+                            _model.product_brand_external_id,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.property_records,
+                            _model.prices,
+                            _model.tags,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            plu_ids,
-                            product_id,
-                            code,
-                            product_group_id,
-                            product_group_external_id,
-                            product_brand_id,
-                            product_brand_external_id,
-                            store_id,
-                            partner_id,
-                            property_records,
-                            prices,
-                            tags,
-                            state,
+                            _model.name,
+                            _model.plu_ids,
+                            _model.product_id,
+                            _model.code,
+                            _model.product_group_id,
+                            _model.product_group_external_id,
+                            _model.product_brand_id,
+                            _model.product_brand_external_id,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.property_records,
+                            _model.prices,
+                            _model.tags,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        plu_ids,
-                        product_id,
-                        code,
-                        product_group_id,
-                        product_group_external_id,
-                        product_brand_id,
-                        product_brand_external_id,
-                        store_id,
-                        partner_id,
-                        property_records,
-                        prices,
-                        tags,
-                        state,
+                        _model.name,
+                        _model.plu_ids,
+                        _model.product_id,
+                        _model.code,
+                        _model.product_group_id,
+                        _model.product_group_external_id,
+                        _model.product_brand_id,
+                        _model.product_brand_external_id,
+                        _model.store_id,
+                        _model.partner_id,
+                        _model.property_records,
+                        _model.prices,
+                        _model.tags,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
-                elif plu_ids is UNSET:
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
                     _absent += 1
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
                 else:
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
                     else:
-                        product_id = odd(
-                            product_id,
+                        _model.product_id = odd(
+                            _model.product_id,
                             ((_parent, _name), _key),
                             "product_id",
                             "string",
@@ -489,18 +504,23 @@ class ProductBatch:
                             False,
                         )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-                    if product_group_id is UNSET:
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
                         _absent += 1
                     else:
-                        product_group_id = odd(
-                            product_group_id,
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
                             ((_parent, _name), _key),
                             "product_group_id",
                             "string",
@@ -509,14 +529,14 @@ class ProductBatch:
                         )
 
                 if not (
-                    product_group_external_id.__class__ is str
-                    or isinstance(product_group_external_id, str)
+                    _model.product_group_external_id.__class__ is str
+                    or isinstance(_model.product_group_external_id, str)
                 ):
-                    if product_group_external_id is UNSET:
+                    if _model.product_group_external_id is UNSET:
                         _absent += 1
                     else:
-                        product_group_external_id = odd(
-                            product_group_external_id,
+                        _model.product_group_external_id = odd(
+                            _model.product_group_external_id,
                             ((_parent, _name), _key),
                             "product_group_external_id",
                             "string",
@@ -524,12 +544,15 @@ class ProductBatch:
                             False,
                         )
 
-                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-                    if product_brand_id is UNSET:
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_id = odd(
-                            product_brand_id,
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
                             ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
@@ -538,14 +561,14 @@ class ProductBatch:
                         )
 
                 if not (
-                    product_brand_external_id.__class__ is str
-                    or isinstance(product_brand_external_id, str)
+                    _model.product_brand_external_id.__class__ is str
+                    or isinstance(_model.product_brand_external_id, str)
                 ):
-                    if product_brand_external_id is UNSET:
+                    if _model.product_brand_external_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_external_id = odd(
-                            product_brand_external_id,
+                        _model.product_brand_external_id = odd(
+                            _model.product_brand_external_id,
                             ((_parent, _name), _key),
                             "product_brand_external_id",
                             "string",
@@ -553,20 +576,25 @@ class ProductBatch:
                             False,
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -574,15 +602,15 @@ class ProductBatch:
                             False,
                         )
 
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
                     )
-                elif property_records is UNSET:
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -590,44 +618,40 @@ class ProductBatch:
                         False,
                     )
 
-                if isinstance(prices, list):
-                    prices = _read_Price_list(prices, ((_parent, _name), _key), "prices")
-                elif prices is UNSET:
+                if isinstance(_model.prices, list):
+                    _model.prices = _read_Price_list(
+                        _model.prices, ((_parent, _name), _key), "prices"
+                    )
+                elif _model.prices is UNSET:
                     _absent += 1
                 else:
-                    prices = odd(prices, ((_parent, _name), _key), "prices", "array", False, False)
-
-                if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
-                elif tags is UNSET:
-                    _absent += 1
-                else:
-                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
-
-                if type(state) is int:
-                    state = ProductBatchState(state)
-                elif state is UNSET:
-                    _absent += 1
-                else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "ProductBatchState", False, False
+                    _model.prices = odd(
+                        _model.prices, ((_parent, _name), _key), "prices", "array", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.plu_ids = plu_ids
-                _model.product_id = product_id
-                _model.code = code
-                _model.product_group_id = product_group_id
-                _model.product_group_external_id = product_group_external_id
-                _model.product_brand_id = product_brand_id
-                _model.product_brand_external_id = product_brand_external_id
-                _model.store_id = store_id
-                _model.partner_id = partner_id
-                _model.property_records = property_records
-                _model.prices = prices
-                _model.tags = tags
-                _model.state = state
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
+                    _absent += 1
+                else:
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = ProductBatchState(_model.state)
+                elif _model.state is UNSET:
+                    _absent += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductBatchState",
+                        False,
+                        False,
+                    )
+
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

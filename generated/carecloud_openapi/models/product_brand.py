@@ -82,37 +82,47 @@ class ProductBrand:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                name, external_id, product_brand_id = _declared(src_dict)
+                _model.name, _model.external_id, _model.product_brand_id = _declared(src_dict)
             except KeyError:
-                name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.external_id, _model.product_brand_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.external_id, _model.product_brand_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
                 _absent += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.external_id = external_id
-        _model.product_brand_id = product_brand_id
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -131,35 +141,50 @@ class ProductBrand:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        name, external_id, product_brand_id = _declared(src_dict)
+                        _model.name, _model.external_id, _model.product_brand_id = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        name, external_id, product_brand_id = map(
+                        _model.name, _model.external_id, _model.product_brand_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    name, external_id, product_brand_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
-                        _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.name, _model.external_id, _model.product_brand_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-                    if product_brand_id is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _absent += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_id = odd(
-                            product_brand_id,
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
                             ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
@@ -167,10 +192,6 @@ class ProductBrand:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.external_id = external_id
-                _model.product_brand_id = product_brand_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

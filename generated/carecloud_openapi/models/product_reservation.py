@@ -255,93 +255,96 @@ class ProductReservation:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 19:
             try:
                 (
-                    customer_id,
-                    store_id,
-                    product_reservation_source_id,
-                    product_reservation_id,
-                    reservation_codes,
-                    external_reservation_codes,
-                    benefit_codes,
-                    pickup_date,
-                    customers_note,
-                    total_price,
-                    currency_id,
-                    product_reservation_items,
-                    external_purchase_id,
-                    utm,
-                    actual_state,
-                    reservation_progress_history,
-                    comments,
-                    last_change,
-                    state,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.product_reservation_source_id,
+                    _model.product_reservation_id,
+                    _model.reservation_codes,
+                    _model.external_reservation_codes,
+                    _model.benefit_codes,
+                    _model.pickup_date,
+                    _model.customers_note,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.product_reservation_items,
+                    _model.external_purchase_id,
+                    _model.utm,
+                    _model.actual_state,
+                    _model.reservation_progress_history,
+                    _model.comments,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    store_id,
-                    product_reservation_source_id,
-                    product_reservation_id,
-                    reservation_codes,
-                    external_reservation_codes,
-                    benefit_codes,
-                    pickup_date,
-                    customers_note,
-                    total_price,
-                    currency_id,
-                    product_reservation_items,
-                    external_purchase_id,
-                    utm,
-                    actual_state,
-                    reservation_progress_history,
-                    comments,
-                    last_change,
-                    state,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.product_reservation_source_id,
+                    _model.product_reservation_id,
+                    _model.reservation_codes,
+                    _model.external_reservation_codes,
+                    _model.benefit_codes,
+                    _model.pickup_date,
+                    _model.customers_note,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.product_reservation_items,
+                    _model.external_purchase_id,
+                    _model.utm,
+                    _model.actual_state,
+                    _model.reservation_progress_history,
+                    _model.comments,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                store_id,
-                product_reservation_source_id,
-                product_reservation_id,
-                reservation_codes,
-                external_reservation_codes,
-                benefit_codes,
-                pickup_date,
-                customers_note,
-                total_price,
-                currency_id,
-                product_reservation_items,
-                external_purchase_id,
-                utm,
-                actual_state,
-                reservation_progress_history,
-                comments,
-                last_change,
-                state,
+                _model.customer_id,
+                _model.store_id,
+                _model.product_reservation_source_id,
+                _model.product_reservation_id,
+                _model.reservation_codes,
+                _model.external_reservation_codes,
+                _model.benefit_codes,
+                _model.pickup_date,
+                _model.customers_note,
+                _model.total_price,
+                _model.currency_id,
+                _model.product_reservation_items,
+                _model.external_purchase_id,
+                _model.utm,
+                _model.actual_state,
+                _model.reservation_progress_history,
+                _model.comments,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (
-            product_reservation_source_id.__class__ is str
-            or isinstance(product_reservation_source_id, str)
+            _model.product_reservation_source_id.__class__ is str
+            or isinstance(_model.product_reservation_source_id, str)
         ):
-            if product_reservation_source_id is UNSET:
+            if _model.product_reservation_source_id is UNSET:
                 _absent += 1
-            product_reservation_source_id = odd(
-                product_reservation_source_id,
+            _model.product_reservation_source_id = odd(
+                _model.product_reservation_source_id,
                 (_path, _key),
                 "product_reservation_source_id",
                 "string",
@@ -349,12 +352,15 @@ class ProductReservation:
                 False,
             )
 
-        if not (product_reservation_id.__class__ is str or isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_id = odd(
-                    product_reservation_id,
+                _model.product_reservation_id = odd(
+                    _model.product_reservation_id,
                     (_path, _key),
                     "product_reservation_id",
                     "string",
@@ -362,26 +368,26 @@ class ProductReservation:
                     False,
                 )
 
-        if isinstance(reservation_codes, list):
-            for _i0, _v0 in enumerate(reservation_codes):
+        if isinstance(_model.reservation_codes, list):
+            for _i0, _v0 in enumerate(_model.reservation_codes):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "reservation_codes"), _i0, "string", True, False)
-        elif reservation_codes is UNSET:
+        elif _model.reservation_codes is UNSET:
             _absent += 1
         else:
-            reservation_codes = odd(
-                reservation_codes, (_path, _key), "reservation_codes", "array", False, False
+            _model.reservation_codes = odd(
+                _model.reservation_codes, (_path, _key), "reservation_codes", "array", False, False
             )
 
-        if isinstance(external_reservation_codes, list):
-            external_reservation_codes = _read_ExternalCode_list(
-                external_reservation_codes, (_path, _key), "external_reservation_codes"
+        if isinstance(_model.external_reservation_codes, list):
+            _model.external_reservation_codes = _read_ExternalCode_list(
+                _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
             )
-        elif external_reservation_codes is UNSET:
+        elif _model.external_reservation_codes is UNSET:
             _absent += 1
         else:
-            external_reservation_codes = odd(
-                external_reservation_codes,
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
                 (_path, _key),
                 "external_reservation_codes",
                 "array",
@@ -389,52 +395,58 @@ class ProductReservation:
                 False,
             )
 
-        if isinstance(benefit_codes, list):
-            for _i0, _v0 in enumerate(benefit_codes):
+        if isinstance(_model.benefit_codes, list):
+            for _i0, _v0 in enumerate(_model.benefit_codes):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
-        elif benefit_codes is UNSET:
+        elif _model.benefit_codes is UNSET:
             _absent += 1
         else:
-            benefit_codes = odd(
-                benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+            _model.benefit_codes = odd(
+                _model.benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        if not (pickup_date.__class__ is str or isinstance(pickup_date, str)):
-            if pickup_date is UNSET:
+        if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
+            if _model.pickup_date is UNSET:
                 _absent += 1
             else:
-                pickup_date = odd(pickup_date, (_path, _key), "pickup_date", "string", False, False)
-
-        if not (customers_note.__class__ is str or isinstance(customers_note, str)):
-            if customers_note is UNSET:
-                _absent += 1
-            else:
-                customers_note = odd(
-                    customers_note, (_path, _key), "customers_note", "string", False, False
+                _model.pickup_date = odd(
+                    _model.pickup_date, (_path, _key), "pickup_date", "string", False, False
                 )
 
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
+        if not (_model.customers_note.__class__ is str or isinstance(_model.customers_note, str)):
+            if _model.customers_note is UNSET:
                 _absent += 1
             else:
-                total_price = odd(total_price, (_path, _key), "total_price", "number", False, False)
+                _model.customers_note = odd(
+                    _model.customers_note, (_path, _key), "customers_note", "string", False, False
+                )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
                 _absent += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.total_price = odd(
+                    _model.total_price, (_path, _key), "total_price", "number", False, False
+                )
 
-        if isinstance(product_reservation_items, list):
-            product_reservation_items = _read_ProductReservationItem_list(
-                product_reservation_items, (_path, _key), "product_reservation_items"
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _absent += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if isinstance(_model.product_reservation_items, list):
+            _model.product_reservation_items = _read_ProductReservationItem_list(
+                _model.product_reservation_items, (_path, _key), "product_reservation_items"
             )
-        elif product_reservation_items is UNSET:
+        elif _model.product_reservation_items is UNSET:
             _absent += 1
         else:
-            product_reservation_items = odd(
-                product_reservation_items,
+            _model.product_reservation_items = odd(
+                _model.product_reservation_items,
                 (_path, _key),
                 "product_reservation_items",
                 "array",
@@ -442,12 +454,15 @@ class ProductReservation:
                 False,
             )
 
-        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
-            if external_purchase_id is UNSET:
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
                 _absent += 1
             else:
-                external_purchase_id = odd(
-                    external_purchase_id,
+                _model.external_purchase_id = odd(
+                    _model.external_purchase_id,
                     (_path, _key),
                     "external_purchase_id",
                     "string",
@@ -455,20 +470,20 @@ class ProductReservation:
                     False,
                 )
 
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
             _absent += 1
         else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
-        if type(actual_state) is int:
-            actual_state = ProductReservationActualState(actual_state)
-        elif actual_state is UNSET:
+        if type(_model.actual_state) is int:
+            _model.actual_state = ProductReservationActualState(_model.actual_state)
+        elif _model.actual_state is UNSET:
             _absent += 1
         else:
-            actual_state = odd(
-                actual_state,
+            _model.actual_state = odd(
+                _model.actual_state,
                 (_path, _key),
                 "actual_state",
                 "ProductReservationActualState",
@@ -476,15 +491,15 @@ class ProductReservation:
                 False,
             )
 
-        if isinstance(reservation_progress_history, list):
-            reservation_progress_history = _read_ProductReservationProgress_list(
-                reservation_progress_history, (_path, _key), "reservation_progress_history"
+        if isinstance(_model.reservation_progress_history, list):
+            _model.reservation_progress_history = _read_ProductReservationProgress_list(
+                _model.reservation_progress_history, (_path, _key), "reservation_progress_history"
             )
-        elif reservation_progress_history is UNSET:
+        elif _model.reservation_progress_history is UNSET:
             _absent += 1
         else:
-            reservation_progress_history = odd(
-                reservation_progress_history,
+            _model.reservation_progress_history = odd(
+                _model.reservation_progress_history,
                 (_path, _key),
                 "reservation_progress_history",
                 "array",
@@ -492,46 +507,32 @@ class ProductReservation:
                 False,
             )
 
-        if isinstance(comments, list):
-            comments = _read_ProductReservationComment_list(comments, (_path, _key), "comments")
-        elif comments is UNSET:
+        if isinstance(_model.comments, list):
+            _model.comments = _read_ProductReservationComment_list(
+                _model.comments, (_path, _key), "comments"
+            )
+        elif _model.comments is UNSET:
             _absent += 1
         else:
-            comments = odd(comments, (_path, _key), "comments", "array", False, False)
+            _model.comments = odd(_model.comments, (_path, _key), "comments", "array", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ProductReservationState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductReservationState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductReservationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.store_id = store_id
-        _model.product_reservation_source_id = product_reservation_source_id
-        _model.product_reservation_id = product_reservation_id
-        _model.reservation_codes = reservation_codes
-        _model.external_reservation_codes = external_reservation_codes
-        _model.benefit_codes = benefit_codes
-        _model.pickup_date = pickup_date
-        _model.customers_note = customers_note
-        _model.total_price = total_price
-        _model.currency_id = currency_id
-        _model.product_reservation_items = product_reservation_items
-        _model.external_purchase_id = external_purchase_id
-        _model.utm = utm
-        _model.actual_state = actual_state
-        _model.reservation_progress_history = reservation_progress_history
-        _model.comments = comments
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 19:
             _model._additional_properties = None
         else:
@@ -550,97 +551,103 @@ class ProductReservation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 19:
                     try:
                         (
-                            customer_id,
-                            store_id,
-                            product_reservation_source_id,
-                            product_reservation_id,
-                            reservation_codes,
-                            external_reservation_codes,
-                            benefit_codes,
-                            pickup_date,
-                            customers_note,
-                            total_price,
-                            currency_id,
-                            product_reservation_items,
-                            external_purchase_id,
-                            utm,
-                            actual_state,
-                            reservation_progress_history,
-                            comments,
-                            last_change,
-                            state,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.product_reservation_source_id,
+                            _model.product_reservation_id,
+                            _model.reservation_codes,
+                            _model.external_reservation_codes,
+                            _model.benefit_codes,
+                            _model.pickup_date,
+                            _model.customers_note,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.product_reservation_items,
+                            _model.external_purchase_id,
+                            _model.utm,
+                            _model.actual_state,
+                            _model.reservation_progress_history,
+                            _model.comments,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            store_id,
-                            product_reservation_source_id,
-                            product_reservation_id,
-                            reservation_codes,
-                            external_reservation_codes,
-                            benefit_codes,
-                            pickup_date,
-                            customers_note,
-                            total_price,
-                            currency_id,
-                            product_reservation_items,
-                            external_purchase_id,
-                            utm,
-                            actual_state,
-                            reservation_progress_history,
-                            comments,
-                            last_change,
-                            state,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.product_reservation_source_id,
+                            _model.product_reservation_id,
+                            _model.reservation_codes,
+                            _model.external_reservation_codes,
+                            _model.benefit_codes,
+                            _model.pickup_date,
+                            _model.customers_note,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.product_reservation_items,
+                            _model.external_purchase_id,
+                            _model.utm,
+                            _model.actual_state,
+                            _model.reservation_progress_history,
+                            _model.comments,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        store_id,
-                        product_reservation_source_id,
-                        product_reservation_id,
-                        reservation_codes,
-                        external_reservation_codes,
-                        benefit_codes,
-                        pickup_date,
-                        customers_note,
-                        total_price,
-                        currency_id,
-                        product_reservation_items,
-                        external_purchase_id,
-                        utm,
-                        actual_state,
-                        reservation_progress_history,
-                        comments,
-                        last_change,
-                        state,
+                        _model.customer_id,
+                        _model.store_id,
+                        _model.product_reservation_source_id,
+                        _model.product_reservation_id,
+                        _model.reservation_codes,
+                        _model.external_reservation_codes,
+                        _model.benefit_codes,
+                        _model.pickup_date,
+                        _model.customers_note,
+                        _model.total_price,
+                        _model.currency_id,
+                        _model.product_reservation_items,
+                        _model.external_purchase_id,
+                        _model.utm,
+                        _model.actual_state,
+                        _model.reservation_progress_history,
+                        _model.comments,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (
-                    product_reservation_source_id.__class__ is str
-                    or isinstance(product_reservation_source_id, str)
+                    _model.product_reservation_source_id.__class__ is str
+                    or isinstance(_model.product_reservation_source_id, str)
                 ):
-                    if product_reservation_source_id is UNSET:
+                    if _model.product_reservation_source_id is UNSET:
                         _absent += 1
-                    product_reservation_source_id = odd(
-                        product_reservation_source_id,
+                    _model.product_reservation_source_id = odd(
+                        _model.product_reservation_source_id,
                         ((_parent, _name), _key),
                         "product_reservation_source_id",
                         "string",
@@ -649,14 +656,14 @@ class ProductReservation:
                     )
 
                 if not (
-                    product_reservation_id.__class__ is str
-                    or isinstance(product_reservation_id, str)
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
                 ):
-                    if product_reservation_id is UNSET:
+                    if _model.product_reservation_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_id = odd(
-                            product_reservation_id,
+                        _model.product_reservation_id = odd(
+                            _model.product_reservation_id,
                             ((_parent, _name), _key),
                             "product_reservation_id",
                             "string",
@@ -664,8 +671,8 @@ class ProductReservation:
                             False,
                         )
 
-                if isinstance(reservation_codes, list):
-                    for _i0, _v0 in enumerate(reservation_codes):
+                if isinstance(_model.reservation_codes, list):
+                    for _i0, _v0 in enumerate(_model.reservation_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -675,11 +682,11 @@ class ProductReservation:
                                 True,
                                 False,
                             )
-                elif reservation_codes is UNSET:
+                elif _model.reservation_codes is UNSET:
                     _absent += 1
                 else:
-                    reservation_codes = odd(
-                        reservation_codes,
+                    _model.reservation_codes = odd(
+                        _model.reservation_codes,
                         ((_parent, _name), _key),
                         "reservation_codes",
                         "array",
@@ -687,17 +694,17 @@ class ProductReservation:
                         False,
                     )
 
-                if isinstance(external_reservation_codes, list):
-                    external_reservation_codes = _read_ExternalCode_list(
-                        external_reservation_codes,
+                if isinstance(_model.external_reservation_codes, list):
+                    _model.external_reservation_codes = _read_ExternalCode_list(
+                        _model.external_reservation_codes,
                         ((_parent, _name), _key),
                         "external_reservation_codes",
                     )
-                elif external_reservation_codes is UNSET:
+                elif _model.external_reservation_codes is UNSET:
                     _absent += 1
                 else:
-                    external_reservation_codes = odd(
-                        external_reservation_codes,
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
                         ((_parent, _name), _key),
                         "external_reservation_codes",
                         "array",
@@ -705,8 +712,8 @@ class ProductReservation:
                         False,
                     )
 
-                if isinstance(benefit_codes, list):
-                    for _i0, _v0 in enumerate(benefit_codes):
+                if isinstance(_model.benefit_codes, list):
+                    for _i0, _v0 in enumerate(_model.benefit_codes):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -716,11 +723,11 @@ class ProductReservation:
                                 True,
                                 False,
                             )
-                elif benefit_codes is UNSET:
+                elif _model.benefit_codes is UNSET:
                     _absent += 1
                 else:
-                    benefit_codes = odd(
-                        benefit_codes,
+                    _model.benefit_codes = odd(
+                        _model.benefit_codes,
                         ((_parent, _name), _key),
                         "benefit_codes",
                         "array",
@@ -728,12 +735,12 @@ class ProductReservation:
                         False,
                     )
 
-                if not (pickup_date.__class__ is str or isinstance(pickup_date, str)):
-                    if pickup_date is UNSET:
+                if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
+                    if _model.pickup_date is UNSET:
                         _absent += 1
                     else:
-                        pickup_date = odd(
-                            pickup_date,
+                        _model.pickup_date = odd(
+                            _model.pickup_date,
                             ((_parent, _name), _key),
                             "pickup_date",
                             "string",
@@ -741,12 +748,14 @@ class ProductReservation:
                             False,
                         )
 
-                if not (customers_note.__class__ is str or isinstance(customers_note, str)):
-                    if customers_note is UNSET:
+                if not (
+                    _model.customers_note.__class__ is str or isinstance(_model.customers_note, str)
+                ):
+                    if _model.customers_note is UNSET:
                         _absent += 1
                     else:
-                        customers_note = odd(
-                            customers_note,
+                        _model.customers_note = odd(
+                            _model.customers_note,
                             ((_parent, _name), _key),
                             "customers_note",
                             "string",
@@ -754,12 +763,12 @@ class ProductReservation:
                             False,
                         )
 
-                if not (type(total_price) is float or type(total_price) is int):
-                    if total_price is UNSET:
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
                         _absent += 1
                     else:
-                        total_price = odd(
-                            total_price,
+                        _model.total_price = odd(
+                            _model.total_price,
                             ((_parent, _name), _key),
                             "total_price",
                             "number",
@@ -767,12 +776,12 @@ class ProductReservation:
                             False,
                         )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
                     else:
-                        currency_id = odd(
-                            currency_id,
+                        _model.currency_id = odd(
+                            _model.currency_id,
                             ((_parent, _name), _key),
                             "currency_id",
                             "string",
@@ -780,17 +789,17 @@ class ProductReservation:
                             False,
                         )
 
-                if isinstance(product_reservation_items, list):
-                    product_reservation_items = _read_ProductReservationItem_list(
-                        product_reservation_items,
+                if isinstance(_model.product_reservation_items, list):
+                    _model.product_reservation_items = _read_ProductReservationItem_list(
+                        _model.product_reservation_items,
                         ((_parent, _name), _key),
                         "product_reservation_items",
                     )
-                elif product_reservation_items is UNSET:
+                elif _model.product_reservation_items is UNSET:
                     _absent += 1
                 else:
-                    product_reservation_items = odd(
-                        product_reservation_items,
+                    _model.product_reservation_items = odd(
+                        _model.product_reservation_items,
                         ((_parent, _name), _key),
                         "product_reservation_items",
                         "array",
@@ -799,13 +808,14 @@ class ProductReservation:
                     )
 
                 if not (
-                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
                 ):
-                    if external_purchase_id is UNSET:
+                    if _model.external_purchase_id is UNSET:
                         _absent += 1
                     else:
-                        external_purchase_id = odd(
-                            external_purchase_id,
+                        _model.external_purchase_id = odd(
+                            _model.external_purchase_id,
                             ((_parent, _name), _key),
                             "external_purchase_id",
                             "string",
@@ -813,20 +823,22 @@ class ProductReservation:
                             False,
                         )
 
-                if isinstance(utm, dict):
-                    utm = _read_UTM(utm, ((_parent, _name), _key), "utm")
-                elif utm is UNSET:
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
                     _absent += 1
                 else:
-                    utm = odd(utm, ((_parent, _name), _key), "utm", "UTM", False, False)
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
+                    )
 
-                if type(actual_state) is int:
-                    actual_state = ProductReservationActualState(actual_state)
-                elif actual_state is UNSET:
+                if type(_model.actual_state) is int:
+                    _model.actual_state = ProductReservationActualState(_model.actual_state)
+                elif _model.actual_state is UNSET:
                     _absent += 1
                 else:
-                    actual_state = odd(
-                        actual_state,
+                    _model.actual_state = odd(
+                        _model.actual_state,
                         ((_parent, _name), _key),
                         "actual_state",
                         "ProductReservationActualState",
@@ -834,17 +846,17 @@ class ProductReservation:
                         False,
                     )
 
-                if isinstance(reservation_progress_history, list):
-                    reservation_progress_history = _read_ProductReservationProgress_list(
-                        reservation_progress_history,
+                if isinstance(_model.reservation_progress_history, list):
+                    _model.reservation_progress_history = _read_ProductReservationProgress_list(
+                        _model.reservation_progress_history,
                         ((_parent, _name), _key),
                         "reservation_progress_history",
                     )
-                elif reservation_progress_history is UNSET:
+                elif _model.reservation_progress_history is UNSET:
                     _absent += 1
                 else:
-                    reservation_progress_history = odd(
-                        reservation_progress_history,
+                    _model.reservation_progress_history = odd(
+                        _model.reservation_progress_history,
                         ((_parent, _name), _key),
                         "reservation_progress_history",
                         "array",
@@ -852,23 +864,23 @@ class ProductReservation:
                         False,
                     )
 
-                if isinstance(comments, list):
-                    comments = _read_ProductReservationComment_list(
-                        comments, ((_parent, _name), _key), "comments"
+                if isinstance(_model.comments, list):
+                    _model.comments = _read_ProductReservationComment_list(
+                        _model.comments, ((_parent, _name), _key), "comments"
                     )
-                elif comments is UNSET:
+                elif _model.comments is UNSET:
                     _absent += 1
                 else:
-                    comments = odd(
-                        comments, ((_parent, _name), _key), "comments", "array", False, False
+                    _model.comments = odd(
+                        _model.comments, ((_parent, _name), _key), "comments", "array", False, False
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -876,13 +888,13 @@ class ProductReservation:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ProductReservationState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ProductReservationState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "ProductReservationState",
@@ -890,26 +902,6 @@ class ProductReservation:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.store_id = store_id
-                _model.product_reservation_source_id = product_reservation_source_id
-                _model.product_reservation_id = product_reservation_id
-                _model.reservation_codes = reservation_codes
-                _model.external_reservation_codes = external_reservation_codes
-                _model.benefit_codes = benefit_codes
-                _model.pickup_date = pickup_date
-                _model.customers_note = customers_note
-                _model.total_price = total_price
-                _model.currency_id = currency_id
-                _model.product_reservation_items = product_reservation_items
-                _model.external_purchase_id = external_purchase_id
-                _model.utm = utm
-                _model.actual_state = actual_state
-                _model.reservation_progress_history = reservation_progress_history
-                _model.comments = comments
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 19:
                     _model._additional_properties = None
                 else:

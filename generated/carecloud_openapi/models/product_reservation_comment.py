@@ -80,34 +80,34 @@ class ProductReservationComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                comment_text, comment_time = _declared(src_dict)
+                _model.comment_text, _model.comment_time = _declared(src_dict)
             except KeyError:
-                comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.comment_text, _model.comment_time = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.comment_text, _model.comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (comment_text.__class__ is str or isinstance(comment_text, str)):
-            if comment_text is UNSET:
+        if not (_model.comment_text.__class__ is str or isinstance(_model.comment_text, str)):
+            if _model.comment_text is UNSET:
                 _absent += 1
             else:
-                comment_text = odd(
-                    comment_text, (_path, _key), "comment_text", "string", False, False
+                _model.comment_text = odd(
+                    _model.comment_text, (_path, _key), "comment_text", "string", False, False
                 )
 
-        if not (comment_time.__class__ is str or isinstance(comment_time, str)):
-            if comment_time is UNSET:
+        if not (_model.comment_time.__class__ is str or isinstance(_model.comment_time, str)):
+            if _model.comment_time is UNSET:
                 _absent += 1
             else:
-                comment_time = odd(
-                    comment_time, (_path, _key), "comment_time", "string", False, False
+                _model.comment_time = odd(
+                    _model.comment_time, (_path, _key), "comment_time", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.comment_text = comment_text
-        _model.comment_time = comment_time
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -126,21 +126,28 @@ class ProductReservationComment:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        comment_text, comment_time = _declared(src_dict)
+                        _model.comment_text, _model.comment_time = _declared(src_dict)
                     except KeyError:
-                        comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.comment_text, _model.comment_time = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    comment_text, comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.comment_text, _model.comment_time = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (comment_text.__class__ is str or isinstance(comment_text, str)):
-                    if comment_text is UNSET:
+                if not (
+                    _model.comment_text.__class__ is str or isinstance(_model.comment_text, str)
+                ):
+                    if _model.comment_text is UNSET:
                         _absent += 1
                     else:
-                        comment_text = odd(
-                            comment_text,
+                        _model.comment_text = odd(
+                            _model.comment_text,
                             ((_parent, _name), _key),
                             "comment_text",
                             "string",
@@ -148,12 +155,14 @@ class ProductReservationComment:
                             False,
                         )
 
-                if not (comment_time.__class__ is str or isinstance(comment_time, str)):
-                    if comment_time is UNSET:
+                if not (
+                    _model.comment_time.__class__ is str or isinstance(_model.comment_time, str)
+                ):
+                    if _model.comment_time is UNSET:
                         _absent += 1
                     else:
-                        comment_time = odd(
-                            comment_time,
+                        _model.comment_time = odd(
+                            _model.comment_time,
                             ((_parent, _name), _key),
                             "comment_time",
                             "string",
@@ -161,9 +170,6 @@ class ProductReservationComment:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.comment_text = comment_text
-                _model.comment_time = comment_time
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -81,28 +81,29 @@ class ProductReservationExternalListType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_reservation_external_list_type_id, name = _declared(src_dict)
+                _model.product_reservation_external_list_type_id, _model.name = _declared(src_dict)
             except KeyError:
-                product_reservation_external_list_type_id, name = map(
+                _model.product_reservation_external_list_type_id, _model.name = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            product_reservation_external_list_type_id, name = map(
+            _model.product_reservation_external_list_type_id, _model.name = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
         if not (
-            product_reservation_external_list_type_id.__class__ is str
-            or isinstance(product_reservation_external_list_type_id, str)
+            _model.product_reservation_external_list_type_id.__class__ is str
+            or isinstance(_model.product_reservation_external_list_type_id, str)
         ):
-            if product_reservation_external_list_type_id is UNSET:
+            if _model.product_reservation_external_list_type_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_external_list_type_id = odd(
-                    product_reservation_external_list_type_id,
+                _model.product_reservation_external_list_type_id = odd(
+                    _model.product_reservation_external_list_type_id,
                     (_path, _key),
                     "product_reservation_external_list_type_id",
                     "string",
@@ -110,15 +111,12 @@ class ProductReservationExternalListType:
                     False,
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.product_reservation_external_list_type_id = product_reservation_external_list_type_id
-        _model.name = name
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -137,28 +135,31 @@ class ProductReservationExternalListType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_reservation_external_list_type_id, name = _declared(src_dict)
+                        _model.product_reservation_external_list_type_id, _model.name = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        product_reservation_external_list_type_id, name = map(
+                        _model.product_reservation_external_list_type_id, _model.name = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    product_reservation_external_list_type_id, name = map(
+                    _model.product_reservation_external_list_type_id, _model.name = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    product_reservation_external_list_type_id.__class__ is str
-                    or isinstance(product_reservation_external_list_type_id, str)
+                    _model.product_reservation_external_list_type_id.__class__ is str
+                    or isinstance(_model.product_reservation_external_list_type_id, str)
                 ):
-                    if product_reservation_external_list_type_id is UNSET:
+                    if _model.product_reservation_external_list_type_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_external_list_type_id = odd(
-                            product_reservation_external_list_type_id,
+                        _model.product_reservation_external_list_type_id = odd(
+                            _model.product_reservation_external_list_type_id,
                             ((_parent, _name), _key),
                             "product_reservation_external_list_type_id",
                             "string",
@@ -166,17 +167,14 @@ class ProductReservationExternalListType:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_external_list_type_id = (
-                    product_reservation_external_list_type_id
-                )
-                _model.name = name
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

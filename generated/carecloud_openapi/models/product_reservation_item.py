@@ -91,48 +91,58 @@ class ProductReservationItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                reservable_product_id, amount, unit_price, vat_rate = _declared(src_dict)
+                _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                reservable_product_id, amount, unit_price, vat_rate = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 )
         else:
-            reservable_product_id, amount, unit_price, vat_rate = map(
+            _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)):
-            if reservable_product_id is UNSET:
+        if not (
+            _model.reservable_product_id.__class__ is str
+            or isinstance(_model.reservable_product_id, str)
+        ):
+            if _model.reservable_product_id is UNSET:
                 _absent += 1
-            reservable_product_id = odd(
-                reservable_product_id, (_path, _key), "reservable_product_id", "string", True, False
+            _model.reservable_product_id = odd(
+                _model.reservable_product_id,
+                (_path, _key),
+                "reservable_product_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
                 _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
-        if not (type(unit_price) is float or type(unit_price) is int):
-            if unit_price is UNSET:
-                _absent += 1
-            else:
-                unit_price = odd(unit_price, (_path, _key), "unit_price", "number", False, False)
-
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            if vat_rate is UNSET:
+        if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+            if _model.unit_price is UNSET:
                 _absent += 1
             else:
-                vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", False, False)
+                _model.unit_price = odd(
+                    _model.unit_price, (_path, _key), "unit_price", "number", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.reservable_product_id = reservable_product_id
-        _model.amount = amount
-        _model.unit_price = unit_price
-        _model.vat_rate = vat_rate
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _absent += 1
+            else:
+                _model.vat_rate = odd(
+                    _model.vat_rate, (_path, _key), "vat_rate", "number", False, False
+                )
+
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -151,26 +161,39 @@ class ProductReservationItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        reservable_product_id, amount, unit_price, vat_rate = _declared(src_dict)
+                        (
+                            _model.reservable_product_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        reservable_product_id, amount, unit_price, vat_rate = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.reservable_product_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    reservable_product_id, amount, unit_price, vat_rate = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.reservable_product_id,
+                        _model.amount,
+                        _model.unit_price,
+                        _model.vat_rate,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)
+                    _model.reservable_product_id.__class__ is str
+                    or isinstance(_model.reservable_product_id, str)
                 ):
-                    if reservable_product_id is UNSET:
+                    if _model.reservable_product_id is UNSET:
                         _absent += 1
-                    reservable_product_id = odd(
-                        reservable_product_id,
+                    _model.reservable_product_id = odd(
+                        _model.reservable_product_id,
                         ((_parent, _name), _key),
                         "reservable_product_id",
                         "string",
@@ -178,17 +201,19 @@ class ProductReservationItem:
                         False,
                     )
 
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
                         _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
 
-                if not (type(unit_price) is float or type(unit_price) is int):
-                    if unit_price is UNSET:
+                if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+                    if _model.unit_price is UNSET:
                         _absent += 1
                     else:
-                        unit_price = odd(
-                            unit_price,
+                        _model.unit_price = odd(
+                            _model.unit_price,
                             ((_parent, _name), _key),
                             "unit_price",
                             "number",
@@ -196,19 +221,19 @@ class ProductReservationItem:
                             False,
                         )
 
-                if not (type(vat_rate) is float or type(vat_rate) is int):
-                    if vat_rate is UNSET:
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
                         _absent += 1
                     else:
-                        vat_rate = odd(
-                            vat_rate, ((_parent, _name), _key), "vat_rate", "number", False, False
+                        _model.vat_rate = odd(
+                            _model.vat_rate,
+                            ((_parent, _name), _key),
+                            "vat_rate",
+                            "number",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.reservable_product_id = reservable_product_id
-                _model.amount = amount
-                _model.unit_price = unit_price
-                _model.vat_rate = vat_rate
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -150,61 +150,64 @@ class ProductReservationPrice:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 8:
             try:
                 (
-                    value,
-                    currency_id,
-                    product_reservation_price_id,
-                    reservable_product_id,
-                    plu_ids,
-                    store_id,
-                    last_change,
-                    state,
+                    _model.value,
+                    _model.currency_id,
+                    _model.product_reservation_price_id,
+                    _model.reservable_product_id,
+                    _model.plu_ids,
+                    _model.store_id,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    value,
-                    currency_id,
-                    product_reservation_price_id,
-                    reservable_product_id,
-                    plu_ids,
-                    store_id,
-                    last_change,
-                    state,
+                    _model.value,
+                    _model.currency_id,
+                    _model.product_reservation_price_id,
+                    _model.reservable_product_id,
+                    _model.plu_ids,
+                    _model.store_id,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                value,
-                currency_id,
-                product_reservation_price_id,
-                reservable_product_id,
-                plu_ids,
-                store_id,
-                last_change,
-                state,
+                _model.value,
+                _model.currency_id,
+                _model.product_reservation_price_id,
+                _model.reservable_product_id,
+                _model.plu_ids,
+                _model.store_id,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "number", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
         if not (
-            product_reservation_price_id.__class__ is str
-            or isinstance(product_reservation_price_id, str)
+            _model.product_reservation_price_id.__class__ is str
+            or isinstance(_model.product_reservation_price_id, str)
         ):
-            if product_reservation_price_id is UNSET:
+            if _model.product_reservation_price_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_price_id = odd(
-                    product_reservation_price_id,
+                _model.product_reservation_price_id = odd(
+                    _model.product_reservation_price_id,
                     (_path, _key),
                     "product_reservation_price_id",
                     "string",
@@ -212,12 +215,15 @@ class ProductReservationPrice:
                     False,
                 )
 
-        if not (reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)):
-            if reservable_product_id is UNSET:
+        if not (
+            _model.reservable_product_id.__class__ is str
+            or isinstance(_model.reservable_product_id, str)
+        ):
+            if _model.reservable_product_id is UNSET:
                 _absent += 1
             else:
-                reservable_product_id = odd(
-                    reservable_product_id,
+                _model.reservable_product_id = odd(
+                    _model.reservable_product_id,
                     (_path, _key),
                     "reservable_product_id",
                     "string",
@@ -225,41 +231,38 @@ class ProductReservationPrice:
                     False,
                 )
 
-        if isinstance(plu_ids, list):
-            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
-        elif plu_ids is UNSET:
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
             _absent += 1
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ProductReservationPriceState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductReservationPriceState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductReservationPriceState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationPriceState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.value = value
-        _model.currency_id = currency_id
-        _model.product_reservation_price_id = product_reservation_price_id
-        _model.reservable_product_id = reservable_product_id
-        _model.plu_ids = plu_ids
-        _model.store_id = store_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 8:
             _model._additional_properties = None
         else:
@@ -278,63 +281,71 @@ class ProductReservationPrice:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
                         (
-                            value,
-                            currency_id,
-                            product_reservation_price_id,
-                            reservable_product_id,
-                            plu_ids,
-                            store_id,
-                            last_change,
-                            state,
+                            _model.value,
+                            _model.currency_id,
+                            _model.product_reservation_price_id,
+                            _model.reservable_product_id,
+                            _model.plu_ids,
+                            _model.store_id,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            value,
-                            currency_id,
-                            product_reservation_price_id,
-                            reservable_product_id,
-                            plu_ids,
-                            store_id,
-                            last_change,
-                            state,
+                            _model.value,
+                            _model.currency_id,
+                            _model.product_reservation_price_id,
+                            _model.reservable_product_id,
+                            _model.plu_ids,
+                            _model.store_id,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        value,
-                        currency_id,
-                        product_reservation_price_id,
-                        reservable_product_id,
-                        plu_ids,
-                        store_id,
-                        last_change,
-                        state,
+                        _model.value,
+                        _model.currency_id,
+                        _model.product_reservation_price_id,
+                        _model.reservable_product_id,
+                        _model.plu_ids,
+                        _model.store_id,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(value) is float or type(value) is int):
-                    if value is UNSET:
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    product_reservation_price_id.__class__ is str
-                    or isinstance(product_reservation_price_id, str)
+                    _model.product_reservation_price_id.__class__ is str
+                    or isinstance(_model.product_reservation_price_id, str)
                 ):
-                    if product_reservation_price_id is UNSET:
+                    if _model.product_reservation_price_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_price_id = odd(
-                            product_reservation_price_id,
+                        _model.product_reservation_price_id = odd(
+                            _model.product_reservation_price_id,
                             ((_parent, _name), _key),
                             "product_reservation_price_id",
                             "string",
@@ -343,13 +354,14 @@ class ProductReservationPrice:
                         )
 
                 if not (
-                    reservable_product_id.__class__ is str or isinstance(reservable_product_id, str)
+                    _model.reservable_product_id.__class__ is str
+                    or isinstance(_model.reservable_product_id, str)
                 ):
-                    if reservable_product_id is UNSET:
+                    if _model.reservable_product_id is UNSET:
                         _absent += 1
                     else:
-                        reservable_product_id = odd(
-                            reservable_product_id,
+                        _model.reservable_product_id = odd(
+                            _model.reservable_product_id,
                             ((_parent, _name), _key),
                             "reservable_product_id",
                             "string",
@@ -357,29 +369,36 @@ class ProductReservationPrice:
                             False,
                         )
 
-                if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
-                elif plu_ids is UNSET:
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -387,13 +406,13 @@ class ProductReservationPrice:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ProductReservationPriceState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ProductReservationPriceState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "ProductReservationPriceState",
@@ -401,15 +420,6 @@ class ProductReservationPrice:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.value = value
-                _model.currency_id = currency_id
-                _model.product_reservation_price_id = product_reservation_price_id
-                _model.reservable_product_id = reservable_product_id
-                _model.plu_ids = plu_ids
-                _model.store_id = store_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 8:
                     _model._additional_properties = None
                 else:

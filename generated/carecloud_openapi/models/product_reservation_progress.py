@@ -85,27 +85,34 @@ class ProductReservationProgress:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                reservation_progress_id, reservation_progress_text, reservation_progress_time = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.reservation_progress_id,
+                    _model.reservation_progress_text,
+                    _model.reservation_progress_time,
+                ) = _declared(src_dict)
             except KeyError:
-                reservation_progress_id, reservation_progress_text, reservation_progress_time = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.reservation_progress_id,
+                    _model.reservation_progress_text,
+                    _model.reservation_progress_time,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            reservation_progress_id, reservation_progress_text, reservation_progress_time = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.reservation_progress_id,
+                _model.reservation_progress_text,
+                _model.reservation_progress_time,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (type(reservation_progress_id) is int):
-            if reservation_progress_id is UNSET:
+        if not (type(_model.reservation_progress_id) is int):
+            if _model.reservation_progress_id is UNSET:
                 _absent += 1
             else:
-                reservation_progress_id = odd(
-                    reservation_progress_id,
+                _model.reservation_progress_id = odd(
+                    _model.reservation_progress_id,
                     (_path, _key),
                     "reservation_progress_id",
                     "integer",
@@ -114,13 +121,14 @@ class ProductReservationProgress:
                 )
 
         if not (
-            reservation_progress_text.__class__ is str or isinstance(reservation_progress_text, str)
+            _model.reservation_progress_text.__class__ is str
+            or isinstance(_model.reservation_progress_text, str)
         ):
-            if reservation_progress_text is UNSET:
+            if _model.reservation_progress_text is UNSET:
                 _absent += 1
             else:
-                reservation_progress_text = odd(
-                    reservation_progress_text,
+                _model.reservation_progress_text = odd(
+                    _model.reservation_progress_text,
                     (_path, _key),
                     "reservation_progress_text",
                     "string",
@@ -129,13 +137,14 @@ class ProductReservationProgress:
                 )
 
         if not (
-            reservation_progress_time.__class__ is str or isinstance(reservation_progress_time, str)
+            _model.reservation_progress_time.__class__ is str
+            or isinstance(_model.reservation_progress_time, str)
         ):
-            if reservation_progress_time is UNSET:
+            if _model.reservation_progress_time is UNSET:
                 _absent += 1
             else:
-                reservation_progress_time = odd(
-                    reservation_progress_time,
+                _model.reservation_progress_time = odd(
+                    _model.reservation_progress_time,
                     (_path, _key),
                     "reservation_progress_time",
                     "string",
@@ -143,10 +152,6 @@ class ProductReservationProgress:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.reservation_progress_id = reservation_progress_id
-        _model.reservation_progress_text = reservation_progress_text
-        _model.reservation_progress_time = reservation_progress_time
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -165,33 +170,34 @@ class ProductReservationProgress:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
                         (
-                            reservation_progress_id,
-                            reservation_progress_text,
-                            reservation_progress_time,
+                            _model.reservation_progress_id,
+                            _model.reservation_progress_text,
+                            _model.reservation_progress_time,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            reservation_progress_id,
-                            reservation_progress_text,
-                            reservation_progress_time,
+                            _model.reservation_progress_id,
+                            _model.reservation_progress_text,
+                            _model.reservation_progress_time,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        reservation_progress_id,
-                        reservation_progress_text,
-                        reservation_progress_time,
+                        _model.reservation_progress_id,
+                        _model.reservation_progress_text,
+                        _model.reservation_progress_time,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (type(reservation_progress_id) is int):
-                    if reservation_progress_id is UNSET:
+                if not (type(_model.reservation_progress_id) is int):
+                    if _model.reservation_progress_id is UNSET:
                         _absent += 1
                     else:
-                        reservation_progress_id = odd(
-                            reservation_progress_id,
+                        _model.reservation_progress_id = odd(
+                            _model.reservation_progress_id,
                             ((_parent, _name), _key),
                             "reservation_progress_id",
                             "integer",
@@ -200,14 +206,14 @@ class ProductReservationProgress:
                         )
 
                 if not (
-                    reservation_progress_text.__class__ is str
-                    or isinstance(reservation_progress_text, str)
+                    _model.reservation_progress_text.__class__ is str
+                    or isinstance(_model.reservation_progress_text, str)
                 ):
-                    if reservation_progress_text is UNSET:
+                    if _model.reservation_progress_text is UNSET:
                         _absent += 1
                     else:
-                        reservation_progress_text = odd(
-                            reservation_progress_text,
+                        _model.reservation_progress_text = odd(
+                            _model.reservation_progress_text,
                             ((_parent, _name), _key),
                             "reservation_progress_text",
                             "string",
@@ -216,14 +222,14 @@ class ProductReservationProgress:
                         )
 
                 if not (
-                    reservation_progress_time.__class__ is str
-                    or isinstance(reservation_progress_time, str)
+                    _model.reservation_progress_time.__class__ is str
+                    or isinstance(_model.reservation_progress_time, str)
                 ):
-                    if reservation_progress_time is UNSET:
+                    if _model.reservation_progress_time is UNSET:
                         _absent += 1
                     else:
-                        reservation_progress_time = odd(
-                            reservation_progress_time,
+                        _model.reservation_progress_time = odd(
+                            _model.reservation_progress_time,
                             ((_parent, _name), _key),
                             "reservation_progress_time",
                             "string",
@@ -231,10 +237,6 @@ class ProductReservationProgress:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.reservation_progress_id = reservation_progress_id
-                _model.reservation_progress_text = reservation_progress_text
-                _model.reservation_progress_time = reservation_progress_time
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -101,28 +101,37 @@ class ProductReservationSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                product_reservation_source_id, name, last_change, state = _declared(src_dict)
+                (
+                    _model.product_reservation_source_id,
+                    _model.name,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                product_reservation_source_id, name, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.product_reservation_source_id,
+                    _model.name,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            product_reservation_source_id, name, last_change, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            _model.product_reservation_source_id, _model.name, _model.last_change, _model.state = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
         if not (
-            product_reservation_source_id.__class__ is str
-            or isinstance(product_reservation_source_id, str)
+            _model.product_reservation_source_id.__class__ is str
+            or isinstance(_model.product_reservation_source_id, str)
         ):
-            if product_reservation_source_id is UNSET:
+            if _model.product_reservation_source_id is UNSET:
                 _absent += 1
             else:
-                product_reservation_source_id = odd(
-                    product_reservation_source_id,
+                _model.product_reservation_source_id = odd(
+                    _model.product_reservation_source_id,
                     (_path, _key),
                     "product_reservation_source_id",
                     "string",
@@ -130,32 +139,29 @@ class ProductReservationSource:
                     False,
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ProductReservationSourceState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductReservationSourceState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(
-                state, (_path, _key), "state", "ProductReservationSourceState", False, False
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationSourceState", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_source_id = product_reservation_source_id
-        _model.name = name
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -174,30 +180,40 @@ class ProductReservationSource:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        product_reservation_source_id, name, last_change, state = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.product_reservation_source_id,
+                            _model.name,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        product_reservation_source_id, name, last_change, state = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.product_reservation_source_id,
+                            _model.name,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    product_reservation_source_id, name, last_change, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.product_reservation_source_id,
+                        _model.name,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    product_reservation_source_id.__class__ is str
-                    or isinstance(product_reservation_source_id, str)
+                    _model.product_reservation_source_id.__class__ is str
+                    or isinstance(_model.product_reservation_source_id, str)
                 ):
-                    if product_reservation_source_id is UNSET:
+                    if _model.product_reservation_source_id is UNSET:
                         _absent += 1
                     else:
-                        product_reservation_source_id = odd(
-                            product_reservation_source_id,
+                        _model.product_reservation_source_id = odd(
+                            _model.product_reservation_source_id,
                             ((_parent, _name), _key),
                             "product_reservation_source_id",
                             "string",
@@ -205,18 +221,20 @@ class ProductReservationSource:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -224,13 +242,13 @@ class ProductReservationSource:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ProductReservationSourceState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ProductReservationSourceState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "ProductReservationSourceState",
@@ -238,11 +256,6 @@ class ProductReservationSource:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_reservation_source_id = product_reservation_source_id
-                _model.name = name
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -119,27 +119,32 @@ class ProductSynchronizationForReward:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                reward_product_relation_type, product_id, plu_id = _declared(src_dict)
+                _model.reward_product_relation_type, _model.product_id, _model.plu_id = _declared(
+                    src_dict
+                )
             except KeyError:
-                reward_product_relation_type, product_id, plu_id = map(
+                _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            reward_product_relation_type, product_id, plu_id = map(
+            _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if type(reward_product_relation_type) is int:
-            reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
-                reward_product_relation_type
+        if type(_model.reward_product_relation_type) is int:
+            _model.reward_product_relation_type = (
+                ProductSynchronizationForRewardRewardProductRelationType(
+                    _model.reward_product_relation_type
+                )
             )
-        elif reward_product_relation_type is UNSET:
+        elif _model.reward_product_relation_type is UNSET:
             _absent += 1
-            reward_product_relation_type = odd(
-                reward_product_relation_type,
+            _model.reward_product_relation_type = odd(
+                _model.reward_product_relation_type,
                 (_path, _key),
                 "reward_product_relation_type",
                 "ProductSynchronizationForRewardRewardProductRelationType",
@@ -147,8 +152,8 @@ class ProductSynchronizationForReward:
                 False,
             )
         else:
-            reward_product_relation_type = odd(
-                reward_product_relation_type,
+            _model.reward_product_relation_type = odd(
+                _model.reward_product_relation_type,
                 (_path, _key),
                 "reward_product_relation_type",
                 "ProductSynchronizationForRewardRewardProductRelationType",
@@ -156,23 +161,21 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
             else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
+                )
 
-        if isinstance(plu_id, dict):
-            plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
-        elif plu_id is UNSET:
+        if isinstance(_model.plu_id, dict):
+            _model.plu_id = _read_PluId(_model.plu_id, (_path, _key), "plu_id")
+        elif _model.plu_id is UNSET:
             _absent += 1
         else:
-            plu_id = odd(plu_id, (_path, _key), "plu_id", "PluId", False, False)
+            _model.plu_id = odd(_model.plu_id, (_path, _key), "plu_id", "PluId", False, False)
 
-        _model = _new_instance(cls)
-        _model.reward_product_relation_type = reward_product_relation_type
-        _model.product_id = product_id
-        _model.plu_id = plu_id
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -191,29 +194,32 @@ class ProductSynchronizationForReward:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        reward_product_relation_type, product_id, plu_id = _declared(src_dict)
+                        _model.reward_product_relation_type, _model.product_id, _model.plu_id = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        reward_product_relation_type, product_id, plu_id = map(
+                        _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    reward_product_relation_type, product_id, plu_id = map(
+                    _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if type(reward_product_relation_type) is int:
-                    reward_product_relation_type = (
+                if type(_model.reward_product_relation_type) is int:
+                    _model.reward_product_relation_type = (
                         ProductSynchronizationForRewardRewardProductRelationType(
-                            reward_product_relation_type
+                            _model.reward_product_relation_type
                         )
                     )
-                elif reward_product_relation_type is UNSET:
+                elif _model.reward_product_relation_type is UNSET:
                     _absent += 1
-                    reward_product_relation_type = odd(
-                        reward_product_relation_type,
+                    _model.reward_product_relation_type = odd(
+                        _model.reward_product_relation_type,
                         ((_parent, _name), _key),
                         "reward_product_relation_type",
                         "ProductSynchronizationForRewardRewardProductRelationType",
@@ -221,8 +227,8 @@ class ProductSynchronizationForReward:
                         False,
                     )
                 else:
-                    reward_product_relation_type = odd(
-                        reward_product_relation_type,
+                    _model.reward_product_relation_type = odd(
+                        _model.reward_product_relation_type,
                         ((_parent, _name), _key),
                         "reward_product_relation_type",
                         "ProductSynchronizationForRewardRewardProductRelationType",
@@ -230,12 +236,12 @@ class ProductSynchronizationForReward:
                         False,
                     )
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
                     else:
-                        product_id = odd(
-                            product_id,
+                        _model.product_id = odd(
+                            _model.product_id,
                             ((_parent, _name), _key),
                             "product_id",
                             "string",
@@ -243,17 +249,15 @@ class ProductSynchronizationForReward:
                             False,
                         )
 
-                if isinstance(plu_id, dict):
-                    plu_id = _read_PluId(plu_id, ((_parent, _name), _key), "plu_id")
-                elif plu_id is UNSET:
+                if isinstance(_model.plu_id, dict):
+                    _model.plu_id = _read_PluId(_model.plu_id, ((_parent, _name), _key), "plu_id")
+                elif _model.plu_id is UNSET:
                     _absent += 1
                 else:
-                    plu_id = odd(plu_id, ((_parent, _name), _key), "plu_id", "PluId", False, False)
+                    _model.plu_id = odd(
+                        _model.plu_id, ((_parent, _name), _key), "plu_id", "PluId", False, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.reward_product_relation_type = reward_product_relation_type
-                _model.product_id = product_id
-                _model.plu_id = plu_id
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -147,107 +147,110 @@ class Property:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    name,
-                    data_type,
-                    is_required,
-                    is_unique,
-                    property_id,
-                    description,
-                    items,
-                    last_change,
-                    state,
+                    _model.name,
+                    _model.data_type,
+                    _model.is_required,
+                    _model.is_unique,
+                    _model.property_id,
+                    _model.description,
+                    _model.items,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    data_type,
-                    is_required,
-                    is_unique,
-                    property_id,
-                    description,
-                    items,
-                    last_change,
-                    state,
+                    _model.name,
+                    _model.data_type,
+                    _model.is_required,
+                    _model.is_unique,
+                    _model.property_id,
+                    _model.description,
+                    _model.items,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                data_type,
-                is_required,
-                is_unique,
-                property_id,
-                description,
-                items,
-                last_change,
-                state,
+                _model.name,
+                _model.data_type,
+                _model.is_required,
+                _model.is_unique,
+                _model.property_id,
+                _model.description,
+                _model.items,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (data_type.__class__ is str or isinstance(data_type, str)):
-            if data_type is UNSET:
+        if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
+            if _model.data_type is UNSET:
                 _absent += 1
-            data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
+            _model.data_type = odd(
+                _model.data_type, (_path, _key), "data_type", "string", True, False
+            )
 
-        if not (type(is_required) is bool):
-            if is_required is UNSET:
+        if not (type(_model.is_required) is bool):
+            if _model.is_required is UNSET:
                 _absent += 1
-            is_required = odd(is_required, (_path, _key), "is_required", "boolean", True, False)
+            _model.is_required = odd(
+                _model.is_required, (_path, _key), "is_required", "boolean", True, False
+            )
 
-        if not (type(is_unique) is bool):
-            if is_unique is UNSET:
+        if not (type(_model.is_unique) is bool):
+            if _model.is_unique is UNSET:
                 _absent += 1
-            is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
+            _model.is_unique = odd(
+                _model.is_unique, (_path, _key), "is_unique", "boolean", True, False
+            )
 
-        if not (property_id.__class__ is str or isinstance(property_id, str)):
-            if property_id is UNSET:
+        if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+            if _model.property_id is UNSET:
                 _absent += 1
             else:
-                property_id = odd(property_id, (_path, _key), "property_id", "string", False, False)
+                _model.property_id = odd(
+                    _model.property_id, (_path, _key), "property_id", "string", False, False
+                )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        if isinstance(items, list):
-            items = _read_PropertyItem_list(items, (_path, _key), "items")
-        elif items is UNSET:
+        if isinstance(_model.items, list):
+            _model.items = _read_PropertyItem_list(_model.items, (_path, _key), "items")
+        elif _model.items is UNSET:
             _absent += 1
         else:
-            items = odd(items, (_path, _key), "items", "array", False, False)
+            _model.items = odd(_model.items, (_path, _key), "items", "array", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = PropertyState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = PropertyState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "PropertyState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "PropertyState", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.data_type = data_type
-        _model.is_required = is_required
-        _model.is_unique = is_unique
-        _model.property_id = property_id
-        _model.description = description
-        _model.items = items
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -266,77 +269,95 @@ class Property:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            name,
-                            data_type,
-                            is_required,
-                            is_unique,
-                            property_id,
-                            description,
-                            items,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.data_type,
+                            _model.is_required,
+                            _model.is_unique,
+                            _model.property_id,
+                            _model.description,
+                            _model.items,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            data_type,
-                            is_required,
-                            is_unique,
-                            property_id,
-                            description,
-                            items,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.data_type,
+                            _model.is_required,
+                            _model.is_unique,
+                            _model.property_id,
+                            _model.description,
+                            _model.items,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        data_type,
-                        is_required,
-                        is_unique,
-                        property_id,
-                        description,
-                        items,
-                        last_change,
-                        state,
+                        _model.name,
+                        _model.data_type,
+                        _model.is_required,
+                        _model.is_unique,
+                        _model.property_id,
+                        _model.description,
+                        _model.items,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (data_type.__class__ is str or isinstance(data_type, str)):
-                    if data_type is UNSET:
-                        _absent += 1
-                    data_type = odd(
-                        data_type, ((_parent, _name), _key), "data_type", "string", True, False
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (type(is_required) is bool):
-                    if is_required is UNSET:
+                if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
+                    if _model.data_type is UNSET:
                         _absent += 1
-                    is_required = odd(
-                        is_required, ((_parent, _name), _key), "is_required", "boolean", True, False
+                    _model.data_type = odd(
+                        _model.data_type,
+                        ((_parent, _name), _key),
+                        "data_type",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(is_unique) is bool):
-                    if is_unique is UNSET:
+                if not (type(_model.is_required) is bool):
+                    if _model.is_required is UNSET:
                         _absent += 1
-                    is_unique = odd(
-                        is_unique, ((_parent, _name), _key), "is_unique", "boolean", True, False
+                    _model.is_required = odd(
+                        _model.is_required,
+                        ((_parent, _name), _key),
+                        "is_required",
+                        "boolean",
+                        True,
+                        False,
                     )
 
-                if not (property_id.__class__ is str or isinstance(property_id, str)):
-                    if property_id is UNSET:
+                if not (type(_model.is_unique) is bool):
+                    if _model.is_unique is UNSET:
+                        _absent += 1
+                    _model.is_unique = odd(
+                        _model.is_unique,
+                        ((_parent, _name), _key),
+                        "is_unique",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+                    if _model.property_id is UNSET:
                         _absent += 1
                     else:
-                        property_id = odd(
-                            property_id,
+                        _model.property_id = odd(
+                            _model.property_id,
                             ((_parent, _name), _key),
                             "property_id",
                             "string",
@@ -344,12 +365,12 @@ class Property:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -357,19 +378,23 @@ class Property:
                             False,
                         )
 
-                if isinstance(items, list):
-                    items = _read_PropertyItem_list(items, ((_parent, _name), _key), "items")
-                elif items is UNSET:
+                if isinstance(_model.items, list):
+                    _model.items = _read_PropertyItem_list(
+                        _model.items, ((_parent, _name), _key), "items"
+                    )
+                elif _model.items is UNSET:
                     _absent += 1
                 else:
-                    items = odd(items, ((_parent, _name), _key), "items", "array", False, False)
+                    _model.items = odd(
+                        _model.items, ((_parent, _name), _key), "items", "array", False, False
+                    )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -377,25 +402,20 @@ class Property:
                             False,
                         )
 
-                if type(state) is int:
-                    state = PropertyState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = PropertyState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "PropertyState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PropertyState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.data_type = data_type
-                _model.is_required = is_required
-                _model.is_unique = is_unique
-                _model.property_id = property_id
-                _model.description = description
-                _model.items = items
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

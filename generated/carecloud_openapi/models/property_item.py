@@ -98,47 +98,58 @@ class PropertyItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                id, name, resource_record_id, state = _declared(src_dict)
+                _model.id, _model.name, _model.resource_record_id, _model.state = _declared(
+                    src_dict
+                )
             except KeyError:
-                id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.id, _model.name, _model.resource_record_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.id, _model.name, _model.resource_record_id, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (id.__class__ is str or isinstance(id, str)):
-            if id is UNSET:
+        if not (_model.id.__class__ is str or isinstance(_model.id, str)):
+            if _model.id is UNSET:
                 _absent += 1
             else:
-                id = odd(id, (_path, _key), "id", "string", False, False)
+                _model.id = odd(_model.id, (_path, _key), "id", "string", False, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (resource_record_id.__class__ is str or isinstance(resource_record_id, str)):
-            if resource_record_id is UNSET:
+        if not (
+            _model.resource_record_id.__class__ is str or isinstance(_model.resource_record_id, str)
+        ):
+            if _model.resource_record_id is UNSET:
                 _absent += 1
             else:
-                resource_record_id = odd(
-                    resource_record_id, (_path, _key), "resource_record_id", "string", False, False
+                _model.resource_record_id = odd(
+                    _model.resource_record_id,
+                    (_path, _key),
+                    "resource_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if type(state) is int:
-            state = PropertyItemState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = PropertyItemState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "PropertyItemState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "PropertyItemState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.id = id
-        _model.name = name
-        _model.resource_record_id = resource_record_id
-        _model.state = state
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -157,35 +168,47 @@ class PropertyItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        id, name, resource_record_id, state = _declared(src_dict)
+                        _model.id, _model.name, _model.resource_record_id, _model.state = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        id, name, resource_record_id, state = map(
+                        _model.id, _model.name, _model.resource_record_id, _model.state = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    id, name, resource_record_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.id, _model.name, _model.resource_record_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (id.__class__ is str or isinstance(id, str)):
-                    if id is UNSET:
+                if not (_model.id.__class__ is str or isinstance(_model.id, str)):
+                    if _model.id is UNSET:
                         _absent += 1
                     else:
-                        id = odd(id, ((_parent, _name), _key), "id", "string", False, False)
+                        _model.id = odd(
+                            _model.id, ((_parent, _name), _key), "id", "string", False, False
+                        )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (resource_record_id.__class__ is str or isinstance(resource_record_id, str)):
-                    if resource_record_id is UNSET:
+                if not (
+                    _model.resource_record_id.__class__ is str
+                    or isinstance(_model.resource_record_id, str)
+                ):
+                    if _model.resource_record_id is UNSET:
                         _absent += 1
                     else:
-                        resource_record_id = odd(
-                            resource_record_id,
+                        _model.resource_record_id = odd(
+                            _model.resource_record_id,
                             ((_parent, _name), _key),
                             "resource_record_id",
                             "string",
@@ -193,20 +216,20 @@ class PropertyItem:
                             False,
                         )
 
-                if type(state) is int:
-                    state = PropertyItemState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = PropertyItemState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "PropertyItemState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PropertyItemState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.id = id
-                _model.name = name
-                _model.resource_record_id = resource_record_id
-                _model.state = state
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -202,59 +202,81 @@ class PropertyRecord:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                property_id, property_record_id, property_name, property_value, last_change = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.property_id,
+                    _model.property_record_id,
+                    _model.property_name,
+                    _model.property_value,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                property_id, property_record_id, property_name, property_value, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.property_id,
+                    _model.property_record_id,
+                    _model.property_name,
+                    _model.property_value,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            property_id, property_record_id, property_name, property_value, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.property_id,
+                _model.property_record_id,
+                _model.property_name,
+                _model.property_value,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+            if _model.property_id is UNSET:
+                _absent += 1
+            _model.property_id = odd(
+                _model.property_id, (_path, _key), "property_id", "string", True, False
             )
 
-        if not (property_id.__class__ is str or isinstance(property_id, str)):
-            if property_id is UNSET:
-                _absent += 1
-            property_id = odd(property_id, (_path, _key), "property_id", "string", True, False)
-
-        if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
-            if property_record_id is UNSET:
+        if not (
+            _model.property_record_id.__class__ is str or isinstance(_model.property_record_id, str)
+        ):
+            if _model.property_record_id is UNSET:
                 _absent += 1
             else:
-                property_record_id = odd(
-                    property_record_id, (_path, _key), "property_record_id", "string", False, False
+                _model.property_record_id = odd(
+                    _model.property_record_id,
+                    (_path, _key),
+                    "property_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (property_name.__class__ is str or isinstance(property_name, str)):
-            if property_name is UNSET:
+        if not (_model.property_name.__class__ is str or isinstance(_model.property_name, str)):
+            if _model.property_name is UNSET:
                 _absent += 1
             else:
-                property_name = odd(
-                    property_name, (_path, _key), "property_name", "string", False, False
+                _model.property_name = odd(
+                    _model.property_name, (_path, _key), "property_name", "string", False, False
                 )
 
         if (
-            (property_value.__class__ is str or isinstance(property_value, str))
-            or (type(property_value) is float or type(property_value) is int)
-            or type(property_value) is int
-            or type(property_value) is bool
-            or isinstance(property_value, list)
+            (_model.property_value.__class__ is str or isinstance(_model.property_value, str))
+            or (type(_model.property_value) is float or type(_model.property_value) is int)
+            or type(_model.property_value) is int
+            or type(_model.property_value) is bool
+            or isinstance(_model.property_value, list)
         ):
             pass
-        elif isinstance(property_value, dict):
-            property_value = _read_PropertyRecordPropertyValueType5(
-                property_value, (_path, _key), "property_value"
+        elif isinstance(_model.property_value, dict):
+            _model.property_value = _read_PropertyRecordPropertyValueType5(
+                _model.property_value, (_path, _key), "property_value"
             )
-        elif property_value is UNSET:
+        elif _model.property_value is UNSET:
             _absent += 1
         else:
-            property_value = odd(
-                property_value,
+            _model.property_value = odd(
+                _model.property_value,
                 (_path, _key),
                 "property_value",
                 "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
@@ -262,18 +284,14 @@ class PropertyRecord:
                 False,
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.property_id = property_id
-        _model.property_record_id = property_record_id
-        _model.property_name = property_name
-        _model.property_value = property_value
-        _model.last_change = last_change
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -292,42 +310,55 @@ class PropertyRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            property_id,
-                            property_record_id,
-                            property_name,
-                            property_value,
-                            last_change,
+                            _model.property_id,
+                            _model.property_record_id,
+                            _model.property_name,
+                            _model.property_value,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            property_id,
-                            property_record_id,
-                            property_name,
-                            property_value,
-                            last_change,
+                            _model.property_id,
+                            _model.property_record_id,
+                            _model.property_name,
+                            _model.property_value,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    property_id, property_record_id, property_name, property_value, last_change = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                    )
+                    (
+                        _model.property_id,
+                        _model.property_record_id,
+                        _model.property_name,
+                        _model.property_value,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (property_id.__class__ is str or isinstance(property_id, str)):
-                    if property_id is UNSET:
+                if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+                    if _model.property_id is UNSET:
                         _absent += 1
-                    property_id = odd(
-                        property_id, ((_parent, _name), _key), "property_id", "string", True, False
+                    _model.property_id = odd(
+                        _model.property_id,
+                        ((_parent, _name), _key),
+                        "property_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (property_record_id.__class__ is str or isinstance(property_record_id, str)):
-                    if property_record_id is UNSET:
+                if not (
+                    _model.property_record_id.__class__ is str
+                    or isinstance(_model.property_record_id, str)
+                ):
+                    if _model.property_record_id is UNSET:
                         _absent += 1
                     else:
-                        property_record_id = odd(
-                            property_record_id,
+                        _model.property_record_id = odd(
+                            _model.property_record_id,
                             ((_parent, _name), _key),
                             "property_record_id",
                             "string",
@@ -335,12 +366,14 @@ class PropertyRecord:
                             False,
                         )
 
-                if not (property_name.__class__ is str or isinstance(property_name, str)):
-                    if property_name is UNSET:
+                if not (
+                    _model.property_name.__class__ is str or isinstance(_model.property_name, str)
+                ):
+                    if _model.property_name is UNSET:
                         _absent += 1
                     else:
-                        property_name = odd(
-                            property_name,
+                        _model.property_name = odd(
+                            _model.property_name,
                             ((_parent, _name), _key),
                             "property_name",
                             "string",
@@ -349,22 +382,25 @@ class PropertyRecord:
                         )
 
                 if (
-                    (property_value.__class__ is str or isinstance(property_value, str))
-                    or (type(property_value) is float or type(property_value) is int)
-                    or type(property_value) is int
-                    or type(property_value) is bool
-                    or isinstance(property_value, list)
+                    (
+                        _model.property_value.__class__ is str
+                        or isinstance(_model.property_value, str)
+                    )
+                    or (type(_model.property_value) is float or type(_model.property_value) is int)
+                    or type(_model.property_value) is int
+                    or type(_model.property_value) is bool
+                    or isinstance(_model.property_value, list)
                 ):
                     pass
-                elif isinstance(property_value, dict):
-                    property_value = _read_PropertyRecordPropertyValueType5(
-                        property_value, ((_parent, _name), _key), "property_value"
+                elif isinstance(_model.property_value, dict):
+                    _model.property_value = _read_PropertyRecordPropertyValueType5(
+                        _model.property_value, ((_parent, _name), _key), "property_value"
                     )
-                elif property_value is UNSET:
+                elif _model.property_value is UNSET:
                     _absent += 1
                 else:
-                    property_value = odd(
-                        property_value,
+                    _model.property_value = odd(
+                        _model.property_value,
                         ((_parent, _name), _key),
                         "property_value",
                         "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
@@ -372,12 +408,12 @@ class PropertyRecord:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -385,12 +421,6 @@ class PropertyRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.property_id = property_id
-                _model.property_record_id = property_record_id
-                _model.property_name = property_name
-                _model.property_value = property_value
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -182,164 +182,174 @@ class Purchase:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    customer_id,
-                    store_id,
-                    external_purchase_id,
-                    payment_time,
-                    items_count,
-                    type_id,
-                    total_price,
-                    currency_id,
-                    cashdesk_number,
-                    purchase_id,
-                    purchase_items,
-                    card_number,
-                    last_change,
-                    property_records,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.payment_time,
+                    _model.items_count,
+                    _model.type_id,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.cashdesk_number,
+                    _model.purchase_id,
+                    _model.purchase_items,
+                    _model.card_number,
+                    _model.last_change,
+                    _model.property_records,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    store_id,
-                    external_purchase_id,
-                    payment_time,
-                    items_count,
-                    type_id,
-                    total_price,
-                    currency_id,
-                    cashdesk_number,
-                    purchase_id,
-                    purchase_items,
-                    card_number,
-                    last_change,
-                    property_records,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.payment_time,
+                    _model.items_count,
+                    _model.type_id,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.cashdesk_number,
+                    _model.purchase_id,
+                    _model.purchase_items,
+                    _model.card_number,
+                    _model.last_change,
+                    _model.property_records,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                store_id,
-                external_purchase_id,
-                payment_time,
-                items_count,
-                type_id,
-                total_price,
-                currency_id,
-                cashdesk_number,
-                purchase_id,
-                purchase_items,
-                card_number,
-                last_change,
-                property_records,
+                _model.customer_id,
+                _model.store_id,
+                _model.external_purchase_id,
+                _model.payment_time,
+                _model.items_count,
+                _model.type_id,
+                _model.total_price,
+                _model.currency_id,
+                _model.cashdesk_number,
+                _model.purchase_id,
+                _model.purchase_items,
+                _model.card_number,
+                _model.last_change,
+                _model.property_records,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        if not (external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)):
-            if external_purchase_id is UNSET:
-                _absent += 1
-            external_purchase_id = odd(
-                external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-            if payment_time is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (type(items_count) is int):
-            if items_count is UNSET:
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
                 _absent += 1
-            items_count = odd(items_count, (_path, _key), "items_count", "integer", True, False)
-
-        if not (type_id.__class__ is str or isinstance(type_id, str)):
-            if type_id is UNSET:
-                _absent += 1
-            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
-
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
-                _absent += 1
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        if not (cashdesk_number.__class__ is str or isinstance(cashdesk_number, str)):
-            if cashdesk_number is UNSET:
-                _absent += 1
-            cashdesk_number = odd(
-                cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+            _model.external_purchase_id = odd(
+                _model.external_purchase_id,
+                (_path, _key),
+                "external_purchase_id",
+                "string",
+                True,
+                False,
             )
 
-        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-            if purchase_id is UNSET:
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
+                _absent += 1
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
+            )
+
+        if not (type(_model.items_count) is int):
+            if _model.items_count is UNSET:
+                _absent += 1
+            _model.items_count = odd(
+                _model.items_count, (_path, _key), "items_count", "integer", True, False
+            )
+
+        if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+            if _model.type_id is UNSET:
+                _absent += 1
+            _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
+
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _absent += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _absent += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (_model.cashdesk_number.__class__ is str or isinstance(_model.cashdesk_number, str)):
+            if _model.cashdesk_number is UNSET:
+                _absent += 1
+            _model.cashdesk_number = odd(
+                _model.cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+            )
+
+        if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+            if _model.purchase_id is UNSET:
                 _absent += 1
             else:
-                purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
+                _model.purchase_id = odd(
+                    _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
+                )
 
-        if isinstance(purchase_items, list):
-            purchase_items = _read_PurchaseItem_list(
-                purchase_items, (_path, _key), "purchase_items"
+        if isinstance(_model.purchase_items, list):
+            _model.purchase_items = _read_PurchaseItem_list(
+                _model.purchase_items, (_path, _key), "purchase_items"
             )
-        elif purchase_items is UNSET:
+        elif _model.purchase_items is UNSET:
             _absent += 1
         else:
-            purchase_items = odd(
-                purchase_items, (_path, _key), "purchase_items", "array", False, False
+            _model.purchase_items = odd(
+                _model.purchase_items, (_path, _key), "purchase_items", "array", False, False
             )
 
-        if not (card_number.__class__ is str or isinstance(card_number, str)):
-            if card_number is UNSET:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
                 _absent += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.store_id = store_id
-        _model.external_purchase_id = external_purchase_id
-        _model.payment_time = payment_time
-        _model.items_count = items_count
-        _model.type_id = type_id
-        _model.total_price = total_price
-        _model.currency_id = currency_id
-        _model.cashdesk_number = cashdesk_number
-        _model.purchase_id = purchase_id
-        _model.purchase_items = purchase_items
-        _model.card_number = card_number
-        _model.last_change = last_change
-        _model.property_records = property_records
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -358,81 +368,88 @@ class Purchase:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            customer_id,
-                            store_id,
-                            external_purchase_id,
-                            payment_time,
-                            items_count,
-                            type_id,
-                            total_price,
-                            currency_id,
-                            cashdesk_number,
-                            purchase_id,
-                            purchase_items,
-                            card_number,
-                            last_change,
-                            property_records,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.payment_time,
+                            _model.items_count,
+                            _model.type_id,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.cashdesk_number,
+                            _model.purchase_id,
+                            _model.purchase_items,
+                            _model.card_number,
+                            _model.last_change,
+                            _model.property_records,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            store_id,
-                            external_purchase_id,
-                            payment_time,
-                            items_count,
-                            type_id,
-                            total_price,
-                            currency_id,
-                            cashdesk_number,
-                            purchase_id,
-                            purchase_items,
-                            card_number,
-                            last_change,
-                            property_records,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.payment_time,
+                            _model.items_count,
+                            _model.type_id,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.cashdesk_number,
+                            _model.purchase_id,
+                            _model.purchase_items,
+                            _model.card_number,
+                            _model.last_change,
+                            _model.property_records,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        store_id,
-                        external_purchase_id,
-                        payment_time,
-                        items_count,
-                        type_id,
-                        total_price,
-                        currency_id,
-                        cashdesk_number,
-                        purchase_id,
-                        purchase_items,
-                        card_number,
-                        last_change,
-                        property_records,
+                        _model.customer_id,
+                        _model.store_id,
+                        _model.external_purchase_id,
+                        _model.payment_time,
+                        _model.items_count,
+                        _model.type_id,
+                        _model.total_price,
+                        _model.currency_id,
+                        _model.cashdesk_number,
+                        _model.purchase_id,
+                        _model.purchase_items,
+                        _model.card_number,
+                        _model.last_change,
+                        _model.property_records,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (
-                    external_purchase_id.__class__ is str or isinstance(external_purchase_id, str)
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
                 ):
-                    if external_purchase_id is UNSET:
+                    if _model.external_purchase_id is UNSET:
                         _absent += 1
-                    external_purchase_id = odd(
-                        external_purchase_id,
+                    _model.external_purchase_id = odd(
+                        _model.external_purchase_id,
                         ((_parent, _name), _key),
                         "external_purchase_id",
                         "string",
@@ -440,11 +457,13 @@ class Purchase:
                         False,
                     )
 
-                if not (payment_time.__class__ is str or isinstance(payment_time, str)):
-                    if payment_time is UNSET:
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
                         _absent += 1
-                    payment_time = odd(
-                        payment_time,
+                    _model.payment_time = odd(
+                        _model.payment_time,
                         ((_parent, _name), _key),
                         "payment_time",
                         "string",
@@ -452,39 +471,57 @@ class Purchase:
                         False,
                     )
 
-                if not (type(items_count) is int):
-                    if items_count is UNSET:
+                if not (type(_model.items_count) is int):
+                    if _model.items_count is UNSET:
                         _absent += 1
-                    items_count = odd(
-                        items_count, ((_parent, _name), _key), "items_count", "integer", True, False
+                    _model.items_count = odd(
+                        _model.items_count,
+                        ((_parent, _name), _key),
+                        "items_count",
+                        "integer",
+                        True,
+                        False,
                     )
 
-                if not (type_id.__class__ is str or isinstance(type_id, str)):
-                    if type_id is UNSET:
+                if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+                    if _model.type_id is UNSET:
                         _absent += 1
-                    type_id = odd(
-                        type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    _model.type_id = odd(
+                        _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
                     )
 
-                if not (type(total_price) is float or type(total_price) is int):
-                    if total_price is UNSET:
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
                         _absent += 1
-                    total_price = odd(
-                        total_price, ((_parent, _name), _key), "total_price", "number", True, False
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
                     )
 
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (cashdesk_number.__class__ is str or isinstance(cashdesk_number, str)):
-                    if cashdesk_number is UNSET:
+                if not (
+                    _model.cashdesk_number.__class__ is str
+                    or isinstance(_model.cashdesk_number, str)
+                ):
+                    if _model.cashdesk_number is UNSET:
                         _absent += 1
-                    cashdesk_number = odd(
-                        cashdesk_number,
+                    _model.cashdesk_number = odd(
+                        _model.cashdesk_number,
                         ((_parent, _name), _key),
                         "cashdesk_number",
                         "string",
@@ -492,12 +529,12 @@ class Purchase:
                         False,
                     )
 
-                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-                    if purchase_id is UNSET:
+                if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+                    if _model.purchase_id is UNSET:
                         _absent += 1
                     else:
-                        purchase_id = odd(
-                            purchase_id,
+                        _model.purchase_id = odd(
+                            _model.purchase_id,
                             ((_parent, _name), _key),
                             "purchase_id",
                             "string",
@@ -505,15 +542,15 @@ class Purchase:
                             False,
                         )
 
-                if isinstance(purchase_items, list):
-                    purchase_items = _read_PurchaseItem_list(
-                        purchase_items, ((_parent, _name), _key), "purchase_items"
+                if isinstance(_model.purchase_items, list):
+                    _model.purchase_items = _read_PurchaseItem_list(
+                        _model.purchase_items, ((_parent, _name), _key), "purchase_items"
                     )
-                elif purchase_items is UNSET:
+                elif _model.purchase_items is UNSET:
                     _absent += 1
                 else:
-                    purchase_items = odd(
-                        purchase_items,
+                    _model.purchase_items = odd(
+                        _model.purchase_items,
                         ((_parent, _name), _key),
                         "purchase_items",
                         "array",
@@ -521,12 +558,12 @@ class Purchase:
                         False,
                     )
 
-                if not (card_number.__class__ is str or isinstance(card_number, str)):
-                    if card_number is UNSET:
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
                         _absent += 1
                     else:
-                        card_number = odd(
-                            card_number,
+                        _model.card_number = odd(
+                            _model.card_number,
                             ((_parent, _name), _key),
                             "card_number",
                             "string",
@@ -534,12 +571,12 @@ class Purchase:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -547,15 +584,15 @@ class Purchase:
                             False,
                         )
 
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
                     )
-                elif property_records is UNSET:
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -563,21 +600,6 @@ class Purchase:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.store_id = store_id
-                _model.external_purchase_id = external_purchase_id
-                _model.payment_time = payment_time
-                _model.items_count = items_count
-                _model.type_id = type_id
-                _model.total_price = total_price
-                _model.currency_id = currency_id
-                _model.cashdesk_number = cashdesk_number
-                _model.purchase_id = purchase_id
-                _model.purchase_items = purchase_items
-                _model.card_number = card_number
-                _model.last_change = last_change
-                _model.property_records = property_records
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

@@ -130,85 +130,100 @@ class PurchaseConditions:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
                 (
-                    keep_status_turnover,
-                    next_status_turnover,
-                    keep_status_points,
-                    next_status_points,
-                    next_status_id,
+                    _model.keep_status_turnover,
+                    _model.next_status_turnover,
+                    _model.keep_status_points,
+                    _model.next_status_points,
+                    _model.next_status_id,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    keep_status_turnover,
-                    next_status_turnover,
-                    keep_status_points,
-                    next_status_points,
-                    next_status_id,
+                    _model.keep_status_turnover,
+                    _model.next_status_turnover,
+                    _model.keep_status_points,
+                    _model.next_status_points,
+                    _model.next_status_id,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                keep_status_turnover,
-                next_status_turnover,
-                keep_status_points,
-                next_status_points,
-                next_status_id,
+                _model.keep_status_turnover,
+                _model.next_status_turnover,
+                _model.keep_status_points,
+                _model.next_status_points,
+                _model.next_status_id,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(keep_status_turnover, list):
-            keep_status_turnover = _read_QualificationTurnover_list(
-                keep_status_turnover, (_path, _key), "keep_status_turnover"
+        if isinstance(_model.keep_status_turnover, list):
+            _model.keep_status_turnover = _read_QualificationTurnover_list(
+                _model.keep_status_turnover, (_path, _key), "keep_status_turnover"
             )
-        elif keep_status_turnover is UNSET:
+        elif _model.keep_status_turnover is UNSET:
             _absent += 1
         else:
-            keep_status_turnover = odd(
-                keep_status_turnover, (_path, _key), "keep_status_turnover", "array", False, False
+            _model.keep_status_turnover = odd(
+                _model.keep_status_turnover,
+                (_path, _key),
+                "keep_status_turnover",
+                "array",
+                False,
+                False,
             )
 
-        if isinstance(next_status_turnover, list):
-            next_status_turnover = _read_QualificationTurnover_list(
-                next_status_turnover, (_path, _key), "next_status_turnover"
+        if isinstance(_model.next_status_turnover, list):
+            _model.next_status_turnover = _read_QualificationTurnover_list(
+                _model.next_status_turnover, (_path, _key), "next_status_turnover"
             )
-        elif next_status_turnover is UNSET:
+        elif _model.next_status_turnover is UNSET:
             _absent += 1
         else:
-            next_status_turnover = odd(
-                next_status_turnover, (_path, _key), "next_status_turnover", "array", False, False
+            _model.next_status_turnover = odd(
+                _model.next_status_turnover,
+                (_path, _key),
+                "next_status_turnover",
+                "array",
+                False,
+                False,
             )
 
-        if not (type(keep_status_points) is float or type(keep_status_points) is int):
-            if keep_status_points is UNSET:
+        if not (type(_model.keep_status_points) is float or type(_model.keep_status_points) is int):
+            if _model.keep_status_points is UNSET:
                 _absent += 1
             else:
-                keep_status_points = odd(
-                    keep_status_points, (_path, _key), "keep_status_points", "number", False, False
+                _model.keep_status_points = odd(
+                    _model.keep_status_points,
+                    (_path, _key),
+                    "keep_status_points",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if not (type(next_status_points) is float or type(next_status_points) is int):
-            if next_status_points is UNSET:
+        if not (type(_model.next_status_points) is float or type(_model.next_status_points) is int):
+            if _model.next_status_points is UNSET:
                 _absent += 1
             else:
-                next_status_points = odd(
-                    next_status_points, (_path, _key), "next_status_points", "number", False, False
+                _model.next_status_points = odd(
+                    _model.next_status_points,
+                    (_path, _key),
+                    "next_status_points",
+                    "number",
+                    False,
+                    False,
                 )
 
-        if not (next_status_id.__class__ is str or isinstance(next_status_id, str)):
-            if next_status_id is UNSET:
+        if not (_model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)):
+            if _model.next_status_id is UNSET:
                 _absent += 1
             else:
-                next_status_id = odd(
-                    next_status_id, (_path, _key), "next_status_id", "string", False, False
+                _model.next_status_id = odd(
+                    _model.next_status_id, (_path, _key), "next_status_id", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.keep_status_turnover = keep_status_turnover
-        _model.next_status_turnover = next_status_turnover
-        _model.keep_status_points = keep_status_points
-        _model.next_status_points = next_status_points
-        _model.next_status_id = next_status_id
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -227,42 +242,45 @@ class PurchaseConditions:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
                         (
-                            keep_status_turnover,
-                            next_status_turnover,
-                            keep_status_points,
-                            next_status_points,
-                            next_status_id,
+                            _model.keep_status_turnover,
+                            _model.next_status_turnover,
+                            _model.keep_status_points,
+                            _model.next_status_points,
+                            _model.next_status_id,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            keep_status_turnover,
-                            next_status_turnover,
-                            keep_status_points,
-                            next_status_points,
-                            next_status_id,
+                            _model.keep_status_turnover,
+                            _model.next_status_turnover,
+                            _model.keep_status_points,
+                            _model.next_status_points,
+                            _model.next_status_id,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        keep_status_turnover,
-                        next_status_turnover,
-                        keep_status_points,
-                        next_status_points,
-                        next_status_id,
+                        _model.keep_status_turnover,
+                        _model.next_status_turnover,
+                        _model.keep_status_points,
+                        _model.next_status_points,
+                        _model.next_status_id,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(keep_status_turnover, list):
-                    keep_status_turnover = _read_QualificationTurnover_list(
-                        keep_status_turnover, ((_parent, _name), _key), "keep_status_turnover"
+                if isinstance(_model.keep_status_turnover, list):
+                    _model.keep_status_turnover = _read_QualificationTurnover_list(
+                        _model.keep_status_turnover,
+                        ((_parent, _name), _key),
+                        "keep_status_turnover",
                     )
-                elif keep_status_turnover is UNSET:
+                elif _model.keep_status_turnover is UNSET:
                     _absent += 1
                 else:
-                    keep_status_turnover = odd(
-                        keep_status_turnover,
+                    _model.keep_status_turnover = odd(
+                        _model.keep_status_turnover,
                         ((_parent, _name), _key),
                         "keep_status_turnover",
                         "array",
@@ -270,15 +288,17 @@ class PurchaseConditions:
                         False,
                     )
 
-                if isinstance(next_status_turnover, list):
-                    next_status_turnover = _read_QualificationTurnover_list(
-                        next_status_turnover, ((_parent, _name), _key), "next_status_turnover"
+                if isinstance(_model.next_status_turnover, list):
+                    _model.next_status_turnover = _read_QualificationTurnover_list(
+                        _model.next_status_turnover,
+                        ((_parent, _name), _key),
+                        "next_status_turnover",
                     )
-                elif next_status_turnover is UNSET:
+                elif _model.next_status_turnover is UNSET:
                     _absent += 1
                 else:
-                    next_status_turnover = odd(
-                        next_status_turnover,
+                    _model.next_status_turnover = odd(
+                        _model.next_status_turnover,
                         ((_parent, _name), _key),
                         "next_status_turnover",
                         "array",
@@ -286,12 +306,15 @@ class PurchaseConditions:
                         False,
                     )
 
-                if not (type(keep_status_points) is float or type(keep_status_points) is int):
-                    if keep_status_points is UNSET:
+                if not (
+                    type(_model.keep_status_points) is float
+                    or type(_model.keep_status_points) is int
+                ):
+                    if _model.keep_status_points is UNSET:
                         _absent += 1
                     else:
-                        keep_status_points = odd(
-                            keep_status_points,
+                        _model.keep_status_points = odd(
+                            _model.keep_status_points,
                             ((_parent, _name), _key),
                             "keep_status_points",
                             "number",
@@ -299,12 +322,15 @@ class PurchaseConditions:
                             False,
                         )
 
-                if not (type(next_status_points) is float or type(next_status_points) is int):
-                    if next_status_points is UNSET:
+                if not (
+                    type(_model.next_status_points) is float
+                    or type(_model.next_status_points) is int
+                ):
+                    if _model.next_status_points is UNSET:
                         _absent += 1
                     else:
-                        next_status_points = odd(
-                            next_status_points,
+                        _model.next_status_points = odd(
+                            _model.next_status_points,
                             ((_parent, _name), _key),
                             "next_status_points",
                             "number",
@@ -312,12 +338,14 @@ class PurchaseConditions:
                             False,
                         )
 
-                if not (next_status_id.__class__ is str or isinstance(next_status_id, str)):
-                    if next_status_id is UNSET:
+                if not (
+                    _model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)
+                ):
+                    if _model.next_status_id is UNSET:
                         _absent += 1
                     else:
-                        next_status_id = odd(
-                            next_status_id,
+                        _model.next_status_id = odd(
+                            _model.next_status_id,
                             ((_parent, _name), _key),
                             "next_status_id",
                             "string",
@@ -325,12 +353,6 @@ class PurchaseConditions:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.keep_status_turnover = keep_status_turnover
-                _model.next_status_turnover = next_status_turnover
-                _model.keep_status_points = keep_status_points
-                _model.next_status_points = next_status_points
-                _model.next_status_id = next_status_id
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

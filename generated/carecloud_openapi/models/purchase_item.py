@@ -170,163 +170,202 @@ class PurchaseItem:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 13:
             try:
                 (
-                    product_id,
-                    purchase_item_type_id,
-                    price,
-                    amount,
-                    vat_rate,
-                    purchase_item_id,
-                    product_name,
-                    product_group_id,
-                    product_group_name,
-                    product_brand_id,
-                    product_brand_name,
-                    external_id,
-                    additional_properties,
+                    _model.product_id,
+                    _model.purchase_item_type_id,
+                    _model.price,
+                    _model.amount,
+                    _model.vat_rate,
+                    _model.purchase_item_id,
+                    _model.product_name,
+                    _model.product_group_id,
+                    _model.product_group_name,
+                    _model.product_brand_id,
+                    _model.product_brand_name,
+                    _model.external_id,
+                    _model.additional_properties,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    product_id,
-                    purchase_item_type_id,
-                    price,
-                    amount,
-                    vat_rate,
-                    purchase_item_id,
-                    product_name,
-                    product_group_id,
-                    product_group_name,
-                    product_brand_id,
-                    product_brand_name,
-                    external_id,
-                    additional_properties,
+                    _model.product_id,
+                    _model.purchase_item_type_id,
+                    _model.price,
+                    _model.amount,
+                    _model.vat_rate,
+                    _model.purchase_item_id,
+                    _model.product_name,
+                    _model.product_group_id,
+                    _model.product_group_name,
+                    _model.product_brand_id,
+                    _model.product_brand_name,
+                    _model.external_id,
+                    _model.additional_properties,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                product_id,
-                purchase_item_type_id,
-                price,
-                amount,
-                vat_rate,
-                purchase_item_id,
-                product_name,
-                product_group_id,
-                product_group_name,
-                product_brand_id,
-                product_brand_name,
-                external_id,
-                additional_properties,
+                _model.product_id,
+                _model.purchase_item_type_id,
+                _model.price,
+                _model.amount,
+                _model.vat_rate,
+                _model.purchase_item_id,
+                _model.product_name,
+                _model.product_group_id,
+                _model.product_group_name,
+                _model.product_brand_id,
+                _model.product_brand_name,
+                _model.external_id,
+                _model.additional_properties,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
-            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
-
-        if not (purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)):
-            if purchase_item_type_id is UNSET:
-                _absent += 1
-            purchase_item_type_id = odd(
-                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
+            _model.product_id = odd(
+                _model.product_id, (_path, _key), "product_id", "string", True, False
             )
 
-        if not (type(price) is float or type(price) is int):
-            if price is UNSET:
+        if not (
+            _model.purchase_item_type_id.__class__ is str
+            or isinstance(_model.purchase_item_type_id, str)
+        ):
+            if _model.purchase_item_type_id is UNSET:
                 _absent += 1
-            price = odd(price, (_path, _key), "price", "number", True, False)
-
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
-                _absent += 1
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
-
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            if vat_rate is UNSET:
-                _absent += 1
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
-
-        if not (purchase_item_id.__class__ is str or isinstance(purchase_item_id, str)):
-            if purchase_item_id is UNSET:
-                _absent += 1
-            else:
-                purchase_item_id = odd(
-                    purchase_item_id, (_path, _key), "purchase_item_id", "string", False, False
-                )
-
-        if not (product_name.__class__ is str or isinstance(product_name, str)):
-            if product_name is UNSET:
-                _absent += 1
-            else:
-                product_name = odd(
-                    product_name, (_path, _key), "product_name", "string", False, False
-                )
-
-        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
-                _absent += 1
-            else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
-                )
-
-        if not (product_group_name.__class__ is str or isinstance(product_group_name, str)):
-            if product_group_name is UNSET:
-                _absent += 1
-            else:
-                product_group_name = odd(
-                    product_group_name, (_path, _key), "product_group_name", "string", False, False
-                )
-
-        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
-                _absent += 1
-            else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
-                )
-
-        if not (product_brand_name.__class__ is str or isinstance(product_brand_name, str)):
-            if product_brand_name is UNSET:
-                _absent += 1
-            else:
-                product_brand_name = odd(
-                    product_brand_name, (_path, _key), "product_brand_name", "string", False, False
-                )
-
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
-
-        if isinstance(additional_properties, list):
-            additional_properties = _read_PropertyRecord_list(
-                additional_properties, (_path, _key), "additional_properties"
+            _model.purchase_item_type_id = odd(
+                _model.purchase_item_type_id,
+                (_path, _key),
+                "purchase_item_type_id",
+                "string",
+                True,
+                False,
             )
-        elif additional_properties is UNSET:
+
+        if not (type(_model.price) is float or type(_model.price) is int):
+            if _model.price is UNSET:
+                _absent += 1
+            _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
+
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _absent += 1
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _absent += 1
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
+
+        if not (
+            _model.purchase_item_id.__class__ is str or isinstance(_model.purchase_item_id, str)
+        ):
+            if _model.purchase_item_id is UNSET:
+                _absent += 1
+            else:
+                _model.purchase_item_id = odd(
+                    _model.purchase_item_id,
+                    (_path, _key),
+                    "purchase_item_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.product_name.__class__ is str or isinstance(_model.product_name, str)):
+            if _model.product_name is UNSET:
+                _absent += 1
+            else:
+                _model.product_name = odd(
+                    _model.product_name, (_path, _key), "product_name", "string", False, False
+                )
+
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
+                _absent += 1
+            else:
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_group_name.__class__ is str or isinstance(_model.product_group_name, str)
+        ):
+            if _model.product_group_name is UNSET:
+                _absent += 1
+            else:
+                _model.product_group_name = odd(
+                    _model.product_group_name,
+                    (_path, _key),
+                    "product_group_name",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
+                _absent += 1
+            else:
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_brand_name.__class__ is str or isinstance(_model.product_brand_name, str)
+        ):
+            if _model.product_brand_name is UNSET:
+                _absent += 1
+            else:
+                _model.product_brand_name = odd(
+                    _model.product_brand_name,
+                    (_path, _key),
+                    "product_brand_name",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _absent += 1
+            else:
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
+                )
+
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
+            )
+        elif _model.additional_properties is UNSET:
             _absent += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.purchase_item_type_id = purchase_item_type_id
-        _model.price = price
-        _model.amount = amount
-        _model.vat_rate = vat_rate
-        _model.purchase_item_id = purchase_item_id
-        _model.product_name = product_name
-        _model.product_group_id = product_group_id
-        _model.product_group_name = product_group_name
-        _model.product_brand_id = product_brand_id
-        _model.product_brand_name = product_brand_name
-        _model.external_id = external_id
-        _model.additional_properties = additional_properties
         if len(src_dict) + _absent == 13:
             _model._extra_properties = None
         else:
@@ -345,71 +384,78 @@ class PurchaseItem:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 13:
                     try:
                         (
-                            product_id,
-                            purchase_item_type_id,
-                            price,
-                            amount,
-                            vat_rate,
-                            purchase_item_id,
-                            product_name,
-                            product_group_id,
-                            product_group_name,
-                            product_brand_id,
-                            product_brand_name,
-                            external_id,
-                            additional_properties,
+                            _model.product_id,
+                            _model.purchase_item_type_id,
+                            _model.price,
+                            _model.amount,
+                            _model.vat_rate,
+                            _model.purchase_item_id,
+                            _model.product_name,
+                            _model.product_group_id,
+                            _model.product_group_name,
+                            _model.product_brand_id,
+                            _model.product_brand_name,
+                            _model.external_id,
+                            _model.additional_properties,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            product_id,
-                            purchase_item_type_id,
-                            price,
-                            amount,
-                            vat_rate,
-                            purchase_item_id,
-                            product_name,
-                            product_group_id,
-                            product_group_name,
-                            product_brand_id,
-                            product_brand_name,
-                            external_id,
-                            additional_properties,
+                            _model.product_id,
+                            _model.purchase_item_type_id,
+                            _model.price,
+                            _model.amount,
+                            _model.vat_rate,
+                            _model.purchase_item_id,
+                            _model.product_name,
+                            _model.product_group_id,
+                            _model.product_group_name,
+                            _model.product_brand_id,
+                            _model.product_brand_name,
+                            _model.external_id,
+                            _model.additional_properties,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        product_id,
-                        purchase_item_type_id,
-                        price,
-                        amount,
-                        vat_rate,
-                        purchase_item_id,
-                        product_name,
-                        product_group_id,
-                        product_group_name,
-                        product_brand_id,
-                        product_brand_name,
-                        external_id,
-                        additional_properties,
+                        _model.product_id,
+                        _model.purchase_item_type_id,
+                        _model.price,
+                        _model.amount,
+                        _model.vat_rate,
+                        _model.purchase_item_id,
+                        _model.product_name,
+                        _model.product_group_id,
+                        _model.product_group_name,
+                        _model.product_brand_id,
+                        _model.product_brand_name,
+                        _model.external_id,
+                        _model.additional_properties,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
-                    product_id = odd(
-                        product_id, ((_parent, _name), _key), "product_id", "string", True, False
+                    _model.product_id = odd(
+                        _model.product_id,
+                        ((_parent, _name), _key),
+                        "product_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    purchase_item_type_id.__class__ is str or isinstance(purchase_item_type_id, str)
+                    _model.purchase_item_type_id.__class__ is str
+                    or isinstance(_model.purchase_item_type_id, str)
                 ):
-                    if purchase_item_type_id is UNSET:
+                    if _model.purchase_item_type_id is UNSET:
                         _absent += 1
-                    purchase_item_type_id = odd(
-                        purchase_item_type_id,
+                    _model.purchase_item_type_id = odd(
+                        _model.purchase_item_type_id,
                         ((_parent, _name), _key),
                         "purchase_item_type_id",
                         "string",
@@ -417,29 +463,36 @@ class PurchaseItem:
                         False,
                     )
 
-                if not (type(price) is float or type(price) is int):
-                    if price is UNSET:
+                if not (type(_model.price) is float or type(_model.price) is int):
+                    if _model.price is UNSET:
                         _absent += 1
-                    price = odd(price, ((_parent, _name), _key), "price", "number", True, False)
-
-                if not (type(amount) is float or type(amount) is int):
-                    if amount is UNSET:
-                        _absent += 1
-                    amount = odd(amount, ((_parent, _name), _key), "amount", "number", True, False)
-
-                if not (type(vat_rate) is float or type(vat_rate) is int):
-                    if vat_rate is UNSET:
-                        _absent += 1
-                    vat_rate = odd(
-                        vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    _model.price = odd(
+                        _model.price, ((_parent, _name), _key), "price", "number", True, False
                     )
 
-                if not (purchase_item_id.__class__ is str or isinstance(purchase_item_id, str)):
-                    if purchase_item_id is UNSET:
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _absent += 1
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
+
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _absent += 1
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
+
+                if not (
+                    _model.purchase_item_id.__class__ is str
+                    or isinstance(_model.purchase_item_id, str)
+                ):
+                    if _model.purchase_item_id is UNSET:
                         _absent += 1
                     else:
-                        purchase_item_id = odd(
-                            purchase_item_id,
+                        _model.purchase_item_id = odd(
+                            _model.purchase_item_id,
                             ((_parent, _name), _key),
                             "purchase_item_id",
                             "string",
@@ -447,12 +500,14 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (product_name.__class__ is str or isinstance(product_name, str)):
-                    if product_name is UNSET:
+                if not (
+                    _model.product_name.__class__ is str or isinstance(_model.product_name, str)
+                ):
+                    if _model.product_name is UNSET:
                         _absent += 1
                     else:
-                        product_name = odd(
-                            product_name,
+                        _model.product_name = odd(
+                            _model.product_name,
                             ((_parent, _name), _key),
                             "product_name",
                             "string",
@@ -460,12 +515,15 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-                    if product_group_id is UNSET:
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
                         _absent += 1
                     else:
-                        product_group_id = odd(
-                            product_group_id,
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
                             ((_parent, _name), _key),
                             "product_group_id",
                             "string",
@@ -473,12 +531,15 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (product_group_name.__class__ is str or isinstance(product_group_name, str)):
-                    if product_group_name is UNSET:
+                if not (
+                    _model.product_group_name.__class__ is str
+                    or isinstance(_model.product_group_name, str)
+                ):
+                    if _model.product_group_name is UNSET:
                         _absent += 1
                     else:
-                        product_group_name = odd(
-                            product_group_name,
+                        _model.product_group_name = odd(
+                            _model.product_group_name,
                             ((_parent, _name), _key),
                             "product_group_name",
                             "string",
@@ -486,12 +547,15 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-                    if product_brand_id is UNSET:
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_id = odd(
-                            product_brand_id,
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
                             ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
@@ -499,12 +563,15 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (product_brand_name.__class__ is str or isinstance(product_brand_name, str)):
-                    if product_brand_name is UNSET:
+                if not (
+                    _model.product_brand_name.__class__ is str
+                    or isinstance(_model.product_brand_name, str)
+                ):
+                    if _model.product_brand_name is UNSET:
                         _absent += 1
                     else:
-                        product_brand_name = odd(
-                            product_brand_name,
+                        _model.product_brand_name = odd(
+                            _model.product_brand_name,
                             ((_parent, _name), _key),
                             "product_brand_name",
                             "string",
@@ -512,12 +579,12 @@ class PurchaseItem:
                             False,
                         )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
                     else:
-                        external_id = odd(
-                            external_id,
+                        _model.external_id = odd(
+                            _model.external_id,
                             ((_parent, _name), _key),
                             "external_id",
                             "string",
@@ -525,15 +592,17 @@ class PurchaseItem:
                             False,
                         )
 
-                if isinstance(additional_properties, list):
-                    additional_properties = _read_PropertyRecord_list(
-                        additional_properties, ((_parent, _name), _key), "additional_properties"
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
                     )
-                elif additional_properties is UNSET:
+                elif _model.additional_properties is UNSET:
                     _absent += 1
                 else:
-                    additional_properties = odd(
-                        additional_properties,
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
                         ((_parent, _name), _key),
                         "additional_properties",
                         "array",
@@ -541,20 +610,6 @@ class PurchaseItem:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_id = product_id
-                _model.purchase_item_type_id = purchase_item_type_id
-                _model.price = price
-                _model.amount = amount
-                _model.vat_rate = vat_rate
-                _model.purchase_item_id = purchase_item_id
-                _model.product_name = product_name
-                _model.product_group_id = product_group_id
-                _model.product_group_name = product_group_name
-                _model.product_brand_id = product_brand_id
-                _model.product_brand_name = product_brand_name
-                _model.external_id = external_id
-                _model.additional_properties = additional_properties
                 if len(src_dict) + _absent == 13:
                     _model._extra_properties = None
                 else:

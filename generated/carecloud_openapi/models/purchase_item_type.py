@@ -83,36 +83,39 @@ class PurchaseItemType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                name, type_id, text_id = _declared(src_dict)
+                _model.name, _model.type_id, _model.text_id = _declared(src_dict)
             except KeyError:
-                name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.type_id, _model.text_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.type_id, _model.text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (type_id.__class__ is str or isinstance(type_id, str)):
-            if type_id is UNSET:
-                _absent += 1
-            else:
-                type_id = odd(type_id, (_path, _key), "type_id", "string", False, False)
-
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+            if _model.type_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.type_id = odd(
+                    _model.type_id, (_path, _key), "type_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.type_id = type_id
-        _model.text_id = text_id
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _absent += 1
+            else:
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -131,40 +134,53 @@ class PurchaseItemType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        name, type_id, text_id = _declared(src_dict)
+                        _model.name, _model.type_id, _model.text_id = _declared(src_dict)
                     except KeyError:
-                        name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.name, _model.type_id, _model.text_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    name, type_id, text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.name, _model.type_id, _model.text_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (type_id.__class__ is str or isinstance(type_id, str)):
-                    if type_id is UNSET:
-                        _absent += 1
-                    else:
-                        type_id = odd(
-                            type_id, ((_parent, _name), _key), "type_id", "string", False, False
-                        )
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
+                if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+                    if _model.type_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.type_id = odd(
+                            _model.type_id,
+                            ((_parent, _name), _key),
+                            "type_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.type_id = type_id
-                _model.text_id = text_id
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _absent += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -111,42 +111,49 @@ class PutBookingBodyBooking:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                customer_id, booking_status, data = _declared(src_dict)
+                _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
             except KeyError:
-                customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.customer_id, _model.booking_status, _model.data = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.customer_id, _model.booking_status, _model.data = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if not (booking_status.__class__ is str or isinstance(booking_status, str)):
-            if booking_status is UNSET:
-                _absent += 1
-            else:
-                booking_status = odd(
-                    booking_status, (_path, _key), "booking_status", "string", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if data.__class__ is str or isinstance(data, str):
+        if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
+            if _model.booking_status is UNSET:
+                _absent += 1
+            else:
+                _model.booking_status = odd(
+                    _model.booking_status, (_path, _key), "booking_status", "string", False, False
+                )
+
+        if _model.data.__class__ is str or isinstance(_model.data, str):
             pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
+        elif isinstance(_model.data, dict):
+            _model.data = _read_PutBookingBodyBookingDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
             _absent += 1
         else:
-            data = odd(
-                data,
+            _model.data = odd(
+                _model.data,
                 (_path, _key),
                 "data",
                 "string | array | PutBookingBodyBookingDataType2",
@@ -154,10 +161,6 @@ class PutBookingBodyBooking:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.booking_status = booking_status
-        _model.data = data
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -176,23 +179,26 @@ class PutBookingBodyBooking:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        customer_id, booking_status, data = _declared(src_dict)
+                        _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
                     except KeyError:
-                        customer_id, booking_status, data = map(
+                        _model.customer_id, _model.booking_status, _model.data = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    customer_id, booking_status, data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.customer_id, _model.booking_status, _model.data = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -200,12 +206,14 @@ class PutBookingBodyBooking:
                             False,
                         )
 
-                if not (booking_status.__class__ is str or isinstance(booking_status, str)):
-                    if booking_status is UNSET:
+                if not (
+                    _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
+                ):
+                    if _model.booking_status is UNSET:
                         _absent += 1
                     else:
-                        booking_status = odd(
-                            booking_status,
+                        _model.booking_status = odd(
+                            _model.booking_status,
                             ((_parent, _name), _key),
                             "booking_status",
                             "string",
@@ -213,21 +221,21 @@ class PutBookingBodyBooking:
                             False,
                         )
 
-                if data.__class__ is str or isinstance(data, str):
+                if _model.data.__class__ is str or isinstance(_model.data, str):
                     pass
-                elif isinstance(data, list):
-                    for _i0, _v0 in enumerate(data):
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(data, dict):
-                    data = _read_PutBookingBodyBookingDataType2(
-                        data, ((_parent, _name), _key), "data"
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_PutBookingBodyBookingDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
                     )
-                elif data is UNSET:
+                elif _model.data is UNSET:
                     _absent += 1
                 else:
-                    data = odd(
-                        data,
+                    _model.data = odd(
+                        _model.data,
                         ((_parent, _name), _key),
                         "data",
                         "string | array | PutBookingBodyBookingDataType2",
@@ -235,10 +243,6 @@ class PutBookingBodyBooking:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.booking_status = booking_status
-                _model.data = data
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -123,44 +123,60 @@ class PutCustomerBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                customer, password, social_network_credentials, property_records = _declared(
-                    src_dict
-                )
+                (
+                    _model.customer,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                ) = _declared(src_dict)
             except KeyError:
-                customer, password, social_network_credentials, property_records = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.customer,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer, password, social_network_credentials, property_records = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.customer,
+                _model.password,
+                _model.social_network_credentials,
+                _model.property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.customer, dict):
+            _model.customer = _read_Customer(_model.customer, (_path, _key), "customer")
+        elif _model.customer is UNSET:
+            _absent += 1
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
+            )
+        else:
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
             )
 
-        if isinstance(customer, dict):
-            customer = _read_Customer(customer, (_path, _key), "customer")
-        elif customer is UNSET:
-            _absent += 1
-            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
-        else:
-            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
-
-        if not (password.__class__ is str or isinstance(password, str)):
-            if password is UNSET:
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
                 _absent += 1
             else:
-                password = odd(password, (_path, _key), "password", "string", False, False)
+                _model.password = odd(
+                    _model.password, (_path, _key), "password", "string", False, False
+                )
 
-        if isinstance(social_network_credentials, dict):
-            social_network_credentials = _read_SocialNetworkCredentials(
-                social_network_credentials, (_path, _key), "social_network_credentials"
+        if isinstance(_model.social_network_credentials, dict):
+            _model.social_network_credentials = _read_SocialNetworkCredentials(
+                _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
-        elif social_network_credentials is UNSET:
+        elif _model.social_network_credentials is UNSET:
             _absent += 1
         else:
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -168,22 +184,17 @@ class PutCustomerBody:
                 False,
             )
 
-        if isinstance(property_records, list):
-            property_records = _read_PropertyRecord_list(
-                property_records, (_path, _key), "property_records"
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
             )
-        elif property_records is UNSET:
+        elif _model.property_records is UNSET:
             _absent += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer = customer
-        _model.password = password
-        _model.social_network_credentials = social_network_credentials
-        _model.property_records = property_records
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -202,52 +213,79 @@ class PutCustomerBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        customer, password, social_network_credentials, property_records = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.customer,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        customer, password, social_network_credentials, property_records = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.customer,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    customer, password, social_network_credentials, property_records = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.customer,
+                        _model.password,
+                        _model.social_network_credentials,
+                        _model.property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(customer, dict):
-                    customer = _read_Customer(customer, ((_parent, _name), _key), "customer")
-                elif customer is UNSET:
+                if isinstance(_model.customer, dict):
+                    _model.customer = _read_Customer(
+                        _model.customer, ((_parent, _name), _key), "customer"
+                    )
+                elif _model.customer is UNSET:
                     _absent += 1
-                    customer = odd(
-                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
                     )
                 else:
-                    customer = odd(
-                        customer, ((_parent, _name), _key), "customer", "Customer", True, False
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
                     )
 
-                if not (password.__class__ is str or isinstance(password, str)):
-                    if password is UNSET:
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
                         _absent += 1
                     else:
-                        password = odd(
-                            password, ((_parent, _name), _key), "password", "string", False, False
+                        _model.password = odd(
+                            _model.password,
+                            ((_parent, _name), _key),
+                            "password",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(social_network_credentials, dict):
-                    social_network_credentials = _read_SocialNetworkCredentials(
-                        social_network_credentials,
+                if isinstance(_model.social_network_credentials, dict):
+                    _model.social_network_credentials = _read_SocialNetworkCredentials(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                     )
-                elif social_network_credentials is UNSET:
+                elif _model.social_network_credentials is UNSET:
                     _absent += 1
                 else:
-                    social_network_credentials = odd(
-                        social_network_credentials,
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
                         ((_parent, _name), _key),
                         "social_network_credentials",
                         "SocialNetworkCredentials",
@@ -255,15 +293,15 @@ class PutCustomerBody:
                         False,
                     )
 
-                if isinstance(property_records, list):
-                    property_records = _read_PropertyRecord_list(
-                        property_records, ((_parent, _name), _key), "property_records"
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
                     )
-                elif property_records is UNSET:
+                elif _model.property_records is UNSET:
                     _absent += 1
                 else:
-                    property_records = odd(
-                        property_records,
+                    _model.property_records = odd(
+                        _model.property_records,
                         ((_parent, _name), _key),
                         "property_records",
                         "array",
@@ -271,11 +309,6 @@ class PutCustomerBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer = customer
-                _model.password = password
-                _model.social_network_credentials = social_network_credentials
-                _model.property_records = property_records
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -80,18 +80,21 @@ class PutEntranceBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        entrance = src_dict.get("entrance", UNSET)
-        if isinstance(entrance, dict):
-            entrance = _read_Entrance(entrance, (_path, _key), "entrance")
-        elif entrance is UNSET:
-            _absent += 1
-            entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
-        else:
-            entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
-
         _model = _new_instance(cls)
-        _model.entrance = entrance
+        _absent = 0
+        _model.entrance = src_dict.get("entrance", UNSET)
+        if isinstance(_model.entrance, dict):
+            _model.entrance = _read_Entrance(_model.entrance, (_path, _key), "entrance")
+        elif _model.entrance is UNSET:
+            _absent += 1
+            _model.entrance = odd(
+                _model.entrance, (_path, _key), "entrance", "Entrance", True, False
+            )
+        else:
+            _model.entrance = odd(
+                _model.entrance, (_path, _key), "entrance", "Entrance", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +113,33 @@ class PutEntranceBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                entrance = src_dict.get("entrance", UNSET)
-                if isinstance(entrance, dict):
-                    entrance = _read_Entrance(entrance, ((_parent, _name), _key), "entrance")
-                elif entrance is UNSET:
+                _model.entrance = src_dict.get("entrance", UNSET)
+                if isinstance(_model.entrance, dict):
+                    _model.entrance = _read_Entrance(
+                        _model.entrance, ((_parent, _name), _key), "entrance"
+                    )
+                elif _model.entrance is UNSET:
                     _absent += 1
-                    entrance = odd(
-                        entrance, ((_parent, _name), _key), "entrance", "Entrance", True, False
+                    _model.entrance = odd(
+                        _model.entrance,
+                        ((_parent, _name), _key),
+                        "entrance",
+                        "Entrance",
+                        True,
+                        False,
                     )
                 else:
-                    entrance = odd(
-                        entrance, ((_parent, _name), _key), "entrance", "Entrance", True, False
+                    _model.entrance = odd(
+                        _model.entrance,
+                        ((_parent, _name), _key),
+                        "entrance",
+                        "Entrance",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.entrance = entrance
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

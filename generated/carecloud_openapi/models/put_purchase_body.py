@@ -80,18 +80,21 @@ class PutPurchaseBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        purchase = src_dict.get("purchase", UNSET)
-        if isinstance(purchase, dict):
-            purchase = _read_Purchase(purchase, (_path, _key), "purchase")
-        elif purchase is UNSET:
-            _absent += 1
-            purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
-        else:
-            purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
-
         _model = _new_instance(cls)
-        _model.purchase = purchase
+        _absent = 0
+        _model.purchase = src_dict.get("purchase", UNSET)
+        if isinstance(_model.purchase, dict):
+            _model.purchase = _read_Purchase(_model.purchase, (_path, _key), "purchase")
+        elif _model.purchase is UNSET:
+            _absent += 1
+            _model.purchase = odd(
+                _model.purchase, (_path, _key), "purchase", "Purchase", True, False
+            )
+        else:
+            _model.purchase = odd(
+                _model.purchase, (_path, _key), "purchase", "Purchase", True, False
+            )
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +113,33 @@ class PutPurchaseBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                purchase = src_dict.get("purchase", UNSET)
-                if isinstance(purchase, dict):
-                    purchase = _read_Purchase(purchase, ((_parent, _name), _key), "purchase")
-                elif purchase is UNSET:
+                _model.purchase = src_dict.get("purchase", UNSET)
+                if isinstance(_model.purchase, dict):
+                    _model.purchase = _read_Purchase(
+                        _model.purchase, ((_parent, _name), _key), "purchase"
+                    )
+                elif _model.purchase is UNSET:
                     _absent += 1
-                    purchase = odd(
-                        purchase, ((_parent, _name), _key), "purchase", "Purchase", True, False
+                    _model.purchase = odd(
+                        _model.purchase,
+                        ((_parent, _name), _key),
+                        "purchase",
+                        "Purchase",
+                        True,
+                        False,
                     )
                 else:
-                    purchase = odd(
-                        purchase, ((_parent, _name), _key), "purchase", "Purchase", True, False
+                    _model.purchase = odd(
+                        _model.purchase,
+                        ((_parent, _name), _key),
+                        "purchase",
+                        "Purchase",
+                        True,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.purchase = purchase
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -78,18 +78,17 @@ class PutStoreBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        store = src_dict.get("store", UNSET)
-        if isinstance(store, dict):
-            store = _read_Store(store, (_path, _key), "store")
-        elif store is UNSET:
-            _absent += 1
-            store = odd(store, (_path, _key), "store", "Store", True, False)
-        else:
-            store = odd(store, (_path, _key), "store", "Store", True, False)
-
         _model = _new_instance(cls)
-        _model.store = store
+        _absent = 0
+        _model.store = src_dict.get("store", UNSET)
+        if isinstance(_model.store, dict):
+            _model.store = _read_Store(_model.store, (_path, _key), "store")
+        elif _model.store is UNSET:
+            _absent += 1
+            _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
+        else:
+            _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -108,18 +107,21 @@ class PutStoreBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _absent = 0
-                store = src_dict.get("store", UNSET)
-                if isinstance(store, dict):
-                    store = _read_Store(store, ((_parent, _name), _key), "store")
-                elif store is UNSET:
-                    _absent += 1
-                    store = odd(store, ((_parent, _name), _key), "store", "Store", True, False)
-                else:
-                    store = odd(store, ((_parent, _name), _key), "store", "Store", True, False)
-
                 _model = _new_instance(cls)
-                _model.store = store
+                _absent = 0
+                _model.store = src_dict.get("store", UNSET)
+                if isinstance(_model.store, dict):
+                    _model.store = _read_Store(_model.store, ((_parent, _name), _key), "store")
+                elif _model.store is UNSET:
+                    _absent += 1
+                    _model.store = odd(
+                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
+                    )
+                else:
+                    _model.store = odd(
+                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
+                    )
+
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -82,24 +82,33 @@ class PutSubCustomerInterestBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
-        interest_record = src_dict.get("interest_record", UNSET)
-        if isinstance(interest_record, dict):
-            interest_record = _read_InterestRecord(
-                interest_record, (_path, _key), "interest_record"
+        _model.interest_record = src_dict.get("interest_record", UNSET)
+        if isinstance(_model.interest_record, dict):
+            _model.interest_record = _read_InterestRecord(
+                _model.interest_record, (_path, _key), "interest_record"
             )
-        elif interest_record is UNSET:
+        elif _model.interest_record is UNSET:
             _absent += 1
-            interest_record = odd(
-                interest_record, (_path, _key), "interest_record", "InterestRecord", True, False
+            _model.interest_record = odd(
+                _model.interest_record,
+                (_path, _key),
+                "interest_record",
+                "InterestRecord",
+                True,
+                False,
             )
         else:
-            interest_record = odd(
-                interest_record, (_path, _key), "interest_record", "InterestRecord", True, False
+            _model.interest_record = odd(
+                _model.interest_record,
+                (_path, _key),
+                "interest_record",
+                "InterestRecord",
+                True,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.interest_record = interest_record
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -118,16 +127,17 @@ class PutSubCustomerInterestBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                interest_record = src_dict.get("interest_record", UNSET)
-                if isinstance(interest_record, dict):
-                    interest_record = _read_InterestRecord(
-                        interest_record, ((_parent, _name), _key), "interest_record"
+                _model.interest_record = src_dict.get("interest_record", UNSET)
+                if isinstance(_model.interest_record, dict):
+                    _model.interest_record = _read_InterestRecord(
+                        _model.interest_record, ((_parent, _name), _key), "interest_record"
                     )
-                elif interest_record is UNSET:
+                elif _model.interest_record is UNSET:
                     _absent += 1
-                    interest_record = odd(
-                        interest_record,
+                    _model.interest_record = odd(
+                        _model.interest_record,
                         ((_parent, _name), _key),
                         "interest_record",
                         "InterestRecord",
@@ -135,8 +145,8 @@ class PutSubCustomerInterestBody:
                         False,
                     )
                 else:
-                    interest_record = odd(
-                        interest_record,
+                    _model.interest_record = odd(
+                        _model.interest_record,
                         ((_parent, _name), _key),
                         "interest_record",
                         "InterestRecord",
@@ -144,8 +154,6 @@ class PutSubCustomerInterestBody:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.interest_record = interest_record
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

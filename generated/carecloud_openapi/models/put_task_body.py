@@ -78,18 +78,17 @@ class PutTaskBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        task = src_dict.get("task", UNSET)
-        if isinstance(task, dict):
-            task = _read_Task(task, (_path, _key), "task")
-        elif task is UNSET:
-            _absent += 1
-            task = odd(task, (_path, _key), "task", "Task", True, False)
-        else:
-            task = odd(task, (_path, _key), "task", "Task", True, False)
-
         _model = _new_instance(cls)
-        _model.task = task
+        _absent = 0
+        _model.task = src_dict.get("task", UNSET)
+        if isinstance(_model.task, dict):
+            _model.task = _read_Task(_model.task, (_path, _key), "task")
+        elif _model.task is UNSET:
+            _absent += 1
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
+        else:
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -108,18 +107,21 @@ class PutTaskBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _absent = 0
-                task = src_dict.get("task", UNSET)
-                if isinstance(task, dict):
-                    task = _read_Task(task, ((_parent, _name), _key), "task")
-                elif task is UNSET:
-                    _absent += 1
-                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
-                else:
-                    task = odd(task, ((_parent, _name), _key), "task", "Task", True, False)
-
                 _model = _new_instance(cls)
-                _model.task = task
+                _absent = 0
+                _model.task = src_dict.get("task", UNSET)
+                if isinstance(_model.task, dict):
+                    _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
+                elif _model.task is UNSET:
+                    _absent += 1
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+                else:
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

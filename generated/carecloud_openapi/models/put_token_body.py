@@ -92,32 +92,32 @@ class PutTokenBody:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                setup, push_token = _declared(src_dict)
+                _model.setup, _model.push_token = _declared(src_dict)
             except KeyError:
-                setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(setup, dict):
-            setup = _read_Setup(setup, (_path, _key), "setup")
-        elif setup is UNSET:
+        if isinstance(_model.setup, dict):
+            _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
+        elif _model.setup is UNSET:
             _absent += 1
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
         else:
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
 
-        if not (push_token.__class__ is str or isinstance(push_token, str)):
-            if push_token is UNSET:
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
                 _absent += 1
             else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.setup = setup
-        _model.push_token = push_token
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -136,29 +136,34 @@ class PutTokenBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        setup, push_token = _declared(src_dict)
+                        _model.setup, _model.push_token = _declared(src_dict)
                     except KeyError:
-                        setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    setup, push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(setup, dict):
-                    setup = _read_Setup(setup, ((_parent, _name), _key), "setup")
-                elif setup is UNSET:
+                if isinstance(_model.setup, dict):
+                    _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
+                elif _model.setup is UNSET:
                     _absent += 1
-                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
                 else:
-                    setup = odd(setup, ((_parent, _name), _key), "setup", "Setup", True, False)
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
 
-                if not (push_token.__class__ is str or isinstance(push_token, str)):
-                    if push_token is UNSET:
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
                         _absent += 1
                     else:
-                        push_token = odd(
-                            push_token,
+                        _model.push_token = odd(
+                            _model.push_token,
                             ((_parent, _name), _key),
                             "push_token",
                             "string",
@@ -166,9 +171,6 @@ class PutTokenBody:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.setup = setup
-                _model.push_token = push_token
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

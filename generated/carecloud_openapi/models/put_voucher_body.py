@@ -80,18 +80,17 @@ class PutVoucherBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        voucher = src_dict.get("voucher", UNSET)
-        if isinstance(voucher, dict):
-            voucher = _read_Voucher(voucher, (_path, _key), "voucher")
-        elif voucher is UNSET:
-            _absent += 1
-            voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
-        else:
-            voucher = odd(voucher, (_path, _key), "voucher", "Voucher", True, False)
-
         _model = _new_instance(cls)
-        _model.voucher = voucher
+        _absent = 0
+        _model.voucher = src_dict.get("voucher", UNSET)
+        if isinstance(_model.voucher, dict):
+            _model.voucher = _read_Voucher(_model.voucher, (_path, _key), "voucher")
+        elif _model.voucher is UNSET:
+            _absent += 1
+            _model.voucher = odd(_model.voucher, (_path, _key), "voucher", "Voucher", True, False)
+        else:
+            _model.voucher = odd(_model.voucher, (_path, _key), "voucher", "Voucher", True, False)
+
         if len(src_dict) + _absent == 1:
             _model._additional_properties = None
         else:
@@ -110,22 +109,23 @@ class PutVoucherBody:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
-                voucher = src_dict.get("voucher", UNSET)
-                if isinstance(voucher, dict):
-                    voucher = _read_Voucher(voucher, ((_parent, _name), _key), "voucher")
-                elif voucher is UNSET:
+                _model.voucher = src_dict.get("voucher", UNSET)
+                if isinstance(_model.voucher, dict):
+                    _model.voucher = _read_Voucher(
+                        _model.voucher, ((_parent, _name), _key), "voucher"
+                    )
+                elif _model.voucher is UNSET:
                     _absent += 1
-                    voucher = odd(
-                        voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
+                    _model.voucher = odd(
+                        _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
                     )
                 else:
-                    voucher = odd(
-                        voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
+                    _model.voucher = odd(
+                        _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
                     )
 
-                _model = _new_instance(cls)
-                _model.voucher = voucher
                 if len(src_dict) + _absent == 1:
                     _model._additional_properties = None
                 else:

@@ -84,35 +84,40 @@ class QualificationTurnover:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                currency_id, value, due_date = _declared(src_dict)
+                _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
             except KeyError:
-                currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.currency_id, _model.value, _model.due_date = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.currency_id, _model.value, _model.due_date = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-            if currency_id is UNSET:
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
                 _absent += 1
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
                 _absent += 1
-            value = odd(value, (_path, _key), "value", "number", True, False)
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
-        if not (due_date.__class__ is str or isinstance(due_date, str)):
-            if due_date is UNSET:
+        if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
+            if _model.due_date is UNSET:
                 _absent += 1
             else:
-                due_date = odd(due_date, (_path, _key), "due_date", "string", False, False)
+                _model.due_date = odd(
+                    _model.due_date, (_path, _key), "due_date", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.value = value
-        _model.due_date = due_date
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -131,39 +136,52 @@ class QualificationTurnover:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        currency_id, value, due_date = _declared(src_dict)
+                        _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
                     except KeyError:
-                        currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.currency_id, _model.value, _model.due_date = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    currency_id, value, due_date = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (currency_id.__class__ is str or isinstance(currency_id, str)):
-                    if currency_id is UNSET:
-                        _absent += 1
-                    currency_id = odd(
-                        currency_id, ((_parent, _name), _key), "currency_id", "string", True, False
+                    _model.currency_id, _model.value, _model.due_date = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (type(value) is float or type(value) is int):
-                    if value is UNSET:
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
                         _absent += 1
-                    value = odd(value, ((_parent, _name), _key), "value", "number", True, False)
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
 
-                if not (due_date.__class__ is str or isinstance(due_date, str)):
-                    if due_date is UNSET:
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _absent += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
+
+                if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
+                    if _model.due_date is UNSET:
                         _absent += 1
                     else:
-                        due_date = odd(
-                            due_date, ((_parent, _name), _key), "due_date", "string", False, False
+                        _model.due_date = odd(
+                            _model.due_date,
+                            ((_parent, _name), _key),
+                            "due_date",
+                            "string",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.currency_id = currency_id
-                _model.value = value
-                _model.due_date = due_date
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -139,72 +139,90 @@ class Recommendation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    name,
-                    recommendation_id,
-                    brief_description,
-                    detailed_description,
-                    content,
-                    picture_urls,
-                    web_url,
-                    last_change,
-                    state,
+                    _model.name,
+                    _model.recommendation_id,
+                    _model.brief_description,
+                    _model.detailed_description,
+                    _model.content,
+                    _model.picture_urls,
+                    _model.web_url,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    recommendation_id,
-                    brief_description,
-                    detailed_description,
-                    content,
-                    picture_urls,
-                    web_url,
-                    last_change,
-                    state,
+                    _model.name,
+                    _model.recommendation_id,
+                    _model.brief_description,
+                    _model.detailed_description,
+                    _model.content,
+                    _model.picture_urls,
+                    _model.web_url,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                recommendation_id,
-                brief_description,
-                detailed_description,
-                content,
-                picture_urls,
-                web_url,
-                last_change,
-                state,
+                _model.name,
+                _model.recommendation_id,
+                _model.brief_description,
+                _model.detailed_description,
+                _model.content,
+                _model.picture_urls,
+                _model.web_url,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (recommendation_id.__class__ is str or isinstance(recommendation_id, str)):
-            if recommendation_id is UNSET:
+        if not (
+            _model.recommendation_id.__class__ is str or isinstance(_model.recommendation_id, str)
+        ):
+            if _model.recommendation_id is UNSET:
                 _absent += 1
             else:
-                recommendation_id = odd(
-                    recommendation_id, (_path, _key), "recommendation_id", "string", False, False
+                _model.recommendation_id = odd(
+                    _model.recommendation_id,
+                    (_path, _key),
+                    "recommendation_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (brief_description.__class__ is str or isinstance(brief_description, str)):
-            if brief_description is UNSET:
+        if not (
+            _model.brief_description.__class__ is str or isinstance(_model.brief_description, str)
+        ):
+            if _model.brief_description is UNSET:
                 _absent += 1
             else:
-                brief_description = odd(
-                    brief_description, (_path, _key), "brief_description", "string", False, False
+                _model.brief_description = odd(
+                    _model.brief_description,
+                    (_path, _key),
+                    "brief_description",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (detailed_description.__class__ is str or isinstance(detailed_description, str)):
-            if detailed_description is UNSET:
+        if not (
+            _model.detailed_description.__class__ is str
+            or isinstance(_model.detailed_description, str)
+        ):
+            if _model.detailed_description is UNSET:
                 _absent += 1
             else:
-                detailed_description = odd(
-                    detailed_description,
+                _model.detailed_description = odd(
+                    _model.detailed_description,
                     (_path, _key),
                     "detailed_description",
                     "string",
@@ -212,50 +230,50 @@ class Recommendation:
                     False,
                 )
 
-        if not (content.__class__ is str or isinstance(content, str)):
-            if content is UNSET:
+        if not (_model.content.__class__ is str or isinstance(_model.content, str)):
+            if _model.content is UNSET:
                 _absent += 1
             else:
-                content = odd(content, (_path, _key), "content", "string", False, False)
+                _model.content = odd(
+                    _model.content, (_path, _key), "content", "string", False, False
+                )
 
-        if isinstance(picture_urls, list):
-            for _i0, _v0 in enumerate(picture_urls):
+        if isinstance(_model.picture_urls, list):
+            for _i0, _v0 in enumerate(_model.picture_urls):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
-        elif picture_urls is UNSET:
+        elif _model.picture_urls is UNSET:
             _absent += 1
         else:
-            picture_urls = odd(picture_urls, (_path, _key), "picture_urls", "array", False, False)
+            _model.picture_urls = odd(
+                _model.picture_urls, (_path, _key), "picture_urls", "array", False, False
+            )
 
-        if not (web_url.__class__ is str or isinstance(web_url, str)):
-            if web_url is UNSET:
+        if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
+            if _model.web_url is UNSET:
                 _absent += 1
             else:
-                web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
+                _model.web_url = odd(
+                    _model.web_url, (_path, _key), "web_url", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = RecommendationState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = RecommendationState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "RecommendationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "RecommendationState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.recommendation_id = recommendation_id
-        _model.brief_description = brief_description
-        _model.detailed_description = detailed_description
-        _model.content = content
-        _model.picture_urls = picture_urls
-        _model.web_url = web_url
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -274,56 +292,62 @@ class Recommendation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            name,
-                            recommendation_id,
-                            brief_description,
-                            detailed_description,
-                            content,
-                            picture_urls,
-                            web_url,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.recommendation_id,
+                            _model.brief_description,
+                            _model.detailed_description,
+                            _model.content,
+                            _model.picture_urls,
+                            _model.web_url,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            recommendation_id,
-                            brief_description,
-                            detailed_description,
-                            content,
-                            picture_urls,
-                            web_url,
-                            last_change,
-                            state,
+                            _model.name,
+                            _model.recommendation_id,
+                            _model.brief_description,
+                            _model.detailed_description,
+                            _model.content,
+                            _model.picture_urls,
+                            _model.web_url,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        recommendation_id,
-                        brief_description,
-                        detailed_description,
-                        content,
-                        picture_urls,
-                        web_url,
-                        last_change,
-                        state,
+                        _model.name,
+                        _model.recommendation_id,
+                        _model.brief_description,
+                        _model.detailed_description,
+                        _model.content,
+                        _model.picture_urls,
+                        _model.web_url,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (recommendation_id.__class__ is str or isinstance(recommendation_id, str)):
-                    if recommendation_id is UNSET:
+                if not (
+                    _model.recommendation_id.__class__ is str
+                    or isinstance(_model.recommendation_id, str)
+                ):
+                    if _model.recommendation_id is UNSET:
                         _absent += 1
                     else:
-                        recommendation_id = odd(
-                            recommendation_id,
+                        _model.recommendation_id = odd(
+                            _model.recommendation_id,
                             ((_parent, _name), _key),
                             "recommendation_id",
                             "string",
@@ -331,12 +355,15 @@ class Recommendation:
                             False,
                         )
 
-                if not (brief_description.__class__ is str or isinstance(brief_description, str)):
-                    if brief_description is UNSET:
+                if not (
+                    _model.brief_description.__class__ is str
+                    or isinstance(_model.brief_description, str)
+                ):
+                    if _model.brief_description is UNSET:
                         _absent += 1
                     else:
-                        brief_description = odd(
-                            brief_description,
+                        _model.brief_description = odd(
+                            _model.brief_description,
                             ((_parent, _name), _key),
                             "brief_description",
                             "string",
@@ -345,13 +372,14 @@ class Recommendation:
                         )
 
                 if not (
-                    detailed_description.__class__ is str or isinstance(detailed_description, str)
+                    _model.detailed_description.__class__ is str
+                    or isinstance(_model.detailed_description, str)
                 ):
-                    if detailed_description is UNSET:
+                    if _model.detailed_description is UNSET:
                         _absent += 1
                     else:
-                        detailed_description = odd(
-                            detailed_description,
+                        _model.detailed_description = odd(
+                            _model.detailed_description,
                             ((_parent, _name), _key),
                             "detailed_description",
                             "string",
@@ -359,16 +387,21 @@ class Recommendation:
                             False,
                         )
 
-                if not (content.__class__ is str or isinstance(content, str)):
-                    if content is UNSET:
+                if not (_model.content.__class__ is str or isinstance(_model.content, str)):
+                    if _model.content is UNSET:
                         _absent += 1
                     else:
-                        content = odd(
-                            content, ((_parent, _name), _key), "content", "string", False, False
+                        _model.content = odd(
+                            _model.content,
+                            ((_parent, _name), _key),
+                            "content",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(picture_urls, list):
-                    for _i0, _v0 in enumerate(picture_urls):
+                if isinstance(_model.picture_urls, list):
+                    for _i0, _v0 in enumerate(_model.picture_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -378,11 +411,11 @@ class Recommendation:
                                 True,
                                 False,
                             )
-                elif picture_urls is UNSET:
+                elif _model.picture_urls is UNSET:
                     _absent += 1
                 else:
-                    picture_urls = odd(
-                        picture_urls,
+                    _model.picture_urls = odd(
+                        _model.picture_urls,
                         ((_parent, _name), _key),
                         "picture_urls",
                         "array",
@@ -390,20 +423,25 @@ class Recommendation:
                         False,
                     )
 
-                if not (web_url.__class__ is str or isinstance(web_url, str)):
-                    if web_url is UNSET:
+                if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
+                    if _model.web_url is UNSET:
                         _absent += 1
                     else:
-                        web_url = odd(
-                            web_url, ((_parent, _name), _key), "web_url", "string", False, False
+                        _model.web_url = odd(
+                            _model.web_url,
+                            ((_parent, _name), _key),
+                            "web_url",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -411,13 +449,13 @@ class Recommendation:
                             False,
                         )
 
-                if type(state) is int:
-                    state = RecommendationState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = RecommendationState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "RecommendationState",
@@ -425,16 +463,6 @@ class Recommendation:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.recommendation_id = recommendation_id
-                _model.brief_description = brief_description
-                _model.detailed_description = detailed_description
-                _model.content = content
-                _model.picture_urls = picture_urls
-                _model.web_url = web_url
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

@@ -100,31 +100,31 @@ class RecommendedProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                product_id, plu_ids = _declared(src_dict)
+                _model.product_id, _model.plu_ids = _declared(src_dict)
             except KeyError:
-                product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
             else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
+                )
 
-        if isinstance(plu_ids, list):
-            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
-        elif plu_ids is UNSET:
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
             _absent += 1
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.plu_ids = plu_ids
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -143,21 +143,24 @@ class RecommendedProduct:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        product_id, plu_ids = _declared(src_dict)
+                        _model.product_id, _model.plu_ids = _declared(src_dict)
                     except KeyError:
-                        product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.product_id, _model.plu_ids = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    product_id, plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
                     else:
-                        product_id = odd(
-                            product_id,
+                        _model.product_id = odd(
+                            _model.product_id,
                             ((_parent, _name), _key),
                             "product_id",
                             "string",
@@ -165,18 +168,17 @@ class RecommendedProduct:
                             False,
                         )
 
-                if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
-                elif plu_ids is UNSET:
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.product_id = product_id
-                _model.plu_ids = plu_ids
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

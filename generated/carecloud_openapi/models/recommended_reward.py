@@ -129,40 +129,56 @@ class RecommendedReward:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                code, name, reward_priority, max_count, description, reward_properties = _declared(
-                    src_dict
-                )
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_priority,
+                    _model.max_count,
+                    _model.description,
+                    _model.reward_properties,
+                ) = _declared(src_dict)
             except KeyError:
-                code, name, reward_priority, max_count, description, reward_properties = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_priority,
+                    _model.max_count,
+                    _model.description,
+                    _model.reward_properties,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            code, name, reward_priority, max_count, description, reward_properties = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.code,
+                _model.name,
+                _model.reward_priority,
+                _model.max_count,
+                _model.description,
+                _model.reward_properties,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if type(reward_priority) is int:
-            reward_priority = RecommendedRewardRewardPriority(reward_priority)
-        elif reward_priority is UNSET:
+        if type(_model.reward_priority) is int:
+            _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
+        elif _model.reward_priority is UNSET:
             _absent += 1
         else:
-            reward_priority = odd(
-                reward_priority,
+            _model.reward_priority = odd(
+                _model.reward_priority,
                 (_path, _key),
                 "reward_priority",
                 "RecommendedRewardRewardPriority",
@@ -170,27 +186,31 @@ class RecommendedReward:
                 False,
             )
 
-        if not (type(max_count) is int):
-            if max_count is UNSET:
+        if not (type(_model.max_count) is int):
+            if _model.max_count is UNSET:
                 _absent += 1
             else:
-                max_count = odd(max_count, (_path, _key), "max_count", "integer", False, False)
+                _model.max_count = odd(
+                    _model.max_count, (_path, _key), "max_count", "integer", False, False
+                )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        if isinstance(reward_properties, dict):
-            reward_properties = _read_RewardProperties(
-                reward_properties, (_path, _key), "reward_properties"
+        if isinstance(_model.reward_properties, dict):
+            _model.reward_properties = _read_RewardProperties(
+                _model.reward_properties, (_path, _key), "reward_properties"
             )
-        elif reward_properties is UNSET:
+        elif _model.reward_properties is UNSET:
             _absent += 1
         else:
-            reward_properties = odd(
-                reward_properties,
+            _model.reward_properties = odd(
+                _model.reward_properties,
                 (_path, _key),
                 "reward_properties",
                 "RewardProperties",
@@ -198,13 +218,6 @@ class RecommendedReward:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.reward_priority = reward_priority
-        _model.max_count = max_count
-        _model.description = description
-        _model.reward_properties = reward_properties
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -223,40 +236,60 @@ class RecommendedReward:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
-                        code, name, reward_priority, max_count, description, reward_properties = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_priority,
+                            _model.max_count,
+                            _model.description,
+                            _model.reward_properties,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        code, name, reward_priority, max_count, description, reward_properties = (
-                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                        )
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_priority,
+                            _model.max_count,
+                            _model.description,
+                            _model.reward_properties,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    code, name, reward_priority, max_count, description, reward_properties = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
+                    (
+                        _model.code,
+                        _model.name,
+                        _model.reward_priority,
+                        _model.max_count,
+                        _model.description,
+                        _model.reward_properties,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if type(reward_priority) is int:
-                    reward_priority = RecommendedRewardRewardPriority(reward_priority)
-                elif reward_priority is UNSET:
+                if type(_model.reward_priority) is int:
+                    _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
+                elif _model.reward_priority is UNSET:
                     _absent += 1
                 else:
-                    reward_priority = odd(
-                        reward_priority,
+                    _model.reward_priority = odd(
+                        _model.reward_priority,
                         ((_parent, _name), _key),
                         "reward_priority",
                         "RecommendedRewardRewardPriority",
@@ -264,12 +297,12 @@ class RecommendedReward:
                         False,
                     )
 
-                if not (type(max_count) is int):
-                    if max_count is UNSET:
+                if not (type(_model.max_count) is int):
+                    if _model.max_count is UNSET:
                         _absent += 1
                     else:
-                        max_count = odd(
-                            max_count,
+                        _model.max_count = odd(
+                            _model.max_count,
                             ((_parent, _name), _key),
                             "max_count",
                             "integer",
@@ -277,12 +310,12 @@ class RecommendedReward:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -290,15 +323,15 @@ class RecommendedReward:
                             False,
                         )
 
-                if isinstance(reward_properties, dict):
-                    reward_properties = _read_RewardProperties(
-                        reward_properties, ((_parent, _name), _key), "reward_properties"
+                if isinstance(_model.reward_properties, dict):
+                    _model.reward_properties = _read_RewardProperties(
+                        _model.reward_properties, ((_parent, _name), _key), "reward_properties"
                     )
-                elif reward_properties is UNSET:
+                elif _model.reward_properties is UNSET:
                     _absent += 1
                 else:
-                    reward_properties = odd(
-                        reward_properties,
+                    _model.reward_properties = odd(
+                        _model.reward_properties,
                         ((_parent, _name), _key),
                         "reward_properties",
                         "RewardProperties",
@@ -306,13 +339,6 @@ class RecommendedReward:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.code = code
-                _model.name = name
-                _model.reward_priority = reward_priority
-                _model.max_count = max_count
-                _model.description = description
-                _model.reward_properties = reward_properties
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

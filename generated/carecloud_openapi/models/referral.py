@@ -99,54 +99,75 @@ class Referral:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                referral_id, code, customer_id, referral_campaign_id, valid_to = _declared(src_dict)
+                (
+                    _model.referral_id,
+                    _model.code,
+                    _model.customer_id,
+                    _model.referral_campaign_id,
+                    _model.valid_to,
+                ) = _declared(src_dict)
             except KeyError:
-                referral_id, code, customer_id, referral_campaign_id, valid_to = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.referral_id,
+                    _model.code,
+                    _model.customer_id,
+                    _model.referral_campaign_id,
+                    _model.valid_to,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            referral_id, code, customer_id, referral_campaign_id, valid_to = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.referral_id,
+                _model.code,
+                _model.customer_id,
+                _model.referral_campaign_id,
+                _model.valid_to,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
+            if _model.referral_id is UNSET:
+                _absent += 1
+            _model.referral_id = odd(
+                _model.referral_id, (_path, _key), "referral_id", "string", True, False
             )
 
-        if not (referral_id.__class__ is str or isinstance(referral_id, str)):
-            if referral_id is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
-            referral_id = odd(referral_id, (_path, _key), "referral_id", "string", True, False)
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            code = odd(code, (_path, _key), "code", "string", True, False)
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (referral_campaign_id.__class__ is str or isinstance(referral_campaign_id, str)):
-            if referral_campaign_id is UNSET:
-                _absent += 1
-            referral_campaign_id = odd(
-                referral_campaign_id, (_path, _key), "referral_campaign_id", "string", True, False
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        if valid_to.__class__ is str or isinstance(valid_to, str):
+        if not (
+            _model.referral_campaign_id.__class__ is str
+            or isinstance(_model.referral_campaign_id, str)
+        ):
+            if _model.referral_campaign_id is UNSET:
+                _absent += 1
+            _model.referral_campaign_id = odd(
+                _model.referral_campaign_id,
+                (_path, _key),
+                "referral_campaign_id",
+                "string",
+                True,
+                False,
+            )
+
+        if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
             pass
-        elif valid_to is UNSET:
+        elif _model.valid_to is UNSET:
             _absent += 1
         else:
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, True)
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", False, True)
 
-        _model = _new_instance(cls)
-        _model.referral_id = referral_id
-        _model.code = code
-        _model.customer_id = customer_id
-        _model.referral_campaign_id = referral_campaign_id
-        _model.valid_to = valid_to
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -165,47 +186,73 @@ class Referral:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        referral_id, code, customer_id, referral_campaign_id, valid_to = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.referral_id,
+                            _model.code,
+                            _model.customer_id,
+                            _model.referral_campaign_id,
+                            _model.valid_to,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        referral_id, code, customer_id, referral_campaign_id, valid_to = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.referral_id,
+                            _model.code,
+                            _model.customer_id,
+                            _model.referral_campaign_id,
+                            _model.valid_to,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    referral_id, code, customer_id, referral_campaign_id, valid_to = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.referral_id,
+                        _model.code,
+                        _model.customer_id,
+                        _model.referral_campaign_id,
+                        _model.valid_to,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
+                    if _model.referral_id is UNSET:
+                        _absent += 1
+                    _model.referral_id = odd(
+                        _model.referral_id,
+                        ((_parent, _name), _key),
+                        "referral_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (referral_id.__class__ is str or isinstance(referral_id, str)):
-                    if referral_id is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
-                    referral_id = odd(
-                        referral_id, ((_parent, _name), _key), "referral_id", "string", True, False
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
-
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
-                        _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
                 if not (
-                    referral_campaign_id.__class__ is str or isinstance(referral_campaign_id, str)
+                    _model.referral_campaign_id.__class__ is str
+                    or isinstance(_model.referral_campaign_id, str)
                 ):
-                    if referral_campaign_id is UNSET:
+                    if _model.referral_campaign_id is UNSET:
                         _absent += 1
-                    referral_campaign_id = odd(
-                        referral_campaign_id,
+                    _model.referral_campaign_id = odd(
+                        _model.referral_campaign_id,
                         ((_parent, _name), _key),
                         "referral_campaign_id",
                         "string",
@@ -213,21 +260,15 @@ class Referral:
                         False,
                     )
 
-                if valid_to.__class__ is str or isinstance(valid_to, str):
+                if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
                     pass
-                elif valid_to is UNSET:
+                elif _model.valid_to is UNSET:
                     _absent += 1
                 else:
-                    valid_to = odd(
-                        valid_to, ((_parent, _name), _key), "valid_to", "string", False, True
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", False, True
                     )
 
-                _model = _new_instance(cls)
-                _model.referral_id = referral_id
-                _model.code = code
-                _model.customer_id = customer_id
-                _model.referral_campaign_id = referral_campaign_id
-                _model.valid_to = valid_to
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -128,59 +128,69 @@ class RelatedCustomer:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    related_customer_id,
-                    customer_relation_type_id,
-                    is_leading,
-                    customer_relation_id,
-                    short_name,
-                    valid_from,
-                    valid_to,
-                    last_change,
-                    state,
+                    _model.related_customer_id,
+                    _model.customer_relation_type_id,
+                    _model.is_leading,
+                    _model.customer_relation_id,
+                    _model.short_name,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    related_customer_id,
-                    customer_relation_type_id,
-                    is_leading,
-                    customer_relation_id,
-                    short_name,
-                    valid_from,
-                    valid_to,
-                    last_change,
-                    state,
+                    _model.related_customer_id,
+                    _model.customer_relation_type_id,
+                    _model.is_leading,
+                    _model.customer_relation_id,
+                    _model.short_name,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                related_customer_id,
-                customer_relation_type_id,
-                is_leading,
-                customer_relation_id,
-                short_name,
-                valid_from,
-                valid_to,
-                last_change,
-                state,
+                _model.related_customer_id,
+                _model.customer_relation_type_id,
+                _model.is_leading,
+                _model.customer_relation_id,
+                _model.short_name,
+                _model.valid_from,
+                _model.valid_to,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (related_customer_id.__class__ is str or isinstance(related_customer_id, str)):
-            if related_customer_id is UNSET:
+        if not (
+            _model.related_customer_id.__class__ is str
+            or isinstance(_model.related_customer_id, str)
+        ):
+            if _model.related_customer_id is UNSET:
                 _absent += 1
-            related_customer_id = odd(
-                related_customer_id, (_path, _key), "related_customer_id", "string", True, False
+            _model.related_customer_id = odd(
+                _model.related_customer_id,
+                (_path, _key),
+                "related_customer_id",
+                "string",
+                True,
+                False,
             )
 
         if not (
-            customer_relation_type_id.__class__ is str or isinstance(customer_relation_type_id, str)
+            _model.customer_relation_type_id.__class__ is str
+            or isinstance(_model.customer_relation_type_id, str)
         ):
-            if customer_relation_type_id is UNSET:
+            if _model.customer_relation_type_id is UNSET:
                 _absent += 1
-            customer_relation_type_id = odd(
-                customer_relation_type_id,
+            _model.customer_relation_type_id = odd(
+                _model.customer_relation_type_id,
                 (_path, _key),
                 "customer_relation_type_id",
                 "string",
@@ -188,17 +198,22 @@ class RelatedCustomer:
                 False,
             )
 
-        if not (type(is_leading) is bool):
-            if is_leading is UNSET:
+        if not (type(_model.is_leading) is bool):
+            if _model.is_leading is UNSET:
                 _absent += 1
-            is_leading = odd(is_leading, (_path, _key), "is_leading", "boolean", True, False)
+            _model.is_leading = odd(
+                _model.is_leading, (_path, _key), "is_leading", "boolean", True, False
+            )
 
-        if not (customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)):
-            if customer_relation_id is UNSET:
+        if not (
+            _model.customer_relation_id.__class__ is str
+            or isinstance(_model.customer_relation_id, str)
+        ):
+            if _model.customer_relation_id is UNSET:
                 _absent += 1
             else:
-                customer_relation_id = odd(
-                    customer_relation_id,
+                _model.customer_relation_id = odd(
+                    _model.customer_relation_id,
                     (_path, _key),
                     "customer_relation_id",
                     "string",
@@ -206,47 +221,47 @@ class RelatedCustomer:
                     False,
                 )
 
-        if not (short_name.__class__ is str or isinstance(short_name, str)):
-            if short_name is UNSET:
+        if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
+            if _model.short_name is UNSET:
                 _absent += 1
             else:
-                short_name = odd(short_name, (_path, _key), "short_name", "string", False, False)
+                _model.short_name = odd(
+                    _model.short_name, (_path, _key), "short_name", "string", False, False
+                )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = RelatedCustomerState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = RelatedCustomerState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "RelatedCustomerState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "RelatedCustomerState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.related_customer_id = related_customer_id
-        _model.customer_relation_type_id = customer_relation_type_id
-        _model.is_leading = is_leading
-        _model.customer_relation_id = customer_relation_id
-        _model.short_name = short_name
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -265,52 +280,54 @@ class RelatedCustomer:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            related_customer_id,
-                            customer_relation_type_id,
-                            is_leading,
-                            customer_relation_id,
-                            short_name,
-                            valid_from,
-                            valid_to,
-                            last_change,
-                            state,
+                            _model.related_customer_id,
+                            _model.customer_relation_type_id,
+                            _model.is_leading,
+                            _model.customer_relation_id,
+                            _model.short_name,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            related_customer_id,
-                            customer_relation_type_id,
-                            is_leading,
-                            customer_relation_id,
-                            short_name,
-                            valid_from,
-                            valid_to,
-                            last_change,
-                            state,
+                            _model.related_customer_id,
+                            _model.customer_relation_type_id,
+                            _model.is_leading,
+                            _model.customer_relation_id,
+                            _model.short_name,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        related_customer_id,
-                        customer_relation_type_id,
-                        is_leading,
-                        customer_relation_id,
-                        short_name,
-                        valid_from,
-                        valid_to,
-                        last_change,
-                        state,
+                        _model.related_customer_id,
+                        _model.customer_relation_type_id,
+                        _model.is_leading,
+                        _model.customer_relation_id,
+                        _model.short_name,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    related_customer_id.__class__ is str or isinstance(related_customer_id, str)
+                    _model.related_customer_id.__class__ is str
+                    or isinstance(_model.related_customer_id, str)
                 ):
-                    if related_customer_id is UNSET:
+                    if _model.related_customer_id is UNSET:
                         _absent += 1
-                    related_customer_id = odd(
-                        related_customer_id,
+                    _model.related_customer_id = odd(
+                        _model.related_customer_id,
                         ((_parent, _name), _key),
                         "related_customer_id",
                         "string",
@@ -319,13 +336,13 @@ class RelatedCustomer:
                     )
 
                 if not (
-                    customer_relation_type_id.__class__ is str
-                    or isinstance(customer_relation_type_id, str)
+                    _model.customer_relation_type_id.__class__ is str
+                    or isinstance(_model.customer_relation_type_id, str)
                 ):
-                    if customer_relation_type_id is UNSET:
+                    if _model.customer_relation_type_id is UNSET:
                         _absent += 1
-                    customer_relation_type_id = odd(
-                        customer_relation_type_id,
+                    _model.customer_relation_type_id = odd(
+                        _model.customer_relation_type_id,
                         ((_parent, _name), _key),
                         "customer_relation_type_id",
                         "string",
@@ -333,21 +350,27 @@ class RelatedCustomer:
                         False,
                     )
 
-                if not (type(is_leading) is bool):
-                    if is_leading is UNSET:
+                if not (type(_model.is_leading) is bool):
+                    if _model.is_leading is UNSET:
                         _absent += 1
-                    is_leading = odd(
-                        is_leading, ((_parent, _name), _key), "is_leading", "boolean", True, False
+                    _model.is_leading = odd(
+                        _model.is_leading,
+                        ((_parent, _name), _key),
+                        "is_leading",
+                        "boolean",
+                        True,
+                        False,
                     )
 
                 if not (
-                    customer_relation_id.__class__ is str or isinstance(customer_relation_id, str)
+                    _model.customer_relation_id.__class__ is str
+                    or isinstance(_model.customer_relation_id, str)
                 ):
-                    if customer_relation_id is UNSET:
+                    if _model.customer_relation_id is UNSET:
                         _absent += 1
                     else:
-                        customer_relation_id = odd(
-                            customer_relation_id,
+                        _model.customer_relation_id = odd(
+                            _model.customer_relation_id,
                             ((_parent, _name), _key),
                             "customer_relation_id",
                             "string",
@@ -355,12 +378,12 @@ class RelatedCustomer:
                             False,
                         )
 
-                if not (short_name.__class__ is str or isinstance(short_name, str)):
-                    if short_name is UNSET:
+                if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
+                    if _model.short_name is UNSET:
                         _absent += 1
                     else:
-                        short_name = odd(
-                            short_name,
+                        _model.short_name = odd(
+                            _model.short_name,
                             ((_parent, _name), _key),
                             "short_name",
                             "string",
@@ -368,12 +391,12 @@ class RelatedCustomer:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -381,20 +404,25 @@ class RelatedCustomer:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -402,13 +430,13 @@ class RelatedCustomer:
                             False,
                         )
 
-                if type(state) is int:
-                    state = RelatedCustomerState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = RelatedCustomerState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "RelatedCustomerState",
@@ -416,16 +444,6 @@ class RelatedCustomer:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.related_customer_id = related_customer_id
-                _model.customer_relation_type_id = customer_relation_type_id
-                _model.is_leading = is_leading
-                _model.customer_relation_id = customer_relation_id
-                _model.short_name = short_name
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

@@ -297,210 +297,233 @@ class Reward:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 27:
             try:
                 (
-                    code,
-                    name,
-                    reward_group,
-                    store_list,
-                    reward_id,
-                    note,
-                    subtitle,
-                    points_cost,
-                    valid_time_from,
-                    valid_time_to,
-                    reward_type_id,
-                    additional_properties,
-                    priority,
-                    image_urls,
-                    reward_external_url,
-                    has_product_condition,
-                    has_group_condition,
-                    has_brand_condition,
-                    has_product_bonus,
-                    has_group_bonus,
-                    has_brand_bonus,
-                    reward_product_relation_conditions,
-                    reward_product_relation_bonuses,
-                    is_automated,
-                    tags,
-                    last_change,
-                    state,
+                    _model.code,
+                    _model.name,
+                    _model.reward_group,
+                    _model.store_list,
+                    _model.reward_id,
+                    _model.note,
+                    _model.subtitle,
+                    _model.points_cost,
+                    _model.valid_time_from,
+                    _model.valid_time_to,
+                    _model.reward_type_id,
+                    _model.additional_properties,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_url,
+                    _model.has_product_condition,
+                    _model.has_group_condition,
+                    _model.has_brand_condition,
+                    _model.has_product_bonus,
+                    _model.has_group_bonus,
+                    _model.has_brand_bonus,
+                    _model.reward_product_relation_conditions,
+                    _model.reward_product_relation_bonuses,
+                    _model.is_automated,
+                    _model.tags,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    code,
-                    name,
-                    reward_group,
-                    store_list,
-                    reward_id,
-                    note,
-                    subtitle,
-                    points_cost,
-                    valid_time_from,
-                    valid_time_to,
-                    reward_type_id,
-                    additional_properties,
-                    priority,
-                    image_urls,
-                    reward_external_url,
-                    has_product_condition,
-                    has_group_condition,
-                    has_brand_condition,
-                    has_product_bonus,
-                    has_group_bonus,
-                    has_brand_bonus,
-                    reward_product_relation_conditions,
-                    reward_product_relation_bonuses,
-                    is_automated,
-                    tags,
-                    last_change,
-                    state,
+                    _model.code,
+                    _model.name,
+                    _model.reward_group,
+                    _model.store_list,
+                    _model.reward_id,
+                    _model.note,
+                    _model.subtitle,
+                    _model.points_cost,
+                    _model.valid_time_from,
+                    _model.valid_time_to,
+                    _model.reward_type_id,
+                    _model.additional_properties,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_url,
+                    _model.has_product_condition,
+                    _model.has_group_condition,
+                    _model.has_brand_condition,
+                    _model.has_product_bonus,
+                    _model.has_group_bonus,
+                    _model.has_brand_bonus,
+                    _model.reward_product_relation_conditions,
+                    _model.reward_product_relation_bonuses,
+                    _model.is_automated,
+                    _model.tags,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                code,
-                name,
-                reward_group,
-                store_list,
-                reward_id,
-                note,
-                subtitle,
-                points_cost,
-                valid_time_from,
-                valid_time_to,
-                reward_type_id,
-                additional_properties,
-                priority,
-                image_urls,
-                reward_external_url,
-                has_product_condition,
-                has_group_condition,
-                has_brand_condition,
-                has_product_bonus,
-                has_group_bonus,
-                has_brand_bonus,
-                reward_product_relation_conditions,
-                reward_product_relation_bonuses,
-                is_automated,
-                tags,
-                last_change,
-                state,
+                _model.code,
+                _model.name,
+                _model.reward_group,
+                _model.store_list,
+                _model.reward_id,
+                _model.note,
+                _model.subtitle,
+                _model.points_cost,
+                _model.valid_time_from,
+                _model.valid_time_to,
+                _model.reward_type_id,
+                _model.additional_properties,
+                _model.priority,
+                _model.image_urls,
+                _model.reward_external_url,
+                _model.has_product_condition,
+                _model.has_group_condition,
+                _model.has_brand_condition,
+                _model.has_product_bonus,
+                _model.has_group_bonus,
+                _model.has_brand_bonus,
+                _model.reward_product_relation_conditions,
+                _model.reward_product_relation_bonuses,
+                _model.is_automated,
+                _model.tags,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
-            code = odd(code, (_path, _key), "code", "string", True, False)
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if type(reward_group) is int:
-            reward_group = RewardRewardGroup(reward_group)
-        elif reward_group is UNSET:
+        if type(_model.reward_group) is int:
+            _model.reward_group = RewardRewardGroup(_model.reward_group)
+        elif _model.reward_group is UNSET:
             _absent += 1
-            reward_group = odd(
-                reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
+            _model.reward_group = odd(
+                _model.reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
         else:
-            reward_group = odd(
-                reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
+            _model.reward_group = odd(
+                _model.reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
 
-        if isinstance(store_list, list):
-            store_list = _read_Store_list(store_list, (_path, _key), "store_list")
-        elif store_list is UNSET:
+        if isinstance(_model.store_list, list):
+            _model.store_list = _read_Store_list(_model.store_list, (_path, _key), "store_list")
+        elif _model.store_list is UNSET:
             _absent += 1
-            store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+            _model.store_list = odd(
+                _model.store_list, (_path, _key), "store_list", "array", True, False
+            )
         else:
-            store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
+            _model.store_list = odd(
+                _model.store_list, (_path, _key), "store_list", "array", True, False
+            )
 
-        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-            if reward_id is UNSET:
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
                 _absent += 1
             else:
-                reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
-
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
-        if not (subtitle.__class__ is str or isinstance(subtitle, str)):
-            if subtitle is UNSET:
-                _absent += 1
-            else:
-                subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
-
-        if not (type(points_cost) is float or type(points_cost) is int):
-            if points_cost is UNSET:
-                _absent += 1
-            else:
-                points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
-
-        if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
-            if valid_time_from is UNSET:
-                _absent += 1
-            else:
-                valid_time_from = odd(
-                    valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+                _model.reward_id = odd(
+                    _model.reward_id, (_path, _key), "reward_id", "string", False, False
                 )
 
-        if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
-            if valid_time_to is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                valid_time_to = odd(
-                    valid_time_to, (_path, _key), "valid_time_to", "string", False, False
-                )
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-            if reward_type_id is UNSET:
+        if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+            if _model.subtitle is UNSET:
                 _absent += 1
             else:
-                reward_type_id = odd(
-                    reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                _model.subtitle = odd(
+                    _model.subtitle, (_path, _key), "subtitle", "string", False, False
                 )
 
-        if isinstance(additional_properties, list):
-            additional_properties = _read_PropertyRecord_list(
-                additional_properties, (_path, _key), "additional_properties"
+        if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+            if _model.points_cost is UNSET:
+                _absent += 1
+            else:
+                _model.points_cost = odd(
+                    _model.points_cost, (_path, _key), "points_cost", "number", False, False
+                )
+
+        if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
+            if _model.valid_time_from is UNSET:
+                _absent += 1
+            else:
+                _model.valid_time_from = odd(
+                    _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+                )
+
+        if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
+            if _model.valid_time_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_time_to = odd(
+                    _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                )
+
+        if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
+            if _model.reward_type_id is UNSET:
+                _absent += 1
+            else:
+                _model.reward_type_id = odd(
+                    _model.reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                )
+
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
             )
-        elif additional_properties is UNSET:
+        elif _model.additional_properties is UNSET:
             _absent += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        if type(priority) is int:
-            priority = RewardPriority(priority)
-        elif priority is UNSET:
+        if type(_model.priority) is int:
+            _model.priority = RewardPriority(_model.priority)
+        elif _model.priority is UNSET:
             _absent += 1
         else:
-            priority = odd(priority, (_path, _key), "priority", "RewardPriority", False, False)
+            _model.priority = odd(
+                _model.priority, (_path, _key), "priority", "RewardPriority", False, False
+            )
 
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
+        elif _model.image_urls is UNSET:
             _absent += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        if not (reward_external_url.__class__ is str or isinstance(reward_external_url, str)):
-            if reward_external_url is UNSET:
+        if not (
+            _model.reward_external_url.__class__ is str
+            or isinstance(_model.reward_external_url, str)
+        ):
+            if _model.reward_external_url is UNSET:
                 _absent += 1
             else:
-                reward_external_url = odd(
-                    reward_external_url,
+                _model.reward_external_url = odd(
+                    _model.reward_external_url,
                     (_path, _key),
                     "reward_external_url",
                     "string",
@@ -508,12 +531,12 @@ class Reward:
                     False,
                 )
 
-        if not (type(has_product_condition) is bool):
-            if has_product_condition is UNSET:
+        if not (type(_model.has_product_condition) is bool):
+            if _model.has_product_condition is UNSET:
                 _absent += 1
             else:
-                has_product_condition = odd(
-                    has_product_condition,
+                _model.has_product_condition = odd(
+                    _model.has_product_condition,
                     (_path, _key),
                     "has_product_condition",
                     "boolean",
@@ -521,12 +544,12 @@ class Reward:
                     False,
                 )
 
-        if not (type(has_group_condition) is bool):
-            if has_group_condition is UNSET:
+        if not (type(_model.has_group_condition) is bool):
+            if _model.has_group_condition is UNSET:
                 _absent += 1
             else:
-                has_group_condition = odd(
-                    has_group_condition,
+                _model.has_group_condition = odd(
+                    _model.has_group_condition,
                     (_path, _key),
                     "has_group_condition",
                     "boolean",
@@ -534,12 +557,12 @@ class Reward:
                     False,
                 )
 
-        if not (type(has_brand_condition) is bool):
-            if has_brand_condition is UNSET:
+        if not (type(_model.has_brand_condition) is bool):
+            if _model.has_brand_condition is UNSET:
                 _absent += 1
             else:
-                has_brand_condition = odd(
-                    has_brand_condition,
+                _model.has_brand_condition = odd(
+                    _model.has_brand_condition,
                     (_path, _key),
                     "has_brand_condition",
                     "boolean",
@@ -547,41 +570,56 @@ class Reward:
                     False,
                 )
 
-        if not (type(has_product_bonus) is bool):
-            if has_product_bonus is UNSET:
+        if not (type(_model.has_product_bonus) is bool):
+            if _model.has_product_bonus is UNSET:
                 _absent += 1
             else:
-                has_product_bonus = odd(
-                    has_product_bonus, (_path, _key), "has_product_bonus", "boolean", False, False
+                _model.has_product_bonus = odd(
+                    _model.has_product_bonus,
+                    (_path, _key),
+                    "has_product_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        if not (type(has_group_bonus) is bool):
-            if has_group_bonus is UNSET:
+        if not (type(_model.has_group_bonus) is bool):
+            if _model.has_group_bonus is UNSET:
                 _absent += 1
             else:
-                has_group_bonus = odd(
-                    has_group_bonus, (_path, _key), "has_group_bonus", "boolean", False, False
+                _model.has_group_bonus = odd(
+                    _model.has_group_bonus,
+                    (_path, _key),
+                    "has_group_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        if not (type(has_brand_bonus) is bool):
-            if has_brand_bonus is UNSET:
+        if not (type(_model.has_brand_bonus) is bool):
+            if _model.has_brand_bonus is UNSET:
                 _absent += 1
             else:
-                has_brand_bonus = odd(
-                    has_brand_bonus, (_path, _key), "has_brand_bonus", "boolean", False, False
+                _model.has_brand_bonus = odd(
+                    _model.has_brand_bonus,
+                    (_path, _key),
+                    "has_brand_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        if isinstance(reward_product_relation_conditions, list):
-            reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
-                reward_product_relation_conditions,
+        if isinstance(_model.reward_product_relation_conditions, list):
+            _model.reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
+                _model.reward_product_relation_conditions,
                 (_path, _key),
                 "reward_product_relation_conditions",
             )
-        elif reward_product_relation_conditions is UNSET:
+        elif _model.reward_product_relation_conditions is UNSET:
             _absent += 1
         else:
-            reward_product_relation_conditions = odd(
-                reward_product_relation_conditions,
+            _model.reward_product_relation_conditions = odd(
+                _model.reward_product_relation_conditions,
                 (_path, _key),
                 "reward_product_relation_conditions",
                 "array",
@@ -589,15 +627,17 @@ class Reward:
                 False,
             )
 
-        if isinstance(reward_product_relation_bonuses, list):
-            reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
-                reward_product_relation_bonuses, (_path, _key), "reward_product_relation_bonuses"
+        if isinstance(_model.reward_product_relation_bonuses, list):
+            _model.reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                _model.reward_product_relation_bonuses,
+                (_path, _key),
+                "reward_product_relation_bonuses",
             )
-        elif reward_product_relation_bonuses is UNSET:
+        elif _model.reward_product_relation_bonuses is UNSET:
             _absent += 1
         else:
-            reward_product_relation_bonuses = odd(
-                reward_product_relation_bonuses,
+            _model.reward_product_relation_bonuses = odd(
+                _model.reward_product_relation_bonuses,
                 (_path, _key),
                 "reward_product_relation_bonuses",
                 "array",
@@ -605,62 +645,36 @@ class Reward:
                 False,
             )
 
-        if not (type(is_automated) is bool):
-            if is_automated is UNSET:
+        if not (type(_model.is_automated) is bool):
+            if _model.is_automated is UNSET:
                 _absent += 1
             else:
-                is_automated = odd(
-                    is_automated, (_path, _key), "is_automated", "boolean", False, False
+                _model.is_automated = odd(
+                    _model.is_automated, (_path, _key), "is_automated", "boolean", False, False
                 )
 
-        if isinstance(tags, list):
-            tags = _read_Tag_list(tags, (_path, _key), "tags")
-        elif tags is UNSET:
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
             _absent += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = RewardState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = RewardState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "RewardState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "RewardState", False, False)
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.reward_group = reward_group
-        _model.store_list = store_list
-        _model.reward_id = reward_id
-        _model.note = note
-        _model.subtitle = subtitle
-        _model.points_cost = points_cost
-        _model.valid_time_from = valid_time_from
-        _model.valid_time_to = valid_time_to
-        _model.reward_type_id = reward_type_id
-        _model.additional_properties = additional_properties
-        _model.priority = priority
-        _model.image_urls = image_urls
-        _model.reward_external_url = reward_external_url
-        _model.has_product_condition = has_product_condition
-        _model.has_group_condition = has_group_condition
-        _model.has_brand_condition = has_brand_condition
-        _model.has_product_bonus = has_product_bonus
-        _model.has_group_bonus = has_group_bonus
-        _model.has_brand_bonus = has_brand_bonus
-        _model.reward_product_relation_conditions = reward_product_relation_conditions
-        _model.reward_product_relation_bonuses = reward_product_relation_bonuses
-        _model.is_automated = is_automated
-        _model.tags = tags
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 27:
             _model._extra_properties = None
         else:
@@ -679,115 +693,120 @@ class Reward:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 27:
                     try:
                         (
-                            code,
-                            name,
-                            reward_group,
-                            store_list,
-                            reward_id,
-                            note,
-                            subtitle,
-                            points_cost,
-                            valid_time_from,
-                            valid_time_to,
-                            reward_type_id,
-                            additional_properties,
-                            priority,
-                            image_urls,
-                            reward_external_url,
-                            has_product_condition,
-                            has_group_condition,
-                            has_brand_condition,
-                            has_product_bonus,
-                            has_group_bonus,
-                            has_brand_bonus,
-                            reward_product_relation_conditions,
-                            reward_product_relation_bonuses,
-                            is_automated,
-                            tags,
-                            last_change,
-                            state,
+                            _model.code,
+                            _model.name,
+                            _model.reward_group,
+                            _model.store_list,
+                            _model.reward_id,
+                            _model.note,
+                            _model.subtitle,
+                            _model.points_cost,
+                            _model.valid_time_from,
+                            _model.valid_time_to,
+                            _model.reward_type_id,
+                            _model.additional_properties,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_url,
+                            _model.has_product_condition,
+                            _model.has_group_condition,
+                            _model.has_brand_condition,
+                            _model.has_product_bonus,
+                            _model.has_group_bonus,
+                            _model.has_brand_bonus,
+                            _model.reward_product_relation_conditions,
+                            _model.reward_product_relation_bonuses,
+                            _model.is_automated,
+                            _model.tags,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            code,
-                            name,
-                            reward_group,
-                            store_list,
-                            reward_id,
-                            note,
-                            subtitle,
-                            points_cost,
-                            valid_time_from,
-                            valid_time_to,
-                            reward_type_id,
-                            additional_properties,
-                            priority,
-                            image_urls,
-                            reward_external_url,
-                            has_product_condition,
-                            has_group_condition,
-                            has_brand_condition,
-                            has_product_bonus,
-                            has_group_bonus,
-                            has_brand_bonus,
-                            reward_product_relation_conditions,
-                            reward_product_relation_bonuses,
-                            is_automated,
-                            tags,
-                            last_change,
-                            state,
+                            _model.code,
+                            _model.name,
+                            _model.reward_group,
+                            _model.store_list,
+                            _model.reward_id,
+                            _model.note,
+                            _model.subtitle,
+                            _model.points_cost,
+                            _model.valid_time_from,
+                            _model.valid_time_to,
+                            _model.reward_type_id,
+                            _model.additional_properties,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_url,
+                            _model.has_product_condition,
+                            _model.has_group_condition,
+                            _model.has_brand_condition,
+                            _model.has_product_bonus,
+                            _model.has_group_bonus,
+                            _model.has_brand_bonus,
+                            _model.reward_product_relation_conditions,
+                            _model.reward_product_relation_bonuses,
+                            _model.is_automated,
+                            _model.tags,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        code,
-                        name,
-                        reward_group,
-                        store_list,
-                        reward_id,
-                        note,
-                        subtitle,
-                        points_cost,
-                        valid_time_from,
-                        valid_time_to,
-                        reward_type_id,
-                        additional_properties,
-                        priority,
-                        image_urls,
-                        reward_external_url,
-                        has_product_condition,
-                        has_group_condition,
-                        has_brand_condition,
-                        has_product_bonus,
-                        has_group_bonus,
-                        has_brand_bonus,
-                        reward_product_relation_conditions,
-                        reward_product_relation_bonuses,
-                        is_automated,
-                        tags,
-                        last_change,
-                        state,
+                        _model.code,
+                        _model.name,
+                        _model.reward_group,
+                        _model.store_list,
+                        _model.reward_id,
+                        _model.note,
+                        _model.subtitle,
+                        _model.points_cost,
+                        _model.valid_time_from,
+                        _model.valid_time_to,
+                        _model.reward_type_id,
+                        _model.additional_properties,
+                        _model.priority,
+                        _model.image_urls,
+                        _model.reward_external_url,
+                        _model.has_product_condition,
+                        _model.has_group_condition,
+                        _model.has_brand_condition,
+                        _model.has_product_bonus,
+                        _model.has_group_bonus,
+                        _model.has_brand_bonus,
+                        _model.reward_product_relation_conditions,
+                        _model.reward_product_relation_bonuses,
+                        _model.is_automated,
+                        _model.tags,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
-                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if type(reward_group) is int:
-                    reward_group = RewardRewardGroup(reward_group)
-                elif reward_group is UNSET:
+                if type(_model.reward_group) is int:
+                    _model.reward_group = RewardRewardGroup(_model.reward_group)
+                elif _model.reward_group is UNSET:
                     _absent += 1
-                    reward_group = odd(
-                        reward_group,
+                    _model.reward_group = odd(
+                        _model.reward_group,
                         ((_parent, _name), _key),
                         "reward_group",
                         "RewardRewardGroup",
@@ -795,8 +814,8 @@ class Reward:
                         False,
                     )
                 else:
-                    reward_group = odd(
-                        reward_group,
+                    _model.reward_group = odd(
+                        _model.reward_group,
                         ((_parent, _name), _key),
                         "reward_group",
                         "RewardRewardGroup",
@@ -804,48 +823,70 @@ class Reward:
                         False,
                     )
 
-                if isinstance(store_list, list):
-                    store_list = _read_Store_list(
-                        store_list, ((_parent, _name), _key), "store_list"
+                if isinstance(_model.store_list, list):
+                    _model.store_list = _read_Store_list(
+                        _model.store_list, ((_parent, _name), _key), "store_list"
                     )
-                elif store_list is UNSET:
+                elif _model.store_list is UNSET:
                     _absent += 1
-                    store_list = odd(
-                        store_list, ((_parent, _name), _key), "store_list", "array", True, False
+                    _model.store_list = odd(
+                        _model.store_list,
+                        ((_parent, _name), _key),
+                        "store_list",
+                        "array",
+                        True,
+                        False,
                     )
                 else:
-                    store_list = odd(
-                        store_list, ((_parent, _name), _key), "store_list", "array", True, False
+                    _model.store_list = odd(
+                        _model.store_list,
+                        ((_parent, _name), _key),
+                        "store_list",
+                        "array",
+                        True,
+                        False,
                     )
 
-                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-                    if reward_id is UNSET:
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
                         _absent += 1
                     else:
-                        reward_id = odd(
-                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
+                        _model.reward_id = odd(
+                            _model.reward_id,
+                            ((_parent, _name), _key),
+                            "reward_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
-
-                if not (subtitle.__class__ is str or isinstance(subtitle, str)):
-                    if subtitle is UNSET:
-                        _absent += 1
-                    else:
-                        subtitle = odd(
-                            subtitle, ((_parent, _name), _key), "subtitle", "string", False, False
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if not (type(points_cost) is float or type(points_cost) is int):
-                    if points_cost is UNSET:
+                if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+                    if _model.subtitle is UNSET:
                         _absent += 1
                     else:
-                        points_cost = odd(
-                            points_cost,
+                        _model.subtitle = odd(
+                            _model.subtitle,
+                            ((_parent, _name), _key),
+                            "subtitle",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+                    if _model.points_cost is UNSET:
+                        _absent += 1
+                    else:
+                        _model.points_cost = odd(
+                            _model.points_cost,
                             ((_parent, _name), _key),
                             "points_cost",
                             "number",
@@ -853,12 +894,15 @@ class Reward:
                             False,
                         )
 
-                if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
-                    if valid_time_from is UNSET:
+                if not (
+                    _model.valid_time_from.__class__ is str
+                    or isinstance(_model.valid_time_from, str)
+                ):
+                    if _model.valid_time_from is UNSET:
                         _absent += 1
                     else:
-                        valid_time_from = odd(
-                            valid_time_from,
+                        _model.valid_time_from = odd(
+                            _model.valid_time_from,
                             ((_parent, _name), _key),
                             "valid_time_from",
                             "string",
@@ -866,12 +910,14 @@ class Reward:
                             False,
                         )
 
-                if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
-                    if valid_time_to is UNSET:
+                if not (
+                    _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
+                ):
+                    if _model.valid_time_to is UNSET:
                         _absent += 1
                     else:
-                        valid_time_to = odd(
-                            valid_time_to,
+                        _model.valid_time_to = odd(
+                            _model.valid_time_to,
                             ((_parent, _name), _key),
                             "valid_time_to",
                             "string",
@@ -879,12 +925,14 @@ class Reward:
                             False,
                         )
 
-                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-                    if reward_type_id is UNSET:
+                if not (
+                    _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
+                ):
+                    if _model.reward_type_id is UNSET:
                         _absent += 1
                     else:
-                        reward_type_id = odd(
-                            reward_type_id,
+                        _model.reward_type_id = odd(
+                            _model.reward_type_id,
                             ((_parent, _name), _key),
                             "reward_type_id",
                             "string",
@@ -892,15 +940,17 @@ class Reward:
                             False,
                         )
 
-                if isinstance(additional_properties, list):
-                    additional_properties = _read_PropertyRecord_list(
-                        additional_properties, ((_parent, _name), _key), "additional_properties"
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
                     )
-                elif additional_properties is UNSET:
+                elif _model.additional_properties is UNSET:
                     _absent += 1
                 else:
-                    additional_properties = odd(
-                        additional_properties,
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
                         ((_parent, _name), _key),
                         "additional_properties",
                         "array",
@@ -908,13 +958,13 @@ class Reward:
                         False,
                     )
 
-                if type(priority) is int:
-                    priority = RewardPriority(priority)
-                elif priority is UNSET:
+                if type(_model.priority) is int:
+                    _model.priority = RewardPriority(_model.priority)
+                elif _model.priority is UNSET:
                     _absent += 1
                 else:
-                    priority = odd(
-                        priority,
+                    _model.priority = odd(
+                        _model.priority,
                         ((_parent, _name), _key),
                         "priority",
                         "RewardPriority",
@@ -922,8 +972,8 @@ class Reward:
                         False,
                     )
 
-                if isinstance(image_urls, list):
-                    for _i0, _v0 in enumerate(image_urls):
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -933,21 +983,27 @@ class Reward:
                                 True,
                                 False,
                             )
-                elif image_urls is UNSET:
+                elif _model.image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(
-                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
                     )
 
                 if not (
-                    reward_external_url.__class__ is str or isinstance(reward_external_url, str)
+                    _model.reward_external_url.__class__ is str
+                    or isinstance(_model.reward_external_url, str)
                 ):
-                    if reward_external_url is UNSET:
+                    if _model.reward_external_url is UNSET:
                         _absent += 1
                     else:
-                        reward_external_url = odd(
-                            reward_external_url,
+                        _model.reward_external_url = odd(
+                            _model.reward_external_url,
                             ((_parent, _name), _key),
                             "reward_external_url",
                             "string",
@@ -955,12 +1011,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_product_condition) is bool):
-                    if has_product_condition is UNSET:
+                if not (type(_model.has_product_condition) is bool):
+                    if _model.has_product_condition is UNSET:
                         _absent += 1
                     else:
-                        has_product_condition = odd(
-                            has_product_condition,
+                        _model.has_product_condition = odd(
+                            _model.has_product_condition,
                             ((_parent, _name), _key),
                             "has_product_condition",
                             "boolean",
@@ -968,12 +1024,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_group_condition) is bool):
-                    if has_group_condition is UNSET:
+                if not (type(_model.has_group_condition) is bool):
+                    if _model.has_group_condition is UNSET:
                         _absent += 1
                     else:
-                        has_group_condition = odd(
-                            has_group_condition,
+                        _model.has_group_condition = odd(
+                            _model.has_group_condition,
                             ((_parent, _name), _key),
                             "has_group_condition",
                             "boolean",
@@ -981,12 +1037,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_brand_condition) is bool):
-                    if has_brand_condition is UNSET:
+                if not (type(_model.has_brand_condition) is bool):
+                    if _model.has_brand_condition is UNSET:
                         _absent += 1
                     else:
-                        has_brand_condition = odd(
-                            has_brand_condition,
+                        _model.has_brand_condition = odd(
+                            _model.has_brand_condition,
                             ((_parent, _name), _key),
                             "has_brand_condition",
                             "boolean",
@@ -994,12 +1050,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_product_bonus) is bool):
-                    if has_product_bonus is UNSET:
+                if not (type(_model.has_product_bonus) is bool):
+                    if _model.has_product_bonus is UNSET:
                         _absent += 1
                     else:
-                        has_product_bonus = odd(
-                            has_product_bonus,
+                        _model.has_product_bonus = odd(
+                            _model.has_product_bonus,
                             ((_parent, _name), _key),
                             "has_product_bonus",
                             "boolean",
@@ -1007,12 +1063,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_group_bonus) is bool):
-                    if has_group_bonus is UNSET:
+                if not (type(_model.has_group_bonus) is bool):
+                    if _model.has_group_bonus is UNSET:
                         _absent += 1
                     else:
-                        has_group_bonus = odd(
-                            has_group_bonus,
+                        _model.has_group_bonus = odd(
+                            _model.has_group_bonus,
                             ((_parent, _name), _key),
                             "has_group_bonus",
                             "boolean",
@@ -1020,12 +1076,12 @@ class Reward:
                             False,
                         )
 
-                if not (type(has_brand_bonus) is bool):
-                    if has_brand_bonus is UNSET:
+                if not (type(_model.has_brand_bonus) is bool):
+                    if _model.has_brand_bonus is UNSET:
                         _absent += 1
                     else:
-                        has_brand_bonus = odd(
-                            has_brand_bonus,
+                        _model.has_brand_bonus = odd(
+                            _model.has_brand_bonus,
                             ((_parent, _name), _key),
                             "has_brand_bonus",
                             "boolean",
@@ -1033,17 +1089,19 @@ class Reward:
                             False,
                         )
 
-                if isinstance(reward_product_relation_conditions, list):
-                    reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
-                        reward_product_relation_conditions,
-                        ((_parent, _name), _key),
-                        "reward_product_relation_conditions",
+                if isinstance(_model.reward_product_relation_conditions, list):
+                    _model.reward_product_relation_conditions = (
+                        _read_RewardProductRelationCondition_list(
+                            _model.reward_product_relation_conditions,
+                            ((_parent, _name), _key),
+                            "reward_product_relation_conditions",
+                        )
                     )
-                elif reward_product_relation_conditions is UNSET:
+                elif _model.reward_product_relation_conditions is UNSET:
                     _absent += 1
                 else:
-                    reward_product_relation_conditions = odd(
-                        reward_product_relation_conditions,
+                    _model.reward_product_relation_conditions = odd(
+                        _model.reward_product_relation_conditions,
                         ((_parent, _name), _key),
                         "reward_product_relation_conditions",
                         "array",
@@ -1051,17 +1109,17 @@ class Reward:
                         False,
                     )
 
-                if isinstance(reward_product_relation_bonuses, list):
-                    reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
-                        reward_product_relation_bonuses,
+                if isinstance(_model.reward_product_relation_bonuses, list):
+                    _model.reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                        _model.reward_product_relation_bonuses,
                         ((_parent, _name), _key),
                         "reward_product_relation_bonuses",
                     )
-                elif reward_product_relation_bonuses is UNSET:
+                elif _model.reward_product_relation_bonuses is UNSET:
                     _absent += 1
                 else:
-                    reward_product_relation_bonuses = odd(
-                        reward_product_relation_bonuses,
+                    _model.reward_product_relation_bonuses = odd(
+                        _model.reward_product_relation_bonuses,
                         ((_parent, _name), _key),
                         "reward_product_relation_bonuses",
                         "array",
@@ -1069,12 +1127,12 @@ class Reward:
                         False,
                     )
 
-                if not (type(is_automated) is bool):
-                    if is_automated is UNSET:
+                if not (type(_model.is_automated) is bool):
+                    if _model.is_automated is UNSET:
                         _absent += 1
                     else:
-                        is_automated = odd(
-                            is_automated,
+                        _model.is_automated = odd(
+                            _model.is_automated,
                             ((_parent, _name), _key),
                             "is_automated",
                             "boolean",
@@ -1082,19 +1140,21 @@ class Reward:
                             False,
                         )
 
-                if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
-                elif tags is UNSET:
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -1102,43 +1162,15 @@ class Reward:
                             False,
                         )
 
-                if type(state) is int:
-                    state = RewardState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = RewardState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "RewardState", False, False
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "RewardState", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.code = code
-                _model.name = name
-                _model.reward_group = reward_group
-                _model.store_list = store_list
-                _model.reward_id = reward_id
-                _model.note = note
-                _model.subtitle = subtitle
-                _model.points_cost = points_cost
-                _model.valid_time_from = valid_time_from
-                _model.valid_time_to = valid_time_to
-                _model.reward_type_id = reward_type_id
-                _model.additional_properties = additional_properties
-                _model.priority = priority
-                _model.image_urls = image_urls
-                _model.reward_external_url = reward_external_url
-                _model.has_product_condition = has_product_condition
-                _model.has_group_condition = has_group_condition
-                _model.has_brand_condition = has_brand_condition
-                _model.has_product_bonus = has_product_bonus
-                _model.has_group_bonus = has_group_bonus
-                _model.has_brand_bonus = has_brand_bonus
-                _model.reward_product_relation_conditions = reward_product_relation_conditions
-                _model.reward_product_relation_bonuses = reward_product_relation_bonuses
-                _model.is_automated = is_automated
-                _model.tags = tags
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 27:
                     _model._extra_properties = None
                 else:

@@ -220,172 +220,202 @@ class RewardProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 16:
             try:
                 (
-                    product_id,
-                    name,
-                    code,
-                    external_id,
-                    plu_ids,
-                    product_group_id,
-                    product_brand_id,
-                    partner_id,
-                    prices,
-                    additional_properties,
-                    image_urls,
-                    last_change,
-                    state,
-                    tags,
-                    minimum_number_of_products,
-                    reward_product_relation_types,
+                    _model.product_id,
+                    _model.name,
+                    _model.code,
+                    _model.external_id,
+                    _model.plu_ids,
+                    _model.product_group_id,
+                    _model.product_brand_id,
+                    _model.partner_id,
+                    _model.prices,
+                    _model.additional_properties,
+                    _model.image_urls,
+                    _model.last_change,
+                    _model.state,
+                    _model.tags,
+                    _model.minimum_number_of_products,
+                    _model.reward_product_relation_types,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    product_id,
-                    name,
-                    code,
-                    external_id,
-                    plu_ids,
-                    product_group_id,
-                    product_brand_id,
-                    partner_id,
-                    prices,
-                    additional_properties,
-                    image_urls,
-                    last_change,
-                    state,
-                    tags,
-                    minimum_number_of_products,
-                    reward_product_relation_types,
+                    _model.product_id,
+                    _model.name,
+                    _model.code,
+                    _model.external_id,
+                    _model.plu_ids,
+                    _model.product_group_id,
+                    _model.product_brand_id,
+                    _model.partner_id,
+                    _model.prices,
+                    _model.additional_properties,
+                    _model.image_urls,
+                    _model.last_change,
+                    _model.state,
+                    _model.tags,
+                    _model.minimum_number_of_products,
+                    _model.reward_product_relation_types,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                product_id,
-                name,
-                code,
-                external_id,
-                plu_ids,
-                product_group_id,
-                product_brand_id,
-                partner_id,
-                prices,
-                additional_properties,
-                image_urls,
-                last_change,
-                state,
-                tags,
-                minimum_number_of_products,
-                reward_product_relation_types,
+                _model.product_id,
+                _model.name,
+                _model.code,
+                _model.external_id,
+                _model.plu_ids,
+                _model.product_group_id,
+                _model.product_brand_id,
+                _model.partner_id,
+                _model.prices,
+                _model.additional_properties,
+                _model.image_urls,
+                _model.last_change,
+                _model.state,
+                _model.tags,
+                _model.minimum_number_of_products,
+                _model.reward_product_relation_types,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (product_id.__class__ is str or isinstance(product_id, str)):
-            if product_id is UNSET:
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
                 _absent += 1
             else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
-
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
-
-        if isinstance(plu_ids, list):
-            plu_ids = _read_PluId_list(plu_ids, (_path, _key), "plu_ids")
-        elif plu_ids is UNSET:
-            _absent += 1
-        else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
-
-        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
-                _absent += 1
-            else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
                 )
 
-        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _absent += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _absent += 1
+            else:
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
                 )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
+            _absent += 1
+        else:
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
+                )
 
-        if isinstance(prices, list):
-            prices = _read_Price_list(prices, (_path, _key), "prices")
-        elif prices is UNSET:
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
+                _absent += 1
+            else:
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _absent += 1
+            else:
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
+
+        if isinstance(_model.prices, list):
+            _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
+        elif _model.prices is UNSET:
             _absent += 1
         else:
-            prices = odd(prices, (_path, _key), "prices", "array", False, False)
+            _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
 
-        if isinstance(additional_properties, list):
-            additional_properties = _read_PropertyRecord_list(
-                additional_properties, (_path, _key), "additional_properties"
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
             )
-        elif additional_properties is UNSET:
+        elif _model.additional_properties is UNSET:
             _absent += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
+        elif _model.image_urls is UNSET:
             _absent += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ProductState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "ProductState", False, False)
 
-        if isinstance(tags, list):
-            tags = _read_Tag_list(tags, (_path, _key), "tags")
-        elif tags is UNSET:
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
             _absent += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        if not (type(minimum_number_of_products) is int):
-            if minimum_number_of_products is UNSET:
+        if not (type(_model.minimum_number_of_products) is int):
+            if _model.minimum_number_of_products is UNSET:
                 _absent += 1
             else:
-                minimum_number_of_products = odd(
-                    minimum_number_of_products,
+                _model.minimum_number_of_products = odd(
+                    _model.minimum_number_of_products,
                     (_path, _key),
                     "minimum_number_of_products",
                     "integer",
@@ -393,8 +423,8 @@ class RewardProduct:
                     False,
                 )
 
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
@@ -404,11 +434,11 @@ class RewardProduct:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
+        elif _model.reward_product_relation_types is UNSET:
             _absent += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -416,23 +446,6 @@ class RewardProduct:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.name = name
-        _model.code = code
-        _model.external_id = external_id
-        _model.plu_ids = plu_ids
-        _model.product_group_id = product_group_id
-        _model.product_brand_id = product_brand_id
-        _model.partner_id = partner_id
-        _model.prices = prices
-        _model.additional_properties = additional_properties
-        _model.image_urls = image_urls
-        _model.last_change = last_change
-        _model.state = state
-        _model.tags = tags
-        _model.minimum_number_of_products = minimum_number_of_products
-        _model.reward_product_relation_types = reward_product_relation_types
         if len(src_dict) + _absent == 16:
             _model._extra_properties = None
         else:
@@ -451,72 +464,73 @@ class RewardProduct:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 16:
                     try:
                         (
-                            product_id,
-                            name,
-                            code,
-                            external_id,
-                            plu_ids,
-                            product_group_id,
-                            product_brand_id,
-                            partner_id,
-                            prices,
-                            additional_properties,
-                            image_urls,
-                            last_change,
-                            state,
-                            tags,
-                            minimum_number_of_products,
-                            reward_product_relation_types,
+                            _model.product_id,
+                            _model.name,
+                            _model.code,
+                            _model.external_id,
+                            _model.plu_ids,
+                            _model.product_group_id,
+                            _model.product_brand_id,
+                            _model.partner_id,
+                            _model.prices,
+                            _model.additional_properties,
+                            _model.image_urls,
+                            _model.last_change,
+                            _model.state,
+                            _model.tags,
+                            _model.minimum_number_of_products,
+                            _model.reward_product_relation_types,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            product_id,
-                            name,
-                            code,
-                            external_id,
-                            plu_ids,
-                            product_group_id,
-                            product_brand_id,
-                            partner_id,
-                            prices,
-                            additional_properties,
-                            image_urls,
-                            last_change,
-                            state,
-                            tags,
-                            minimum_number_of_products,
-                            reward_product_relation_types,
+                            _model.product_id,
+                            _model.name,
+                            _model.code,
+                            _model.external_id,
+                            _model.plu_ids,
+                            _model.product_group_id,
+                            _model.product_brand_id,
+                            _model.partner_id,
+                            _model.prices,
+                            _model.additional_properties,
+                            _model.image_urls,
+                            _model.last_change,
+                            _model.state,
+                            _model.tags,
+                            _model.minimum_number_of_products,
+                            _model.reward_product_relation_types,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        product_id,
-                        name,
-                        code,
-                        external_id,
-                        plu_ids,
-                        product_group_id,
-                        product_brand_id,
-                        partner_id,
-                        prices,
-                        additional_properties,
-                        image_urls,
-                        last_change,
-                        state,
-                        tags,
-                        minimum_number_of_products,
-                        reward_product_relation_types,
+                        _model.product_id,
+                        _model.name,
+                        _model.code,
+                        _model.external_id,
+                        _model.plu_ids,
+                        _model.product_group_id,
+                        _model.product_brand_id,
+                        _model.partner_id,
+                        _model.prices,
+                        _model.additional_properties,
+                        _model.image_urls,
+                        _model.last_change,
+                        _model.state,
+                        _model.tags,
+                        _model.minimum_number_of_products,
+                        _model.reward_product_relation_types,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (product_id.__class__ is str or isinstance(product_id, str)):
-                    if product_id is UNSET:
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
                         _absent += 1
                     else:
-                        product_id = odd(
-                            product_id,
+                        _model.product_id = odd(
+                            _model.product_id,
                             ((_parent, _name), _key),
                             "product_id",
                             "string",
@@ -524,24 +538,28 @@ class RewardProduct:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
 
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
                     else:
-                        external_id = odd(
-                            external_id,
+                        _model.external_id = odd(
+                            _model.external_id,
                             ((_parent, _name), _key),
                             "external_id",
                             "string",
@@ -549,21 +567,26 @@ class RewardProduct:
                             False,
                         )
 
-                if isinstance(plu_ids, list):
-                    plu_ids = _read_PluId_list(plu_ids, ((_parent, _name), _key), "plu_ids")
-                elif plu_ids is UNSET:
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
                     _absent += 1
                 else:
-                    plu_ids = odd(
-                        plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
                     )
 
-                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-                    if product_group_id is UNSET:
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
                         _absent += 1
                     else:
-                        product_group_id = odd(
-                            product_group_id,
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
                             ((_parent, _name), _key),
                             "product_group_id",
                             "string",
@@ -571,12 +594,15 @@ class RewardProduct:
                             False,
                         )
 
-                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-                    if product_brand_id is UNSET:
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_id = odd(
-                            product_brand_id,
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
                             ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
@@ -584,12 +610,12 @@ class RewardProduct:
                             False,
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -597,22 +623,28 @@ class RewardProduct:
                             False,
                         )
 
-                if isinstance(prices, list):
-                    prices = _read_Price_list(prices, ((_parent, _name), _key), "prices")
-                elif prices is UNSET:
-                    _absent += 1
-                else:
-                    prices = odd(prices, ((_parent, _name), _key), "prices", "array", False, False)
-
-                if isinstance(additional_properties, list):
-                    additional_properties = _read_PropertyRecord_list(
-                        additional_properties, ((_parent, _name), _key), "additional_properties"
+                if isinstance(_model.prices, list):
+                    _model.prices = _read_Price_list(
+                        _model.prices, ((_parent, _name), _key), "prices"
                     )
-                elif additional_properties is UNSET:
+                elif _model.prices is UNSET:
                     _absent += 1
                 else:
-                    additional_properties = odd(
-                        additional_properties,
+                    _model.prices = odd(
+                        _model.prices, ((_parent, _name), _key), "prices", "array", False, False
+                    )
+
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                    )
+                elif _model.additional_properties is UNSET:
+                    _absent += 1
+                else:
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
                         ((_parent, _name), _key),
                         "additional_properties",
                         "array",
@@ -620,8 +652,8 @@ class RewardProduct:
                         False,
                     )
 
-                if isinstance(image_urls, list):
-                    for _i0, _v0 in enumerate(image_urls):
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -631,19 +663,24 @@ class RewardProduct:
                                 True,
                                 False,
                             )
-                elif image_urls is UNSET:
+                elif _model.image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(
-                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -651,28 +688,35 @@ class RewardProduct:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ProductState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ProductState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "ProductState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductState",
+                        False,
+                        False,
                     )
 
-                if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
-                elif tags is UNSET:
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
 
-                if not (type(minimum_number_of_products) is int):
-                    if minimum_number_of_products is UNSET:
+                if not (type(_model.minimum_number_of_products) is int):
+                    if _model.minimum_number_of_products is UNSET:
                         _absent += 1
                     else:
-                        minimum_number_of_products = odd(
-                            minimum_number_of_products,
+                        _model.minimum_number_of_products = odd(
+                            _model.minimum_number_of_products,
                             ((_parent, _name), _key),
                             "minimum_number_of_products",
                             "integer",
@@ -680,8 +724,8 @@ class RewardProduct:
                             False,
                         )
 
-                if isinstance(reward_product_relation_types, list):
-                    for _i0, _v0 in enumerate(reward_product_relation_types):
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -691,11 +735,11 @@ class RewardProduct:
                                 True,
                                 False,
                             )
-                elif reward_product_relation_types is UNSET:
+                elif _model.reward_product_relation_types is UNSET:
                     _absent += 1
                 else:
-                    reward_product_relation_types = odd(
-                        reward_product_relation_types,
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
                         ((_parent, _name), _key),
                         "reward_product_relation_types",
                         "array",
@@ -703,23 +747,6 @@ class RewardProduct:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.product_id = product_id
-                _model.name = name
-                _model.code = code
-                _model.external_id = external_id
-                _model.plu_ids = plu_ids
-                _model.product_group_id = product_group_id
-                _model.product_brand_id = product_brand_id
-                _model.partner_id = partner_id
-                _model.prices = prices
-                _model.additional_properties = additional_properties
-                _model.image_urls = image_urls
-                _model.last_change = last_change
-                _model.state = state
-                _model.tags = tags
-                _model.minimum_number_of_products = minimum_number_of_products
-                _model.reward_product_relation_types = reward_product_relation_types
                 if len(src_dict) + _absent == 16:
                     _model._extra_properties = None
                 else:

@@ -93,41 +93,60 @@ class RewardProductBrand:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                name, external_id, product_brand_id, reward_product_relation_types = _declared(
-                    src_dict
-                )
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_brand_id,
+                    _model.reward_product_relation_types,
+                ) = _declared(src_dict)
             except KeyError:
-                name, external_id, product_brand_id, reward_product_relation_types = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_brand_id,
+                    _model.reward_product_relation_types,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, external_id, product_brand_id, reward_product_relation_types = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.name,
+                _model.external_id,
+                _model.product_brand_id,
+                _model.reward_product_relation_types,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _absent += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _absent += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
-
-        if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
                 _absent += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
@@ -137,11 +156,11 @@ class RewardProductBrand:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
+        elif _model.reward_product_relation_types is UNSET:
             _absent += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -149,11 +168,6 @@ class RewardProductBrand:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.external_id = external_id
-        _model.product_brand_id = product_brand_id
-        _model.reward_product_relation_types = reward_product_relation_types
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -172,39 +186,59 @@ class RewardProductBrand:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        name, external_id, product_brand_id, reward_product_relation_types = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_brand_id,
+                            _model.reward_product_relation_types,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, external_id, product_brand_id, reward_product_relation_types = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_brand_id,
+                            _model.reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, external_id, product_brand_id, reward_product_relation_types = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.external_id,
+                        _model.product_brand_id,
+                        _model.reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
-                        _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (product_brand_id.__class__ is str or isinstance(product_brand_id, str)):
-                    if product_brand_id is UNSET:
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
                         _absent += 1
                     else:
-                        product_brand_id = odd(
-                            product_brand_id,
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
                             ((_parent, _name), _key),
                             "product_brand_id",
                             "string",
@@ -212,8 +246,8 @@ class RewardProductBrand:
                             False,
                         )
 
-                if isinstance(reward_product_relation_types, list):
-                    for _i0, _v0 in enumerate(reward_product_relation_types):
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -223,11 +257,11 @@ class RewardProductBrand:
                                 True,
                                 False,
                             )
-                elif reward_product_relation_types is UNSET:
+                elif _model.reward_product_relation_types is UNSET:
                     _absent += 1
                 else:
-                    reward_product_relation_types = odd(
-                        reward_product_relation_types,
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
                         ((_parent, _name), _key),
                         "reward_product_relation_types",
                         "array",
@@ -235,11 +269,6 @@ class RewardProductBrand:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.external_id = external_id
-                _model.product_brand_id = product_brand_id
-                _model.reward_product_relation_types = reward_product_relation_types
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

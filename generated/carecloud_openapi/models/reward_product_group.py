@@ -149,77 +149,88 @@ class RewardProductGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 11:
             try:
                 (
-                    name,
-                    external_id,
-                    product_group_id,
-                    parent_product_group_id,
-                    parent_external_id,
-                    code,
-                    store_id,
-                    partner_id,
-                    last_change,
-                    state,
-                    reward_product_relation_types,
+                    _model.name,
+                    _model.external_id,
+                    _model.product_group_id,
+                    _model.parent_product_group_id,
+                    _model.parent_external_id,
+                    _model.code,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.last_change,
+                    _model.state,
+                    _model.reward_product_relation_types,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    external_id,
-                    product_group_id,
-                    parent_product_group_id,
-                    parent_external_id,
-                    code,
-                    store_id,
-                    partner_id,
-                    last_change,
-                    state,
-                    reward_product_relation_types,
+                    _model.name,
+                    _model.external_id,
+                    _model.product_group_id,
+                    _model.parent_product_group_id,
+                    _model.parent_external_id,
+                    _model.code,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.last_change,
+                    _model.state,
+                    _model.reward_product_relation_types,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                external_id,
-                product_group_id,
-                parent_product_group_id,
-                parent_external_id,
-                code,
-                store_id,
-                partner_id,
-                last_change,
-                state,
-                reward_product_relation_types,
+                _model.name,
+                _model.external_id,
+                _model.product_group_id,
+                _model.parent_product_group_id,
+                _model.parent_external_id,
+                _model.code,
+                _model.store_id,
+                _model.partner_id,
+                _model.last_change,
+                _model.state,
+                _model.reward_product_relation_types,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (external_id.__class__ is str or isinstance(external_id, str)):
-            if external_id is UNSET:
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
                 _absent += 1
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
                 _absent += 1
             else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
                 )
 
         if not (
-            parent_product_group_id.__class__ is str or isinstance(parent_product_group_id, str)
+            _model.parent_product_group_id.__class__ is str
+            or isinstance(_model.parent_product_group_id, str)
         ):
-            if parent_product_group_id is UNSET:
+            if _model.parent_product_group_id is UNSET:
                 _absent += 1
             else:
-                parent_product_group_id = odd(
-                    parent_product_group_id,
+                _model.parent_product_group_id = odd(
+                    _model.parent_product_group_id,
                     (_path, _key),
                     "parent_product_group_id",
                     "string",
@@ -227,47 +238,62 @@ class RewardProductGroup:
                     False,
                 )
 
-        if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
-            if parent_external_id is UNSET:
+        if not (
+            _model.parent_external_id.__class__ is str or isinstance(_model.parent_external_id, str)
+        ):
+            if _model.parent_external_id is UNSET:
                 _absent += 1
             else:
-                parent_external_id = odd(
-                    parent_external_id, (_path, _key), "parent_external_id", "string", False, False
+                _model.parent_external_id = odd(
+                    _model.parent_external_id,
+                    (_path, _key),
+                    "parent_external_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ProductGroupState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ProductGroupState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductGroupState", False, False
+            )
 
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
@@ -277,11 +303,11 @@ class RewardProductGroup:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
+        elif _model.reward_product_relation_types is UNSET:
             _absent += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -289,18 +315,6 @@ class RewardProductGroup:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.external_id = external_id
-        _model.product_group_id = product_group_id
-        _model.parent_product_group_id = parent_product_group_id
-        _model.parent_external_id = parent_external_id
-        _model.code = code
-        _model.store_id = store_id
-        _model.partner_id = partner_id
-        _model.last_change = last_change
-        _model.state = state
-        _model.reward_product_relation_types = reward_product_relation_types
         if len(src_dict) + _absent == 11:
             _model._additional_properties = None
         else:
@@ -319,69 +333,80 @@ class RewardProductGroup:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 11:
                     try:
                         (
-                            name,
-                            external_id,
-                            product_group_id,
-                            parent_product_group_id,
-                            parent_external_id,
-                            code,
-                            store_id,
-                            partner_id,
-                            last_change,
-                            state,
-                            reward_product_relation_types,
+                            _model.name,
+                            _model.external_id,
+                            _model.product_group_id,
+                            _model.parent_product_group_id,
+                            _model.parent_external_id,
+                            _model.code,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.last_change,
+                            _model.state,
+                            _model.reward_product_relation_types,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            external_id,
-                            product_group_id,
-                            parent_product_group_id,
-                            parent_external_id,
-                            code,
-                            store_id,
-                            partner_id,
-                            last_change,
-                            state,
-                            reward_product_relation_types,
+                            _model.name,
+                            _model.external_id,
+                            _model.product_group_id,
+                            _model.parent_product_group_id,
+                            _model.parent_external_id,
+                            _model.code,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.last_change,
+                            _model.state,
+                            _model.reward_product_relation_types,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        external_id,
-                        product_group_id,
-                        parent_product_group_id,
-                        parent_external_id,
-                        code,
-                        store_id,
-                        partner_id,
-                        last_change,
-                        state,
-                        reward_product_relation_types,
+                        _model.name,
+                        _model.external_id,
+                        _model.product_group_id,
+                        _model.parent_product_group_id,
+                        _model.parent_external_id,
+                        _model.code,
+                        _model.store_id,
+                        _model.partner_id,
+                        _model.last_change,
+                        _model.state,
+                        _model.reward_product_relation_types,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (external_id.__class__ is str or isinstance(external_id, str)):
-                    if external_id is UNSET:
-                        _absent += 1
-                    external_id = odd(
-                        external_id, ((_parent, _name), _key), "external_id", "string", True, False
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (product_group_id.__class__ is str or isinstance(product_group_id, str)):
-                    if product_group_id is UNSET:
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _absent += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
                         _absent += 1
                     else:
-                        product_group_id = odd(
-                            product_group_id,
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
                             ((_parent, _name), _key),
                             "product_group_id",
                             "string",
@@ -390,14 +415,14 @@ class RewardProductGroup:
                         )
 
                 if not (
-                    parent_product_group_id.__class__ is str
-                    or isinstance(parent_product_group_id, str)
+                    _model.parent_product_group_id.__class__ is str
+                    or isinstance(_model.parent_product_group_id, str)
                 ):
-                    if parent_product_group_id is UNSET:
+                    if _model.parent_product_group_id is UNSET:
                         _absent += 1
                     else:
-                        parent_product_group_id = odd(
-                            parent_product_group_id,
+                        _model.parent_product_group_id = odd(
+                            _model.parent_product_group_id,
                             ((_parent, _name), _key),
                             "parent_product_group_id",
                             "string",
@@ -405,12 +430,15 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (parent_external_id.__class__ is str or isinstance(parent_external_id, str)):
-                    if parent_external_id is UNSET:
+                if not (
+                    _model.parent_external_id.__class__ is str
+                    or isinstance(_model.parent_external_id, str)
+                ):
+                    if _model.parent_external_id is UNSET:
                         _absent += 1
                     else:
-                        parent_external_id = odd(
-                            parent_external_id,
+                        _model.parent_external_id = odd(
+                            _model.parent_external_id,
                             ((_parent, _name), _key),
                             "parent_external_id",
                             "string",
@@ -418,26 +446,33 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
-
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
-                        _absent += 1
-                    else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _absent += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -445,12 +480,12 @@ class RewardProductGroup:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -458,17 +493,22 @@ class RewardProductGroup:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ProductGroupState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ProductGroupState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "ProductGroupState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductGroupState",
+                        False,
+                        False,
                     )
 
-                if isinstance(reward_product_relation_types, list):
-                    for _i0, _v0 in enumerate(reward_product_relation_types):
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -478,11 +518,11 @@ class RewardProductGroup:
                                 True,
                                 False,
                             )
-                elif reward_product_relation_types is UNSET:
+                elif _model.reward_product_relation_types is UNSET:
                     _absent += 1
                 else:
-                    reward_product_relation_types = odd(
-                        reward_product_relation_types,
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
                         ((_parent, _name), _key),
                         "reward_product_relation_types",
                         "array",
@@ -490,18 +530,6 @@ class RewardProductGroup:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.external_id = external_id
-                _model.product_group_id = product_group_id
-                _model.parent_product_group_id = parent_product_group_id
-                _model.parent_external_id = parent_external_id
-                _model.code = code
-                _model.store_id = store_id
-                _model.partner_id = partner_id
-                _model.last_change = last_change
-                _model.state = state
-                _model.reward_product_relation_types = reward_product_relation_types
                 if len(src_dict) + _absent == 11:
                     _model._additional_properties = None
                 else:

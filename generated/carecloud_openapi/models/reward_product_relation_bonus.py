@@ -101,22 +101,29 @@ class RewardProductRelationBonus:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                related_to, count, min_price, max_price = _declared(src_dict)
+                _model.related_to, _model.count, _model.min_price, _model.max_price = _declared(
+                    src_dict
+                )
             except KeyError:
-                related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            related_to, count, min_price, max_price = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if related_to.__class__ is str or isinstance(related_to, str):
-            related_to = RewardProductRelationBonusRelatedTo(related_to)
-        elif related_to is UNSET:
+        if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
+            _model.related_to = RewardProductRelationBonusRelatedTo(_model.related_to)
+        elif _model.related_to is UNSET:
             _absent += 1
         else:
-            related_to = odd(
-                related_to,
+            _model.related_to = odd(
+                _model.related_to,
                 (_path, _key),
                 "related_to",
                 "RewardProductRelationBonusRelatedTo",
@@ -124,29 +131,28 @@ class RewardProductRelationBonus:
                 False,
             )
 
-        if not (type(count) is int):
-            if count is UNSET:
+        if not (type(_model.count) is int):
+            if _model.count is UNSET:
                 _absent += 1
             else:
-                count = odd(count, (_path, _key), "count", "integer", False, False)
+                _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        if not (type(min_price) is float or type(min_price) is int):
-            if min_price is UNSET:
+        if not (type(_model.min_price) is float or type(_model.min_price) is int):
+            if _model.min_price is UNSET:
                 _absent += 1
             else:
-                min_price = odd(min_price, (_path, _key), "min_price", "number", False, False)
+                _model.min_price = odd(
+                    _model.min_price, (_path, _key), "min_price", "number", False, False
+                )
 
-        if not (type(max_price) is float or type(max_price) is int):
-            if max_price is UNSET:
+        if not (type(_model.max_price) is float or type(_model.max_price) is int):
+            if _model.max_price is UNSET:
                 _absent += 1
             else:
-                max_price = odd(max_price, (_path, _key), "max_price", "number", False, False)
+                _model.max_price = odd(
+                    _model.max_price, (_path, _key), "max_price", "number", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.related_to = related_to
-        _model.count = count
-        _model.min_price = min_price
-        _model.max_price = max_price
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -165,26 +171,29 @@ class RewardProductRelationBonus:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        related_to, count, min_price, max_price = _declared(src_dict)
+                        _model.related_to, _model.count, _model.min_price, _model.max_price = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        related_to, count, min_price, max_price = map(
+                        _model.related_to, _model.count, _model.min_price, _model.max_price = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    related_to, count, min_price, max_price = map(
+                    _model.related_to, _model.count, _model.min_price, _model.max_price = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if related_to.__class__ is str or isinstance(related_to, str):
-                    related_to = RewardProductRelationBonusRelatedTo(related_to)
-                elif related_to is UNSET:
+                if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
+                    _model.related_to = RewardProductRelationBonusRelatedTo(_model.related_to)
+                elif _model.related_to is UNSET:
                     _absent += 1
                 else:
-                    related_to = odd(
-                        related_to,
+                    _model.related_to = odd(
+                        _model.related_to,
                         ((_parent, _name), _key),
                         "related_to",
                         "RewardProductRelationBonusRelatedTo",
@@ -192,35 +201,40 @@ class RewardProductRelationBonus:
                         False,
                     )
 
-                if not (type(count) is int):
-                    if count is UNSET:
+                if not (type(_model.count) is int):
+                    if _model.count is UNSET:
                         _absent += 1
                     else:
-                        count = odd(
-                            count, ((_parent, _name), _key), "count", "integer", False, False
+                        _model.count = odd(
+                            _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                if not (type(min_price) is float or type(min_price) is int):
-                    if min_price is UNSET:
+                if not (type(_model.min_price) is float or type(_model.min_price) is int):
+                    if _model.min_price is UNSET:
                         _absent += 1
                     else:
-                        min_price = odd(
-                            min_price, ((_parent, _name), _key), "min_price", "number", False, False
+                        _model.min_price = odd(
+                            _model.min_price,
+                            ((_parent, _name), _key),
+                            "min_price",
+                            "number",
+                            False,
+                            False,
                         )
 
-                if not (type(max_price) is float or type(max_price) is int):
-                    if max_price is UNSET:
+                if not (type(_model.max_price) is float or type(_model.max_price) is int):
+                    if _model.max_price is UNSET:
                         _absent += 1
                     else:
-                        max_price = odd(
-                            max_price, ((_parent, _name), _key), "max_price", "number", False, False
+                        _model.max_price = odd(
+                            _model.max_price,
+                            ((_parent, _name), _key),
+                            "max_price",
+                            "number",
+                            False,
+                            False,
                         )
 
-                _model = _new_instance(cls)
-                _model.related_to = related_to
-                _model.count = count
-                _model.min_price = min_price
-                _model.max_price = max_price
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -84,41 +84,42 @@ class RewardProperties:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                image, valid_time_from, valid_time_to = _declared(src_dict)
+                _model.image, _model.valid_time_from, _model.valid_time_to = _declared(src_dict)
             except KeyError:
-                image, valid_time_from, valid_time_to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            image, valid_time_from, valid_time_to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (image.__class__ is str or isinstance(image, str)):
-            if image is UNSET:
+        if not (_model.image.__class__ is str or isinstance(_model.image, str)):
+            if _model.image is UNSET:
                 _absent += 1
             else:
-                image = odd(image, (_path, _key), "image", "string", False, False)
+                _model.image = odd(_model.image, (_path, _key), "image", "string", False, False)
 
-        if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
-            if valid_time_from is UNSET:
+        if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
+            if _model.valid_time_from is UNSET:
                 _absent += 1
             else:
-                valid_time_from = odd(
-                    valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+                _model.valid_time_from = odd(
+                    _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
                 )
 
-        if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
-            if valid_time_to is UNSET:
+        if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
+            if _model.valid_time_to is UNSET:
                 _absent += 1
             else:
-                valid_time_to = odd(
-                    valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                _model.valid_time_to = odd(
+                    _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.image = image
-        _model.valid_time_from = valid_time_from
-        _model.valid_time_to = valid_time_to
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -137,33 +138,39 @@ class RewardProperties:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        image, valid_time_from, valid_time_to = _declared(src_dict)
+                        _model.image, _model.valid_time_from, _model.valid_time_to = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        image, valid_time_from, valid_time_to = map(
+                        _model.image, _model.valid_time_from, _model.valid_time_to = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    image, valid_time_from, valid_time_to = map(
+                    _model.image, _model.valid_time_from, _model.valid_time_to = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (image.__class__ is str or isinstance(image, str)):
-                    if image is UNSET:
+                if not (_model.image.__class__ is str or isinstance(_model.image, str)):
+                    if _model.image is UNSET:
                         _absent += 1
                     else:
-                        image = odd(
-                            image, ((_parent, _name), _key), "image", "string", False, False
+                        _model.image = odd(
+                            _model.image, ((_parent, _name), _key), "image", "string", False, False
                         )
 
-                if not (valid_time_from.__class__ is str or isinstance(valid_time_from, str)):
-                    if valid_time_from is UNSET:
+                if not (
+                    _model.valid_time_from.__class__ is str
+                    or isinstance(_model.valid_time_from, str)
+                ):
+                    if _model.valid_time_from is UNSET:
                         _absent += 1
                     else:
-                        valid_time_from = odd(
-                            valid_time_from,
+                        _model.valid_time_from = odd(
+                            _model.valid_time_from,
                             ((_parent, _name), _key),
                             "valid_time_from",
                             "string",
@@ -171,12 +178,14 @@ class RewardProperties:
                             False,
                         )
 
-                if not (valid_time_to.__class__ is str or isinstance(valid_time_to, str)):
-                    if valid_time_to is UNSET:
+                if not (
+                    _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
+                ):
+                    if _model.valid_time_to is UNSET:
                         _absent += 1
                     else:
-                        valid_time_to = odd(
-                            valid_time_to,
+                        _model.valid_time_to = odd(
+                            _model.valid_time_to,
                             ((_parent, _name), _key),
                             "valid_time_to",
                             "string",
@@ -184,10 +193,6 @@ class RewardProperties:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.image = image
-                _model.valid_time_from = valid_time_from
-                _model.valid_time_to = valid_time_to
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

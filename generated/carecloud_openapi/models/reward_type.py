@@ -84,38 +84,41 @@ class RewardType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                name, reward_type_id, last_change = _declared(src_dict)
+                _model.name, _model.reward_type_id, _model.last_change = _declared(src_dict)
             except KeyError:
-                name, reward_type_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.reward_type_id, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, reward_type_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.reward_type_id, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-            if reward_type_id is UNSET:
+        if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
+            if _model.reward_type_id is UNSET:
                 _absent += 1
             else:
-                reward_type_id = odd(
-                    reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                _model.reward_type_id = odd(
+                    _model.reward_type_id, (_path, _key), "reward_type_id", "string", False, False
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.reward_type_id = reward_type_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -134,28 +137,35 @@ class RewardType:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        name, reward_type_id, last_change = _declared(src_dict)
+                        _model.name, _model.reward_type_id, _model.last_change = _declared(src_dict)
                     except KeyError:
-                        name, reward_type_id, last_change = map(
+                        _model.name, _model.reward_type_id, _model.last_change = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    name, reward_type_id, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.name, _model.reward_type_id, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
 
-                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-                    if reward_type_id is UNSET:
+                if not (
+                    _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
+                ):
+                    if _model.reward_type_id is UNSET:
                         _absent += 1
                     else:
-                        reward_type_id = odd(
-                            reward_type_id,
+                        _model.reward_type_id = odd(
+                            _model.reward_type_id,
                             ((_parent, _name), _key),
                             "reward_type_id",
                             "string",
@@ -163,12 +173,12 @@ class RewardType:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -176,10 +186,6 @@ class RewardType:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.reward_type_id = reward_type_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -103,40 +103,49 @@ class SearchResult:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                search_result_string, resource_id, flags = _declared(src_dict)
+                _model.search_result_string, _model.resource_id, _model.flags = _declared(src_dict)
             except KeyError:
-                search_result_string, resource_id, flags = map(
+                _model.search_result_string, _model.resource_id, _model.flags = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            search_result_string, resource_id, flags = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (search_result_string.__class__ is str or isinstance(search_result_string, str)):
-            if search_result_string is UNSET:
-                _absent += 1
-            search_result_string = odd(
-                search_result_string, (_path, _key), "search_result_string", "string", True, False
+            _model.search_result_string, _model.resource_id, _model.flags = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (resource_id.__class__ is str or isinstance(resource_id, str)):
-            if resource_id is UNSET:
+        if not (
+            _model.search_result_string.__class__ is str
+            or isinstance(_model.search_result_string, str)
+        ):
+            if _model.search_result_string is UNSET:
                 _absent += 1
-            resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
+            _model.search_result_string = odd(
+                _model.search_result_string,
+                (_path, _key),
+                "search_result_string",
+                "string",
+                True,
+                False,
+            )
 
-        if isinstance(flags, list):
-            flags = _read_Flag_list(flags, (_path, _key), "flags")
-        elif flags is UNSET:
+        if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+            if _model.resource_id is UNSET:
+                _absent += 1
+            _model.resource_id = odd(
+                _model.resource_id, (_path, _key), "resource_id", "string", True, False
+            )
+
+        if isinstance(_model.flags, list):
+            _model.flags = _read_Flag_list(_model.flags, (_path, _key), "flags")
+        elif _model.flags is UNSET:
             _absent += 1
         else:
-            flags = odd(flags, (_path, _key), "flags", "array", False, False)
+            _model.flags = odd(_model.flags, (_path, _key), "flags", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.search_result_string = search_result_string
-        _model.resource_id = resource_id
-        _model.flags = flags
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -155,26 +164,30 @@ class SearchResult:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        search_result_string, resource_id, flags = _declared(src_dict)
+                        _model.search_result_string, _model.resource_id, _model.flags = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        search_result_string, resource_id, flags = map(
+                        _model.search_result_string, _model.resource_id, _model.flags = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    search_result_string, resource_id, flags = map(
+                    _model.search_result_string, _model.resource_id, _model.flags = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
                 if not (
-                    search_result_string.__class__ is str or isinstance(search_result_string, str)
+                    _model.search_result_string.__class__ is str
+                    or isinstance(_model.search_result_string, str)
                 ):
-                    if search_result_string is UNSET:
+                    if _model.search_result_string is UNSET:
                         _absent += 1
-                    search_result_string = odd(
-                        search_result_string,
+                    _model.search_result_string = odd(
+                        _model.search_result_string,
                         ((_parent, _name), _key),
                         "search_result_string",
                         "string",
@@ -182,24 +195,27 @@ class SearchResult:
                         False,
                     )
 
-                if not (resource_id.__class__ is str or isinstance(resource_id, str)):
-                    if resource_id is UNSET:
+                if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+                    if _model.resource_id is UNSET:
                         _absent += 1
-                    resource_id = odd(
-                        resource_id, ((_parent, _name), _key), "resource_id", "string", True, False
+                    _model.resource_id = odd(
+                        _model.resource_id,
+                        ((_parent, _name), _key),
+                        "resource_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(flags, list):
-                    flags = _read_Flag_list(flags, ((_parent, _name), _key), "flags")
-                elif flags is UNSET:
+                if isinstance(_model.flags, list):
+                    _model.flags = _read_Flag_list(_model.flags, ((_parent, _name), _key), "flags")
+                elif _model.flags is UNSET:
                     _absent += 1
                 else:
-                    flags = odd(flags, ((_parent, _name), _key), "flags", "array", False, False)
+                    _model.flags = odd(
+                        _model.flags, ((_parent, _name), _key), "flags", "array", False, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.search_result_string = search_result_string
-                _model.resource_id = resource_id
-                _model.flags = flags
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

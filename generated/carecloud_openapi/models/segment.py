@@ -103,46 +103,74 @@ class Segment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                name, segment_id, segment_group_id, segment_picture_url, note, last_change = (
-                    _declared(src_dict)
-                )
+                (
+                    _model.name,
+                    _model.segment_id,
+                    _model.segment_group_id,
+                    _model.segment_picture_url,
+                    _model.note,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                name, segment_id, segment_group_id, segment_picture_url, note, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.segment_id,
+                    _model.segment_group_id,
+                    _model.segment_picture_url,
+                    _model.note,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, segment_id, segment_group_id, segment_picture_url, note, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.segment_id,
+                _model.segment_group_id,
+                _model.segment_picture_url,
+                _model.note,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-            if segment_id is UNSET:
+        if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+            if _model.segment_id is UNSET:
                 _absent += 1
             else:
-                segment_id = odd(segment_id, (_path, _key), "segment_id", "string", False, False)
-
-        if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
-            if segment_group_id is UNSET:
-                _absent += 1
-            else:
-                segment_group_id = odd(
-                    segment_group_id, (_path, _key), "segment_group_id", "string", False, False
+                _model.segment_id = odd(
+                    _model.segment_id, (_path, _key), "segment_id", "string", False, False
                 )
 
-        if not (segment_picture_url.__class__ is str or isinstance(segment_picture_url, str)):
-            if segment_picture_url is UNSET:
+        if not (
+            _model.segment_group_id.__class__ is str or isinstance(_model.segment_group_id, str)
+        ):
+            if _model.segment_group_id is UNSET:
                 _absent += 1
             else:
-                segment_picture_url = odd(
-                    segment_picture_url,
+                _model.segment_group_id = odd(
+                    _model.segment_group_id,
+                    (_path, _key),
+                    "segment_group_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.segment_picture_url.__class__ is str
+            or isinstance(_model.segment_picture_url, str)
+        ):
+            if _model.segment_picture_url is UNSET:
+                _absent += 1
+            else:
+                _model.segment_picture_url = odd(
+                    _model.segment_picture_url,
                     (_path, _key),
                     "segment_picture_url",
                     "string",
@@ -150,25 +178,20 @@ class Segment:
                     False,
                 )
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.segment_id = segment_id
-        _model.segment_group_id = segment_group_id
-        _model.segment_picture_url = segment_picture_url
-        _model.note = note
-        _model.last_change = last_change
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -187,42 +210,50 @@ class Segment:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
                         (
-                            name,
-                            segment_id,
-                            segment_group_id,
-                            segment_picture_url,
-                            note,
-                            last_change,
+                            _model.name,
+                            _model.segment_id,
+                            _model.segment_group_id,
+                            _model.segment_picture_url,
+                            _model.note,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            segment_id,
-                            segment_group_id,
-                            segment_picture_url,
-                            note,
-                            last_change,
+                            _model.name,
+                            _model.segment_id,
+                            _model.segment_group_id,
+                            _model.segment_picture_url,
+                            _model.note,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, segment_id, segment_group_id, segment_picture_url, note, last_change = (
-                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    (
+                        _model.name,
+                        _model.segment_id,
+                        _model.segment_group_id,
+                        _model.segment_picture_url,
+                        _model.note,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-                    if segment_id is UNSET:
+                if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+                    if _model.segment_id is UNSET:
                         _absent += 1
                     else:
-                        segment_id = odd(
-                            segment_id,
+                        _model.segment_id = odd(
+                            _model.segment_id,
                             ((_parent, _name), _key),
                             "segment_id",
                             "string",
@@ -230,12 +261,15 @@ class Segment:
                             False,
                         )
 
-                if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
-                    if segment_group_id is UNSET:
+                if not (
+                    _model.segment_group_id.__class__ is str
+                    or isinstance(_model.segment_group_id, str)
+                ):
+                    if _model.segment_group_id is UNSET:
                         _absent += 1
                     else:
-                        segment_group_id = odd(
-                            segment_group_id,
+                        _model.segment_group_id = odd(
+                            _model.segment_group_id,
                             ((_parent, _name), _key),
                             "segment_group_id",
                             "string",
@@ -244,13 +278,14 @@ class Segment:
                         )
 
                 if not (
-                    segment_picture_url.__class__ is str or isinstance(segment_picture_url, str)
+                    _model.segment_picture_url.__class__ is str
+                    or isinstance(_model.segment_picture_url, str)
                 ):
-                    if segment_picture_url is UNSET:
+                    if _model.segment_picture_url is UNSET:
                         _absent += 1
                     else:
-                        segment_picture_url = odd(
-                            segment_picture_url,
+                        _model.segment_picture_url = odd(
+                            _model.segment_picture_url,
                             ((_parent, _name), _key),
                             "segment_picture_url",
                             "string",
@@ -258,18 +293,20 @@ class Segment:
                             False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -277,13 +314,6 @@ class Segment:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.segment_id = segment_id
-                _model.segment_group_id = segment_group_id
-                _model.segment_picture_url = segment_picture_url
-                _model.note = note
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

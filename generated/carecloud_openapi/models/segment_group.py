@@ -103,67 +103,87 @@ class SegmentGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 6:
             try:
-                name, segment_group_id, parent_group_id, note, text_id, last_change = _declared(
-                    src_dict
-                )
+                (
+                    _model.name,
+                    _model.segment_group_id,
+                    _model.parent_group_id,
+                    _model.note,
+                    _model.text_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                name, segment_group_id, parent_group_id, note, text_id, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.name,
+                    _model.segment_group_id,
+                    _model.parent_group_id,
+                    _model.note,
+                    _model.text_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            name, segment_group_id, parent_group_id, note, text_id, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.name,
+                _model.segment_group_id,
+                _model.parent_group_id,
+                _model.note,
+                _model.text_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
-            if segment_group_id is UNSET:
+        if not (
+            _model.segment_group_id.__class__ is str or isinstance(_model.segment_group_id, str)
+        ):
+            if _model.segment_group_id is UNSET:
                 _absent += 1
             else:
-                segment_group_id = odd(
-                    segment_group_id, (_path, _key), "segment_group_id", "string", False, False
+                _model.segment_group_id = odd(
+                    _model.segment_group_id,
+                    (_path, _key),
+                    "segment_group_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (parent_group_id.__class__ is str or isinstance(parent_group_id, str)):
-            if parent_group_id is UNSET:
+        if not (_model.parent_group_id.__class__ is str or isinstance(_model.parent_group_id, str)):
+            if _model.parent_group_id is UNSET:
                 _absent += 1
             else:
-                parent_group_id = odd(
-                    parent_group_id, (_path, _key), "parent_group_id", "string", False, False
+                _model.parent_group_id = odd(
+                    _model.parent_group_id, (_path, _key), "parent_group_id", "string", False, False
                 )
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.segment_group_id = segment_group_id
-        _model.parent_group_id = parent_group_id
-        _model.note = note
-        _model.text_id = text_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 6:
             _model._additional_properties = None
         else:
@@ -182,32 +202,53 @@ class SegmentGroup:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 6:
                     try:
-                        name, segment_group_id, parent_group_id, note, text_id, last_change = (
-                            _declared(src_dict)
-                        )
+                        (
+                            _model.name,
+                            _model.segment_group_id,
+                            _model.parent_group_id,
+                            _model.note,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        name, segment_group_id, parent_group_id, note, text_id, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.name,
+                            _model.segment_group_id,
+                            _model.parent_group_id,
+                            _model.note,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    name, segment_group_id, parent_group_id, note, text_id, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.name,
+                        _model.segment_group_id,
+                        _model.parent_group_id,
+                        _model.note,
+                        _model.text_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (segment_group_id.__class__ is str or isinstance(segment_group_id, str)):
-                    if segment_group_id is UNSET:
+                if not (
+                    _model.segment_group_id.__class__ is str
+                    or isinstance(_model.segment_group_id, str)
+                ):
+                    if _model.segment_group_id is UNSET:
                         _absent += 1
                     else:
-                        segment_group_id = odd(
-                            segment_group_id,
+                        _model.segment_group_id = odd(
+                            _model.segment_group_id,
                             ((_parent, _name), _key),
                             "segment_group_id",
                             "string",
@@ -215,12 +256,15 @@ class SegmentGroup:
                             False,
                         )
 
-                if not (parent_group_id.__class__ is str or isinstance(parent_group_id, str)):
-                    if parent_group_id is UNSET:
+                if not (
+                    _model.parent_group_id.__class__ is str
+                    or isinstance(_model.parent_group_id, str)
+                ):
+                    if _model.parent_group_id is UNSET:
                         _absent += 1
                     else:
-                        parent_group_id = odd(
-                            parent_group_id,
+                        _model.parent_group_id = odd(
+                            _model.parent_group_id,
                             ((_parent, _name), _key),
                             "parent_group_id",
                             "string",
@@ -228,26 +272,33 @@ class SegmentGroup:
                             False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
-                        _absent += 1
-                    else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _absent += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -255,13 +306,6 @@ class SegmentGroup:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.segment_group_id = segment_group_id
-                _model.parent_group_id = parent_group_id
-                _model.note = note
-                _model.text_id = text_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 6:
                     _model._additional_properties = None
                 else:

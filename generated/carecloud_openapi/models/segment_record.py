@@ -91,45 +91,51 @@ class SegmentRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                segment_id, customer_id, created_at, last_change = _declared(src_dict)
+                _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                segment_id, customer_id, created_at, last_change = map(
+                _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            segment_id, customer_id, created_at, last_change = map(
+            _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-            if segment_id is UNSET:
+        if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+            if _model.segment_id is UNSET:
                 _absent += 1
-            segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
+            _model.segment_id = odd(
+                _model.segment_id, (_path, _key), "segment_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.segment_id = segment_id
-        _model.customer_id = customer_id
-        _model.created_at = created_at
-        _model.last_change = last_change
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -148,46 +154,70 @@ class SegmentRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        segment_id, customer_id, created_at, last_change = _declared(src_dict)
+                        (
+                            _model.segment_id,
+                            _model.customer_id,
+                            _model.created_at,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        segment_id, customer_id, created_at, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.segment_id,
+                            _model.customer_id,
+                            _model.created_at,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    segment_id, customer_id, created_at, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (segment_id.__class__ is str or isinstance(segment_id, str)):
-                    if segment_id is UNSET:
+                if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+                    if _model.segment_id is UNSET:
                         _absent += 1
-                    segment_id = odd(
-                        segment_id, ((_parent, _name), _key), "segment_id", "string", True, False
+                    _model.segment_id = odd(
+                        _model.segment_id,
+                        ((_parent, _name), _key),
+                        "segment_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
-                    created_at = odd(
-                        created_at, ((_parent, _name), _key), "created_at", "string", True, False
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -195,11 +225,6 @@ class SegmentRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.segment_id = segment_id
-                _model.customer_id = customer_id
-                _model.created_at = created_at
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

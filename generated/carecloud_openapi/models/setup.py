@@ -81,34 +81,41 @@ class Setup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                language_id, allowed_gps, allowed_notifications = _declared(src_dict)
+                _model.language_id, _model.allowed_gps, _model.allowed_notifications = _declared(
+                    src_dict
+                )
             except KeyError:
-                language_id, allowed_gps, allowed_notifications = map(
+                _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            language_id, allowed_gps, allowed_notifications = map(
+            _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (language_id.__class__ is str or isinstance(language_id, str)):
-            if language_id is UNSET:
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
                 _absent += 1
-            language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
+            _model.language_id = odd(
+                _model.language_id, (_path, _key), "language_id", "string", True, False
+            )
 
-        if not (type(allowed_gps) is bool):
-            if allowed_gps is UNSET:
+        if not (type(_model.allowed_gps) is bool):
+            if _model.allowed_gps is UNSET:
                 _absent += 1
-            allowed_gps = odd(allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False)
+            _model.allowed_gps = odd(
+                _model.allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False
+            )
 
-        if not (type(allowed_notifications) is bool):
-            if allowed_notifications is UNSET:
+        if not (type(_model.allowed_notifications) is bool):
+            if _model.allowed_notifications is UNSET:
                 _absent += 1
-            allowed_notifications = odd(
-                allowed_notifications,
+            _model.allowed_notifications = odd(
+                _model.allowed_notifications,
                 (_path, _key),
                 "allowed_notifications",
                 "boolean",
@@ -116,10 +123,6 @@ class Setup:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.language_id = language_id
-        _model.allowed_gps = allowed_gps
-        _model.allowed_notifications = allowed_notifications
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -138,38 +141,51 @@ class Setup:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        language_id, allowed_gps, allowed_notifications = _declared(src_dict)
+                        _model.language_id, _model.allowed_gps, _model.allowed_notifications = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        language_id, allowed_gps, allowed_notifications = map(
+                        _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    language_id, allowed_gps, allowed_notifications = map(
+                    _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (language_id.__class__ is str or isinstance(language_id, str)):
-                    if language_id is UNSET:
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
                         _absent += 1
-                    language_id = odd(
-                        language_id, ((_parent, _name), _key), "language_id", "string", True, False
+                    _model.language_id = odd(
+                        _model.language_id,
+                        ((_parent, _name), _key),
+                        "language_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (type(allowed_gps) is bool):
-                    if allowed_gps is UNSET:
+                if not (type(_model.allowed_gps) is bool):
+                    if _model.allowed_gps is UNSET:
                         _absent += 1
-                    allowed_gps = odd(
-                        allowed_gps, ((_parent, _name), _key), "allowed_gps", "boolean", True, False
+                    _model.allowed_gps = odd(
+                        _model.allowed_gps,
+                        ((_parent, _name), _key),
+                        "allowed_gps",
+                        "boolean",
+                        True,
+                        False,
                     )
 
-                if not (type(allowed_notifications) is bool):
-                    if allowed_notifications is UNSET:
+                if not (type(_model.allowed_notifications) is bool):
+                    if _model.allowed_notifications is UNSET:
                         _absent += 1
-                    allowed_notifications = odd(
-                        allowed_notifications,
+                    _model.allowed_notifications = odd(
+                        _model.allowed_notifications,
                         ((_parent, _name), _key),
                         "allowed_notifications",
                         "boolean",
@@ -177,10 +193,6 @@ class Setup:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.language_id = language_id
-                _model.allowed_gps = allowed_gps
-                _model.allowed_notifications = allowed_notifications
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -340,133 +340,134 @@ class SimpleReward:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 25:
             try:
                 (
-                    code,
-                    names,
-                    reward_type_id,
-                    reward_type_value,
-                    global_reward,
-                    voucher_validity,
-                    voucher_code_generation_preference,
-                    state,
-                    reward_id,
-                    notes,
-                    subtitles,
-                    points_cost,
-                    valid_date_from,
-                    valid_date_to,
-                    maximum_discount_value,
-                    minimum_purchase_value,
-                    stores,
-                    segments,
-                    priority,
-                    image_urls,
-                    reward_external_urls,
-                    tags,
-                    partner_id,
-                    voucher_validity_value,
-                    is_portable,
+                    _model.code,
+                    _model.names,
+                    _model.reward_type_id,
+                    _model.reward_type_value,
+                    _model.global_reward,
+                    _model.voucher_validity,
+                    _model.voucher_code_generation_preference,
+                    _model.state,
+                    _model.reward_id,
+                    _model.notes,
+                    _model.subtitles,
+                    _model.points_cost,
+                    _model.valid_date_from,
+                    _model.valid_date_to,
+                    _model.maximum_discount_value,
+                    _model.minimum_purchase_value,
+                    _model.stores,
+                    _model.segments,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_urls,
+                    _model.tags,
+                    _model.partner_id,
+                    _model.voucher_validity_value,
+                    _model.is_portable,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    code,
-                    names,
-                    reward_type_id,
-                    reward_type_value,
-                    global_reward,
-                    voucher_validity,
-                    voucher_code_generation_preference,
-                    state,
-                    reward_id,
-                    notes,
-                    subtitles,
-                    points_cost,
-                    valid_date_from,
-                    valid_date_to,
-                    maximum_discount_value,
-                    minimum_purchase_value,
-                    stores,
-                    segments,
-                    priority,
-                    image_urls,
-                    reward_external_urls,
-                    tags,
-                    partner_id,
-                    voucher_validity_value,
-                    is_portable,
+                    _model.code,
+                    _model.names,
+                    _model.reward_type_id,
+                    _model.reward_type_value,
+                    _model.global_reward,
+                    _model.voucher_validity,
+                    _model.voucher_code_generation_preference,
+                    _model.state,
+                    _model.reward_id,
+                    _model.notes,
+                    _model.subtitles,
+                    _model.points_cost,
+                    _model.valid_date_from,
+                    _model.valid_date_to,
+                    _model.maximum_discount_value,
+                    _model.minimum_purchase_value,
+                    _model.stores,
+                    _model.segments,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_urls,
+                    _model.tags,
+                    _model.partner_id,
+                    _model.voucher_validity_value,
+                    _model.is_portable,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                code,
-                names,
-                reward_type_id,
-                reward_type_value,
-                global_reward,
-                voucher_validity,
-                voucher_code_generation_preference,
-                state,
-                reward_id,
-                notes,
-                subtitles,
-                points_cost,
-                valid_date_from,
-                valid_date_to,
-                maximum_discount_value,
-                minimum_purchase_value,
-                stores,
-                segments,
-                priority,
-                image_urls,
-                reward_external_urls,
-                tags,
-                partner_id,
-                voucher_validity_value,
-                is_portable,
+                _model.code,
+                _model.names,
+                _model.reward_type_id,
+                _model.reward_type_value,
+                _model.global_reward,
+                _model.voucher_validity,
+                _model.voucher_code_generation_preference,
+                _model.state,
+                _model.reward_id,
+                _model.notes,
+                _model.subtitles,
+                _model.points_cost,
+                _model.valid_date_from,
+                _model.valid_date_to,
+                _model.maximum_discount_value,
+                _model.minimum_purchase_value,
+                _model.stores,
+                _model.segments,
+                _model.priority,
+                _model.image_urls,
+                _model.reward_external_urls,
+                _model.tags,
+                _model.partner_id,
+                _model.voucher_validity_value,
+                _model.is_portable,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
-            code = odd(code, (_path, _key), "code", "string", True, False)
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        if isinstance(names, list):
-            names = _read_TextTranslation_list(names, (_path, _key), "names")
-        elif names is UNSET:
+        if isinstance(_model.names, list):
+            _model.names = _read_TextTranslation_list(_model.names, (_path, _key), "names")
+        elif _model.names is UNSET:
             _absent += 1
-            names = odd(names, (_path, _key), "names", "array", True, False)
+            _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
         else:
-            names = odd(names, (_path, _key), "names", "array", True, False)
+            _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
 
-        if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-            if reward_type_id is UNSET:
+        if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
+            if _model.reward_type_id is UNSET:
                 _absent += 1
-            reward_type_id = odd(
-                reward_type_id, (_path, _key), "reward_type_id", "string", True, False
+            _model.reward_type_id = odd(
+                _model.reward_type_id, (_path, _key), "reward_type_id", "string", True, False
             )
 
-        if not (type(reward_type_value) is float or type(reward_type_value) is int):
-            if reward_type_value is UNSET:
+        if not (type(_model.reward_type_value) is float or type(_model.reward_type_value) is int):
+            if _model.reward_type_value is UNSET:
                 _absent += 1
-            reward_type_value = odd(
-                reward_type_value, (_path, _key), "reward_type_value", "number", True, False
+            _model.reward_type_value = odd(
+                _model.reward_type_value, (_path, _key), "reward_type_value", "number", True, False
             )
 
-        if not (type(global_reward) is bool):
-            if global_reward is UNSET:
+        if not (type(_model.global_reward) is bool):
+            if _model.global_reward is UNSET:
                 _absent += 1
-            global_reward = odd(
-                global_reward, (_path, _key), "global_reward", "boolean", True, False
+            _model.global_reward = odd(
+                _model.global_reward, (_path, _key), "global_reward", "boolean", True, False
             )
 
-        if voucher_validity.__class__ is str or isinstance(voucher_validity, str):
-            voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
-        elif voucher_validity is UNSET:
+        if _model.voucher_validity.__class__ is str or isinstance(_model.voucher_validity, str):
+            _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
+        elif _model.voucher_validity is UNSET:
             _absent += 1
-            voucher_validity = odd(
-                voucher_validity,
+            _model.voucher_validity = odd(
+                _model.voucher_validity,
                 (_path, _key),
                 "voucher_validity",
                 "SimpleRewardVoucherValidity",
@@ -474,8 +475,8 @@ class SimpleReward:
                 False,
             )
         else:
-            voucher_validity = odd(
-                voucher_validity,
+            _model.voucher_validity = odd(
+                _model.voucher_validity,
                 (_path, _key),
                 "voucher_validity",
                 "SimpleRewardVoucherValidity",
@@ -484,13 +485,13 @@ class SimpleReward:
             )
 
         if not (
-            voucher_code_generation_preference.__class__ is str
-            or isinstance(voucher_code_generation_preference, str)
+            _model.voucher_code_generation_preference.__class__ is str
+            or isinstance(_model.voucher_code_generation_preference, str)
         ):
-            if voucher_code_generation_preference is UNSET:
+            if _model.voucher_code_generation_preference is UNSET:
                 _absent += 1
-            voucher_code_generation_preference = odd(
-                voucher_code_generation_preference,
+            _model.voucher_code_generation_preference = odd(
+                _model.voucher_code_generation_preference,
                 (_path, _key),
                 "voucher_code_generation_preference",
                 "string",
@@ -498,62 +499,77 @@ class SimpleReward:
                 False,
             )
 
-        if type(state) is int:
-            state = SimpleRewardState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = SimpleRewardState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
-            state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "SimpleRewardState", True, False
+            )
         else:
-            state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "SimpleRewardState", True, False
+            )
 
-        if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-            if reward_id is UNSET:
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
                 _absent += 1
             else:
-                reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
-
-        if isinstance(notes, list):
-            notes = _read_TextTranslation_list(notes, (_path, _key), "notes")
-        elif notes is UNSET:
-            _absent += 1
-        else:
-            notes = odd(notes, (_path, _key), "notes", "array", False, False)
-
-        if isinstance(subtitles, list):
-            subtitles = _read_TextTranslation_list(subtitles, (_path, _key), "subtitles")
-        elif subtitles is UNSET:
-            _absent += 1
-        else:
-            subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
-
-        if not (type(points_cost) is float or type(points_cost) is int):
-            if points_cost is UNSET:
-                _absent += 1
-            else:
-                points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
-
-        if not (valid_date_from.__class__ is str or isinstance(valid_date_from, str)):
-            if valid_date_from is UNSET:
-                _absent += 1
-            else:
-                valid_date_from = odd(
-                    valid_date_from, (_path, _key), "valid_date_from", "string", False, False
+                _model.reward_id = odd(
+                    _model.reward_id, (_path, _key), "reward_id", "string", False, False
                 )
 
-        if not (valid_date_to.__class__ is str or isinstance(valid_date_to, str)):
-            if valid_date_to is UNSET:
+        if isinstance(_model.notes, list):
+            _model.notes = _read_TextTranslation_list(_model.notes, (_path, _key), "notes")
+        elif _model.notes is UNSET:
+            _absent += 1
+        else:
+            _model.notes = odd(_model.notes, (_path, _key), "notes", "array", False, False)
+
+        if isinstance(_model.subtitles, list):
+            _model.subtitles = _read_TextTranslation_list(
+                _model.subtitles, (_path, _key), "subtitles"
+            )
+        elif _model.subtitles is UNSET:
+            _absent += 1
+        else:
+            _model.subtitles = odd(
+                _model.subtitles, (_path, _key), "subtitles", "array", False, False
+            )
+
+        if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+            if _model.points_cost is UNSET:
                 _absent += 1
             else:
-                valid_date_to = odd(
-                    valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                _model.points_cost = odd(
+                    _model.points_cost, (_path, _key), "points_cost", "number", False, False
                 )
 
-        if not (type(maximum_discount_value) is float or type(maximum_discount_value) is int):
-            if maximum_discount_value is UNSET:
+        if not (_model.valid_date_from.__class__ is str or isinstance(_model.valid_date_from, str)):
+            if _model.valid_date_from is UNSET:
                 _absent += 1
             else:
-                maximum_discount_value = odd(
-                    maximum_discount_value,
+                _model.valid_date_from = odd(
+                    _model.valid_date_from, (_path, _key), "valid_date_from", "string", False, False
+                )
+
+        if not (_model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)):
+            if _model.valid_date_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_date_to = odd(
+                    _model.valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                )
+
+        if not (
+            type(_model.maximum_discount_value) is float
+            or type(_model.maximum_discount_value) is int
+        ):
+            if _model.maximum_discount_value is UNSET:
+                _absent += 1
+            else:
+                _model.maximum_discount_value = odd(
+                    _model.maximum_discount_value,
                     (_path, _key),
                     "maximum_discount_value",
                     "number",
@@ -561,12 +577,15 @@ class SimpleReward:
                     False,
                 )
 
-        if not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int):
-            if minimum_purchase_value is UNSET:
+        if not (
+            type(_model.minimum_purchase_value) is float
+            or type(_model.minimum_purchase_value) is int
+        ):
+            if _model.minimum_purchase_value is UNSET:
                 _absent += 1
             else:
-                minimum_purchase_value = odd(
-                    minimum_purchase_value,
+                _model.minimum_purchase_value = odd(
+                    _model.minimum_purchase_value,
                     (_path, _key),
                     "minimum_purchase_value",
                     "number",
@@ -574,66 +593,80 @@ class SimpleReward:
                     False,
                 )
 
-        if isinstance(stores, list):
-            stores = _read_StoreID_list(stores, (_path, _key), "stores")
-        elif stores is UNSET:
+        if isinstance(_model.stores, list):
+            _model.stores = _read_StoreID_list(_model.stores, (_path, _key), "stores")
+        elif _model.stores is UNSET:
             _absent += 1
         else:
-            stores = odd(stores, (_path, _key), "stores", "array", False, False)
+            _model.stores = odd(_model.stores, (_path, _key), "stores", "array", False, False)
 
-        if isinstance(segments, list):
-            segments = _read_SegmentID_list(segments, (_path, _key), "segments")
-        elif segments is UNSET:
+        if isinstance(_model.segments, list):
+            _model.segments = _read_SegmentID_list(_model.segments, (_path, _key), "segments")
+        elif _model.segments is UNSET:
             _absent += 1
         else:
-            segments = odd(segments, (_path, _key), "segments", "array", False, False)
+            _model.segments = odd(_model.segments, (_path, _key), "segments", "array", False, False)
 
-        if type(priority) is int:
-            priority = SimpleRewardPriority(priority)
-        elif priority is UNSET:
+        if type(_model.priority) is int:
+            _model.priority = SimpleRewardPriority(_model.priority)
+        elif _model.priority is UNSET:
             _absent += 1
         else:
-            priority = odd(
-                priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
+            _model.priority = odd(
+                _model.priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
             )
 
-        if isinstance(image_urls, list):
-            image_urls = _read_UrlLanguageVariant_list(image_urls, (_path, _key), "image_urls")
-        elif image_urls is UNSET:
-            _absent += 1
-        else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
-
-        if isinstance(reward_external_urls, list):
-            reward_external_urls = _read_UrlLanguageVariant_list(
-                reward_external_urls, (_path, _key), "reward_external_urls"
+        if isinstance(_model.image_urls, list):
+            _model.image_urls = _read_UrlLanguageVariant_list(
+                _model.image_urls, (_path, _key), "image_urls"
             )
-        elif reward_external_urls is UNSET:
+        elif _model.image_urls is UNSET:
             _absent += 1
         else:
-            reward_external_urls = odd(
-                reward_external_urls, (_path, _key), "reward_external_urls", "array", False, False
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
             )
 
-        if isinstance(tags, list):
-            tags = _read_Tag_list(tags, (_path, _key), "tags")
-        elif tags is UNSET:
+        if isinstance(_model.reward_external_urls, list):
+            _model.reward_external_urls = _read_UrlLanguageVariant_list(
+                _model.reward_external_urls, (_path, _key), "reward_external_urls"
+            )
+        elif _model.reward_external_urls is UNSET:
             _absent += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.reward_external_urls = odd(
+                _model.reward_external_urls,
+                (_path, _key),
+                "reward_external_urls",
+                "array",
+                False,
+                False,
+            )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
+            _absent += 1
+        else:
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
+
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        if not (voucher_validity_value.__class__ is str or isinstance(voucher_validity_value, str)):
-            if voucher_validity_value is UNSET:
+        if not (
+            _model.voucher_validity_value.__class__ is str
+            or isinstance(_model.voucher_validity_value, str)
+        ):
+            if _model.voucher_validity_value is UNSET:
                 _absent += 1
             else:
-                voucher_validity_value = odd(
-                    voucher_validity_value,
+                _model.voucher_validity_value = odd(
+                    _model.voucher_validity_value,
                     (_path, _key),
                     "voucher_validity_value",
                     "string",
@@ -641,40 +674,14 @@ class SimpleReward:
                     False,
                 )
 
-        if not (type(is_portable) is bool):
-            if is_portable is UNSET:
+        if not (type(_model.is_portable) is bool):
+            if _model.is_portable is UNSET:
                 _absent += 1
             else:
-                is_portable = odd(
-                    is_portable, (_path, _key), "is_portable", "boolean", False, False
+                _model.is_portable = odd(
+                    _model.is_portable, (_path, _key), "is_portable", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.names = names
-        _model.reward_type_id = reward_type_id
-        _model.reward_type_value = reward_type_value
-        _model.global_reward = global_reward
-        _model.voucher_validity = voucher_validity
-        _model.voucher_code_generation_preference = voucher_code_generation_preference
-        _model.state = state
-        _model.reward_id = reward_id
-        _model.notes = notes
-        _model.subtitles = subtitles
-        _model.points_cost = points_cost
-        _model.valid_date_from = valid_date_from
-        _model.valid_date_to = valid_date_to
-        _model.maximum_discount_value = maximum_discount_value
-        _model.minimum_purchase_value = minimum_purchase_value
-        _model.stores = stores
-        _model.segments = segments
-        _model.priority = priority
-        _model.image_urls = image_urls
-        _model.reward_external_urls = reward_external_urls
-        _model.tags = tags
-        _model.partner_id = partner_id
-        _model.voucher_validity_value = voucher_validity_value
-        _model.is_portable = is_portable
         if len(src_dict) + _absent == 25:
             _model._additional_properties = None
         else:
@@ -693,111 +700,122 @@ class SimpleReward:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 25:
                     try:
                         (
-                            code,
-                            names,
-                            reward_type_id,
-                            reward_type_value,
-                            global_reward,
-                            voucher_validity,
-                            voucher_code_generation_preference,
-                            state,
-                            reward_id,
-                            notes,
-                            subtitles,
-                            points_cost,
-                            valid_date_from,
-                            valid_date_to,
-                            maximum_discount_value,
-                            minimum_purchase_value,
-                            stores,
-                            segments,
-                            priority,
-                            image_urls,
-                            reward_external_urls,
-                            tags,
-                            partner_id,
-                            voucher_validity_value,
-                            is_portable,
+                            _model.code,
+                            _model.names,
+                            _model.reward_type_id,
+                            _model.reward_type_value,
+                            _model.global_reward,
+                            _model.voucher_validity,
+                            _model.voucher_code_generation_preference,
+                            _model.state,
+                            _model.reward_id,
+                            _model.notes,
+                            _model.subtitles,
+                            _model.points_cost,
+                            _model.valid_date_from,
+                            _model.valid_date_to,
+                            _model.maximum_discount_value,
+                            _model.minimum_purchase_value,
+                            _model.stores,
+                            _model.segments,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_urls,
+                            _model.tags,
+                            _model.partner_id,
+                            _model.voucher_validity_value,
+                            _model.is_portable,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            code,
-                            names,
-                            reward_type_id,
-                            reward_type_value,
-                            global_reward,
-                            voucher_validity,
-                            voucher_code_generation_preference,
-                            state,
-                            reward_id,
-                            notes,
-                            subtitles,
-                            points_cost,
-                            valid_date_from,
-                            valid_date_to,
-                            maximum_discount_value,
-                            minimum_purchase_value,
-                            stores,
-                            segments,
-                            priority,
-                            image_urls,
-                            reward_external_urls,
-                            tags,
-                            partner_id,
-                            voucher_validity_value,
-                            is_portable,
+                            _model.code,
+                            _model.names,
+                            _model.reward_type_id,
+                            _model.reward_type_value,
+                            _model.global_reward,
+                            _model.voucher_validity,
+                            _model.voucher_code_generation_preference,
+                            _model.state,
+                            _model.reward_id,
+                            _model.notes,
+                            _model.subtitles,
+                            _model.points_cost,
+                            _model.valid_date_from,
+                            _model.valid_date_to,
+                            _model.maximum_discount_value,
+                            _model.minimum_purchase_value,
+                            _model.stores,
+                            _model.segments,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_urls,
+                            _model.tags,
+                            _model.partner_id,
+                            _model.voucher_validity_value,
+                            _model.is_portable,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        code,
-                        names,
-                        reward_type_id,
-                        reward_type_value,
-                        global_reward,
-                        voucher_validity,
-                        voucher_code_generation_preference,
-                        state,
-                        reward_id,
-                        notes,
-                        subtitles,
-                        points_cost,
-                        valid_date_from,
-                        valid_date_to,
-                        maximum_discount_value,
-                        minimum_purchase_value,
-                        stores,
-                        segments,
-                        priority,
-                        image_urls,
-                        reward_external_urls,
-                        tags,
-                        partner_id,
-                        voucher_validity_value,
-                        is_portable,
+                        _model.code,
+                        _model.names,
+                        _model.reward_type_id,
+                        _model.reward_type_value,
+                        _model.global_reward,
+                        _model.voucher_validity,
+                        _model.voucher_code_generation_preference,
+                        _model.state,
+                        _model.reward_id,
+                        _model.notes,
+                        _model.subtitles,
+                        _model.points_cost,
+                        _model.valid_date_from,
+                        _model.valid_date_to,
+                        _model.maximum_discount_value,
+                        _model.minimum_purchase_value,
+                        _model.stores,
+                        _model.segments,
+                        _model.priority,
+                        _model.image_urls,
+                        _model.reward_external_urls,
+                        _model.tags,
+                        _model.partner_id,
+                        _model.voucher_validity_value,
+                        _model.is_portable,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
-                    code = odd(code, ((_parent, _name), _key), "code", "string", True, False)
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
 
-                if isinstance(names, list):
-                    names = _read_TextTranslation_list(names, ((_parent, _name), _key), "names")
-                elif names is UNSET:
+                if isinstance(_model.names, list):
+                    _model.names = _read_TextTranslation_list(
+                        _model.names, ((_parent, _name), _key), "names"
+                    )
+                elif _model.names is UNSET:
                     _absent += 1
-                    names = odd(names, ((_parent, _name), _key), "names", "array", True, False)
+                    _model.names = odd(
+                        _model.names, ((_parent, _name), _key), "names", "array", True, False
+                    )
                 else:
-                    names = odd(names, ((_parent, _name), _key), "names", "array", True, False)
+                    _model.names = odd(
+                        _model.names, ((_parent, _name), _key), "names", "array", True, False
+                    )
 
-                if not (reward_type_id.__class__ is str or isinstance(reward_type_id, str)):
-                    if reward_type_id is UNSET:
+                if not (
+                    _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
+                ):
+                    if _model.reward_type_id is UNSET:
                         _absent += 1
-                    reward_type_id = odd(
-                        reward_type_id,
+                    _model.reward_type_id = odd(
+                        _model.reward_type_id,
                         ((_parent, _name), _key),
                         "reward_type_id",
                         "string",
@@ -805,11 +823,13 @@ class SimpleReward:
                         False,
                     )
 
-                if not (type(reward_type_value) is float or type(reward_type_value) is int):
-                    if reward_type_value is UNSET:
+                if not (
+                    type(_model.reward_type_value) is float or type(_model.reward_type_value) is int
+                ):
+                    if _model.reward_type_value is UNSET:
                         _absent += 1
-                    reward_type_value = odd(
-                        reward_type_value,
+                    _model.reward_type_value = odd(
+                        _model.reward_type_value,
                         ((_parent, _name), _key),
                         "reward_type_value",
                         "number",
@@ -817,11 +837,11 @@ class SimpleReward:
                         False,
                     )
 
-                if not (type(global_reward) is bool):
-                    if global_reward is UNSET:
+                if not (type(_model.global_reward) is bool):
+                    if _model.global_reward is UNSET:
                         _absent += 1
-                    global_reward = odd(
-                        global_reward,
+                    _model.global_reward = odd(
+                        _model.global_reward,
                         ((_parent, _name), _key),
                         "global_reward",
                         "boolean",
@@ -829,12 +849,14 @@ class SimpleReward:
                         False,
                     )
 
-                if voucher_validity.__class__ is str or isinstance(voucher_validity, str):
-                    voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
-                elif voucher_validity is UNSET:
+                if _model.voucher_validity.__class__ is str or isinstance(
+                    _model.voucher_validity, str
+                ):
+                    _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
+                elif _model.voucher_validity is UNSET:
                     _absent += 1
-                    voucher_validity = odd(
-                        voucher_validity,
+                    _model.voucher_validity = odd(
+                        _model.voucher_validity,
                         ((_parent, _name), _key),
                         "voucher_validity",
                         "SimpleRewardVoucherValidity",
@@ -842,8 +864,8 @@ class SimpleReward:
                         False,
                     )
                 else:
-                    voucher_validity = odd(
-                        voucher_validity,
+                    _model.voucher_validity = odd(
+                        _model.voucher_validity,
                         ((_parent, _name), _key),
                         "voucher_validity",
                         "SimpleRewardVoucherValidity",
@@ -852,13 +874,13 @@ class SimpleReward:
                     )
 
                 if not (
-                    voucher_code_generation_preference.__class__ is str
-                    or isinstance(voucher_code_generation_preference, str)
+                    _model.voucher_code_generation_preference.__class__ is str
+                    or isinstance(_model.voucher_code_generation_preference, str)
                 ):
-                    if voucher_code_generation_preference is UNSET:
+                    if _model.voucher_code_generation_preference is UNSET:
                         _absent += 1
-                    voucher_code_generation_preference = odd(
-                        voucher_code_generation_preference,
+                    _model.voucher_code_generation_preference = odd(
+                        _model.voucher_code_generation_preference,
                         ((_parent, _name), _key),
                         "voucher_code_generation_preference",
                         "string",
@@ -866,50 +888,74 @@ class SimpleReward:
                         False,
                     )
 
-                if type(state) is int:
-                    state = SimpleRewardState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = SimpleRewardState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "SimpleRewardState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "SimpleRewardState",
+                        True,
+                        False,
                     )
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "SimpleRewardState", True, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "SimpleRewardState",
+                        True,
+                        False,
                     )
 
-                if not (reward_id.__class__ is str or isinstance(reward_id, str)):
-                    if reward_id is UNSET:
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
                         _absent += 1
                     else:
-                        reward_id = odd(
-                            reward_id, ((_parent, _name), _key), "reward_id", "string", False, False
+                        _model.reward_id = odd(
+                            _model.reward_id,
+                            ((_parent, _name), _key),
+                            "reward_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(notes, list):
-                    notes = _read_TextTranslation_list(notes, ((_parent, _name), _key), "notes")
-                elif notes is UNSET:
+                if isinstance(_model.notes, list):
+                    _model.notes = _read_TextTranslation_list(
+                        _model.notes, ((_parent, _name), _key), "notes"
+                    )
+                elif _model.notes is UNSET:
                     _absent += 1
                 else:
-                    notes = odd(notes, ((_parent, _name), _key), "notes", "array", False, False)
-
-                if isinstance(subtitles, list):
-                    subtitles = _read_TextTranslation_list(
-                        subtitles, ((_parent, _name), _key), "subtitles"
+                    _model.notes = odd(
+                        _model.notes, ((_parent, _name), _key), "notes", "array", False, False
                     )
-                elif subtitles is UNSET:
+
+                if isinstance(_model.subtitles, list):
+                    _model.subtitles = _read_TextTranslation_list(
+                        _model.subtitles, ((_parent, _name), _key), "subtitles"
+                    )
+                elif _model.subtitles is UNSET:
                     _absent += 1
                 else:
-                    subtitles = odd(
-                        subtitles, ((_parent, _name), _key), "subtitles", "array", False, False
+                    _model.subtitles = odd(
+                        _model.subtitles,
+                        ((_parent, _name), _key),
+                        "subtitles",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if not (type(points_cost) is float or type(points_cost) is int):
-                    if points_cost is UNSET:
+                if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+                    if _model.points_cost is UNSET:
                         _absent += 1
                     else:
-                        points_cost = odd(
-                            points_cost,
+                        _model.points_cost = odd(
+                            _model.points_cost,
                             ((_parent, _name), _key),
                             "points_cost",
                             "number",
@@ -917,12 +963,15 @@ class SimpleReward:
                             False,
                         )
 
-                if not (valid_date_from.__class__ is str or isinstance(valid_date_from, str)):
-                    if valid_date_from is UNSET:
+                if not (
+                    _model.valid_date_from.__class__ is str
+                    or isinstance(_model.valid_date_from, str)
+                ):
+                    if _model.valid_date_from is UNSET:
                         _absent += 1
                     else:
-                        valid_date_from = odd(
-                            valid_date_from,
+                        _model.valid_date_from = odd(
+                            _model.valid_date_from,
                             ((_parent, _name), _key),
                             "valid_date_from",
                             "string",
@@ -930,12 +979,14 @@ class SimpleReward:
                             False,
                         )
 
-                if not (valid_date_to.__class__ is str or isinstance(valid_date_to, str)):
-                    if valid_date_to is UNSET:
+                if not (
+                    _model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)
+                ):
+                    if _model.valid_date_to is UNSET:
                         _absent += 1
                     else:
-                        valid_date_to = odd(
-                            valid_date_to,
+                        _model.valid_date_to = odd(
+                            _model.valid_date_to,
                             ((_parent, _name), _key),
                             "valid_date_to",
                             "string",
@@ -944,13 +995,14 @@ class SimpleReward:
                         )
 
                 if not (
-                    type(maximum_discount_value) is float or type(maximum_discount_value) is int
+                    type(_model.maximum_discount_value) is float
+                    or type(_model.maximum_discount_value) is int
                 ):
-                    if maximum_discount_value is UNSET:
+                    if _model.maximum_discount_value is UNSET:
                         _absent += 1
                     else:
-                        maximum_discount_value = odd(
-                            maximum_discount_value,
+                        _model.maximum_discount_value = odd(
+                            _model.maximum_discount_value,
                             ((_parent, _name), _key),
                             "maximum_discount_value",
                             "number",
@@ -959,13 +1011,14 @@ class SimpleReward:
                         )
 
                 if not (
-                    type(minimum_purchase_value) is float or type(minimum_purchase_value) is int
+                    type(_model.minimum_purchase_value) is float
+                    or type(_model.minimum_purchase_value) is int
                 ):
-                    if minimum_purchase_value is UNSET:
+                    if _model.minimum_purchase_value is UNSET:
                         _absent += 1
                     else:
-                        minimum_purchase_value = odd(
-                            minimum_purchase_value,
+                        _model.minimum_purchase_value = odd(
+                            _model.minimum_purchase_value,
                             ((_parent, _name), _key),
                             "minimum_purchase_value",
                             "number",
@@ -973,29 +1026,35 @@ class SimpleReward:
                             False,
                         )
 
-                if isinstance(stores, list):
-                    stores = _read_StoreID_list(stores, ((_parent, _name), _key), "stores")
-                elif stores is UNSET:
+                if isinstance(_model.stores, list):
+                    _model.stores = _read_StoreID_list(
+                        _model.stores, ((_parent, _name), _key), "stores"
+                    )
+                elif _model.stores is UNSET:
                     _absent += 1
                 else:
-                    stores = odd(stores, ((_parent, _name), _key), "stores", "array", False, False)
-
-                if isinstance(segments, list):
-                    segments = _read_SegmentID_list(segments, ((_parent, _name), _key), "segments")
-                elif segments is UNSET:
-                    _absent += 1
-                else:
-                    segments = odd(
-                        segments, ((_parent, _name), _key), "segments", "array", False, False
+                    _model.stores = odd(
+                        _model.stores, ((_parent, _name), _key), "stores", "array", False, False
                     )
 
-                if type(priority) is int:
-                    priority = SimpleRewardPriority(priority)
-                elif priority is UNSET:
+                if isinstance(_model.segments, list):
+                    _model.segments = _read_SegmentID_list(
+                        _model.segments, ((_parent, _name), _key), "segments"
+                    )
+                elif _model.segments is UNSET:
                     _absent += 1
                 else:
-                    priority = odd(
-                        priority,
+                    _model.segments = odd(
+                        _model.segments, ((_parent, _name), _key), "segments", "array", False, False
+                    )
+
+                if type(_model.priority) is int:
+                    _model.priority = SimpleRewardPriority(_model.priority)
+                elif _model.priority is UNSET:
+                    _absent += 1
+                else:
+                    _model.priority = odd(
+                        _model.priority,
                         ((_parent, _name), _key),
                         "priority",
                         "SimpleRewardPriority",
@@ -1003,26 +1062,33 @@ class SimpleReward:
                         False,
                     )
 
-                if isinstance(image_urls, list):
-                    image_urls = _read_UrlLanguageVariant_list(
-                        image_urls, ((_parent, _name), _key), "image_urls"
+                if isinstance(_model.image_urls, list):
+                    _model.image_urls = _read_UrlLanguageVariant_list(
+                        _model.image_urls, ((_parent, _name), _key), "image_urls"
                     )
-                elif image_urls is UNSET:
+                elif _model.image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(
-                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if isinstance(reward_external_urls, list):
-                    reward_external_urls = _read_UrlLanguageVariant_list(
-                        reward_external_urls, ((_parent, _name), _key), "reward_external_urls"
+                if isinstance(_model.reward_external_urls, list):
+                    _model.reward_external_urls = _read_UrlLanguageVariant_list(
+                        _model.reward_external_urls,
+                        ((_parent, _name), _key),
+                        "reward_external_urls",
                     )
-                elif reward_external_urls is UNSET:
+                elif _model.reward_external_urls is UNSET:
                     _absent += 1
                 else:
-                    reward_external_urls = odd(
-                        reward_external_urls,
+                    _model.reward_external_urls = odd(
+                        _model.reward_external_urls,
                         ((_parent, _name), _key),
                         "reward_external_urls",
                         "array",
@@ -1030,19 +1096,21 @@ class SimpleReward:
                         False,
                     )
 
-                if isinstance(tags, list):
-                    tags = _read_Tag_list(tags, ((_parent, _name), _key), "tags")
-                elif tags is UNSET:
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
                     _absent += 1
                 else:
-                    tags = odd(tags, ((_parent, _name), _key), "tags", "array", False, False)
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -1051,14 +1119,14 @@ class SimpleReward:
                         )
 
                 if not (
-                    voucher_validity_value.__class__ is str
-                    or isinstance(voucher_validity_value, str)
+                    _model.voucher_validity_value.__class__ is str
+                    or isinstance(_model.voucher_validity_value, str)
                 ):
-                    if voucher_validity_value is UNSET:
+                    if _model.voucher_validity_value is UNSET:
                         _absent += 1
                     else:
-                        voucher_validity_value = odd(
-                            voucher_validity_value,
+                        _model.voucher_validity_value = odd(
+                            _model.voucher_validity_value,
                             ((_parent, _name), _key),
                             "voucher_validity_value",
                             "string",
@@ -1066,12 +1134,12 @@ class SimpleReward:
                             False,
                         )
 
-                if not (type(is_portable) is bool):
-                    if is_portable is UNSET:
+                if not (type(_model.is_portable) is bool):
+                    if _model.is_portable is UNSET:
                         _absent += 1
                     else:
-                        is_portable = odd(
-                            is_portable,
+                        _model.is_portable = odd(
+                            _model.is_portable,
                             ((_parent, _name), _key),
                             "is_portable",
                             "boolean",
@@ -1079,32 +1147,6 @@ class SimpleReward:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.code = code
-                _model.names = names
-                _model.reward_type_id = reward_type_id
-                _model.reward_type_value = reward_type_value
-                _model.global_reward = global_reward
-                _model.voucher_validity = voucher_validity
-                _model.voucher_code_generation_preference = voucher_code_generation_preference
-                _model.state = state
-                _model.reward_id = reward_id
-                _model.notes = notes
-                _model.subtitles = subtitles
-                _model.points_cost = points_cost
-                _model.valid_date_from = valid_date_from
-                _model.valid_date_to = valid_date_to
-                _model.maximum_discount_value = maximum_discount_value
-                _model.minimum_purchase_value = minimum_purchase_value
-                _model.stores = stores
-                _model.segments = segments
-                _model.priority = priority
-                _model.image_urls = image_urls
-                _model.reward_external_urls = reward_external_urls
-                _model.tags = tags
-                _model.partner_id = partner_id
-                _model.voucher_validity_value = voucher_validity_value
-                _model.is_portable = is_portable
                 if len(src_dict) + _absent == 25:
                     _model._additional_properties = None
                 else:

@@ -78,32 +78,44 @@ class SocialNetworkCredentials:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                social_network_id, social_network_token = _declared(src_dict)
+                _model.social_network_id, _model.social_network_token = _declared(src_dict)
             except KeyError:
-                social_network_id, social_network_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.social_network_id, _model.social_network_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            social_network_id, social_network_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-        if not (social_network_id.__class__ is str or isinstance(social_network_id, str)):
-            if social_network_id is UNSET:
-                _absent += 1
-            social_network_id = odd(
-                social_network_id, (_path, _key), "social_network_id", "string", True, False
+            _model.social_network_id, _model.social_network_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (social_network_token.__class__ is str or isinstance(social_network_token, str)):
-            if social_network_token is UNSET:
+        if not (
+            _model.social_network_id.__class__ is str or isinstance(_model.social_network_id, str)
+        ):
+            if _model.social_network_id is UNSET:
                 _absent += 1
-            social_network_token = odd(
-                social_network_token, (_path, _key), "social_network_token", "string", True, False
+            _model.social_network_id = odd(
+                _model.social_network_id, (_path, _key), "social_network_id", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.social_network_id = social_network_id
-        _model.social_network_token = social_network_token
+        if not (
+            _model.social_network_token.__class__ is str
+            or isinstance(_model.social_network_token, str)
+        ):
+            if _model.social_network_token is UNSET:
+                _absent += 1
+            _model.social_network_token = odd(
+                _model.social_network_token,
+                (_path, _key),
+                "social_network_token",
+                "string",
+                True,
+                False,
+            )
+
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -122,24 +134,28 @@ class SocialNetworkCredentials:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        social_network_id, social_network_token = _declared(src_dict)
+                        _model.social_network_id, _model.social_network_token = _declared(src_dict)
                     except KeyError:
-                        social_network_id, social_network_token = map(
+                        _model.social_network_id, _model.social_network_token = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    social_network_id, social_network_token = map(
+                    _model.social_network_id, _model.social_network_token = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (social_network_id.__class__ is str or isinstance(social_network_id, str)):
-                    if social_network_id is UNSET:
+                if not (
+                    _model.social_network_id.__class__ is str
+                    or isinstance(_model.social_network_id, str)
+                ):
+                    if _model.social_network_id is UNSET:
                         _absent += 1
-                    social_network_id = odd(
-                        social_network_id,
+                    _model.social_network_id = odd(
+                        _model.social_network_id,
                         ((_parent, _name), _key),
                         "social_network_id",
                         "string",
@@ -148,12 +164,13 @@ class SocialNetworkCredentials:
                     )
 
                 if not (
-                    social_network_token.__class__ is str or isinstance(social_network_token, str)
+                    _model.social_network_token.__class__ is str
+                    or isinstance(_model.social_network_token, str)
                 ):
-                    if social_network_token is UNSET:
+                    if _model.social_network_token is UNSET:
                         _absent += 1
-                    social_network_token = odd(
-                        social_network_token,
+                    _model.social_network_token = odd(
+                        _model.social_network_token,
                         ((_parent, _name), _key),
                         "social_network_token",
                         "string",
@@ -161,9 +178,6 @@ class SocialNetworkCredentials:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.social_network_id = social_network_id
-                _model.social_network_token = social_network_token
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -87,28 +87,31 @@ class StamperBonusCheckpoint:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                stamper_bonus_checkpoint_id, description, stamp_number = _declared(src_dict)
+                _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                stamper_bonus_checkpoint_id, description, stamp_number = map(
+                _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            stamper_bonus_checkpoint_id, description, stamp_number = map(
+            _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
         if not (
-            stamper_bonus_checkpoint_id.__class__ is str
-            or isinstance(stamper_bonus_checkpoint_id, str)
+            _model.stamper_bonus_checkpoint_id.__class__ is str
+            or isinstance(_model.stamper_bonus_checkpoint_id, str)
         ):
-            if stamper_bonus_checkpoint_id is UNSET:
+            if _model.stamper_bonus_checkpoint_id is UNSET:
                 _absent += 1
             else:
-                stamper_bonus_checkpoint_id = odd(
-                    stamper_bonus_checkpoint_id,
+                _model.stamper_bonus_checkpoint_id = odd(
+                    _model.stamper_bonus_checkpoint_id,
                     (_path, _key),
                     "stamper_bonus_checkpoint_id",
                     "string",
@@ -116,24 +119,22 @@ class StamperBonusCheckpoint:
                     False,
                 )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        if not (type(stamp_number) is int):
-            if stamp_number is UNSET:
-                _absent += 1
-            else:
-                stamp_number = odd(
-                    stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_bonus_checkpoint_id = stamper_bonus_checkpoint_id
-        _model.description = description
-        _model.stamp_number = stamp_number
+        if not (type(_model.stamp_number) is int):
+            if _model.stamp_number is UNSET:
+                _absent += 1
+            else:
+                _model.stamp_number = odd(
+                    _model.stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -152,28 +153,35 @@ class StamperBonusCheckpoint:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        stamper_bonus_checkpoint_id, description, stamp_number = _declared(src_dict)
+                        (
+                            _model.stamper_bonus_checkpoint_id,
+                            _model.description,
+                            _model.stamp_number,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        stamper_bonus_checkpoint_id, description, stamp_number = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.stamper_bonus_checkpoint_id,
+                            _model.description,
+                            _model.stamp_number,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    stamper_bonus_checkpoint_id, description, stamp_number = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
                 if not (
-                    stamper_bonus_checkpoint_id.__class__ is str
-                    or isinstance(stamper_bonus_checkpoint_id, str)
+                    _model.stamper_bonus_checkpoint_id.__class__ is str
+                    or isinstance(_model.stamper_bonus_checkpoint_id, str)
                 ):
-                    if stamper_bonus_checkpoint_id is UNSET:
+                    if _model.stamper_bonus_checkpoint_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_bonus_checkpoint_id = odd(
-                            stamper_bonus_checkpoint_id,
+                        _model.stamper_bonus_checkpoint_id = odd(
+                            _model.stamper_bonus_checkpoint_id,
                             ((_parent, _name), _key),
                             "stamper_bonus_checkpoint_id",
                             "string",
@@ -181,12 +189,12 @@ class StamperBonusCheckpoint:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -194,12 +202,12 @@ class StamperBonusCheckpoint:
                             False,
                         )
 
-                if not (type(stamp_number) is int):
-                    if stamp_number is UNSET:
+                if not (type(_model.stamp_number) is int):
+                    if _model.stamp_number is UNSET:
                         _absent += 1
                     else:
-                        stamp_number = odd(
-                            stamp_number,
+                        _model.stamp_number = odd(
+                            _model.stamp_number,
                             ((_parent, _name), _key),
                             "stamp_number",
                             "integer",
@@ -207,10 +215,6 @@ class StamperBonusCheckpoint:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stamper_bonus_checkpoint_id = stamper_bonus_checkpoint_id
-                _model.description = description
-                _model.stamp_number = stamp_number
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

@@ -190,60 +190,64 @@ class StamperCampaign:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 12:
             try:
                 (
-                    stamper_campaign_id,
-                    partner_id,
-                    name,
-                    description,
-                    stamp_count,
-                    valid_from,
-                    valid_to,
-                    count_of_campaign_repetitions,
-                    stamper_conditions,
-                    stamper_bonus_checkpoints,
-                    last_change,
-                    state,
+                    _model.stamper_campaign_id,
+                    _model.partner_id,
+                    _model.name,
+                    _model.description,
+                    _model.stamp_count,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.count_of_campaign_repetitions,
+                    _model.stamper_conditions,
+                    _model.stamper_bonus_checkpoints,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    stamper_campaign_id,
-                    partner_id,
-                    name,
-                    description,
-                    stamp_count,
-                    valid_from,
-                    valid_to,
-                    count_of_campaign_repetitions,
-                    stamper_conditions,
-                    stamper_bonus_checkpoints,
-                    last_change,
-                    state,
+                    _model.stamper_campaign_id,
+                    _model.partner_id,
+                    _model.name,
+                    _model.description,
+                    _model.stamp_count,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.count_of_campaign_repetitions,
+                    _model.stamper_conditions,
+                    _model.stamper_bonus_checkpoints,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                stamper_campaign_id,
-                partner_id,
-                name,
-                description,
-                stamp_count,
-                valid_from,
-                valid_to,
-                count_of_campaign_repetitions,
-                stamper_conditions,
-                stamper_bonus_checkpoints,
-                last_change,
-                state,
+                _model.stamper_campaign_id,
+                _model.partner_id,
+                _model.name,
+                _model.description,
+                _model.stamp_count,
+                _model.valid_from,
+                _model.valid_to,
+                _model.count_of_campaign_repetitions,
+                _model.stamper_conditions,
+                _model.stamper_bonus_checkpoints,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)):
-            if stamper_campaign_id is UNSET:
+        if not (
+            _model.stamper_campaign_id.__class__ is str
+            or isinstance(_model.stamper_campaign_id, str)
+        ):
+            if _model.stamper_campaign_id is UNSET:
                 _absent += 1
             else:
-                stamper_campaign_id = odd(
-                    stamper_campaign_id,
+                _model.stamper_campaign_id = odd(
+                    _model.stamper_campaign_id,
                     (_path, _key),
                     "stamper_campaign_id",
                     "string",
@@ -251,50 +255,58 @@ class StamperCampaign:
                     False,
                 )
 
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
-
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
-            else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        if not (type(stamp_count) is int):
-            if stamp_count is UNSET:
-                _absent += 1
-            else:
-                stamp_count = odd(
-                    stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
                 )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        if not (type(count_of_campaign_repetitions) is int):
-            if count_of_campaign_repetitions is UNSET:
+        if not (type(_model.stamp_count) is int):
+            if _model.stamp_count is UNSET:
                 _absent += 1
             else:
-                count_of_campaign_repetitions = odd(
-                    count_of_campaign_repetitions,
+                _model.stamp_count = odd(
+                    _model.stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _absent += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (type(_model.count_of_campaign_repetitions) is int):
+            if _model.count_of_campaign_repetitions is UNSET:
+                _absent += 1
+            else:
+                _model.count_of_campaign_repetitions = odd(
+                    _model.count_of_campaign_repetitions,
                     (_path, _key),
                     "count_of_campaign_repetitions",
                     "integer",
@@ -302,26 +314,31 @@ class StamperCampaign:
                     False,
                 )
 
-        if isinstance(stamper_conditions, list):
-            stamper_conditions = _read_StamperCondition_list(
-                stamper_conditions, (_path, _key), "stamper_conditions"
+        if isinstance(_model.stamper_conditions, list):
+            _model.stamper_conditions = _read_StamperCondition_list(
+                _model.stamper_conditions, (_path, _key), "stamper_conditions"
             )
-        elif stamper_conditions is UNSET:
+        elif _model.stamper_conditions is UNSET:
             _absent += 1
         else:
-            stamper_conditions = odd(
-                stamper_conditions, (_path, _key), "stamper_conditions", "array", False, False
+            _model.stamper_conditions = odd(
+                _model.stamper_conditions,
+                (_path, _key),
+                "stamper_conditions",
+                "array",
+                False,
+                False,
             )
 
-        if isinstance(stamper_bonus_checkpoints, list):
-            stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
-                stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
+        if isinstance(_model.stamper_bonus_checkpoints, list):
+            _model.stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                _model.stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
             )
-        elif stamper_bonus_checkpoints is UNSET:
+        elif _model.stamper_bonus_checkpoints is UNSET:
             _absent += 1
         else:
-            stamper_bonus_checkpoints = odd(
-                stamper_bonus_checkpoints,
+            _model.stamper_bonus_checkpoints = odd(
+                _model.stamper_bonus_checkpoints,
                 (_path, _key),
                 "stamper_bonus_checkpoints",
                 "array",
@@ -329,32 +346,23 @@ class StamperCampaign:
                 False,
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = StamperCampaignState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = StamperCampaignState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperCampaignState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperCampaignState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.stamper_campaign_id = stamper_campaign_id
-        _model.partner_id = partner_id
-        _model.name = name
-        _model.description = description
-        _model.stamp_count = stamp_count
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.count_of_campaign_repetitions = count_of_campaign_repetitions
-        _model.stamper_conditions = stamper_conditions
-        _model.stamper_bonus_checkpoints = stamper_bonus_checkpoints
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 12:
             _model._additional_properties = None
         else:
@@ -373,62 +381,64 @@ class StamperCampaign:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 12:
                     try:
                         (
-                            stamper_campaign_id,
-                            partner_id,
-                            name,
-                            description,
-                            stamp_count,
-                            valid_from,
-                            valid_to,
-                            count_of_campaign_repetitions,
-                            stamper_conditions,
-                            stamper_bonus_checkpoints,
-                            last_change,
-                            state,
+                            _model.stamper_campaign_id,
+                            _model.partner_id,
+                            _model.name,
+                            _model.description,
+                            _model.stamp_count,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.count_of_campaign_repetitions,
+                            _model.stamper_conditions,
+                            _model.stamper_bonus_checkpoints,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            stamper_campaign_id,
-                            partner_id,
-                            name,
-                            description,
-                            stamp_count,
-                            valid_from,
-                            valid_to,
-                            count_of_campaign_repetitions,
-                            stamper_conditions,
-                            stamper_bonus_checkpoints,
-                            last_change,
-                            state,
+                            _model.stamper_campaign_id,
+                            _model.partner_id,
+                            _model.name,
+                            _model.description,
+                            _model.stamp_count,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.count_of_campaign_repetitions,
+                            _model.stamper_conditions,
+                            _model.stamper_bonus_checkpoints,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        stamper_campaign_id,
-                        partner_id,
-                        name,
-                        description,
-                        stamp_count,
-                        valid_from,
-                        valid_to,
-                        count_of_campaign_repetitions,
-                        stamper_conditions,
-                        stamper_bonus_checkpoints,
-                        last_change,
-                        state,
+                        _model.stamper_campaign_id,
+                        _model.partner_id,
+                        _model.name,
+                        _model.description,
+                        _model.stamp_count,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.count_of_campaign_repetitions,
+                        _model.stamper_conditions,
+                        _model.stamper_bonus_checkpoints,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
                 if not (
-                    stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)
+                    _model.stamper_campaign_id.__class__ is str
+                    or isinstance(_model.stamper_campaign_id, str)
                 ):
-                    if stamper_campaign_id is UNSET:
+                    if _model.stamper_campaign_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_campaign_id = odd(
-                            stamper_campaign_id,
+                        _model.stamper_campaign_id = odd(
+                            _model.stamper_campaign_id,
                             ((_parent, _name), _key),
                             "stamper_campaign_id",
                             "string",
@@ -436,12 +446,12 @@ class StamperCampaign:
                             False,
                         )
 
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
                     else:
-                        partner_id = odd(
-                            partner_id,
+                        _model.partner_id = odd(
+                            _model.partner_id,
                             ((_parent, _name), _key),
                             "partner_id",
                             "string",
@@ -449,18 +459,20 @@ class StamperCampaign:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -468,12 +480,12 @@ class StamperCampaign:
                             False,
                         )
 
-                if not (type(stamp_count) is int):
-                    if stamp_count is UNSET:
+                if not (type(_model.stamp_count) is int):
+                    if _model.stamp_count is UNSET:
                         _absent += 1
                     else:
-                        stamp_count = odd(
-                            stamp_count,
+                        _model.stamp_count = odd(
+                            _model.stamp_count,
                             ((_parent, _name), _key),
                             "stamp_count",
                             "integer",
@@ -481,12 +493,12 @@ class StamperCampaign:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -494,20 +506,25 @@ class StamperCampaign:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (type(count_of_campaign_repetitions) is int):
-                    if count_of_campaign_repetitions is UNSET:
+                if not (type(_model.count_of_campaign_repetitions) is int):
+                    if _model.count_of_campaign_repetitions is UNSET:
                         _absent += 1
                     else:
-                        count_of_campaign_repetitions = odd(
-                            count_of_campaign_repetitions,
+                        _model.count_of_campaign_repetitions = odd(
+                            _model.count_of_campaign_repetitions,
                             ((_parent, _name), _key),
                             "count_of_campaign_repetitions",
                             "integer",
@@ -515,15 +532,15 @@ class StamperCampaign:
                             False,
                         )
 
-                if isinstance(stamper_conditions, list):
-                    stamper_conditions = _read_StamperCondition_list(
-                        stamper_conditions, ((_parent, _name), _key), "stamper_conditions"
+                if isinstance(_model.stamper_conditions, list):
+                    _model.stamper_conditions = _read_StamperCondition_list(
+                        _model.stamper_conditions, ((_parent, _name), _key), "stamper_conditions"
                     )
-                elif stamper_conditions is UNSET:
+                elif _model.stamper_conditions is UNSET:
                     _absent += 1
                 else:
-                    stamper_conditions = odd(
-                        stamper_conditions,
+                    _model.stamper_conditions = odd(
+                        _model.stamper_conditions,
                         ((_parent, _name), _key),
                         "stamper_conditions",
                         "array",
@@ -531,17 +548,17 @@ class StamperCampaign:
                         False,
                     )
 
-                if isinstance(stamper_bonus_checkpoints, list):
-                    stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
-                        stamper_bonus_checkpoints,
+                if isinstance(_model.stamper_bonus_checkpoints, list):
+                    _model.stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                        _model.stamper_bonus_checkpoints,
                         ((_parent, _name), _key),
                         "stamper_bonus_checkpoints",
                     )
-                elif stamper_bonus_checkpoints is UNSET:
+                elif _model.stamper_bonus_checkpoints is UNSET:
                     _absent += 1
                 else:
-                    stamper_bonus_checkpoints = odd(
-                        stamper_bonus_checkpoints,
+                    _model.stamper_bonus_checkpoints = odd(
+                        _model.stamper_bonus_checkpoints,
                         ((_parent, _name), _key),
                         "stamper_bonus_checkpoints",
                         "array",
@@ -549,12 +566,12 @@ class StamperCampaign:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -562,13 +579,13 @@ class StamperCampaign:
                             False,
                         )
 
-                if type(state) is int:
-                    state = StamperCampaignState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = StamperCampaignState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "StamperCampaignState",
@@ -576,19 +593,6 @@ class StamperCampaign:
                         False,
                     )
 
-                _model = _new_instance(cls)
-                _model.stamper_campaign_id = stamper_campaign_id
-                _model.partner_id = partner_id
-                _model.name = name
-                _model.description = description
-                _model.stamp_count = stamp_count
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.count_of_campaign_repetitions = count_of_campaign_repetitions
-                _model.stamper_conditions = stamper_conditions
-                _model.stamper_bonus_checkpoints = stamper_bonus_checkpoints
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 12:
                     _model._additional_properties = None
                 else:

@@ -154,59 +154,63 @@ class StamperCard:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    stamper_card_id,
-                    stamper_campaign_id,
-                    customer_id,
-                    stamper_card_order,
-                    is_filled_up,
-                    stamps,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.stamper_card_id,
+                    _model.stamper_campaign_id,
+                    _model.customer_id,
+                    _model.stamper_card_order,
+                    _model.is_filled_up,
+                    _model.stamps,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    stamper_card_id,
-                    stamper_campaign_id,
-                    customer_id,
-                    stamper_card_order,
-                    is_filled_up,
-                    stamps,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.stamper_card_id,
+                    _model.stamper_campaign_id,
+                    _model.customer_id,
+                    _model.stamper_card_order,
+                    _model.is_filled_up,
+                    _model.stamps,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                stamper_card_id,
-                stamper_campaign_id,
-                customer_id,
-                stamper_card_order,
-                is_filled_up,
-                stamps,
-                created_at,
-                last_change,
-                state,
+                _model.stamper_card_id,
+                _model.stamper_campaign_id,
+                _model.customer_id,
+                _model.stamper_card_order,
+                _model.is_filled_up,
+                _model.stamps,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
-            if stamper_card_id is UNSET:
+        if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
+            if _model.stamper_card_id is UNSET:
                 _absent += 1
             else:
-                stamper_card_id = odd(
-                    stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                _model.stamper_card_id = odd(
+                    _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
                 )
 
-        if not (stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)):
-            if stamper_campaign_id is UNSET:
+        if not (
+            _model.stamper_campaign_id.__class__ is str
+            or isinstance(_model.stamper_campaign_id, str)
+        ):
+            if _model.stamper_campaign_id is UNSET:
                 _absent += 1
             else:
-                stamper_campaign_id = odd(
-                    stamper_campaign_id,
+                _model.stamper_campaign_id = odd(
+                    _model.stamper_campaign_id,
                     (_path, _key),
                     "stamper_campaign_id",
                     "string",
@@ -214,64 +218,67 @@ class StamperCard:
                     False,
                 )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if not (type(stamper_card_order) is int):
-            if stamper_card_order is UNSET:
-                _absent += 1
-            else:
-                stamper_card_order = odd(
-                    stamper_card_order, (_path, _key), "stamper_card_order", "integer", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if not (type(is_filled_up) is bool):
-            if is_filled_up is UNSET:
+        if not (type(_model.stamper_card_order) is int):
+            if _model.stamper_card_order is UNSET:
                 _absent += 1
             else:
-                is_filled_up = odd(
-                    is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                _model.stamper_card_order = odd(
+                    _model.stamper_card_order,
+                    (_path, _key),
+                    "stamper_card_order",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        if isinstance(stamps, list):
-            stamps = _read_StamperStamp_list(stamps, (_path, _key), "stamps")
-        elif stamps is UNSET:
-            _absent += 1
-        else:
-            stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
-
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (type(_model.is_filled_up) is bool):
+            if _model.is_filled_up is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.is_filled_up = odd(
+                    _model.is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        if type(state) is int:
-            state = StamperCardState(state)
-        elif state is UNSET:
+        if isinstance(_model.stamps, list):
+            _model.stamps = _read_StamperStamp_list(_model.stamps, (_path, _key), "stamps")
+        elif _model.stamps is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperCardState", False, False)
+            _model.stamps = odd(_model.stamps, (_path, _key), "stamps", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.stamper_card_id = stamper_card_id
-        _model.stamper_campaign_id = stamper_campaign_id
-        _model.customer_id = customer_id
-        _model.stamper_card_order = stamper_card_order
-        _model.is_filled_up = is_filled_up
-        _model.stamps = stamps
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _absent += 1
+            else:
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = StamperCardState(_model.state)
+        elif _model.state is UNSET:
+            _absent += 1
+        else:
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperCardState", False, False
+            )
+
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -290,51 +297,55 @@ class StamperCard:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            stamper_card_id,
-                            stamper_campaign_id,
-                            customer_id,
-                            stamper_card_order,
-                            is_filled_up,
-                            stamps,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.stamper_card_id,
+                            _model.stamper_campaign_id,
+                            _model.customer_id,
+                            _model.stamper_card_order,
+                            _model.is_filled_up,
+                            _model.stamps,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            stamper_card_id,
-                            stamper_campaign_id,
-                            customer_id,
-                            stamper_card_order,
-                            is_filled_up,
-                            stamps,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.stamper_card_id,
+                            _model.stamper_campaign_id,
+                            _model.customer_id,
+                            _model.stamper_card_order,
+                            _model.is_filled_up,
+                            _model.stamps,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        stamper_card_id,
-                        stamper_campaign_id,
-                        customer_id,
-                        stamper_card_order,
-                        is_filled_up,
-                        stamps,
-                        created_at,
-                        last_change,
-                        state,
+                        _model.stamper_card_id,
+                        _model.stamper_campaign_id,
+                        _model.customer_id,
+                        _model.stamper_card_order,
+                        _model.is_filled_up,
+                        _model.stamps,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
-                    if stamper_card_id is UNSET:
+                if not (
+                    _model.stamper_card_id.__class__ is str
+                    or isinstance(_model.stamper_card_id, str)
+                ):
+                    if _model.stamper_card_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_card_id = odd(
-                            stamper_card_id,
+                        _model.stamper_card_id = odd(
+                            _model.stamper_card_id,
                             ((_parent, _name), _key),
                             "stamper_card_id",
                             "string",
@@ -343,13 +354,14 @@ class StamperCard:
                         )
 
                 if not (
-                    stamper_campaign_id.__class__ is str or isinstance(stamper_campaign_id, str)
+                    _model.stamper_campaign_id.__class__ is str
+                    or isinstance(_model.stamper_campaign_id, str)
                 ):
-                    if stamper_campaign_id is UNSET:
+                    if _model.stamper_campaign_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_campaign_id = odd(
-                            stamper_campaign_id,
+                        _model.stamper_campaign_id = odd(
+                            _model.stamper_campaign_id,
                             ((_parent, _name), _key),
                             "stamper_campaign_id",
                             "string",
@@ -357,12 +369,12 @@ class StamperCard:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -370,12 +382,12 @@ class StamperCard:
                             False,
                         )
 
-                if not (type(stamper_card_order) is int):
-                    if stamper_card_order is UNSET:
+                if not (type(_model.stamper_card_order) is int):
+                    if _model.stamper_card_order is UNSET:
                         _absent += 1
                     else:
-                        stamper_card_order = odd(
-                            stamper_card_order,
+                        _model.stamper_card_order = odd(
+                            _model.stamper_card_order,
                             ((_parent, _name), _key),
                             "stamper_card_order",
                             "integer",
@@ -383,12 +395,12 @@ class StamperCard:
                             False,
                         )
 
-                if not (type(is_filled_up) is bool):
-                    if is_filled_up is UNSET:
+                if not (type(_model.is_filled_up) is bool):
+                    if _model.is_filled_up is UNSET:
                         _absent += 1
                     else:
-                        is_filled_up = odd(
-                            is_filled_up,
+                        _model.is_filled_up = odd(
+                            _model.is_filled_up,
                             ((_parent, _name), _key),
                             "is_filled_up",
                             "boolean",
@@ -396,19 +408,23 @@ class StamperCard:
                             False,
                         )
 
-                if isinstance(stamps, list):
-                    stamps = _read_StamperStamp_list(stamps, ((_parent, _name), _key), "stamps")
-                elif stamps is UNSET:
+                if isinstance(_model.stamps, list):
+                    _model.stamps = _read_StamperStamp_list(
+                        _model.stamps, ((_parent, _name), _key), "stamps"
+                    )
+                elif _model.stamps is UNSET:
                     _absent += 1
                 else:
-                    stamps = odd(stamps, ((_parent, _name), _key), "stamps", "array", False, False)
+                    _model.stamps = odd(
+                        _model.stamps, ((_parent, _name), _key), "stamps", "array", False, False
+                    )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -416,12 +432,12 @@ class StamperCard:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -429,25 +445,20 @@ class StamperCard:
                             False,
                         )
 
-                if type(state) is int:
-                    state = StamperCardState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = StamperCardState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "StamperCardState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperCardState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.stamper_card_id = stamper_card_id
-                _model.stamper_campaign_id = stamper_campaign_id
-                _model.customer_id = customer_id
-                _model.stamper_card_order = stamper_card_order
-                _model.is_filled_up = is_filled_up
-                _model.stamps = stamps
-                _model.created_at = created_at
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

@@ -80,21 +80,29 @@ class StamperCondition:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                stamper_condition_id, description = _declared(src_dict)
+                _model.stamper_condition_id, _model.description = _declared(src_dict)
             except KeyError:
-                stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.stamper_condition_id, _model.description = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.stamper_condition_id, _model.description = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)):
-            if stamper_condition_id is UNSET:
+        if not (
+            _model.stamper_condition_id.__class__ is str
+            or isinstance(_model.stamper_condition_id, str)
+        ):
+            if _model.stamper_condition_id is UNSET:
                 _absent += 1
             else:
-                stamper_condition_id = odd(
-                    stamper_condition_id,
+                _model.stamper_condition_id = odd(
+                    _model.stamper_condition_id,
                     (_path, _key),
                     "stamper_condition_id",
                     "string",
@@ -102,15 +110,14 @@ class StamperCondition:
                     False,
                 )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.stamper_condition_id = stamper_condition_id
-        _model.description = description
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -129,25 +136,29 @@ class StamperCondition:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        stamper_condition_id, description = _declared(src_dict)
+                        _model.stamper_condition_id, _model.description = _declared(src_dict)
                     except KeyError:
-                        stamper_condition_id, description = map(
+                        _model.stamper_condition_id, _model.description = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    stamper_condition_id, description = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.stamper_condition_id, _model.description = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
                 if not (
-                    stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)
+                    _model.stamper_condition_id.__class__ is str
+                    or isinstance(_model.stamper_condition_id, str)
                 ):
-                    if stamper_condition_id is UNSET:
+                    if _model.stamper_condition_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_condition_id = odd(
-                            stamper_condition_id,
+                        _model.stamper_condition_id = odd(
+                            _model.stamper_condition_id,
                             ((_parent, _name), _key),
                             "stamper_condition_id",
                             "string",
@@ -155,12 +166,12 @@ class StamperCondition:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -168,9 +179,6 @@ class StamperCondition:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.stamper_condition_id = stamper_condition_id
-                _model.description = description
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -134,85 +134,95 @@ class StamperStamp:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    stamp_id,
-                    customer_id,
-                    purchase_id,
-                    stamper_card_id,
-                    stamp_order,
-                    stamper_condition_id,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.stamp_id,
+                    _model.customer_id,
+                    _model.purchase_id,
+                    _model.stamper_card_id,
+                    _model.stamp_order,
+                    _model.stamper_condition_id,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    stamp_id,
-                    customer_id,
-                    purchase_id,
-                    stamper_card_id,
-                    stamp_order,
-                    stamper_condition_id,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.stamp_id,
+                    _model.customer_id,
+                    _model.purchase_id,
+                    _model.stamper_card_id,
+                    _model.stamp_order,
+                    _model.stamper_condition_id,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                stamp_id,
-                customer_id,
-                purchase_id,
-                stamper_card_id,
-                stamp_order,
-                stamper_condition_id,
-                created_at,
-                last_change,
-                state,
+                _model.stamp_id,
+                _model.customer_id,
+                _model.purchase_id,
+                _model.stamper_card_id,
+                _model.stamp_order,
+                _model.stamper_condition_id,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (stamp_id.__class__ is str or isinstance(stamp_id, str)):
-            if stamp_id is UNSET:
+        if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
+            if _model.stamp_id is UNSET:
                 _absent += 1
             else:
-                stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
-
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-            if purchase_id is UNSET:
-                _absent += 1
-            else:
-                purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
-
-        if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
-            if stamper_card_id is UNSET:
-                _absent += 1
-            else:
-                stamper_card_id = odd(
-                    stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                _model.stamp_id = odd(
+                    _model.stamp_id, (_path, _key), "stamp_id", "string", False, False
                 )
 
-        if not (type(stamp_order) is int):
-            if stamp_order is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                stamp_order = odd(
-                    stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if not (stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)):
-            if stamper_condition_id is UNSET:
+        if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+            if _model.purchase_id is UNSET:
                 _absent += 1
             else:
-                stamper_condition_id = odd(
-                    stamper_condition_id,
+                _model.purchase_id = odd(
+                    _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
+                )
+
+        if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
+            if _model.stamper_card_id is UNSET:
+                _absent += 1
+            else:
+                _model.stamper_card_id = odd(
+                    _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                )
+
+        if not (type(_model.stamp_order) is int):
+            if _model.stamp_order is UNSET:
+                _absent += 1
+            else:
+                _model.stamp_order = odd(
+                    _model.stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                )
+
+        if not (
+            _model.stamper_condition_id.__class__ is str
+            or isinstance(_model.stamper_condition_id, str)
+        ):
+            if _model.stamper_condition_id is UNSET:
+                _absent += 1
+            else:
+                _model.stamper_condition_id = odd(
+                    _model.stamper_condition_id,
                     (_path, _key),
                     "stamper_condition_id",
                     "string",
@@ -220,35 +230,31 @@ class StamperStamp:
                     False,
                 )
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = StamperStampState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = StamperStampState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperStampState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperStampState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.stamp_id = stamp_id
-        _model.customer_id = customer_id
-        _model.purchase_id = purchase_id
-        _model.stamper_card_id = stamper_card_id
-        _model.stamp_order = stamp_order
-        _model.stamper_condition_id = stamper_condition_id
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -267,59 +273,65 @@ class StamperStamp:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            stamp_id,
-                            customer_id,
-                            purchase_id,
-                            stamper_card_id,
-                            stamp_order,
-                            stamper_condition_id,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.stamp_id,
+                            _model.customer_id,
+                            _model.purchase_id,
+                            _model.stamper_card_id,
+                            _model.stamp_order,
+                            _model.stamper_condition_id,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            stamp_id,
-                            customer_id,
-                            purchase_id,
-                            stamper_card_id,
-                            stamp_order,
-                            stamper_condition_id,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.stamp_id,
+                            _model.customer_id,
+                            _model.purchase_id,
+                            _model.stamper_card_id,
+                            _model.stamp_order,
+                            _model.stamper_condition_id,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        stamp_id,
-                        customer_id,
-                        purchase_id,
-                        stamper_card_id,
-                        stamp_order,
-                        stamper_condition_id,
-                        created_at,
-                        last_change,
-                        state,
+                        _model.stamp_id,
+                        _model.customer_id,
+                        _model.purchase_id,
+                        _model.stamper_card_id,
+                        _model.stamp_order,
+                        _model.stamper_condition_id,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (stamp_id.__class__ is str or isinstance(stamp_id, str)):
-                    if stamp_id is UNSET:
+                if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
+                    if _model.stamp_id is UNSET:
                         _absent += 1
                     else:
-                        stamp_id = odd(
-                            stamp_id, ((_parent, _name), _key), "stamp_id", "string", False, False
+                        _model.stamp_id = odd(
+                            _model.stamp_id,
+                            ((_parent, _name), _key),
+                            "stamp_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -327,12 +339,12 @@ class StamperStamp:
                             False,
                         )
 
-                if not (purchase_id.__class__ is str or isinstance(purchase_id, str)):
-                    if purchase_id is UNSET:
+                if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+                    if _model.purchase_id is UNSET:
                         _absent += 1
                     else:
-                        purchase_id = odd(
-                            purchase_id,
+                        _model.purchase_id = odd(
+                            _model.purchase_id,
                             ((_parent, _name), _key),
                             "purchase_id",
                             "string",
@@ -340,12 +352,15 @@ class StamperStamp:
                             False,
                         )
 
-                if not (stamper_card_id.__class__ is str or isinstance(stamper_card_id, str)):
-                    if stamper_card_id is UNSET:
+                if not (
+                    _model.stamper_card_id.__class__ is str
+                    or isinstance(_model.stamper_card_id, str)
+                ):
+                    if _model.stamper_card_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_card_id = odd(
-                            stamper_card_id,
+                        _model.stamper_card_id = odd(
+                            _model.stamper_card_id,
                             ((_parent, _name), _key),
                             "stamper_card_id",
                             "string",
@@ -353,12 +368,12 @@ class StamperStamp:
                             False,
                         )
 
-                if not (type(stamp_order) is int):
-                    if stamp_order is UNSET:
+                if not (type(_model.stamp_order) is int):
+                    if _model.stamp_order is UNSET:
                         _absent += 1
                     else:
-                        stamp_order = odd(
-                            stamp_order,
+                        _model.stamp_order = odd(
+                            _model.stamp_order,
                             ((_parent, _name), _key),
                             "stamp_order",
                             "integer",
@@ -367,13 +382,14 @@ class StamperStamp:
                         )
 
                 if not (
-                    stamper_condition_id.__class__ is str or isinstance(stamper_condition_id, str)
+                    _model.stamper_condition_id.__class__ is str
+                    or isinstance(_model.stamper_condition_id, str)
                 ):
-                    if stamper_condition_id is UNSET:
+                    if _model.stamper_condition_id is UNSET:
                         _absent += 1
                     else:
-                        stamper_condition_id = odd(
-                            stamper_condition_id,
+                        _model.stamper_condition_id = odd(
+                            _model.stamper_condition_id,
                             ((_parent, _name), _key),
                             "stamper_condition_id",
                             "string",
@@ -381,12 +397,12 @@ class StamperStamp:
                             False,
                         )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -394,12 +410,12 @@ class StamperStamp:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -407,25 +423,20 @@ class StamperStamp:
                             False,
                         )
 
-                if type(state) is int:
-                    state = StamperStampState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = StamperStampState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "StamperStampState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperStampState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.stamp_id = stamp_id
-                _model.customer_id = customer_id
-                _model.purchase_id = purchase_id
-                _model.stamper_card_id = stamper_card_id
-                _model.stamp_order = stamp_order
-                _model.stamper_condition_id = stamper_condition_id
-                _model.created_at = created_at
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

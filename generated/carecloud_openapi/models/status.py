@@ -188,121 +188,133 @@ class Status:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 16:
             try:
                 (
-                    name,
-                    description,
-                    validity_period,
-                    collection_points,
-                    payment_points,
-                    qualification_type,
-                    discount,
-                    status_id,
-                    qualification_period,
-                    qualification_turnover,
-                    qualification_points,
-                    previous_status,
-                    next_status,
-                    overall_discount_on_discounted_purchase_items,
-                    text_id,
-                    last_change,
+                    _model.name,
+                    _model.description,
+                    _model.validity_period,
+                    _model.collection_points,
+                    _model.payment_points,
+                    _model.qualification_type,
+                    _model.discount,
+                    _model.status_id,
+                    _model.qualification_period,
+                    _model.qualification_turnover,
+                    _model.qualification_points,
+                    _model.previous_status,
+                    _model.next_status,
+                    _model.overall_discount_on_discounted_purchase_items,
+                    _model.text_id,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    name,
-                    description,
-                    validity_period,
-                    collection_points,
-                    payment_points,
-                    qualification_type,
-                    discount,
-                    status_id,
-                    qualification_period,
-                    qualification_turnover,
-                    qualification_points,
-                    previous_status,
-                    next_status,
-                    overall_discount_on_discounted_purchase_items,
-                    text_id,
-                    last_change,
+                    _model.name,
+                    _model.description,
+                    _model.validity_period,
+                    _model.collection_points,
+                    _model.payment_points,
+                    _model.qualification_type,
+                    _model.discount,
+                    _model.status_id,
+                    _model.qualification_period,
+                    _model.qualification_turnover,
+                    _model.qualification_points,
+                    _model.previous_status,
+                    _model.next_status,
+                    _model.overall_discount_on_discounted_purchase_items,
+                    _model.text_id,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                name,
-                description,
-                validity_period,
-                collection_points,
-                payment_points,
-                qualification_type,
-                discount,
-                status_id,
-                qualification_period,
-                qualification_turnover,
-                qualification_points,
-                previous_status,
-                next_status,
-                overall_discount_on_discounted_purchase_items,
-                text_id,
-                last_change,
+                _model.name,
+                _model.description,
+                _model.validity_period,
+                _model.collection_points,
+                _model.payment_points,
+                _model.qualification_type,
+                _model.discount,
+                _model.status_id,
+                _model.qualification_period,
+                _model.qualification_turnover,
+                _model.qualification_points,
+                _model.previous_status,
+                _model.next_status,
+                _model.overall_discount_on_discounted_purchase_items,
+                _model.text_id,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
-            description = odd(description, (_path, _key), "description", "string", True, False)
-
-        if not (validity_period.__class__ is str or isinstance(validity_period, str)):
-            if validity_period is UNSET:
-                _absent += 1
-            validity_period = odd(
-                validity_period, (_path, _key), "validity_period", "string", True, False
+            _model.description = odd(
+                _model.description, (_path, _key), "description", "string", True, False
             )
 
-        if not (type(collection_points) is bool):
-            if collection_points is UNSET:
+        if not (_model.validity_period.__class__ is str or isinstance(_model.validity_period, str)):
+            if _model.validity_period is UNSET:
                 _absent += 1
-            collection_points = odd(
-                collection_points, (_path, _key), "collection_points", "boolean", True, False
+            _model.validity_period = odd(
+                _model.validity_period, (_path, _key), "validity_period", "string", True, False
             )
 
-        if not (type(payment_points) is bool):
-            if payment_points is UNSET:
+        if not (type(_model.collection_points) is bool):
+            if _model.collection_points is UNSET:
                 _absent += 1
-            payment_points = odd(
-                payment_points, (_path, _key), "payment_points", "boolean", True, False
+            _model.collection_points = odd(
+                _model.collection_points, (_path, _key), "collection_points", "boolean", True, False
             )
 
-        if not (type(qualification_type) is int):
-            if qualification_type is UNSET:
+        if not (type(_model.payment_points) is bool):
+            if _model.payment_points is UNSET:
                 _absent += 1
-            qualification_type = odd(
-                qualification_type, (_path, _key), "qualification_type", "integer", True, False
+            _model.payment_points = odd(
+                _model.payment_points, (_path, _key), "payment_points", "boolean", True, False
             )
 
-        if not (type(discount) is int):
-            if discount is UNSET:
+        if not (type(_model.qualification_type) is int):
+            if _model.qualification_type is UNSET:
                 _absent += 1
-            discount = odd(discount, (_path, _key), "discount", "integer", True, False)
+            _model.qualification_type = odd(
+                _model.qualification_type,
+                (_path, _key),
+                "qualification_type",
+                "integer",
+                True,
+                False,
+            )
 
-        if not (status_id.__class__ is str or isinstance(status_id, str)):
-            if status_id is UNSET:
+        if not (type(_model.discount) is int):
+            if _model.discount is UNSET:
+                _absent += 1
+            _model.discount = odd(
+                _model.discount, (_path, _key), "discount", "integer", True, False
+            )
+
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
                 _absent += 1
             else:
-                status_id = odd(status_id, (_path, _key), "status_id", "string", False, False)
+                _model.status_id = odd(
+                    _model.status_id, (_path, _key), "status_id", "string", False, False
+                )
 
-        if not (type(qualification_period) is int):
-            if qualification_period is UNSET:
+        if not (type(_model.qualification_period) is int):
+            if _model.qualification_period is UNSET:
                 _absent += 1
             else:
-                qualification_period = odd(
-                    qualification_period,
+                _model.qualification_period = odd(
+                    _model.qualification_period,
                     (_path, _key),
                     "qualification_period",
                     "integer",
@@ -310,15 +322,15 @@ class Status:
                     False,
                 )
 
-        if isinstance(qualification_turnover, list):
-            qualification_turnover = _read_QualificationTurnover_list(
-                qualification_turnover, (_path, _key), "qualification_turnover"
+        if isinstance(_model.qualification_turnover, list):
+            _model.qualification_turnover = _read_QualificationTurnover_list(
+                _model.qualification_turnover, (_path, _key), "qualification_turnover"
             )
-        elif qualification_turnover is UNSET:
+        elif _model.qualification_turnover is UNSET:
             _absent += 1
         else:
-            qualification_turnover = odd(
-                qualification_turnover,
+            _model.qualification_turnover = odd(
+                _model.qualification_turnover,
                 (_path, _key),
                 "qualification_turnover",
                 "array",
@@ -326,12 +338,14 @@ class Status:
                 False,
             )
 
-        if not (type(qualification_points) is float or type(qualification_points) is int):
-            if qualification_points is UNSET:
+        if not (
+            type(_model.qualification_points) is float or type(_model.qualification_points) is int
+        ):
+            if _model.qualification_points is UNSET:
                 _absent += 1
             else:
-                qualification_points = odd(
-                    qualification_points,
+                _model.qualification_points = odd(
+                    _model.qualification_points,
                     (_path, _key),
                     "qualification_points",
                     "number",
@@ -339,26 +353,28 @@ class Status:
                     False,
                 )
 
-        if not (previous_status.__class__ is str or isinstance(previous_status, str)):
-            if previous_status is UNSET:
+        if not (_model.previous_status.__class__ is str or isinstance(_model.previous_status, str)):
+            if _model.previous_status is UNSET:
                 _absent += 1
             else:
-                previous_status = odd(
-                    previous_status, (_path, _key), "previous_status", "string", False, False
+                _model.previous_status = odd(
+                    _model.previous_status, (_path, _key), "previous_status", "string", False, False
                 )
 
-        if not (next_status.__class__ is str or isinstance(next_status, str)):
-            if next_status is UNSET:
+        if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
+            if _model.next_status is UNSET:
                 _absent += 1
             else:
-                next_status = odd(next_status, (_path, _key), "next_status", "string", False, False)
+                _model.next_status = odd(
+                    _model.next_status, (_path, _key), "next_status", "string", False, False
+                )
 
-        if not (type(overall_discount_on_discounted_purchase_items) is bool):
-            if overall_discount_on_discounted_purchase_items is UNSET:
+        if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
+            if _model.overall_discount_on_discounted_purchase_items is UNSET:
                 _absent += 1
             else:
-                overall_discount_on_discounted_purchase_items = odd(
-                    overall_discount_on_discounted_purchase_items,
+                _model.overall_discount_on_discounted_purchase_items = odd(
+                    _model.overall_discount_on_discounted_purchase_items,
                     (_path, _key),
                     "overall_discount_on_discounted_purchase_items",
                     "boolean",
@@ -366,37 +382,22 @@ class Status:
                     False,
                 )
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.description = description
-        _model.validity_period = validity_period
-        _model.collection_points = collection_points
-        _model.payment_points = payment_points
-        _model.qualification_type = qualification_type
-        _model.discount = discount
-        _model.status_id = status_id
-        _model.qualification_period = qualification_period
-        _model.qualification_turnover = qualification_turnover
-        _model.qualification_points = qualification_points
-        _model.previous_status = previous_status
-        _model.next_status = next_status
-        _model.overall_discount_on_discounted_purchase_items = (
-            overall_discount_on_discounted_purchase_items
-        )
-        _model.text_id = text_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 16:
             _model._additional_properties = None
         else:
@@ -415,83 +416,94 @@ class Status:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 16:
                     try:
                         (
-                            name,
-                            description,
-                            validity_period,
-                            collection_points,
-                            payment_points,
-                            qualification_type,
-                            discount,
-                            status_id,
-                            qualification_period,
-                            qualification_turnover,
-                            qualification_points,
-                            previous_status,
-                            next_status,
-                            overall_discount_on_discounted_purchase_items,
-                            text_id,
-                            last_change,
+                            _model.name,
+                            _model.description,
+                            _model.validity_period,
+                            _model.collection_points,
+                            _model.payment_points,
+                            _model.qualification_type,
+                            _model.discount,
+                            _model.status_id,
+                            _model.qualification_period,
+                            _model.qualification_turnover,
+                            _model.qualification_points,
+                            _model.previous_status,
+                            _model.next_status,
+                            _model.overall_discount_on_discounted_purchase_items,
+                            _model.text_id,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            name,
-                            description,
-                            validity_period,
-                            collection_points,
-                            payment_points,
-                            qualification_type,
-                            discount,
-                            status_id,
-                            qualification_period,
-                            qualification_turnover,
-                            qualification_points,
-                            previous_status,
-                            next_status,
-                            overall_discount_on_discounted_purchase_items,
-                            text_id,
-                            last_change,
+                            _model.name,
+                            _model.description,
+                            _model.validity_period,
+                            _model.collection_points,
+                            _model.payment_points,
+                            _model.qualification_type,
+                            _model.discount,
+                            _model.status_id,
+                            _model.qualification_period,
+                            _model.qualification_turnover,
+                            _model.qualification_points,
+                            _model.previous_status,
+                            _model.next_status,
+                            _model.overall_discount_on_discounted_purchase_items,
+                            _model.text_id,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        name,
-                        description,
-                        validity_period,
-                        collection_points,
-                        payment_points,
-                        qualification_type,
-                        discount,
-                        status_id,
-                        qualification_period,
-                        qualification_turnover,
-                        qualification_points,
-                        previous_status,
-                        next_status,
-                        overall_discount_on_discounted_purchase_items,
-                        text_id,
-                        last_change,
+                        _model.name,
+                        _model.description,
+                        _model.validity_period,
+                        _model.collection_points,
+                        _model.payment_points,
+                        _model.qualification_type,
+                        _model.discount,
+                        _model.status_id,
+                        _model.qualification_period,
+                        _model.qualification_turnover,
+                        _model.qualification_points,
+                        _model.previous_status,
+                        _model.next_status,
+                        _model.overall_discount_on_discounted_purchase_items,
+                        _model.text_id,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
-                        _absent += 1
-                    description = odd(
-                        description, ((_parent, _name), _key), "description", "string", True, False
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (validity_period.__class__ is str or isinstance(validity_period, str)):
-                    if validity_period is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
-                    validity_period = odd(
-                        validity_period,
+                    _model.description = odd(
+                        _model.description,
+                        ((_parent, _name), _key),
+                        "description",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.validity_period.__class__ is str
+                    or isinstance(_model.validity_period, str)
+                ):
+                    if _model.validity_period is UNSET:
+                        _absent += 1
+                    _model.validity_period = odd(
+                        _model.validity_period,
                         ((_parent, _name), _key),
                         "validity_period",
                         "string",
@@ -499,11 +511,11 @@ class Status:
                         False,
                     )
 
-                if not (type(collection_points) is bool):
-                    if collection_points is UNSET:
+                if not (type(_model.collection_points) is bool):
+                    if _model.collection_points is UNSET:
                         _absent += 1
-                    collection_points = odd(
-                        collection_points,
+                    _model.collection_points = odd(
+                        _model.collection_points,
                         ((_parent, _name), _key),
                         "collection_points",
                         "boolean",
@@ -511,11 +523,11 @@ class Status:
                         False,
                     )
 
-                if not (type(payment_points) is bool):
-                    if payment_points is UNSET:
+                if not (type(_model.payment_points) is bool):
+                    if _model.payment_points is UNSET:
                         _absent += 1
-                    payment_points = odd(
-                        payment_points,
+                    _model.payment_points = odd(
+                        _model.payment_points,
                         ((_parent, _name), _key),
                         "payment_points",
                         "boolean",
@@ -523,11 +535,11 @@ class Status:
                         False,
                     )
 
-                if not (type(qualification_type) is int):
-                    if qualification_type is UNSET:
+                if not (type(_model.qualification_type) is int):
+                    if _model.qualification_type is UNSET:
                         _absent += 1
-                    qualification_type = odd(
-                        qualification_type,
+                    _model.qualification_type = odd(
+                        _model.qualification_type,
                         ((_parent, _name), _key),
                         "qualification_type",
                         "integer",
@@ -535,27 +547,37 @@ class Status:
                         False,
                     )
 
-                if not (type(discount) is int):
-                    if discount is UNSET:
+                if not (type(_model.discount) is int):
+                    if _model.discount is UNSET:
                         _absent += 1
-                    discount = odd(
-                        discount, ((_parent, _name), _key), "discount", "integer", True, False
+                    _model.discount = odd(
+                        _model.discount,
+                        ((_parent, _name), _key),
+                        "discount",
+                        "integer",
+                        True,
+                        False,
                     )
 
-                if not (status_id.__class__ is str or isinstance(status_id, str)):
-                    if status_id is UNSET:
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
                         _absent += 1
                     else:
-                        status_id = odd(
-                            status_id, ((_parent, _name), _key), "status_id", "string", False, False
+                        _model.status_id = odd(
+                            _model.status_id,
+                            ((_parent, _name), _key),
+                            "status_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (type(qualification_period) is int):
-                    if qualification_period is UNSET:
+                if not (type(_model.qualification_period) is int):
+                    if _model.qualification_period is UNSET:
                         _absent += 1
                     else:
-                        qualification_period = odd(
-                            qualification_period,
+                        _model.qualification_period = odd(
+                            _model.qualification_period,
                             ((_parent, _name), _key),
                             "qualification_period",
                             "integer",
@@ -563,15 +585,17 @@ class Status:
                             False,
                         )
 
-                if isinstance(qualification_turnover, list):
-                    qualification_turnover = _read_QualificationTurnover_list(
-                        qualification_turnover, ((_parent, _name), _key), "qualification_turnover"
+                if isinstance(_model.qualification_turnover, list):
+                    _model.qualification_turnover = _read_QualificationTurnover_list(
+                        _model.qualification_turnover,
+                        ((_parent, _name), _key),
+                        "qualification_turnover",
                     )
-                elif qualification_turnover is UNSET:
+                elif _model.qualification_turnover is UNSET:
                     _absent += 1
                 else:
-                    qualification_turnover = odd(
-                        qualification_turnover,
+                    _model.qualification_turnover = odd(
+                        _model.qualification_turnover,
                         ((_parent, _name), _key),
                         "qualification_turnover",
                         "array",
@@ -579,12 +603,15 @@ class Status:
                         False,
                     )
 
-                if not (type(qualification_points) is float or type(qualification_points) is int):
-                    if qualification_points is UNSET:
+                if not (
+                    type(_model.qualification_points) is float
+                    or type(_model.qualification_points) is int
+                ):
+                    if _model.qualification_points is UNSET:
                         _absent += 1
                     else:
-                        qualification_points = odd(
-                            qualification_points,
+                        _model.qualification_points = odd(
+                            _model.qualification_points,
                             ((_parent, _name), _key),
                             "qualification_points",
                             "number",
@@ -592,12 +619,15 @@ class Status:
                             False,
                         )
 
-                if not (previous_status.__class__ is str or isinstance(previous_status, str)):
-                    if previous_status is UNSET:
+                if not (
+                    _model.previous_status.__class__ is str
+                    or isinstance(_model.previous_status, str)
+                ):
+                    if _model.previous_status is UNSET:
                         _absent += 1
                     else:
-                        previous_status = odd(
-                            previous_status,
+                        _model.previous_status = odd(
+                            _model.previous_status,
                             ((_parent, _name), _key),
                             "previous_status",
                             "string",
@@ -605,12 +635,12 @@ class Status:
                             False,
                         )
 
-                if not (next_status.__class__ is str or isinstance(next_status, str)):
-                    if next_status is UNSET:
+                if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
+                    if _model.next_status is UNSET:
                         _absent += 1
                     else:
-                        next_status = odd(
-                            next_status,
+                        _model.next_status = odd(
+                            _model.next_status,
                             ((_parent, _name), _key),
                             "next_status",
                             "string",
@@ -618,12 +648,12 @@ class Status:
                             False,
                         )
 
-                if not (type(overall_discount_on_discounted_purchase_items) is bool):
-                    if overall_discount_on_discounted_purchase_items is UNSET:
+                if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
+                    if _model.overall_discount_on_discounted_purchase_items is UNSET:
                         _absent += 1
                     else:
-                        overall_discount_on_discounted_purchase_items = odd(
-                            overall_discount_on_discounted_purchase_items,
+                        _model.overall_discount_on_discounted_purchase_items = odd(
+                            _model.overall_discount_on_discounted_purchase_items,
                             ((_parent, _name), _key),
                             "overall_discount_on_discounted_purchase_items",
                             "boolean",
@@ -631,20 +661,25 @@ class Status:
                             False,
                         )
 
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
                         _absent += 1
                     else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -652,25 +687,6 @@ class Status:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.description = description
-                _model.validity_period = validity_period
-                _model.collection_points = collection_points
-                _model.payment_points = payment_points
-                _model.qualification_type = qualification_type
-                _model.discount = discount
-                _model.status_id = status_id
-                _model.qualification_period = qualification_period
-                _model.qualification_turnover = qualification_turnover
-                _model.qualification_points = qualification_points
-                _model.previous_status = previous_status
-                _model.next_status = next_status
-                _model.overall_discount_on_discounted_purchase_items = (
-                    overall_discount_on_discounted_purchase_items
-                )
-                _model.text_id = text_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 16:
                     _model._additional_properties = None
                 else:

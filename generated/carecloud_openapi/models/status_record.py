@@ -143,81 +143,97 @@ class StatusRecord:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 8:
             try:
                 (
-                    status_id,
-                    customer_id,
-                    status_record_id,
-                    valid_from,
-                    valid_to,
-                    purchase_conditions,
-                    last_change,
-                    state,
+                    _model.status_id,
+                    _model.customer_id,
+                    _model.status_record_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.purchase_conditions,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    status_id,
-                    customer_id,
-                    status_record_id,
-                    valid_from,
-                    valid_to,
-                    purchase_conditions,
-                    last_change,
-                    state,
+                    _model.status_id,
+                    _model.customer_id,
+                    _model.status_record_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.purchase_conditions,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                status_id,
-                customer_id,
-                status_record_id,
-                valid_from,
-                valid_to,
-                purchase_conditions,
-                last_change,
-                state,
+                _model.status_id,
+                _model.customer_id,
+                _model.status_record_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.purchase_conditions,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (status_id.__class__ is str or isinstance(status_id, str)):
-            if status_id is UNSET:
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
                 _absent += 1
-            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+            _model.status_id = odd(
+                _model.status_id, (_path, _key), "status_id", "string", True, False
+            )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
-            if status_record_id is UNSET:
+        if not (
+            _model.status_record_id.__class__ is str or isinstance(_model.status_record_id, str)
+        ):
+            if _model.status_record_id is UNSET:
                 _absent += 1
             else:
-                status_record_id = odd(
-                    status_record_id, (_path, _key), "status_record_id", "string", False, False
+                _model.status_record_id = odd(
+                    _model.status_record_id,
+                    (_path, _key),
+                    "status_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        if isinstance(purchase_conditions, dict):
-            purchase_conditions = _read_PurchaseConditions(
-                purchase_conditions, (_path, _key), "purchase_conditions"
+        if isinstance(_model.purchase_conditions, dict):
+            _model.purchase_conditions = _read_PurchaseConditions(
+                _model.purchase_conditions, (_path, _key), "purchase_conditions"
             )
-        elif purchase_conditions is UNSET:
+        elif _model.purchase_conditions is UNSET:
             _absent += 1
         else:
-            purchase_conditions = odd(
-                purchase_conditions,
+            _model.purchase_conditions = odd(
+                _model.purchase_conditions,
                 (_path, _key),
                 "purchase_conditions",
                 "PurchaseConditions",
@@ -225,28 +241,23 @@ class StatusRecord:
                 False,
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = StatusRecordState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = StatusRecordState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "StatusRecordState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StatusRecordState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.status_id = status_id
-        _model.customer_id = customer_id
-        _model.status_record_id = status_record_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.purchase_conditions = purchase_conditions
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 8:
             _model._additional_properties = None
         else:
@@ -265,62 +276,76 @@ class StatusRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
                         (
-                            status_id,
-                            customer_id,
-                            status_record_id,
-                            valid_from,
-                            valid_to,
-                            purchase_conditions,
-                            last_change,
-                            state,
+                            _model.status_id,
+                            _model.customer_id,
+                            _model.status_record_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.purchase_conditions,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            status_id,
-                            customer_id,
-                            status_record_id,
-                            valid_from,
-                            valid_to,
-                            purchase_conditions,
-                            last_change,
-                            state,
+                            _model.status_id,
+                            _model.customer_id,
+                            _model.status_record_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.purchase_conditions,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        status_id,
-                        customer_id,
-                        status_record_id,
-                        valid_from,
-                        valid_to,
-                        purchase_conditions,
-                        last_change,
-                        state,
+                        _model.status_id,
+                        _model.customer_id,
+                        _model.status_record_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.purchase_conditions,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (status_id.__class__ is str or isinstance(status_id, str)):
-                    if status_id is UNSET:
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
                         _absent += 1
-                    status_id = odd(
-                        status_id, ((_parent, _name), _key), "status_id", "string", True, False
+                    _model.status_id = odd(
+                        _model.status_id,
+                        ((_parent, _name), _key),
+                        "status_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (status_record_id.__class__ is str or isinstance(status_record_id, str)):
-                    if status_record_id is UNSET:
+                if not (
+                    _model.status_record_id.__class__ is str
+                    or isinstance(_model.status_record_id, str)
+                ):
+                    if _model.status_record_id is UNSET:
                         _absent += 1
                     else:
-                        status_record_id = odd(
-                            status_record_id,
+                        _model.status_record_id = odd(
+                            _model.status_record_id,
                             ((_parent, _name), _key),
                             "status_record_id",
                             "string",
@@ -328,12 +353,12 @@ class StatusRecord:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -341,23 +366,28 @@ class StatusRecord:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(purchase_conditions, dict):
-                    purchase_conditions = _read_PurchaseConditions(
-                        purchase_conditions, ((_parent, _name), _key), "purchase_conditions"
+                if isinstance(_model.purchase_conditions, dict):
+                    _model.purchase_conditions = _read_PurchaseConditions(
+                        _model.purchase_conditions, ((_parent, _name), _key), "purchase_conditions"
                     )
-                elif purchase_conditions is UNSET:
+                elif _model.purchase_conditions is UNSET:
                     _absent += 1
                 else:
-                    purchase_conditions = odd(
-                        purchase_conditions,
+                    _model.purchase_conditions = odd(
+                        _model.purchase_conditions,
                         ((_parent, _name), _key),
                         "purchase_conditions",
                         "PurchaseConditions",
@@ -365,12 +395,12 @@ class StatusRecord:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -378,24 +408,20 @@ class StatusRecord:
                             False,
                         )
 
-                if type(state) is int:
-                    state = StatusRecordState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = StatusRecordState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "StatusRecordState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StatusRecordState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.status_id = status_id
-                _model.customer_id = customer_id
-                _model.status_record_id = status_record_id
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.purchase_conditions = purchase_conditions
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 8:
                     _model._additional_properties = None
                 else:

@@ -225,173 +225,193 @@ class Store:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 19:
             try:
                 (
-                    store_id,
-                    store_code,
-                    name,
-                    partner_id,
-                    system_id,
-                    store_address,
-                    contact_email,
-                    manager_name,
-                    phone_number,
-                    gps_coordinates,
-                    url_address,
-                    opening,
-                    image_urls,
-                    visibility_for_customer,
-                    short_description,
-                    description,
-                    registration_id,
-                    last_change,
-                    state,
+                    _model.store_id,
+                    _model.store_code,
+                    _model.name,
+                    _model.partner_id,
+                    _model.system_id,
+                    _model.store_address,
+                    _model.contact_email,
+                    _model.manager_name,
+                    _model.phone_number,
+                    _model.gps_coordinates,
+                    _model.url_address,
+                    _model.opening,
+                    _model.image_urls,
+                    _model.visibility_for_customer,
+                    _model.short_description,
+                    _model.description,
+                    _model.registration_id,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    store_id,
-                    store_code,
-                    name,
-                    partner_id,
-                    system_id,
-                    store_address,
-                    contact_email,
-                    manager_name,
-                    phone_number,
-                    gps_coordinates,
-                    url_address,
-                    opening,
-                    image_urls,
-                    visibility_for_customer,
-                    short_description,
-                    description,
-                    registration_id,
-                    last_change,
-                    state,
+                    _model.store_id,
+                    _model.store_code,
+                    _model.name,
+                    _model.partner_id,
+                    _model.system_id,
+                    _model.store_address,
+                    _model.contact_email,
+                    _model.manager_name,
+                    _model.phone_number,
+                    _model.gps_coordinates,
+                    _model.url_address,
+                    _model.opening,
+                    _model.image_urls,
+                    _model.visibility_for_customer,
+                    _model.short_description,
+                    _model.description,
+                    _model.registration_id,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                store_id,
-                store_code,
-                name,
-                partner_id,
-                system_id,
-                store_address,
-                contact_email,
-                manager_name,
-                phone_number,
-                gps_coordinates,
-                url_address,
-                opening,
-                image_urls,
-                visibility_for_customer,
-                short_description,
-                description,
-                registration_id,
-                last_change,
-                state,
+                _model.store_id,
+                _model.store_code,
+                _model.name,
+                _model.partner_id,
+                _model.system_id,
+                _model.store_address,
+                _model.contact_email,
+                _model.manager_name,
+                _model.phone_number,
+                _model.gps_coordinates,
+                _model.url_address,
+                _model.opening,
+                _model.image_urls,
+                _model.visibility_for_customer,
+                _model.short_description,
+                _model.description,
+                _model.registration_id,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        if not (store_code.__class__ is str or isinstance(store_code, str)):
-            if store_code is UNSET:
+        if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
+            if _model.store_code is UNSET:
                 _absent += 1
-            store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
-
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
-
-        if not (system_id.__class__ is str or isinstance(system_id, str)):
-            if system_id is UNSET:
-                _absent += 1
-            system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
-
-        if isinstance(store_address, dict):
-            store_address = _read_Address(store_address, (_path, _key), "store_address")
-        elif store_address is UNSET:
-            _absent += 1
-        else:
-            store_address = odd(
-                store_address, (_path, _key), "store_address", "Address", False, False
+            _model.store_code = odd(
+                _model.store_code, (_path, _key), "store_code", "string", True, False
             )
 
-        if not (contact_email.__class__ is str or isinstance(contact_email, str)):
-            if contact_email is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            else:
-                contact_email = odd(
-                    contact_email, (_path, _key), "contact_email", "string", False, False
-                )
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (manager_name.__class__ is str or isinstance(manager_name, str)):
-            if manager_name is UNSET:
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
                 _absent += 1
-            else:
-                manager_name = odd(
-                    manager_name, (_path, _key), "manager_name", "string", False, False
-                )
-
-        if not (phone_number.__class__ is str or isinstance(phone_number, str)):
-            if phone_number is UNSET:
-                _absent += 1
-            else:
-                phone_number = odd(
-                    phone_number, (_path, _key), "phone_number", "string", False, False
-                )
-
-        if isinstance(gps_coordinates, dict):
-            gps_coordinates = _read_GPSCoordinates(
-                gps_coordinates, (_path, _key), "gps_coordinates"
-            )
-        elif gps_coordinates is UNSET:
-            _absent += 1
-        else:
-            gps_coordinates = odd(
-                gps_coordinates, (_path, _key), "gps_coordinates", "GPSCoordinates", False, False
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
-        if not (url_address.__class__ is str or isinstance(url_address, str)):
-            if url_address is UNSET:
+        if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
+            if _model.system_id is UNSET:
                 _absent += 1
-            else:
-                url_address = odd(url_address, (_path, _key), "url_address", "string", False, False)
+            _model.system_id = odd(
+                _model.system_id, (_path, _key), "system_id", "string", True, False
+            )
 
-        if isinstance(opening, list):
-            opening = _read_OpeningDay_list(opening, (_path, _key), "opening")
-        elif opening is UNSET:
+        if isinstance(_model.store_address, dict):
+            _model.store_address = _read_Address(
+                _model.store_address, (_path, _key), "store_address"
+            )
+        elif _model.store_address is UNSET:
             _absent += 1
         else:
-            opening = odd(opening, (_path, _key), "opening", "array", False, False)
+            _model.store_address = odd(
+                _model.store_address, (_path, _key), "store_address", "Address", False, False
+            )
 
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
+        if not (_model.contact_email.__class__ is str or isinstance(_model.contact_email, str)):
+            if _model.contact_email is UNSET:
+                _absent += 1
+            else:
+                _model.contact_email = odd(
+                    _model.contact_email, (_path, _key), "contact_email", "string", False, False
+                )
+
+        if not (_model.manager_name.__class__ is str or isinstance(_model.manager_name, str)):
+            if _model.manager_name is UNSET:
+                _absent += 1
+            else:
+                _model.manager_name = odd(
+                    _model.manager_name, (_path, _key), "manager_name", "string", False, False
+                )
+
+        if not (_model.phone_number.__class__ is str or isinstance(_model.phone_number, str)):
+            if _model.phone_number is UNSET:
+                _absent += 1
+            else:
+                _model.phone_number = odd(
+                    _model.phone_number, (_path, _key), "phone_number", "string", False, False
+                )
+
+        if isinstance(_model.gps_coordinates, dict):
+            _model.gps_coordinates = _read_GPSCoordinates(
+                _model.gps_coordinates, (_path, _key), "gps_coordinates"
+            )
+        elif _model.gps_coordinates is UNSET:
+            _absent += 1
+        else:
+            _model.gps_coordinates = odd(
+                _model.gps_coordinates,
+                (_path, _key),
+                "gps_coordinates",
+                "GPSCoordinates",
+                False,
+                False,
+            )
+
+        if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
+            if _model.url_address is UNSET:
+                _absent += 1
+            else:
+                _model.url_address = odd(
+                    _model.url_address, (_path, _key), "url_address", "string", False, False
+                )
+
+        if isinstance(_model.opening, list):
+            _model.opening = _read_OpeningDay_list(_model.opening, (_path, _key), "opening")
+        elif _model.opening is UNSET:
+            _absent += 1
+        else:
+            _model.opening = odd(_model.opening, (_path, _key), "opening", "array", False, False)
+
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
+        elif _model.image_urls is UNSET:
             _absent += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        if type(visibility_for_customer) is int:
-            visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
-        elif visibility_for_customer is UNSET:
+        if type(_model.visibility_for_customer) is int:
+            _model.visibility_for_customer = StoreVisibilityForCustomer(
+                _model.visibility_for_customer
+            )
+        elif _model.visibility_for_customer is UNSET:
             _absent += 1
         else:
-            visibility_for_customer = odd(
-                visibility_for_customer,
+            _model.visibility_for_customer = odd(
+                _model.visibility_for_customer,
                 (_path, _key),
                 "visibility_for_customer",
                 "StoreVisibilityForCustomer",
@@ -399,61 +419,52 @@ class Store:
                 False,
             )
 
-        if not (short_description.__class__ is str or isinstance(short_description, str)):
-            if short_description is UNSET:
+        if not (
+            _model.short_description.__class__ is str or isinstance(_model.short_description, str)
+        ):
+            if _model.short_description is UNSET:
                 _absent += 1
             else:
-                short_description = odd(
-                    short_description, (_path, _key), "short_description", "string", False, False
+                _model.short_description = odd(
+                    _model.short_description,
+                    (_path, _key),
+                    "short_description",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (description.__class__ is str or isinstance(description, str)):
-            if description is UNSET:
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
                 _absent += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        if not (registration_id.__class__ is str or isinstance(registration_id, str)):
-            if registration_id is UNSET:
-                _absent += 1
-            else:
-                registration_id = odd(
-                    registration_id, (_path, _key), "registration_id", "string", False, False
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
+            if _model.registration_id is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.registration_id = odd(
+                    _model.registration_id, (_path, _key), "registration_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = StoreState(state)
-        elif state is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _absent += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = StoreState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "StoreState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "StoreState", False, False)
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.store_code = store_code
-        _model.name = name
-        _model.partner_id = partner_id
-        _model.system_id = system_id
-        _model.store_address = store_address
-        _model.contact_email = contact_email
-        _model.manager_name = manager_name
-        _model.phone_number = phone_number
-        _model.gps_coordinates = gps_coordinates
-        _model.url_address = url_address
-        _model.opening = opening
-        _model.image_urls = image_urls
-        _model.visibility_for_customer = visibility_for_customer
-        _model.short_description = short_description
-        _model.description = description
-        _model.registration_id = registration_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 19:
             _model._additional_properties = None
         else:
@@ -472,117 +483,135 @@ class Store:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 19:
                     try:
                         (
-                            store_id,
-                            store_code,
-                            name,
-                            partner_id,
-                            system_id,
-                            store_address,
-                            contact_email,
-                            manager_name,
-                            phone_number,
-                            gps_coordinates,
-                            url_address,
-                            opening,
-                            image_urls,
-                            visibility_for_customer,
-                            short_description,
-                            description,
-                            registration_id,
-                            last_change,
-                            state,
+                            _model.store_id,
+                            _model.store_code,
+                            _model.name,
+                            _model.partner_id,
+                            _model.system_id,
+                            _model.store_address,
+                            _model.contact_email,
+                            _model.manager_name,
+                            _model.phone_number,
+                            _model.gps_coordinates,
+                            _model.url_address,
+                            _model.opening,
+                            _model.image_urls,
+                            _model.visibility_for_customer,
+                            _model.short_description,
+                            _model.description,
+                            _model.registration_id,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            store_id,
-                            store_code,
-                            name,
-                            partner_id,
-                            system_id,
-                            store_address,
-                            contact_email,
-                            manager_name,
-                            phone_number,
-                            gps_coordinates,
-                            url_address,
-                            opening,
-                            image_urls,
-                            visibility_for_customer,
-                            short_description,
-                            description,
-                            registration_id,
-                            last_change,
-                            state,
+                            _model.store_id,
+                            _model.store_code,
+                            _model.name,
+                            _model.partner_id,
+                            _model.system_id,
+                            _model.store_address,
+                            _model.contact_email,
+                            _model.manager_name,
+                            _model.phone_number,
+                            _model.gps_coordinates,
+                            _model.url_address,
+                            _model.opening,
+                            _model.image_urls,
+                            _model.visibility_for_customer,
+                            _model.short_description,
+                            _model.description,
+                            _model.registration_id,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        store_id,
-                        store_code,
-                        name,
-                        partner_id,
-                        system_id,
-                        store_address,
-                        contact_email,
-                        manager_name,
-                        phone_number,
-                        gps_coordinates,
-                        url_address,
-                        opening,
-                        image_urls,
-                        visibility_for_customer,
-                        short_description,
-                        description,
-                        registration_id,
-                        last_change,
-                        state,
+                        _model.store_id,
+                        _model.store_code,
+                        _model.name,
+                        _model.partner_id,
+                        _model.system_id,
+                        _model.store_address,
+                        _model.contact_email,
+                        _model.manager_name,
+                        _model.phone_number,
+                        _model.gps_coordinates,
+                        _model.url_address,
+                        _model.opening,
+                        _model.image_urls,
+                        _model.visibility_for_customer,
+                        _model.short_description,
+                        _model.description,
+                        _model.registration_id,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
-                if not (store_code.__class__ is str or isinstance(store_code, str)):
-                    if store_code is UNSET:
+                if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
+                    if _model.store_code is UNSET:
                         _absent += 1
-                    store_code = odd(
-                        store_code, ((_parent, _name), _key), "store_code", "string", True, False
+                    _model.store_code = odd(
+                        _model.store_code,
+                        ((_parent, _name), _key),
+                        "store_code",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (partner_id.__class__ is str or isinstance(partner_id, str)):
-                    if partner_id is UNSET:
-                        _absent += 1
-                    partner_id = odd(
-                        partner_id, ((_parent, _name), _key), "partner_id", "string", True, False
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
-                if not (system_id.__class__ is str or isinstance(system_id, str)):
-                    if system_id is UNSET:
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
                         _absent += 1
-                    system_id = odd(
-                        system_id, ((_parent, _name), _key), "system_id", "string", True, False
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if isinstance(store_address, dict):
-                    store_address = _read_Address(
-                        store_address, ((_parent, _name), _key), "store_address"
+                if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
+                    if _model.system_id is UNSET:
+                        _absent += 1
+                    _model.system_id = odd(
+                        _model.system_id,
+                        ((_parent, _name), _key),
+                        "system_id",
+                        "string",
+                        True,
+                        False,
                     )
-                elif store_address is UNSET:
+
+                if isinstance(_model.store_address, dict):
+                    _model.store_address = _read_Address(
+                        _model.store_address, ((_parent, _name), _key), "store_address"
+                    )
+                elif _model.store_address is UNSET:
                     _absent += 1
                 else:
-                    store_address = odd(
-                        store_address,
+                    _model.store_address = odd(
+                        _model.store_address,
                         ((_parent, _name), _key),
                         "store_address",
                         "Address",
@@ -590,12 +619,14 @@ class Store:
                         False,
                     )
 
-                if not (contact_email.__class__ is str or isinstance(contact_email, str)):
-                    if contact_email is UNSET:
+                if not (
+                    _model.contact_email.__class__ is str or isinstance(_model.contact_email, str)
+                ):
+                    if _model.contact_email is UNSET:
                         _absent += 1
                     else:
-                        contact_email = odd(
-                            contact_email,
+                        _model.contact_email = odd(
+                            _model.contact_email,
                             ((_parent, _name), _key),
                             "contact_email",
                             "string",
@@ -603,12 +634,14 @@ class Store:
                             False,
                         )
 
-                if not (manager_name.__class__ is str or isinstance(manager_name, str)):
-                    if manager_name is UNSET:
+                if not (
+                    _model.manager_name.__class__ is str or isinstance(_model.manager_name, str)
+                ):
+                    if _model.manager_name is UNSET:
                         _absent += 1
                     else:
-                        manager_name = odd(
-                            manager_name,
+                        _model.manager_name = odd(
+                            _model.manager_name,
                             ((_parent, _name), _key),
                             "manager_name",
                             "string",
@@ -616,12 +649,14 @@ class Store:
                             False,
                         )
 
-                if not (phone_number.__class__ is str or isinstance(phone_number, str)):
-                    if phone_number is UNSET:
+                if not (
+                    _model.phone_number.__class__ is str or isinstance(_model.phone_number, str)
+                ):
+                    if _model.phone_number is UNSET:
                         _absent += 1
                     else:
-                        phone_number = odd(
-                            phone_number,
+                        _model.phone_number = odd(
+                            _model.phone_number,
                             ((_parent, _name), _key),
                             "phone_number",
                             "string",
@@ -629,15 +664,15 @@ class Store:
                             False,
                         )
 
-                if isinstance(gps_coordinates, dict):
-                    gps_coordinates = _read_GPSCoordinates(
-                        gps_coordinates, ((_parent, _name), _key), "gps_coordinates"
+                if isinstance(_model.gps_coordinates, dict):
+                    _model.gps_coordinates = _read_GPSCoordinates(
+                        _model.gps_coordinates, ((_parent, _name), _key), "gps_coordinates"
                     )
-                elif gps_coordinates is UNSET:
+                elif _model.gps_coordinates is UNSET:
                     _absent += 1
                 else:
-                    gps_coordinates = odd(
-                        gps_coordinates,
+                    _model.gps_coordinates = odd(
+                        _model.gps_coordinates,
                         ((_parent, _name), _key),
                         "gps_coordinates",
                         "GPSCoordinates",
@@ -645,12 +680,12 @@ class Store:
                         False,
                     )
 
-                if not (url_address.__class__ is str or isinstance(url_address, str)):
-                    if url_address is UNSET:
+                if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
+                    if _model.url_address is UNSET:
                         _absent += 1
                     else:
-                        url_address = odd(
-                            url_address,
+                        _model.url_address = odd(
+                            _model.url_address,
                             ((_parent, _name), _key),
                             "url_address",
                             "string",
@@ -658,17 +693,19 @@ class Store:
                             False,
                         )
 
-                if isinstance(opening, list):
-                    opening = _read_OpeningDay_list(opening, ((_parent, _name), _key), "opening")
-                elif opening is UNSET:
+                if isinstance(_model.opening, list):
+                    _model.opening = _read_OpeningDay_list(
+                        _model.opening, ((_parent, _name), _key), "opening"
+                    )
+                elif _model.opening is UNSET:
                     _absent += 1
                 else:
-                    opening = odd(
-                        opening, ((_parent, _name), _key), "opening", "array", False, False
+                    _model.opening = odd(
+                        _model.opening, ((_parent, _name), _key), "opening", "array", False, False
                     )
 
-                if isinstance(image_urls, list):
-                    for _i0, _v0 in enumerate(image_urls):
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -678,20 +715,27 @@ class Store:
                                 True,
                                 False,
                             )
-                elif image_urls is UNSET:
+                elif _model.image_urls is UNSET:
                     _absent += 1
                 else:
-                    image_urls = odd(
-                        image_urls, ((_parent, _name), _key), "image_urls", "array", False, False
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
                     )
 
-                if type(visibility_for_customer) is int:
-                    visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
-                elif visibility_for_customer is UNSET:
+                if type(_model.visibility_for_customer) is int:
+                    _model.visibility_for_customer = StoreVisibilityForCustomer(
+                        _model.visibility_for_customer
+                    )
+                elif _model.visibility_for_customer is UNSET:
                     _absent += 1
                 else:
-                    visibility_for_customer = odd(
-                        visibility_for_customer,
+                    _model.visibility_for_customer = odd(
+                        _model.visibility_for_customer,
                         ((_parent, _name), _key),
                         "visibility_for_customer",
                         "StoreVisibilityForCustomer",
@@ -699,12 +743,15 @@ class Store:
                         False,
                     )
 
-                if not (short_description.__class__ is str or isinstance(short_description, str)):
-                    if short_description is UNSET:
+                if not (
+                    _model.short_description.__class__ is str
+                    or isinstance(_model.short_description, str)
+                ):
+                    if _model.short_description is UNSET:
                         _absent += 1
                     else:
-                        short_description = odd(
-                            short_description,
+                        _model.short_description = odd(
+                            _model.short_description,
                             ((_parent, _name), _key),
                             "short_description",
                             "string",
@@ -712,12 +759,12 @@ class Store:
                             False,
                         )
 
-                if not (description.__class__ is str or isinstance(description, str)):
-                    if description is UNSET:
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
                         _absent += 1
                     else:
-                        description = odd(
-                            description,
+                        _model.description = odd(
+                            _model.description,
                             ((_parent, _name), _key),
                             "description",
                             "string",
@@ -725,12 +772,15 @@ class Store:
                             False,
                         )
 
-                if not (registration_id.__class__ is str or isinstance(registration_id, str)):
-                    if registration_id is UNSET:
+                if not (
+                    _model.registration_id.__class__ is str
+                    or isinstance(_model.registration_id, str)
+                ):
+                    if _model.registration_id is UNSET:
                         _absent += 1
                     else:
-                        registration_id = odd(
-                            registration_id,
+                        _model.registration_id = odd(
+                            _model.registration_id,
                             ((_parent, _name), _key),
                             "registration_id",
                             "string",
@@ -738,12 +788,12 @@ class Store:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -751,35 +801,15 @@ class Store:
                             False,
                         )
 
-                if type(state) is int:
-                    state = StoreState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = StoreState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "StoreState", False, False
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "StoreState", False, False
                     )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.store_code = store_code
-                _model.name = name
-                _model.partner_id = partner_id
-                _model.system_id = system_id
-                _model.store_address = store_address
-                _model.contact_email = contact_email
-                _model.manager_name = manager_name
-                _model.phone_number = phone_number
-                _model.gps_coordinates = gps_coordinates
-                _model.url_address = url_address
-                _model.opening = opening
-                _model.image_urls = image_urls
-                _model.visibility_for_customer = visibility_for_customer
-                _model.short_description = short_description
-                _model.description = description
-                _model.registration_id = registration_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 19:
                     _model._additional_properties = None
                 else:

@@ -92,37 +92,52 @@ class StoreGroupRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                store_id, store_group_id, store_group_record_id, last_change = _declared(src_dict)
+                (
+                    _model.store_id,
+                    _model.store_group_id,
+                    _model.store_group_record_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
             except KeyError:
-                store_id, store_group_id, store_group_record_id, last_change = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.store_id,
+                    _model.store_group_id,
+                    _model.store_group_record_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            store_id, store_group_id, store_group_record_id, last_change = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
+            (
+                _model.store_id,
+                _model.store_group_id,
+                _model.store_group_record_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _absent += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (_model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)):
+            if _model.store_group_id is UNSET:
+                _absent += 1
+            _model.store_group_id = odd(
+                _model.store_group_id, (_path, _key), "store_group_id", "string", True, False
             )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        if not (store_group_id.__class__ is str or isinstance(store_group_id, str)):
-            if store_group_id is UNSET:
-                _absent += 1
-            store_group_id = odd(
-                store_group_id, (_path, _key), "store_group_id", "string", True, False
-            )
-
-        if not (store_group_record_id.__class__ is str or isinstance(store_group_record_id, str)):
-            if store_group_record_id is UNSET:
+        if not (
+            _model.store_group_record_id.__class__ is str
+            or isinstance(_model.store_group_record_id, str)
+        ):
+            if _model.store_group_record_id is UNSET:
                 _absent += 1
             else:
-                store_group_record_id = odd(
-                    store_group_record_id,
+                _model.store_group_record_id = odd(
+                    _model.store_group_record_id,
                     (_path, _key),
                     "store_group_record_id",
                     "string",
@@ -130,17 +145,14 @@ class StoreGroupRecord:
                     False,
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.store_group_id = store_group_id
-        _model.store_group_record_id = store_group_record_id
-        _model.last_change = last_change
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -159,33 +171,45 @@ class StoreGroupRecord:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        store_id, store_group_id, store_group_record_id, last_change = _declared(
-                            src_dict
-                        )
+                        (
+                            _model.store_id,
+                            _model.store_group_id,
+                            _model.store_group_record_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        store_id, store_group_id, store_group_record_id, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.store_id,
+                            _model.store_group_id,
+                            _model.store_group_record_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    store_id, store_group_id, store_group_record_id, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.store_id,
+                        _model.store_group_id,
+                        _model.store_group_record_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _absent += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (
+                    _model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)
+                ):
+                    if _model.store_group_id is UNSET:
                         _absent += 1
-                    store_id = odd(
-                        store_id, ((_parent, _name), _key), "store_id", "string", True, False
-                    )
-
-                if not (store_group_id.__class__ is str or isinstance(store_group_id, str)):
-                    if store_group_id is UNSET:
-                        _absent += 1
-                    store_group_id = odd(
-                        store_group_id,
+                    _model.store_group_id = odd(
+                        _model.store_group_id,
                         ((_parent, _name), _key),
                         "store_group_id",
                         "string",
@@ -194,13 +218,14 @@ class StoreGroupRecord:
                     )
 
                 if not (
-                    store_group_record_id.__class__ is str or isinstance(store_group_record_id, str)
+                    _model.store_group_record_id.__class__ is str
+                    or isinstance(_model.store_group_record_id, str)
                 ):
-                    if store_group_record_id is UNSET:
+                    if _model.store_group_record_id is UNSET:
                         _absent += 1
                     else:
-                        store_group_record_id = odd(
-                            store_group_record_id,
+                        _model.store_group_record_id = odd(
+                            _model.store_group_record_id,
                             ((_parent, _name), _key),
                             "store_group_record_id",
                             "string",
@@ -208,12 +233,12 @@ class StoreGroupRecord:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -221,11 +246,6 @@ class StoreGroupRecord:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.store_id = store_id
-                _model.store_group_id = store_group_id
-                _model.store_group_record_id = store_group_record_id
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -103,54 +103,57 @@ class Tag:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                tag_id, name, text_id, state, last_change = _declared(src_dict)
+                _model.tag_id, _model.name, _model.text_id, _model.state, _model.last_change = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                tag_id, name, text_id, state, last_change = map(
+                _model.tag_id, _model.name, _model.text_id, _model.state, _model.last_change = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            tag_id, name, text_id, state, last_change = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.tag_id, _model.name, _model.text_id, _model.state, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (tag_id.__class__ is str or isinstance(tag_id, str)):
-            if tag_id is UNSET:
+        if not (_model.tag_id.__class__ is str or isinstance(_model.tag_id, str)):
+            if _model.tag_id is UNSET:
                 _absent += 1
             else:
-                tag_id = odd(tag_id, (_path, _key), "tag_id", "string", False, False)
+                _model.tag_id = odd(_model.tag_id, (_path, _key), "tag_id", "string", False, False)
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = TagState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = TagState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "TagState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TagState", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.tag_id = tag_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -169,54 +172,79 @@ class Tag:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        tag_id, name, text_id, state, last_change = _declared(src_dict)
+                        (
+                            _model.tag_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        tag_id, name, text_id, state, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.tag_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    tag_id, name, text_id, state, last_change = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    _model.tag_id, _model.name, _model.text_id, _model.state, _model.last_change = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                     )
 
-                if not (tag_id.__class__ is str or isinstance(tag_id, str)):
-                    if tag_id is UNSET:
+                if not (_model.tag_id.__class__ is str or isinstance(_model.tag_id, str)):
+                    if _model.tag_id is UNSET:
                         _absent += 1
                     else:
-                        tag_id = odd(
-                            tag_id, ((_parent, _name), _key), "tag_id", "string", False, False
+                        _model.tag_id = odd(
+                            _model.tag_id,
+                            ((_parent, _name), _key),
+                            "tag_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
-                        _absent += 1
-                    else:
-                        text_id = odd(
-                            text_id, ((_parent, _name), _key), "text_id", "string", False, False
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
                         )
 
-                if type(state) is int:
-                    state = TagState(state)
-                elif state is UNSET:
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _absent += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = TagState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(state, ((_parent, _name), _key), "state", "TagState", False, False)
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "TagState", False, False
+                    )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -224,12 +252,6 @@ class Tag:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.tag_id = tag_id
-                _model.name = name
-                _model.text_id = text_id
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -145,125 +145,137 @@ class Task:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 10:
             try:
                 (
-                    task_type_id,
-                    task_state_id,
-                    customer_id,
-                    task_title,
-                    task_priority,
-                    task_id,
-                    task_note,
-                    due_date,
-                    created_at,
-                    state,
+                    _model.task_type_id,
+                    _model.task_state_id,
+                    _model.customer_id,
+                    _model.task_title,
+                    _model.task_priority,
+                    _model.task_id,
+                    _model.task_note,
+                    _model.due_date,
+                    _model.created_at,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    task_type_id,
-                    task_state_id,
-                    customer_id,
-                    task_title,
-                    task_priority,
-                    task_id,
-                    task_note,
-                    due_date,
-                    created_at,
-                    state,
+                    _model.task_type_id,
+                    _model.task_state_id,
+                    _model.customer_id,
+                    _model.task_title,
+                    _model.task_priority,
+                    _model.task_id,
+                    _model.task_note,
+                    _model.due_date,
+                    _model.created_at,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                task_type_id,
-                task_state_id,
-                customer_id,
-                task_title,
-                task_priority,
-                task_id,
-                task_note,
-                due_date,
-                created_at,
-                state,
+                _model.task_type_id,
+                _model.task_state_id,
+                _model.customer_id,
+                _model.task_title,
+                _model.task_priority,
+                _model.task_id,
+                _model.task_note,
+                _model.due_date,
+                _model.created_at,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (task_type_id.__class__ is str or isinstance(task_type_id, str)):
-            if task_type_id is UNSET:
+        if not (_model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)):
+            if _model.task_type_id is UNSET:
                 _absent += 1
-            task_type_id = odd(task_type_id, (_path, _key), "task_type_id", "string", True, False)
-
-        if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
-            if task_state_id is UNSET:
-                _absent += 1
-            task_state_id = odd(
-                task_state_id, (_path, _key), "task_state_id", "string", True, False
+            _model.task_type_id = odd(
+                _model.task_type_id, (_path, _key), "task_type_id", "string", True, False
             )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)):
+            if _model.task_state_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        if not (task_title.__class__ is str or isinstance(task_title, str)):
-            if task_title is UNSET:
-                _absent += 1
-            task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
-
-        if type(task_priority) is int:
-            task_priority = TaskTaskPriority(task_priority)
-        elif task_priority is UNSET:
-            _absent += 1
-            task_priority = odd(
-                task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
-            )
-        else:
-            task_priority = odd(
-                task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
+            _model.task_state_id = odd(
+                _model.task_state_id, (_path, _key), "task_state_id", "string", True, False
             )
 
-        if not (task_id.__class__ is str or isinstance(task_id, str)):
-            if task_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _absent += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
+            if _model.task_title is UNSET:
+                _absent += 1
+            _model.task_title = odd(
+                _model.task_title, (_path, _key), "task_title", "string", True, False
+            )
+
+        if type(_model.task_priority) is int:
+            _model.task_priority = TaskTaskPriority(_model.task_priority)
+        elif _model.task_priority is UNSET:
+            _absent += 1
+            _model.task_priority = odd(
+                _model.task_priority,
+                (_path, _key),
+                "task_priority",
+                "TaskTaskPriority",
+                True,
+                False,
+            )
+        else:
+            _model.task_priority = odd(
+                _model.task_priority,
+                (_path, _key),
+                "task_priority",
+                "TaskTaskPriority",
+                True,
+                False,
+            )
+
+        if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+            if _model.task_id is UNSET:
                 _absent += 1
             else:
-                task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
+                _model.task_id = odd(
+                    _model.task_id, (_path, _key), "task_id", "string", False, False
+                )
 
-        if not (task_note.__class__ is str or isinstance(task_note, str)):
-            if task_note is UNSET:
+        if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
+            if _model.task_note is UNSET:
                 _absent += 1
             else:
-                task_note = odd(task_note, (_path, _key), "task_note", "string", False, False)
+                _model.task_note = odd(
+                    _model.task_note, (_path, _key), "task_note", "string", False, False
+                )
 
-        if due_date.__class__ is str or isinstance(due_date, str):
-            due_date = read_date(due_date, (_path, _key), "due_date")
-        elif due_date is UNSET:
+        if _model.due_date.__class__ is str or isinstance(_model.due_date, str):
+            _model.due_date = read_date(_model.due_date, (_path, _key), "due_date")
+        elif _model.due_date is UNSET:
             _absent += 1
         else:
-            due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
+            _model.due_date = odd(_model.due_date, (_path, _key), "due_date", "date", False, False)
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if type(state) is int:
-            state = TaskStateEnum(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = TaskStateEnum(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "TaskStateEnum", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TaskStateEnum", False, False)
 
-        _model = _new_instance(cls)
-        _model.task_type_id = task_type_id
-        _model.task_state_id = task_state_id
-        _model.customer_id = customer_id
-        _model.task_title = task_title
-        _model.task_priority = task_priority
-        _model.task_id = task_id
-        _model.task_note = task_note
-        _model.due_date = due_date
-        _model.created_at = created_at
-        _model.state = state
         if len(src_dict) + _absent == 10:
             _model._additional_properties = None
         else:
@@ -282,53 +294,56 @@ class Task:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 10:
                     try:
                         (
-                            task_type_id,
-                            task_state_id,
-                            customer_id,
-                            task_title,
-                            task_priority,
-                            task_id,
-                            task_note,
-                            due_date,
-                            created_at,
-                            state,
+                            _model.task_type_id,
+                            _model.task_state_id,
+                            _model.customer_id,
+                            _model.task_title,
+                            _model.task_priority,
+                            _model.task_id,
+                            _model.task_note,
+                            _model.due_date,
+                            _model.created_at,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            task_type_id,
-                            task_state_id,
-                            customer_id,
-                            task_title,
-                            task_priority,
-                            task_id,
-                            task_note,
-                            due_date,
-                            created_at,
-                            state,
+                            _model.task_type_id,
+                            _model.task_state_id,
+                            _model.customer_id,
+                            _model.task_title,
+                            _model.task_priority,
+                            _model.task_id,
+                            _model.task_note,
+                            _model.due_date,
+                            _model.created_at,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        task_type_id,
-                        task_state_id,
-                        customer_id,
-                        task_title,
-                        task_priority,
-                        task_id,
-                        task_note,
-                        due_date,
-                        created_at,
-                        state,
+                        _model.task_type_id,
+                        _model.task_state_id,
+                        _model.customer_id,
+                        _model.task_title,
+                        _model.task_priority,
+                        _model.task_id,
+                        _model.task_note,
+                        _model.due_date,
+                        _model.created_at,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (task_type_id.__class__ is str or isinstance(task_type_id, str)):
-                    if task_type_id is UNSET:
+                if not (
+                    _model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)
+                ):
+                    if _model.task_type_id is UNSET:
                         _absent += 1
-                    task_type_id = odd(
-                        task_type_id,
+                    _model.task_type_id = odd(
+                        _model.task_type_id,
                         ((_parent, _name), _key),
                         "task_type_id",
                         "string",
@@ -336,11 +351,13 @@ class Task:
                         False,
                     )
 
-                if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
-                    if task_state_id is UNSET:
+                if not (
+                    _model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)
+                ):
+                    if _model.task_state_id is UNSET:
                         _absent += 1
-                    task_state_id = odd(
-                        task_state_id,
+                    _model.task_state_id = odd(
+                        _model.task_state_id,
                         ((_parent, _name), _key),
                         "task_state_id",
                         "string",
@@ -348,26 +365,36 @@ class Task:
                         False,
                     )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (task_title.__class__ is str or isinstance(task_title, str)):
-                    if task_title is UNSET:
+                if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
+                    if _model.task_title is UNSET:
                         _absent += 1
-                    task_title = odd(
-                        task_title, ((_parent, _name), _key), "task_title", "string", True, False
+                    _model.task_title = odd(
+                        _model.task_title,
+                        ((_parent, _name), _key),
+                        "task_title",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if type(task_priority) is int:
-                    task_priority = TaskTaskPriority(task_priority)
-                elif task_priority is UNSET:
+                if type(_model.task_priority) is int:
+                    _model.task_priority = TaskTaskPriority(_model.task_priority)
+                elif _model.task_priority is UNSET:
                     _absent += 1
-                    task_priority = odd(
-                        task_priority,
+                    _model.task_priority = odd(
+                        _model.task_priority,
                         ((_parent, _name), _key),
                         "task_priority",
                         "TaskTaskPriority",
@@ -375,8 +402,8 @@ class Task:
                         False,
                     )
                 else:
-                    task_priority = odd(
-                        task_priority,
+                    _model.task_priority = odd(
+                        _model.task_priority,
                         ((_parent, _name), _key),
                         "task_priority",
                         "TaskTaskPriority",
@@ -384,37 +411,49 @@ class Task:
                         False,
                     )
 
-                if not (task_id.__class__ is str or isinstance(task_id, str)):
-                    if task_id is UNSET:
+                if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+                    if _model.task_id is UNSET:
                         _absent += 1
                     else:
-                        task_id = odd(
-                            task_id, ((_parent, _name), _key), "task_id", "string", False, False
+                        _model.task_id = odd(
+                            _model.task_id,
+                            ((_parent, _name), _key),
+                            "task_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (task_note.__class__ is str or isinstance(task_note, str)):
-                    if task_note is UNSET:
+                if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
+                    if _model.task_note is UNSET:
                         _absent += 1
                     else:
-                        task_note = odd(
-                            task_note, ((_parent, _name), _key), "task_note", "string", False, False
+                        _model.task_note = odd(
+                            _model.task_note,
+                            ((_parent, _name), _key),
+                            "task_note",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if due_date.__class__ is str or isinstance(due_date, str):
-                    due_date = read_date(due_date, ((_parent, _name), _key), "due_date")
-                elif due_date is UNSET:
+                if _model.due_date.__class__ is str or isinstance(_model.due_date, str):
+                    _model.due_date = read_date(
+                        _model.due_date, ((_parent, _name), _key), "due_date"
+                    )
+                elif _model.due_date is UNSET:
                     _absent += 1
                 else:
-                    due_date = odd(
-                        due_date, ((_parent, _name), _key), "due_date", "date", False, False
+                    _model.due_date = odd(
+                        _model.due_date, ((_parent, _name), _key), "due_date", "date", False, False
                     )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -422,26 +461,20 @@ class Task:
                             False,
                         )
 
-                if type(state) is int:
-                    state = TaskStateEnum(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = TaskStateEnum(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "TaskStateEnum", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskStateEnum",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.task_type_id = task_type_id
-                _model.task_state_id = task_state_id
-                _model.customer_id = customer_id
-                _model.task_title = task_title
-                _model.task_priority = task_priority
-                _model.task_id = task_id
-                _model.task_note = task_note
-                _model.due_date = due_date
-                _model.created_at = created_at
-                _model.state = state
                 if len(src_dict) + _absent == 10:
                     _model._additional_properties = None
                 else:

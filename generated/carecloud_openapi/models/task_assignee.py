@@ -91,49 +91,56 @@ class TaskAssignee:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                user_id, task_assignee_id, name, last_change = _declared(src_dict)
+                _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                    _declared(src_dict)
+                )
             except KeyError:
-                user_id, task_assignee_id, name, last_change = map(
+                _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            user_id, task_assignee_id, name, last_change = map(
+            _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (user_id.__class__ is str or isinstance(user_id, str)):
-            if user_id is UNSET:
+        if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+            if _model.user_id is UNSET:
                 _absent += 1
-            user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
+            _model.user_id = odd(_model.user_id, (_path, _key), "user_id", "string", True, False)
 
-        if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
-            if task_assignee_id is UNSET:
+        if not (
+            _model.task_assignee_id.__class__ is str or isinstance(_model.task_assignee_id, str)
+        ):
+            if _model.task_assignee_id is UNSET:
                 _absent += 1
             else:
-                task_assignee_id = odd(
-                    task_assignee_id, (_path, _key), "task_assignee_id", "string", False, False
+                _model.task_assignee_id = odd(
+                    _model.task_assignee_id,
+                    (_path, _key),
+                    "task_assignee_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.user_id = user_id
-        _model.task_assignee_id = task_assignee_id
-        _model.name = name
-        _model.last_change = last_change
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -152,32 +159,38 @@ class TaskAssignee:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        user_id, task_assignee_id, name, last_change = _declared(src_dict)
+                        _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        user_id, task_assignee_id, name, last_change = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                         )
                 else:
-                    user_id, task_assignee_id, name, last_change = map(
+                    _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (user_id.__class__ is str or isinstance(user_id, str)):
-                    if user_id is UNSET:
+                if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+                    if _model.user_id is UNSET:
                         _absent += 1
-                    user_id = odd(
-                        user_id, ((_parent, _name), _key), "user_id", "string", True, False
+                    _model.user_id = odd(
+                        _model.user_id, ((_parent, _name), _key), "user_id", "string", True, False
                     )
 
-                if not (task_assignee_id.__class__ is str or isinstance(task_assignee_id, str)):
-                    if task_assignee_id is UNSET:
+                if not (
+                    _model.task_assignee_id.__class__ is str
+                    or isinstance(_model.task_assignee_id, str)
+                ):
+                    if _model.task_assignee_id is UNSET:
                         _absent += 1
                     else:
-                        task_assignee_id = odd(
-                            task_assignee_id,
+                        _model.task_assignee_id = odd(
+                            _model.task_assignee_id,
                             ((_parent, _name), _key),
                             "task_assignee_id",
                             "string",
@@ -185,18 +198,20 @@ class TaskAssignee:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -204,11 +219,6 @@ class TaskAssignee:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.user_id = user_id
-                _model.task_assignee_id = task_assignee_id
-                _model.name = name
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

@@ -102,56 +102,69 @@ class TaskComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 5:
             try:
-                task_id, text, task_comment_id, last_change, state = _declared(src_dict)
+                (
+                    _model.task_id,
+                    _model.text,
+                    _model.task_comment_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
             except KeyError:
-                task_id, text, task_comment_id, last_change, state = map(
-                    src_dict.get, _DECLARED_KEYS, _UNSETS
-                )
+                (
+                    _model.task_id,
+                    _model.text,
+                    _model.task_comment_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            task_id, text, task_comment_id, last_change, state = map(
-                src_dict.get, _DECLARED_KEYS, _UNSETS
-            )
+            (
+                _model.task_id,
+                _model.text,
+                _model.task_comment_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (task_id.__class__ is str or isinstance(task_id, str)):
-            if task_id is UNSET:
+        if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+            if _model.task_id is UNSET:
                 _absent += 1
-            task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
+            _model.task_id = odd(_model.task_id, (_path, _key), "task_id", "string", True, False)
 
-        if not (text.__class__ is str or isinstance(text, str)):
-            if text is UNSET:
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
                 _absent += 1
-            text = odd(text, (_path, _key), "text", "string", True, False)
+            _model.text = odd(_model.text, (_path, _key), "text", "string", True, False)
 
-        if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
-            if task_comment_id is UNSET:
+        if not (_model.task_comment_id.__class__ is str or isinstance(_model.task_comment_id, str)):
+            if _model.task_comment_id is UNSET:
                 _absent += 1
             else:
-                task_comment_id = odd(
-                    task_comment_id, (_path, _key), "task_comment_id", "string", False, False
+                _model.task_comment_id = odd(
+                    _model.task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = TaskCommentState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = TaskCommentState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "TaskCommentState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "TaskCommentState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.task_id = task_id
-        _model.text = text
-        _model.task_comment_id = task_comment_id
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 5:
             _model._additional_properties = None
         else:
@@ -170,37 +183,57 @@ class TaskComment:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 5:
                     try:
-                        task_id, text, task_comment_id, last_change, state = _declared(src_dict)
+                        (
+                            _model.task_id,
+                            _model.text,
+                            _model.task_comment_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
                     except KeyError:
-                        task_id, text, task_comment_id, last_change, state = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
+                        (
+                            _model.task_id,
+                            _model.text,
+                            _model.task_comment_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    task_id, text, task_comment_id, last_change, state = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    (
+                        _model.task_id,
+                        _model.text,
+                        _model.task_comment_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+                    if _model.task_id is UNSET:
+                        _absent += 1
+                    _model.task_id = odd(
+                        _model.task_id, ((_parent, _name), _key), "task_id", "string", True, False
                     )
 
-                if not (task_id.__class__ is str or isinstance(task_id, str)):
-                    if task_id is UNSET:
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
                         _absent += 1
-                    task_id = odd(
-                        task_id, ((_parent, _name), _key), "task_id", "string", True, False
+                    _model.text = odd(
+                        _model.text, ((_parent, _name), _key), "text", "string", True, False
                     )
 
-                if not (text.__class__ is str or isinstance(text, str)):
-                    if text is UNSET:
-                        _absent += 1
-                    text = odd(text, ((_parent, _name), _key), "text", "string", True, False)
-
-                if not (task_comment_id.__class__ is str or isinstance(task_comment_id, str)):
-                    if task_comment_id is UNSET:
+                if not (
+                    _model.task_comment_id.__class__ is str
+                    or isinstance(_model.task_comment_id, str)
+                ):
+                    if _model.task_comment_id is UNSET:
                         _absent += 1
                     else:
-                        task_comment_id = odd(
-                            task_comment_id,
+                        _model.task_comment_id = odd(
+                            _model.task_comment_id,
                             ((_parent, _name), _key),
                             "task_comment_id",
                             "string",
@@ -208,12 +241,12 @@ class TaskComment:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -221,21 +254,20 @@ class TaskComment:
                             False,
                         )
 
-                if type(state) is int:
-                    state = TaskCommentState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = TaskCommentState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "TaskCommentState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskCommentState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.task_id = task_id
-                _model.text = text
-                _model.task_comment_id = task_comment_id
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 5:
                     _model._additional_properties = None
                 else:

@@ -94,45 +94,47 @@ class TaskState:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 4:
             try:
-                name, text_id, task_state_id, state = _declared(src_dict)
+                _model.name, _model.text_id, _model.task_state_id, _model.state = _declared(
+                    src_dict
+                )
             except KeyError:
-                name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.name, _model.text_id, _model.task_state_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.name, _model.text_id, _model.task_state_id, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
-            name = odd(name, (_path, _key), "name", "string", True, False)
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        if not (text_id.__class__ is str or isinstance(text_id, str)):
-            if text_id is UNSET:
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
                 _absent += 1
-            text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
+            _model.text_id = odd(_model.text_id, (_path, _key), "text_id", "string", True, False)
 
-        if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
-            if task_state_id is UNSET:
+        if not (_model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)):
+            if _model.task_state_id is UNSET:
                 _absent += 1
             else:
-                task_state_id = odd(
-                    task_state_id, (_path, _key), "task_state_id", "string", False, False
+                _model.task_state_id = odd(
+                    _model.task_state_id, (_path, _key), "task_state_id", "string", False, False
                 )
 
-        if type(state) is int:
-            state = TaskStateState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = TaskStateState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "TaskStateState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TaskStateState", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.text_id = text_id
-        _model.task_state_id = task_state_id
-        _model.state = state
         if len(src_dict) + _absent == 4:
             _model._additional_properties = None
         else:
@@ -151,35 +153,44 @@ class TaskState:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 4:
                     try:
-                        name, text_id, task_state_id, state = _declared(src_dict)
+                        _model.name, _model.text_id, _model.task_state_id, _model.state = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        name, text_id, task_state_id, state = map(
+                        _model.name, _model.text_id, _model.task_state_id, _model.state = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    name, text_id, task_state_id, state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
-                        _absent += 1
-                    name = odd(name, ((_parent, _name), _key), "name", "string", True, False)
-
-                if not (text_id.__class__ is str or isinstance(text_id, str)):
-                    if text_id is UNSET:
-                        _absent += 1
-                    text_id = odd(
-                        text_id, ((_parent, _name), _key), "text_id", "string", True, False
+                    _model.name, _model.text_id, _model.task_state_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (task_state_id.__class__ is str or isinstance(task_state_id, str)):
-                    if task_state_id is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _absent += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _absent += 1
+                    _model.text_id = odd(
+                        _model.text_id, ((_parent, _name), _key), "text_id", "string", True, False
+                    )
+
+                if not (
+                    _model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)
+                ):
+                    if _model.task_state_id is UNSET:
                         _absent += 1
                     else:
-                        task_state_id = odd(
-                            task_state_id,
+                        _model.task_state_id = odd(
+                            _model.task_state_id,
                             ((_parent, _name), _key),
                             "task_state_id",
                             "string",
@@ -187,20 +198,20 @@ class TaskState:
                             False,
                         )
 
-                if type(state) is int:
-                    state = TaskStateState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = TaskStateState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "TaskStateState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskStateState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.name = name
-                _model.text_id = text_id
-                _model.task_state_id = task_state_id
-                _model.state = state
                 if len(src_dict) + _absent == 4:
                     _model._additional_properties = None
                 else:

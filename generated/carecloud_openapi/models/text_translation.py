@@ -81,32 +81,30 @@ class TextTranslation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                language_code, text = _declared(src_dict)
+                _model.language_code, _model.text = _declared(src_dict)
             except KeyError:
-                language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.language_code, _model.text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.language_code, _model.text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (language_code.__class__ is str or isinstance(language_code, str)):
-            if language_code is UNSET:
+        if not (_model.language_code.__class__ is str or isinstance(_model.language_code, str)):
+            if _model.language_code is UNSET:
                 _absent += 1
             else:
-                language_code = odd(
-                    language_code, (_path, _key), "language_code", "string", False, False
+                _model.language_code = odd(
+                    _model.language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        if not (text.__class__ is str or isinstance(text, str)):
-            if text is UNSET:
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
                 _absent += 1
             else:
-                text = odd(text, (_path, _key), "text", "string", False, False)
+                _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.language_code = language_code
-        _model.text = text
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -125,21 +123,26 @@ class TextTranslation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        language_code, text = _declared(src_dict)
+                        _model.language_code, _model.text = _declared(src_dict)
                     except KeyError:
-                        language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.language_code, _model.text = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    language_code, text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.language_code, _model.text = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (language_code.__class__ is str or isinstance(language_code, str)):
-                    if language_code is UNSET:
+                if not (
+                    _model.language_code.__class__ is str or isinstance(_model.language_code, str)
+                ):
+                    if _model.language_code is UNSET:
                         _absent += 1
                     else:
-                        language_code = odd(
-                            language_code,
+                        _model.language_code = odd(
+                            _model.language_code,
                             ((_parent, _name), _key),
                             "language_code",
                             "string",
@@ -147,15 +150,14 @@ class TextTranslation:
                             False,
                         )
 
-                if not (text.__class__ is str or isinstance(text, str)):
-                    if text is UNSET:
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
                         _absent += 1
                     else:
-                        text = odd(text, ((_parent, _name), _key), "text", "string", False, False)
+                        _model.text = odd(
+                            _model.text, ((_parent, _name), _key), "text", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.language_code = language_code
-                _model.text = text
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -157,61 +157,64 @@ class ThirdPartyRecommendation:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    products,
-                    recommended_product,
-                    recommendation_system_id,
-                    recommendation_system_dataset_id,
-                    score,
-                    third_party_recommendation_id,
-                    customer_id,
-                    state,
-                    last_change,
+                    _model.products,
+                    _model.recommended_product,
+                    _model.recommendation_system_id,
+                    _model.recommendation_system_dataset_id,
+                    _model.score,
+                    _model.third_party_recommendation_id,
+                    _model.customer_id,
+                    _model.state,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    products,
-                    recommended_product,
-                    recommendation_system_id,
-                    recommendation_system_dataset_id,
-                    score,
-                    third_party_recommendation_id,
-                    customer_id,
-                    state,
-                    last_change,
+                    _model.products,
+                    _model.recommended_product,
+                    _model.recommendation_system_id,
+                    _model.recommendation_system_dataset_id,
+                    _model.score,
+                    _model.third_party_recommendation_id,
+                    _model.customer_id,
+                    _model.state,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                products,
-                recommended_product,
-                recommendation_system_id,
-                recommendation_system_dataset_id,
-                score,
-                third_party_recommendation_id,
-                customer_id,
-                state,
-                last_change,
+                _model.products,
+                _model.recommended_product,
+                _model.recommendation_system_id,
+                _model.recommendation_system_dataset_id,
+                _model.score,
+                _model.third_party_recommendation_id,
+                _model.customer_id,
+                _model.state,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if isinstance(products, list):
-            products = _read_ProductIdentification_list(products, (_path, _key), "products")
-        elif products is UNSET:
-            _absent += 1
-            products = odd(products, (_path, _key), "products", "array", True, False)
-        else:
-            products = odd(products, (_path, _key), "products", "array", True, False)
-
-        if isinstance(recommended_product, dict):
-            recommended_product = _read_ProductIdentification(
-                recommended_product, (_path, _key), "recommended_product"
+        if isinstance(_model.products, list):
+            _model.products = _read_ProductIdentification_list(
+                _model.products, (_path, _key), "products"
             )
-        elif recommended_product is UNSET:
+        elif _model.products is UNSET:
             _absent += 1
-            recommended_product = odd(
-                recommended_product,
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+        else:
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+
+        if isinstance(_model.recommended_product, dict):
+            _model.recommended_product = _read_ProductIdentification(
+                _model.recommended_product, (_path, _key), "recommended_product"
+            )
+        elif _model.recommended_product is UNSET:
+            _absent += 1
+            _model.recommended_product = odd(
+                _model.recommended_product,
                 (_path, _key),
                 "recommended_product",
                 "ProductIdentification",
@@ -219,8 +222,8 @@ class ThirdPartyRecommendation:
                 False,
             )
         else:
-            recommended_product = odd(
-                recommended_product,
+            _model.recommended_product = odd(
+                _model.recommended_product,
                 (_path, _key),
                 "recommended_product",
                 "ProductIdentification",
@@ -229,12 +232,13 @@ class ThirdPartyRecommendation:
             )
 
         if not (
-            recommendation_system_id.__class__ is str or isinstance(recommendation_system_id, str)
+            _model.recommendation_system_id.__class__ is str
+            or isinstance(_model.recommendation_system_id, str)
         ):
-            if recommendation_system_id is UNSET:
+            if _model.recommendation_system_id is UNSET:
                 _absent += 1
-            recommendation_system_id = odd(
-                recommendation_system_id,
+            _model.recommendation_system_id = odd(
+                _model.recommendation_system_id,
                 (_path, _key),
                 "recommendation_system_id",
                 "string",
@@ -243,13 +247,13 @@ class ThirdPartyRecommendation:
             )
 
         if not (
-            recommendation_system_dataset_id.__class__ is str
-            or isinstance(recommendation_system_dataset_id, str)
+            _model.recommendation_system_dataset_id.__class__ is str
+            or isinstance(_model.recommendation_system_dataset_id, str)
         ):
-            if recommendation_system_dataset_id is UNSET:
+            if _model.recommendation_system_dataset_id is UNSET:
                 _absent += 1
-            recommendation_system_dataset_id = odd(
-                recommendation_system_dataset_id,
+            _model.recommendation_system_dataset_id = odd(
+                _model.recommendation_system_dataset_id,
                 (_path, _key),
                 "recommendation_system_dataset_id",
                 "string",
@@ -257,20 +261,20 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        if not (type(score) is float or type(score) is int):
-            if score is UNSET:
+        if not (type(_model.score) is float or type(_model.score) is int):
+            if _model.score is UNSET:
                 _absent += 1
-            score = odd(score, (_path, _key), "score", "number", True, False)
+            _model.score = odd(_model.score, (_path, _key), "score", "number", True, False)
 
         if not (
-            third_party_recommendation_id.__class__ is str
-            or isinstance(third_party_recommendation_id, str)
+            _model.third_party_recommendation_id.__class__ is str
+            or isinstance(_model.third_party_recommendation_id, str)
         ):
-            if third_party_recommendation_id is UNSET:
+            if _model.third_party_recommendation_id is UNSET:
                 _absent += 1
             else:
-                third_party_recommendation_id = odd(
-                    third_party_recommendation_id,
+                _model.third_party_recommendation_id = odd(
+                    _model.third_party_recommendation_id,
                     (_path, _key),
                     "third_party_recommendation_id",
                     "string",
@@ -278,37 +282,31 @@ class ThirdPartyRecommendation:
                     False,
                 )
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        if type(state) is int:
-            state = ThirdPartyRecommendationState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = ThirdPartyRecommendationState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(
-                state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
             )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.products = products
-        _model.recommended_product = recommended_product
-        _model.recommendation_system_id = recommendation_system_id
-        _model.recommendation_system_dataset_id = recommendation_system_dataset_id
-        _model.score = score
-        _model.third_party_recommendation_id = third_party_recommendation_id
-        _model.customer_id = customer_id
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -327,67 +325,68 @@ class ThirdPartyRecommendation:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            products,
-                            recommended_product,
-                            recommendation_system_id,
-                            recommendation_system_dataset_id,
-                            score,
-                            third_party_recommendation_id,
-                            customer_id,
-                            state,
-                            last_change,
+                            _model.products,
+                            _model.recommended_product,
+                            _model.recommendation_system_id,
+                            _model.recommendation_system_dataset_id,
+                            _model.score,
+                            _model.third_party_recommendation_id,
+                            _model.customer_id,
+                            _model.state,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            products,
-                            recommended_product,
-                            recommendation_system_id,
-                            recommendation_system_dataset_id,
-                            score,
-                            third_party_recommendation_id,
-                            customer_id,
-                            state,
-                            last_change,
+                            _model.products,
+                            _model.recommended_product,
+                            _model.recommendation_system_id,
+                            _model.recommendation_system_dataset_id,
+                            _model.score,
+                            _model.third_party_recommendation_id,
+                            _model.customer_id,
+                            _model.state,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        products,
-                        recommended_product,
-                        recommendation_system_id,
-                        recommendation_system_dataset_id,
-                        score,
-                        third_party_recommendation_id,
-                        customer_id,
-                        state,
-                        last_change,
+                        _model.products,
+                        _model.recommended_product,
+                        _model.recommendation_system_id,
+                        _model.recommendation_system_dataset_id,
+                        _model.score,
+                        _model.third_party_recommendation_id,
+                        _model.customer_id,
+                        _model.state,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if isinstance(products, list):
-                    products = _read_ProductIdentification_list(
-                        products, ((_parent, _name), _key), "products"
+                if isinstance(_model.products, list):
+                    _model.products = _read_ProductIdentification_list(
+                        _model.products, ((_parent, _name), _key), "products"
                     )
-                elif products is UNSET:
+                elif _model.products is UNSET:
                     _absent += 1
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
                 else:
-                    products = odd(
-                        products, ((_parent, _name), _key), "products", "array", True, False
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
 
-                if isinstance(recommended_product, dict):
-                    recommended_product = _read_ProductIdentification(
-                        recommended_product, ((_parent, _name), _key), "recommended_product"
+                if isinstance(_model.recommended_product, dict):
+                    _model.recommended_product = _read_ProductIdentification(
+                        _model.recommended_product, ((_parent, _name), _key), "recommended_product"
                     )
-                elif recommended_product is UNSET:
+                elif _model.recommended_product is UNSET:
                     _absent += 1
-                    recommended_product = odd(
-                        recommended_product,
+                    _model.recommended_product = odd(
+                        _model.recommended_product,
                         ((_parent, _name), _key),
                         "recommended_product",
                         "ProductIdentification",
@@ -395,8 +394,8 @@ class ThirdPartyRecommendation:
                         False,
                     )
                 else:
-                    recommended_product = odd(
-                        recommended_product,
+                    _model.recommended_product = odd(
+                        _model.recommended_product,
                         ((_parent, _name), _key),
                         "recommended_product",
                         "ProductIdentification",
@@ -405,13 +404,13 @@ class ThirdPartyRecommendation:
                     )
 
                 if not (
-                    recommendation_system_id.__class__ is str
-                    or isinstance(recommendation_system_id, str)
+                    _model.recommendation_system_id.__class__ is str
+                    or isinstance(_model.recommendation_system_id, str)
                 ):
-                    if recommendation_system_id is UNSET:
+                    if _model.recommendation_system_id is UNSET:
                         _absent += 1
-                    recommendation_system_id = odd(
-                        recommendation_system_id,
+                    _model.recommendation_system_id = odd(
+                        _model.recommendation_system_id,
                         ((_parent, _name), _key),
                         "recommendation_system_id",
                         "string",
@@ -420,13 +419,13 @@ class ThirdPartyRecommendation:
                     )
 
                 if not (
-                    recommendation_system_dataset_id.__class__ is str
-                    or isinstance(recommendation_system_dataset_id, str)
+                    _model.recommendation_system_dataset_id.__class__ is str
+                    or isinstance(_model.recommendation_system_dataset_id, str)
                 ):
-                    if recommendation_system_dataset_id is UNSET:
+                    if _model.recommendation_system_dataset_id is UNSET:
                         _absent += 1
-                    recommendation_system_dataset_id = odd(
-                        recommendation_system_dataset_id,
+                    _model.recommendation_system_dataset_id = odd(
+                        _model.recommendation_system_dataset_id,
                         ((_parent, _name), _key),
                         "recommendation_system_dataset_id",
                         "string",
@@ -434,20 +433,22 @@ class ThirdPartyRecommendation:
                         False,
                     )
 
-                if not (type(score) is float or type(score) is int):
-                    if score is UNSET:
+                if not (type(_model.score) is float or type(_model.score) is int):
+                    if _model.score is UNSET:
                         _absent += 1
-                    score = odd(score, ((_parent, _name), _key), "score", "number", True, False)
+                    _model.score = odd(
+                        _model.score, ((_parent, _name), _key), "score", "number", True, False
+                    )
 
                 if not (
-                    third_party_recommendation_id.__class__ is str
-                    or isinstance(third_party_recommendation_id, str)
+                    _model.third_party_recommendation_id.__class__ is str
+                    or isinstance(_model.third_party_recommendation_id, str)
                 ):
-                    if third_party_recommendation_id is UNSET:
+                    if _model.third_party_recommendation_id is UNSET:
                         _absent += 1
                     else:
-                        third_party_recommendation_id = odd(
-                            third_party_recommendation_id,
+                        _model.third_party_recommendation_id = odd(
+                            _model.third_party_recommendation_id,
                             ((_parent, _name), _key),
                             "third_party_recommendation_id",
                             "string",
@@ -455,12 +456,12 @@ class ThirdPartyRecommendation:
                             False,
                         )
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
                     else:
-                        customer_id = odd(
-                            customer_id,
+                        _model.customer_id = odd(
+                            _model.customer_id,
                             ((_parent, _name), _key),
                             "customer_id",
                             "string",
@@ -468,13 +469,13 @@ class ThirdPartyRecommendation:
                             False,
                         )
 
-                if type(state) is int:
-                    state = ThirdPartyRecommendationState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = ThirdPartyRecommendationState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state,
+                    _model.state = odd(
+                        _model.state,
                         ((_parent, _name), _key),
                         "state",
                         "ThirdPartyRecommendationState",
@@ -482,12 +483,12 @@ class ThirdPartyRecommendation:
                         False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -495,16 +496,6 @@ class ThirdPartyRecommendation:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.products = products
-                _model.recommended_product = recommended_product
-                _model.recommendation_system_id = recommendation_system_id
-                _model.recommendation_system_dataset_id = recommendation_system_dataset_id
-                _model.score = score
-                _model.third_party_recommendation_id = third_party_recommendation_id
-                _model.customer_id = customer_id
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

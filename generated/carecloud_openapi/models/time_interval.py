@@ -75,28 +75,26 @@ class TimeInterval:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                from_, to = _declared(src_dict)
+                _model.from_, _model.to = _declared(src_dict)
             except KeyError:
-                from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (from_.__class__ is str or isinstance(from_, str)):
-            if from_ is UNSET:
+        if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
+            if _model.from_ is UNSET:
                 _absent += 1
-            from_ = odd(from_, (_path, _key), "from", "string", True, False)
+            _model.from_ = odd(_model.from_, (_path, _key), "from", "string", True, False)
 
-        if not (to.__class__ is str or isinstance(to, str)):
-            if to is UNSET:
+        if not (_model.to.__class__ is str or isinstance(_model.to, str)):
+            if _model.to is UNSET:
                 _absent += 1
-            to = odd(to, (_path, _key), "to", "string", True, False)
+            _model.to = odd(_model.to, (_path, _key), "to", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.from_ = from_
-        _model.to = to
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -115,28 +113,30 @@ class TimeInterval:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        from_, to = _declared(src_dict)
+                        _model.from_, _model.to = _declared(src_dict)
                     except KeyError:
-                        from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
-                    from_, to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (from_.__class__ is str or isinstance(from_, str)):
-                    if from_ is UNSET:
+                if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
+                    if _model.from_ is UNSET:
                         _absent += 1
-                    from_ = odd(from_, ((_parent, _name), _key), "from", "string", True, False)
+                    _model.from_ = odd(
+                        _model.from_, ((_parent, _name), _key), "from", "string", True, False
+                    )
 
-                if not (to.__class__ is str or isinstance(to, str)):
-                    if to is UNSET:
+                if not (_model.to.__class__ is str or isinstance(_model.to, str)):
+                    if _model.to is UNSET:
                         _absent += 1
-                    to = odd(to, ((_parent, _name), _key), "to", "string", True, False)
+                    _model.to = odd(
+                        _model.to, ((_parent, _name), _key), "to", "string", True, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.from_ = from_
-                _model.to = to
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

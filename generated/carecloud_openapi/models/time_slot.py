@@ -118,102 +118,100 @@ class TimeSlot:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 8:
             try:
                 (
-                    ticket_id,
-                    valid_from,
-                    valid_to,
-                    total_capacity,
-                    time_slot_id,
-                    free_capacity,
-                    state,
-                    last_change,
+                    _model.ticket_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.total_capacity,
+                    _model.time_slot_id,
+                    _model.free_capacity,
+                    _model.state,
+                    _model.last_change,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    ticket_id,
-                    valid_from,
-                    valid_to,
-                    total_capacity,
-                    time_slot_id,
-                    free_capacity,
-                    state,
-                    last_change,
+                    _model.ticket_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.total_capacity,
+                    _model.time_slot_id,
+                    _model.free_capacity,
+                    _model.state,
+                    _model.last_change,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                ticket_id,
-                valid_from,
-                valid_to,
-                total_capacity,
-                time_slot_id,
-                free_capacity,
-                state,
-                last_change,
+                _model.ticket_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.total_capacity,
+                _model.time_slot_id,
+                _model.free_capacity,
+                _model.state,
+                _model.last_change,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
-            if ticket_id is UNSET:
+        if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+            if _model.ticket_id is UNSET:
                 _absent += 1
-            ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
-
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
-            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
-
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
-
-        if not (type(total_capacity) is int):
-            if total_capacity is UNSET:
-                _absent += 1
-            total_capacity = odd(
-                total_capacity, (_path, _key), "total_capacity", "integer", True, False
+            _model.ticket_id = odd(
+                _model.ticket_id, (_path, _key), "ticket_id", "string", True, False
             )
 
-        if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
-            if time_slot_id is UNSET:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _absent += 1
+            _model.valid_from = odd(
+                _model.valid_from, (_path, _key), "valid_from", "string", True, False
+            )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
+
+        if not (type(_model.total_capacity) is int):
+            if _model.total_capacity is UNSET:
+                _absent += 1
+            _model.total_capacity = odd(
+                _model.total_capacity, (_path, _key), "total_capacity", "integer", True, False
+            )
+
+        if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
+            if _model.time_slot_id is UNSET:
                 _absent += 1
             else:
-                time_slot_id = odd(
-                    time_slot_id, (_path, _key), "time_slot_id", "string", False, False
+                _model.time_slot_id = odd(
+                    _model.time_slot_id, (_path, _key), "time_slot_id", "string", False, False
                 )
 
-        if not (type(free_capacity) is int):
-            if free_capacity is UNSET:
+        if not (type(_model.free_capacity) is int):
+            if _model.free_capacity is UNSET:
                 _absent += 1
             else:
-                free_capacity = odd(
-                    free_capacity, (_path, _key), "free_capacity", "integer", False, False
+                _model.free_capacity = odd(
+                    _model.free_capacity, (_path, _key), "free_capacity", "integer", False, False
                 )
 
-        if type(state) is int:
-            state = TimeSlotState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = TimeSlotState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TimeSlotState", False, False)
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.ticket_id = ticket_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.total_capacity = total_capacity
-        _model.time_slot_id = time_slot_id
-        _model.free_capacity = free_capacity
-        _model.state = state
-        _model.last_change = last_change
         if len(src_dict) + _absent == 8:
             _model._additional_properties = None
         else:
@@ -232,68 +230,79 @@ class TimeSlot:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 8:
                     try:
                         (
-                            ticket_id,
-                            valid_from,
-                            valid_to,
-                            total_capacity,
-                            time_slot_id,
-                            free_capacity,
-                            state,
-                            last_change,
+                            _model.ticket_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.total_capacity,
+                            _model.time_slot_id,
+                            _model.free_capacity,
+                            _model.state,
+                            _model.last_change,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            ticket_id,
-                            valid_from,
-                            valid_to,
-                            total_capacity,
-                            time_slot_id,
-                            free_capacity,
-                            state,
-                            last_change,
+                            _model.ticket_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.total_capacity,
+                            _model.time_slot_id,
+                            _model.free_capacity,
+                            _model.state,
+                            _model.last_change,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        ticket_id,
-                        valid_from,
-                        valid_to,
-                        total_capacity,
-                        time_slot_id,
-                        free_capacity,
-                        state,
-                        last_change,
+                        _model.ticket_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.total_capacity,
+                        _model.time_slot_id,
+                        _model.free_capacity,
+                        _model.state,
+                        _model.last_change,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (ticket_id.__class__ is str or isinstance(ticket_id, str)):
-                    if ticket_id is UNSET:
+                if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+                    if _model.ticket_id is UNSET:
                         _absent += 1
-                    ticket_id = odd(
-                        ticket_id, ((_parent, _name), _key), "ticket_id", "string", True, False
+                    _model.ticket_id = odd(
+                        _model.ticket_id,
+                        ((_parent, _name), _key),
+                        "ticket_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
-                    valid_from = odd(
-                        valid_from, ((_parent, _name), _key), "valid_from", "string", True, False
+                    _model.valid_from = odd(
+                        _model.valid_from,
+                        ((_parent, _name), _key),
+                        "valid_from",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
-                    valid_to = odd(
-                        valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
                     )
 
-                if not (type(total_capacity) is int):
-                    if total_capacity is UNSET:
+                if not (type(_model.total_capacity) is int):
+                    if _model.total_capacity is UNSET:
                         _absent += 1
-                    total_capacity = odd(
-                        total_capacity,
+                    _model.total_capacity = odd(
+                        _model.total_capacity,
                         ((_parent, _name), _key),
                         "total_capacity",
                         "integer",
@@ -301,12 +310,14 @@ class TimeSlot:
                         False,
                     )
 
-                if not (time_slot_id.__class__ is str or isinstance(time_slot_id, str)):
-                    if time_slot_id is UNSET:
+                if not (
+                    _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
+                ):
+                    if _model.time_slot_id is UNSET:
                         _absent += 1
                     else:
-                        time_slot_id = odd(
-                            time_slot_id,
+                        _model.time_slot_id = odd(
+                            _model.time_slot_id,
                             ((_parent, _name), _key),
                             "time_slot_id",
                             "string",
@@ -314,12 +325,12 @@ class TimeSlot:
                             False,
                         )
 
-                if not (type(free_capacity) is int):
-                    if free_capacity is UNSET:
+                if not (type(_model.free_capacity) is int):
+                    if _model.free_capacity is UNSET:
                         _absent += 1
                     else:
-                        free_capacity = odd(
-                            free_capacity,
+                        _model.free_capacity = odd(
+                            _model.free_capacity,
                             ((_parent, _name), _key),
                             "free_capacity",
                             "integer",
@@ -327,21 +338,26 @@ class TimeSlot:
                             False,
                         )
 
-                if type(state) is int:
-                    state = TimeSlotState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = TimeSlotState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "TimeSlotState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TimeSlotState",
+                        False,
+                        False,
                     )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -349,15 +365,6 @@ class TimeSlot:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.ticket_id = ticket_id
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.total_capacity = total_capacity
-                _model.time_slot_id = time_slot_id
-                _model.free_capacity = free_capacity
-                _model.state = state
-                _model.last_change = last_change
                 if len(src_dict) + _absent == 8:
                     _model._additional_properties = None
                 else:

@@ -79,32 +79,30 @@ class UrlLanguageVariant:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                language_code, url = _declared(src_dict)
+                _model.language_code, _model.url = _declared(src_dict)
             except KeyError:
-                language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (language_code.__class__ is str or isinstance(language_code, str)):
-            if language_code is UNSET:
+        if not (_model.language_code.__class__ is str or isinstance(_model.language_code, str)):
+            if _model.language_code is UNSET:
                 _absent += 1
             else:
-                language_code = odd(
-                    language_code, (_path, _key), "language_code", "string", False, False
+                _model.language_code = odd(
+                    _model.language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        if not (url.__class__ is str or isinstance(url, str)):
-            if url is UNSET:
+        if not (_model.url.__class__ is str or isinstance(_model.url, str)):
+            if _model.url is UNSET:
                 _absent += 1
             else:
-                url = odd(url, (_path, _key), "url", "string", False, False)
+                _model.url = odd(_model.url, (_path, _key), "url", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.language_code = language_code
-        _model.url = url
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -123,21 +121,26 @@ class UrlLanguageVariant:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        language_code, url = _declared(src_dict)
+                        _model.language_code, _model.url = _declared(src_dict)
                     except KeyError:
-                        language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.language_code, _model.url = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    language_code, url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (language_code.__class__ is str or isinstance(language_code, str)):
-                    if language_code is UNSET:
+                if not (
+                    _model.language_code.__class__ is str or isinstance(_model.language_code, str)
+                ):
+                    if _model.language_code is UNSET:
                         _absent += 1
                     else:
-                        language_code = odd(
-                            language_code,
+                        _model.language_code = odd(
+                            _model.language_code,
                             ((_parent, _name), _key),
                             "language_code",
                             "string",
@@ -145,15 +148,14 @@ class UrlLanguageVariant:
                             False,
                         )
 
-                if not (url.__class__ is str or isinstance(url, str)):
-                    if url is UNSET:
+                if not (_model.url.__class__ is str or isinstance(_model.url, str)):
+                    if _model.url is UNSET:
                         _absent += 1
                     else:
-                        url = odd(url, ((_parent, _name), _key), "url", "string", False, False)
+                        _model.url = odd(
+                            _model.url, ((_parent, _name), _key), "url", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.language_code = language_code
-                _model.url = url
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

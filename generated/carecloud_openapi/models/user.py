@@ -121,110 +121,111 @@ class User:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 9:
             try:
                 (
-                    login,
-                    first_name,
-                    last_name,
-                    email,
-                    user_id,
-                    phone,
-                    user_role_ids,
-                    store_id,
-                    last_login,
+                    _model.login,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.email,
+                    _model.user_id,
+                    _model.phone,
+                    _model.user_role_ids,
+                    _model.store_id,
+                    _model.last_login,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    login,
-                    first_name,
-                    last_name,
-                    email,
-                    user_id,
-                    phone,
-                    user_role_ids,
-                    store_id,
-                    last_login,
+                    _model.login,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.email,
+                    _model.user_id,
+                    _model.phone,
+                    _model.user_role_ids,
+                    _model.store_id,
+                    _model.last_login,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                login,
-                first_name,
-                last_name,
-                email,
-                user_id,
-                phone,
-                user_role_ids,
-                store_id,
-                last_login,
+                _model.login,
+                _model.first_name,
+                _model.last_name,
+                _model.email,
+                _model.user_id,
+                _model.phone,
+                _model.user_role_ids,
+                _model.store_id,
+                _model.last_login,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (login.__class__ is str or isinstance(login, str)):
-            if login is UNSET:
+        if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+            if _model.login is UNSET:
                 _absent += 1
-            login = odd(login, (_path, _key), "login", "string", True, False)
+            _model.login = odd(_model.login, (_path, _key), "login", "string", True, False)
 
-        if not (first_name.__class__ is str or isinstance(first_name, str)):
-            if first_name is UNSET:
+        if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+            if _model.first_name is UNSET:
                 _absent += 1
-            first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
-
-        if not (last_name.__class__ is str or isinstance(last_name, str)):
-            if last_name is UNSET:
-                _absent += 1
-            last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
-
-        if not (email.__class__ is str or isinstance(email, str)):
-            if email is UNSET:
-                _absent += 1
-            email = odd(email, (_path, _key), "email", "string", True, False)
-
-        if not (user_id.__class__ is str or isinstance(user_id, str)):
-            if user_id is UNSET:
-                _absent += 1
-            else:
-                user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
-
-        if not (phone.__class__ is str or isinstance(phone, str)):
-            if phone is UNSET:
-                _absent += 1
-            else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
-
-        if isinstance(user_role_ids, list):
-            for _i0, _v0 in enumerate(user_role_ids):
-                if not (_v0.__class__ is str or isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
-        elif user_role_ids is UNSET:
-            _absent += 1
-        else:
-            user_role_ids = odd(
-                user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+            _model.first_name = odd(
+                _model.first_name, (_path, _key), "first_name", "string", True, False
             )
 
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
+        if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+            if _model.last_name is UNSET:
+                _absent += 1
+            _model.last_name = odd(
+                _model.last_name, (_path, _key), "last_name", "string", True, False
+            )
+
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
+                _absent += 1
+            _model.email = odd(_model.email, (_path, _key), "email", "string", True, False)
+
+        if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+            if _model.user_id is UNSET:
                 _absent += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.user_id = odd(
+                    _model.user_id, (_path, _key), "user_id", "string", False, False
+                )
 
-        if not (last_login.__class__ is str or isinstance(last_login, str)):
-            if last_login is UNSET:
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
                 _absent += 1
             else:
-                last_login = odd(last_login, (_path, _key), "last_login", "string", False, False)
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.login = login
-        _model.first_name = first_name
-        _model.last_name = last_name
-        _model.email = email
-        _model.user_id = user_id
-        _model.phone = phone
-        _model.user_role_ids = user_role_ids
-        _model.store_id = store_id
-        _model.last_login = last_login
+        if isinstance(_model.user_role_ids, list):
+            for _i0, _v0 in enumerate(_model.user_role_ids):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
+        elif _model.user_role_ids is UNSET:
+            _absent += 1
+        else:
+            _model.user_role_ids = odd(
+                _model.user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+            )
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _absent += 1
+            else:
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
+
+        if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
+            if _model.last_login is UNSET:
+                _absent += 1
+            else:
+                _model.last_login = odd(
+                    _model.last_login, (_path, _key), "last_login", "string", False, False
+                )
+
         if len(src_dict) + _absent == 9:
             _model._additional_properties = None
         else:
@@ -243,87 +244,107 @@ class User:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 9:
                     try:
                         (
-                            login,
-                            first_name,
-                            last_name,
-                            email,
-                            user_id,
-                            phone,
-                            user_role_ids,
-                            store_id,
-                            last_login,
+                            _model.login,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.email,
+                            _model.user_id,
+                            _model.phone,
+                            _model.user_role_ids,
+                            _model.store_id,
+                            _model.last_login,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            login,
-                            first_name,
-                            last_name,
-                            email,
-                            user_id,
-                            phone,
-                            user_role_ids,
-                            store_id,
-                            last_login,
+                            _model.login,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.email,
+                            _model.user_id,
+                            _model.phone,
+                            _model.user_role_ids,
+                            _model.store_id,
+                            _model.last_login,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        login,
-                        first_name,
-                        last_name,
-                        email,
-                        user_id,
-                        phone,
-                        user_role_ids,
-                        store_id,
-                        last_login,
+                        _model.login,
+                        _model.first_name,
+                        _model.last_name,
+                        _model.email,
+                        _model.user_id,
+                        _model.phone,
+                        _model.user_role_ids,
+                        _model.store_id,
+                        _model.last_login,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (login.__class__ is str or isinstance(login, str)):
-                    if login is UNSET:
+                if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+                    if _model.login is UNSET:
                         _absent += 1
-                    login = odd(login, ((_parent, _name), _key), "login", "string", True, False)
-
-                if not (first_name.__class__ is str or isinstance(first_name, str)):
-                    if first_name is UNSET:
-                        _absent += 1
-                    first_name = odd(
-                        first_name, ((_parent, _name), _key), "first_name", "string", True, False
+                    _model.login = odd(
+                        _model.login, ((_parent, _name), _key), "login", "string", True, False
                     )
 
-                if not (last_name.__class__ is str or isinstance(last_name, str)):
-                    if last_name is UNSET:
+                if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+                    if _model.first_name is UNSET:
                         _absent += 1
-                    last_name = odd(
-                        last_name, ((_parent, _name), _key), "last_name", "string", True, False
+                    _model.first_name = odd(
+                        _model.first_name,
+                        ((_parent, _name), _key),
+                        "first_name",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (email.__class__ is str or isinstance(email, str)):
-                    if email is UNSET:
+                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+                    if _model.last_name is UNSET:
                         _absent += 1
-                    email = odd(email, ((_parent, _name), _key), "email", "string", True, False)
+                    _model.last_name = odd(
+                        _model.last_name,
+                        ((_parent, _name), _key),
+                        "last_name",
+                        "string",
+                        True,
+                        False,
+                    )
 
-                if not (user_id.__class__ is str or isinstance(user_id, str)):
-                    if user_id is UNSET:
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
+                        _absent += 1
+                    _model.email = odd(
+                        _model.email, ((_parent, _name), _key), "email", "string", True, False
+                    )
+
+                if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+                    if _model.user_id is UNSET:
                         _absent += 1
                     else:
-                        user_id = odd(
-                            user_id, ((_parent, _name), _key), "user_id", "string", False, False
+                        _model.user_id = odd(
+                            _model.user_id,
+                            ((_parent, _name), _key),
+                            "user_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (phone.__class__ is str or isinstance(phone, str)):
-                    if phone is UNSET:
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
                         _absent += 1
                     else:
-                        phone = odd(
-                            phone, ((_parent, _name), _key), "phone", "string", False, False
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
                         )
 
-                if isinstance(user_role_ids, list):
-                    for _i0, _v0 in enumerate(user_role_ids):
+                if isinstance(_model.user_role_ids, list):
+                    for _i0, _v0 in enumerate(_model.user_role_ids):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(
                                 _v0,
@@ -333,11 +354,11 @@ class User:
                                 True,
                                 False,
                             )
-                elif user_role_ids is UNSET:
+                elif _model.user_role_ids is UNSET:
                     _absent += 1
                 else:
-                    user_role_ids = odd(
-                        user_role_ids,
+                    _model.user_role_ids = odd(
+                        _model.user_role_ids,
                         ((_parent, _name), _key),
                         "user_role_ids",
                         "array",
@@ -345,20 +366,25 @@ class User:
                         False,
                     )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (last_login.__class__ is str or isinstance(last_login, str)):
-                    if last_login is UNSET:
+                if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
+                    if _model.last_login is UNSET:
                         _absent += 1
                     else:
-                        last_login = odd(
-                            last_login,
+                        _model.last_login = odd(
+                            _model.last_login,
                             ((_parent, _name), _key),
                             "last_login",
                             "string",
@@ -366,16 +392,6 @@ class User:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.login = login
-                _model.first_name = first_name
-                _model.last_name = last_name
-                _model.email = email
-                _model.user_id = user_id
-                _model.phone = phone
-                _model.user_role_ids = user_role_ids
-                _model.store_id = store_id
-                _model.last_login = last_login
                 if len(src_dict) + _absent == 9:
                     _model._additional_properties = None
                 else:

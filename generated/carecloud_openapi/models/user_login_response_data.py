@@ -103,40 +103,43 @@ class UserLoginResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                bearer_token, valid_to, user = _declared(src_dict)
+                _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
             except KeyError:
-                bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.bearer_token, _model.valid_to, _model.user = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.bearer_token, _model.valid_to, _model.user = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
-            if bearer_token is UNSET:
+        if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
+            if _model.bearer_token is UNSET:
                 _absent += 1
             else:
-                bearer_token = odd(
-                    bearer_token, (_path, _key), "bearer_token", "string", False, False
+                _model.bearer_token = odd(
+                    _model.bearer_token, (_path, _key), "bearer_token", "string", False, False
                 )
 
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
                 _absent += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        if isinstance(user, dict):
-            user = _read_User(user, (_path, _key), "user")
-        elif user is UNSET:
+        if isinstance(_model.user, dict):
+            _model.user = _read_User(_model.user, (_path, _key), "user")
+        elif _model.user is UNSET:
             _absent += 1
         else:
-            user = odd(user, (_path, _key), "user", "User", False, False)
+            _model.user = odd(_model.user, (_path, _key), "user", "User", False, False)
 
-        _model = _new_instance(cls)
-        _model.bearer_token = bearer_token
-        _model.valid_to = valid_to
-        _model.user = user
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -155,21 +158,28 @@ class UserLoginResponseData:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        bearer_token, valid_to, user = _declared(src_dict)
+                        _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
                     except KeyError:
-                        bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.bearer_token, _model.valid_to, _model.user = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    bearer_token, valid_to, user = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.bearer_token, _model.valid_to, _model.user = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
 
-                if not (bearer_token.__class__ is str or isinstance(bearer_token, str)):
-                    if bearer_token is UNSET:
+                if not (
+                    _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
+                ):
+                    if _model.bearer_token is UNSET:
                         _absent += 1
                     else:
-                        bearer_token = odd(
-                            bearer_token,
+                        _model.bearer_token = odd(
+                            _model.bearer_token,
                             ((_parent, _name), _key),
                             "bearer_token",
                             "string",
@@ -177,25 +187,28 @@ class UserLoginResponseData:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if isinstance(user, dict):
-                    user = _read_User(user, ((_parent, _name), _key), "user")
-                elif user is UNSET:
+                if isinstance(_model.user, dict):
+                    _model.user = _read_User(_model.user, ((_parent, _name), _key), "user")
+                elif _model.user is UNSET:
                     _absent += 1
                 else:
-                    user = odd(user, ((_parent, _name), _key), "user", "User", False, False)
+                    _model.user = odd(
+                        _model.user, ((_parent, _name), _key), "user", "User", False, False
+                    )
 
-                _model = _new_instance(cls)
-                _model.bearer_token = bearer_token
-                _model.valid_to = valid_to
-                _model.user = user
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

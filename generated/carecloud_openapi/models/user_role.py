@@ -78,32 +78,30 @@ class UserRole:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 2:
             try:
-                user_role_id, name = _declared(src_dict)
+                _model.user_role_id, _model.name = _declared(src_dict)
             except KeyError:
-                user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.user_role_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.user_role_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (user_role_id.__class__ is str or isinstance(user_role_id, str)):
-            if user_role_id is UNSET:
+        if not (_model.user_role_id.__class__ is str or isinstance(_model.user_role_id, str)):
+            if _model.user_role_id is UNSET:
                 _absent += 1
             else:
-                user_role_id = odd(
-                    user_role_id, (_path, _key), "user_role_id", "string", False, False
+                _model.user_role_id = odd(
+                    _model.user_role_id, (_path, _key), "user_role_id", "string", False, False
                 )
 
-        if not (name.__class__ is str or isinstance(name, str)):
-            if name is UNSET:
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
                 _absent += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.user_role_id = user_role_id
-        _model.name = name
         if len(src_dict) + _absent == 2:
             _model._additional_properties = None
         else:
@@ -122,21 +120,26 @@ class UserRole:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 2:
                     try:
-                        user_role_id, name = _declared(src_dict)
+                        _model.user_role_id, _model.name = _declared(src_dict)
                     except KeyError:
-                        user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        _model.user_role_id, _model.name = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
                 else:
-                    user_role_id, name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    _model.user_role_id, _model.name = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (user_role_id.__class__ is str or isinstance(user_role_id, str)):
-                    if user_role_id is UNSET:
+                if not (
+                    _model.user_role_id.__class__ is str or isinstance(_model.user_role_id, str)
+                ):
+                    if _model.user_role_id is UNSET:
                         _absent += 1
                     else:
-                        user_role_id = odd(
-                            user_role_id,
+                        _model.user_role_id = odd(
+                            _model.user_role_id,
                             ((_parent, _name), _key),
                             "user_role_id",
                             "string",
@@ -144,15 +147,14 @@ class UserRole:
                             False,
                         )
 
-                if not (name.__class__ is str or isinstance(name, str)):
-                    if name is UNSET:
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
                         _absent += 1
                     else:
-                        name = odd(name, ((_parent, _name), _key), "name", "string", False, False)
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
 
-                _model = _new_instance(cls)
-                _model.user_role_id = user_role_id
-                _model.name = name
                 if len(src_dict) + _absent == 2:
                     _model._additional_properties = None
                 else:

@@ -87,39 +87,44 @@ class UTM:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                utm_source, utm_medium, utm_campaign = _declared(src_dict)
+                _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(src_dict)
             except KeyError:
-                utm_source, utm_medium, utm_campaign = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            utm_source, utm_medium, utm_campaign = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        if not (utm_source.__class__ is str or isinstance(utm_source, str)):
-            if utm_source is UNSET:
+        if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
+            if _model.utm_source is UNSET:
                 _absent += 1
             else:
-                utm_source = odd(utm_source, (_path, _key), "utm_source", "string", False, False)
-
-        if not (utm_medium.__class__ is str or isinstance(utm_medium, str)):
-            if utm_medium is UNSET:
-                _absent += 1
-            else:
-                utm_medium = odd(utm_medium, (_path, _key), "utm_medium", "string", False, False)
-
-        if not (utm_campaign.__class__ is str or isinstance(utm_campaign, str)):
-            if utm_campaign is UNSET:
-                _absent += 1
-            else:
-                utm_campaign = odd(
-                    utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                _model.utm_source = odd(
+                    _model.utm_source, (_path, _key), "utm_source", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.utm_source = utm_source
-        _model.utm_medium = utm_medium
-        _model.utm_campaign = utm_campaign
+        if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
+            if _model.utm_medium is UNSET:
+                _absent += 1
+            else:
+                _model.utm_medium = odd(
+                    _model.utm_medium, (_path, _key), "utm_medium", "string", False, False
+                )
+
+        if not (_model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)):
+            if _model.utm_campaign is UNSET:
+                _absent += 1
+            else:
+                _model.utm_campaign = odd(
+                    _model.utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -138,25 +143,28 @@ class UTM:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        utm_source, utm_medium, utm_campaign = _declared(src_dict)
+                        _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(
+                            src_dict
+                        )
                     except KeyError:
-                        utm_source, utm_medium, utm_campaign = map(
+                        _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    utm_source, utm_medium, utm_campaign = map(
+                    _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (utm_source.__class__ is str or isinstance(utm_source, str)):
-                    if utm_source is UNSET:
+                if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
+                    if _model.utm_source is UNSET:
                         _absent += 1
                     else:
-                        utm_source = odd(
-                            utm_source,
+                        _model.utm_source = odd(
+                            _model.utm_source,
                             ((_parent, _name), _key),
                             "utm_source",
                             "string",
@@ -164,12 +172,12 @@ class UTM:
                             False,
                         )
 
-                if not (utm_medium.__class__ is str or isinstance(utm_medium, str)):
-                    if utm_medium is UNSET:
+                if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
+                    if _model.utm_medium is UNSET:
                         _absent += 1
                     else:
-                        utm_medium = odd(
-                            utm_medium,
+                        _model.utm_medium = odd(
+                            _model.utm_medium,
                             ((_parent, _name), _key),
                             "utm_medium",
                             "string",
@@ -177,12 +185,14 @@ class UTM:
                             False,
                         )
 
-                if not (utm_campaign.__class__ is str or isinstance(utm_campaign, str)):
-                    if utm_campaign is UNSET:
+                if not (
+                    _model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)
+                ):
+                    if _model.utm_campaign is UNSET:
                         _absent += 1
                     else:
-                        utm_campaign = odd(
-                            utm_campaign,
+                        _model.utm_campaign = odd(
+                            _model.utm_campaign,
                             ((_parent, _name), _key),
                             "utm_campaign",
                             "string",
@@ -190,10 +200,6 @@ class UTM:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.utm_source = utm_source
-                _model.utm_medium = utm_medium
-                _model.utm_campaign = utm_campaign
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:

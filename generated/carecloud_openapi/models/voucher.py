@@ -180,164 +180,164 @@ class Voucher:
     ) -> Self:
         if _models_pending:
             _import_models()
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 14:
             try:
                 (
-                    customer_id,
-                    voucher_id,
-                    store_id,
-                    code,
-                    value,
-                    applied_date,
-                    valid_from,
-                    valid_to,
-                    reward_group,
-                    note,
-                    reward,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.customer_id,
+                    _model.voucher_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.reward_group,
+                    _model.note,
+                    _model.reward,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = _declared(src_dict)
             except KeyError:
                 (
-                    customer_id,
-                    voucher_id,
-                    store_id,
-                    code,
-                    value,
-                    applied_date,
-                    valid_from,
-                    valid_to,
-                    reward_group,
-                    note,
-                    reward,
-                    created_at,
-                    last_change,
-                    state,
+                    _model.customer_id,
+                    _model.voucher_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.reward_group,
+                    _model.note,
+                    _model.reward,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
                 ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
             (
-                customer_id,
-                voucher_id,
-                store_id,
-                code,
-                value,
-                applied_date,
-                valid_from,
-                valid_to,
-                reward_group,
-                note,
-                reward,
-                created_at,
-                last_change,
-                state,
+                _model.customer_id,
+                _model.voucher_id,
+                _model.store_id,
+                _model.code,
+                _model.value,
+                _model.applied_date,
+                _model.valid_from,
+                _model.valid_to,
+                _model.reward_group,
+                _model.note,
+                _model.reward,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
             ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-            if customer_id is UNSET:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
                 _absent += 1
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
                 _absent += 1
             else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
-
-        if not (store_id.__class__ is str or isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
-
-        if not (code.__class__ is str or isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
-                _absent += 1
-            else:
-                value = odd(value, (_path, _key), "value", "number", False, False)
-
-        if not (applied_date.__class__ is str or isinstance(applied_date, str)):
-            if applied_date is UNSET:
-                _absent += 1
-            else:
-                applied_date = odd(
-                    applied_date, (_path, _key), "applied_date", "string", False, False
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
                 )
 
-        if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-            if valid_from is UNSET:
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
                 _absent += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
-
-        if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
-            else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
-
-        if not (reward_group.__class__ is str or isinstance(reward_group, str)):
-            if reward_group is UNSET:
-                _absent += 1
-            else:
-                reward_group = odd(
-                    reward_group, (_path, _key), "reward_group", "string", False, False
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
                 )
 
-        if not (note.__class__ is str or isinstance(note, str)):
-            if note is UNSET:
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
                 _absent += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if isinstance(reward, dict):
-            reward = _read_Reward(reward, (_path, _key), "reward")
-        elif reward is UNSET:
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _absent += 1
+            else:
+                _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
+
+        if not (_model.applied_date.__class__ is str or isinstance(_model.applied_date, str)):
+            if _model.applied_date is UNSET:
+                _absent += 1
+            else:
+                _model.applied_date = odd(
+                    _model.applied_date, (_path, _key), "applied_date", "string", False, False
+                )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _absent += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _absent += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (_model.reward_group.__class__ is str or isinstance(_model.reward_group, str)):
+            if _model.reward_group is UNSET:
+                _absent += 1
+            else:
+                _model.reward_group = odd(
+                    _model.reward_group, (_path, _key), "reward_group", "string", False, False
+                )
+
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _absent += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if isinstance(_model.reward, dict):
+            _model.reward = _read_Reward(_model.reward, (_path, _key), "reward")
+        elif _model.reward is UNSET:
             _absent += 1
         else:
-            reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
+            _model.reward = odd(_model.reward, (_path, _key), "reward", "Reward", False, False)
 
-        if not (created_at.__class__ is str or isinstance(created_at, str)):
-            if created_at is UNSET:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
                 _absent += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        if not (last_change.__class__ is str or isinstance(last_change, str)):
-            if last_change is UNSET:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
                 _absent += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        if type(state) is int:
-            state = VoucherState(state)
-        elif state is UNSET:
+        if type(_model.state) is int:
+            _model.state = VoucherState(_model.state)
+        elif _model.state is UNSET:
             _absent += 1
         else:
-            state = odd(state, (_path, _key), "state", "VoucherState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "VoucherState", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.voucher_id = voucher_id
-        _model.store_id = store_id
-        _model.code = code
-        _model.value = value
-        _model.applied_date = applied_date
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.reward_group = reward_group
-        _model.note = note
-        _model.reward = reward
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
         if len(src_dict) + _absent == 14:
             _model._additional_properties = None
         else:
@@ -356,73 +356,79 @@ class Voucher:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 14:
                     try:
                         (
-                            customer_id,
-                            voucher_id,
-                            store_id,
-                            code,
-                            value,
-                            applied_date,
-                            valid_from,
-                            valid_to,
-                            reward_group,
-                            note,
-                            reward,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.customer_id,
+                            _model.voucher_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.reward_group,
+                            _model.note,
+                            _model.reward,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = _declared(src_dict)
                     except KeyError:
                         (
-                            customer_id,
-                            voucher_id,
-                            store_id,
-                            code,
-                            value,
-                            applied_date,
-                            valid_from,
-                            valid_to,
-                            reward_group,
-                            note,
-                            reward,
-                            created_at,
-                            last_change,
-                            state,
+                            _model.customer_id,
+                            _model.voucher_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.reward_group,
+                            _model.note,
+                            _model.reward,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
                         ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
                 else:
                     (
-                        customer_id,
-                        voucher_id,
-                        store_id,
-                        code,
-                        value,
-                        applied_date,
-                        valid_from,
-                        valid_to,
-                        reward_group,
-                        note,
-                        reward,
-                        created_at,
-                        last_change,
-                        state,
+                        _model.customer_id,
+                        _model.voucher_id,
+                        _model.store_id,
+                        _model.code,
+                        _model.value,
+                        _model.applied_date,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.reward_group,
+                        _model.note,
+                        _model.reward,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
                     ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-                if not (customer_id.__class__ is str or isinstance(customer_id, str)):
-                    if customer_id is UNSET:
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
                         _absent += 1
-                    customer_id = odd(
-                        customer_id, ((_parent, _name), _key), "customer_id", "string", True, False
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
                     )
 
-                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-                    if voucher_id is UNSET:
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
                         _absent += 1
                     else:
-                        voucher_id = odd(
-                            voucher_id,
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
                             ((_parent, _name), _key),
                             "voucher_id",
                             "string",
@@ -430,34 +436,43 @@ class Voucher:
                             False,
                         )
 
-                if not (store_id.__class__ is str or isinstance(store_id, str)):
-                    if store_id is UNSET:
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
                         _absent += 1
                     else:
-                        store_id = odd(
-                            store_id, ((_parent, _name), _key), "store_id", "string", False, False
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (code.__class__ is str or isinstance(code, str)):
-                    if code is UNSET:
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
                         _absent += 1
                     else:
-                        code = odd(code, ((_parent, _name), _key), "code", "string", False, False)
-
-                if not (type(value) is float or type(value) is int):
-                    if value is UNSET:
-                        _absent += 1
-                    else:
-                        value = odd(
-                            value, ((_parent, _name), _key), "value", "number", False, False
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
                         )
 
-                if not (applied_date.__class__ is str or isinstance(applied_date, str)):
-                    if applied_date is UNSET:
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
                         _absent += 1
                     else:
-                        applied_date = odd(
-                            applied_date,
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "number", False, False
+                        )
+
+                if not (
+                    _model.applied_date.__class__ is str or isinstance(_model.applied_date, str)
+                ):
+                    if _model.applied_date is UNSET:
+                        _absent += 1
+                    else:
+                        _model.applied_date = odd(
+                            _model.applied_date,
                             ((_parent, _name), _key),
                             "applied_date",
                             "string",
@@ -465,12 +480,12 @@ class Voucher:
                             False,
                         )
 
-                if not (valid_from.__class__ is str or isinstance(valid_from, str)):
-                    if valid_from is UNSET:
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
                         _absent += 1
                     else:
-                        valid_from = odd(
-                            valid_from,
+                        _model.valid_from = odd(
+                            _model.valid_from,
                             ((_parent, _name), _key),
                             "valid_from",
                             "string",
@@ -478,20 +493,27 @@ class Voucher:
                             False,
                         )
 
-                if not (valid_to.__class__ is str or isinstance(valid_to, str)):
-                    if valid_to is UNSET:
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
                         _absent += 1
                     else:
-                        valid_to = odd(
-                            valid_to, ((_parent, _name), _key), "valid_to", "string", False, False
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
                         )
 
-                if not (reward_group.__class__ is str or isinstance(reward_group, str)):
-                    if reward_group is UNSET:
+                if not (
+                    _model.reward_group.__class__ is str or isinstance(_model.reward_group, str)
+                ):
+                    if _model.reward_group is UNSET:
                         _absent += 1
                     else:
-                        reward_group = odd(
-                            reward_group,
+                        _model.reward_group = odd(
+                            _model.reward_group,
                             ((_parent, _name), _key),
                             "reward_group",
                             "string",
@@ -499,25 +521,29 @@ class Voucher:
                             False,
                         )
 
-                if not (note.__class__ is str or isinstance(note, str)):
-                    if note is UNSET:
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
                         _absent += 1
                     else:
-                        note = odd(note, ((_parent, _name), _key), "note", "string", False, False)
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
 
-                if isinstance(reward, dict):
-                    reward = _read_Reward(reward, ((_parent, _name), _key), "reward")
-                elif reward is UNSET:
+                if isinstance(_model.reward, dict):
+                    _model.reward = _read_Reward(_model.reward, ((_parent, _name), _key), "reward")
+                elif _model.reward is UNSET:
                     _absent += 1
                 else:
-                    reward = odd(reward, ((_parent, _name), _key), "reward", "Reward", False, False)
+                    _model.reward = odd(
+                        _model.reward, ((_parent, _name), _key), "reward", "Reward", False, False
+                    )
 
-                if not (created_at.__class__ is str or isinstance(created_at, str)):
-                    if created_at is UNSET:
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
                         _absent += 1
                     else:
-                        created_at = odd(
-                            created_at,
+                        _model.created_at = odd(
+                            _model.created_at,
                             ((_parent, _name), _key),
                             "created_at",
                             "string",
@@ -525,12 +551,12 @@ class Voucher:
                             False,
                         )
 
-                if not (last_change.__class__ is str or isinstance(last_change, str)):
-                    if last_change is UNSET:
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
                         _absent += 1
                     else:
-                        last_change = odd(
-                            last_change,
+                        _model.last_change = odd(
+                            _model.last_change,
                             ((_parent, _name), _key),
                             "last_change",
                             "string",
@@ -538,30 +564,20 @@ class Voucher:
                             False,
                         )
 
-                if type(state) is int:
-                    state = VoucherState(state)
-                elif state is UNSET:
+                if type(_model.state) is int:
+                    _model.state = VoucherState(_model.state)
+                elif _model.state is UNSET:
                     _absent += 1
                 else:
-                    state = odd(
-                        state, ((_parent, _name), _key), "state", "VoucherState", False, False
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "VoucherState",
+                        False,
+                        False,
                     )
 
-                _model = _new_instance(cls)
-                _model.customer_id = customer_id
-                _model.voucher_id = voucher_id
-                _model.store_id = store_id
-                _model.code = code
-                _model.value = value
-                _model.applied_date = applied_date
-                _model.valid_from = valid_from
-                _model.valid_to = valid_to
-                _model.reward_group = reward_group
-                _model.note = note
-                _model.reward = reward
-                _model.created_at = created_at
-                _model.last_change = last_change
-                _model.state = state
                 if len(src_dict) + _absent == 14:
                     _model._additional_properties = None
                 else:

@@ -85,45 +85,51 @@ class VoucherGiftCardBalance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
+        _model = _new_instance(cls)
         _absent = 0
         if len(src_dict) >= 3:
             try:
-                voucher_id, current_balance, original_balance = _declared(src_dict)
+                _model.voucher_id, _model.current_balance, _model.original_balance = _declared(
+                    src_dict
+                )
             except KeyError:
-                voucher_id, current_balance, original_balance = map(
+                _model.voucher_id, _model.current_balance, _model.original_balance = map(
                     src_dict.get, _DECLARED_KEYS, _UNSETS
                 )
         else:
-            voucher_id, current_balance, original_balance = map(
+            _model.voucher_id, _model.current_balance, _model.original_balance = map(
                 src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
                 _absent += 1
             else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
-
-        if not (type(current_balance) is float or type(current_balance) is int):
-            if current_balance is UNSET:
-                _absent += 1
-            else:
-                current_balance = odd(
-                    current_balance, (_path, _key), "current_balance", "number", False, False
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
                 )
 
-        if not (type(original_balance) is float or type(original_balance) is int):
-            if original_balance is UNSET:
+        if not (type(_model.current_balance) is float or type(_model.current_balance) is int):
+            if _model.current_balance is UNSET:
                 _absent += 1
             else:
-                original_balance = odd(
-                    original_balance, (_path, _key), "original_balance", "number", False, False
+                _model.current_balance = odd(
+                    _model.current_balance, (_path, _key), "current_balance", "number", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.voucher_id = voucher_id
-        _model.current_balance = current_balance
-        _model.original_balance = original_balance
+        if not (type(_model.original_balance) is float or type(_model.original_balance) is int):
+            if _model.original_balance is UNSET:
+                _absent += 1
+            else:
+                _model.original_balance = odd(
+                    _model.original_balance,
+                    (_path, _key),
+                    "original_balance",
+                    "number",
+                    False,
+                    False,
+                )
+
         if len(src_dict) + _absent == 3:
             _model._additional_properties = None
         else:
@@ -142,25 +148,28 @@ class VoucherGiftCardBalance:
         for src_dict in items:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
                 _absent = 0
                 if len(src_dict) >= 3:
                     try:
-                        voucher_id, current_balance, original_balance = _declared(src_dict)
+                        _model.voucher_id, _model.current_balance, _model.original_balance = (
+                            _declared(src_dict)
+                        )
                     except KeyError:
-                        voucher_id, current_balance, original_balance = map(
+                        _model.voucher_id, _model.current_balance, _model.original_balance = map(
                             src_dict.get, _DECLARED_KEYS, _UNSETS
                         )
                 else:
-                    voucher_id, current_balance, original_balance = map(
+                    _model.voucher_id, _model.current_balance, _model.original_balance = map(
                         src_dict.get, _DECLARED_KEYS, _UNSETS
                     )
 
-                if not (voucher_id.__class__ is str or isinstance(voucher_id, str)):
-                    if voucher_id is UNSET:
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
                         _absent += 1
                     else:
-                        voucher_id = odd(
-                            voucher_id,
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
                             ((_parent, _name), _key),
                             "voucher_id",
                             "string",
@@ -168,12 +177,14 @@ class VoucherGiftCardBalance:
                             False,
                         )
 
-                if not (type(current_balance) is float or type(current_balance) is int):
-                    if current_balance is UNSET:
+                if not (
+                    type(_model.current_balance) is float or type(_model.current_balance) is int
+                ):
+                    if _model.current_balance is UNSET:
                         _absent += 1
                     else:
-                        current_balance = odd(
-                            current_balance,
+                        _model.current_balance = odd(
+                            _model.current_balance,
                             ((_parent, _name), _key),
                             "current_balance",
                             "number",
@@ -181,12 +192,14 @@ class VoucherGiftCardBalance:
                             False,
                         )
 
-                if not (type(original_balance) is float or type(original_balance) is int):
-                    if original_balance is UNSET:
+                if not (
+                    type(_model.original_balance) is float or type(_model.original_balance) is int
+                ):
+                    if _model.original_balance is UNSET:
                         _absent += 1
                     else:
-                        original_balance = odd(
-                            original_balance,
+                        _model.original_balance = odd(
+                            _model.original_balance,
                             ((_parent, _name), _key),
                             "original_balance",
                             "number",
@@ -194,10 +207,6 @@ class VoucherGiftCardBalance:
                             False,
                         )
 
-                _model = _new_instance(cls)
-                _model.voucher_id = voucher_id
-                _model.current_balance = current_balance
-                _model.original_balance = original_balance
                 if len(src_dict) + _absent == 3:
                     _model._additional_properties = None
                 else:
