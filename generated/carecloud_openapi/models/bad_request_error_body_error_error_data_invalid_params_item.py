@@ -151,11 +151,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             for _i0, _v0 in enumerate(_model.name):
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
-        elif (
-            (type(_model.name) is float or type(_model.name) is int)
-            or type(_model.name) is int
-            or type(_model.name) is bool
-        ):
+        elif (type(_model.name) is float or type(_model.name) is int) or type(_model.name) is bool:
             pass
         elif isinstance(_model.name, dict):
             _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
@@ -233,11 +229,9 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                     for _i0, _v0 in enumerate(_model.name):
                         if not (_v0.__class__ is str or isinstance(_v0, str)):
                             odd(_v0, (((_parent, _name), _key), "name"), _i0, "string", True, False)
-                elif (
-                    (type(_model.name) is float or type(_model.name) is int)
-                    or type(_model.name) is int
-                    or type(_model.name) is bool
-                ):
+                elif (type(_model.name) is float or type(_model.name) is int) or type(
+                    _model.name
+                ) is bool:
                     pass
                 elif isinstance(_model.name, dict):
                     _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(

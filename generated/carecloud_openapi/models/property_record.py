@@ -263,7 +263,6 @@ class PropertyRecord:
         if (
             (_model.property_value.__class__ is str or isinstance(_model.property_value, str))
             or (type(_model.property_value) is float or type(_model.property_value) is int)
-            or type(_model.property_value) is int
             or type(_model.property_value) is bool
             or isinstance(_model.property_value, list)
         ):
@@ -387,7 +386,6 @@ class PropertyRecord:
                         or isinstance(_model.property_value, str)
                     )
                     or (type(_model.property_value) is float or type(_model.property_value) is int)
-                    or type(_model.property_value) is int
                     or type(_model.property_value) is bool
                     or isinstance(_model.property_value, list)
                 ):
