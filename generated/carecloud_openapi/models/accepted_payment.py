@@ -164,8 +164,8 @@ class AcceptedPayment:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.recommended_discounts,
@@ -208,7 +208,7 @@ class AcceptedPayment:
                 _model.recommended_discounts, (_path, _key), "recommended_discounts"
             )
         elif _model.recommended_discounts is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.recommended_discounts = odd(
                 _model.recommended_discounts,
@@ -221,7 +221,7 @@ class AcceptedPayment:
 
         if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
             if _model.credit_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_points = odd(
                     _model.credit_points, (_path, _key), "credit_points", "number", False, False
@@ -232,7 +232,7 @@ class AcceptedPayment:
             or type(_model.price_of_credit_points) is int
         ):
             if _model.price_of_credit_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.price_of_credit_points = odd(
                     _model.price_of_credit_points,
@@ -245,14 +245,14 @@ class AcceptedPayment:
 
         if not (type(_model.credit) is float or type(_model.credit) is int):
             if _model.credit is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit = odd(_model.credit, (_path, _key), "credit", "number", False, False)
 
         if isinstance(_model.vouchers, list):
             _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
         elif _model.vouchers is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
@@ -261,7 +261,7 @@ class AcceptedPayment:
             or type(_model.credit_points_of_this_transaction) is int
         ):
             if _model.credit_points_of_this_transaction is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_points_of_this_transaction = odd(
                     _model.credit_points_of_this_transaction,
@@ -276,7 +276,7 @@ class AcceptedPayment:
             type(_model.total_credit_points) is float or type(_model.total_credit_points) is int
         ):
             if _model.total_credit_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_credit_points = odd(
                     _model.total_credit_points,
@@ -289,7 +289,7 @@ class AcceptedPayment:
 
         if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
             if _model.total_credit is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_credit = odd(
                     _model.total_credit, (_path, _key), "total_credit", "number", False, False
@@ -298,11 +298,11 @@ class AcceptedPayment:
         if isinstance(_model.messages, list):
             _model.messages = _read_CashierMessage_list(_model.messages, (_path, _key), "messages")
         elif _model.messages is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.messages = odd(_model.messages, (_path, _key), "messages", "array", False, False)
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -321,8 +321,8 @@ class AcceptedPayment:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.recommended_discounts,
@@ -367,7 +367,7 @@ class AcceptedPayment:
                         "recommended_discounts",
                     )
                 elif _model.recommended_discounts is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.recommended_discounts = odd(
                         _model.recommended_discounts,
@@ -380,7 +380,7 @@ class AcceptedPayment:
 
                 if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
                     if _model.credit_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_points = odd(
                             _model.credit_points,
@@ -396,7 +396,7 @@ class AcceptedPayment:
                     or type(_model.price_of_credit_points) is int
                 ):
                     if _model.price_of_credit_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.price_of_credit_points = odd(
                             _model.price_of_credit_points,
@@ -409,7 +409,7 @@ class AcceptedPayment:
 
                 if not (type(_model.credit) is float or type(_model.credit) is int):
                     if _model.credit is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit = odd(
                             _model.credit,
@@ -425,7 +425,7 @@ class AcceptedPayment:
                         _model.vouchers, ((_parent, _name), _key), "vouchers"
                     )
                 elif _model.vouchers is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.vouchers = odd(
                         _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
@@ -436,7 +436,7 @@ class AcceptedPayment:
                     or type(_model.credit_points_of_this_transaction) is int
                 ):
                     if _model.credit_points_of_this_transaction is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_points_of_this_transaction = odd(
                             _model.credit_points_of_this_transaction,
@@ -452,7 +452,7 @@ class AcceptedPayment:
                     or type(_model.total_credit_points) is int
                 ):
                     if _model.total_credit_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_credit_points = odd(
                             _model.total_credit_points,
@@ -465,7 +465,7 @@ class AcceptedPayment:
 
                 if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
                     if _model.total_credit is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_credit = odd(
                             _model.total_credit,
@@ -481,13 +481,13 @@ class AcceptedPayment:
                         _model.messages, ((_parent, _name), _key), "messages"
                     )
                 elif _model.messages is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.messages = odd(
                         _model.messages, ((_parent, _name), _key), "messages", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

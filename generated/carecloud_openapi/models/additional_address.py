@@ -104,8 +104,8 @@ class AdditionalAddress:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.address_type, _model.address, _model.additional_address_id = _declared(
                     src_dict
@@ -121,7 +121,7 @@ class AdditionalAddress:
 
         if not (_model.address_type.__class__ is str or isinstance(_model.address_type, str)):
             if _model.address_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.address_type = odd(
                 _model.address_type, (_path, _key), "address_type", "string", True, False
             )
@@ -129,7 +129,7 @@ class AdditionalAddress:
         if isinstance(_model.address, dict):
             _model.address = _read_Address(_model.address, (_path, _key), "address")
         elif _model.address is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
         else:
             _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
@@ -139,7 +139,7 @@ class AdditionalAddress:
             or isinstance(_model.additional_address_id, str)
         ):
             if _model.additional_address_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.additional_address_id = odd(
                     _model.additional_address_id,
@@ -150,7 +150,7 @@ class AdditionalAddress:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -169,8 +169,8 @@ class AdditionalAddress:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.address_type, _model.address, _model.additional_address_id = (
                             _declared(src_dict)
@@ -188,7 +188,7 @@ class AdditionalAddress:
                     _model.address_type.__class__ is str or isinstance(_model.address_type, str)
                 ):
                     if _model.address_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.address_type = odd(
                         _model.address_type,
                         ((_parent, _name), _key),
@@ -203,7 +203,7 @@ class AdditionalAddress:
                         _model.address, ((_parent, _name), _key), "address"
                     )
                 elif _model.address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.address = odd(
                         _model.address, ((_parent, _name), _key), "address", "Address", True, False
                     )
@@ -217,7 +217,7 @@ class AdditionalAddress:
                     or isinstance(_model.additional_address_id, str)
                 ):
                     if _model.additional_address_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.additional_address_id = odd(
                             _model.additional_address_id,
@@ -228,7 +228,7 @@ class AdditionalAddress:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -129,8 +129,8 @@ class Address:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.address1,
@@ -173,7 +173,7 @@ class Address:
 
         if not (_model.address1.__class__ is str or isinstance(_model.address1, str)):
             if _model.address1 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address1 = odd(
                     _model.address1, (_path, _key), "address1", "string", False, False
@@ -181,7 +181,7 @@ class Address:
 
         if not (_model.address2.__class__ is str or isinstance(_model.address2, str)):
             if _model.address2 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address2 = odd(
                     _model.address2, (_path, _key), "address2", "string", False, False
@@ -189,7 +189,7 @@ class Address:
 
         if not (_model.address3.__class__ is str or isinstance(_model.address3, str)):
             if _model.address3 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address3 = odd(
                     _model.address3, (_path, _key), "address3", "string", False, False
@@ -197,7 +197,7 @@ class Address:
 
         if not (_model.address4.__class__ is str or isinstance(_model.address4, str)):
             if _model.address4 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address4 = odd(
                     _model.address4, (_path, _key), "address4", "string", False, False
@@ -205,7 +205,7 @@ class Address:
 
         if not (_model.address5.__class__ is str or isinstance(_model.address5, str)):
             if _model.address5 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address5 = odd(
                     _model.address5, (_path, _key), "address5", "string", False, False
@@ -213,7 +213,7 @@ class Address:
 
         if not (_model.address6.__class__ is str or isinstance(_model.address6, str)):
             if _model.address6 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address6 = odd(
                     _model.address6, (_path, _key), "address6", "string", False, False
@@ -221,7 +221,7 @@ class Address:
 
         if not (_model.address7.__class__ is str or isinstance(_model.address7, str)):
             if _model.address7 is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.address7 = odd(
                     _model.address7, (_path, _key), "address7", "string", False, False
@@ -229,25 +229,25 @@ class Address:
 
         if not (_model.zip_.__class__ is str or isinstance(_model.zip_, str)):
             if _model.zip_ is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.zip_ = odd(_model.zip_, (_path, _key), "zip", "string", False, False)
 
         if not (_model.city.__class__ is str or isinstance(_model.city, str)):
             if _model.city is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.city = odd(_model.city, (_path, _key), "city", "string", False, False)
 
         if not (_model.country_code.__class__ is str or isinstance(_model.country_code, str)):
             if _model.country_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.country_code = odd(
                     _model.country_code, (_path, _key), "country_code", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -266,8 +266,8 @@ class Address:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.address1,
@@ -310,7 +310,7 @@ class Address:
 
                 if not (_model.address1.__class__ is str or isinstance(_model.address1, str)):
                     if _model.address1 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address1 = odd(
                             _model.address1,
@@ -323,7 +323,7 @@ class Address:
 
                 if not (_model.address2.__class__ is str or isinstance(_model.address2, str)):
                     if _model.address2 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address2 = odd(
                             _model.address2,
@@ -336,7 +336,7 @@ class Address:
 
                 if not (_model.address3.__class__ is str or isinstance(_model.address3, str)):
                     if _model.address3 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address3 = odd(
                             _model.address3,
@@ -349,7 +349,7 @@ class Address:
 
                 if not (_model.address4.__class__ is str or isinstance(_model.address4, str)):
                     if _model.address4 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address4 = odd(
                             _model.address4,
@@ -362,7 +362,7 @@ class Address:
 
                 if not (_model.address5.__class__ is str or isinstance(_model.address5, str)):
                     if _model.address5 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address5 = odd(
                             _model.address5,
@@ -375,7 +375,7 @@ class Address:
 
                 if not (_model.address6.__class__ is str or isinstance(_model.address6, str)):
                     if _model.address6 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address6 = odd(
                             _model.address6,
@@ -388,7 +388,7 @@ class Address:
 
                 if not (_model.address7.__class__ is str or isinstance(_model.address7, str)):
                     if _model.address7 is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.address7 = odd(
                             _model.address7,
@@ -401,7 +401,7 @@ class Address:
 
                 if not (_model.zip_.__class__ is str or isinstance(_model.zip_, str)):
                     if _model.zip_ is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.zip_ = odd(
                             _model.zip_, ((_parent, _name), _key), "zip", "string", False, False
@@ -409,7 +409,7 @@ class Address:
 
                 if not (_model.city.__class__ is str or isinstance(_model.city, str)):
                     if _model.city is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.city = odd(
                             _model.city, ((_parent, _name), _key), "city", "string", False, False
@@ -419,7 +419,7 @@ class Address:
                     _model.country_code.__class__ is str or isinstance(_model.country_code, str)
                 ):
                     if _model.country_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.country_code = odd(
                             _model.country_code,
@@ -430,7 +430,7 @@ class Address:
                             False,
                         )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -139,8 +139,8 @@ class Agreement:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.agreement_gtc,
@@ -166,7 +166,7 @@ class Agreement:
         if type(_model.agreement_gtc) is int:
             _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
         elif _model.agreement_gtc is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.agreement_gtc = odd(
                 _model.agreement_gtc,
@@ -180,7 +180,7 @@ class Agreement:
         if type(_model.agreement_profiling) is int:
             _model.agreement_profiling = AgreementAgreementProfiling(_model.agreement_profiling)
         elif _model.agreement_profiling is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.agreement_profiling = odd(
                 _model.agreement_profiling,
@@ -196,7 +196,7 @@ class Agreement:
                 _model.agreement_marketing_communication
             )
         elif _model.agreement_marketing_communication is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.agreement_marketing_communication = odd(
                 _model.agreement_marketing_communication,
@@ -212,13 +212,13 @@ class Agreement:
                 _model.custom_agreements, (_path, _key), "custom_agreements"
             )
         elif _model.custom_agreements is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.custom_agreements = odd(
                 _model.custom_agreements, (_path, _key), "custom_agreements", "array", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -237,8 +237,8 @@ class Agreement:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.agreement_gtc,
@@ -264,7 +264,7 @@ class Agreement:
                 if type(_model.agreement_gtc) is int:
                     _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
                 elif _model.agreement_gtc is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.agreement_gtc = odd(
                         _model.agreement_gtc,
@@ -280,7 +280,7 @@ class Agreement:
                         _model.agreement_profiling
                     )
                 elif _model.agreement_profiling is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.agreement_profiling = odd(
                         _model.agreement_profiling,
@@ -298,7 +298,7 @@ class Agreement:
                         )
                     )
                 elif _model.agreement_marketing_communication is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.agreement_marketing_communication = odd(
                         _model.agreement_marketing_communication,
@@ -314,7 +314,7 @@ class Agreement:
                         _model.custom_agreements, ((_parent, _name), _key), "custom_agreements"
                     )
                 elif _model.custom_agreements is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.custom_agreements = odd(
                         _model.custom_agreements,
@@ -325,7 +325,7 @@ class Agreement:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -123,8 +123,8 @@ class AgreementList:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.agreement_id,
@@ -158,7 +158,7 @@ class AgreementList:
 
         if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
             if _model.agreement_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.agreement_id = odd(
                     _model.agreement_id, (_path, _key), "agreement_id", "string", False, False
@@ -166,19 +166,19 @@ class AgreementList:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.text.__class__ is str or isinstance(_model.text, str)):
             if _model.text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
         if not (_model.withdrawal_text.__class__ is str or isinstance(_model.withdrawal_text, str)):
             if _model.withdrawal_text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.withdrawal_text = odd(
                     _model.withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
@@ -189,7 +189,7 @@ class AgreementList:
             or isinstance(_model.communication_channel_id, str)
         ):
             if _model.communication_channel_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.communication_channel_id = odd(
                     _model.communication_channel_id,
@@ -202,7 +202,7 @@ class AgreementList:
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -210,13 +210,13 @@ class AgreementList:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -235,8 +235,8 @@ class AgreementList:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.agreement_id,
@@ -272,7 +272,7 @@ class AgreementList:
                     _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
                 ):
                     if _model.agreement_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.agreement_id = odd(
                             _model.agreement_id,
@@ -285,7 +285,7 @@ class AgreementList:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -293,7 +293,7 @@ class AgreementList:
 
                 if not (_model.text.__class__ is str or isinstance(_model.text, str)):
                     if _model.text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text = odd(
                             _model.text, ((_parent, _name), _key), "text", "string", False, False
@@ -304,7 +304,7 @@ class AgreementList:
                     or isinstance(_model.withdrawal_text, str)
                 ):
                     if _model.withdrawal_text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.withdrawal_text = odd(
                             _model.withdrawal_text,
@@ -320,7 +320,7 @@ class AgreementList:
                     or isinstance(_model.communication_channel_id, str)
                 ):
                     if _model.communication_channel_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.communication_channel_id = odd(
                             _model.communication_channel_id,
@@ -333,7 +333,7 @@ class AgreementList:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -346,7 +346,7 @@ class AgreementList:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -357,7 +357,7 @@ class AgreementList:
                             False,
                         )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

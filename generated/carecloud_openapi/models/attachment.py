@@ -91,8 +91,8 @@ class Attachment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.upload_method, _model.file_data, _model.cache_for = _declared(src_dict)
             except KeyError:
@@ -107,7 +107,7 @@ class Attachment:
         if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
             _model.upload_method = AttachmentUploadMethod(_model.upload_method)
         elif _model.upload_method is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.upload_method = odd(
                 _model.upload_method,
                 (_path, _key),
@@ -128,20 +128,20 @@ class Attachment:
 
         if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
             if _model.file_data is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.file_data = odd(
                 _model.file_data, (_path, _key), "file_data", "string", True, False
             )
 
         if not (type(_model.cache_for) is int):
             if _model.cache_for is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.cache_for = odd(
                     _model.cache_for, (_path, _key), "cache_for", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class Attachment:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.upload_method, _model.file_data, _model.cache_for = _declared(
                             src_dict
@@ -178,7 +178,7 @@ class Attachment:
                 if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
                     _model.upload_method = AttachmentUploadMethod(_model.upload_method)
                 elif _model.upload_method is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.upload_method = odd(
                         _model.upload_method,
                         ((_parent, _name), _key),
@@ -199,7 +199,7 @@ class Attachment:
 
                 if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
                     if _model.file_data is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.file_data = odd(
                         _model.file_data,
                         ((_parent, _name), _key),
@@ -211,7 +211,7 @@ class Attachment:
 
                 if not (type(_model.cache_for) is int):
                     if _model.cache_for is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.cache_for = odd(
                             _model.cache_for,
@@ -222,7 +222,7 @@ class Attachment:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -117,8 +117,8 @@ class Audience:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -152,7 +152,7 @@ class Audience:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
@@ -160,7 +160,7 @@ class Audience:
             or isinstance(_model.communication_channel_id, str)
         ):
             if _model.communication_channel_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.communication_channel_id = odd(
                 _model.communication_channel_id,
                 (_path, _key),
@@ -173,14 +173,14 @@ class Audience:
         if type(_model.state) is int:
             _model.state = AudienceState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
 
         if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
             if _model.audience_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.audience_id = odd(
                     _model.audience_id, (_path, _key), "audience_id", "string", False, False
@@ -188,7 +188,7 @@ class Audience:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -196,7 +196,7 @@ class Audience:
 
         if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
             if _model.created_by is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_by = odd(
                     _model.created_by, (_path, _key), "created_by", "string", False, False
@@ -204,13 +204,13 @@ class Audience:
 
         if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
             if _model.updated_by is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.updated_by = odd(
                     _model.updated_by, (_path, _key), "updated_by", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -229,8 +229,8 @@ class Audience:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -264,7 +264,7 @@ class Audience:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -274,7 +274,7 @@ class Audience:
                     or isinstance(_model.communication_channel_id, str)
                 ):
                     if _model.communication_channel_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.communication_channel_id = odd(
                         _model.communication_channel_id,
                         ((_parent, _name), _key),
@@ -287,7 +287,7 @@ class Audience:
                 if type(_model.state) is int:
                     _model.state = AudienceState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.state = odd(
                         _model.state,
                         ((_parent, _name), _key),
@@ -308,7 +308,7 @@ class Audience:
 
                 if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
                     if _model.audience_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.audience_id = odd(
                             _model.audience_id,
@@ -321,7 +321,7 @@ class Audience:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -334,7 +334,7 @@ class Audience:
 
                 if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
                     if _model.created_by is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_by = odd(
                             _model.created_by,
@@ -347,7 +347,7 @@ class Audience:
 
                 if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
                     if _model.updated_by is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.updated_by = odd(
                             _model.updated_by,
@@ -358,7 +358,7 @@ class Audience:
                             False,
                         )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

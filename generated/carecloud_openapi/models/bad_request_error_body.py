@@ -97,18 +97,18 @@ class BadRequestErrorBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.error = src_dict.get("error", UNSET)
         if isinstance(_model.error, dict):
             _model.error = _read_BadRequestErrorBodyError(_model.error, (_path, _key), "error")
         elif _model.error is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error = odd(
                 _model.error, (_path, _key), "error", "BadRequestErrorBodyError", False, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -127,14 +127,14 @@ class BadRequestErrorBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.error = src_dict.get("error", UNSET)
                 if isinstance(_model.error, dict):
                     _model.error = _read_BadRequestErrorBodyError(
                         _model.error, ((_parent, _name), _key), "error"
                     )
                 elif _model.error is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error = odd(
                         _model.error,
@@ -145,7 +145,7 @@ class BadRequestErrorBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

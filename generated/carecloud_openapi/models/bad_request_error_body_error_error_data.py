@@ -96,20 +96,20 @@ class BadRequestErrorBodyErrorErrorData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.invalid_params = src_dict.get("invalid_params", UNSET)
         if isinstance(_model.invalid_params, list):
             _model.invalid_params = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
                 _model.invalid_params, (_path, _key), "invalid_params"
             )
         elif _model.invalid_params is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.invalid_params = odd(
                 _model.invalid_params, (_path, _key), "invalid_params", "array", False, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,7 +128,7 @@ class BadRequestErrorBodyErrorErrorData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.invalid_params = src_dict.get("invalid_params", UNSET)
                 if isinstance(_model.invalid_params, list):
                     _model.invalid_params = (
@@ -137,7 +137,7 @@ class BadRequestErrorBodyErrorErrorData:
                         )
                     )
                 elif _model.invalid_params is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.invalid_params = odd(
                         _model.invalid_params,
@@ -148,7 +148,7 @@ class BadRequestErrorBodyErrorErrorData:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -132,8 +132,8 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.name, _model.reason, _model.value, _model.message = _declared(src_dict)
             except KeyError:
@@ -158,7 +158,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 _model.name, (_path, _key), "name"
             )
         elif _model.name is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.name = odd(
                 _model.name,
@@ -171,25 +171,25 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
         if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
             if _model.reason is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reason = odd(_model.reason, (_path, _key), "reason", "string", False, False)
 
         if not (_model.value.__class__ is str or isinstance(_model.value, str)):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.value = odd(_model.value, (_path, _key), "value", "string", False, False)
 
         if not (_model.message.__class__ is str or isinstance(_model.message, str)):
             if _model.message is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.message = odd(
                     _model.message, (_path, _key), "message", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -208,8 +208,8 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.reason, _model.value, _model.message = _declared(
                             src_dict
@@ -238,7 +238,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                         _model.name, ((_parent, _name), _key), "name"
                     )
                 elif _model.name is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.name = odd(
                         _model.name,
@@ -251,7 +251,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
                 if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
                     if _model.reason is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reason = odd(
                             _model.reason,
@@ -264,7 +264,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
                 if not (_model.value.__class__ is str or isinstance(_model.value, str)):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.value = odd(
                             _model.value, ((_parent, _name), _key), "value", "string", False, False
@@ -272,7 +272,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
 
                 if not (_model.message.__class__ is str or isinstance(_model.message, str)):
                     if _model.message is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.message = odd(
                             _model.message,
@@ -283,7 +283,7 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -85,8 +85,8 @@ class BasicError:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.type_, _model.exception, _model.title, _model.detail = _declared(src_dict)
             except KeyError:
@@ -100,27 +100,27 @@ class BasicError:
 
         if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
             if _model.type_ is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.type_ = odd(_model.type_, (_path, _key), "type", "string", True, False)
 
         if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
             if _model.exception is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.exception = odd(
                 _model.exception, (_path, _key), "exception", "string", True, False
             )
 
         if not (_model.title.__class__ is str or isinstance(_model.title, str)):
             if _model.title is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.title = odd(_model.title, (_path, _key), "title", "string", True, False)
 
         if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
             if _model.detail is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.detail = odd(_model.detail, (_path, _key), "detail", "string", True, False)
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -139,8 +139,8 @@ class BasicError:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.type_, _model.exception, _model.title, _model.detail = _declared(
                             src_dict
@@ -156,14 +156,14 @@ class BasicError:
 
                 if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
                     if _model.type_ is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.type_ = odd(
                         _model.type_, ((_parent, _name), _key), "type", "string", True, False
                     )
 
                 if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
                     if _model.exception is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.exception = odd(
                         _model.exception,
                         ((_parent, _name), _key),
@@ -175,19 +175,19 @@ class BasicError:
 
                 if not (_model.title.__class__ is str or isinstance(_model.title, str)):
                     if _model.title is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.title = odd(
                         _model.title, ((_parent, _name), _key), "title", "string", True, False
                     )
 
                 if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
                     if _model.detail is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.detail = odd(
                         _model.detail, ((_parent, _name), _key), "detail", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

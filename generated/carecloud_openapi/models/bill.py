@@ -135,8 +135,8 @@ class Bill:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.bill_id,
@@ -170,26 +170,26 @@ class Bill:
 
         if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
             if _model.bill_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
 
         if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
             if _model.payment_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.payment_time = odd(
                 _model.payment_time, (_path, _key), "payment_time", "string", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (type(_model.total_price) is float or type(_model.total_price) is int):
             if _model.total_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.total_price = odd(
                 _model.total_price, (_path, _key), "total_price", "number", True, False
             )
@@ -197,7 +197,7 @@ class Bill:
         if isinstance(_model.bill_items, list):
             _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
         elif _model.bill_items is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.bill_items = odd(
                 _model.bill_items, (_path, _key), "bill_items", "array", True, False
             )
@@ -208,7 +208,7 @@ class Bill:
 
         if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
             if _model.bill_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.bill_number = odd(
                     _model.bill_number, (_path, _key), "bill_number", "string", False, False
@@ -216,13 +216,13 @@ class Bill:
 
         if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
             if _model.created_by is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_by = odd(
                     _model.created_by, (_path, _key), "created_by", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -241,8 +241,8 @@ class Bill:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.bill_id,
@@ -276,7 +276,7 @@ class Bill:
 
                 if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
                     if _model.bill_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.bill_id = odd(
                         _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
                     )
@@ -285,7 +285,7 @@ class Bill:
                     _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
                 ):
                     if _model.payment_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.payment_time = odd(
                         _model.payment_time,
                         ((_parent, _name), _key),
@@ -297,7 +297,7 @@ class Bill:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -309,7 +309,7 @@ class Bill:
 
                 if not (type(_model.total_price) is float or type(_model.total_price) is int):
                     if _model.total_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.total_price = odd(
                         _model.total_price,
                         ((_parent, _name), _key),
@@ -324,7 +324,7 @@ class Bill:
                         _model.bill_items, ((_parent, _name), _key), "bill_items"
                     )
                 elif _model.bill_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.bill_items = odd(
                         _model.bill_items,
                         ((_parent, _name), _key),
@@ -345,7 +345,7 @@ class Bill:
 
                 if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
                     if _model.bill_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.bill_number = odd(
                             _model.bill_number,
@@ -358,7 +358,7 @@ class Bill:
 
                 if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
                     if _model.created_by is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_by = odd(
                             _model.created_by,
@@ -369,7 +369,7 @@ class Bill:
                             False,
                         )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -171,8 +171,8 @@ class BillItem:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 12:
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
             try:
                 (
                     _model.plu_ids,
@@ -222,48 +222,48 @@ class BillItem:
         if isinstance(_model.plu_ids, list):
             _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
         elif _model.plu_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
         if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
             if _model.plu_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.plu_name = odd(_model.plu_name, (_path, _key), "plu_name", "string", True, False)
 
         if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
             if _model.vat_rate is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         if not (type(_model.quantity) is float or type(_model.quantity) is int):
             if _model.quantity is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
 
         if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
             if _model.paid_amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.paid_amount = odd(
                 _model.paid_amount, (_path, _key), "paid_amount", "number", True, False
             )
 
         if not (type(_model.price) is float or type(_model.price) is int):
             if _model.price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
 
         if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
             if _model.bill_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.bill_item_id = odd(
                 _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
             )
 
         if not (type(_model.loyalty_off) is bool):
             if _model.loyalty_off is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.loyalty_off = odd(
                 _model.loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
             )
@@ -273,7 +273,7 @@ class BillItem:
             or isinstance(_model.purchase_item_type_id, str)
         ):
             if _model.purchase_item_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.purchase_item_type_id = odd(
                 _model.purchase_item_type_id,
                 (_path, _key),
@@ -285,7 +285,7 @@ class BillItem:
 
         if not (_model.category_plu_id.__class__ is str or isinstance(_model.category_plu_id, str)):
             if _model.category_plu_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.category_plu_id = odd(
                     _model.category_plu_id, (_path, _key), "category_plu_id", "string", False, False
@@ -293,7 +293,7 @@ class BillItem:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -306,7 +306,7 @@ class BillItem:
                 "purchase_item_property_records",
             )
         elif _model.purchase_item_property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.purchase_item_property_records = odd(
                 _model.purchase_item_property_records,
@@ -317,7 +317,7 @@ class BillItem:
                 False,
             )
 
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -336,8 +336,8 @@ class BillItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 12:
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
                     try:
                         (
                             _model.plu_ids,
@@ -389,7 +389,7 @@ class BillItem:
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids"
                     )
                 elif _model.plu_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.plu_ids = odd(
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
@@ -400,28 +400,28 @@ class BillItem:
 
                 if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
                     if _model.plu_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.plu_name = odd(
                         _model.plu_name, ((_parent, _name), _key), "plu_name", "string", True, False
                     )
 
                 if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
                     if _model.vat_rate is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.vat_rate = odd(
                         _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
                     )
 
                 if not (type(_model.quantity) is float or type(_model.quantity) is int):
                     if _model.quantity is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.quantity = odd(
                         _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
                     )
 
                 if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
                     if _model.paid_amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.paid_amount = odd(
                         _model.paid_amount,
                         ((_parent, _name), _key),
@@ -433,7 +433,7 @@ class BillItem:
 
                 if not (type(_model.price) is float or type(_model.price) is int):
                     if _model.price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.price = odd(
                         _model.price, ((_parent, _name), _key), "price", "number", True, False
                     )
@@ -442,7 +442,7 @@ class BillItem:
                     _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
                 ):
                     if _model.bill_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.bill_item_id = odd(
                         _model.bill_item_id,
                         ((_parent, _name), _key),
@@ -454,7 +454,7 @@ class BillItem:
 
                 if not (type(_model.loyalty_off) is bool):
                     if _model.loyalty_off is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.loyalty_off = odd(
                         _model.loyalty_off,
                         ((_parent, _name), _key),
@@ -469,7 +469,7 @@ class BillItem:
                     or isinstance(_model.purchase_item_type_id, str)
                 ):
                     if _model.purchase_item_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.purchase_item_type_id = odd(
                         _model.purchase_item_type_id,
                         ((_parent, _name), _key),
@@ -484,7 +484,7 @@ class BillItem:
                     or isinstance(_model.category_plu_id, str)
                 ):
                     if _model.category_plu_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.category_plu_id = odd(
                             _model.category_plu_id,
@@ -497,7 +497,7 @@ class BillItem:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -515,7 +515,7 @@ class BillItem:
                         "purchase_item_property_records",
                     )
                 elif _model.purchase_item_property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.purchase_item_property_records = odd(
                         _model.purchase_item_property_records,
@@ -526,7 +526,7 @@ class BillItem:
                         False,
                     )
 
-                if len(src_dict) + _absent == 12:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -161,8 +161,8 @@ class Booking:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.booking_items,
@@ -205,7 +205,7 @@ class Booking:
                 _model.booking_items, (_path, _key), "booking_items"
             )
         elif _model.booking_items is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.booking_items = odd(
                 _model.booking_items, (_path, _key), "booking_items", "array", True, False
             )
@@ -216,14 +216,14 @@ class Booking:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.created_at = odd(
                 _model.created_at, (_path, _key), "created_at", "string", True, False
             )
 
         if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
             if _model.booking_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_id = odd(
                     _model.booking_id, (_path, _key), "booking_id", "string", False, False
@@ -231,7 +231,7 @@ class Booking:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -239,7 +239,7 @@ class Booking:
 
         if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
             if _model.booking_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_status = odd(
                     _model.booking_status, (_path, _key), "booking_status", "string", False, False
@@ -248,7 +248,7 @@ class Booking:
         if isinstance(_model.utm, dict):
             _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
         elif _model.utm is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
@@ -261,7 +261,7 @@ class Booking:
         elif isinstance(_model.data, dict):
             _model.data = _read_BookingDataType2(_model.data, (_path, _key), "data")
         elif _model.data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.data = odd(
                 _model.data,
@@ -274,7 +274,7 @@ class Booking:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -283,11 +283,11 @@ class Booking:
         if type(_model.state) is int:
             _model.state = BookingState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "BookingState", False, False)
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -306,8 +306,8 @@ class Booking:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.booking_items,
@@ -350,7 +350,7 @@ class Booking:
                         _model.booking_items, ((_parent, _name), _key), "booking_items"
                     )
                 elif _model.booking_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.booking_items = odd(
                         _model.booking_items,
                         ((_parent, _name), _key),
@@ -371,7 +371,7 @@ class Booking:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.created_at = odd(
                         _model.created_at,
                         ((_parent, _name), _key),
@@ -383,7 +383,7 @@ class Booking:
 
                 if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
                     if _model.booking_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_id = odd(
                             _model.booking_id,
@@ -396,7 +396,7 @@ class Booking:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -411,7 +411,7 @@ class Booking:
                     _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
                 ):
                     if _model.booking_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_status = odd(
                             _model.booking_status,
@@ -425,7 +425,7 @@ class Booking:
                 if isinstance(_model.utm, dict):
                     _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
                 elif _model.utm is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.utm = odd(
                         _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
@@ -442,7 +442,7 @@ class Booking:
                         _model.data, ((_parent, _name), _key), "data"
                     )
                 elif _model.data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.data = odd(
                         _model.data,
@@ -455,7 +455,7 @@ class Booking:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -469,7 +469,7 @@ class Booking:
                 if type(_model.state) is int:
                     _model.state = BookingState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -480,7 +480,7 @@ class Booking:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

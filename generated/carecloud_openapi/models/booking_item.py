@@ -179,8 +179,8 @@ class BookingItem:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 12:
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
             try:
                 (
                     _model.time_slot_id,
@@ -229,21 +229,21 @@ class BookingItem:
 
         if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
             if _model.time_slot_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.time_slot_id = odd(
                 _model.time_slot_id, (_path, _key), "time_slot_id", "string", True, False
             )
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.created_at = odd(
                 _model.created_at, (_path, _key), "created_at", "string", True, False
             )
 
         if not (_model.booking_item_id.__class__ is str or isinstance(_model.booking_item_id, str)):
             if _model.booking_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_item_id = odd(
                     _model.booking_item_id, (_path, _key), "booking_item_id", "string", False, False
@@ -251,7 +251,7 @@ class BookingItem:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -262,7 +262,7 @@ class BookingItem:
                 _model.booking_ticket, (_path, _key), "booking_ticket"
             )
         elif _model.booking_ticket is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.booking_ticket = odd(
                 _model.booking_ticket,
@@ -275,7 +275,7 @@ class BookingItem:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -283,7 +283,7 @@ class BookingItem:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -291,7 +291,7 @@ class BookingItem:
 
         if not (type(_model.capacity_taken) is int):
             if _model.capacity_taken is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.capacity_taken = odd(
                     _model.capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
@@ -302,7 +302,7 @@ class BookingItem:
             or isinstance(_model.booking_item_status, str)
         ):
             if _model.booking_item_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_item_status = odd(
                     _model.booking_item_status,
@@ -318,7 +318,7 @@ class BookingItem:
                 _model.additional_properties, (_path, _key), "additional_properties"
             )
         elif _model.additional_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.additional_properties = odd(
                 _model.additional_properties,
@@ -332,7 +332,7 @@ class BookingItem:
         if type(_model.state) is int:
             _model.state = BookingItemState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "BookingItemState", False, False
@@ -340,13 +340,13 @@ class BookingItem:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -365,8 +365,8 @@ class BookingItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 12:
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
                     try:
                         (
                             _model.time_slot_id,
@@ -417,7 +417,7 @@ class BookingItem:
                     _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
                 ):
                     if _model.time_slot_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.time_slot_id = odd(
                         _model.time_slot_id,
                         ((_parent, _name), _key),
@@ -429,7 +429,7 @@ class BookingItem:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.created_at = odd(
                         _model.created_at,
                         ((_parent, _name), _key),
@@ -444,7 +444,7 @@ class BookingItem:
                     or isinstance(_model.booking_item_id, str)
                 ):
                     if _model.booking_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_item_id = odd(
                             _model.booking_item_id,
@@ -457,7 +457,7 @@ class BookingItem:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -473,7 +473,7 @@ class BookingItem:
                         _model.booking_ticket, ((_parent, _name), _key), "booking_ticket"
                     )
                 elif _model.booking_ticket is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.booking_ticket = odd(
                         _model.booking_ticket,
@@ -486,7 +486,7 @@ class BookingItem:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -499,7 +499,7 @@ class BookingItem:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -512,7 +512,7 @@ class BookingItem:
 
                 if not (type(_model.capacity_taken) is int):
                     if _model.capacity_taken is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.capacity_taken = odd(
                             _model.capacity_taken,
@@ -528,7 +528,7 @@ class BookingItem:
                     or isinstance(_model.booking_item_status, str)
                 ):
                     if _model.booking_item_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_item_status = odd(
                             _model.booking_item_status,
@@ -546,7 +546,7 @@ class BookingItem:
                         "additional_properties",
                     )
                 elif _model.additional_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.additional_properties = odd(
                         _model.additional_properties,
@@ -560,7 +560,7 @@ class BookingItem:
                 if type(_model.state) is int:
                     _model.state = BookingItemState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -573,7 +573,7 @@ class BookingItem:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -584,7 +584,7 @@ class BookingItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 12:
+                if not _undeclared:
                     _model._extra_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -105,8 +105,8 @@ class BookingStatus:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -134,14 +134,14 @@ class BookingStatus:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
             _model.booking_status_id.__class__ is str or isinstance(_model.booking_status_id, str)
         ):
             if _model.booking_status_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_status_id = odd(
                     _model.booking_status_id,
@@ -154,7 +154,7 @@ class BookingStatus:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -163,7 +163,7 @@ class BookingStatus:
         if type(_model.state) is int:
             _model.state = BookingStatusState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "BookingStatusState", False, False
@@ -171,13 +171,13 @@ class BookingStatus:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -196,8 +196,8 @@ class BookingStatus:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -225,7 +225,7 @@ class BookingStatus:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -235,7 +235,7 @@ class BookingStatus:
                     or isinstance(_model.booking_status_id, str)
                 ):
                     if _model.booking_status_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_status_id = odd(
                             _model.booking_status_id,
@@ -248,7 +248,7 @@ class BookingStatus:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -262,7 +262,7 @@ class BookingStatus:
                 if type(_model.state) is int:
                     _model.state = BookingStatusState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -275,7 +275,7 @@ class BookingStatus:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -286,7 +286,7 @@ class BookingStatus:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -119,8 +119,8 @@ class BookingTicket:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -154,12 +154,12 @@ class BookingTicket:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
             if _model.ticket_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.ticket_id = odd(
                     _model.ticket_id, (_path, _key), "ticket_id", "string", False, False
@@ -167,7 +167,7 @@ class BookingTicket:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -175,7 +175,7 @@ class BookingTicket:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -183,7 +183,7 @@ class BookingTicket:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -192,7 +192,7 @@ class BookingTicket:
         if type(_model.state) is int:
             _model.state = BookingTicketState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "BookingTicketState", False, False
@@ -200,13 +200,13 @@ class BookingTicket:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -225,8 +225,8 @@ class BookingTicket:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -260,14 +260,14 @@ class BookingTicket:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
                     if _model.ticket_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.ticket_id = odd(
                             _model.ticket_id,
@@ -280,7 +280,7 @@ class BookingTicket:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -293,7 +293,7 @@ class BookingTicket:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -306,7 +306,7 @@ class BookingTicket:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -320,7 +320,7 @@ class BookingTicket:
                 if type(_model.state) is int:
                     _model.state = BookingTicketState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -333,7 +333,7 @@ class BookingTicket:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -344,7 +344,7 @@ class BookingTicket:
                             False,
                         )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -120,8 +120,8 @@ class Campaign:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -155,12 +155,12 @@ class Campaign:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
             if _model.idcampaign is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.idcampaign = odd(
                     _model.idcampaign, (_path, _key), "idcampaign", "string", False, False
@@ -168,7 +168,7 @@ class Campaign:
 
         if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
             if _model.campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.campaign_id = odd(
                     _model.campaign_id, (_path, _key), "campaign_id", "string", False, False
@@ -176,7 +176,7 @@ class Campaign:
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_id = odd(
                     _model.external_id, (_path, _key), "external_id", "string", False, False
@@ -184,7 +184,7 @@ class Campaign:
 
         if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
             if _model.parent_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_id = odd(
                     _model.parent_id, (_path, _key), "parent_id", "string", False, False
@@ -192,7 +192,7 @@ class Campaign:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -201,11 +201,11 @@ class Campaign:
         if type(_model.state) is int:
             _model.state = CampaignState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "CampaignState", False, False)
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -224,8 +224,8 @@ class Campaign:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -259,14 +259,14 @@ class Campaign:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
                     if _model.idcampaign is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.idcampaign = odd(
                             _model.idcampaign,
@@ -279,7 +279,7 @@ class Campaign:
 
                 if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
                     if _model.campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.campaign_id = odd(
                             _model.campaign_id,
@@ -292,7 +292,7 @@ class Campaign:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_id = odd(
                             _model.external_id,
@@ -305,7 +305,7 @@ class Campaign:
 
                 if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
                     if _model.parent_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_id = odd(
                             _model.parent_id,
@@ -318,7 +318,7 @@ class Campaign:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -332,7 +332,7 @@ class Campaign:
                 if type(_model.state) is int:
                     _model.state = CampaignState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -343,7 +343,7 @@ class Campaign:
                         False,
                     )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -97,8 +97,8 @@ class CampaignPresentationData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = (
                     _declared(src_dict)
@@ -114,12 +114,12 @@ class CampaignPresentationData:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
             if _model.subtitle is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.subtitle = odd(
                     _model.subtitle, (_path, _key), "subtitle", "string", False, False
@@ -127,13 +127,13 @@ class CampaignPresentationData:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -141,13 +141,13 @@ class CampaignPresentationData:
 
         if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
             if _model.image_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.image_url = odd(
                     _model.image_url, (_path, _key), "image_url", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -166,8 +166,8 @@ class CampaignPresentationData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -195,14 +195,14 @@ class CampaignPresentationData:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
                     if _model.subtitle is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.subtitle = odd(
                             _model.subtitle,
@@ -215,7 +215,7 @@ class CampaignPresentationData:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -223,7 +223,7 @@ class CampaignPresentationData:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -236,7 +236,7 @@ class CampaignPresentationData:
 
                 if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
                     if _model.image_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.image_url = odd(
                             _model.image_url,
@@ -247,7 +247,7 @@ class CampaignPresentationData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -189,8 +189,8 @@ class CampaignProduct:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_id,
@@ -245,34 +245,34 @@ class CampaignProduct:
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_id = odd(
                 _model.product_id, (_path, _key), "product_id", "string", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
             if _model.campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.campaign_id = odd(
                 _model.campaign_id, (_path, _key), "campaign_id", "string", True, False
             )
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
         if type(_model.value_type_id) is int:
             _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
         elif _model.value_type_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.value_type_id = odd(
                 _model.value_type_id,
                 (_path, _key),
@@ -293,19 +293,19 @@ class CampaignProduct:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.valid_from = odd(
                 _model.valid_from, (_path, _key), "valid_from", "string", True, False
             )
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
 
         if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
             if _model.type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
 
         if isinstance(_model.presentation_data, dict):
@@ -313,7 +313,7 @@ class CampaignProduct:
                 _model.presentation_data, (_path, _key), "presentation_data"
             )
         elif _model.presentation_data is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.presentation_data = odd(
                 _model.presentation_data,
                 (_path, _key),
@@ -337,7 +337,7 @@ class CampaignProduct:
             or isinstance(_model.campaign_product_id, str)
         ):
             if _model.campaign_product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.campaign_product_id = odd(
                     _model.campaign_product_id,
@@ -353,7 +353,7 @@ class CampaignProduct:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
         elif _model.display_in is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.display_in = odd(
                 _model.display_in, (_path, _key), "display_in", "array", False, False
@@ -366,7 +366,7 @@ class CampaignProduct:
                 "campaign_product_property_records",
             )
         elif _model.campaign_product_property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.campaign_product_property_records = odd(
                 _model.campaign_product_property_records,
@@ -379,7 +379,7 @@ class CampaignProduct:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -388,13 +388,13 @@ class CampaignProduct:
         if type(_model.state) is int:
             _model.state = CampaignProductState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "CampaignProductState", False, False
             )
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -413,8 +413,8 @@ class CampaignProduct:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_id,
@@ -469,7 +469,7 @@ class CampaignProduct:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_id = odd(
                         _model.product_id,
                         ((_parent, _name), _key),
@@ -481,7 +481,7 @@ class CampaignProduct:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -493,7 +493,7 @@ class CampaignProduct:
 
                 if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
                     if _model.campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.campaign_id = odd(
                         _model.campaign_id,
                         ((_parent, _name), _key),
@@ -505,7 +505,7 @@ class CampaignProduct:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "number", True, False
                     )
@@ -513,7 +513,7 @@ class CampaignProduct:
                 if type(_model.value_type_id) is int:
                     _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
                 elif _model.value_type_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.value_type_id = odd(
                         _model.value_type_id,
                         ((_parent, _name), _key),
@@ -534,7 +534,7 @@ class CampaignProduct:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.valid_from = odd(
                         _model.valid_from,
                         ((_parent, _name), _key),
@@ -546,14 +546,14 @@ class CampaignProduct:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.valid_to = odd(
                         _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
                     )
 
                 if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
                     if _model.type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.type_id = odd(
                         _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
                     )
@@ -563,7 +563,7 @@ class CampaignProduct:
                         _model.presentation_data, ((_parent, _name), _key), "presentation_data"
                     )
                 elif _model.presentation_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.presentation_data = odd(
                         _model.presentation_data,
                         ((_parent, _name), _key),
@@ -587,7 +587,7 @@ class CampaignProduct:
                     or isinstance(_model.campaign_product_id, str)
                 ):
                     if _model.campaign_product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.campaign_product_id = odd(
                             _model.campaign_product_id,
@@ -610,7 +610,7 @@ class CampaignProduct:
                                 False,
                             )
                 elif _model.display_in is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.display_in = odd(
                         _model.display_in,
@@ -628,7 +628,7 @@ class CampaignProduct:
                         "campaign_product_property_records",
                     )
                 elif _model.campaign_product_property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.campaign_product_property_records = odd(
                         _model.campaign_product_property_records,
@@ -641,7 +641,7 @@ class CampaignProduct:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -655,7 +655,7 @@ class CampaignProduct:
                 if type(_model.state) is int:
                     _model.state = CampaignProductState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -666,7 +666,7 @@ class CampaignProduct:
                         False,
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

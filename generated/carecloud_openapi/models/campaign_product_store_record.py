@@ -86,8 +86,8 @@ class CampaignProductStoreRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -107,7 +107,7 @@ class CampaignProductStoreRecord:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (
@@ -115,7 +115,7 @@ class CampaignProductStoreRecord:
             or isinstance(_model.campaign_product_id, str)
         ):
             if _model.campaign_product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.campaign_product_id = odd(
                 _model.campaign_product_id,
                 (_path, _key),
@@ -130,7 +130,7 @@ class CampaignProductStoreRecord:
             or isinstance(_model.campaign_product_store_record_id, str)
         ):
             if _model.campaign_product_store_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.campaign_product_store_record_id = odd(
                     _model.campaign_product_store_record_id,
@@ -141,7 +141,7 @@ class CampaignProductStoreRecord:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class CampaignProductStoreRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -183,7 +183,7 @@ class CampaignProductStoreRecord:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
@@ -193,7 +193,7 @@ class CampaignProductStoreRecord:
                     or isinstance(_model.campaign_product_id, str)
                 ):
                     if _model.campaign_product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.campaign_product_id = odd(
                         _model.campaign_product_id,
                         ((_parent, _name), _key),
@@ -208,7 +208,7 @@ class CampaignProductStoreRecord:
                     or isinstance(_model.campaign_product_store_record_id, str)
                 ):
                     if _model.campaign_product_store_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.campaign_product_store_record_id = odd(
                             _model.campaign_product_store_record_id,
@@ -219,7 +219,7 @@ class CampaignProductStoreRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

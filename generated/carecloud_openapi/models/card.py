@@ -134,8 +134,8 @@ class Card:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.card_type_id,
@@ -178,14 +178,14 @@ class Card:
 
         if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
             if _model.card_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_type_id = odd(
                 _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
             )
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_number = odd(
                 _model.card_number, (_path, _key), "card_number", "string", True, False
             )
@@ -193,14 +193,14 @@ class Card:
         if type(_model.state) is int:
             _model.state = CardState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
 
         if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
             if _model.card_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_id = odd(
                     _model.card_id, (_path, _key), "card_id", "string", False, False
@@ -208,7 +208,7 @@ class Card:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -219,7 +219,7 @@ class Card:
             or isinstance(_model.secondary_card_number, str)
         ):
             if _model.secondary_card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.secondary_card_number = odd(
                     _model.secondary_card_number,
@@ -232,7 +232,7 @@ class Card:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -240,7 +240,7 @@ class Card:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -248,7 +248,7 @@ class Card:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -256,13 +256,13 @@ class Card:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -281,8 +281,8 @@ class Card:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.card_type_id,
@@ -327,7 +327,7 @@ class Card:
                     _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
                 ):
                     if _model.card_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_type_id = odd(
                         _model.card_type_id,
                         ((_parent, _name), _key),
@@ -339,7 +339,7 @@ class Card:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_number = odd(
                         _model.card_number,
                         ((_parent, _name), _key),
@@ -352,7 +352,7 @@ class Card:
                 if type(_model.state) is int:
                     _model.state = CardState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "CardState", True, False
                     )
@@ -363,7 +363,7 @@ class Card:
 
                 if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
                     if _model.card_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_id = odd(
                             _model.card_id,
@@ -376,7 +376,7 @@ class Card:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -392,7 +392,7 @@ class Card:
                     or isinstance(_model.secondary_card_number, str)
                 ):
                     if _model.secondary_card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.secondary_card_number = odd(
                             _model.secondary_card_number,
@@ -405,7 +405,7 @@ class Card:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -418,7 +418,7 @@ class Card:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -431,7 +431,7 @@ class Card:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -444,7 +444,7 @@ class Card:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -455,7 +455,7 @@ class Card:
                             False,
                         )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -89,8 +89,8 @@ class CardType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
                     src_dict
@@ -106,17 +106,17 @@ class CardType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
             if _model.prefix is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.prefix = odd(_model.prefix, (_path, _key), "prefix", "string", True, False)
 
         if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
             if _model.card_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_type_id = odd(
                     _model.card_type_id, (_path, _key), "card_type_id", "string", False, False
@@ -124,13 +124,13 @@ class CardType:
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class CardType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
                             src_dict
@@ -166,14 +166,14 @@ class CardType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
                     if _model.prefix is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.prefix = odd(
                         _model.prefix, ((_parent, _name), _key), "prefix", "string", True, False
                     )
@@ -182,7 +182,7 @@ class CardType:
                     _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
                 ):
                     if _model.card_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_type_id = odd(
                             _model.card_type_id,
@@ -195,7 +195,7 @@ class CardType:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -206,7 +206,7 @@ class CardType:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -66,15 +66,15 @@ class CashierMessage:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.text = src_dict.get("text", UNSET)
         if not (_model.text.__class__ is str or isinstance(_model.text, str)):
             if _model.text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -93,17 +93,17 @@ class CashierMessage:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.text = src_dict.get("text", UNSET)
                 if not (_model.text.__class__ is str or isinstance(_model.text, str)):
                     if _model.text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text = odd(
                             _model.text, ((_parent, _name), _key), "text", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,8 +79,8 @@ class ChartPointData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
             except KeyError:
@@ -92,7 +92,7 @@ class ChartPointData:
 
         if not (_model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)):
             if _model.x_axis_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.x_axis_value = odd(
                     _model.x_axis_value, (_path, _key), "x_axis_value", "string", False, False
@@ -100,13 +100,13 @@ class ChartPointData:
 
         if not (_model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)):
             if _model.y_axis_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.y_axis_value = odd(
                     _model.y_axis_value, (_path, _key), "y_axis_value", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -125,8 +125,8 @@ class ChartPointData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
                     except KeyError:
@@ -142,7 +142,7 @@ class ChartPointData:
                     _model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)
                 ):
                     if _model.x_axis_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.x_axis_value = odd(
                             _model.x_axis_value,
@@ -157,7 +157,7 @@ class ChartPointData:
                     _model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)
                 ):
                     if _model.y_axis_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.y_axis_value = odd(
                             _model.y_axis_value,
@@ -168,7 +168,7 @@ class ChartPointData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -92,8 +92,8 @@ class Consents:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.consent_id, _model.consent_value, _model.last_change = _declared(src_dict)
             except KeyError:
@@ -107,7 +107,7 @@ class Consents:
 
         if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
             if _model.consent_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.consent_id = odd(
                 _model.consent_id, (_path, _key), "consent_id", "string", True, False
             )
@@ -115,7 +115,7 @@ class Consents:
         if type(_model.consent_value) is int:
             _model.consent_value = ConsentsConsentValue(_model.consent_value)
         elif _model.consent_value is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.consent_value = odd(
                 _model.consent_value,
                 (_path, _key),
@@ -136,13 +136,13 @@ class Consents:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -161,8 +161,8 @@ class Consents:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.consent_id, _model.consent_value, _model.last_change = _declared(
                             src_dict
@@ -178,7 +178,7 @@ class Consents:
 
                 if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
                     if _model.consent_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.consent_id = odd(
                         _model.consent_id,
                         ((_parent, _name), _key),
@@ -191,7 +191,7 @@ class Consents:
                 if type(_model.consent_value) is int:
                     _model.consent_value = ConsentsConsentValue(_model.consent_value)
                 elif _model.consent_value is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.consent_value = odd(
                         _model.consent_value,
                         ((_parent, _name), _key),
@@ -212,7 +212,7 @@ class Consents:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -223,7 +223,7 @@ class Consents:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

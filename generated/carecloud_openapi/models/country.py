@@ -92,8 +92,8 @@ class Country:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.country_id, _model.name, _model.state = _declared(src_dict)
             except KeyError:
@@ -107,7 +107,7 @@ class Country:
 
         if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
             if _model.country_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.country_id = odd(
                     _model.country_id, (_path, _key), "country_id", "string", False, False
@@ -115,18 +115,18 @@ class Country:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if type(_model.state) is int:
             _model.state = CountryState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "CountryState", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -145,8 +145,8 @@ class Country:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.country_id, _model.name, _model.state = _declared(src_dict)
                     except KeyError:
@@ -160,7 +160,7 @@ class Country:
 
                 if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
                     if _model.country_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.country_id = odd(
                             _model.country_id,
@@ -173,7 +173,7 @@ class Country:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -182,7 +182,7 @@ class Country:
                 if type(_model.state) is int:
                     _model.state = CountryState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -193,7 +193,7 @@ class Country:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

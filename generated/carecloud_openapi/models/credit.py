@@ -136,8 +136,8 @@ class Credit:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -180,28 +180,28 @@ class Credit:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
             if _model.credit_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.credit_type_id = odd(
                 _model.credit_type_id, (_path, _key), "credit_type_id", "string", True, False
             )
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.partner_id = odd(
                 _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
         if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
             if _model.credit_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_id = odd(
                     _model.credit_id, (_path, _key), "credit_id", "string", False, False
@@ -209,7 +209,7 @@ class Credit:
 
         if not (type(_model.assigned_credits) is float or type(_model.assigned_credits) is int):
             if _model.assigned_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.assigned_credits = odd(
                     _model.assigned_credits,
@@ -222,7 +222,7 @@ class Credit:
 
         if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
             if _model.available_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.available_credits = odd(
                     _model.available_credits,
@@ -235,7 +235,7 @@ class Credit:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -243,7 +243,7 @@ class Credit:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -252,17 +252,17 @@ class Credit:
         if type(_model.state) is int:
             _model.state = CreditState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "CreditState", False, False)
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -281,8 +281,8 @@ class Credit:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -325,7 +325,7 @@ class Credit:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -339,7 +339,7 @@ class Credit:
                     _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
                 ):
                     if _model.credit_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.credit_type_id = odd(
                         _model.credit_type_id,
                         ((_parent, _name), _key),
@@ -351,7 +351,7 @@ class Credit:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.partner_id = odd(
                         _model.partner_id,
                         ((_parent, _name), _key),
@@ -363,7 +363,7 @@ class Credit:
 
                 if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
                     if _model.credit_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_id = odd(
                             _model.credit_id,
@@ -378,7 +378,7 @@ class Credit:
                     type(_model.assigned_credits) is float or type(_model.assigned_credits) is int
                 ):
                     if _model.assigned_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.assigned_credits = odd(
                             _model.assigned_credits,
@@ -393,7 +393,7 @@ class Credit:
                     type(_model.available_credits) is float or type(_model.available_credits) is int
                 ):
                     if _model.available_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.available_credits = odd(
                             _model.available_credits,
@@ -406,7 +406,7 @@ class Credit:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -419,7 +419,7 @@ class Credit:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -433,7 +433,7 @@ class Credit:
                 if type(_model.state) is int:
                     _model.state = CreditState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "CreditState", False, False
@@ -441,13 +441,13 @@ class Credit:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -120,8 +120,8 @@ class CreditHistoryRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 8:
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -158,7 +158,7 @@ class CreditHistoryRecord:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -166,7 +166,7 @@ class CreditHistoryRecord:
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.amount = odd(_model.amount, (_path, _key), "amount", "number", False, False)
 
@@ -175,7 +175,7 @@ class CreditHistoryRecord:
             or isinstance(_model.credit_operation_type, str)
         ):
             if _model.credit_operation_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_operation_type = odd(
                     _model.credit_operation_type,
@@ -191,7 +191,7 @@ class CreditHistoryRecord:
             or isinstance(_model.credit_operation_note, str)
         ):
             if _model.credit_operation_note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_operation_note = odd(
                     _model.credit_operation_note,
@@ -204,7 +204,7 @@ class CreditHistoryRecord:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -212,7 +212,7 @@ class CreditHistoryRecord:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -220,7 +220,7 @@ class CreditHistoryRecord:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -231,7 +231,7 @@ class CreditHistoryRecord:
             or isinstance(_model.credit_history_record_time, str)
         ):
             if _model.credit_history_record_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_history_record_time = odd(
                     _model.credit_history_record_time,
@@ -242,7 +242,7 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -261,8 +261,8 @@ class CreditHistoryRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 8:
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -299,7 +299,7 @@ class CreditHistoryRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -312,7 +312,7 @@ class CreditHistoryRecord:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.amount = odd(
                             _model.amount,
@@ -328,7 +328,7 @@ class CreditHistoryRecord:
                     or isinstance(_model.credit_operation_type, str)
                 ):
                     if _model.credit_operation_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_operation_type = odd(
                             _model.credit_operation_type,
@@ -344,7 +344,7 @@ class CreditHistoryRecord:
                     or isinstance(_model.credit_operation_note, str)
                 ):
                     if _model.credit_operation_note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_operation_note = odd(
                             _model.credit_operation_note,
@@ -357,7 +357,7 @@ class CreditHistoryRecord:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -370,7 +370,7 @@ class CreditHistoryRecord:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -383,7 +383,7 @@ class CreditHistoryRecord:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -399,7 +399,7 @@ class CreditHistoryRecord:
                     or isinstance(_model.credit_history_record_time, str)
                 ):
                     if _model.credit_history_record_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_history_record_time = odd(
                             _model.credit_history_record_time,
@@ -410,7 +410,7 @@ class CreditHistoryRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 8:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

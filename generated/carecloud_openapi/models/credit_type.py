@@ -86,8 +86,8 @@ class CreditType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.credit_type_id, _model.name, _model.last_change = _declared(src_dict)
             except KeyError:
@@ -101,7 +101,7 @@ class CreditType:
 
         if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
             if _model.credit_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_type_id = odd(
                     _model.credit_type_id, (_path, _key), "credit_type_id", "string", False, False
@@ -109,19 +109,19 @@ class CreditType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -140,8 +140,8 @@ class CreditType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.credit_type_id, _model.name, _model.last_change = _declared(src_dict)
                     except KeyError:
@@ -157,7 +157,7 @@ class CreditType:
                     _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
                 ):
                     if _model.credit_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_type_id = odd(
                             _model.credit_type_id,
@@ -170,7 +170,7 @@ class CreditType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -178,7 +178,7 @@ class CreditType:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -189,7 +189,7 @@ class CreditType:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -93,8 +93,8 @@ class CreditWalletSummary:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.currency_id,
@@ -119,7 +119,7 @@ class CreditWalletSummary:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -127,7 +127,7 @@ class CreditWalletSummary:
 
         if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
             if _model.earned_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.earned_credits = odd(
                     _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
@@ -135,7 +135,7 @@ class CreditWalletSummary:
 
         if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
             if _model.redeemed_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.redeemed_credits = odd(
                     _model.redeemed_credits,
@@ -148,7 +148,7 @@ class CreditWalletSummary:
 
         if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
             if _model.available_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.available_credits = odd(
                     _model.available_credits,
@@ -159,7 +159,7 @@ class CreditWalletSummary:
                     False,
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -178,8 +178,8 @@ class CreditWalletSummary:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.currency_id,
@@ -204,7 +204,7 @@ class CreditWalletSummary:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -217,7 +217,7 @@ class CreditWalletSummary:
 
                 if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
                     if _model.earned_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.earned_credits = odd(
                             _model.earned_credits,
@@ -232,7 +232,7 @@ class CreditWalletSummary:
                     type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
                 ):
                     if _model.redeemed_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.redeemed_credits = odd(
                             _model.redeemed_credits,
@@ -247,7 +247,7 @@ class CreditWalletSummary:
                     type(_model.available_credits) is float or type(_model.available_credits) is int
                 ):
                     if _model.available_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.available_credits = odd(
                             _model.available_credits,
@@ -258,7 +258,7 @@ class CreditWalletSummary:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -81,8 +81,8 @@ class Currency:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.currency_id, _model.name, _model.code = _declared(src_dict)
             except KeyError:
@@ -96,22 +96,22 @@ class Currency:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,8 +130,8 @@ class Currency:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.currency_id, _model.name, _model.code = _declared(src_dict)
                     except KeyError:
@@ -145,7 +145,7 @@ class Currency:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -157,19 +157,19 @@ class Currency:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.code = odd(
                         _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

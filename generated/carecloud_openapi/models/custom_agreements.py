@@ -84,8 +84,8 @@ class CustomAgreements:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.agreement_id, _model.agreement_value = _declared(src_dict)
             except KeyError:
@@ -97,7 +97,7 @@ class CustomAgreements:
 
         if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
             if _model.agreement_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.agreement_id = odd(
                 _model.agreement_id, (_path, _key), "agreement_id", "string", True, False
             )
@@ -105,7 +105,7 @@ class CustomAgreements:
         if type(_model.agreement_value) is int:
             _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
         elif _model.agreement_value is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.agreement_value = odd(
                 _model.agreement_value,
                 (_path, _key),
@@ -124,7 +124,7 @@ class CustomAgreements:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -143,8 +143,8 @@ class CustomAgreements:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.agreement_id, _model.agreement_value = _declared(src_dict)
                     except KeyError:
@@ -160,7 +160,7 @@ class CustomAgreements:
                     _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
                 ):
                     if _model.agreement_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.agreement_id = odd(
                         _model.agreement_id,
                         ((_parent, _name), _key),
@@ -173,7 +173,7 @@ class CustomAgreements:
                 if type(_model.agreement_value) is int:
                     _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
                 elif _model.agreement_value is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.agreement_value = odd(
                         _model.agreement_value,
                         ((_parent, _name), _key),
@@ -192,7 +192,7 @@ class CustomAgreements:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

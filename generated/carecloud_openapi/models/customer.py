@@ -130,8 +130,8 @@ class Customer:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.personal_information,
@@ -165,7 +165,7 @@ class Customer:
                 _model.personal_information, (_path, _key), "personal_information"
             )
         elif _model.personal_information is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.personal_information = odd(
                 _model.personal_information,
                 (_path, _key),
@@ -186,7 +186,7 @@ class Customer:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -194,7 +194,7 @@ class Customer:
 
         if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
             if _model.doi_email is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.doi_email = odd(
                     _model.doi_email, (_path, _key), "doi_email", "string", False, False
@@ -202,7 +202,7 @@ class Customer:
 
         if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
             if _model.doi_phone is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.doi_phone = odd(
                     _model.doi_phone, (_path, _key), "doi_phone", "string", False, False
@@ -210,7 +210,7 @@ class Customer:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -219,11 +219,11 @@ class Customer:
         if type(_model.state) is int:
             _model.state = CustomerState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "CustomerState", False, False)
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -242,8 +242,8 @@ class Customer:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.personal_information,
@@ -279,7 +279,7 @@ class Customer:
                         "personal_information",
                     )
                 elif _model.personal_information is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.personal_information = odd(
                         _model.personal_information,
                         ((_parent, _name), _key),
@@ -300,7 +300,7 @@ class Customer:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -313,7 +313,7 @@ class Customer:
 
                 if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
                     if _model.doi_email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.doi_email = odd(
                             _model.doi_email,
@@ -326,7 +326,7 @@ class Customer:
 
                 if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
                     if _model.doi_phone is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.doi_phone = odd(
                             _model.doi_phone,
@@ -339,7 +339,7 @@ class Customer:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -353,7 +353,7 @@ class Customer:
                 if type(_model.state) is int:
                     _model.state = CustomerState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -364,7 +364,7 @@ class Customer:
                         False,
                     )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

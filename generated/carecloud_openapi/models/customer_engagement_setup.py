@@ -93,8 +93,8 @@ class CustomerEngagementSetup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.setup_id, _model.setup, _model.state = _declared(src_dict)
             except KeyError:
@@ -106,7 +106,7 @@ class CustomerEngagementSetup:
 
         if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
             if _model.setup_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.setup_id = odd(
                     _model.setup_id, (_path, _key), "setup_id", "string", False, False
@@ -114,20 +114,20 @@ class CustomerEngagementSetup:
 
         if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
             if _model.setup is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.setup = odd(_model.setup, (_path, _key), "setup", "string", False, False)
 
         if type(_model.state) is int:
             _model.state = CustomerEngagementSetupState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "CustomerEngagementSetupState", False, False
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -146,8 +146,8 @@ class CustomerEngagementSetup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.setup_id, _model.setup, _model.state = _declared(src_dict)
                     except KeyError:
@@ -161,7 +161,7 @@ class CustomerEngagementSetup:
 
                 if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
                     if _model.setup_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.setup_id = odd(
                             _model.setup_id,
@@ -174,7 +174,7 @@ class CustomerEngagementSetup:
 
                 if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
                     if _model.setup is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.setup = odd(
                             _model.setup, ((_parent, _name), _key), "setup", "string", False, False
@@ -183,7 +183,7 @@ class CustomerEngagementSetup:
                 if type(_model.state) is int:
                     _model.state = CustomerEngagementSetupState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -194,7 +194,7 @@ class CustomerEngagementSetup:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -100,8 +100,8 @@ class CustomerRelationType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.name, _model.customer_relation_type_id, _model.last_change, _model.state = (
                     _declared(src_dict)
@@ -117,7 +117,7 @@ class CustomerRelationType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
@@ -125,7 +125,7 @@ class CustomerRelationType:
             or isinstance(_model.customer_relation_type_id, str)
         ):
             if _model.customer_relation_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_relation_type_id = odd(
                     _model.customer_relation_type_id,
@@ -138,7 +138,7 @@ class CustomerRelationType:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -147,13 +147,13 @@ class CustomerRelationType:
         if type(_model.state) is int:
             _model.state = CustomerRelationTypeState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "CustomerRelationTypeState", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -172,8 +172,8 @@ class CustomerRelationType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -198,7 +198,7 @@ class CustomerRelationType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -208,7 +208,7 @@ class CustomerRelationType:
                     or isinstance(_model.customer_relation_type_id, str)
                 ):
                     if _model.customer_relation_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_relation_type_id = odd(
                             _model.customer_relation_type_id,
@@ -221,7 +221,7 @@ class CustomerRelationType:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -235,7 +235,7 @@ class CustomerRelationType:
                 if type(_model.state) is int:
                     _model.state = CustomerRelationTypeState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -246,7 +246,7 @@ class CustomerRelationType:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -80,8 +80,8 @@ class CustomerResult:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.match = _declared(src_dict)
             except KeyError:
@@ -91,7 +91,7 @@ class CustomerResult:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -99,11 +99,11 @@ class CustomerResult:
 
         if not (type(_model.match) is int):
             if _model.match is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.match = odd(_model.match, (_path, _key), "match", "integer", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,8 +122,8 @@ class CustomerResult:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.match = _declared(src_dict)
                     except KeyError:
@@ -135,7 +135,7 @@ class CustomerResult:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -148,13 +148,13 @@ class CustomerResult:
 
                 if not (type(_model.match) is int):
                     if _model.match is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.match = odd(
                             _model.match, ((_parent, _name), _key), "match", "integer", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -86,16 +86,16 @@ class CustomerSearchResult:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.strict = src_dict.get("strict", UNSET)
         if isinstance(_model.strict, list):
             _model.strict = _read_CustomerResult_list(_model.strict, (_path, _key), "strict")
         elif _model.strict is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.strict = odd(_model.strict, (_path, _key), "strict", "array", False, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,20 +114,20 @@ class CustomerSearchResult:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.strict = src_dict.get("strict", UNSET)
                 if isinstance(_model.strict, list):
                     _model.strict = _read_CustomerResult_list(
                         _model.strict, ((_parent, _name), _key), "strict"
                     )
                 elif _model.strict is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.strict = odd(
                         _model.strict, ((_parent, _name), _key), "strict", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

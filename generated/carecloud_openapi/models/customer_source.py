@@ -105,8 +105,8 @@ class CustomerSource:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_source_id,
@@ -136,7 +136,7 @@ class CustomerSource:
             _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
         ):
             if _model.customer_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_source_id = odd(
                 _model.customer_source_id,
                 (_path, _key),
@@ -148,7 +148,7 @@ class CustomerSource:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
@@ -156,7 +156,7 @@ class CustomerSource:
             or isinstance(_model.customer_source_text_id, str)
         ):
             if _model.customer_source_text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_source_text_id = odd(
                     _model.customer_source_text_id,
@@ -170,7 +170,7 @@ class CustomerSource:
         if type(_model.state) is int:
             _model.state = CustomerSourceState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "CustomerSourceState", False, False
@@ -178,13 +178,13 @@ class CustomerSource:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -203,8 +203,8 @@ class CustomerSource:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_source_id,
@@ -235,7 +235,7 @@ class CustomerSource:
                     or isinstance(_model.customer_source_id, str)
                 ):
                     if _model.customer_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_source_id = odd(
                         _model.customer_source_id,
                         ((_parent, _name), _key),
@@ -247,7 +247,7 @@ class CustomerSource:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -257,7 +257,7 @@ class CustomerSource:
                     or isinstance(_model.customer_source_text_id, str)
                 ):
                     if _model.customer_source_text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_source_text_id = odd(
                             _model.customer_source_text_id,
@@ -271,7 +271,7 @@ class CustomerSource:
                 if type(_model.state) is int:
                     _model.state = CustomerSourceState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -284,7 +284,7 @@ class CustomerSource:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -295,7 +295,7 @@ class CustomerSource:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -102,8 +102,8 @@ class CustomerSourceRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_source_id,
@@ -133,7 +133,7 @@ class CustomerSourceRecord:
             _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
         ):
             if _model.customer_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_source_id = odd(
                 _model.customer_source_id,
                 (_path, _key),
@@ -148,7 +148,7 @@ class CustomerSourceRecord:
             or isinstance(_model.customer_source_record_id, str)
         ):
             if _model.customer_source_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_source_record_id = odd(
                     _model.customer_source_record_id,
@@ -161,7 +161,7 @@ class CustomerSourceRecord:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -169,7 +169,7 @@ class CustomerSourceRecord:
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_id = odd(
                     _model.external_id, (_path, _key), "external_id", "string", False, False
@@ -177,13 +177,13 @@ class CustomerSourceRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -202,8 +202,8 @@ class CustomerSourceRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_source_id,
@@ -234,7 +234,7 @@ class CustomerSourceRecord:
                     or isinstance(_model.customer_source_id, str)
                 ):
                     if _model.customer_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_source_id = odd(
                         _model.customer_source_id,
                         ((_parent, _name), _key),
@@ -249,7 +249,7 @@ class CustomerSourceRecord:
                     or isinstance(_model.customer_source_record_id, str)
                 ):
                     if _model.customer_source_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_source_record_id = odd(
                             _model.customer_source_record_id,
@@ -262,7 +262,7 @@ class CustomerSourceRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -275,7 +275,7 @@ class CustomerSourceRecord:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_id = odd(
                             _model.external_id,
@@ -288,7 +288,7 @@ class CustomerSourceRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -299,7 +299,7 @@ class CustomerSourceRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

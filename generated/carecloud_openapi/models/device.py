@@ -86,8 +86,8 @@ class Device:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.device_id, _model.device_system, _model.device_name, _model.device_type = (
                     _declared(src_dict)
@@ -103,33 +103,33 @@ class Device:
 
         if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
             if _model.device_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.device_id = odd(
                 _model.device_id, (_path, _key), "device_id", "string", True, False
             )
 
         if not (_model.device_system.__class__ is str or isinstance(_model.device_system, str)):
             if _model.device_system is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.device_system = odd(
                 _model.device_system, (_path, _key), "device_system", "string", True, False
             )
 
         if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
             if _model.device_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.device_name = odd(
                 _model.device_name, (_path, _key), "device_name", "string", True, False
             )
 
         if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
             if _model.device_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.device_type = odd(
                 _model.device_type, (_path, _key), "device_type", "string", True, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -148,8 +148,8 @@ class Device:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.device_id,
@@ -174,7 +174,7 @@ class Device:
 
                 if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
                     if _model.device_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.device_id = odd(
                         _model.device_id,
                         ((_parent, _name), _key),
@@ -188,7 +188,7 @@ class Device:
                     _model.device_system.__class__ is str or isinstance(_model.device_system, str)
                 ):
                     if _model.device_system is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.device_system = odd(
                         _model.device_system,
                         ((_parent, _name), _key),
@@ -200,7 +200,7 @@ class Device:
 
                 if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
                     if _model.device_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.device_name = odd(
                         _model.device_name,
                         ((_parent, _name), _key),
@@ -212,7 +212,7 @@ class Device:
 
                 if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
                     if _model.device_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.device_type = odd(
                         _model.device_type,
                         ((_parent, _name), _key),
@@ -222,7 +222,7 @@ class Device:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -96,8 +96,8 @@ class DiscountItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.bill_item_id,
@@ -125,14 +125,14 @@ class DiscountItem:
 
         if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
             if _model.bill_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.bill_item_id = odd(
                 _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
             )
 
         if not (_model.discount_code.__class__ is str or isinstance(_model.discount_code, str)):
             if _model.discount_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.discount_code = odd(
                     _model.discount_code, (_path, _key), "discount_code", "string", False, False
@@ -140,7 +140,7 @@ class DiscountItem:
 
         if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
             if _model.discount_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.discount_value = odd(
                     _model.discount_value, (_path, _key), "discount_value", "number", False, False
@@ -148,7 +148,7 @@ class DiscountItem:
 
         if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
             if _model.discount_percent is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.discount_percent = odd(
                     _model.discount_percent,
@@ -161,13 +161,13 @@ class DiscountItem:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -186,8 +186,8 @@ class DiscountItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.bill_item_id,
@@ -217,7 +217,7 @@ class DiscountItem:
                     _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
                 ):
                     if _model.bill_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.bill_item_id = odd(
                         _model.bill_item_id,
                         ((_parent, _name), _key),
@@ -231,7 +231,7 @@ class DiscountItem:
                     _model.discount_code.__class__ is str or isinstance(_model.discount_code, str)
                 ):
                     if _model.discount_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.discount_code = odd(
                             _model.discount_code,
@@ -244,7 +244,7 @@ class DiscountItem:
 
                 if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
                     if _model.discount_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.discount_value = odd(
                             _model.discount_value,
@@ -259,7 +259,7 @@ class DiscountItem:
                     type(_model.discount_percent) is float or type(_model.discount_percent) is int
                 ):
                     if _model.discount_percent is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.discount_percent = odd(
                             _model.discount_percent,
@@ -272,7 +272,7 @@ class DiscountItem:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -283,7 +283,7 @@ class DiscountItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

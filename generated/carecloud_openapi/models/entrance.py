@@ -214,8 +214,8 @@ class Entrance:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 21:
+        _undeclared = len(src_dict) - 21
+        if _undeclared >= 0:
             try:
                 (
                     _model.entrance_id,
@@ -291,7 +291,7 @@ class Entrance:
 
         if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
             if _model.entrance_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.entrance_id = odd(
                 _model.entrance_id, (_path, _key), "entrance_id", "string", True, False
             )
@@ -299,7 +299,7 @@ class Entrance:
         if type(_model.pos_id) is int:
             _model.pos_id = EntrancePosId(_model.pos_id)
         elif _model.pos_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.pos_id = odd(
                 _model.pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False
             )
@@ -310,26 +310,26 @@ class Entrance:
 
         if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
             if _model.card_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
 
         if type(_model.state) is int:
             _model.state = EntranceState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -337,7 +337,7 @@ class Entrance:
 
         if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
             if _model.resort_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.resort_name = odd(
                     _model.resort_name, (_path, _key), "resort_name", "string", False, False
@@ -348,7 +348,7 @@ class Entrance:
             or isinstance(_model.customer_category_name, str)
         ):
             if _model.customer_category_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_category_name = odd(
                     _model.customer_category_name,
@@ -363,7 +363,7 @@ class Entrance:
             _model.external_order_id.__class__ is str or isinstance(_model.external_order_id, str)
         ):
             if _model.external_order_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_order_id = odd(
                     _model.external_order_id,
@@ -379,7 +379,7 @@ class Entrance:
             or isinstance(_model.external_entrance_id, str)
         ):
             if _model.external_entrance_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_entrance_id = odd(
                     _model.external_entrance_id,
@@ -395,7 +395,7 @@ class Entrance:
             or isinstance(_model.external_turnstile_permission_id, str)
         ):
             if _model.external_turnstile_permission_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_turnstile_permission_id = odd(
                     _model.external_turnstile_permission_id,
@@ -409,7 +409,7 @@ class Entrance:
         if type(_model.entrance_type_id) is int:
             _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
         elif _model.entrance_type_id is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.entrance_type_id = odd(
                 _model.entrance_type_id,
@@ -422,7 +422,7 @@ class Entrance:
 
         if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
             if _model.order_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.order_item_id = odd(
                     _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
@@ -430,7 +430,7 @@ class Entrance:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -438,7 +438,7 @@ class Entrance:
 
         if not (_model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)):
             if _model.cancelled_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.cancelled_at = odd(
                     _model.cancelled_at, (_path, _key), "cancelled_at", "string", False, False
@@ -446,7 +446,7 @@ class Entrance:
 
         if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
             if _model.charged_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.charged_price = odd(
                     _model.charged_price, (_path, _key), "charged_price", "number", False, False
@@ -454,7 +454,7 @@ class Entrance:
 
         if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
             if _model.product_ids is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_ids = odd(
                     _model.product_ids, (_path, _key), "product_ids", "string", False, False
@@ -462,7 +462,7 @@ class Entrance:
 
         if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
             if _model.charge_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.charge_date = odd(
                     _model.charge_date, (_path, _key), "charge_date", "string", False, False
@@ -470,7 +470,7 @@ class Entrance:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -478,7 +478,7 @@ class Entrance:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -486,13 +486,13 @@ class Entrance:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 21:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -511,8 +511,8 @@ class Entrance:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 21:
+                _undeclared = len(src_dict) - 21
+                if _undeclared >= 0:
                     try:
                         (
                             _model.entrance_id,
@@ -588,7 +588,7 @@ class Entrance:
 
                 if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
                     if _model.entrance_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.entrance_id = odd(
                         _model.entrance_id,
                         ((_parent, _name), _key),
@@ -601,7 +601,7 @@ class Entrance:
                 if type(_model.pos_id) is int:
                     _model.pos_id = EntrancePosId(_model.pos_id)
                 elif _model.pos_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.pos_id = odd(
                         _model.pos_id,
                         ((_parent, _name), _key),
@@ -622,7 +622,7 @@ class Entrance:
 
                 if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
                     if _model.card_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_id = odd(
                         _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
                     )
@@ -630,7 +630,7 @@ class Entrance:
                 if type(_model.state) is int:
                     _model.state = EntranceState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.state = odd(
                         _model.state,
                         ((_parent, _name), _key),
@@ -651,7 +651,7 @@ class Entrance:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -659,7 +659,7 @@ class Entrance:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -672,7 +672,7 @@ class Entrance:
 
                 if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
                     if _model.resort_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.resort_name = odd(
                             _model.resort_name,
@@ -688,7 +688,7 @@ class Entrance:
                     or isinstance(_model.customer_category_name, str)
                 ):
                     if _model.customer_category_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_category_name = odd(
                             _model.customer_category_name,
@@ -704,7 +704,7 @@ class Entrance:
                     or isinstance(_model.external_order_id, str)
                 ):
                     if _model.external_order_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_order_id = odd(
                             _model.external_order_id,
@@ -720,7 +720,7 @@ class Entrance:
                     or isinstance(_model.external_entrance_id, str)
                 ):
                     if _model.external_entrance_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_entrance_id = odd(
                             _model.external_entrance_id,
@@ -736,7 +736,7 @@ class Entrance:
                     or isinstance(_model.external_turnstile_permission_id, str)
                 ):
                     if _model.external_turnstile_permission_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_turnstile_permission_id = odd(
                             _model.external_turnstile_permission_id,
@@ -750,7 +750,7 @@ class Entrance:
                 if type(_model.entrance_type_id) is int:
                     _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
                 elif _model.entrance_type_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.entrance_type_id = odd(
                         _model.entrance_type_id,
@@ -765,7 +765,7 @@ class Entrance:
                     _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
                 ):
                     if _model.order_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.order_item_id = odd(
                             _model.order_item_id,
@@ -778,7 +778,7 @@ class Entrance:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -793,7 +793,7 @@ class Entrance:
                     _model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)
                 ):
                     if _model.cancelled_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.cancelled_at = odd(
                             _model.cancelled_at,
@@ -806,7 +806,7 @@ class Entrance:
 
                 if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
                     if _model.charged_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.charged_price = odd(
                             _model.charged_price,
@@ -819,7 +819,7 @@ class Entrance:
 
                 if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
                     if _model.product_ids is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_ids = odd(
                             _model.product_ids,
@@ -832,7 +832,7 @@ class Entrance:
 
                 if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
                     if _model.charge_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.charge_date = odd(
                             _model.charge_date,
@@ -845,7 +845,7 @@ class Entrance:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -858,7 +858,7 @@ class Entrance:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -871,7 +871,7 @@ class Entrance:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -882,7 +882,7 @@ class Entrance:
                             False,
                         )
 
-                if len(src_dict) + _absent == 21:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -159,8 +159,8 @@ class Event:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.event_type_id,
@@ -200,28 +200,28 @@ class Event:
 
         if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
             if _model.event_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.event_type_id = odd(
                 _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
         if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
             if _model.event_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.event_id = odd(
                     _model.event_id, (_path, _key), "event_id", "string", False, False
@@ -236,7 +236,7 @@ class Event:
         elif isinstance(_model.data, dict):
             _model.data = _read_EventDataType2(_model.data, (_path, _key), "data")
         elif _model.data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.data = odd(
                 _model.data, (_path, _key), "data", "string | array | EventDataType2", False, False
@@ -244,7 +244,7 @@ class Event:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -255,7 +255,7 @@ class Event:
             or isinstance(_model.secondary_external_id, str)
         ):
             if _model.secondary_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.secondary_external_id = odd(
                     _model.secondary_external_id,
@@ -269,7 +269,7 @@ class Event:
         if type(_model.state) is int:
             _model.state = EventState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "EventState", False, False)
 
@@ -278,13 +278,13 @@ class Event:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -303,8 +303,8 @@ class Event:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.event_type_id,
@@ -346,7 +346,7 @@ class Event:
                     _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
                 ):
                     if _model.event_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.event_type_id = odd(
                         _model.event_type_id,
                         ((_parent, _name), _key),
@@ -358,7 +358,7 @@ class Event:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -370,7 +370,7 @@ class Event:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -382,7 +382,7 @@ class Event:
 
                 if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
                     if _model.event_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.event_id = odd(
                             _model.event_id,
@@ -404,7 +404,7 @@ class Event:
                         _model.data, ((_parent, _name), _key), "data"
                     )
                 elif _model.data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.data = odd(
                         _model.data,
@@ -417,7 +417,7 @@ class Event:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -433,7 +433,7 @@ class Event:
                     or isinstance(_model.secondary_external_id, str)
                 ):
                     if _model.secondary_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.secondary_external_id = odd(
                             _model.secondary_external_id,
@@ -447,7 +447,7 @@ class Event:
                 if type(_model.state) is int:
                     _model.state = EventState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "EventState", False, False
@@ -458,7 +458,7 @@ class Event:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -469,7 +469,7 @@ class Event:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

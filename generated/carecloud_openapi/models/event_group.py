@@ -96,8 +96,8 @@ class EventGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.event_group_id, _model.name, _model.text_id, _model.state = _declared(
                     src_dict
@@ -113,20 +113,20 @@ class EventGroup:
 
         if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
             if _model.event_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.event_group_id = odd(
                 _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -135,13 +135,13 @@ class EventGroup:
         if type(_model.state) is int:
             _model.state = EventGroupState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "EventGroupState", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class EventGroup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.event_group_id, _model.name, _model.text_id, _model.state = (
                             _declared(src_dict)
@@ -179,7 +179,7 @@ class EventGroup:
                     _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
                 ):
                     if _model.event_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.event_group_id = odd(
                         _model.event_group_id,
                         ((_parent, _name), _key),
@@ -191,7 +191,7 @@ class EventGroup:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -199,7 +199,7 @@ class EventGroup:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -213,7 +213,7 @@ class EventGroup:
                 if type(_model.state) is int:
                     _model.state = EventGroupState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -224,7 +224,7 @@ class EventGroup:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

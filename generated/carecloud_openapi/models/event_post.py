@@ -202,8 +202,8 @@ class EventPost:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.event_type_id,
@@ -246,21 +246,21 @@ class EventPost:
 
         if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
             if _model.event_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.event_type_id = odd(
                 _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
         if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
             if _model.event_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.event_id = odd(
                     _model.event_id, (_path, _key), "event_id", "string", False, False
@@ -268,7 +268,7 @@ class EventPost:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -281,7 +281,7 @@ class EventPost:
                 _model.customer_identifier_type
             )
         elif _model.customer_identifier_type is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.customer_identifier_type = odd(
                 _model.customer_identifier_type,
@@ -301,7 +301,7 @@ class EventPost:
                 _model.customer_identifier_value, (_path, _key), "customer_identifier_value"
             )
         elif _model.customer_identifier_value is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.customer_identifier_value = odd(
                 _model.customer_identifier_value,
@@ -321,7 +321,7 @@ class EventPost:
         elif isinstance(_model.data, dict):
             _model.data = _read_EventPostDataType2(_model.data, (_path, _key), "data")
         elif _model.data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.data = odd(
                 _model.data,
@@ -334,7 +334,7 @@ class EventPost:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -345,7 +345,7 @@ class EventPost:
             or isinstance(_model.secondary_external_id, str)
         ):
             if _model.secondary_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.secondary_external_id = odd(
                     _model.secondary_external_id,
@@ -359,11 +359,11 @@ class EventPost:
         if type(_model.state) is int:
             _model.state = EventPostState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "EventPostState", False, False)
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -382,8 +382,8 @@ class EventPost:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.event_type_id,
@@ -428,7 +428,7 @@ class EventPost:
                     _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
                 ):
                     if _model.event_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.event_type_id = odd(
                         _model.event_type_id,
                         ((_parent, _name), _key),
@@ -440,7 +440,7 @@ class EventPost:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -452,7 +452,7 @@ class EventPost:
 
                 if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
                     if _model.event_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.event_id = odd(
                             _model.event_id,
@@ -465,7 +465,7 @@ class EventPost:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -483,7 +483,7 @@ class EventPost:
                         _model.customer_identifier_type
                     )
                 elif _model.customer_identifier_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.customer_identifier_type = odd(
                         _model.customer_identifier_type,
@@ -505,7 +505,7 @@ class EventPost:
                         "customer_identifier_value",
                     )
                 elif _model.customer_identifier_value is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.customer_identifier_value = odd(
                         _model.customer_identifier_value,
@@ -527,7 +527,7 @@ class EventPost:
                         _model.data, ((_parent, _name), _key), "data"
                     )
                 elif _model.data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.data = odd(
                         _model.data,
@@ -540,7 +540,7 @@ class EventPost:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -556,7 +556,7 @@ class EventPost:
                     or isinstance(_model.secondary_external_id, str)
                 ):
                     if _model.secondary_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.secondary_external_id = odd(
                             _model.secondary_external_id,
@@ -570,7 +570,7 @@ class EventPost:
                 if type(_model.state) is int:
                     _model.state = EventPostState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -581,7 +581,7 @@ class EventPost:
                         False,
                     )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

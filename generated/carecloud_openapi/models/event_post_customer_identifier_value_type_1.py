@@ -77,8 +77,8 @@ class EventPostCustomerIdentifierValueType1:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_source_id, _model.external_id = _declared(src_dict)
             except KeyError:
@@ -94,7 +94,7 @@ class EventPostCustomerIdentifierValueType1:
             _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
         ):
             if _model.customer_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_source_id = odd(
                 _model.customer_source_id,
                 (_path, _key),
@@ -106,12 +106,12 @@ class EventPostCustomerIdentifierValueType1:
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,8 +130,8 @@ class EventPostCustomerIdentifierValueType1:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_source_id, _model.external_id = _declared(src_dict)
                     except KeyError:
@@ -148,7 +148,7 @@ class EventPostCustomerIdentifierValueType1:
                     or isinstance(_model.customer_source_id, str)
                 ):
                     if _model.customer_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_source_id = odd(
                         _model.customer_source_id,
                         ((_parent, _name), _key),
@@ -160,7 +160,7 @@ class EventPostCustomerIdentifierValueType1:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -170,7 +170,7 @@ class EventPostCustomerIdentifierValueType1:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

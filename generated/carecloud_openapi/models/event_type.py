@@ -115,8 +115,8 @@ class EventType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.event_type_id,
@@ -150,14 +150,14 @@ class EventType:
 
         if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
             if _model.event_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.event_type_id = odd(
                 _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
         if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
             if _model.event_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.event_group_id = odd(
                 _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
@@ -167,7 +167,7 @@ class EventType:
             or isinstance(_model.event_group_text_id, str)
         ):
             if _model.event_group_text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.event_group_text_id = odd(
                     _model.event_group_text_id,
@@ -180,13 +180,13 @@ class EventType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -194,7 +194,7 @@ class EventType:
 
         if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
             if _model.icon_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.icon_name = odd(
                     _model.icon_name, (_path, _key), "icon_name", "string", False, False
@@ -203,11 +203,11 @@ class EventType:
         if type(_model.state) is int:
             _model.state = EventTypeState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "EventTypeState", False, False)
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -226,8 +226,8 @@ class EventType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.event_type_id,
@@ -263,7 +263,7 @@ class EventType:
                     _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
                 ):
                     if _model.event_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.event_type_id = odd(
                         _model.event_type_id,
                         ((_parent, _name), _key),
@@ -277,7 +277,7 @@ class EventType:
                     _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
                 ):
                     if _model.event_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.event_group_id = odd(
                         _model.event_group_id,
                         ((_parent, _name), _key),
@@ -292,7 +292,7 @@ class EventType:
                     or isinstance(_model.event_group_text_id, str)
                 ):
                     if _model.event_group_text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.event_group_text_id = odd(
                             _model.event_group_text_id,
@@ -305,7 +305,7 @@ class EventType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -313,7 +313,7 @@ class EventType:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -326,7 +326,7 @@ class EventType:
 
                 if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
                     if _model.icon_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.icon_name = odd(
                             _model.icon_name,
@@ -340,7 +340,7 @@ class EventType:
                 if type(_model.state) is int:
                     _model.state = EventTypeState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -351,7 +351,7 @@ class EventType:
                         False,
                     )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

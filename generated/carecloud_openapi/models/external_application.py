@@ -103,8 +103,8 @@ class ExternalApplication:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.external_application_id,
@@ -135,7 +135,7 @@ class ExternalApplication:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -147,12 +147,12 @@ class ExternalApplication:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -160,7 +160,7 @@ class ExternalApplication:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -169,13 +169,13 @@ class ExternalApplication:
         if type(_model.state) is int:
             _model.state = ExternalApplicationState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ExternalApplicationState", False, False
             )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -194,8 +194,8 @@ class ExternalApplication:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.external_application_id,
@@ -226,7 +226,7 @@ class ExternalApplication:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -238,14 +238,14 @@ class ExternalApplication:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -258,7 +258,7 @@ class ExternalApplication:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -272,7 +272,7 @@ class ExternalApplication:
                 if type(_model.state) is int:
                     _model.state = ExternalApplicationState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -283,7 +283,7 @@ class ExternalApplication:
                         False,
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

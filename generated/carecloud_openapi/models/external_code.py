@@ -78,8 +78,8 @@ class ExternalCode:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.external_code_type_id, _model.value = _declared(src_dict)
             except KeyError:
@@ -94,7 +94,7 @@ class ExternalCode:
             or isinstance(_model.external_code_type_id, str)
         ):
             if _model.external_code_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_code_type_id = odd(
                 _model.external_code_type_id,
                 (_path, _key),
@@ -106,10 +106,10 @@ class ExternalCode:
 
         if not (_model.value.__class__ is str or isinstance(_model.value, str)):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,8 +128,8 @@ class ExternalCode:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.external_code_type_id, _model.value = _declared(src_dict)
                     except KeyError:
@@ -146,7 +146,7 @@ class ExternalCode:
                     or isinstance(_model.external_code_type_id, str)
                 ):
                     if _model.external_code_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_code_type_id = odd(
                         _model.external_code_type_id,
                         ((_parent, _name), _key),
@@ -158,12 +158,12 @@ class ExternalCode:
 
                 if not (_model.value.__class__ is str or isinstance(_model.value, str)):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

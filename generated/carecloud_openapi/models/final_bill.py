@@ -207,8 +207,8 @@ class FinalBill:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.purchase_type_id,
@@ -265,14 +265,14 @@ class FinalBill:
             _model.purchase_type_id.__class__ is str or isinstance(_model.purchase_type_id, str)
         ):
             if _model.purchase_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.purchase_type_id = odd(
                 _model.purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
             )
 
         if not (type(_model.canceled) is bool):
             if _model.canceled is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.canceled = odd(
                 _model.canceled, (_path, _key), "canceled", "boolean", True, False
             )
@@ -280,7 +280,7 @@ class FinalBill:
         if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
             _model.payment_type = FinalBillPaymentType(_model.payment_type)
         elif _model.payment_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.payment_type = odd(
                 _model.payment_type,
                 (_path, _key),
@@ -301,26 +301,26 @@ class FinalBill:
 
         if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
             if _model.bill_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
 
         if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
             if _model.payment_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.payment_time = odd(
                 _model.payment_time, (_path, _key), "payment_time", "string", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (type(_model.total_price) is float or type(_model.total_price) is int):
             if _model.total_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.total_price = odd(
                 _model.total_price, (_path, _key), "total_price", "number", True, False
             )
@@ -328,7 +328,7 @@ class FinalBill:
         if isinstance(_model.bill_items, list):
             _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
         elif _model.bill_items is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.bill_items = odd(
                 _model.bill_items, (_path, _key), "bill_items", "array", True, False
             )
@@ -339,7 +339,7 @@ class FinalBill:
 
         if not (type(_model.fiscal) is bool):
             if _model.fiscal is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.fiscal = odd(_model.fiscal, (_path, _key), "fiscal", "boolean", False, False)
 
@@ -348,7 +348,7 @@ class FinalBill:
                 _model.payment_recap, (_path, _key), "payment_recap"
             )
         elif _model.payment_recap is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.payment_recap = odd(
                 _model.payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
@@ -356,7 +356,7 @@ class FinalBill:
 
         if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
             if _model.bill_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.bill_number = odd(
                     _model.bill_number, (_path, _key), "bill_number", "string", False, False
@@ -364,7 +364,7 @@ class FinalBill:
 
         if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
             if _model.created_by is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_by = odd(
                     _model.created_by, (_path, _key), "created_by", "string", False, False
@@ -373,7 +373,7 @@ class FinalBill:
         if isinstance(_model.utm, dict):
             _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
         elif _model.utm is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
@@ -382,13 +382,13 @@ class FinalBill:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -407,8 +407,8 @@ class FinalBill:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.purchase_type_id,
@@ -466,7 +466,7 @@ class FinalBill:
                     or isinstance(_model.purchase_type_id, str)
                 ):
                     if _model.purchase_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.purchase_type_id = odd(
                         _model.purchase_type_id,
                         ((_parent, _name), _key),
@@ -478,7 +478,7 @@ class FinalBill:
 
                 if not (type(_model.canceled) is bool):
                     if _model.canceled is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.canceled = odd(
                         _model.canceled,
                         ((_parent, _name), _key),
@@ -491,7 +491,7 @@ class FinalBill:
                 if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
                     _model.payment_type = FinalBillPaymentType(_model.payment_type)
                 elif _model.payment_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.payment_type = odd(
                         _model.payment_type,
                         ((_parent, _name), _key),
@@ -512,7 +512,7 @@ class FinalBill:
 
                 if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
                     if _model.bill_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.bill_id = odd(
                         _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
                     )
@@ -521,7 +521,7 @@ class FinalBill:
                     _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
                 ):
                     if _model.payment_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.payment_time = odd(
                         _model.payment_time,
                         ((_parent, _name), _key),
@@ -533,7 +533,7 @@ class FinalBill:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -545,7 +545,7 @@ class FinalBill:
 
                 if not (type(_model.total_price) is float or type(_model.total_price) is int):
                     if _model.total_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.total_price = odd(
                         _model.total_price,
                         ((_parent, _name), _key),
@@ -560,7 +560,7 @@ class FinalBill:
                         _model.bill_items, ((_parent, _name), _key), "bill_items"
                     )
                 elif _model.bill_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.bill_items = odd(
                         _model.bill_items,
                         ((_parent, _name), _key),
@@ -581,7 +581,7 @@ class FinalBill:
 
                 if not (type(_model.fiscal) is bool):
                     if _model.fiscal is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.fiscal = odd(
                             _model.fiscal,
@@ -597,7 +597,7 @@ class FinalBill:
                         _model.payment_recap, ((_parent, _name), _key), "payment_recap"
                     )
                 elif _model.payment_recap is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.payment_recap = odd(
                         _model.payment_recap,
@@ -610,7 +610,7 @@ class FinalBill:
 
                 if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
                     if _model.bill_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.bill_number = odd(
                             _model.bill_number,
@@ -623,7 +623,7 @@ class FinalBill:
 
                 if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
                     if _model.created_by is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_by = odd(
                             _model.created_by,
@@ -637,7 +637,7 @@ class FinalBill:
                 if isinstance(_model.utm, dict):
                     _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
                 elif _model.utm is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.utm = odd(
                         _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
@@ -648,7 +648,7 @@ class FinalBill:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -659,7 +659,7 @@ class FinalBill:
                         False,
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

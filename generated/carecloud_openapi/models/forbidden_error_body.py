@@ -85,18 +85,18 @@ class ForbiddenErrorBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.error = src_dict.get("error", UNSET)
         if isinstance(_model.error, dict):
             _model.error = _read_ForbiddenErrorBodyError(_model.error, (_path, _key), "error")
         elif _model.error is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error = odd(
                 _model.error, (_path, _key), "error", "ForbiddenErrorBodyError", False, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -115,14 +115,14 @@ class ForbiddenErrorBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.error = src_dict.get("error", UNSET)
                 if isinstance(_model.error, dict):
                     _model.error = _read_ForbiddenErrorBodyError(
                         _model.error, ((_parent, _name), _key), "error"
                     )
                 elif _model.error is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error = odd(
                         _model.error,
@@ -133,7 +133,7 @@ class ForbiddenErrorBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

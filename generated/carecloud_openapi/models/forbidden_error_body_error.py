@@ -110,8 +110,8 @@ class ForbiddenErrorBodyError:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.type_, _model.title, _model.detail, _model.error_data = _declared(src_dict)
             except KeyError:
@@ -125,19 +125,19 @@ class ForbiddenErrorBodyError:
 
         if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
             if _model.type_ is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.type_ = odd(_model.type_, (_path, _key), "type", "string", False, False)
 
         if not (_model.title.__class__ is str or isinstance(_model.title, str)):
             if _model.title is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
 
         if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
             if _model.detail is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.detail = odd(_model.detail, (_path, _key), "detail", "string", False, False)
 
@@ -146,7 +146,7 @@ class ForbiddenErrorBodyError:
                 _model.error_data, (_path, _key), "error_data"
             )
         elif _model.error_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_data = odd(
                 _model.error_data,
@@ -157,7 +157,7 @@ class ForbiddenErrorBodyError:
                 False,
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -176,8 +176,8 @@ class ForbiddenErrorBodyError:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.type_, _model.title, _model.detail, _model.error_data = _declared(
                             src_dict
@@ -193,7 +193,7 @@ class ForbiddenErrorBodyError:
 
                 if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
                     if _model.type_ is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.type_ = odd(
                             _model.type_, ((_parent, _name), _key), "type", "string", False, False
@@ -201,7 +201,7 @@ class ForbiddenErrorBodyError:
 
                 if not (_model.title.__class__ is str or isinstance(_model.title, str)):
                     if _model.title is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.title = odd(
                             _model.title, ((_parent, _name), _key), "title", "string", False, False
@@ -209,7 +209,7 @@ class ForbiddenErrorBodyError:
 
                 if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
                     if _model.detail is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.detail = odd(
                             _model.detail,
@@ -225,7 +225,7 @@ class ForbiddenErrorBodyError:
                         _model.error_data, ((_parent, _name), _key), "error_data"
                     )
                 elif _model.error_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_data = odd(
                         _model.error_data,
@@ -236,7 +236,7 @@ class ForbiddenErrorBodyError:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

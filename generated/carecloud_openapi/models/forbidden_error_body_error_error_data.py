@@ -79,8 +79,8 @@ class ForbiddenErrorBodyErrorErrorData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.invalid_resource_name, _model.interface = _declared(src_dict)
             except KeyError:
@@ -97,7 +97,7 @@ class ForbiddenErrorBodyErrorErrorData:
             or isinstance(_model.invalid_resource_name, str)
         ):
             if _model.invalid_resource_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.invalid_resource_name = odd(
                     _model.invalid_resource_name,
@@ -110,13 +110,13 @@ class ForbiddenErrorBodyErrorErrorData:
 
         if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
             if _model.interface is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.interface = odd(
                     _model.interface, (_path, _key), "interface", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -135,8 +135,8 @@ class ForbiddenErrorBodyErrorErrorData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.invalid_resource_name, _model.interface = _declared(src_dict)
                     except KeyError:
@@ -153,7 +153,7 @@ class ForbiddenErrorBodyErrorErrorData:
                     or isinstance(_model.invalid_resource_name, str)
                 ):
                     if _model.invalid_resource_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.invalid_resource_name = odd(
                             _model.invalid_resource_name,
@@ -166,7 +166,7 @@ class ForbiddenErrorBodyErrorErrorData:
 
                 if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
                     if _model.interface is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.interface = odd(
                             _model.interface,
@@ -177,7 +177,7 @@ class ForbiddenErrorBodyErrorErrorData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -104,8 +104,8 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.campaign_product_store_records, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -124,7 +124,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 "campaign_product_store_records",
             )
         elif _model.campaign_product_store_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.campaign_product_store_records = odd(
                 _model.campaign_product_store_records,
@@ -137,13 +137,13 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -162,8 +162,8 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.campaign_product_store_records, _model.total_items = _declared(
                             src_dict
@@ -184,7 +184,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                         "campaign_product_store_records",
                     )
                 elif _model.campaign_product_store_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.campaign_product_store_records = odd(
                         _model.campaign_product_store_records,
@@ -197,7 +197,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -208,7 +208,7 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

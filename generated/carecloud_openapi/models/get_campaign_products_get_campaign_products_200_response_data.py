@@ -101,8 +101,8 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.campaign_products, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -119,7 +119,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                 _model.campaign_products, (_path, _key), "campaign_products"
             )
         elif _model.campaign_products is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.campaign_products = odd(
                 _model.campaign_products, (_path, _key), "campaign_products", "array", False, False
@@ -127,13 +127,13 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -152,8 +152,8 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.campaign_products, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -170,7 +170,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                         _model.campaign_products, ((_parent, _name), _key), "campaign_products"
                     )
                 elif _model.campaign_products is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.campaign_products = odd(
                         _model.campaign_products,
@@ -183,7 +183,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -194,7 +194,7 @@ class GetCampaignProductsGetCampaignProducts200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -101,8 +101,8 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.communication_channels, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -119,7 +119,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                 _model.communication_channels, (_path, _key), "communication_channels"
             )
         elif _model.communication_channels is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.communication_channels = odd(
                 _model.communication_channels,
@@ -132,13 +132,13 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -157,8 +157,8 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.communication_channels, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -177,7 +177,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                         "communication_channels",
                     )
                 elif _model.communication_channels is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.communication_channels = odd(
                         _model.communication_channels,
@@ -190,7 +190,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -201,7 +201,7 @@ class GetCommunicationChannelsGetCommunicationChannels200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

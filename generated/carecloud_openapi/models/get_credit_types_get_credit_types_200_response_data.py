@@ -101,8 +101,8 @@ class GetCreditTypesGetCreditTypes200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.credit_types, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -115,7 +115,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
                 _model.credit_types, (_path, _key), "credit_types"
             )
         elif _model.credit_types is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.credit_types = odd(
                 _model.credit_types, (_path, _key), "credit_types", "array", False, False
@@ -123,13 +123,13 @@ class GetCreditTypesGetCreditTypes200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -148,8 +148,8 @@ class GetCreditTypesGetCreditTypes200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.credit_types, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -166,7 +166,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
                         _model.credit_types, ((_parent, _name), _key), "credit_types"
                     )
                 elif _model.credit_types is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.credit_types = odd(
                         _model.credit_types,
@@ -179,7 +179,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -190,7 +190,7 @@ class GetCreditTypesGetCreditTypes200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -101,8 +101,8 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_external_applications, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -121,7 +121,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                 "customer_external_applications",
             )
         elif _model.customer_external_applications is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.customer_external_applications = odd(
                 _model.customer_external_applications,
@@ -134,13 +134,13 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -159,8 +159,8 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_external_applications, _model.total_items = _declared(
                             src_dict
@@ -181,7 +181,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                         "customer_external_applications",
                     )
                 elif _model.customer_external_applications is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.customer_external_applications = odd(
                         _model.customer_external_applications,
@@ -194,7 +194,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -205,7 +205,7 @@ class GetCustomerExternalAppsGetCustomerExternalApps200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

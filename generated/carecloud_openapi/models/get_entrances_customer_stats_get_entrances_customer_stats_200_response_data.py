@@ -92,8 +92,8 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.distance,
@@ -115,7 +115,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
         if not (type(_model.distance) is float or type(_model.distance) is int):
             if _model.distance is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.distance = odd(
                     _model.distance, (_path, _key), "distance", "number", False, False
@@ -123,7 +123,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
         if not (type(_model.elevation) is float or type(_model.elevation) is int):
             if _model.elevation is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.elevation = odd(
                     _model.elevation, (_path, _key), "elevation", "number", False, False
@@ -131,7 +131,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
         if not (type(_model.skier_days) is int):
             if _model.skier_days is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.skier_days = odd(
                     _model.skier_days, (_path, _key), "skier_days", "integer", False, False
@@ -142,7 +142,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             or isinstance(_model.ski_achievement_text_id, str)
         ):
             if _model.ski_achievement_text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.ski_achievement_text_id = odd(
                     _model.ski_achievement_text_id,
@@ -153,7 +153,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     False,
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -172,8 +172,8 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.distance,
@@ -198,7 +198,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
                 if not (type(_model.distance) is float or type(_model.distance) is int):
                     if _model.distance is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.distance = odd(
                             _model.distance,
@@ -211,7 +211,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
                 if not (type(_model.elevation) is float or type(_model.elevation) is int):
                     if _model.elevation is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.elevation = odd(
                             _model.elevation,
@@ -224,7 +224,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
 
                 if not (type(_model.skier_days) is int):
                     if _model.skier_days is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.skier_days = odd(
                             _model.skier_days,
@@ -240,7 +240,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     or isinstance(_model.ski_achievement_text_id, str)
                 ):
                     if _model.ski_achievement_text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.ski_achievement_text_id = odd(
                             _model.ski_achievement_text_id,
@@ -251,7 +251,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

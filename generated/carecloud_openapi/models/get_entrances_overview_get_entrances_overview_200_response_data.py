@@ -96,8 +96,8 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.active_entrances,
@@ -122,7 +122,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
         if not (type(_model.active_entrances) is int):
             if _model.active_entrances is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.active_entrances = odd(
                     _model.active_entrances,
@@ -135,7 +135,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
         if not (type(_model.canceled_entrances) is int):
             if _model.canceled_entrances is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.canceled_entrances = odd(
                     _model.canceled_entrances,
@@ -148,7 +148,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
         if not (type(_model.deactivated_entrances) is int):
             if _model.deactivated_entrances is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.deactivated_entrances = odd(
                     _model.deactivated_entrances,
@@ -161,13 +161,13 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
         if not (type(_model.sold_entrances) is int):
             if _model.sold_entrances is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.sold_entrances = odd(
                     _model.sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -186,8 +186,8 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.active_entrances,
@@ -212,7 +212,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
                 if not (type(_model.active_entrances) is int):
                     if _model.active_entrances is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.active_entrances = odd(
                             _model.active_entrances,
@@ -225,7 +225,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
                 if not (type(_model.canceled_entrances) is int):
                     if _model.canceled_entrances is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.canceled_entrances = odd(
                             _model.canceled_entrances,
@@ -238,7 +238,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
                 if not (type(_model.deactivated_entrances) is int):
                     if _model.deactivated_entrances is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.deactivated_entrances = odd(
                             _model.deactivated_entrances,
@@ -251,7 +251,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
 
                 if not (type(_model.sold_entrances) is int):
                     if _model.sold_entrances is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.sold_entrances = odd(
                             _model.sold_entrances,
@@ -262,7 +262,7 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

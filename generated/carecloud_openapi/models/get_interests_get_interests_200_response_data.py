@@ -98,8 +98,8 @@ class GetInterestsGetInterests200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.interests, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -110,7 +110,7 @@ class GetInterestsGetInterests200ResponseData:
         if isinstance(_model.interests, list):
             _model.interests = _read_Interest_list(_model.interests, (_path, _key), "interests")
         elif _model.interests is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.interests = odd(
                 _model.interests, (_path, _key), "interests", "array", False, False
@@ -118,13 +118,13 @@ class GetInterestsGetInterests200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -143,8 +143,8 @@ class GetInterestsGetInterests200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.interests, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -161,7 +161,7 @@ class GetInterestsGetInterests200ResponseData:
                         _model.interests, ((_parent, _name), _key), "interests"
                     )
                 elif _model.interests is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.interests = odd(
                         _model.interests,
@@ -174,7 +174,7 @@ class GetInterestsGetInterests200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -185,7 +185,7 @@ class GetInterestsGetInterests200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

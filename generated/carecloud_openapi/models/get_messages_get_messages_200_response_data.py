@@ -98,8 +98,8 @@ class GetMessagesGetMessages200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.messages, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -110,19 +110,19 @@ class GetMessagesGetMessages200ResponseData:
         if isinstance(_model.messages, list):
             _model.messages = _read_Message_list(_model.messages, (_path, _key), "messages")
         elif _model.messages is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.messages = odd(_model.messages, (_path, _key), "messages", "array", False, False)
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -141,8 +141,8 @@ class GetMessagesGetMessages200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.messages, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -157,7 +157,7 @@ class GetMessagesGetMessages200ResponseData:
                         _model.messages, ((_parent, _name), _key), "messages"
                     )
                 elif _model.messages is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.messages = odd(
                         _model.messages, ((_parent, _name), _key), "messages", "array", False, False
@@ -165,7 +165,7 @@ class GetMessagesGetMessages200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -176,7 +176,7 @@ class GetMessagesGetMessages200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

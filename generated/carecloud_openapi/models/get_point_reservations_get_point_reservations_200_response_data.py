@@ -101,8 +101,8 @@ class GetPointReservationsGetPointReservations200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.point_reservations, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -119,7 +119,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
                 _model.point_reservations, (_path, _key), "point_reservations"
             )
         elif _model.point_reservations is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.point_reservations = odd(
                 _model.point_reservations,
@@ -132,13 +132,13 @@ class GetPointReservationsGetPointReservations200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -157,8 +157,8 @@ class GetPointReservationsGetPointReservations200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.point_reservations, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -175,7 +175,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
                         _model.point_reservations, ((_parent, _name), _key), "point_reservations"
                     )
                 elif _model.point_reservations is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.point_reservations = odd(
                         _model.point_reservations,
@@ -188,7 +188,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -199,7 +199,7 @@ class GetPointReservationsGetPointReservations200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -107,8 +107,8 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_external_list_types, _model.total_items = _declared(
                     src_dict
@@ -131,7 +131,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                 )
             )
         elif _model.product_reservation_external_list_types is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_reservation_external_list_types = odd(
                 _model.product_reservation_external_list_types,
@@ -144,13 +144,13 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -169,8 +169,8 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_external_list_types, _model.total_items = (
                             _declared(src_dict)
@@ -193,7 +193,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                         )
                     )
                 elif _model.product_reservation_external_list_types is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_reservation_external_list_types = odd(
                         _model.product_reservation_external_list_types,
@@ -206,7 +206,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -217,7 +217,7 @@ class GetProductReservationExternalListTypesGetProductReservationExternalListTyp
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

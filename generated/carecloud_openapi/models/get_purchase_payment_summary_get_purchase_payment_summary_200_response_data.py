@@ -117,8 +117,8 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.earned_points,
@@ -146,7 +146,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
         if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
             if _model.earned_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.earned_points = odd(
                     _model.earned_points, (_path, _key), "earned_points", "number", False, False
@@ -154,7 +154,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
         if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
             if _model.used_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.used_credits = odd(
                     _model.used_credits, (_path, _key), "used_credits", "number", False, False
@@ -162,7 +162,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
         if not (type(_model.used_points) is float or type(_model.used_points) is int):
             if _model.used_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.used_points = odd(
                     _model.used_points, (_path, _key), "used_points", "number", False, False
@@ -170,7 +170,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
         if not (type(_model.used_points_total) is float or type(_model.used_points_total) is int):
             if _model.used_points_total is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.used_points_total = odd(
                     _model.used_points_total,
@@ -186,13 +186,13 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                 _model.used_vouchers, (_path, _key), "used_vouchers"
             )
         elif _model.used_vouchers is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.used_vouchers = odd(
                 _model.used_vouchers, (_path, _key), "used_vouchers", "array", False, False
             )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -211,8 +211,8 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.earned_points,
@@ -240,7 +240,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
                 if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
                     if _model.earned_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.earned_points = odd(
                             _model.earned_points,
@@ -253,7 +253,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
                 if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
                     if _model.used_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.used_credits = odd(
                             _model.used_credits,
@@ -266,7 +266,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 
                 if not (type(_model.used_points) is float or type(_model.used_points) is int):
                     if _model.used_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.used_points = odd(
                             _model.used_points,
@@ -281,7 +281,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                     type(_model.used_points_total) is float or type(_model.used_points_total) is int
                 ):
                     if _model.used_points_total is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.used_points_total = odd(
                             _model.used_points_total,
@@ -297,7 +297,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         _model.used_vouchers, ((_parent, _name), _key), "used_vouchers"
                     )
                 elif _model.used_vouchers is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.used_vouchers = odd(
                         _model.used_vouchers,
@@ -308,7 +308,7 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
                         False,
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -98,8 +98,8 @@ class GetRewardsGetRewards200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.rewards, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -110,19 +110,19 @@ class GetRewardsGetRewards200ResponseData:
         if isinstance(_model.rewards, list):
             _model.rewards = _read_Reward_list(_model.rewards, (_path, _key), "rewards")
         elif _model.rewards is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.rewards = odd(_model.rewards, (_path, _key), "rewards", "array", False, False)
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -141,8 +141,8 @@ class GetRewardsGetRewards200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.rewards, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -157,7 +157,7 @@ class GetRewardsGetRewards200ResponseData:
                         _model.rewards, ((_parent, _name), _key), "rewards"
                     )
                 elif _model.rewards is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.rewards = odd(
                         _model.rewards, ((_parent, _name), _key), "rewards", "array", False, False
@@ -165,7 +165,7 @@ class GetRewardsGetRewards200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -176,7 +176,7 @@ class GetRewardsGetRewards200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -98,8 +98,8 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_events, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -114,7 +114,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                 _model.customer_events, (_path, _key), "customer_events"
             )
         elif _model.customer_events is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.customer_events = odd(
                 _model.customer_events, (_path, _key), "customer_events", "array", False, False
@@ -122,13 +122,13 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -147,8 +147,8 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_events, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -165,7 +165,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                         _model.customer_events, ((_parent, _name), _key), "customer_events"
                     )
                 elif _model.customer_events is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.customer_events = odd(
                         _model.customer_events,
@@ -178,7 +178,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -189,7 +189,7 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

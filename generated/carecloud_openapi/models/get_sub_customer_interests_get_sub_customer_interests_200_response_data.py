@@ -101,8 +101,8 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.interest_records, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -117,7 +117,7 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
                 _model.interest_records, (_path, _key), "interest_records"
             )
         elif _model.interest_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.interest_records = odd(
                 _model.interest_records, (_path, _key), "interest_records", "array", False, False
@@ -125,13 +125,13 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.interest_records, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -168,7 +168,7 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
                         _model.interest_records, ((_parent, _name), _key), "interest_records"
                     )
                 elif _model.interest_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.interest_records = odd(
                         _model.interest_records,
@@ -181,7 +181,7 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -192,7 +192,7 @@ class GetSubCustomerInterestsGetSubCustomerInterests200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -103,8 +103,8 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.related_customers, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -121,7 +121,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                 _model.related_customers, (_path, _key), "related_customers"
             )
         elif _model.related_customers is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.related_customers = odd(
                 _model.related_customers, (_path, _key), "related_customers", "array", False, False
@@ -129,13 +129,13 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.related_customers, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -172,7 +172,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                         _model.related_customers, ((_parent, _name), _key), "related_customers"
                     )
                 elif _model.related_customers is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.related_customers = odd(
                         _model.related_customers,
@@ -185,7 +185,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -196,7 +196,7 @@ class GetSubCustomerRelatedCustomersGetSubCustomerRelatedCustomers200ResponseDat
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

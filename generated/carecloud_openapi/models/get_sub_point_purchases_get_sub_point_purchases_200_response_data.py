@@ -98,8 +98,8 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.purchases, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -110,7 +110,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
         if isinstance(_model.purchases, list):
             _model.purchases = _read_Purchase_list(_model.purchases, (_path, _key), "purchases")
         elif _model.purchases is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.purchases = odd(
                 _model.purchases, (_path, _key), "purchases", "array", False, False
@@ -118,13 +118,13 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -143,8 +143,8 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.purchases, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -161,7 +161,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
                         _model.purchases, ((_parent, _name), _key), "purchases"
                     )
                 elif _model.purchases is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.purchases = odd(
                         _model.purchases,
@@ -174,7 +174,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -185,7 +185,7 @@ class GetSubPointPurchasesGetSubPointPurchases200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

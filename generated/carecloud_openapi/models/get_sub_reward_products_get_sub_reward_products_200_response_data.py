@@ -101,8 +101,8 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.products, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -113,19 +113,19 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
         if isinstance(_model.products, list):
             _model.products = _read_RewardProduct_list(_model.products, (_path, _key), "products")
         elif _model.products is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.products = odd(_model.products, (_path, _key), "products", "array", False, False)
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -144,8 +144,8 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.products, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -160,7 +160,7 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
                         _model.products, ((_parent, _name), _key), "products"
                     )
                 elif _model.products is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.products = odd(
                         _model.products, ((_parent, _name), _key), "products", "array", False, False
@@ -168,7 +168,7 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -179,7 +179,7 @@ class GetSubRewardProductsGetSubRewardProducts200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -98,8 +98,8 @@ class GetTaskStatesGetTaskStates200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.task_states, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -112,7 +112,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
                 _model.task_states, (_path, _key), "task_states"
             )
         elif _model.task_states is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.task_states = odd(
                 _model.task_states, (_path, _key), "task_states", "array", False, False
@@ -120,13 +120,13 @@ class GetTaskStatesGetTaskStates200ResponseData:
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -145,8 +145,8 @@ class GetTaskStatesGetTaskStates200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.task_states, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -163,7 +163,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
                         _model.task_states, ((_parent, _name), _key), "task_states"
                     )
                 elif _model.task_states is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.task_states = odd(
                         _model.task_states,
@@ -176,7 +176,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -187,7 +187,7 @@ class GetTaskStatesGetTaskStates200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

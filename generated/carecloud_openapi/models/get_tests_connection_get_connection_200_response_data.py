@@ -65,17 +65,17 @@ class GetTestsConnectionGetConnection200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.test_string = src_dict.get("test_string", UNSET)
         if not (_model.test_string.__class__ is str or isinstance(_model.test_string, str)):
             if _model.test_string is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.test_string = odd(
                     _model.test_string, (_path, _key), "test_string", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -94,11 +94,11 @@ class GetTestsConnectionGetConnection200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.test_string = src_dict.get("test_string", UNSET)
                 if not (_model.test_string.__class__ is str or isinstance(_model.test_string, str)):
                     if _model.test_string is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.test_string = odd(
                             _model.test_string,
@@ -109,7 +109,7 @@ class GetTestsConnectionGetConnection200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -114,8 +114,8 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.earned_credits,
@@ -140,7 +140,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
         if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
             if _model.earned_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.earned_credits = odd(
                     _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
@@ -148,7 +148,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
         if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
             if _model.redeemed_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.redeemed_credits = odd(
                     _model.redeemed_credits,
@@ -161,7 +161,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
         if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
             if _model.available_credits is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.available_credits = odd(
                     _model.available_credits,
@@ -177,13 +177,13 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                 _model.split_by_currency, (_path, _key), "split_by_currency"
             )
         elif _model.split_by_currency is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.split_by_currency = odd(
                 _model.split_by_currency, (_path, _key), "split_by_currency", "array", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -202,8 +202,8 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.earned_credits,
@@ -228,7 +228,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 
                 if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
                     if _model.earned_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.earned_credits = odd(
                             _model.earned_credits,
@@ -243,7 +243,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
                 ):
                     if _model.redeemed_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.redeemed_credits = odd(
                             _model.redeemed_credits,
@@ -258,7 +258,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                     type(_model.available_credits) is float or type(_model.available_credits) is int
                 ):
                     if _model.available_credits is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.available_credits = odd(
                             _model.available_credits,
@@ -274,7 +274,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                         _model.split_by_currency, ((_parent, _name), _key), "split_by_currency"
                     )
                 elif _model.split_by_currency is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.split_by_currency = odd(
                         _model.split_by_currency,
@@ -285,7 +285,7 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

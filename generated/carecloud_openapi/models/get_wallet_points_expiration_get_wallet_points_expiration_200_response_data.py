@@ -89,8 +89,8 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.next_amount, _model.next_date, _model.current_month_amount = _declared(
                     src_dict
@@ -106,7 +106,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
 
         if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
             if _model.next_amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.next_amount = odd(
                     _model.next_amount, (_path, _key), "next_amount", "number", False, False
@@ -114,7 +114,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
 
         if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
             if _model.next_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.next_date = odd(
                     _model.next_date, (_path, _key), "next_date", "string", False, False
@@ -124,7 +124,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
             type(_model.current_month_amount) is float or type(_model.current_month_amount) is int
         ):
             if _model.current_month_amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.current_month_amount = odd(
                     _model.current_month_amount,
@@ -135,7 +135,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.next_amount, _model.next_date, _model.current_month_amount = (
                             _declared(src_dict)
@@ -171,7 +171,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
 
                 if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
                     if _model.next_amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.next_amount = odd(
                             _model.next_amount,
@@ -184,7 +184,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
 
                 if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
                     if _model.next_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.next_date = odd(
                             _model.next_date,
@@ -200,7 +200,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                     or type(_model.current_month_amount) is int
                 ):
                     if _model.current_month_amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.current_month_amount = odd(
                             _model.current_month_amount,
@@ -211,7 +211,7 @@ class GetWalletPointsExpirationGetWalletPointsExpiration200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

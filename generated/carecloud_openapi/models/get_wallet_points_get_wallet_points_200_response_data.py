@@ -117,8 +117,8 @@ class GetWalletPointsGetWalletPoints200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.earned_points,
@@ -143,7 +143,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
         if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
             if _model.earned_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.earned_points = odd(
                     _model.earned_points, (_path, _key), "earned_points", "number", False, False
@@ -151,7 +151,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
         if not (type(_model.redeemed_points) is float or type(_model.redeemed_points) is int):
             if _model.redeemed_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.redeemed_points = odd(
                     _model.redeemed_points, (_path, _key), "redeemed_points", "number", False, False
@@ -159,7 +159,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
         if not (type(_model.available_points) is float or type(_model.available_points) is int):
             if _model.available_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.available_points = odd(
                     _model.available_points,
@@ -175,7 +175,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 _model.available_points_money_value, (_path, _key), "available_points_money_value"
             )
         elif _model.available_points_money_value is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.available_points_money_value = odd(
                 _model.available_points_money_value,
@@ -186,7 +186,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 False,
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -205,8 +205,8 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.earned_points,
@@ -231,7 +231,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 
                 if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
                     if _model.earned_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.earned_points = odd(
                             _model.earned_points,
@@ -246,7 +246,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     type(_model.redeemed_points) is float or type(_model.redeemed_points) is int
                 ):
                     if _model.redeemed_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.redeemed_points = odd(
                             _model.redeemed_points,
@@ -261,7 +261,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                     type(_model.available_points) is float or type(_model.available_points) is int
                 ):
                     if _model.available_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.available_points = odd(
                             _model.available_points,
@@ -279,7 +279,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                         "available_points_money_value",
                     )
                 elif _model.available_points_money_value is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.available_points_money_value = odd(
                         _model.available_points_money_value,
@@ -290,7 +290,7 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

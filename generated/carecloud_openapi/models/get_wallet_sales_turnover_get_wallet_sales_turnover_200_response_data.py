@@ -88,18 +88,18 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.turnover = src_dict.get("turnover", UNSET)
         if isinstance(_model.turnover, list):
             _model.turnover = _read_QualificationTurnover_list(
                 _model.turnover, (_path, _key), "turnover"
             )
         elif _model.turnover is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.turnover = odd(_model.turnover, (_path, _key), "turnover", "array", False, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,20 +118,20 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.turnover = src_dict.get("turnover", UNSET)
                 if isinstance(_model.turnover, list):
                     _model.turnover = _read_QualificationTurnover_list(
                         _model.turnover, ((_parent, _name), _key), "turnover"
                     )
                 elif _model.turnover is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.turnover = odd(
                         _model.turnover, ((_parent, _name), _key), "turnover", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

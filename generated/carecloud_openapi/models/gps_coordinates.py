@@ -76,8 +76,8 @@ class GPSCoordinates:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
             except KeyError:
@@ -89,19 +89,19 @@ class GPSCoordinates:
 
         if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
             if _model.gps_longitude is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.gps_longitude = odd(
                 _model.gps_longitude, (_path, _key), "gps_longitude", "number", True, False
             )
 
         if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
             if _model.gps_latitude is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.gps_latitude = odd(
                 _model.gps_latitude, (_path, _key), "gps_latitude", "number", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -120,8 +120,8 @@ class GPSCoordinates:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
                     except KeyError:
@@ -135,7 +135,7 @@ class GPSCoordinates:
 
                 if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
                     if _model.gps_longitude is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.gps_longitude = odd(
                         _model.gps_longitude,
                         ((_parent, _name), _key),
@@ -147,7 +147,7 @@ class GPSCoordinates:
 
                 if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
                     if _model.gps_latitude is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.gps_latitude = odd(
                         _model.gps_latitude,
                         ((_parent, _name), _key),
@@ -157,7 +157,7 @@ class GPSCoordinates:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -92,8 +92,8 @@ class InterestRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.interest_id,
@@ -118,14 +118,14 @@ class InterestRecord:
 
         if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
             if _model.interest_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.interest_id = odd(
                 _model.interest_id, (_path, _key), "interest_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -134,7 +134,7 @@ class InterestRecord:
             _model.interest_record_id.__class__ is str or isinstance(_model.interest_record_id, str)
         ):
             if _model.interest_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.interest_record_id = odd(
                     _model.interest_record_id,
@@ -147,13 +147,13 @@ class InterestRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -172,8 +172,8 @@ class InterestRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.interest_id,
@@ -198,7 +198,7 @@ class InterestRecord:
 
                 if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
                     if _model.interest_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.interest_id = odd(
                         _model.interest_id,
                         ((_parent, _name), _key),
@@ -210,7 +210,7 @@ class InterestRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -225,7 +225,7 @@ class InterestRecord:
                     or isinstance(_model.interest_record_id, str)
                 ):
                     if _model.interest_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.interest_record_id = odd(
                             _model.interest_record_id,
@@ -238,7 +238,7 @@ class InterestRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -249,7 +249,7 @@ class InterestRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

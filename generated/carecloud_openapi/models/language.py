@@ -92,8 +92,8 @@ class Language:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.language_id, _model.state, _model.last_change = _declared(src_dict)
             except KeyError:
@@ -107,7 +107,7 @@ class Language:
 
         if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
             if _model.language_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.language_id = odd(
                     _model.language_id, (_path, _key), "language_id", "string", False, False
@@ -116,19 +116,19 @@ class Language:
         if type(_model.state) is int:
             _model.state = LanguageState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "LanguageState", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -147,8 +147,8 @@ class Language:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.language_id, _model.state, _model.last_change = _declared(src_dict)
                     except KeyError:
@@ -162,7 +162,7 @@ class Language:
 
                 if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
                     if _model.language_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.language_id = odd(
                             _model.language_id,
@@ -176,7 +176,7 @@ class Language:
                 if type(_model.state) is int:
                     _model.state = LanguageState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -189,7 +189,7 @@ class Language:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -200,7 +200,7 @@ class Language:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -206,8 +206,8 @@ class Message:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.message_template_id,
@@ -265,7 +265,7 @@ class Message:
             or isinstance(_model.message_template_id, str)
         ):
             if _model.message_template_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.message_template_id = odd(
                 _model.message_template_id,
                 (_path, _key),
@@ -277,7 +277,7 @@ class Message:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -287,7 +287,7 @@ class Message:
                 _model.communication_channel_id
             )
         elif _model.communication_channel_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.communication_channel_id = odd(
                 _model.communication_channel_id,
                 (_path, _key),
@@ -308,7 +308,7 @@ class Message:
 
         if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
             if _model.message_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.message_id = odd(
                     _model.message_id, (_path, _key), "message_id", "string", False, False
@@ -317,7 +317,7 @@ class Message:
         if type(_model.status) is int:
             _model.status = MessageStatus(_model.status)
         elif _model.status is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.status = odd(
                 _model.status, (_path, _key), "status", "MessageStatus", False, False
@@ -325,7 +325,7 @@ class Message:
 
         if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
             if _model.contact is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.contact = odd(
                     _model.contact, (_path, _key), "contact", "string", False, False
@@ -333,13 +333,13 @@ class Message:
 
         if not (_model.title.__class__ is str or isinstance(_model.title, str)):
             if _model.title is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
 
         if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
             if _model.send_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.send_time = odd(
                     _model.send_time, (_path, _key), "send_time", "string", False, False
@@ -347,7 +347,7 @@ class Message:
 
         if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
             if _model.opened_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.opened_time = odd(
                     _model.opened_time, (_path, _key), "opened_time", "string", False, False
@@ -358,7 +358,7 @@ class Message:
             or isinstance(_model.mail_client_user_agent, str)
         ):
             if _model.mail_client_user_agent is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.mail_client_user_agent = odd(
                     _model.mail_client_user_agent,
@@ -374,7 +374,7 @@ class Message:
             or isinstance(_model.mail_client_language, str)
         ):
             if _model.mail_client_language is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.mail_client_language = odd(
                     _model.mail_client_language,
@@ -390,7 +390,7 @@ class Message:
                 _model.message_data, (_path, _key), "message_data"
             )
         elif _model.message_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.message_data = odd(
                 _model.message_data, (_path, _key), "message_data", "array", False, False
@@ -401,7 +401,7 @@ class Message:
                 _model.attachments, (_path, _key), "attachments"
             )
         elif _model.attachments is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.attachments = odd(
                 _model.attachments, (_path, _key), "attachments", "array", False, False
@@ -409,13 +409,13 @@ class Message:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -434,8 +434,8 @@ class Message:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.message_template_id,
@@ -493,7 +493,7 @@ class Message:
                     or isinstance(_model.message_template_id, str)
                 ):
                     if _model.message_template_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.message_template_id = odd(
                         _model.message_template_id,
                         ((_parent, _name), _key),
@@ -505,7 +505,7 @@ class Message:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -520,7 +520,7 @@ class Message:
                         _model.communication_channel_id
                     )
                 elif _model.communication_channel_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.communication_channel_id = odd(
                         _model.communication_channel_id,
                         ((_parent, _name), _key),
@@ -541,7 +541,7 @@ class Message:
 
                 if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
                     if _model.message_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.message_id = odd(
                             _model.message_id,
@@ -555,7 +555,7 @@ class Message:
                 if type(_model.status) is int:
                     _model.status = MessageStatus(_model.status)
                 elif _model.status is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.status = odd(
                         _model.status,
@@ -568,7 +568,7 @@ class Message:
 
                 if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
                     if _model.contact is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.contact = odd(
                             _model.contact,
@@ -581,7 +581,7 @@ class Message:
 
                 if not (_model.title.__class__ is str or isinstance(_model.title, str)):
                     if _model.title is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.title = odd(
                             _model.title, ((_parent, _name), _key), "title", "string", False, False
@@ -589,7 +589,7 @@ class Message:
 
                 if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
                     if _model.send_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.send_time = odd(
                             _model.send_time,
@@ -602,7 +602,7 @@ class Message:
 
                 if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
                     if _model.opened_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.opened_time = odd(
                             _model.opened_time,
@@ -618,7 +618,7 @@ class Message:
                     or isinstance(_model.mail_client_user_agent, str)
                 ):
                     if _model.mail_client_user_agent is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.mail_client_user_agent = odd(
                             _model.mail_client_user_agent,
@@ -634,7 +634,7 @@ class Message:
                     or isinstance(_model.mail_client_language, str)
                 ):
                     if _model.mail_client_language is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.mail_client_language = odd(
                             _model.mail_client_language,
@@ -650,7 +650,7 @@ class Message:
                         _model.message_data, ((_parent, _name), _key), "message_data"
                     )
                 elif _model.message_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.message_data = odd(
                         _model.message_data,
@@ -666,7 +666,7 @@ class Message:
                         _model.attachments, ((_parent, _name), _key), "attachments"
                     )
                 elif _model.attachments is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.attachments = odd(
                         _model.attachments,
@@ -679,7 +679,7 @@ class Message:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -690,7 +690,7 @@ class Message:
                             False,
                         )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -121,8 +121,8 @@ class MessageDetail:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = (
                     _declared(src_dict)
@@ -138,14 +138,14 @@ class MessageDetail:
 
         if not (_model.plain_text_body.__class__ is str or isinstance(_model.plain_text_body, str)):
             if _model.plain_text_body is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.plain_text_body = odd(
                 _model.plain_text_body, (_path, _key), "plain_text_body", "string", True, False
             )
 
         if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
             if _model.html_body is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.html_body = odd(
                 _model.html_body, (_path, _key), "html_body", "string", True, False
             )
@@ -155,7 +155,7 @@ class MessageDetail:
                 _model.attachments, (_path, _key), "attachments"
             )
         elif _model.attachments is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.attachments = odd(
                 _model.attachments, (_path, _key), "attachments", "array", False, False
@@ -163,13 +163,13 @@ class MessageDetail:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -188,8 +188,8 @@ class MessageDetail:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.plain_text_body,
@@ -217,7 +217,7 @@ class MessageDetail:
                     or isinstance(_model.plain_text_body, str)
                 ):
                     if _model.plain_text_body is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.plain_text_body = odd(
                         _model.plain_text_body,
                         ((_parent, _name), _key),
@@ -229,7 +229,7 @@ class MessageDetail:
 
                 if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
                     if _model.html_body is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.html_body = odd(
                         _model.html_body,
                         ((_parent, _name), _key),
@@ -244,7 +244,7 @@ class MessageDetail:
                         _model.attachments, ((_parent, _name), _key), "attachments"
                     )
                 elif _model.attachments is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.attachments = odd(
                         _model.attachments,
@@ -257,7 +257,7 @@ class MessageDetail:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -268,7 +268,7 @@ class MessageDetail:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

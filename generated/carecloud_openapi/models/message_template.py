@@ -176,8 +176,8 @@ class MessageTemplate:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 11:
+        _undeclared = len(src_dict) - 11
+        if _undeclared >= 0:
             try:
                 (
                     _model.subject,
@@ -223,17 +223,17 @@ class MessageTemplate:
 
         if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
             if _model.subject is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.subject = odd(_model.subject, (_path, _key), "subject", "string", True, False)
 
         if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
             if _model.sender is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.sender = odd(_model.sender, (_path, _key), "sender", "string", True, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if type(_model.message_template_group_id) is int:
@@ -241,7 +241,7 @@ class MessageTemplate:
                 _model.message_template_group_id
             )
         elif _model.message_template_group_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.message_template_group_id = odd(
                 _model.message_template_group_id,
                 (_path, _key),
@@ -265,7 +265,7 @@ class MessageTemplate:
                 _model.communication_channel_id
             )
         elif _model.communication_channel_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.communication_channel_id = odd(
                 _model.communication_channel_id,
                 (_path, _key),
@@ -289,7 +289,7 @@ class MessageTemplate:
             or isinstance(_model.message_template_id, str)
         ):
             if _model.message_template_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.message_template_id = odd(
                     _model.message_template_id,
@@ -302,7 +302,7 @@ class MessageTemplate:
 
         if not (type(_model.consent_free_template) is bool):
             if _model.consent_free_template is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.consent_free_template = odd(
                     _model.consent_free_template,
@@ -316,7 +316,7 @@ class MessageTemplate:
         if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
             pass
         elif _model.preview_url is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.preview_url = odd(
                 _model.preview_url, (_path, _key), "preview_url", "string", False, True
@@ -325,7 +325,7 @@ class MessageTemplate:
         if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
             pass
         elif _model.icon_url is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.icon_url = odd(_model.icon_url, (_path, _key), "icon_url", "string", False, True)
 
@@ -334,7 +334,7 @@ class MessageTemplate:
                 _model.template_data, (_path, _key), "template_data"
             )
         elif _model.template_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.template_data = odd(
                 _model.template_data, (_path, _key), "template_data", "array", False, False
@@ -342,13 +342,13 @@ class MessageTemplate:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 11:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -367,8 +367,8 @@ class MessageTemplate:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 11:
+                _undeclared = len(src_dict) - 11
+                if _undeclared >= 0:
                     try:
                         (
                             _model.subject,
@@ -414,21 +414,21 @@ class MessageTemplate:
 
                 if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
                     if _model.subject is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.subject = odd(
                         _model.subject, ((_parent, _name), _key), "subject", "string", True, False
                     )
 
                 if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
                     if _model.sender is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.sender = odd(
                         _model.sender, ((_parent, _name), _key), "sender", "string", True, False
                     )
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -438,7 +438,7 @@ class MessageTemplate:
                         _model.message_template_group_id
                     )
                 elif _model.message_template_group_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.message_template_group_id = odd(
                         _model.message_template_group_id,
                         ((_parent, _name), _key),
@@ -462,7 +462,7 @@ class MessageTemplate:
                         _model.communication_channel_id
                     )
                 elif _model.communication_channel_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.communication_channel_id = odd(
                         _model.communication_channel_id,
                         ((_parent, _name), _key),
@@ -486,7 +486,7 @@ class MessageTemplate:
                     or isinstance(_model.message_template_id, str)
                 ):
                     if _model.message_template_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.message_template_id = odd(
                             _model.message_template_id,
@@ -499,7 +499,7 @@ class MessageTemplate:
 
                 if not (type(_model.consent_free_template) is bool):
                     if _model.consent_free_template is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.consent_free_template = odd(
                             _model.consent_free_template,
@@ -513,7 +513,7 @@ class MessageTemplate:
                 if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
                     pass
                 elif _model.preview_url is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.preview_url = odd(
                         _model.preview_url,
@@ -527,7 +527,7 @@ class MessageTemplate:
                 if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
                     pass
                 elif _model.icon_url is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.icon_url = odd(
                         _model.icon_url, ((_parent, _name), _key), "icon_url", "string", False, True
@@ -538,7 +538,7 @@ class MessageTemplate:
                         _model.template_data, ((_parent, _name), _key), "template_data"
                     )
                 elif _model.template_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.template_data = odd(
                         _model.template_data,
@@ -551,7 +551,7 @@ class MessageTemplate:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -562,7 +562,7 @@ class MessageTemplate:
                             False,
                         )
 
-                if len(src_dict) + _absent == 11:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -80,8 +80,8 @@ class MoneyValue:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.currency_id, _model.value = _declared(src_dict)
             except KeyError:
@@ -91,7 +91,7 @@ class MoneyValue:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -99,11 +99,11 @@ class MoneyValue:
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,8 +122,8 @@ class MoneyValue:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.currency_id, _model.value = _declared(src_dict)
                     except KeyError:
@@ -135,7 +135,7 @@ class MoneyValue:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -148,13 +148,13 @@ class MoneyValue:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.value = odd(
                             _model.value, ((_parent, _name), _key), "value", "number", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -66,17 +66,17 @@ class NotAllowedErrorBodyErrorErrorData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.http_method = src_dict.get("http_method", UNSET)
         if not (_model.http_method.__class__ is str or isinstance(_model.http_method, str)):
             if _model.http_method is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.http_method = odd(
                     _model.http_method, (_path, _key), "http_method", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,11 +95,11 @@ class NotAllowedErrorBodyErrorErrorData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.http_method = src_dict.get("http_method", UNSET)
                 if not (_model.http_method.__class__ is str or isinstance(_model.http_method, str)):
                     if _model.http_method is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.http_method = odd(
                             _model.http_method,
@@ -110,7 +110,7 @@ class NotAllowedErrorBodyErrorErrorData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -112,8 +112,8 @@ class NotFoundErrorBodyError:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 _model.type_, _model.exception, _model.title, _model.detail, _model.error_data = (
                     _declared(src_dict)
@@ -129,24 +129,24 @@ class NotFoundErrorBodyError:
 
         if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
             if _model.type_ is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.type_ = odd(_model.type_, (_path, _key), "type", "string", True, False)
 
         if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
             if _model.exception is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.exception = odd(
                 _model.exception, (_path, _key), "exception", "string", True, False
             )
 
         if not (_model.title.__class__ is str or isinstance(_model.title, str)):
             if _model.title is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.title = odd(_model.title, (_path, _key), "title", "string", True, False)
 
         if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
             if _model.detail is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.detail = odd(_model.detail, (_path, _key), "detail", "string", True, False)
 
         if isinstance(_model.error_data, dict):
@@ -154,7 +154,7 @@ class NotFoundErrorBodyError:
                 _model.error_data, (_path, _key), "error_data"
             )
         elif _model.error_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_data = odd(
                 _model.error_data,
@@ -165,7 +165,7 @@ class NotFoundErrorBodyError:
                 False,
             )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -184,8 +184,8 @@ class NotFoundErrorBodyError:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.type_,
@@ -213,14 +213,14 @@ class NotFoundErrorBodyError:
 
                 if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
                     if _model.type_ is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.type_ = odd(
                         _model.type_, ((_parent, _name), _key), "type", "string", True, False
                     )
 
                 if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
                     if _model.exception is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.exception = odd(
                         _model.exception,
                         ((_parent, _name), _key),
@@ -232,14 +232,14 @@ class NotFoundErrorBodyError:
 
                 if not (_model.title.__class__ is str or isinstance(_model.title, str)):
                     if _model.title is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.title = odd(
                         _model.title, ((_parent, _name), _key), "title", "string", True, False
                     )
 
                 if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
                     if _model.detail is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.detail = odd(
                         _model.detail, ((_parent, _name), _key), "detail", "string", True, False
                     )
@@ -249,7 +249,7 @@ class NotFoundErrorBodyError:
                         _model.error_data, ((_parent, _name), _key), "error_data"
                     )
                 elif _model.error_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_data = odd(
                         _model.error_data,
@@ -260,7 +260,7 @@ class NotFoundErrorBodyError:
                         False,
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

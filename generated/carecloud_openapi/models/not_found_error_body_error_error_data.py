@@ -79,8 +79,8 @@ class NotFoundErrorBodyErrorErrorData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.resource_name, _model.resource_id = _declared(src_dict)
             except KeyError:
@@ -92,7 +92,7 @@ class NotFoundErrorBodyErrorErrorData:
 
         if not (_model.resource_name.__class__ is str or isinstance(_model.resource_name, str)):
             if _model.resource_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.resource_name = odd(
                     _model.resource_name, (_path, _key), "resource_name", "string", False, False
@@ -100,13 +100,13 @@ class NotFoundErrorBodyErrorErrorData:
 
         if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
             if _model.resource_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.resource_id = odd(
                     _model.resource_id, (_path, _key), "resource_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -125,8 +125,8 @@ class NotFoundErrorBodyErrorErrorData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.resource_name, _model.resource_id = _declared(src_dict)
                     except KeyError:
@@ -142,7 +142,7 @@ class NotFoundErrorBodyErrorErrorData:
                     _model.resource_name.__class__ is str or isinstance(_model.resource_name, str)
                 ):
                     if _model.resource_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.resource_name = odd(
                             _model.resource_name,
@@ -155,7 +155,7 @@ class NotFoundErrorBodyErrorErrorData:
 
                 if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
                     if _model.resource_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.resource_id = odd(
                             _model.resource_id,
@@ -166,7 +166,7 @@ class NotFoundErrorBodyErrorErrorData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -99,8 +99,8 @@ class OpeningDay:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.day_id, _model.time_intervals = _declared(src_dict)
             except KeyError:
@@ -110,7 +110,7 @@ class OpeningDay:
 
         if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
             if _model.day_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.day_id = odd(_model.day_id, (_path, _key), "day_id", "string", True, False)
 
         if isinstance(_model.time_intervals, list):
@@ -118,7 +118,7 @@ class OpeningDay:
                 _model.time_intervals, (_path, _key), "time_intervals"
             )
         elif _model.time_intervals is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.time_intervals = odd(
                 _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
             )
@@ -127,7 +127,7 @@ class OpeningDay:
                 _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -146,8 +146,8 @@ class OpeningDay:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.day_id, _model.time_intervals = _declared(src_dict)
                     except KeyError:
@@ -161,7 +161,7 @@ class OpeningDay:
 
                 if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
                     if _model.day_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.day_id = odd(
                         _model.day_id, ((_parent, _name), _key), "day_id", "string", True, False
                     )
@@ -171,7 +171,7 @@ class OpeningDay:
                         _model.time_intervals, ((_parent, _name), _key), "time_intervals"
                     )
                 elif _model.time_intervals is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.time_intervals = odd(
                         _model.time_intervals,
                         ((_parent, _name), _key),
@@ -190,7 +190,7 @@ class OpeningDay:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -197,8 +197,8 @@ class Order:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 16:
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -259,21 +259,21 @@ class Order:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (type(_model.total_price) is float or type(_model.total_price) is int):
             if _model.total_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.total_price = odd(
                 _model.total_price, (_path, _key), "total_price", "number", True, False
             )
@@ -283,7 +283,7 @@ class Order:
                 _model.order_items, (_path, _key), "order_items"
             )
         elif _model.order_items is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.order_items = odd(
                 _model.order_items, (_path, _key), "order_items", "array", True, False
             )
@@ -297,7 +297,7 @@ class Order:
                 _model.invoicing_data, (_path, _key), "invoicing_data"
             )
         elif _model.invoicing_data is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.invoicing_data = odd(
                 _model.invoicing_data,
                 (_path, _key),
@@ -318,7 +318,7 @@ class Order:
 
         if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
             if _model.order_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.order_id = odd(
                     _model.order_id, (_path, _key), "order_id", "string", False, False
@@ -326,7 +326,7 @@ class Order:
 
         if not (_model.order_number.__class__ is str or isinstance(_model.order_number, str)):
             if _model.order_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.order_number = odd(
                     _model.order_number, (_path, _key), "order_number", "string", False, False
@@ -337,7 +337,7 @@ class Order:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
         elif _model.discount_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.discount_codes = odd(
                 _model.discount_codes, (_path, _key), "discount_codes", "array", False, False
@@ -348,7 +348,7 @@ class Order:
                 _model.shipping_data, (_path, _key), "shipping_data"
             )
         elif _model.shipping_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.shipping_data = odd(
                 _model.shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
@@ -356,7 +356,7 @@ class Order:
 
         if not (_model.customer_note.__class__ is str or isinstance(_model.customer_note, str)):
             if _model.customer_note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_note = odd(
                     _model.customer_note, (_path, _key), "customer_note", "string", False, False
@@ -364,7 +364,7 @@ class Order:
 
         if not (_model.order_status.__class__ is str or isinstance(_model.order_status, str)):
             if _model.order_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.order_status = odd(
                     _model.order_status, (_path, _key), "order_status", "string", False, False
@@ -372,7 +372,7 @@ class Order:
 
         if not (_model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)):
             if _model.shipping_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.shipping_date = odd(
                     _model.shipping_date, (_path, _key), "shipping_date", "string", False, False
@@ -380,7 +380,7 @@ class Order:
 
         if not (type(_model.program_ranking) is int):
             if _model.program_ranking is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.program_ranking = odd(
                     _model.program_ranking,
@@ -393,7 +393,7 @@ class Order:
 
         if not (_model.payment_status.__class__ is str or isinstance(_model.payment_status, str)):
             if _model.payment_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.payment_status = odd(
                     _model.payment_status, (_path, _key), "payment_status", "string", False, False
@@ -404,7 +404,7 @@ class Order:
             or isinstance(_model.invoice_document_url, str)
         ):
             if _model.invoice_document_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.invoice_document_url = odd(
                     _model.invoice_document_url,
@@ -417,13 +417,13 @@ class Order:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -442,8 +442,8 @@ class Order:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 16:
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -504,7 +504,7 @@ class Order:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -516,7 +516,7 @@ class Order:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -528,7 +528,7 @@ class Order:
 
                 if not (type(_model.total_price) is float or type(_model.total_price) is int):
                     if _model.total_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.total_price = odd(
                         _model.total_price,
                         ((_parent, _name), _key),
@@ -543,7 +543,7 @@ class Order:
                         _model.order_items, ((_parent, _name), _key), "order_items"
                     )
                 elif _model.order_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.order_items = odd(
                         _model.order_items,
                         ((_parent, _name), _key),
@@ -567,7 +567,7 @@ class Order:
                         _model.invoicing_data, ((_parent, _name), _key), "invoicing_data"
                     )
                 elif _model.invoicing_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.invoicing_data = odd(
                         _model.invoicing_data,
                         ((_parent, _name), _key),
@@ -588,7 +588,7 @@ class Order:
 
                 if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
                     if _model.order_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.order_id = odd(
                             _model.order_id,
@@ -603,7 +603,7 @@ class Order:
                     _model.order_number.__class__ is str or isinstance(_model.order_number, str)
                 ):
                     if _model.order_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.order_number = odd(
                             _model.order_number,
@@ -626,7 +626,7 @@ class Order:
                                 False,
                             )
                 elif _model.discount_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.discount_codes = odd(
                         _model.discount_codes,
@@ -642,7 +642,7 @@ class Order:
                         _model.shipping_data, ((_parent, _name), _key), "shipping_data"
                     )
                 elif _model.shipping_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.shipping_data = odd(
                         _model.shipping_data,
@@ -657,7 +657,7 @@ class Order:
                     _model.customer_note.__class__ is str or isinstance(_model.customer_note, str)
                 ):
                     if _model.customer_note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_note = odd(
                             _model.customer_note,
@@ -672,7 +672,7 @@ class Order:
                     _model.order_status.__class__ is str or isinstance(_model.order_status, str)
                 ):
                     if _model.order_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.order_status = odd(
                             _model.order_status,
@@ -687,7 +687,7 @@ class Order:
                     _model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)
                 ):
                     if _model.shipping_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.shipping_date = odd(
                             _model.shipping_date,
@@ -700,7 +700,7 @@ class Order:
 
                 if not (type(_model.program_ranking) is int):
                     if _model.program_ranking is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.program_ranking = odd(
                             _model.program_ranking,
@@ -715,7 +715,7 @@ class Order:
                     _model.payment_status.__class__ is str or isinstance(_model.payment_status, str)
                 ):
                     if _model.payment_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.payment_status = odd(
                             _model.payment_status,
@@ -731,7 +731,7 @@ class Order:
                     or isinstance(_model.invoice_document_url, str)
                 ):
                     if _model.invoice_document_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.invoice_document_url = odd(
                             _model.invoice_document_url,
@@ -744,7 +744,7 @@ class Order:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -755,7 +755,7 @@ class Order:
                             False,
                         )
 
-                if len(src_dict) + _absent == 16:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

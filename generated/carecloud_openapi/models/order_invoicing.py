@@ -106,8 +106,8 @@ class OrderInvoicing:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.payment_id, _model.paid_date, _model.personal_information = _declared(
                     src_dict
@@ -123,14 +123,14 @@ class OrderInvoicing:
 
         if not (_model.payment_id.__class__ is str or isinstance(_model.payment_id, str)):
             if _model.payment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.payment_id = odd(
                 _model.payment_id, (_path, _key), "payment_id", "string", True, False
             )
 
         if not (_model.paid_date.__class__ is str or isinstance(_model.paid_date, str)):
             if _model.paid_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.paid_date = odd(
                     _model.paid_date, (_path, _key), "paid_date", "string", False, False
@@ -141,7 +141,7 @@ class OrderInvoicing:
                 _model.personal_information, (_path, _key), "personal_information"
             )
         elif _model.personal_information is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.personal_information = odd(
                 _model.personal_information,
@@ -152,7 +152,7 @@ class OrderInvoicing:
                 False,
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -171,8 +171,8 @@ class OrderInvoicing:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.payment_id, _model.paid_date, _model.personal_information = (
                             _declared(src_dict)
@@ -188,7 +188,7 @@ class OrderInvoicing:
 
                 if not (_model.payment_id.__class__ is str or isinstance(_model.payment_id, str)):
                     if _model.payment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.payment_id = odd(
                         _model.payment_id,
                         ((_parent, _name), _key),
@@ -200,7 +200,7 @@ class OrderInvoicing:
 
                 if not (_model.paid_date.__class__ is str or isinstance(_model.paid_date, str)):
                     if _model.paid_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.paid_date = odd(
                             _model.paid_date,
@@ -218,7 +218,7 @@ class OrderInvoicing:
                         "personal_information",
                     )
                 elif _model.personal_information is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.personal_information = odd(
                         _model.personal_information,
@@ -229,7 +229,7 @@ class OrderInvoicing:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -100,8 +100,8 @@ class OrderItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_variant_id,
@@ -134,7 +134,7 @@ class OrderItem:
             _model.product_variant_id.__class__ is str or isinstance(_model.product_variant_id, str)
         ):
             if _model.product_variant_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_variant_id = odd(
                 _model.product_variant_id,
                 (_path, _key),
@@ -146,24 +146,24 @@ class OrderItem:
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
             if _model.unit_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.unit_price = odd(
                 _model.unit_price, (_path, _key), "unit_price", "number", True, False
             )
 
         if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
             if _model.vat_rate is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
             if _model.order_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.order_item_id = odd(
                     _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
@@ -171,13 +171,13 @@ class OrderItem:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -196,8 +196,8 @@ class OrderItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_variant_id,
@@ -231,7 +231,7 @@ class OrderItem:
                     or isinstance(_model.product_variant_id, str)
                 ):
                     if _model.product_variant_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_variant_id = odd(
                         _model.product_variant_id,
                         ((_parent, _name), _key),
@@ -243,14 +243,14 @@ class OrderItem:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
                 if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
                     if _model.unit_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.unit_price = odd(
                         _model.unit_price,
                         ((_parent, _name), _key),
@@ -262,7 +262,7 @@ class OrderItem:
 
                 if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
                     if _model.vat_rate is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.vat_rate = odd(
                         _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
                     )
@@ -271,7 +271,7 @@ class OrderItem:
                     _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
                 ):
                     if _model.order_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.order_item_id = odd(
                             _model.order_item_id,
@@ -284,7 +284,7 @@ class OrderItem:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -295,7 +295,7 @@ class OrderItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

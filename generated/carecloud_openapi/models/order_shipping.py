@@ -116,8 +116,8 @@ class OrderShipping:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.shipping_id,
@@ -145,7 +145,7 @@ class OrderShipping:
 
         if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
             if _model.shipping_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.shipping_id = odd(
                 _model.shipping_id, (_path, _key), "shipping_id", "string", True, False
             )
@@ -154,7 +154,7 @@ class OrderShipping:
             _model.contact_firstname.__class__ is str or isinstance(_model.contact_firstname, str)
         ):
             if _model.contact_firstname is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.contact_firstname = odd(
                     _model.contact_firstname,
@@ -169,7 +169,7 @@ class OrderShipping:
             _model.contact_lastname.__class__ is str or isinstance(_model.contact_lastname, str)
         ):
             if _model.contact_lastname is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.contact_lastname = odd(
                     _model.contact_lastname,
@@ -182,18 +182,18 @@ class OrderShipping:
 
         if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
             if _model.phone is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
         if isinstance(_model.address, dict):
             _model.address = _read_Address(_model.address, (_path, _key), "address")
         elif _model.address is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -212,8 +212,8 @@ class OrderShipping:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.shipping_id,
@@ -241,7 +241,7 @@ class OrderShipping:
 
                 if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
                     if _model.shipping_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.shipping_id = odd(
                         _model.shipping_id,
                         ((_parent, _name), _key),
@@ -256,7 +256,7 @@ class OrderShipping:
                     or isinstance(_model.contact_firstname, str)
                 ):
                     if _model.contact_firstname is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.contact_firstname = odd(
                             _model.contact_firstname,
@@ -272,7 +272,7 @@ class OrderShipping:
                     or isinstance(_model.contact_lastname, str)
                 ):
                     if _model.contact_lastname is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.contact_lastname = odd(
                             _model.contact_lastname,
@@ -285,7 +285,7 @@ class OrderShipping:
 
                 if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
                     if _model.phone is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.phone = odd(
                             _model.phone, ((_parent, _name), _key), "phone", "string", False, False
@@ -296,13 +296,13 @@ class OrderShipping:
                         _model.address, ((_parent, _name), _key), "address"
                     )
                 elif _model.address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.address = odd(
                         _model.address, ((_parent, _name), _key), "address", "Address", False, False
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

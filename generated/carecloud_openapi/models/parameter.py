@@ -76,8 +76,8 @@ class Parameter:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.parameter_name, _model.value = _declared(src_dict)
             except KeyError:
@@ -87,17 +87,17 @@ class Parameter:
 
         if not (_model.parameter_name.__class__ is str or isinstance(_model.parameter_name, str)):
             if _model.parameter_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.parameter_name = odd(
                 _model.parameter_name, (_path, _key), "parameter_name", "string", True, False
             )
 
         if not (_model.value.__class__ is str or isinstance(_model.value, str)):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -116,8 +116,8 @@ class Parameter:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.parameter_name, _model.value = _declared(src_dict)
                     except KeyError:
@@ -131,7 +131,7 @@ class Parameter:
                     _model.parameter_name.__class__ is str or isinstance(_model.parameter_name, str)
                 ):
                     if _model.parameter_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.parameter_name = odd(
                         _model.parameter_name,
                         ((_parent, _name), _key),
@@ -143,12 +143,12 @@ class Parameter:
 
                 if not (_model.value.__class__ is str or isinstance(_model.value, str)):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

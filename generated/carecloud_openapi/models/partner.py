@@ -143,8 +143,8 @@ class Partner:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 8:
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -181,12 +181,12 @@ class Partner:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -195,13 +195,13 @@ class Partner:
         if isinstance(_model.address, dict):
             _model.address = _read_Address(_model.address, (_path, _key), "address")
         elif _model.address is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
         if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
             if _model.registration_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.registration_id = odd(
                     _model.registration_id, (_path, _key), "registration_id", "string", False, False
@@ -209,30 +209,30 @@ class Partner:
 
         if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
             if _model.vat_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.vat_id = odd(_model.vat_id, (_path, _key), "vat_id", "string", False, False)
 
         if not (_model.email.__class__ is str or isinstance(_model.email, str)):
             if _model.email is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
         if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
             if _model.phone is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
         if type(_model.state) is int:
             _model.state = PartnerState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "PartnerState", False, False)
 
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -251,8 +251,8 @@ class Partner:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 8:
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -289,14 +289,14 @@ class Partner:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -312,7 +312,7 @@ class Partner:
                         _model.address, ((_parent, _name), _key), "address"
                     )
                 elif _model.address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.address = odd(
                         _model.address, ((_parent, _name), _key), "address", "Address", False, False
@@ -323,7 +323,7 @@ class Partner:
                     or isinstance(_model.registration_id, str)
                 ):
                     if _model.registration_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.registration_id = odd(
                             _model.registration_id,
@@ -336,7 +336,7 @@ class Partner:
 
                 if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
                     if _model.vat_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.vat_id = odd(
                             _model.vat_id,
@@ -349,7 +349,7 @@ class Partner:
 
                 if not (_model.email.__class__ is str or isinstance(_model.email, str)):
                     if _model.email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.email = odd(
                             _model.email, ((_parent, _name), _key), "email", "string", False, False
@@ -357,7 +357,7 @@ class Partner:
 
                 if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
                     if _model.phone is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.phone = odd(
                             _model.phone, ((_parent, _name), _key), "phone", "string", False, False
@@ -366,7 +366,7 @@ class Partner:
                 if type(_model.state) is int:
                     _model.state = PartnerState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -377,7 +377,7 @@ class Partner:
                         False,
                     )
 
-                if len(src_dict) + _absent == 8:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -85,8 +85,8 @@ class PartnerRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.partner_id, _model.partner_record_id, _model.last_change = _declared(
                     src_dict
@@ -102,7 +102,7 @@ class PartnerRecord:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.partner_id = odd(
                 _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
@@ -111,7 +111,7 @@ class PartnerRecord:
             _model.partner_record_id.__class__ is str or isinstance(_model.partner_record_id, str)
         ):
             if _model.partner_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_record_id = odd(
                     _model.partner_record_id,
@@ -124,13 +124,13 @@ class PartnerRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class PartnerRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.partner_id, _model.partner_record_id, _model.last_change = _declared(
                             src_dict
@@ -166,7 +166,7 @@ class PartnerRecord:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.partner_id = odd(
                         _model.partner_id,
                         ((_parent, _name), _key),
@@ -181,7 +181,7 @@ class PartnerRecord:
                     or isinstance(_model.partner_record_id, str)
                 ):
                     if _model.partner_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_record_id = odd(
                             _model.partner_record_id,
@@ -194,7 +194,7 @@ class PartnerRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -205,7 +205,7 @@ class PartnerRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -126,8 +126,8 @@ class PaymentRecap:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.credit_points,
@@ -152,7 +152,7 @@ class PaymentRecap:
 
         if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
             if _model.credit_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.credit_points = odd(
                     _model.credit_points, (_path, _key), "credit_points", "number", False, False
@@ -160,7 +160,7 @@ class PaymentRecap:
 
         if not (type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int):
             if _model.amount_for_credit is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.amount_for_credit = odd(
                     _model.amount_for_credit,
@@ -174,7 +174,7 @@ class PaymentRecap:
         if isinstance(_model.vouchers, list):
             _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
         elif _model.vouchers is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
@@ -183,7 +183,7 @@ class PaymentRecap:
                 _model.recommended_discounts, (_path, _key), "recommended_discounts"
             )
         elif _model.recommended_discounts is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.recommended_discounts = odd(
                 _model.recommended_discounts,
@@ -194,7 +194,7 @@ class PaymentRecap:
                 False,
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -213,8 +213,8 @@ class PaymentRecap:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.credit_points,
@@ -239,7 +239,7 @@ class PaymentRecap:
 
                 if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
                     if _model.credit_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.credit_points = odd(
                             _model.credit_points,
@@ -254,7 +254,7 @@ class PaymentRecap:
                     type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int
                 ):
                     if _model.amount_for_credit is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.amount_for_credit = odd(
                             _model.amount_for_credit,
@@ -270,7 +270,7 @@ class PaymentRecap:
                         _model.vouchers, ((_parent, _name), _key), "vouchers"
                     )
                 elif _model.vouchers is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.vouchers = odd(
                         _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
@@ -283,7 +283,7 @@ class PaymentRecap:
                         "recommended_discounts",
                     )
                 elif _model.recommended_discounts is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.recommended_discounts = odd(
                         _model.recommended_discounts,
@@ -294,7 +294,7 @@ class PaymentRecap:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

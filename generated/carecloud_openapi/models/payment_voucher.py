@@ -97,8 +97,8 @@ class PaymentVoucher:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.code,
@@ -126,19 +126,19 @@ class PaymentVoucher:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
             if _model.discount_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.discount_value = odd(
                     _model.discount_value, (_path, _key), "discount_value", "number", False, False
@@ -146,7 +146,7 @@ class PaymentVoucher:
 
         if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
             if _model.discount_percent is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.discount_percent = odd(
                     _model.discount_percent,
@@ -159,13 +159,13 @@ class PaymentVoucher:
 
         if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
             if _model.bill_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.bill_item_id = odd(
                     _model.bill_item_id, (_path, _key), "bill_item_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -184,8 +184,8 @@ class PaymentVoucher:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.code,
@@ -213,7 +213,7 @@ class PaymentVoucher:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -221,7 +221,7 @@ class PaymentVoucher:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -229,7 +229,7 @@ class PaymentVoucher:
 
                 if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
                     if _model.discount_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.discount_value = odd(
                             _model.discount_value,
@@ -244,7 +244,7 @@ class PaymentVoucher:
                     type(_model.discount_percent) is float or type(_model.discount_percent) is int
                 ):
                     if _model.discount_percent is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.discount_percent = odd(
                             _model.discount_percent,
@@ -259,7 +259,7 @@ class PaymentVoucher:
                     _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
                 ):
                     if _model.bill_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.bill_item_id = odd(
                             _model.bill_item_id,
@@ -270,7 +270,7 @@ class PaymentVoucher:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

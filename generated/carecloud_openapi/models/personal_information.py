@@ -218,8 +218,8 @@ class PersonalInformation:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 15:
+        _undeclared = len(src_dict) - 15
+        if _undeclared >= 0:
             try:
                 (
                     _model.language_id,
@@ -277,14 +277,14 @@ class PersonalInformation:
 
         if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
             if _model.language_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.language_id = odd(
                 _model.language_id, (_path, _key), "language_id", "string", True, False
             )
 
         if not (_model.salutation.__class__ is str or isinstance(_model.salutation, str)):
             if _model.salutation is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.salutation = odd(
                     _model.salutation, (_path, _key), "salutation", "string", False, False
@@ -293,7 +293,7 @@ class PersonalInformation:
         if type(_model.gender) is int:
             _model.gender = PersonalInformationGender(_model.gender)
         elif _model.gender is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.gender = odd(
                 _model.gender, (_path, _key), "gender", "PersonalInformationGender", False, False
@@ -301,7 +301,7 @@ class PersonalInformation:
 
         if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
             if _model.first_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.first_name = odd(
                     _model.first_name, (_path, _key), "first_name", "string", False, False
@@ -309,7 +309,7 @@ class PersonalInformation:
 
         if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
             if _model.last_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_name = odd(
                     _model.last_name, (_path, _key), "last_name", "string", False, False
@@ -317,7 +317,7 @@ class PersonalInformation:
 
         if not (_model.pre_nominals.__class__ is str or isinstance(_model.pre_nominals, str)):
             if _model.pre_nominals is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.pre_nominals = odd(
                     _model.pre_nominals, (_path, _key), "pre_nominals", "string", False, False
@@ -325,7 +325,7 @@ class PersonalInformation:
 
         if not (_model.post_nominals.__class__ is str or isinstance(_model.post_nominals, str)):
             if _model.post_nominals is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.post_nominals = odd(
                     _model.post_nominals, (_path, _key), "post_nominals", "string", False, False
@@ -334,7 +334,7 @@ class PersonalInformation:
         if _model.birthdate.__class__ is str or isinstance(_model.birthdate, str):
             _model.birthdate = read_date(_model.birthdate, (_path, _key), "birthdate")
         elif _model.birthdate is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.birthdate = odd(
                 _model.birthdate, (_path, _key), "birthdate", "date", False, False
@@ -342,19 +342,19 @@ class PersonalInformation:
 
         if not (_model.email.__class__ is str or isinstance(_model.email, str)):
             if _model.email is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
         if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
             if _model.phone is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -362,7 +362,7 @@ class PersonalInformation:
 
         if not (_model.photo_url.__class__ is str or isinstance(_model.photo_url, str)):
             if _model.photo_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.photo_url = odd(
                     _model.photo_url, (_path, _key), "photo_url", "string", False, False
@@ -371,14 +371,14 @@ class PersonalInformation:
         if isinstance(_model.address, dict):
             _model.address = _read_Address(_model.address, (_path, _key), "address")
         elif _model.address is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
         if isinstance(_model.agreement, dict):
             _model.agreement = _read_Agreement(_model.agreement, (_path, _key), "agreement")
         elif _model.agreement is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.agreement = odd(
                 _model.agreement, (_path, _key), "agreement", "Agreement", False, False
@@ -387,11 +387,11 @@ class PersonalInformation:
         if isinstance(_model.consents, list):
             _model.consents = _read_Consents_list(_model.consents, (_path, _key), "consents")
         elif _model.consents is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.consents = odd(_model.consents, (_path, _key), "consents", "array", False, False)
 
-        if len(src_dict) + _absent == 15:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -410,8 +410,8 @@ class PersonalInformation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 15:
+                _undeclared = len(src_dict) - 15
+                if _undeclared >= 0:
                     try:
                         (
                             _model.language_id,
@@ -469,7 +469,7 @@ class PersonalInformation:
 
                 if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
                     if _model.language_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.language_id = odd(
                         _model.language_id,
                         ((_parent, _name), _key),
@@ -481,7 +481,7 @@ class PersonalInformation:
 
                 if not (_model.salutation.__class__ is str or isinstance(_model.salutation, str)):
                     if _model.salutation is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.salutation = odd(
                             _model.salutation,
@@ -495,7 +495,7 @@ class PersonalInformation:
                 if type(_model.gender) is int:
                     _model.gender = PersonalInformationGender(_model.gender)
                 elif _model.gender is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.gender = odd(
                         _model.gender,
@@ -508,7 +508,7 @@ class PersonalInformation:
 
                 if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
                     if _model.first_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.first_name = odd(
                             _model.first_name,
@@ -521,7 +521,7 @@ class PersonalInformation:
 
                 if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
                     if _model.last_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_name = odd(
                             _model.last_name,
@@ -536,7 +536,7 @@ class PersonalInformation:
                     _model.pre_nominals.__class__ is str or isinstance(_model.pre_nominals, str)
                 ):
                     if _model.pre_nominals is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.pre_nominals = odd(
                             _model.pre_nominals,
@@ -551,7 +551,7 @@ class PersonalInformation:
                     _model.post_nominals.__class__ is str or isinstance(_model.post_nominals, str)
                 ):
                     if _model.post_nominals is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.post_nominals = odd(
                             _model.post_nominals,
@@ -567,7 +567,7 @@ class PersonalInformation:
                         _model.birthdate, ((_parent, _name), _key), "birthdate"
                     )
                 elif _model.birthdate is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.birthdate = odd(
                         _model.birthdate,
@@ -580,7 +580,7 @@ class PersonalInformation:
 
                 if not (_model.email.__class__ is str or isinstance(_model.email, str)):
                     if _model.email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.email = odd(
                             _model.email, ((_parent, _name), _key), "email", "string", False, False
@@ -588,7 +588,7 @@ class PersonalInformation:
 
                 if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
                     if _model.phone is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.phone = odd(
                             _model.phone, ((_parent, _name), _key), "phone", "string", False, False
@@ -596,7 +596,7 @@ class PersonalInformation:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -609,7 +609,7 @@ class PersonalInformation:
 
                 if not (_model.photo_url.__class__ is str or isinstance(_model.photo_url, str)):
                     if _model.photo_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.photo_url = odd(
                             _model.photo_url,
@@ -625,7 +625,7 @@ class PersonalInformation:
                         _model.address, ((_parent, _name), _key), "address"
                     )
                 elif _model.address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.address = odd(
                         _model.address, ((_parent, _name), _key), "address", "Address", False, False
@@ -636,7 +636,7 @@ class PersonalInformation:
                         _model.agreement, ((_parent, _name), _key), "agreement"
                     )
                 elif _model.agreement is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.agreement = odd(
                         _model.agreement,
@@ -652,13 +652,13 @@ class PersonalInformation:
                         _model.consents, ((_parent, _name), _key), "consents"
                     )
                 elif _model.consents is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.consents = odd(
                         _model.consents, ((_parent, _name), _key), "consents", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 15:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -81,8 +81,8 @@ class PluId:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.list_code, _model.code = _declared(src_dict)
             except KeyError:
@@ -92,17 +92,17 @@ class PluId:
 
         if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
             if _model.list_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.list_code = odd(
                 _model.list_code, (_path, _key), "list_code", "string", True, False
             )
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,8 +121,8 @@ class PluId:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.list_code, _model.code = _declared(src_dict)
                     except KeyError:
@@ -132,7 +132,7 @@ class PluId:
 
                 if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
                     if _model.list_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.list_code = odd(
                         _model.list_code,
                         ((_parent, _name), _key),
@@ -144,12 +144,12 @@ class PluId:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.code = odd(
                         _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -137,8 +137,8 @@ class Point:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -181,28 +181,28 @@ class Point:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
             if _model.point_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.point_type_id = odd(
                 _model.point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.partner_id = odd(
                 _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
         if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
             if _model.point_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_id = odd(
                     _model.point_id, (_path, _key), "point_id", "string", False, False
@@ -210,7 +210,7 @@ class Point:
 
         if not (type(_model.assigned_points) is float or type(_model.assigned_points) is int):
             if _model.assigned_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.assigned_points = odd(
                     _model.assigned_points, (_path, _key), "assigned_points", "number", False, False
@@ -218,7 +218,7 @@ class Point:
 
         if not (type(_model.available_points) is float or type(_model.available_points) is int):
             if _model.available_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.available_points = odd(
                     _model.available_points,
@@ -231,7 +231,7 @@ class Point:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -240,13 +240,13 @@ class Point:
         if type(_model.state) is int:
             _model.state = PointState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "PointState", False, False)
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -254,11 +254,11 @@ class Point:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -277,8 +277,8 @@ class Point:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -321,7 +321,7 @@ class Point:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -335,7 +335,7 @@ class Point:
                     _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
                 ):
                     if _model.point_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.point_type_id = odd(
                         _model.point_type_id,
                         ((_parent, _name), _key),
@@ -347,7 +347,7 @@ class Point:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.partner_id = odd(
                         _model.partner_id,
                         ((_parent, _name), _key),
@@ -359,7 +359,7 @@ class Point:
 
                 if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
                     if _model.point_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_id = odd(
                             _model.point_id,
@@ -374,7 +374,7 @@ class Point:
                     type(_model.assigned_points) is float or type(_model.assigned_points) is int
                 ):
                     if _model.assigned_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.assigned_points = odd(
                             _model.assigned_points,
@@ -389,7 +389,7 @@ class Point:
                     type(_model.available_points) is float or type(_model.available_points) is int
                 ):
                     if _model.available_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.available_points = odd(
                             _model.available_points,
@@ -402,7 +402,7 @@ class Point:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -416,7 +416,7 @@ class Point:
                 if type(_model.state) is int:
                     _model.state = PointState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "PointState", False, False
@@ -424,7 +424,7 @@ class Point:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -437,13 +437,13 @@ class Point:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -129,8 +129,8 @@ class PointHistoryRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -170,7 +170,7 @@ class PointHistoryRecord:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -178,7 +178,7 @@ class PointHistoryRecord:
 
         if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
             if _model.point_amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_amount = odd(
                     _model.point_amount, (_path, _key), "point_amount", "number", False, False
@@ -189,7 +189,7 @@ class PointHistoryRecord:
             or isinstance(_model.point_operation_type, str)
         ):
             if _model.point_operation_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_operation_type = odd(
                     _model.point_operation_type,
@@ -205,7 +205,7 @@ class PointHistoryRecord:
             or isinstance(_model.point_operation_note, str)
         ):
             if _model.point_operation_note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_operation_note = odd(
                     _model.point_operation_note,
@@ -218,7 +218,7 @@ class PointHistoryRecord:
 
         if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
             if _model.point_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_type_id = odd(
                     _model.point_type_id, (_path, _key), "point_type_id", "string", False, False
@@ -226,7 +226,7 @@ class PointHistoryRecord:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -234,7 +234,7 @@ class PointHistoryRecord:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -245,7 +245,7 @@ class PointHistoryRecord:
             or isinstance(_model.point_history_record_time, str)
         ):
             if _model.point_history_record_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_history_record_time = odd(
                     _model.point_history_record_time,
@@ -258,13 +258,13 @@ class PointHistoryRecord:
 
         if not (_model.extended_data.__class__ is str or isinstance(_model.extended_data, str)):
             if _model.extended_data is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.extended_data = odd(
                     _model.extended_data, (_path, _key), "extended_data", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -283,8 +283,8 @@ class PointHistoryRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -324,7 +324,7 @@ class PointHistoryRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -337,7 +337,7 @@ class PointHistoryRecord:
 
                 if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
                     if _model.point_amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_amount = odd(
                             _model.point_amount,
@@ -353,7 +353,7 @@ class PointHistoryRecord:
                     or isinstance(_model.point_operation_type, str)
                 ):
                     if _model.point_operation_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_operation_type = odd(
                             _model.point_operation_type,
@@ -369,7 +369,7 @@ class PointHistoryRecord:
                     or isinstance(_model.point_operation_note, str)
                 ):
                     if _model.point_operation_note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_operation_note = odd(
                             _model.point_operation_note,
@@ -384,7 +384,7 @@ class PointHistoryRecord:
                     _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
                 ):
                     if _model.point_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_type_id = odd(
                             _model.point_type_id,
@@ -397,7 +397,7 @@ class PointHistoryRecord:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -410,7 +410,7 @@ class PointHistoryRecord:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -426,7 +426,7 @@ class PointHistoryRecord:
                     or isinstance(_model.point_history_record_time, str)
                 ):
                     if _model.point_history_record_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_history_record_time = odd(
                             _model.point_history_record_time,
@@ -441,7 +441,7 @@ class PointHistoryRecord:
                     _model.extended_data.__class__ is str or isinstance(_model.extended_data, str)
                 ):
                     if _model.extended_data is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.extended_data = odd(
                             _model.extended_data,
@@ -452,7 +452,7 @@ class PointHistoryRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

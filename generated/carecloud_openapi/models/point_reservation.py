@@ -112,8 +112,8 @@ class PointReservation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -144,21 +144,21 @@ class PointReservation:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
         if not (type(_model.quantity) is float or type(_model.quantity) is int):
             if _model.quantity is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
 
         if not (
@@ -166,7 +166,7 @@ class PointReservation:
             or isinstance(_model.points_reservation_id, str)
         ):
             if _model.points_reservation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.points_reservation_id = odd(
                     _model.points_reservation_id,
@@ -180,7 +180,7 @@ class PointReservation:
         if type(_model.state) is int:
             _model.state = PointReservationState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "PointReservationState", False, False
@@ -188,13 +188,13 @@ class PointReservation:
 
         if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
             if _model.expiration is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.expiration = odd(
                     _model.expiration, (_path, _key), "expiration", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -213,8 +213,8 @@ class PointReservation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -245,7 +245,7 @@ class PointReservation:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -257,7 +257,7 @@ class PointReservation:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -269,7 +269,7 @@ class PointReservation:
 
                 if not (type(_model.quantity) is float or type(_model.quantity) is int):
                     if _model.quantity is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.quantity = odd(
                         _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
                     )
@@ -279,7 +279,7 @@ class PointReservation:
                     or isinstance(_model.points_reservation_id, str)
                 ):
                     if _model.points_reservation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.points_reservation_id = odd(
                             _model.points_reservation_id,
@@ -293,7 +293,7 @@ class PointReservation:
                 if type(_model.state) is int:
                     _model.state = PointReservationState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -306,7 +306,7 @@ class PointReservation:
 
                 if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
                     if _model.expiration is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.expiration = odd(
                             _model.expiration,
@@ -317,7 +317,7 @@ class PointReservation:
                             False,
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

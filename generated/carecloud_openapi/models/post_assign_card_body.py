@@ -82,8 +82,8 @@ class PostAssignCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.card_type_id, _model.customer_id, _model.card_number = _declared(src_dict)
             except KeyError:
@@ -97,27 +97,27 @@ class PostAssignCardBody:
 
         if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
             if _model.card_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_type_id = odd(
                 _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -136,8 +136,8 @@ class PostAssignCardBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.card_type_id, _model.customer_id, _model.card_number = _declared(
                             src_dict
@@ -155,7 +155,7 @@ class PostAssignCardBody:
                     _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
                 ):
                     if _model.card_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_type_id = odd(
                         _model.card_type_id,
                         ((_parent, _name), _key),
@@ -167,7 +167,7 @@ class PostAssignCardBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -179,7 +179,7 @@ class PostAssignCardBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -190,7 +190,7 @@ class PostAssignCardBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

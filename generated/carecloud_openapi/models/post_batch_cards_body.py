@@ -106,8 +106,8 @@ class PostBatchCardsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.cards, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -118,7 +118,7 @@ class PostBatchCardsBody:
         if isinstance(_model.cards, list):
             _model.cards = _read_Card_list(_model.cards, (_path, _key), "cards")
         elif _model.cards is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
         else:
             _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
@@ -126,7 +126,7 @@ class PostBatchCardsBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -137,7 +137,7 @@ class PostBatchCardsBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -156,8 +156,8 @@ class PostBatchCardsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.cards, _model.error_processing = _declared(src_dict)
                     except KeyError:
@@ -172,7 +172,7 @@ class PostBatchCardsBody:
                 if isinstance(_model.cards, list):
                     _model.cards = _read_Card_list(_model.cards, ((_parent, _name), _key), "cards")
                 elif _model.cards is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.cards = odd(
                         _model.cards, ((_parent, _name), _key), "cards", "array", True, False
                     )
@@ -184,7 +184,7 @@ class PostBatchCardsBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -195,7 +195,7 @@ class PostBatchCardsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

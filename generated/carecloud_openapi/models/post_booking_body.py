@@ -81,17 +81,17 @@ class PostBookingBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.booking = src_dict.get("booking", UNSET)
         if isinstance(_model.booking, dict):
             _model.booking = _read_Booking(_model.booking, (_path, _key), "booking")
         elif _model.booking is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.booking = odd(_model.booking, (_path, _key), "booking", "Booking", True, False)
         else:
             _model.booking = odd(_model.booking, (_path, _key), "booking", "Booking", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -110,14 +110,14 @@ class PostBookingBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.booking = src_dict.get("booking", UNSET)
                 if isinstance(_model.booking, dict):
                     _model.booking = _read_Booking(
                         _model.booking, ((_parent, _name), _key), "booking"
                     )
                 elif _model.booking is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.booking = odd(
                         _model.booking, ((_parent, _name), _key), "booking", "Booking", True, False
                     )
@@ -126,7 +126,7 @@ class PostBookingBody:
                         _model.booking, ((_parent, _name), _key), "booking", "Booking", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -109,8 +109,8 @@ class PostBookingBusyTimesBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.booking_date,
@@ -138,7 +138,7 @@ class PostBookingBusyTimesBody:
 
         if not (_model.booking_date.__class__ is str or isinstance(_model.booking_date, str)):
             if _model.booking_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.booking_date = odd(
                 _model.booking_date, (_path, _key), "booking_date", "string", True, False
             )
@@ -146,7 +146,7 @@ class PostBookingBusyTimesBody:
         if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
             _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
         elif _model.time_period is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.time_period = odd(
                 _model.time_period,
                 (_path, _key),
@@ -169,7 +169,7 @@ class PostBookingBusyTimesBody:
             _model.booking_ticket_id.__class__ is str or isinstance(_model.booking_ticket_id, str)
         ):
             if _model.booking_ticket_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_ticket_id = odd(
                     _model.booking_ticket_id,
@@ -185,7 +185,7 @@ class PostBookingBusyTimesBody:
             or isinstance(_model.booking_property_id, str)
         ):
             if _model.booking_property_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_property_id = odd(
                     _model.booking_property_id,
@@ -201,7 +201,7 @@ class PostBookingBusyTimesBody:
             or isinstance(_model.booking_property_value, str)
         ):
             if _model.booking_property_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_property_value = odd(
                     _model.booking_property_value,
@@ -212,7 +212,7 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -231,8 +231,8 @@ class PostBookingBusyTimesBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.booking_date,
@@ -262,7 +262,7 @@ class PostBookingBusyTimesBody:
                     _model.booking_date.__class__ is str or isinstance(_model.booking_date, str)
                 ):
                     if _model.booking_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.booking_date = odd(
                         _model.booking_date,
                         ((_parent, _name), _key),
@@ -275,7 +275,7 @@ class PostBookingBusyTimesBody:
                 if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
                     _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
                 elif _model.time_period is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.time_period = odd(
                         _model.time_period,
                         ((_parent, _name), _key),
@@ -299,7 +299,7 @@ class PostBookingBusyTimesBody:
                     or isinstance(_model.booking_ticket_id, str)
                 ):
                     if _model.booking_ticket_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_ticket_id = odd(
                             _model.booking_ticket_id,
@@ -315,7 +315,7 @@ class PostBookingBusyTimesBody:
                     or isinstance(_model.booking_property_id, str)
                 ):
                     if _model.booking_property_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_property_id = odd(
                             _model.booking_property_id,
@@ -331,7 +331,7 @@ class PostBookingBusyTimesBody:
                     or isinstance(_model.booking_property_value, str)
                 ):
                     if _model.booking_property_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_property_value = odd(
                             _model.booking_property_value,
@@ -342,7 +342,7 @@ class PostBookingBusyTimesBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

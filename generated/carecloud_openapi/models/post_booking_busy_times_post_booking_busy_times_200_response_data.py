@@ -102,8 +102,8 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.time_unit, _model.chart_data = _declared(src_dict)
             except KeyError:
@@ -113,7 +113,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 
         if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
             if _model.time_unit is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.time_unit = odd(
                     _model.time_unit, (_path, _key), "time_unit", "string", False, False
@@ -124,13 +124,13 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                 _model.chart_data, (_path, _key), "chart_data"
             )
         elif _model.chart_data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.chart_data = odd(
                 _model.chart_data, (_path, _key), "chart_data", "array", False, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.time_unit, _model.chart_data = _declared(src_dict)
                     except KeyError:
@@ -162,7 +162,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 
                 if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
                     if _model.time_unit is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.time_unit = odd(
                             _model.time_unit,
@@ -178,7 +178,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                         _model.chart_data, ((_parent, _name), _key), "chart_data"
                     )
                 elif _model.chart_data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.chart_data = odd(
                         _model.chart_data,
@@ -189,7 +189,7 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

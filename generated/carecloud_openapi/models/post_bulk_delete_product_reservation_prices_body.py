@@ -121,8 +121,8 @@ class PostBulkDeleteProductReservationPricesBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_prices, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -141,7 +141,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 )
             )
         elif _model.product_reservation_prices is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.product_reservation_prices = odd(
                 _model.product_reservation_prices,
                 (_path, _key),
@@ -163,7 +163,7 @@ class PostBulkDeleteProductReservationPricesBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -174,7 +174,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -193,8 +193,8 @@ class PostBulkDeleteProductReservationPricesBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_prices, _model.error_processing = _declared(
                             src_dict
@@ -215,7 +215,7 @@ class PostBulkDeleteProductReservationPricesBody:
                         "product_reservation_prices",
                     )
                 elif _model.product_reservation_prices is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.product_reservation_prices = odd(
                         _model.product_reservation_prices,
                         ((_parent, _name), _key),
@@ -237,7 +237,7 @@ class PostBulkDeleteProductReservationPricesBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -248,7 +248,7 @@ class PostBulkDeleteProductReservationPricesBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -66,14 +66,14 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
         if not (
             _model.product_reservation_price_id.__class__ is str
             or isinstance(_model.product_reservation_price_id, str)
         ):
             if _model.product_reservation_price_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_reservation_price_id = odd(
                     _model.product_reservation_price_id,
@@ -84,7 +84,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -103,7 +103,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.product_reservation_price_id = src_dict.get(
                     "product_reservation_price_id", UNSET
                 )
@@ -112,7 +112,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                     or isinstance(_model.product_reservation_price_id, str)
                 ):
                     if _model.product_reservation_price_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_reservation_price_id = odd(
                             _model.product_reservation_price_id,
@@ -123,7 +123,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

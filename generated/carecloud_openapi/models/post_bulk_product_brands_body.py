@@ -109,8 +109,8 @@ class PostBulkProductBrandsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_brands, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -127,7 +127,7 @@ class PostBulkProductBrandsBody:
                 _model.product_brands, (_path, _key), "product_brands"
             )
         elif _model.product_brands is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.product_brands = odd(
                 _model.product_brands, (_path, _key), "product_brands", "array", True, False
             )
@@ -139,7 +139,7 @@ class PostBulkProductBrandsBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -150,7 +150,7 @@ class PostBulkProductBrandsBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -169,8 +169,8 @@ class PostBulkProductBrandsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_brands, _model.error_processing = _declared(src_dict)
                     except KeyError:
@@ -187,7 +187,7 @@ class PostBulkProductBrandsBody:
                         _model.product_brands, ((_parent, _name), _key), "product_brands"
                     )
                 elif _model.product_brands is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.product_brands = odd(
                         _model.product_brands,
                         ((_parent, _name), _key),
@@ -209,7 +209,7 @@ class PostBulkProductBrandsBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -220,7 +220,7 @@ class PostBulkProductBrandsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -109,8 +109,8 @@ class PostBulkProductReservationPricesBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_prices, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -127,7 +127,7 @@ class PostBulkProductReservationPricesBody:
                 _model.product_reservation_prices, (_path, _key), "product_reservation_prices"
             )
         elif _model.product_reservation_prices is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.product_reservation_prices = odd(
                 _model.product_reservation_prices,
                 (_path, _key),
@@ -149,7 +149,7 @@ class PostBulkProductReservationPricesBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -160,7 +160,7 @@ class PostBulkProductReservationPricesBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -179,8 +179,8 @@ class PostBulkProductReservationPricesBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_prices, _model.error_processing = _declared(
                             src_dict
@@ -201,7 +201,7 @@ class PostBulkProductReservationPricesBody:
                         "product_reservation_prices",
                     )
                 elif _model.product_reservation_prices is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.product_reservation_prices = odd(
                         _model.product_reservation_prices,
                         ((_parent, _name), _key),
@@ -223,7 +223,7 @@ class PostBulkProductReservationPricesBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -234,7 +234,7 @@ class PostBulkProductReservationPricesBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -106,8 +106,8 @@ class PostBulkProductsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.products, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -120,7 +120,7 @@ class PostBulkProductsBody:
         if isinstance(_model.products, list):
             _model.products = _read_ProductBatch_list(_model.products, (_path, _key), "products")
         elif _model.products is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
         else:
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
@@ -128,7 +128,7 @@ class PostBulkProductsBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -139,7 +139,7 @@ class PostBulkProductsBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -158,8 +158,8 @@ class PostBulkProductsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.products, _model.error_processing = _declared(src_dict)
                     except KeyError:
@@ -176,7 +176,7 @@ class PostBulkProductsBody:
                         _model.products, ((_parent, _name), _key), "products"
                     )
                 elif _model.products is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.products = odd(
                         _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
@@ -188,7 +188,7 @@ class PostBulkProductsBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -199,7 +199,7 @@ class PostBulkProductsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

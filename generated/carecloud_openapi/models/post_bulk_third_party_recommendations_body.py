@@ -110,8 +110,8 @@ class PostBulkThirdPartyRecommendationsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.third_party_recommendations, _model.error_processing = _declared(src_dict)
             except KeyError:
@@ -128,7 +128,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 _model.third_party_recommendations, (_path, _key), "third_party_recommendations"
             )
         elif _model.third_party_recommendations is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.third_party_recommendations = odd(
                 _model.third_party_recommendations,
                 (_path, _key),
@@ -150,7 +150,7 @@ class PostBulkThirdPartyRecommendationsBody:
         if type(_model.error_processing) is int:
             _model.error_processing = ErrorProcessing(_model.error_processing)
         elif _model.error_processing is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.error_processing = odd(
                 _model.error_processing,
@@ -161,7 +161,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -180,8 +180,8 @@ class PostBulkThirdPartyRecommendationsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.third_party_recommendations, _model.error_processing = _declared(
                             src_dict
@@ -202,7 +202,7 @@ class PostBulkThirdPartyRecommendationsBody:
                         "third_party_recommendations",
                     )
                 elif _model.third_party_recommendations is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.third_party_recommendations = odd(
                         _model.third_party_recommendations,
                         ((_parent, _name), _key),
@@ -224,7 +224,7 @@ class PostBulkThirdPartyRecommendationsBody:
                 if type(_model.error_processing) is int:
                     _model.error_processing = ErrorProcessing(_model.error_processing)
                 elif _model.error_processing is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.error_processing = odd(
                         _model.error_processing,
@@ -235,7 +235,7 @@ class PostBulkThirdPartyRecommendationsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

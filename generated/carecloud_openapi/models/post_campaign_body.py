@@ -81,12 +81,12 @@ class PostCampaignBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.campaign = src_dict.get("campaign", UNSET)
         if isinstance(_model.campaign, dict):
             _model.campaign = _read_Campaign(_model.campaign, (_path, _key), "campaign")
         elif _model.campaign is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.campaign = odd(
                 _model.campaign, (_path, _key), "campaign", "Campaign", True, False
             )
@@ -95,7 +95,7 @@ class PostCampaignBody:
                 _model.campaign, (_path, _key), "campaign", "Campaign", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,14 +114,14 @@ class PostCampaignBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.campaign = src_dict.get("campaign", UNSET)
                 if isinstance(_model.campaign, dict):
                     _model.campaign = _read_Campaign(
                         _model.campaign, ((_parent, _name), _key), "campaign"
                     )
                 elif _model.campaign is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.campaign = odd(
                         _model.campaign,
                         ((_parent, _name), _key),
@@ -140,7 +140,7 @@ class PostCampaignBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

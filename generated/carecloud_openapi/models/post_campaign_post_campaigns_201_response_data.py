@@ -65,17 +65,17 @@ class PostCampaignPostCampaigns201ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.campaign_id = src_dict.get("campaign_id", UNSET)
         if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
             if _model.campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.campaign_id = odd(
                     _model.campaign_id, (_path, _key), "campaign_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -94,11 +94,11 @@ class PostCampaignPostCampaigns201ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.campaign_id = src_dict.get("campaign_id", UNSET)
                 if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
                     if _model.campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.campaign_id = odd(
                             _model.campaign_id,
@@ -109,7 +109,7 @@ class PostCampaignPostCampaigns201ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,14 +83,14 @@ class PostCampaignProductBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.campaign_product = src_dict.get("campaign_product", UNSET)
         if isinstance(_model.campaign_product, dict):
             _model.campaign_product = _read_CampaignProduct(
                 _model.campaign_product, (_path, _key), "campaign_product"
             )
         elif _model.campaign_product is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.campaign_product = odd(
                 _model.campaign_product,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostCampaignProductBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,14 +128,14 @@ class PostCampaignProductBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.campaign_product = src_dict.get("campaign_product", UNSET)
                 if isinstance(_model.campaign_product, dict):
                     _model.campaign_product = _read_CampaignProduct(
                         _model.campaign_product, ((_parent, _name), _key), "campaign_product"
                     )
                 elif _model.campaign_product is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.campaign_product = odd(
                         _model.campaign_product,
                         ((_parent, _name), _key),
@@ -154,7 +154,7 @@ class PostCampaignProductBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,14 +83,14 @@ class PostCampaignProductStoreRecordBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.campaign_product_store_record = src_dict.get("campaign_product_store_record", UNSET)
         if isinstance(_model.campaign_product_store_record, dict):
             _model.campaign_product_store_record = _read_CampaignProductStoreRecord(
                 _model.campaign_product_store_record, (_path, _key), "campaign_product_store_record"
             )
         elif _model.campaign_product_store_record is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.campaign_product_store_record = odd(
                 _model.campaign_product_store_record,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostCampaignProductStoreRecordBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,7 +128,7 @@ class PostCampaignProductStoreRecordBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.campaign_product_store_record = src_dict.get(
                     "campaign_product_store_record", UNSET
                 )
@@ -139,7 +139,7 @@ class PostCampaignProductStoreRecordBody:
                         "campaign_product_store_record",
                     )
                 elif _model.campaign_product_store_record is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.campaign_product_store_record = odd(
                         _model.campaign_product_store_record,
                         ((_parent, _name), _key),
@@ -158,7 +158,7 @@ class PostCampaignProductStoreRecordBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -68,7 +68,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.campaign_product_store_record_id = src_dict.get(
             "campaign_product_store_record_id", UNSET
         )
@@ -77,7 +77,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             or isinstance(_model.campaign_product_store_record_id, str)
         ):
             if _model.campaign_product_store_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.campaign_product_store_record_id = odd(
                     _model.campaign_product_store_record_id,
@@ -88,7 +88,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -107,7 +107,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.campaign_product_store_record_id = src_dict.get(
                     "campaign_product_store_record_id", UNSET
                 )
@@ -116,7 +116,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                     or isinstance(_model.campaign_product_store_record_id, str)
                 ):
                     if _model.campaign_product_store_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.campaign_product_store_record_id = odd(
                             _model.campaign_product_store_record_id,
@@ -127,7 +127,7 @@ class PostCampaignProductStoreRecordPostSubCampaignProductStoreRecords201Respons
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

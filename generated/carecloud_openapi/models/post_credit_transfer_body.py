@@ -103,8 +103,8 @@ class PostCreditTransferBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.original_customer_id,
@@ -138,7 +138,7 @@ class PostCreditTransferBody:
             or isinstance(_model.original_customer_id, str)
         ):
             if _model.original_customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.original_customer_id = odd(
                 _model.original_customer_id,
                 (_path, _key),
@@ -150,26 +150,26 @@ class PostCreditTransferBody:
 
         if not (_model.new_customer_id.__class__ is str or isinstance(_model.new_customer_id, str)):
             if _model.new_customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.new_customer_id = odd(
                 _model.new_customer_id, (_path, _key), "new_customer_id", "string", True, False
             )
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
             if _model.credit_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.credit_type_id = odd(
                 _model.credit_type_id, (_path, _key), "credit_type_id", "string", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -177,11 +177,11 @@ class PostCreditTransferBody:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -200,8 +200,8 @@ class PostCreditTransferBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.original_customer_id,
@@ -235,7 +235,7 @@ class PostCreditTransferBody:
                     or isinstance(_model.original_customer_id, str)
                 ):
                     if _model.original_customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.original_customer_id = odd(
                         _model.original_customer_id,
                         ((_parent, _name), _key),
@@ -250,7 +250,7 @@ class PostCreditTransferBody:
                     or isinstance(_model.new_customer_id, str)
                 ):
                     if _model.new_customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.new_customer_id = odd(
                         _model.new_customer_id,
                         ((_parent, _name), _key),
@@ -262,7 +262,7 @@ class PostCreditTransferBody:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
@@ -271,7 +271,7 @@ class PostCreditTransferBody:
                     _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
                 ):
                     if _model.credit_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.credit_type_id = odd(
                         _model.credit_type_id,
                         ((_parent, _name), _key),
@@ -283,7 +283,7 @@ class PostCreditTransferBody:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -296,13 +296,13 @@ class PostCreditTransferBody:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -149,8 +149,8 @@ class PostCustomerBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer,
@@ -185,7 +185,7 @@ class PostCustomerBody:
         if isinstance(_model.customer, dict):
             _model.customer = _read_Customer(_model.customer, (_path, _key), "customer")
         elif _model.customer is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.customer = odd(
                 _model.customer, (_path, _key), "customer", "Customer", True, False
             )
@@ -199,7 +199,7 @@ class PostCustomerBody:
                 _model.customer_source, (_path, _key), "customer_source"
             )
         elif _model.customer_source is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.customer_source = odd(
                 _model.customer_source,
                 (_path, _key),
@@ -220,14 +220,14 @@ class PostCustomerBody:
 
         if not (type(_model.autologin) is bool):
             if _model.autologin is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.autologin = odd(
                 _model.autologin, (_path, _key), "autologin", "boolean", True, False
             )
 
         if not (_model.password.__class__ is str or isinstance(_model.password, str)):
             if _model.password is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.password = odd(
                     _model.password, (_path, _key), "password", "string", False, False
@@ -238,7 +238,7 @@ class PostCustomerBody:
                 _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
         elif _model.social_network_credentials is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.social_network_credentials = odd(
                 _model.social_network_credentials,
@@ -254,7 +254,7 @@ class PostCustomerBody:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
@@ -262,13 +262,13 @@ class PostCustomerBody:
 
         if not (_model.referral_code.__class__ is str or isinstance(_model.referral_code, str)):
             if _model.referral_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.referral_code = odd(
                     _model.referral_code, (_path, _key), "referral_code", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -287,8 +287,8 @@ class PostCustomerBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 7:
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer,
@@ -325,7 +325,7 @@ class PostCustomerBody:
                         _model.customer, ((_parent, _name), _key), "customer"
                     )
                 elif _model.customer is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.customer = odd(
                         _model.customer,
                         ((_parent, _name), _key),
@@ -349,7 +349,7 @@ class PostCustomerBody:
                         _model.customer_source, ((_parent, _name), _key), "customer_source"
                     )
                 elif _model.customer_source is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.customer_source = odd(
                         _model.customer_source,
                         ((_parent, _name), _key),
@@ -370,7 +370,7 @@ class PostCustomerBody:
 
                 if not (type(_model.autologin) is bool):
                     if _model.autologin is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.autologin = odd(
                         _model.autologin,
                         ((_parent, _name), _key),
@@ -382,7 +382,7 @@ class PostCustomerBody:
 
                 if not (_model.password.__class__ is str or isinstance(_model.password, str)):
                     if _model.password is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.password = odd(
                             _model.password,
@@ -400,7 +400,7 @@ class PostCustomerBody:
                         "social_network_credentials",
                     )
                 elif _model.social_network_credentials is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.social_network_credentials = odd(
                         _model.social_network_credentials,
@@ -416,7 +416,7 @@ class PostCustomerBody:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -431,7 +431,7 @@ class PostCustomerBody:
                     _model.referral_code.__class__ is str or isinstance(_model.referral_code, str)
                 ):
                     if _model.referral_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.referral_code = odd(
                             _model.referral_code,
@@ -442,7 +442,7 @@ class PostCustomerBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 7:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

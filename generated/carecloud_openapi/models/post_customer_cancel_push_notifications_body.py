@@ -85,8 +85,8 @@ class PostCustomerCancelPushNotificationsBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.external_application_id, _model.push_token = _declared(
                     src_dict
@@ -102,7 +102,7 @@ class PostCustomerCancelPushNotificationsBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -112,7 +112,7 @@ class PostCustomerCancelPushNotificationsBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -124,13 +124,13 @@ class PostCustomerCancelPushNotificationsBody:
 
         if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
             if _model.push_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.push_token = odd(
                     _model.push_token, (_path, _key), "push_token", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class PostCustomerCancelPushNotificationsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.external_application_id, _model.push_token = (
                             _declared(src_dict)
@@ -166,7 +166,7 @@ class PostCustomerCancelPushNotificationsBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -181,7 +181,7 @@ class PostCustomerCancelPushNotificationsBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -193,7 +193,7 @@ class PostCustomerCancelPushNotificationsBody:
 
                 if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
                     if _model.push_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.push_token = odd(
                             _model.push_token,
@@ -204,7 +204,7 @@ class PostCustomerCancelPushNotificationsBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -127,8 +127,8 @@ class PostCustomerNewslettersSignUpBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.contact,
@@ -156,14 +156,14 @@ class PostCustomerNewslettersSignUpBody:
 
         if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
             if _model.contact is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.contact = odd(_model.contact, (_path, _key), "contact", "string", True, False)
 
         if not (
             _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
         ):
             if _model.customer_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_source_id = odd(
                 _model.customer_source_id,
                 (_path, _key),
@@ -176,7 +176,7 @@ class PostCustomerNewslettersSignUpBody:
         if isinstance(_model.agreements, dict):
             _model.agreements = _read_Agreement(_model.agreements, (_path, _key), "agreements")
         elif _model.agreements is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.agreements = odd(
                 _model.agreements, (_path, _key), "agreements", "Agreement", False, False
@@ -184,7 +184,7 @@ class PostCustomerNewslettersSignUpBody:
 
         if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
             if _model.language_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.language_id = odd(
                     _model.language_id, (_path, _key), "language_id", "string", False, False
@@ -195,13 +195,13 @@ class PostCustomerNewslettersSignUpBody:
                 _model.partner_records, (_path, _key), "partner_records"
             )
         elif _model.partner_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.partner_records = odd(
                 _model.partner_records, (_path, _key), "partner_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -220,8 +220,8 @@ class PostCustomerNewslettersSignUpBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.contact,
@@ -249,7 +249,7 @@ class PostCustomerNewslettersSignUpBody:
 
                 if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
                     if _model.contact is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.contact = odd(
                         _model.contact, ((_parent, _name), _key), "contact", "string", True, False
                     )
@@ -259,7 +259,7 @@ class PostCustomerNewslettersSignUpBody:
                     or isinstance(_model.customer_source_id, str)
                 ):
                     if _model.customer_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_source_id = odd(
                         _model.customer_source_id,
                         ((_parent, _name), _key),
@@ -274,7 +274,7 @@ class PostCustomerNewslettersSignUpBody:
                         _model.agreements, ((_parent, _name), _key), "agreements"
                     )
                 elif _model.agreements is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.agreements = odd(
                         _model.agreements,
@@ -287,7 +287,7 @@ class PostCustomerNewslettersSignUpBody:
 
                 if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
                     if _model.language_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.language_id = odd(
                             _model.language_id,
@@ -303,7 +303,7 @@ class PostCustomerNewslettersSignUpBody:
                         _model.partner_records, ((_parent, _name), _key), "partner_records"
                     )
                 elif _model.partner_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.partner_records = odd(
                         _model.partner_records,
@@ -314,7 +314,7 @@ class PostCustomerNewslettersSignUpBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -104,8 +104,8 @@ class PostCustomerSetPushNotificationsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -127,7 +127,7 @@ class PostCustomerSetPushNotificationsBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -135,7 +135,7 @@ class PostCustomerSetPushNotificationsBody:
         if isinstance(_model.device, dict):
             _model.device = _read_Device(_model.device, (_path, _key), "device")
         elif _model.device is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
         else:
             _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
@@ -145,7 +145,7 @@ class PostCustomerSetPushNotificationsBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -157,12 +157,12 @@ class PostCustomerSetPushNotificationsBody:
 
         if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
             if _model.push_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.push_token = odd(
                 _model.push_token, (_path, _key), "push_token", "string", True, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -181,8 +181,8 @@ class PostCustomerSetPushNotificationsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -207,7 +207,7 @@ class PostCustomerSetPushNotificationsBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -220,7 +220,7 @@ class PostCustomerSetPushNotificationsBody:
                 if isinstance(_model.device, dict):
                     _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
                 elif _model.device is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.device = odd(
                         _model.device, ((_parent, _name), _key), "device", "Device", True, False
                     )
@@ -234,7 +234,7 @@ class PostCustomerSetPushNotificationsBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -246,7 +246,7 @@ class PostCustomerSetPushNotificationsBody:
 
                 if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
                     if _model.push_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.push_token = odd(
                         _model.push_token,
                         ((_parent, _name), _key),
@@ -256,7 +256,7 @@ class PostCustomerSetPushNotificationsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

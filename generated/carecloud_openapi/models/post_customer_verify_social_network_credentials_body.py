@@ -86,14 +86,14 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.social_network_credentials = src_dict.get("social_network_credentials", UNSET)
         if isinstance(_model.social_network_credentials, dict):
             _model.social_network_credentials = _read_SocialNetworkCredentials(
                 _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
         elif _model.social_network_credentials is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.social_network_credentials = odd(
                 _model.social_network_credentials,
                 (_path, _key),
@@ -112,7 +112,7 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -131,7 +131,7 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.social_network_credentials = src_dict.get(
                     "social_network_credentials", UNSET
                 )
@@ -142,7 +142,7 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
                         "social_network_credentials",
                     )
                 elif _model.social_network_credentials is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.social_network_credentials = odd(
                         _model.social_network_credentials,
                         ((_parent, _name), _key),
@@ -161,7 +161,7 @@ class PostCustomerVerifySocialNetworkCredentialsBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

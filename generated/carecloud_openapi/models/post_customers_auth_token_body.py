@@ -93,8 +93,8 @@ class PostCustomersAuthTokenBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.external_application_id, _model.token_type = _declared(
                     src_dict
@@ -110,7 +110,7 @@ class PostCustomersAuthTokenBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -120,7 +120,7 @@ class PostCustomersAuthTokenBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -133,7 +133,7 @@ class PostCustomersAuthTokenBody:
         if type(_model.token_type) is int:
             _model.token_type = PostCustomersAuthTokenBodyTokenType(_model.token_type)
         elif _model.token_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.token_type = odd(
                 _model.token_type,
                 (_path, _key),
@@ -152,7 +152,7 @@ class PostCustomersAuthTokenBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -171,8 +171,8 @@ class PostCustomersAuthTokenBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.external_application_id, _model.token_type = (
                             _declared(src_dict)
@@ -188,7 +188,7 @@ class PostCustomersAuthTokenBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -203,7 +203,7 @@ class PostCustomersAuthTokenBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -216,7 +216,7 @@ class PostCustomersAuthTokenBody:
                 if type(_model.token_type) is int:
                     _model.token_type = PostCustomersAuthTokenBodyTokenType(_model.token_type)
                 elif _model.token_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.token_type = odd(
                         _model.token_type,
                         ((_parent, _name), _key),
@@ -235,7 +235,7 @@ class PostCustomersAuthTokenBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -89,14 +89,14 @@ class PostCustomersAuthTokenPostCustomersAuthToken200Response:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.data = src_dict.get("data", UNSET)
         if isinstance(_model.data, dict):
             _model.data = _read_PostCustomersAuthTokenPostCustomersAuthToken200ResponseData(
                 _model.data, (_path, _key), "data"
             )
         elif _model.data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.data = odd(
                 _model.data,
@@ -107,7 +107,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200Response:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -126,14 +126,14 @@ class PostCustomersAuthTokenPostCustomersAuthToken200Response:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.data = src_dict.get("data", UNSET)
                 if isinstance(_model.data, dict):
                     _model.data = _read_PostCustomersAuthTokenPostCustomersAuthToken200ResponseData(
                         _model.data, ((_parent, _name), _key), "data"
                     )
                 elif _model.data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.data = odd(
                         _model.data,
@@ -144,7 +144,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200Response:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

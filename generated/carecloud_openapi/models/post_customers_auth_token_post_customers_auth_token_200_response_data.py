@@ -89,8 +89,8 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.authentication_token, _model.token_request_id, _model.valid_to = _declared(
                     src_dict
@@ -109,7 +109,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
             or isinstance(_model.authentication_token, str)
         ):
             if _model.authentication_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.authentication_token = odd(
                     _model.authentication_token,
@@ -124,7 +124,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
             _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
         ):
             if _model.token_request_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.token_request_id = odd(
                     _model.token_request_id,
@@ -137,13 +137,13 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -162,8 +162,8 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.authentication_token, _model.token_request_id, _model.valid_to = (
                             _declared(src_dict)
@@ -182,7 +182,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     or isinstance(_model.authentication_token, str)
                 ):
                     if _model.authentication_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.authentication_token = odd(
                             _model.authentication_token,
@@ -198,7 +198,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                     or isinstance(_model.token_request_id, str)
                 ):
                     if _model.token_request_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.token_request_id = odd(
                             _model.token_request_id,
@@ -211,7 +211,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -222,7 +222,7 @@ class PostCustomersAuthTokenPostCustomersAuthToken200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -84,8 +84,8 @@ class PostCustomersCheckRegistrationAbilityBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.type_, _model.value = _declared(src_dict)
             except KeyError:
@@ -96,7 +96,7 @@ class PostCustomersCheckRegistrationAbilityBody:
         if _model.type_.__class__ is str or isinstance(_model.type_, str):
             _model.type_ = PostCustomersCheckRegistrationAbilityBodyType(_model.type_)
         elif _model.type_ is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.type_ = odd(
                 _model.type_,
                 (_path, _key),
@@ -117,10 +117,10 @@ class PostCustomersCheckRegistrationAbilityBody:
 
         if not (_model.value.__class__ is str or isinstance(_model.value, str)):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -139,8 +139,8 @@ class PostCustomersCheckRegistrationAbilityBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.type_, _model.value = _declared(src_dict)
                     except KeyError:
@@ -151,7 +151,7 @@ class PostCustomersCheckRegistrationAbilityBody:
                 if _model.type_.__class__ is str or isinstance(_model.type_, str):
                     _model.type_ = PostCustomersCheckRegistrationAbilityBodyType(_model.type_)
                 elif _model.type_ is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.type_ = odd(
                         _model.type_,
                         ((_parent, _name), _key),
@@ -172,12 +172,12 @@ class PostCustomersCheckRegistrationAbilityBody:
 
                 if not (_model.value.__class__ is str or isinstance(_model.value, str)):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -71,11 +71,11 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.registration_ability = src_dict.get("registration_ability", UNSET)
         if not (type(_model.registration_ability) is bool):
             if _model.registration_ability is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.registration_ability = odd(
                     _model.registration_ability,
@@ -86,7 +86,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -105,11 +105,11 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.registration_ability = src_dict.get("registration_ability", UNSET)
                 if not (type(_model.registration_ability) is bool):
                     if _model.registration_ability is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.registration_ability = odd(
                             _model.registration_ability,
@@ -120,7 +120,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

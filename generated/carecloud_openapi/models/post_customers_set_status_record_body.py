@@ -90,8 +90,8 @@ class PostCustomersSetStatusRecordBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
                     _declared(src_dict)
@@ -107,21 +107,21 @@ class PostCustomersSetStatusRecordBody:
 
         if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
             if _model.status_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.status_id = odd(
                 _model.status_id, (_path, _key), "status_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -129,13 +129,13 @@ class PostCustomersSetStatusRecordBody:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class PostCustomersSetStatusRecordBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
                             _declared(src_dict)
@@ -171,7 +171,7 @@ class PostCustomersSetStatusRecordBody:
 
                 if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
                     if _model.status_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.status_id = odd(
                         _model.status_id,
                         ((_parent, _name), _key),
@@ -183,7 +183,7 @@ class PostCustomersSetStatusRecordBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -195,7 +195,7 @@ class PostCustomersSetStatusRecordBody:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -208,7 +208,7 @@ class PostCustomersSetStatusRecordBody:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -219,7 +219,7 @@ class PostCustomersSetStatusRecordBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

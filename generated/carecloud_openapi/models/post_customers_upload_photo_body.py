@@ -76,8 +76,8 @@ class PostCustomersUploadPhotoBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.data = _declared(src_dict)
             except KeyError:
@@ -87,17 +87,17 @@ class PostCustomersUploadPhotoBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.data.__class__ is str or isinstance(_model.data, str)):
             if _model.data is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.data = odd(_model.data, (_path, _key), "data", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -116,8 +116,8 @@ class PostCustomersUploadPhotoBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.data = _declared(src_dict)
                     except KeyError:
@@ -127,7 +127,7 @@ class PostCustomersUploadPhotoBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -139,12 +139,12 @@ class PostCustomersUploadPhotoBody:
 
                 if not (_model.data.__class__ is str or isinstance(_model.data, str)):
                     if _model.data is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.data = odd(
                         _model.data, ((_parent, _name), _key), "data", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -70,17 +70,17 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.is_valid = src_dict.get("is_valid", UNSET)
         if not (type(_model.is_valid) is bool):
             if _model.is_valid is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_valid = odd(
                     _model.is_valid, (_path, _key), "is_valid", "boolean", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -99,11 +99,11 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.is_valid = src_dict.get("is_valid", UNSET)
                 if not (type(_model.is_valid) is bool):
                     if _model.is_valid is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_valid = odd(
                             _model.is_valid,
@@ -114,7 +114,7 @@ class PostCustomersValidateCustomerDataPostCustomerValidateCustomerData200Respon
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -86,8 +86,8 @@ class PostCustomersVerifyAuthTokenBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.application_id, _model.token, _model.token_request_id = _declared(src_dict)
             except KeyError:
@@ -101,26 +101,26 @@ class PostCustomersVerifyAuthTokenBody:
 
         if not (_model.application_id.__class__ is str or isinstance(_model.application_id, str)):
             if _model.application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.application_id = odd(
                 _model.application_id, (_path, _key), "application_id", "string", True, False
             )
 
         if not (_model.token.__class__ is str or isinstance(_model.token, str)):
             if _model.token is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.token = odd(_model.token, (_path, _key), "token", "string", True, False)
 
         if not (
             _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
         ):
             if _model.token_request_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.token_request_id = odd(
                 _model.token_request_id, (_path, _key), "token_request_id", "string", True, False
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -139,8 +139,8 @@ class PostCustomersVerifyAuthTokenBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.application_id, _model.token, _model.token_request_id = _declared(
                             src_dict
@@ -158,7 +158,7 @@ class PostCustomersVerifyAuthTokenBody:
                     _model.application_id.__class__ is str or isinstance(_model.application_id, str)
                 ):
                     if _model.application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.application_id = odd(
                         _model.application_id,
                         ((_parent, _name), _key),
@@ -170,7 +170,7 @@ class PostCustomersVerifyAuthTokenBody:
 
                 if not (_model.token.__class__ is str or isinstance(_model.token, str)):
                     if _model.token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.token = odd(
                         _model.token, ((_parent, _name), _key), "token", "string", True, False
                     )
@@ -180,7 +180,7 @@ class PostCustomersVerifyAuthTokenBody:
                     or isinstance(_model.token_request_id, str)
                 ):
                     if _model.token_request_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.token_request_id = odd(
                         _model.token_request_id,
                         ((_parent, _name), _key),
@@ -190,7 +190,7 @@ class PostCustomersVerifyAuthTokenBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -102,8 +102,8 @@ class PostEventBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.event, _model.property_records = _declared(src_dict)
             except KeyError:
@@ -114,7 +114,7 @@ class PostEventBody:
         if isinstance(_model.event, dict):
             _model.event = _read_EventPost(_model.event, (_path, _key), "event")
         elif _model.event is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.event = odd(_model.event, (_path, _key), "event", "EventPost", True, False)
         else:
             _model.event = odd(_model.event, (_path, _key), "event", "EventPost", True, False)
@@ -124,13 +124,13 @@ class PostEventBody:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class PostEventBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.event, _model.property_records = _declared(src_dict)
                     except KeyError:
@@ -165,7 +165,7 @@ class PostEventBody:
                 if isinstance(_model.event, dict):
                     _model.event = _read_EventPost(_model.event, ((_parent, _name), _key), "event")
                 elif _model.event is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.event = odd(
                         _model.event, ((_parent, _name), _key), "event", "EventPost", True, False
                     )
@@ -179,7 +179,7 @@ class PostEventBody:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -190,7 +190,7 @@ class PostEventBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,8 +83,8 @@ class PostGenerateDigitalCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.card_id, _model.file_type = _declared(src_dict)
             except KeyError:
@@ -94,13 +94,13 @@ class PostGenerateDigitalCardBody:
 
         if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
             if _model.card_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
 
         if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
             _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
         elif _model.file_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.file_type = odd(
                 _model.file_type,
                 (_path, _key),
@@ -119,7 +119,7 @@ class PostGenerateDigitalCardBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -138,8 +138,8 @@ class PostGenerateDigitalCardBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.card_id, _model.file_type = _declared(src_dict)
                     except KeyError:
@@ -151,7 +151,7 @@ class PostGenerateDigitalCardBody:
 
                 if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
                     if _model.card_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_id = odd(
                         _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
                     )
@@ -159,7 +159,7 @@ class PostGenerateDigitalCardBody:
                 if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
                     _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
                 elif _model.file_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.file_type = odd(
                         _model.file_type,
                         ((_parent, _name), _key),
@@ -178,7 +178,7 @@ class PostGenerateDigitalCardBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,8 +79,8 @@ class PostGeneratePassMachineBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
             except KeyError:
@@ -94,7 +94,7 @@ class PostGeneratePassMachineBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -104,7 +104,7 @@ class PostGeneratePassMachineBody:
             or isinstance(_model.passmachine_template_id, str)
         ):
             if _model.passmachine_template_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.passmachine_template_id = odd(
                     _model.passmachine_template_id,
@@ -115,7 +115,7 @@ class PostGeneratePassMachineBody:
                     False,
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -134,8 +134,8 @@ class PostGeneratePassMachineBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
                     except KeyError:
@@ -149,7 +149,7 @@ class PostGeneratePassMachineBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -164,7 +164,7 @@ class PostGeneratePassMachineBody:
                     or isinstance(_model.passmachine_template_id, str)
                 ):
                     if _model.passmachine_template_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.passmachine_template_id = odd(
                             _model.passmachine_template_id,
@@ -175,7 +175,7 @@ class PostGeneratePassMachineBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

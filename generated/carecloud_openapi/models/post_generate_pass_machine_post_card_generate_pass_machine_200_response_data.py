@@ -66,17 +66,17 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.file_url = src_dict.get("file_url", UNSET)
         if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
             if _model.file_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.file_url = odd(
                     _model.file_url, (_path, _key), "file_url", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,11 +95,11 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.file_url = src_dict.get("file_url", UNSET)
                 if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
                     if _model.file_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.file_url = odd(
                             _model.file_url,
@@ -110,7 +110,7 @@ class PostGeneratePassMachinePostCardGeneratePassMachine200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

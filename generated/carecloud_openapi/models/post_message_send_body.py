@@ -81,17 +81,17 @@ class PostMessageSendBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.message = src_dict.get("message", UNSET)
         if isinstance(_model.message, dict):
             _model.message = _read_Message(_model.message, (_path, _key), "message")
         elif _model.message is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.message = odd(_model.message, (_path, _key), "message", "Message", True, False)
         else:
             _model.message = odd(_model.message, (_path, _key), "message", "Message", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -110,14 +110,14 @@ class PostMessageSendBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.message = src_dict.get("message", UNSET)
                 if isinstance(_model.message, dict):
                     _model.message = _read_Message(
                         _model.message, ((_parent, _name), _key), "message"
                     )
                 elif _model.message is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.message = odd(
                         _model.message, ((_parent, _name), _key), "message", "Message", True, False
                     )
@@ -126,7 +126,7 @@ class PostMessageSendBody:
                         _model.message, ((_parent, _name), _key), "message", "Message", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,17 +79,17 @@ class PostOrderBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.order = src_dict.get("order", UNSET)
         if isinstance(_model.order, dict):
             _model.order = _read_Order(_model.order, (_path, _key), "order")
         elif _model.order is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.order = odd(_model.order, (_path, _key), "order", "Order", True, False)
         else:
             _model.order = odd(_model.order, (_path, _key), "order", "Order", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,12 +108,12 @@ class PostOrderBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.order = src_dict.get("order", UNSET)
                 if isinstance(_model.order, dict):
                     _model.order = _read_Order(_model.order, ((_parent, _name), _key), "order")
                 elif _model.order is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.order = odd(
                         _model.order, ((_parent, _name), _key), "order", "Order", True, False
                     )
@@ -122,7 +122,7 @@ class PostOrderBody:
                         _model.order, ((_parent, _name), _key), "order", "Order", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

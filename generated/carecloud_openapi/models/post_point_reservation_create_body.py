@@ -90,8 +90,8 @@ class PostPointReservationCreateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.external_id, _model.customer_id, _model.amount, _model.expiration_time = (
                     _declared(src_dict)
@@ -107,32 +107,32 @@ class PostPointReservationCreateBody:
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (_model.expiration_time.__class__ is str or isinstance(_model.expiration_time, str)):
             if _model.expiration_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.expiration_time = odd(
                     _model.expiration_time, (_path, _key), "expiration_time", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -151,8 +151,8 @@ class PostPointReservationCreateBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.external_id,
@@ -177,7 +177,7 @@ class PostPointReservationCreateBody:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -189,7 +189,7 @@ class PostPointReservationCreateBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -201,7 +201,7 @@ class PostPointReservationCreateBody:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
@@ -211,7 +211,7 @@ class PostPointReservationCreateBody:
                     or isinstance(_model.expiration_time, str)
                 ):
                     if _model.expiration_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.expiration_time = odd(
                             _model.expiration_time,
@@ -222,7 +222,7 @@ class PostPointReservationCreateBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

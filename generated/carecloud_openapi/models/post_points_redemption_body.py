@@ -94,8 +94,8 @@ class PostPointsRedemptionBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.amount,
@@ -123,26 +123,26 @@ class PostPointsRedemptionBody:
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.partner_id = odd(
                 _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
         if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
             if _model.point_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.point_type_id = odd(
                     _model.point_type_id, (_path, _key), "point_type_id", "string", False, False
@@ -150,11 +150,11 @@ class PostPointsRedemptionBody:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -173,8 +173,8 @@ class PostPointsRedemptionBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.amount,
@@ -202,14 +202,14 @@ class PostPointsRedemptionBody:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -221,7 +221,7 @@ class PostPointsRedemptionBody:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.partner_id = odd(
                         _model.partner_id,
                         ((_parent, _name), _key),
@@ -235,7 +235,7 @@ class PostPointsRedemptionBody:
                     _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
                 ):
                     if _model.point_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.point_type_id = odd(
                             _model.point_type_id,
@@ -248,13 +248,13 @@ class PostPointsRedemptionBody:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

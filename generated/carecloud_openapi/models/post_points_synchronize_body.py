@@ -90,8 +90,8 @@ class PostPointsSynchronizeBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.amount, _model.partner_id, _model.note = _declared(
                     src_dict
@@ -107,19 +107,19 @@ class PostPointsSynchronizeBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -127,11 +127,11 @@ class PostPointsSynchronizeBody:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class PostPointsSynchronizeBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.amount, _model.partner_id, _model.note = (
                             _declared(src_dict)
@@ -167,7 +167,7 @@ class PostPointsSynchronizeBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -179,14 +179,14 @@ class PostPointsSynchronizeBody:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -199,13 +199,13 @@ class PostPointsSynchronizeBody:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

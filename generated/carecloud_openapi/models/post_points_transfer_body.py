@@ -92,8 +92,8 @@ class PostPointsTransferBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.original_customer_id,
@@ -124,7 +124,7 @@ class PostPointsTransferBody:
             or isinstance(_model.original_customer_id, str)
         ):
             if _model.original_customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.original_customer_id = odd(
                 _model.original_customer_id,
                 (_path, _key),
@@ -136,30 +136,30 @@ class PostPointsTransferBody:
 
         if not (_model.new_customer_id.__class__ is str or isinstance(_model.new_customer_id, str)):
             if _model.new_customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.new_customer_id = odd(
                 _model.new_customer_id, (_path, _key), "new_customer_id", "string", True, False
             )
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
             if _model.point_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.point_type_id = odd(
                 _model.point_type_id, (_path, _key), "point_type_id", "string", True, False
             )
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -178,8 +178,8 @@ class PostPointsTransferBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.original_customer_id,
@@ -210,7 +210,7 @@ class PostPointsTransferBody:
                     or isinstance(_model.original_customer_id, str)
                 ):
                     if _model.original_customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.original_customer_id = odd(
                         _model.original_customer_id,
                         ((_parent, _name), _key),
@@ -225,7 +225,7 @@ class PostPointsTransferBody:
                     or isinstance(_model.new_customer_id, str)
                 ):
                     if _model.new_customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.new_customer_id = odd(
                         _model.new_customer_id,
                         ((_parent, _name), _key),
@@ -237,7 +237,7 @@ class PostPointsTransferBody:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
@@ -246,7 +246,7 @@ class PostPointsTransferBody:
                     _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
                 ):
                     if _model.point_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.point_type_id = odd(
                         _model.point_type_id,
                         ((_parent, _name), _key),
@@ -258,13 +258,13 @@ class PostPointsTransferBody:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

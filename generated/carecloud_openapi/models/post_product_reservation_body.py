@@ -85,14 +85,14 @@ class PostProductReservationBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.product_reservation = src_dict.get("product_reservation", UNSET)
         if isinstance(_model.product_reservation, dict):
             _model.product_reservation = _read_ProductReservation(
                 _model.product_reservation, (_path, _key), "product_reservation"
             )
         elif _model.product_reservation is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.product_reservation = odd(
                 _model.product_reservation,
                 (_path, _key),
@@ -111,7 +111,7 @@ class PostProductReservationBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,14 +130,14 @@ class PostProductReservationBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.product_reservation = src_dict.get("product_reservation", UNSET)
                 if isinstance(_model.product_reservation, dict):
                     _model.product_reservation = _read_ProductReservation(
                         _model.product_reservation, ((_parent, _name), _key), "product_reservation"
                     )
                 elif _model.product_reservation is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.product_reservation = odd(
                         _model.product_reservation,
                         ((_parent, _name), _key),
@@ -156,7 +156,7 @@ class PostProductReservationBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

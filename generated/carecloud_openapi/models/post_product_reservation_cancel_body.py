@@ -63,14 +63,14 @@ class PostProductReservationCancelBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
         if not (
             _model.product_reservation_id.__class__ is str
             or isinstance(_model.product_reservation_id, str)
         ):
             if _model.product_reservation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_reservation_id = odd(
                 _model.product_reservation_id,
                 (_path, _key),
@@ -80,7 +80,7 @@ class PostProductReservationCancelBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -99,14 +99,14 @@ class PostProductReservationCancelBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.product_reservation_id = src_dict.get("product_reservation_id", UNSET)
                 if not (
                     _model.product_reservation_id.__class__ is str
                     or isinstance(_model.product_reservation_id, str)
                 ):
                     if _model.product_reservation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_reservation_id = odd(
                         _model.product_reservation_id,
                         ((_parent, _name), _key),
@@ -116,7 +116,7 @@ class PostProductReservationCancelBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

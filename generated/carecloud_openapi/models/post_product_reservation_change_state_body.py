@@ -87,8 +87,8 @@ class PostProductReservationChangeStateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_id, _model.state = _declared(src_dict)
             except KeyError:
@@ -103,7 +103,7 @@ class PostProductReservationChangeStateBody:
             or isinstance(_model.product_reservation_id, str)
         ):
             if _model.product_reservation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_reservation_id = odd(
                 _model.product_reservation_id,
                 (_path, _key),
@@ -116,7 +116,7 @@ class PostProductReservationChangeStateBody:
         if type(_model.state) is int:
             _model.state = PostProductReservationChangeStateBodyState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.state = odd(
                 _model.state,
                 (_path, _key),
@@ -135,7 +135,7 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class PostProductReservationChangeStateBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_id, _model.state = _declared(src_dict)
                     except KeyError:
@@ -172,7 +172,7 @@ class PostProductReservationChangeStateBody:
                     or isinstance(_model.product_reservation_id, str)
                 ):
                     if _model.product_reservation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_reservation_id = odd(
                         _model.product_reservation_id,
                         ((_parent, _name), _key),
@@ -185,7 +185,7 @@ class PostProductReservationChangeStateBody:
                 if type(_model.state) is int:
                     _model.state = PostProductReservationChangeStateBodyState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.state = odd(
                         _model.state,
                         ((_parent, _name), _key),
@@ -204,7 +204,7 @@ class PostProductReservationChangeStateBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -99,8 +99,8 @@ class PostProductReservationSetExternalReservationCodeBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_id, _model.external_reservation_codes = _declared(
                     src_dict
@@ -119,7 +119,7 @@ class PostProductReservationSetExternalReservationCodeBody:
             or isinstance(_model.product_reservation_id, str)
         ):
             if _model.product_reservation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_reservation_id = odd(
                 _model.product_reservation_id,
                 (_path, _key),
@@ -134,7 +134,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                 _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
             )
         elif _model.external_reservation_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.external_reservation_codes = odd(
                 _model.external_reservation_codes,
                 (_path, _key),
@@ -153,7 +153,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -172,8 +172,8 @@ class PostProductReservationSetExternalReservationCodeBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_id, _model.external_reservation_codes = (
                             _declared(src_dict)
@@ -192,7 +192,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                     or isinstance(_model.product_reservation_id, str)
                 ):
                     if _model.product_reservation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_reservation_id = odd(
                         _model.product_reservation_id,
                         ((_parent, _name), _key),
@@ -209,7 +209,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                         "external_reservation_codes",
                     )
                 elif _model.external_reservation_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.external_reservation_codes = odd(
                         _model.external_reservation_codes,
                         ((_parent, _name), _key),
@@ -228,7 +228,7 @@ class PostProductReservationSetExternalReservationCodeBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -149,8 +149,8 @@ class PostPurchaseAcceptPaymentBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -190,12 +190,12 @@ class PostPurchaseAcceptPaymentBody:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (type(_model.cashdesk_number) is int):
             if _model.cashdesk_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.cashdesk_number = odd(
                 _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
@@ -203,7 +203,7 @@ class PostPurchaseAcceptPaymentBody:
         if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
             _model.payment_type = PostPurchaseAcceptPaymentBodyPaymentType(_model.payment_type)
         elif _model.payment_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.payment_type = odd(
                 _model.payment_type,
                 (_path, _key),
@@ -225,14 +225,14 @@ class PostPurchaseAcceptPaymentBody:
         if isinstance(_model.bill, dict):
             _model.bill = _read_Bill(_model.bill, (_path, _key), "bill")
         elif _model.bill is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
         else:
             _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
@@ -240,7 +240,7 @@ class PostPurchaseAcceptPaymentBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -248,7 +248,7 @@ class PostPurchaseAcceptPaymentBody:
 
         if not (type(_model.max_points) is float or type(_model.max_points) is int):
             if _model.max_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.max_points = odd(
                     _model.max_points, (_path, _key), "max_points", "number", False, False
@@ -256,7 +256,7 @@ class PostPurchaseAcceptPaymentBody:
 
         if not (type(_model.max_credit) is float or type(_model.max_credit) is int):
             if _model.max_credit is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.max_credit = odd(
                     _model.max_credit, (_path, _key), "max_credit", "number", False, False
@@ -267,13 +267,13 @@ class PostPurchaseAcceptPaymentBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
         elif _model.benefit_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.benefit_codes = odd(
                 _model.benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -292,8 +292,8 @@ class PostPurchaseAcceptPaymentBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -333,14 +333,14 @@ class PostPurchaseAcceptPaymentBody:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (type(_model.cashdesk_number) is int):
                     if _model.cashdesk_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.cashdesk_number = odd(
                         _model.cashdesk_number,
                         ((_parent, _name), _key),
@@ -355,7 +355,7 @@ class PostPurchaseAcceptPaymentBody:
                         _model.payment_type
                     )
                 elif _model.payment_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.payment_type = odd(
                         _model.payment_type,
                         ((_parent, _name), _key),
@@ -377,7 +377,7 @@ class PostPurchaseAcceptPaymentBody:
                 if isinstance(_model.bill, dict):
                     _model.bill = _read_Bill(_model.bill, ((_parent, _name), _key), "bill")
                 elif _model.bill is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.bill = odd(
                         _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
                     )
@@ -388,7 +388,7 @@ class PostPurchaseAcceptPaymentBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -401,7 +401,7 @@ class PostPurchaseAcceptPaymentBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -414,7 +414,7 @@ class PostPurchaseAcceptPaymentBody:
 
                 if not (type(_model.max_points) is float or type(_model.max_points) is int):
                     if _model.max_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.max_points = odd(
                             _model.max_points,
@@ -427,7 +427,7 @@ class PostPurchaseAcceptPaymentBody:
 
                 if not (type(_model.max_credit) is float or type(_model.max_credit) is int):
                     if _model.max_credit is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.max_credit = odd(
                             _model.max_credit,
@@ -450,7 +450,7 @@ class PostPurchaseAcceptPaymentBody:
                                 False,
                             )
                 elif _model.benefit_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.benefit_codes = odd(
                         _model.benefit_codes,
@@ -461,7 +461,7 @@ class PostPurchaseAcceptPaymentBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -95,8 +95,8 @@ class PostPurchaseAssignCustomerBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -118,7 +118,7 @@ class PostPurchaseAssignCustomerBody:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (
@@ -126,7 +126,7 @@ class PostPurchaseAssignCustomerBody:
             or isinstance(_model.external_purchase_id, str)
         ):
             if _model.external_purchase_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_purchase_id = odd(
                 _model.external_purchase_id,
                 (_path, _key),
@@ -138,7 +138,7 @@ class PostPurchaseAssignCustomerBody:
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
@@ -146,13 +146,13 @@ class PostPurchaseAssignCustomerBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -171,8 +171,8 @@ class PostPurchaseAssignCustomerBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -197,7 +197,7 @@ class PostPurchaseAssignCustomerBody:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
@@ -207,7 +207,7 @@ class PostPurchaseAssignCustomerBody:
                     or isinstance(_model.external_purchase_id, str)
                 ):
                     if _model.external_purchase_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_purchase_id = odd(
                         _model.external_purchase_id,
                         ((_parent, _name), _key),
@@ -219,7 +219,7 @@ class PostPurchaseAssignCustomerBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -232,7 +232,7 @@ class PostPurchaseAssignCustomerBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -243,7 +243,7 @@ class PostPurchaseAssignCustomerBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -140,8 +140,8 @@ class PostPurchaseRecommendedRewardsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -172,12 +172,12 @@ class PostPurchaseRecommendedRewardsBody:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (type(_model.cashdesk_number) is int):
             if _model.cashdesk_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.cashdesk_number = odd(
                 _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
@@ -187,7 +187,7 @@ class PostPurchaseRecommendedRewardsBody:
                 _model.reward_list_type
             )
         elif _model.reward_list_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.reward_list_type = odd(
                 _model.reward_list_type,
                 (_path, _key),
@@ -209,14 +209,14 @@ class PostPurchaseRecommendedRewardsBody:
         if isinstance(_model.bill, dict):
             _model.bill = _read_Bill(_model.bill, (_path, _key), "bill")
         elif _model.bill is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
         else:
             _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
@@ -224,13 +224,13 @@ class PostPurchaseRecommendedRewardsBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -249,8 +249,8 @@ class PostPurchaseRecommendedRewardsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -281,14 +281,14 @@ class PostPurchaseRecommendedRewardsBody:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (type(_model.cashdesk_number) is int):
                     if _model.cashdesk_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.cashdesk_number = odd(
                         _model.cashdesk_number,
                         ((_parent, _name), _key),
@@ -305,7 +305,7 @@ class PostPurchaseRecommendedRewardsBody:
                         _model.reward_list_type
                     )
                 elif _model.reward_list_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.reward_list_type = odd(
                         _model.reward_list_type,
                         ((_parent, _name), _key),
@@ -327,7 +327,7 @@ class PostPurchaseRecommendedRewardsBody:
                 if isinstance(_model.bill, dict):
                     _model.bill = _read_Bill(_model.bill, ((_parent, _name), _key), "bill")
                 elif _model.bill is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.bill = odd(
                         _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
                     )
@@ -338,7 +338,7 @@ class PostPurchaseRecommendedRewardsBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -351,7 +351,7 @@ class PostPurchaseRecommendedRewardsBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -362,7 +362,7 @@ class PostPurchaseRecommendedRewardsBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

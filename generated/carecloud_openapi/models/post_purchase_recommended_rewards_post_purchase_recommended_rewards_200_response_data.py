@@ -104,8 +104,8 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.recommended_best_rewards, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -122,7 +122,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                 _model.recommended_best_rewards, (_path, _key), "recommended_best_rewards"
             )
         elif _model.recommended_best_rewards is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.recommended_best_rewards = odd(
                 _model.recommended_best_rewards,
@@ -135,13 +135,13 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.recommended_best_rewards, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -180,7 +180,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                         "recommended_best_rewards",
                     )
                 elif _model.recommended_best_rewards is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.recommended_best_rewards = odd(
                         _model.recommended_best_rewards,
@@ -193,7 +193,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -204,7 +204,7 @@ class PostPurchaseRecommendedRewardsPostPurchaseRecommendedRewards200ResponseDat
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -110,8 +110,8 @@ class PostPurchaseSendBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -139,12 +139,12 @@ class PostPurchaseSendBody:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (type(_model.cashdesk_number) is int):
             if _model.cashdesk_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.cashdesk_number = odd(
                 _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
@@ -152,14 +152,14 @@ class PostPurchaseSendBody:
         if isinstance(_model.bill, dict):
             _model.bill = _read_FinalBill(_model.bill, (_path, _key), "bill")
         elif _model.bill is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.bill = odd(_model.bill, (_path, _key), "bill", "FinalBill", True, False)
         else:
             _model.bill = odd(_model.bill, (_path, _key), "bill", "FinalBill", True, False)
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
@@ -167,13 +167,13 @@ class PostPurchaseSendBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -192,8 +192,8 @@ class PostPurchaseSendBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -221,14 +221,14 @@ class PostPurchaseSendBody:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (type(_model.cashdesk_number) is int):
                     if _model.cashdesk_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.cashdesk_number = odd(
                         _model.cashdesk_number,
                         ((_parent, _name), _key),
@@ -241,7 +241,7 @@ class PostPurchaseSendBody:
                 if isinstance(_model.bill, dict):
                     _model.bill = _read_FinalBill(_model.bill, ((_parent, _name), _key), "bill")
                 elif _model.bill is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.bill = odd(
                         _model.bill, ((_parent, _name), _key), "bill", "FinalBill", True, False
                     )
@@ -252,7 +252,7 @@ class PostPurchaseSendBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -265,7 +265,7 @@ class PostPurchaseSendBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -276,7 +276,7 @@ class PostPurchaseSendBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

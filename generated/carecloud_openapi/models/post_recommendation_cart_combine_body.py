@@ -93,8 +93,8 @@ class PostRecommendationCartCombineBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -116,7 +116,7 @@ class PostRecommendationCartCombineBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -126,7 +126,7 @@ class PostRecommendationCartCombineBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
         elif _model.cart_product_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.cart_product_ids = odd(
                 _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
@@ -137,7 +137,7 @@ class PostRecommendationCartCombineBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif _model.product_id_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_id_list = odd(
                 _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
@@ -145,11 +145,11 @@ class PostRecommendationCartCombineBody:
 
         if not (type(_model.count) is int):
             if _model.count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -168,8 +168,8 @@ class PostRecommendationCartCombineBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -194,7 +194,7 @@ class PostRecommendationCartCombineBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -216,7 +216,7 @@ class PostRecommendationCartCombineBody:
                                 False,
                             )
                 elif _model.cart_product_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.cart_product_ids = odd(
                         _model.cart_product_ids,
@@ -239,7 +239,7 @@ class PostRecommendationCartCombineBody:
                                 False,
                             )
                 elif _model.product_id_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_id_list = odd(
                         _model.product_id_list,
@@ -252,13 +252,13 @@ class PostRecommendationCartCombineBody:
 
                 if not (type(_model.count) is int):
                     if _model.count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.count = odd(
                             _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -87,8 +87,8 @@ class PostRecommendationCartEliminateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.cart_product_ids, _model.product_id_list = _declared(
                     src_dict
@@ -104,7 +104,7 @@ class PostRecommendationCartEliminateBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -114,7 +114,7 @@ class PostRecommendationCartEliminateBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
         elif _model.cart_product_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.cart_product_ids = odd(
                 _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", False, False
@@ -125,13 +125,13 @@ class PostRecommendationCartEliminateBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif _model.product_id_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_id_list = odd(
                 _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class PostRecommendationCartEliminateBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.cart_product_ids, _model.product_id_list = (
                             _declared(src_dict)
@@ -167,7 +167,7 @@ class PostRecommendationCartEliminateBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -189,7 +189,7 @@ class PostRecommendationCartEliminateBody:
                                 False,
                             )
                 elif _model.cart_product_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.cart_product_ids = odd(
                         _model.cart_product_ids,
@@ -212,7 +212,7 @@ class PostRecommendationCartEliminateBody:
                                 False,
                             )
                 elif _model.product_id_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_id_list = odd(
                         _model.product_id_list,
@@ -223,7 +223,7 @@ class PostRecommendationCartEliminateBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

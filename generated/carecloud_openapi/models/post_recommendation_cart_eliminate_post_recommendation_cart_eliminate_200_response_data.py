@@ -103,8 +103,8 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.recommended_products_list, _model.total_items = _declared(src_dict)
             except KeyError:
@@ -121,7 +121,7 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
                 _model.recommended_products_list, (_path, _key), "recommended_products_list"
             )
         elif _model.recommended_products_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.recommended_products_list = odd(
                 _model.recommended_products_list,
@@ -134,13 +134,13 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
 
         if not (type(_model.total_items) is int):
             if _model.total_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_items = odd(
                     _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -159,8 +159,8 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.recommended_products_list, _model.total_items = _declared(src_dict)
                     except KeyError:
@@ -179,7 +179,7 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
                         "recommended_products_list",
                     )
                 elif _model.recommended_products_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.recommended_products_list = odd(
                         _model.recommended_products_list,
@@ -192,7 +192,7 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
 
                 if not (type(_model.total_items) is int):
                     if _model.total_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_items = odd(
                             _model.total_items,
@@ -203,7 +203,7 @@ class PostRecommendationCartEliminatePostRecommendationCartEliminate200ResponseD
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -87,8 +87,8 @@ class PostRecommendationCartOrderBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.cart_product_ids, _model.product_id_list, _model.count = _declared(src_dict)
             except KeyError:
@@ -105,7 +105,7 @@ class PostRecommendationCartOrderBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
         elif _model.cart_product_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.cart_product_ids = odd(
                 _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
             )
@@ -119,7 +119,7 @@ class PostRecommendationCartOrderBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif _model.product_id_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_id_list = odd(
                 _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
@@ -127,11 +127,11 @@ class PostRecommendationCartOrderBody:
 
         if not (type(_model.count) is int):
             if _model.count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class PostRecommendationCartOrderBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.cart_product_ids, _model.product_id_list, _model.count = _declared(
                             src_dict
@@ -177,7 +177,7 @@ class PostRecommendationCartOrderBody:
                                 False,
                             )
                 elif _model.cart_product_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.cart_product_ids = odd(
                         _model.cart_product_ids,
                         ((_parent, _name), _key),
@@ -208,7 +208,7 @@ class PostRecommendationCartOrderBody:
                                 False,
                             )
                 elif _model.product_id_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_id_list = odd(
                         _model.product_id_list,
@@ -221,13 +221,13 @@ class PostRecommendationCartOrderBody:
 
                 if not (type(_model.count) is int):
                     if _model.count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.count = odd(
                             _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

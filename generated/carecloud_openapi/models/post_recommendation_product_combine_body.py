@@ -86,8 +86,8 @@ class PostRecommendationProductCombineBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.product_id_list, _model.count = _declared(src_dict)
             except KeyError:
@@ -101,7 +101,7 @@ class PostRecommendationProductCombineBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -111,7 +111,7 @@ class PostRecommendationProductCombineBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif _model.product_id_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_id_list = odd(
                 _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
@@ -119,11 +119,11 @@ class PostRecommendationProductCombineBody:
 
         if not (type(_model.count) is int):
             if _model.count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -142,8 +142,8 @@ class PostRecommendationProductCombineBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.product_id_list, _model.count = _declared(
                             src_dict
@@ -159,7 +159,7 @@ class PostRecommendationProductCombineBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -181,7 +181,7 @@ class PostRecommendationProductCombineBody:
                                 False,
                             )
                 elif _model.product_id_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_id_list = odd(
                         _model.product_id_list,
@@ -194,13 +194,13 @@ class PostRecommendationProductCombineBody:
 
                 if not (type(_model.count) is int):
                     if _model.count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.count = odd(
                             _model.count, ((_parent, _name), _key), "count", "integer", False, False
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -80,8 +80,8 @@ class PostRecommendationProductEliminateBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.product_id_list = _declared(src_dict)
             except KeyError:
@@ -93,7 +93,7 @@ class PostRecommendationProductEliminateBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -103,13 +103,13 @@ class PostRecommendationProductEliminateBody:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
         elif _model.product_id_list is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_id_list = odd(
                 _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,8 +128,8 @@ class PostRecommendationProductEliminateBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.product_id_list = _declared(src_dict)
                     except KeyError:
@@ -143,7 +143,7 @@ class PostRecommendationProductEliminateBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -165,7 +165,7 @@ class PostRecommendationProductEliminateBody:
                                 False,
                             )
                 elif _model.product_id_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_id_list = odd(
                         _model.product_id_list,
@@ -176,7 +176,7 @@ class PostRecommendationProductEliminateBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -63,16 +63,16 @@ class PostReservableProductsSearchBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.search_string = src_dict.get("search_string", UNSET)
         if not (_model.search_string.__class__ is str or isinstance(_model.search_string, str)):
             if _model.search_string is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.search_string = odd(
                 _model.search_string, (_path, _key), "search_string", "string", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -91,13 +91,13 @@ class PostReservableProductsSearchBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.search_string = src_dict.get("search_string", UNSET)
                 if not (
                     _model.search_string.__class__ is str or isinstance(_model.search_string, str)
                 ):
                     if _model.search_string is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.search_string = odd(
                         _model.search_string,
                         ((_parent, _name), _key),
@@ -107,7 +107,7 @@ class PostReservableProductsSearchBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

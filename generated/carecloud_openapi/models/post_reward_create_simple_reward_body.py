@@ -83,14 +83,14 @@ class PostRewardCreateSimpleRewardBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.simple_reward = src_dict.get("simple_reward", UNSET)
         if isinstance(_model.simple_reward, dict):
             _model.simple_reward = _read_SimpleReward(
                 _model.simple_reward, (_path, _key), "simple_reward"
             )
         elif _model.simple_reward is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.simple_reward = odd(
                 _model.simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
             )
@@ -99,7 +99,7 @@ class PostRewardCreateSimpleRewardBody:
                 _model.simple_reward, (_path, _key), "simple_reward", "SimpleReward", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,14 +118,14 @@ class PostRewardCreateSimpleRewardBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.simple_reward = src_dict.get("simple_reward", UNSET)
                 if isinstance(_model.simple_reward, dict):
                     _model.simple_reward = _read_SimpleReward(
                         _model.simple_reward, ((_parent, _name), _key), "simple_reward"
                     )
                 elif _model.simple_reward is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.simple_reward = odd(
                         _model.simple_reward,
                         ((_parent, _name), _key),
@@ -144,7 +144,7 @@ class PostRewardCreateSimpleRewardBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,8 +83,8 @@ class PostRewardCreateVoucherBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.code, _model.note = _declared(src_dict)
             except KeyError:
@@ -98,24 +98,24 @@ class PostRewardCreateVoucherBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -134,8 +134,8 @@ class PostRewardCreateVoucherBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.code, _model.note = _declared(src_dict)
                     except KeyError:
@@ -149,7 +149,7 @@ class PostRewardCreateVoucherBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -161,7 +161,7 @@ class PostRewardCreateVoucherBody:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -169,13 +169,13 @@ class PostRewardCreateVoucherBody:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

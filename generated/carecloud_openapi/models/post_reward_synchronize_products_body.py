@@ -86,19 +86,19 @@ class PostRewardSynchronizeProductsBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.products = src_dict.get("products", UNSET)
         if isinstance(_model.products, list):
             _model.products = _read_ProductSynchronizationForReward_list(
                 _model.products, (_path, _key), "products"
             )
         elif _model.products is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
         else:
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,14 +117,14 @@ class PostRewardSynchronizeProductsBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.products = src_dict.get("products", UNSET)
                 if isinstance(_model.products, list):
                     _model.products = _read_ProductSynchronizationForReward_list(
                         _model.products, ((_parent, _name), _key), "products"
                     )
                 elif _model.products is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.products = odd(
                         _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
@@ -133,7 +133,7 @@ class PostRewardSynchronizeProductsBody:
                         _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -84,8 +84,8 @@ class PostSegmentBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.name, _model.note, _model.priority = _declared(src_dict)
             except KeyError:
@@ -97,24 +97,24 @@ class PostSegmentBody:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if not (type(_model.priority) is int):
             if _model.priority is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.priority = odd(
                     _model.priority, (_path, _key), "priority", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -133,8 +133,8 @@ class PostSegmentBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.note, _model.priority = _declared(src_dict)
                     except KeyError:
@@ -148,14 +148,14 @@ class PostSegmentBody:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -163,7 +163,7 @@ class PostSegmentBody:
 
                 if not (type(_model.priority) is int):
                     if _model.priority is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.priority = odd(
                             _model.priority,
@@ -174,7 +174,7 @@ class PostSegmentBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

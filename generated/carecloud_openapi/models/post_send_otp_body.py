@@ -114,8 +114,8 @@ class PostSendOtpBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.external_application_id,
@@ -146,7 +146,7 @@ class PostSendOtpBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -161,7 +161,7 @@ class PostSendOtpBody:
                 _model.communication_channel_id
             )
         elif _model.communication_channel_id is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.communication_channel_id = odd(
                 _model.communication_channel_id,
                 (_path, _key),
@@ -182,7 +182,7 @@ class PostSendOtpBody:
 
         if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
             if _model.recipient is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.recipient = odd(
                 _model.recipient, (_path, _key), "recipient", "string", True, False
             )
@@ -190,7 +190,7 @@ class PostSendOtpBody:
         if type(_model.otp_type) is int:
             _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
         elif _model.otp_type is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.otp_type = odd(
                 _model.otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
@@ -201,7 +201,7 @@ class PostSendOtpBody:
             or isinstance(_model.message_template_id, str)
         ):
             if _model.message_template_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.message_template_id = odd(
                     _model.message_template_id,
@@ -212,7 +212,7 @@ class PostSendOtpBody:
                     False,
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -231,8 +231,8 @@ class PostSendOtpBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.external_application_id,
@@ -263,7 +263,7 @@ class PostSendOtpBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -278,7 +278,7 @@ class PostSendOtpBody:
                         _model.communication_channel_id
                     )
                 elif _model.communication_channel_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.communication_channel_id = odd(
                         _model.communication_channel_id,
                         ((_parent, _name), _key),
@@ -299,7 +299,7 @@ class PostSendOtpBody:
 
                 if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
                     if _model.recipient is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.recipient = odd(
                         _model.recipient,
                         ((_parent, _name), _key),
@@ -312,7 +312,7 @@ class PostSendOtpBody:
                 if type(_model.otp_type) is int:
                     _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
                 elif _model.otp_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.otp_type = odd(
                         _model.otp_type,
@@ -328,7 +328,7 @@ class PostSendOtpBody:
                     or isinstance(_model.message_template_id, str)
                 ):
                     if _model.message_template_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.message_template_id = odd(
                             _model.message_template_id,
@@ -339,7 +339,7 @@ class PostSendOtpBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

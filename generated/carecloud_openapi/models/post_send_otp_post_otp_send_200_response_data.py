@@ -68,17 +68,17 @@ class PostSendOtpPostOTPSend200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.request_id = src_dict.get("request_id", UNSET)
         if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
             if _model.request_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.request_id = odd(
                     _model.request_id, (_path, _key), "request_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -97,11 +97,11 @@ class PostSendOtpPostOTPSend200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.request_id = src_dict.get("request_id", UNSET)
                 if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
                     if _model.request_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.request_id = odd(
                             _model.request_id,
@@ -112,7 +112,7 @@ class PostSendOtpPostOTPSend200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,14 +83,14 @@ class PostSubCustomerInterestBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.interest_record = src_dict.get("interest_record", UNSET)
         if isinstance(_model.interest_record, dict):
             _model.interest_record = _read_InterestRecord(
                 _model.interest_record, (_path, _key), "interest_record"
             )
         elif _model.interest_record is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.interest_record = odd(
                 _model.interest_record,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostSubCustomerInterestBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,14 +128,14 @@ class PostSubCustomerInterestBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.interest_record = src_dict.get("interest_record", UNSET)
                 if isinstance(_model.interest_record, dict):
                     _model.interest_record = _read_InterestRecord(
                         _model.interest_record, ((_parent, _name), _key), "interest_record"
                     )
                 elif _model.interest_record is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.interest_record = odd(
                         _model.interest_record,
                         ((_parent, _name), _key),
@@ -154,7 +154,7 @@ class PostSubCustomerInterestBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

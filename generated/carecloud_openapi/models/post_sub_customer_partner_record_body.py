@@ -83,14 +83,14 @@ class PostSubCustomerPartnerRecordBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.partner_record = src_dict.get("partner_record", UNSET)
         if isinstance(_model.partner_record, dict):
             _model.partner_record = _read_PartnerRecord(
                 _model.partner_record, (_path, _key), "partner_record"
             )
         elif _model.partner_record is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.partner_record = odd(
                 _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
             )
@@ -99,7 +99,7 @@ class PostSubCustomerPartnerRecordBody:
                 _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,14 +118,14 @@ class PostSubCustomerPartnerRecordBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.partner_record = src_dict.get("partner_record", UNSET)
                 if isinstance(_model.partner_record, dict):
                     _model.partner_record = _read_PartnerRecord(
                         _model.partner_record, ((_parent, _name), _key), "partner_record"
                     )
                 elif _model.partner_record is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.partner_record = odd(
                         _model.partner_record,
                         ((_parent, _name), _key),
@@ -144,7 +144,7 @@ class PostSubCustomerPartnerRecordBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -66,13 +66,13 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.partner_record_id = src_dict.get("partner_record_id", UNSET)
         if not (
             _model.partner_record_id.__class__ is str or isinstance(_model.partner_record_id, str)
         ):
             if _model.partner_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_record_id = odd(
                     _model.partner_record_id,
@@ -83,7 +83,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -102,14 +102,14 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.partner_record_id = src_dict.get("partner_record_id", UNSET)
                 if not (
                     _model.partner_record_id.__class__ is str
                     or isinstance(_model.partner_record_id, str)
                 ):
                     if _model.partner_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_record_id = odd(
                             _model.partner_record_id,
@@ -120,7 +120,7 @@ class PostSubCustomerPartnerRecordPostSubCustomerPartners201ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

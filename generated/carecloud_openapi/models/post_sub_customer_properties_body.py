@@ -83,14 +83,14 @@ class PostSubCustomerPropertiesBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.property_record = src_dict.get("property_record", UNSET)
         if isinstance(_model.property_record, dict):
             _model.property_record = _read_PropertyRecord(
                 _model.property_record, (_path, _key), "property_record"
             )
         elif _model.property_record is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.property_record = odd(
                 _model.property_record,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostSubCustomerPropertiesBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,14 +128,14 @@ class PostSubCustomerPropertiesBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.property_record = src_dict.get("property_record", UNSET)
                 if isinstance(_model.property_record, dict):
                     _model.property_record = _read_PropertyRecord(
                         _model.property_record, ((_parent, _name), _key), "property_record"
                     )
                 elif _model.property_record is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.property_record = odd(
                         _model.property_record,
                         ((_parent, _name), _key),
@@ -154,7 +154,7 @@ class PostSubCustomerPropertiesBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -66,13 +66,13 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.property_record_id = src_dict.get("property_record_id", UNSET)
         if not (
             _model.property_record_id.__class__ is str or isinstance(_model.property_record_id, str)
         ):
             if _model.property_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.property_record_id = odd(
                     _model.property_record_id,
@@ -83,7 +83,7 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -102,14 +102,14 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.property_record_id = src_dict.get("property_record_id", UNSET)
                 if not (
                     _model.property_record_id.__class__ is str
                     or isinstance(_model.property_record_id, str)
                 ):
                     if _model.property_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.property_record_id = odd(
                             _model.property_record_id,
@@ -120,7 +120,7 @@ class PostSubCustomerPropertiesPostSubCustomerProperties201ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -83,14 +83,14 @@ class PostSubCustomerRelatedCustomersBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.related_customer = src_dict.get("related_customer", UNSET)
         if isinstance(_model.related_customer, dict):
             _model.related_customer = _read_RelatedCustomer(
                 _model.related_customer, (_path, _key), "related_customer"
             )
         elif _model.related_customer is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.related_customer = odd(
                 _model.related_customer,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostSubCustomerRelatedCustomersBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,14 +128,14 @@ class PostSubCustomerRelatedCustomersBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.related_customer = src_dict.get("related_customer", UNSET)
                 if isinstance(_model.related_customer, dict):
                     _model.related_customer = _read_RelatedCustomer(
                         _model.related_customer, ((_parent, _name), _key), "related_customer"
                     )
                 elif _model.related_customer is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.related_customer = odd(
                         _model.related_customer,
                         ((_parent, _name), _key),
@@ -154,7 +154,7 @@ class PostSubCustomerRelatedCustomersBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -67,14 +67,14 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.customer_relation_id = src_dict.get("customer_relation_id", UNSET)
         if not (
             _model.customer_relation_id.__class__ is str
             or isinstance(_model.customer_relation_id, str)
         ):
             if _model.customer_relation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_relation_id = odd(
                     _model.customer_relation_id,
@@ -85,7 +85,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                     False,
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -104,14 +104,14 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.customer_relation_id = src_dict.get("customer_relation_id", UNSET)
                 if not (
                     _model.customer_relation_id.__class__ is str
                     or isinstance(_model.customer_relation_id, str)
                 ):
                     if _model.customer_relation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_relation_id = odd(
                             _model.customer_relation_id,
@@ -122,7 +122,7 @@ class PostSubCustomerRelatedCustomersPostSubCustomerRelatedCustomers201ResponseD
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

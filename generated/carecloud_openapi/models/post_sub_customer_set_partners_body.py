@@ -98,8 +98,8 @@ class PostSubCustomerSetPartnersBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.partner_records = _declared(src_dict)
             except KeyError:
@@ -111,7 +111,7 @@ class PostSubCustomerSetPartnersBody:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -121,7 +121,7 @@ class PostSubCustomerSetPartnersBody:
                 _model.partner_records, (_path, _key), "partner_records"
             )
         elif _model.partner_records is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.partner_records = odd(
                 _model.partner_records, (_path, _key), "partner_records", "array", True, False
             )
@@ -130,7 +130,7 @@ class PostSubCustomerSetPartnersBody:
                 _model.partner_records, (_path, _key), "partner_records", "array", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class PostSubCustomerSetPartnersBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.partner_records = _declared(src_dict)
                     except KeyError:
@@ -164,7 +164,7 @@ class PostSubCustomerSetPartnersBody:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -179,7 +179,7 @@ class PostSubCustomerSetPartnersBody:
                         _model.partner_records, ((_parent, _name), _key), "partner_records"
                     )
                 elif _model.partner_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.partner_records = odd(
                         _model.partner_records,
                         ((_parent, _name), _key),
@@ -198,7 +198,7 @@ class PostSubCustomerSetPartnersBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

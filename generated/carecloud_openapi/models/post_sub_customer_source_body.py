@@ -83,14 +83,14 @@ class PostSubCustomerSourceBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
         if isinstance(_model.customer_source_record, dict):
             _model.customer_source_record = _read_CustomerSourceRecord(
                 _model.customer_source_record, (_path, _key), "customer_source_record"
             )
         elif _model.customer_source_record is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.customer_source_record = odd(
                 _model.customer_source_record,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PostSubCustomerSourceBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,7 +128,7 @@ class PostSubCustomerSourceBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
                 if isinstance(_model.customer_source_record, dict):
                     _model.customer_source_record = _read_CustomerSourceRecord(
@@ -137,7 +137,7 @@ class PostSubCustomerSourceBody:
                         "customer_source_record",
                     )
                 elif _model.customer_source_record is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.customer_source_record = odd(
                         _model.customer_source_record,
                         ((_parent, _name), _key),
@@ -156,7 +156,7 @@ class PostSubCustomerSourceBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

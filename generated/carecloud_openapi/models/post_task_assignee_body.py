@@ -83,14 +83,14 @@ class PostTaskAssigneeBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.task_assignee = src_dict.get("task_assignee", UNSET)
         if isinstance(_model.task_assignee, dict):
             _model.task_assignee = _read_TaskAssignee(
                 _model.task_assignee, (_path, _key), "task_assignee"
             )
         elif _model.task_assignee is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.task_assignee = odd(
                 _model.task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
             )
@@ -99,7 +99,7 @@ class PostTaskAssigneeBody:
                 _model.task_assignee, (_path, _key), "task_assignee", "TaskAssignee", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,14 +118,14 @@ class PostTaskAssigneeBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.task_assignee = src_dict.get("task_assignee", UNSET)
                 if isinstance(_model.task_assignee, dict):
                     _model.task_assignee = _read_TaskAssignee(
                         _model.task_assignee, ((_parent, _name), _key), "task_assignee"
                     )
                 elif _model.task_assignee is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.task_assignee = odd(
                         _model.task_assignee,
                         ((_parent, _name), _key),
@@ -144,7 +144,7 @@ class PostTaskAssigneeBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

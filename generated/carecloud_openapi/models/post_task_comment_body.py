@@ -83,14 +83,14 @@ class PostTaskCommentBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.task_comment = src_dict.get("task_comment", UNSET)
         if isinstance(_model.task_comment, dict):
             _model.task_comment = _read_TaskComment(
                 _model.task_comment, (_path, _key), "task_comment"
             )
         elif _model.task_comment is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.task_comment = odd(
                 _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
             )
@@ -99,7 +99,7 @@ class PostTaskCommentBody:
                 _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,14 +118,14 @@ class PostTaskCommentBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.task_comment = src_dict.get("task_comment", UNSET)
                 if isinstance(_model.task_comment, dict):
                     _model.task_comment = _read_TaskComment(
                         _model.task_comment, ((_parent, _name), _key), "task_comment"
                     )
                 elif _model.task_comment is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.task_comment = odd(
                         _model.task_comment,
                         ((_parent, _name), _key),
@@ -144,7 +144,7 @@ class PostTaskCommentBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

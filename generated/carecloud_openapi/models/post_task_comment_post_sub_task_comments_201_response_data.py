@@ -66,17 +66,17 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.task_comment_id = src_dict.get("task_comment_id", UNSET)
         if not (_model.task_comment_id.__class__ is str or isinstance(_model.task_comment_id, str)):
             if _model.task_comment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_comment_id = odd(
                     _model.task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,14 +95,14 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.task_comment_id = src_dict.get("task_comment_id", UNSET)
                 if not (
                     _model.task_comment_id.__class__ is str
                     or isinstance(_model.task_comment_id, str)
                 ):
                     if _model.task_comment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_comment_id = odd(
                             _model.task_comment_id,
@@ -113,7 +113,7 @@ class PostTaskCommentPostSubTaskComments201ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -115,8 +115,8 @@ class PostTasksBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.task, _model.property_records, _model.assignees = _declared(src_dict)
             except KeyError:
@@ -131,7 +131,7 @@ class PostTasksBody:
         if isinstance(_model.task, dict):
             _model.task = _read_Task(_model.task, (_path, _key), "task")
         elif _model.task is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
         else:
             _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
@@ -141,7 +141,7 @@ class PostTasksBody:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
@@ -150,13 +150,13 @@ class PostTasksBody:
         if isinstance(_model.assignees, list):
             _model.assignees = _read_TaskAssignee_list(_model.assignees, (_path, _key), "assignees")
         elif _model.assignees is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.assignees = odd(
                 _model.assignees, (_path, _key), "assignees", "array", False, False
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -175,8 +175,8 @@ class PostTasksBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.task, _model.property_records, _model.assignees = _declared(src_dict)
                     except KeyError:
@@ -191,7 +191,7 @@ class PostTasksBody:
                 if isinstance(_model.task, dict):
                     _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
                 elif _model.task is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.task = odd(
                         _model.task, ((_parent, _name), _key), "task", "Task", True, False
                     )
@@ -205,7 +205,7 @@ class PostTasksBody:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -221,7 +221,7 @@ class PostTasksBody:
                         _model.assignees, ((_parent, _name), _key), "assignees"
                     )
                 elif _model.assignees is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.assignees = odd(
                         _model.assignees,
@@ -232,7 +232,7 @@ class PostTasksBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

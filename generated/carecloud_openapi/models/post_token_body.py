@@ -107,8 +107,8 @@ class PostTokenBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.device, _model.setup, _model.external_application_id, _model.push_token = (
                     _declared(src_dict)
@@ -125,7 +125,7 @@ class PostTokenBody:
         if isinstance(_model.device, dict):
             _model.device = _read_Device(_model.device, (_path, _key), "device")
         elif _model.device is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
         else:
             _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
@@ -133,7 +133,7 @@ class PostTokenBody:
         if isinstance(_model.setup, dict):
             _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
         elif _model.setup is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
         else:
             _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
@@ -143,7 +143,7 @@ class PostTokenBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -155,13 +155,13 @@ class PostTokenBody:
 
         if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
             if _model.push_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.push_token = odd(
                     _model.push_token, (_path, _key), "push_token", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -180,8 +180,8 @@ class PostTokenBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.device,
@@ -207,7 +207,7 @@ class PostTokenBody:
                 if isinstance(_model.device, dict):
                     _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
                 elif _model.device is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.device = odd(
                         _model.device, ((_parent, _name), _key), "device", "Device", True, False
                     )
@@ -219,7 +219,7 @@ class PostTokenBody:
                 if isinstance(_model.setup, dict):
                     _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
                 elif _model.setup is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.setup = odd(
                         _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
                     )
@@ -233,7 +233,7 @@ class PostTokenBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -245,7 +245,7 @@ class PostTokenBody:
 
                 if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
                     if _model.push_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.push_token = odd(
                             _model.push_token,
@@ -256,7 +256,7 @@ class PostTokenBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -86,8 +86,8 @@ class PostTokenLoginBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.login_type, _model.login_value, _model.password = _declared(src_dict)
             except KeyError:
@@ -102,7 +102,7 @@ class PostTokenLoginBody:
         if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
             _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
         elif _model.login_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.login_type = odd(
                 _model.login_type,
                 (_path, _key),
@@ -123,17 +123,17 @@ class PostTokenLoginBody:
 
         if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
             if _model.login_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.login_value = odd(
                 _model.login_value, (_path, _key), "login_value", "string", True, False
             )
 
         if not (_model.password.__class__ is str or isinstance(_model.password, str)):
             if _model.password is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.password = odd(_model.password, (_path, _key), "password", "string", True, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -152,8 +152,8 @@ class PostTokenLoginBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.login_type, _model.login_value, _model.password = _declared(src_dict)
                     except KeyError:
@@ -168,7 +168,7 @@ class PostTokenLoginBody:
                 if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
                     _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
                 elif _model.login_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.login_type = odd(
                         _model.login_type,
                         ((_parent, _name), _key),
@@ -189,7 +189,7 @@ class PostTokenLoginBody:
 
                 if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
                     if _model.login_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.login_value = odd(
                         _model.login_value,
                         ((_parent, _name), _key),
@@ -201,12 +201,12 @@ class PostTokenLoginBody:
 
                 if not (_model.password.__class__ is str or isinstance(_model.password, str)):
                     if _model.password is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.password = odd(
                         _model.password, ((_parent, _name), _key), "password", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

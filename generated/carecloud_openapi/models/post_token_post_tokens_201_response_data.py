@@ -66,17 +66,17 @@ class PostTokenPostTokens201ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.token_id = src_dict.get("token_id", UNSET)
         if not (_model.token_id.__class__ is str or isinstance(_model.token_id, str)):
             if _model.token_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.token_id = odd(
                     _model.token_id, (_path, _key), "token_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,11 +95,11 @@ class PostTokenPostTokens201ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.token_id = src_dict.get("token_id", UNSET)
                 if not (_model.token_id.__class__ is str or isinstance(_model.token_id, str)):
                     if _model.token_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.token_id = odd(
                             _model.token_id,
@@ -110,7 +110,7 @@ class PostTokenPostTokens201ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

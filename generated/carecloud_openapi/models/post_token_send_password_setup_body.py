@@ -96,8 +96,8 @@ class PostTokenSendPasswordSetupBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.email, _model.communication_channel_id, _model.recipient = _declared(
                     src_dict
@@ -113,7 +113,7 @@ class PostTokenSendPasswordSetupBody:
 
         if not (_model.email.__class__ is str or isinstance(_model.email, str)):
             if _model.email is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
 
@@ -122,7 +122,7 @@ class PostTokenSendPasswordSetupBody:
             or isinstance(_model.communication_channel_id, str)
         ):
             if _model.communication_channel_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.communication_channel_id = odd(
                     _model.communication_channel_id,
@@ -135,13 +135,13 @@ class PostTokenSendPasswordSetupBody:
 
         if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
             if _model.recipient is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.recipient = odd(
                     _model.recipient, (_path, _key), "recipient", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class PostTokenSendPasswordSetupBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.email, _model.communication_channel_id, _model.recipient = _declared(
                             src_dict
@@ -177,7 +177,7 @@ class PostTokenSendPasswordSetupBody:
 
                 if not (_model.email.__class__ is str or isinstance(_model.email, str)):
                     if _model.email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.email = odd(
                             _model.email, ((_parent, _name), _key), "email", "string", False, False
@@ -188,7 +188,7 @@ class PostTokenSendPasswordSetupBody:
                     or isinstance(_model.communication_channel_id, str)
                 ):
                     if _model.communication_channel_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.communication_channel_id = odd(
                             _model.communication_channel_id,
@@ -201,7 +201,7 @@ class PostTokenSendPasswordSetupBody:
 
                 if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
                     if _model.recipient is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.recipient = odd(
                             _model.recipient,
@@ -212,7 +212,7 @@ class PostTokenSendPasswordSetupBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

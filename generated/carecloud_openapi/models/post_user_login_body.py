@@ -86,8 +86,8 @@ class PostUserLoginBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.user_external_application_id, _model.login, _model.password = _declared(
                     src_dict
@@ -106,7 +106,7 @@ class PostUserLoginBody:
             or isinstance(_model.user_external_application_id, str)
         ):
             if _model.user_external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.user_external_application_id = odd(
                     _model.user_external_application_id,
@@ -119,19 +119,19 @@ class PostUserLoginBody:
 
         if not (_model.login.__class__ is str or isinstance(_model.login, str)):
             if _model.login is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.login = odd(_model.login, (_path, _key), "login", "string", False, False)
 
         if not (_model.password.__class__ is str or isinstance(_model.password, str)):
             if _model.password is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.password = odd(
                     _model.password, (_path, _key), "password", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class PostUserLoginBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.user_external_application_id, _model.login, _model.password = (
                             _declared(src_dict)
@@ -170,7 +170,7 @@ class PostUserLoginBody:
                     or isinstance(_model.user_external_application_id, str)
                 ):
                     if _model.user_external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.user_external_application_id = odd(
                             _model.user_external_application_id,
@@ -183,7 +183,7 @@ class PostUserLoginBody:
 
                 if not (_model.login.__class__ is str or isinstance(_model.login, str)):
                     if _model.login is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.login = odd(
                             _model.login, ((_parent, _name), _key), "login", "string", False, False
@@ -191,7 +191,7 @@ class PostUserLoginBody:
 
                 if not (_model.password.__class__ is str or isinstance(_model.password, str)):
                     if _model.password is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.password = odd(
                             _model.password,
@@ -202,7 +202,7 @@ class PostUserLoginBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -77,8 +77,8 @@ class PostUserLogoutBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.user_external_application_id, _model.bearer_token = _declared(src_dict)
             except KeyError:
@@ -95,7 +95,7 @@ class PostUserLogoutBody:
             or isinstance(_model.user_external_application_id, str)
         ):
             if _model.user_external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.user_external_application_id = odd(
                 _model.user_external_application_id,
                 (_path, _key),
@@ -107,12 +107,12 @@ class PostUserLogoutBody:
 
         if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
             if _model.bearer_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.bearer_token = odd(
                 _model.bearer_token, (_path, _key), "bearer_token", "string", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -131,8 +131,8 @@ class PostUserLogoutBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.user_external_application_id, _model.bearer_token = _declared(
                             src_dict
@@ -151,7 +151,7 @@ class PostUserLogoutBody:
                     or isinstance(_model.user_external_application_id, str)
                 ):
                     if _model.user_external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.user_external_application_id = odd(
                         _model.user_external_application_id,
                         ((_parent, _name), _key),
@@ -165,7 +165,7 @@ class PostUserLogoutBody:
                     _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
                 ):
                     if _model.bearer_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.bearer_token = odd(
                         _model.bearer_token,
                         ((_parent, _name), _key),
@@ -175,7 +175,7 @@ class PostUserLogoutBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

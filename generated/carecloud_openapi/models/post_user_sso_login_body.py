@@ -76,8 +76,8 @@ class PostUserSsoLoginBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.user_external_application_id, _model.sso_token = _declared(src_dict)
             except KeyError:
@@ -94,7 +94,7 @@ class PostUserSsoLoginBody:
             or isinstance(_model.user_external_application_id, str)
         ):
             if _model.user_external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.user_external_application_id = odd(
                 _model.user_external_application_id,
                 (_path, _key),
@@ -106,12 +106,12 @@ class PostUserSsoLoginBody:
 
         if not (_model.sso_token.__class__ is str or isinstance(_model.sso_token, str)):
             if _model.sso_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.sso_token = odd(
                 _model.sso_token, (_path, _key), "sso_token", "string", True, False
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,8 +130,8 @@ class PostUserSsoLoginBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.user_external_application_id, _model.sso_token = _declared(src_dict)
                     except KeyError:
@@ -148,7 +148,7 @@ class PostUserSsoLoginBody:
                     or isinstance(_model.user_external_application_id, str)
                 ):
                     if _model.user_external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.user_external_application_id = odd(
                         _model.user_external_application_id,
                         ((_parent, _name), _key),
@@ -160,7 +160,7 @@ class PostUserSsoLoginBody:
 
                 if not (_model.sso_token.__class__ is str or isinstance(_model.sso_token, str)):
                     if _model.sso_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.sso_token = odd(
                         _model.sso_token,
                         ((_parent, _name), _key),
@@ -170,7 +170,7 @@ class PostUserSsoLoginBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -65,17 +65,17 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.is_free_to_use = src_dict.get("is_free_to_use", UNSET)
         if not (type(_model.is_free_to_use) is bool):
             if _model.is_free_to_use is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_free_to_use = odd(
                     _model.is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
                 )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -94,11 +94,11 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.is_free_to_use = src_dict.get("is_free_to_use", UNSET)
                 if not (type(_model.is_free_to_use) is bool):
                     if _model.is_free_to_use is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_free_to_use = odd(
                             _model.is_free_to_use,
@@ -109,7 +109,7 @@ class PostValidateFreeCardPostCardValidateFree200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

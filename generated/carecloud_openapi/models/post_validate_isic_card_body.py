@@ -83,8 +83,8 @@ class PostValidateIsicCardBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.card_number, _model.last_name, _model.check_usage = _declared(src_dict)
             except KeyError:
@@ -98,27 +98,27 @@ class PostValidateIsicCardBody:
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.card_number = odd(
                 _model.card_number, (_path, _key), "card_number", "string", True, False
             )
 
         if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
             if _model.last_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.last_name = odd(
                 _model.last_name, (_path, _key), "last_name", "string", True, False
             )
 
         if not (type(_model.check_usage) is bool):
             if _model.check_usage is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.check_usage = odd(
                     _model.check_usage, (_path, _key), "check_usage", "boolean", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -137,8 +137,8 @@ class PostValidateIsicCardBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.card_number, _model.last_name, _model.check_usage = _declared(
                             src_dict
@@ -154,7 +154,7 @@ class PostValidateIsicCardBody:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.card_number = odd(
                         _model.card_number,
                         ((_parent, _name), _key),
@@ -166,7 +166,7 @@ class PostValidateIsicCardBody:
 
                 if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
                     if _model.last_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.last_name = odd(
                         _model.last_name,
                         ((_parent, _name), _key),
@@ -178,7 +178,7 @@ class PostValidateIsicCardBody:
 
                 if not (type(_model.check_usage) is bool):
                     if _model.check_usage is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.check_usage = odd(
                             _model.check_usage,
@@ -189,7 +189,7 @@ class PostValidateIsicCardBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

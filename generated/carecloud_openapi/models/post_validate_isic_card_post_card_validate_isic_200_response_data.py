@@ -79,8 +79,8 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
             except KeyError:
@@ -92,7 +92,7 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
 
         if not (type(_model.valid_isic) is bool):
             if _model.valid_isic is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_isic = odd(
                     _model.valid_isic, (_path, _key), "valid_isic", "boolean", False, False
@@ -100,13 +100,13 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
 
         if not (type(_model.is_free_to_use) is bool):
             if _model.is_free_to_use is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_free_to_use = odd(
                     _model.is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -125,8 +125,8 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
                     except KeyError:
@@ -140,7 +140,7 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
 
                 if not (type(_model.valid_isic) is bool):
                     if _model.valid_isic is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_isic = odd(
                             _model.valid_isic,
@@ -153,7 +153,7 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
 
                 if not (type(_model.is_free_to_use) is bool):
                     if _model.is_free_to_use is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_free_to_use = odd(
                             _model.is_free_to_use,
@@ -164,7 +164,7 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -85,8 +85,8 @@ class PostVerifyOtpBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.verification_code, _model.request_id, _model.external_application_id = (
                     _declared(src_dict)
@@ -104,14 +104,14 @@ class PostVerifyOtpBody:
             _model.verification_code.__class__ is str or isinstance(_model.verification_code, str)
         ):
             if _model.verification_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.verification_code = odd(
                 _model.verification_code, (_path, _key), "verification_code", "string", True, False
             )
 
         if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
             if _model.request_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.request_id = odd(
                 _model.request_id, (_path, _key), "request_id", "string", True, False
             )
@@ -121,7 +121,7 @@ class PostVerifyOtpBody:
             or isinstance(_model.external_application_id, str)
         ):
             if _model.external_application_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_application_id = odd(
                 _model.external_application_id,
                 (_path, _key),
@@ -131,7 +131,7 @@ class PostVerifyOtpBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -150,8 +150,8 @@ class PostVerifyOtpBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         (
                             _model.verification_code,
@@ -174,7 +174,7 @@ class PostVerifyOtpBody:
                     or isinstance(_model.verification_code, str)
                 ):
                     if _model.verification_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.verification_code = odd(
                         _model.verification_code,
                         ((_parent, _name), _key),
@@ -186,7 +186,7 @@ class PostVerifyOtpBody:
 
                 if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
                     if _model.request_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.request_id = odd(
                         _model.request_id,
                         ((_parent, _name), _key),
@@ -201,7 +201,7 @@ class PostVerifyOtpBody:
                     or isinstance(_model.external_application_id, str)
                 ):
                     if _model.external_application_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_application_id = odd(
                         _model.external_application_id,
                         ((_parent, _name), _key),
@@ -211,7 +211,7 @@ class PostVerifyOtpBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

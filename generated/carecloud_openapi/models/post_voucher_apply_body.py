@@ -79,8 +79,8 @@ class PostVoucherApplyBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.date_applied, _model.store_id = _declared(src_dict)
             except KeyError:
@@ -90,20 +90,20 @@ class PostVoucherApplyBody:
 
         if not (_model.date_applied.__class__ is str or isinstance(_model.date_applied, str)):
             if _model.date_applied is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.date_applied = odd(
                 _model.date_applied, (_path, _key), "date_applied", "string", True, False
             )
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,8 +122,8 @@ class PostVoucherApplyBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.date_applied, _model.store_id = _declared(src_dict)
                     except KeyError:
@@ -139,7 +139,7 @@ class PostVoucherApplyBody:
                     _model.date_applied.__class__ is str or isinstance(_model.date_applied, str)
                 ):
                     if _model.date_applied is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.date_applied = odd(
                         _model.date_applied,
                         ((_parent, _name), _key),
@@ -151,7 +151,7 @@ class PostVoucherApplyBody:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -162,7 +162,7 @@ class PostVoucherApplyBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -80,8 +80,8 @@ class PostVoucherGiftCardBalanceBody:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.voucher_id, _model.code = _declared(src_dict)
             except KeyError:
@@ -91,7 +91,7 @@ class PostVoucherGiftCardBalanceBody:
 
         if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
             if _model.voucher_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.voucher_id = odd(
                     _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
@@ -99,11 +99,11 @@ class PostVoucherGiftCardBalanceBody:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,8 +122,8 @@ class PostVoucherGiftCardBalanceBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.voucher_id, _model.code = _declared(src_dict)
                     except KeyError:
@@ -133,7 +133,7 @@ class PostVoucherGiftCardBalanceBody:
 
                 if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
                     if _model.voucher_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.voucher_id = odd(
                             _model.voucher_id,
@@ -146,13 +146,13 @@ class PostVoucherGiftCardBalanceBody:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

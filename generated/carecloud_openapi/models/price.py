@@ -77,8 +77,8 @@ class Price:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.currency_id, _model.value = _declared(src_dict)
             except KeyError:
@@ -88,17 +88,17 @@ class Price:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,8 +117,8 @@ class Price:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.currency_id, _model.value = _declared(src_dict)
                     except KeyError:
@@ -130,7 +130,7 @@ class Price:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -142,12 +142,12 @@ class Price:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "number", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

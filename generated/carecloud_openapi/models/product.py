@@ -201,8 +201,8 @@ class Product:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_id,
@@ -257,7 +257,7 @@ class Product:
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_id = odd(
                     _model.product_id, (_path, _key), "product_id", "string", False, False
@@ -265,19 +265,19 @@ class Product:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_id = odd(
                     _model.external_id, (_path, _key), "external_id", "string", False, False
@@ -286,7 +286,7 @@ class Product:
         if isinstance(_model.plu_ids, list):
             _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
         elif _model.plu_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
@@ -294,7 +294,7 @@ class Product:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -309,7 +309,7 @@ class Product:
             _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
         ):
             if _model.product_brand_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_id = odd(
                     _model.product_brand_id,
@@ -322,7 +322,7 @@ class Product:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -331,7 +331,7 @@ class Product:
         if isinstance(_model.prices, list):
             _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
         elif _model.prices is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
 
@@ -340,7 +340,7 @@ class Product:
                 _model.additional_properties, (_path, _key), "additional_properties"
             )
         elif _model.additional_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.additional_properties = odd(
                 _model.additional_properties,
@@ -356,7 +356,7 @@ class Product:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif _model.image_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.image_urls = odd(
                 _model.image_urls, (_path, _key), "image_urls", "array", False, False
@@ -364,7 +364,7 @@ class Product:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -373,18 +373,18 @@ class Product:
         if type(_model.state) is int:
             _model.state = ProductState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "ProductState", False, False)
 
         if isinstance(_model.tags, list):
             _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
         elif _model.tags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -403,8 +403,8 @@ class Product:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_id,
@@ -459,7 +459,7 @@ class Product:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_id = odd(
                             _model.product_id,
@@ -472,7 +472,7 @@ class Product:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -480,7 +480,7 @@ class Product:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -488,7 +488,7 @@ class Product:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_id = odd(
                             _model.external_id,
@@ -504,7 +504,7 @@ class Product:
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids"
                     )
                 elif _model.plu_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.plu_ids = odd(
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
@@ -515,7 +515,7 @@ class Product:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -531,7 +531,7 @@ class Product:
                     or isinstance(_model.product_brand_id, str)
                 ):
                     if _model.product_brand_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_id = odd(
                             _model.product_brand_id,
@@ -544,7 +544,7 @@ class Product:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -560,7 +560,7 @@ class Product:
                         _model.prices, ((_parent, _name), _key), "prices"
                     )
                 elif _model.prices is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.prices = odd(
                         _model.prices, ((_parent, _name), _key), "prices", "array", False, False
@@ -573,7 +573,7 @@ class Product:
                         "additional_properties",
                     )
                 elif _model.additional_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.additional_properties = odd(
                         _model.additional_properties,
@@ -596,7 +596,7 @@ class Product:
                                 False,
                             )
                 elif _model.image_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.image_urls = odd(
                         _model.image_urls,
@@ -609,7 +609,7 @@ class Product:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -623,7 +623,7 @@ class Product:
                 if type(_model.state) is int:
                     _model.state = ProductState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -637,13 +637,13 @@ class Product:
                 if isinstance(_model.tags, list):
                     _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
                 elif _model.tags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.tags = odd(
                         _model.tags, ((_parent, _name), _key), "tags", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._extra_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -204,8 +204,8 @@ class ProductBatch:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -260,20 +260,20 @@ class ProductBatch:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if isinstance(_model.plu_ids, list):
             _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
         elif _model.plu_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
         else:
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_id = odd(
                     _model.product_id, (_path, _key), "product_id", "string", False, False
@@ -281,7 +281,7 @@ class ProductBatch:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
@@ -289,7 +289,7 @@ class ProductBatch:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -305,7 +305,7 @@ class ProductBatch:
             or isinstance(_model.product_group_external_id, str)
         ):
             if _model.product_group_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_external_id = odd(
                     _model.product_group_external_id,
@@ -320,7 +320,7 @@ class ProductBatch:
             _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
         ):
             if _model.product_brand_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_id = odd(
                     _model.product_brand_id,
@@ -336,7 +336,7 @@ class ProductBatch:
             or isinstance(_model.product_brand_external_id, str)
         ):
             if _model.product_brand_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_external_id = odd(
                     _model.product_brand_external_id,
@@ -349,7 +349,7 @@ class ProductBatch:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -357,7 +357,7 @@ class ProductBatch:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -368,7 +368,7 @@ class ProductBatch:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
@@ -377,27 +377,27 @@ class ProductBatch:
         if isinstance(_model.prices, list):
             _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
         elif _model.prices is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
 
         if isinstance(_model.tags, list):
             _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
         elif _model.tags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
         if type(_model.state) is int:
             _model.state = ProductBatchState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductBatchState", False, False
             )
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -416,8 +416,8 @@ class ProductBatch:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -472,7 +472,7 @@ class ProductBatch:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -482,7 +482,7 @@ class ProductBatch:
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids"
                     )
                 elif _model.plu_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.plu_ids = odd(
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
                     )
@@ -493,7 +493,7 @@ class ProductBatch:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_id = odd(
                             _model.product_id,
@@ -506,7 +506,7 @@ class ProductBatch:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -517,7 +517,7 @@ class ProductBatch:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -533,7 +533,7 @@ class ProductBatch:
                     or isinstance(_model.product_group_external_id, str)
                 ):
                     if _model.product_group_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_external_id = odd(
                             _model.product_group_external_id,
@@ -549,7 +549,7 @@ class ProductBatch:
                     or isinstance(_model.product_brand_id, str)
                 ):
                     if _model.product_brand_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_id = odd(
                             _model.product_brand_id,
@@ -565,7 +565,7 @@ class ProductBatch:
                     or isinstance(_model.product_brand_external_id, str)
                 ):
                     if _model.product_brand_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_external_id = odd(
                             _model.product_brand_external_id,
@@ -578,7 +578,7 @@ class ProductBatch:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -591,7 +591,7 @@ class ProductBatch:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -607,7 +607,7 @@ class ProductBatch:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -623,7 +623,7 @@ class ProductBatch:
                         _model.prices, ((_parent, _name), _key), "prices"
                     )
                 elif _model.prices is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.prices = odd(
                         _model.prices, ((_parent, _name), _key), "prices", "array", False, False
@@ -632,7 +632,7 @@ class ProductBatch:
                 if isinstance(_model.tags, list):
                     _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
                 elif _model.tags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.tags = odd(
                         _model.tags, ((_parent, _name), _key), "tags", "array", False, False
@@ -641,7 +641,7 @@ class ProductBatch:
                 if type(_model.state) is int:
                     _model.state = ProductBatchState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -652,7 +652,7 @@ class ProductBatch:
                         False,
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

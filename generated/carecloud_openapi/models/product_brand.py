@@ -83,8 +83,8 @@ class ProductBrand:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.name, _model.external_id, _model.product_brand_id = _declared(src_dict)
             except KeyError:
@@ -98,12 +98,12 @@ class ProductBrand:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
@@ -112,7 +112,7 @@ class ProductBrand:
             _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
         ):
             if _model.product_brand_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_id = odd(
                     _model.product_brand_id,
@@ -123,7 +123,7 @@ class ProductBrand:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -142,8 +142,8 @@ class ProductBrand:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.external_id, _model.product_brand_id = _declared(
                             src_dict
@@ -159,14 +159,14 @@ class ProductBrand:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -181,7 +181,7 @@ class ProductBrand:
                     or isinstance(_model.product_brand_id, str)
                 ):
                     if _model.product_brand_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_id = odd(
                             _model.product_brand_id,
@@ -192,7 +192,7 @@ class ProductBrand:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

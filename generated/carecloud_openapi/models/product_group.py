@@ -139,8 +139,8 @@ class ProductGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -183,12 +183,12 @@ class ProductGroup:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
@@ -197,7 +197,7 @@ class ProductGroup:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -213,7 +213,7 @@ class ProductGroup:
             or isinstance(_model.parent_product_group_id, str)
         ):
             if _model.parent_product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_product_group_id = odd(
                     _model.parent_product_group_id,
@@ -228,7 +228,7 @@ class ProductGroup:
             _model.parent_external_id.__class__ is str or isinstance(_model.parent_external_id, str)
         ):
             if _model.parent_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_external_id = odd(
                     _model.parent_external_id,
@@ -241,13 +241,13 @@ class ProductGroup:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -255,7 +255,7 @@ class ProductGroup:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -263,7 +263,7 @@ class ProductGroup:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -272,13 +272,13 @@ class ProductGroup:
         if type(_model.state) is int:
             _model.state = ProductGroupState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductGroupState", False, False
             )
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -297,8 +297,8 @@ class ProductGroup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -341,14 +341,14 @@ class ProductGroup:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -363,7 +363,7 @@ class ProductGroup:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -379,7 +379,7 @@ class ProductGroup:
                     or isinstance(_model.parent_product_group_id, str)
                 ):
                     if _model.parent_product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_product_group_id = odd(
                             _model.parent_product_group_id,
@@ -395,7 +395,7 @@ class ProductGroup:
                     or isinstance(_model.parent_external_id, str)
                 ):
                     if _model.parent_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_external_id = odd(
                             _model.parent_external_id,
@@ -408,7 +408,7 @@ class ProductGroup:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -416,7 +416,7 @@ class ProductGroup:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -429,7 +429,7 @@ class ProductGroup:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -442,7 +442,7 @@ class ProductGroup:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -456,7 +456,7 @@ class ProductGroup:
                 if type(_model.state) is int:
                     _model.state = ProductGroupState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -467,7 +467,7 @@ class ProductGroup:
                         False,
                     )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -256,8 +256,8 @@ class ProductReservation:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 19:
+        _undeclared = len(src_dict) - 19
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -327,14 +327,14 @@ class ProductReservation:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (
@@ -342,7 +342,7 @@ class ProductReservation:
             or isinstance(_model.product_reservation_source_id, str)
         ):
             if _model.product_reservation_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_reservation_source_id = odd(
                 _model.product_reservation_source_id,
                 (_path, _key),
@@ -357,7 +357,7 @@ class ProductReservation:
             or isinstance(_model.product_reservation_id, str)
         ):
             if _model.product_reservation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_reservation_id = odd(
                     _model.product_reservation_id,
@@ -373,7 +373,7 @@ class ProductReservation:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "reservation_codes"), _i0, "string", True, False)
         elif _model.reservation_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reservation_codes = odd(
                 _model.reservation_codes, (_path, _key), "reservation_codes", "array", False, False
@@ -384,7 +384,7 @@ class ProductReservation:
                 _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
             )
         elif _model.external_reservation_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.external_reservation_codes = odd(
                 _model.external_reservation_codes,
@@ -400,7 +400,7 @@ class ProductReservation:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
         elif _model.benefit_codes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.benefit_codes = odd(
                 _model.benefit_codes, (_path, _key), "benefit_codes", "array", False, False
@@ -408,7 +408,7 @@ class ProductReservation:
 
         if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
             if _model.pickup_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.pickup_date = odd(
                     _model.pickup_date, (_path, _key), "pickup_date", "string", False, False
@@ -416,7 +416,7 @@ class ProductReservation:
 
         if not (_model.customers_note.__class__ is str or isinstance(_model.customers_note, str)):
             if _model.customers_note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customers_note = odd(
                     _model.customers_note, (_path, _key), "customers_note", "string", False, False
@@ -424,7 +424,7 @@ class ProductReservation:
 
         if not (type(_model.total_price) is float or type(_model.total_price) is int):
             if _model.total_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.total_price = odd(
                     _model.total_price, (_path, _key), "total_price", "number", False, False
@@ -432,7 +432,7 @@ class ProductReservation:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.currency_id = odd(
                     _model.currency_id, (_path, _key), "currency_id", "string", False, False
@@ -443,7 +443,7 @@ class ProductReservation:
                 _model.product_reservation_items, (_path, _key), "product_reservation_items"
             )
         elif _model.product_reservation_items is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.product_reservation_items = odd(
                 _model.product_reservation_items,
@@ -459,7 +459,7 @@ class ProductReservation:
             or isinstance(_model.external_purchase_id, str)
         ):
             if _model.external_purchase_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_purchase_id = odd(
                     _model.external_purchase_id,
@@ -473,14 +473,14 @@ class ProductReservation:
         if isinstance(_model.utm, dict):
             _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
         elif _model.utm is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
         if type(_model.actual_state) is int:
             _model.actual_state = ProductReservationActualState(_model.actual_state)
         elif _model.actual_state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.actual_state = odd(
                 _model.actual_state,
@@ -496,7 +496,7 @@ class ProductReservation:
                 _model.reservation_progress_history, (_path, _key), "reservation_progress_history"
             )
         elif _model.reservation_progress_history is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reservation_progress_history = odd(
                 _model.reservation_progress_history,
@@ -512,13 +512,13 @@ class ProductReservation:
                 _model.comments, (_path, _key), "comments"
             )
         elif _model.comments is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.comments = odd(_model.comments, (_path, _key), "comments", "array", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -527,13 +527,13 @@ class ProductReservation:
         if type(_model.state) is int:
             _model.state = ProductReservationState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductReservationState", False, False
             )
 
-        if len(src_dict) + _absent == 19:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -552,8 +552,8 @@ class ProductReservation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 19:
+                _undeclared = len(src_dict) - 19
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -623,7 +623,7 @@ class ProductReservation:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -635,7 +635,7 @@ class ProductReservation:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
@@ -645,7 +645,7 @@ class ProductReservation:
                     or isinstance(_model.product_reservation_source_id, str)
                 ):
                     if _model.product_reservation_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_reservation_source_id = odd(
                         _model.product_reservation_source_id,
                         ((_parent, _name), _key),
@@ -660,7 +660,7 @@ class ProductReservation:
                     or isinstance(_model.product_reservation_id, str)
                 ):
                     if _model.product_reservation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_reservation_id = odd(
                             _model.product_reservation_id,
@@ -683,7 +683,7 @@ class ProductReservation:
                                 False,
                             )
                 elif _model.reservation_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reservation_codes = odd(
                         _model.reservation_codes,
@@ -701,7 +701,7 @@ class ProductReservation:
                         "external_reservation_codes",
                     )
                 elif _model.external_reservation_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.external_reservation_codes = odd(
                         _model.external_reservation_codes,
@@ -724,7 +724,7 @@ class ProductReservation:
                                 False,
                             )
                 elif _model.benefit_codes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.benefit_codes = odd(
                         _model.benefit_codes,
@@ -737,7 +737,7 @@ class ProductReservation:
 
                 if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
                     if _model.pickup_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.pickup_date = odd(
                             _model.pickup_date,
@@ -752,7 +752,7 @@ class ProductReservation:
                     _model.customers_note.__class__ is str or isinstance(_model.customers_note, str)
                 ):
                     if _model.customers_note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customers_note = odd(
                             _model.customers_note,
@@ -765,7 +765,7 @@ class ProductReservation:
 
                 if not (type(_model.total_price) is float or type(_model.total_price) is int):
                     if _model.total_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.total_price = odd(
                             _model.total_price,
@@ -778,7 +778,7 @@ class ProductReservation:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.currency_id = odd(
                             _model.currency_id,
@@ -796,7 +796,7 @@ class ProductReservation:
                         "product_reservation_items",
                     )
                 elif _model.product_reservation_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.product_reservation_items = odd(
                         _model.product_reservation_items,
@@ -812,7 +812,7 @@ class ProductReservation:
                     or isinstance(_model.external_purchase_id, str)
                 ):
                     if _model.external_purchase_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_purchase_id = odd(
                             _model.external_purchase_id,
@@ -826,7 +826,7 @@ class ProductReservation:
                 if isinstance(_model.utm, dict):
                     _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
                 elif _model.utm is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.utm = odd(
                         _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
@@ -835,7 +835,7 @@ class ProductReservation:
                 if type(_model.actual_state) is int:
                     _model.actual_state = ProductReservationActualState(_model.actual_state)
                 elif _model.actual_state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.actual_state = odd(
                         _model.actual_state,
@@ -853,7 +853,7 @@ class ProductReservation:
                         "reservation_progress_history",
                     )
                 elif _model.reservation_progress_history is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reservation_progress_history = odd(
                         _model.reservation_progress_history,
@@ -869,7 +869,7 @@ class ProductReservation:
                         _model.comments, ((_parent, _name), _key), "comments"
                     )
                 elif _model.comments is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.comments = odd(
                         _model.comments, ((_parent, _name), _key), "comments", "array", False, False
@@ -877,7 +877,7 @@ class ProductReservation:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -891,7 +891,7 @@ class ProductReservation:
                 if type(_model.state) is int:
                     _model.state = ProductReservationState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -902,7 +902,7 @@ class ProductReservation:
                         False,
                     )
 
-                if len(src_dict) + _absent == 19:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -81,8 +81,8 @@ class ProductReservationComment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.comment_text, _model.comment_time = _declared(src_dict)
             except KeyError:
@@ -94,7 +94,7 @@ class ProductReservationComment:
 
         if not (_model.comment_text.__class__ is str or isinstance(_model.comment_text, str)):
             if _model.comment_text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.comment_text = odd(
                     _model.comment_text, (_path, _key), "comment_text", "string", False, False
@@ -102,13 +102,13 @@ class ProductReservationComment:
 
         if not (_model.comment_time.__class__ is str or isinstance(_model.comment_time, str)):
             if _model.comment_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.comment_time = odd(
                     _model.comment_time, (_path, _key), "comment_time", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -127,8 +127,8 @@ class ProductReservationComment:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.comment_text, _model.comment_time = _declared(src_dict)
                     except KeyError:
@@ -144,7 +144,7 @@ class ProductReservationComment:
                     _model.comment_text.__class__ is str or isinstance(_model.comment_text, str)
                 ):
                     if _model.comment_text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.comment_text = odd(
                             _model.comment_text,
@@ -159,7 +159,7 @@ class ProductReservationComment:
                     _model.comment_time.__class__ is str or isinstance(_model.comment_time, str)
                 ):
                     if _model.comment_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.comment_time = odd(
                             _model.comment_time,
@@ -170,7 +170,7 @@ class ProductReservationComment:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

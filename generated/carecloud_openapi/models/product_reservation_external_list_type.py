@@ -82,8 +82,8 @@ class ProductReservationExternalListType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.product_reservation_external_list_type_id, _model.name = _declared(src_dict)
             except KeyError:
@@ -100,7 +100,7 @@ class ProductReservationExternalListType:
             or isinstance(_model.product_reservation_external_list_type_id, str)
         ):
             if _model.product_reservation_external_list_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_reservation_external_list_type_id = odd(
                     _model.product_reservation_external_list_type_id,
@@ -113,11 +113,11 @@ class ProductReservationExternalListType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -136,8 +136,8 @@ class ProductReservationExternalListType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.product_reservation_external_list_type_id, _model.name = _declared(
                             src_dict
@@ -156,7 +156,7 @@ class ProductReservationExternalListType:
                     or isinstance(_model.product_reservation_external_list_type_id, str)
                 ):
                     if _model.product_reservation_external_list_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_reservation_external_list_type_id = odd(
                             _model.product_reservation_external_list_type_id,
@@ -169,13 +169,13 @@ class ProductReservationExternalListType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

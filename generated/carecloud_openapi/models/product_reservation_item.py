@@ -92,8 +92,8 @@ class ProductReservationItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = (
                     _declared(src_dict)
@@ -112,7 +112,7 @@ class ProductReservationItem:
             or isinstance(_model.reservable_product_id, str)
         ):
             if _model.reservable_product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.reservable_product_id = odd(
                 _model.reservable_product_id,
                 (_path, _key),
@@ -124,12 +124,12 @@ class ProductReservationItem:
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
             if _model.unit_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.unit_price = odd(
                     _model.unit_price, (_path, _key), "unit_price", "number", False, False
@@ -137,13 +137,13 @@ class ProductReservationItem:
 
         if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
             if _model.vat_rate is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.vat_rate = odd(
                     _model.vat_rate, (_path, _key), "vat_rate", "number", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -162,8 +162,8 @@ class ProductReservationItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.reservable_product_id,
@@ -191,7 +191,7 @@ class ProductReservationItem:
                     or isinstance(_model.reservable_product_id, str)
                 ):
                     if _model.reservable_product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.reservable_product_id = odd(
                         _model.reservable_product_id,
                         ((_parent, _name), _key),
@@ -203,14 +203,14 @@ class ProductReservationItem:
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
                 if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
                     if _model.unit_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.unit_price = odd(
                             _model.unit_price,
@@ -223,7 +223,7 @@ class ProductReservationItem:
 
                 if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
                     if _model.vat_rate is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.vat_rate = odd(
                             _model.vat_rate,
@@ -234,7 +234,7 @@ class ProductReservationItem:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

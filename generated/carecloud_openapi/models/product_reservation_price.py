@@ -151,8 +151,8 @@ class ProductReservationPrice:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 8:
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
             try:
                 (
                     _model.value,
@@ -189,12 +189,12 @@ class ProductReservationPrice:
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
@@ -204,7 +204,7 @@ class ProductReservationPrice:
             or isinstance(_model.product_reservation_price_id, str)
         ):
             if _model.product_reservation_price_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_reservation_price_id = odd(
                     _model.product_reservation_price_id,
@@ -220,7 +220,7 @@ class ProductReservationPrice:
             or isinstance(_model.reservable_product_id, str)
         ):
             if _model.reservable_product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reservable_product_id = odd(
                     _model.reservable_product_id,
@@ -234,13 +234,13 @@ class ProductReservationPrice:
         if isinstance(_model.plu_ids, list):
             _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
         elif _model.plu_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -248,7 +248,7 @@ class ProductReservationPrice:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -257,13 +257,13 @@ class ProductReservationPrice:
         if type(_model.state) is int:
             _model.state = ProductReservationPriceState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductReservationPriceState", False, False
             )
 
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -282,8 +282,8 @@ class ProductReservationPrice:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 8:
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
                     try:
                         (
                             _model.value,
@@ -320,14 +320,14 @@ class ProductReservationPrice:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "number", True, False
                     )
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -342,7 +342,7 @@ class ProductReservationPrice:
                     or isinstance(_model.product_reservation_price_id, str)
                 ):
                     if _model.product_reservation_price_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_reservation_price_id = odd(
                             _model.product_reservation_price_id,
@@ -358,7 +358,7 @@ class ProductReservationPrice:
                     or isinstance(_model.reservable_product_id, str)
                 ):
                     if _model.reservable_product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reservable_product_id = odd(
                             _model.reservable_product_id,
@@ -374,7 +374,7 @@ class ProductReservationPrice:
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids"
                     )
                 elif _model.plu_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.plu_ids = odd(
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
@@ -382,7 +382,7 @@ class ProductReservationPrice:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -395,7 +395,7 @@ class ProductReservationPrice:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -409,7 +409,7 @@ class ProductReservationPrice:
                 if type(_model.state) is int:
                     _model.state = ProductReservationPriceState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -420,7 +420,7 @@ class ProductReservationPrice:
                         False,
                     )
 
-                if len(src_dict) + _absent == 8:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

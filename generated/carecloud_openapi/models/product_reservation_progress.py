@@ -86,8 +86,8 @@ class ProductReservationProgress:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 (
                     _model.reservation_progress_id,
@@ -109,7 +109,7 @@ class ProductReservationProgress:
 
         if not (type(_model.reservation_progress_id) is int):
             if _model.reservation_progress_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reservation_progress_id = odd(
                     _model.reservation_progress_id,
@@ -125,7 +125,7 @@ class ProductReservationProgress:
             or isinstance(_model.reservation_progress_text, str)
         ):
             if _model.reservation_progress_text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reservation_progress_text = odd(
                     _model.reservation_progress_text,
@@ -141,7 +141,7 @@ class ProductReservationProgress:
             or isinstance(_model.reservation_progress_time, str)
         ):
             if _model.reservation_progress_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reservation_progress_time = odd(
                     _model.reservation_progress_time,
@@ -152,7 +152,7 @@ class ProductReservationProgress:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -171,8 +171,8 @@ class ProductReservationProgress:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         (
                             _model.reservation_progress_id,
@@ -194,7 +194,7 @@ class ProductReservationProgress:
 
                 if not (type(_model.reservation_progress_id) is int):
                     if _model.reservation_progress_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reservation_progress_id = odd(
                             _model.reservation_progress_id,
@@ -210,7 +210,7 @@ class ProductReservationProgress:
                     or isinstance(_model.reservation_progress_text, str)
                 ):
                     if _model.reservation_progress_text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reservation_progress_text = odd(
                             _model.reservation_progress_text,
@@ -226,7 +226,7 @@ class ProductReservationProgress:
                     or isinstance(_model.reservation_progress_time, str)
                 ):
                     if _model.reservation_progress_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reservation_progress_time = odd(
                             _model.reservation_progress_time,
@@ -237,7 +237,7 @@ class ProductReservationProgress:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -102,8 +102,8 @@ class ProductReservationSource:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_reservation_source_id,
@@ -128,7 +128,7 @@ class ProductReservationSource:
             or isinstance(_model.product_reservation_source_id, str)
         ):
             if _model.product_reservation_source_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_reservation_source_id = odd(
                     _model.product_reservation_source_id,
@@ -141,13 +141,13 @@ class ProductReservationSource:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -156,13 +156,13 @@ class ProductReservationSource:
         if type(_model.state) is int:
             _model.state = ProductReservationSourceState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductReservationSourceState", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -181,8 +181,8 @@ class ProductReservationSource:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_reservation_source_id,
@@ -210,7 +210,7 @@ class ProductReservationSource:
                     or isinstance(_model.product_reservation_source_id, str)
                 ):
                     if _model.product_reservation_source_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_reservation_source_id = odd(
                             _model.product_reservation_source_id,
@@ -223,7 +223,7 @@ class ProductReservationSource:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -231,7 +231,7 @@ class ProductReservationSource:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -245,7 +245,7 @@ class ProductReservationSource:
                 if type(_model.state) is int:
                     _model.state = ProductReservationSourceState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -256,7 +256,7 @@ class ProductReservationSource:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -120,8 +120,8 @@ class ProductSynchronizationForReward:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.reward_product_relation_type, _model.product_id, _model.plu_id = _declared(
                     src_dict
@@ -142,7 +142,7 @@ class ProductSynchronizationForReward:
                 )
             )
         elif _model.reward_product_relation_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.reward_product_relation_type = odd(
                 _model.reward_product_relation_type,
                 (_path, _key),
@@ -163,7 +163,7 @@ class ProductSynchronizationForReward:
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_id = odd(
                     _model.product_id, (_path, _key), "product_id", "string", False, False
@@ -172,11 +172,11 @@ class ProductSynchronizationForReward:
         if isinstance(_model.plu_id, dict):
             _model.plu_id = _read_PluId(_model.plu_id, (_path, _key), "plu_id")
         elif _model.plu_id is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.plu_id = odd(_model.plu_id, (_path, _key), "plu_id", "PluId", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -195,8 +195,8 @@ class ProductSynchronizationForReward:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.reward_product_relation_type, _model.product_id, _model.plu_id = (
                             _declared(src_dict)
@@ -217,7 +217,7 @@ class ProductSynchronizationForReward:
                         )
                     )
                 elif _model.reward_product_relation_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.reward_product_relation_type = odd(
                         _model.reward_product_relation_type,
                         ((_parent, _name), _key),
@@ -238,7 +238,7 @@ class ProductSynchronizationForReward:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_id = odd(
                             _model.product_id,
@@ -252,13 +252,13 @@ class ProductSynchronizationForReward:
                 if isinstance(_model.plu_id, dict):
                     _model.plu_id = _read_PluId(_model.plu_id, ((_parent, _name), _key), "plu_id")
                 elif _model.plu_id is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.plu_id = odd(
                         _model.plu_id, ((_parent, _name), _key), "plu_id", "PluId", False, False
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

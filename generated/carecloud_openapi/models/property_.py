@@ -148,8 +148,8 @@ class Property:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -189,33 +189,33 @@ class Property:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
             if _model.data_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.data_type = odd(
                 _model.data_type, (_path, _key), "data_type", "string", True, False
             )
 
         if not (type(_model.is_required) is bool):
             if _model.is_required is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.is_required = odd(
                 _model.is_required, (_path, _key), "is_required", "boolean", True, False
             )
 
         if not (type(_model.is_unique) is bool):
             if _model.is_unique is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.is_unique = odd(
                 _model.is_unique, (_path, _key), "is_unique", "boolean", True, False
             )
 
         if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
             if _model.property_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.property_id = odd(
                     _model.property_id, (_path, _key), "property_id", "string", False, False
@@ -223,7 +223,7 @@ class Property:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -232,13 +232,13 @@ class Property:
         if isinstance(_model.items, list):
             _model.items = _read_PropertyItem_list(_model.items, (_path, _key), "items")
         elif _model.items is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.items = odd(_model.items, (_path, _key), "items", "array", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -247,11 +247,11 @@ class Property:
         if type(_model.state) is int:
             _model.state = PropertyState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "PropertyState", False, False)
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -270,8 +270,8 @@ class Property:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -311,14 +311,14 @@ class Property:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
                     if _model.data_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.data_type = odd(
                         _model.data_type,
                         ((_parent, _name), _key),
@@ -330,7 +330,7 @@ class Property:
 
                 if not (type(_model.is_required) is bool):
                     if _model.is_required is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.is_required = odd(
                         _model.is_required,
                         ((_parent, _name), _key),
@@ -342,7 +342,7 @@ class Property:
 
                 if not (type(_model.is_unique) is bool):
                     if _model.is_unique is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.is_unique = odd(
                         _model.is_unique,
                         ((_parent, _name), _key),
@@ -354,7 +354,7 @@ class Property:
 
                 if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
                     if _model.property_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.property_id = odd(
                             _model.property_id,
@@ -367,7 +367,7 @@ class Property:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -383,7 +383,7 @@ class Property:
                         _model.items, ((_parent, _name), _key), "items"
                     )
                 elif _model.items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.items = odd(
                         _model.items, ((_parent, _name), _key), "items", "array", False, False
@@ -391,7 +391,7 @@ class Property:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -405,7 +405,7 @@ class Property:
                 if type(_model.state) is int:
                     _model.state = PropertyState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -416,7 +416,7 @@ class Property:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

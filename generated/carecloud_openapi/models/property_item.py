@@ -99,8 +99,8 @@ class PropertyItem:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.id, _model.name, _model.resource_record_id, _model.state = _declared(
                     src_dict
@@ -116,13 +116,13 @@ class PropertyItem:
 
         if not (_model.id.__class__ is str or isinstance(_model.id, str)):
             if _model.id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.id = odd(_model.id, (_path, _key), "id", "string", False, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
@@ -130,7 +130,7 @@ class PropertyItem:
             _model.resource_record_id.__class__ is str or isinstance(_model.resource_record_id, str)
         ):
             if _model.resource_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.resource_record_id = odd(
                     _model.resource_record_id,
@@ -144,13 +144,13 @@ class PropertyItem:
         if type(_model.state) is int:
             _model.state = PropertyItemState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "PropertyItemState", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -169,8 +169,8 @@ class PropertyItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.id, _model.name, _model.resource_record_id, _model.state = _declared(
                             src_dict
@@ -186,7 +186,7 @@ class PropertyItem:
 
                 if not (_model.id.__class__ is str or isinstance(_model.id, str)):
                     if _model.id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.id = odd(
                             _model.id, ((_parent, _name), _key), "id", "string", False, False
@@ -194,7 +194,7 @@ class PropertyItem:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -205,7 +205,7 @@ class PropertyItem:
                     or isinstance(_model.resource_record_id, str)
                 ):
                     if _model.resource_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.resource_record_id = odd(
                             _model.resource_record_id,
@@ -219,7 +219,7 @@ class PropertyItem:
                 if type(_model.state) is int:
                     _model.state = PropertyItemState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -230,7 +230,7 @@ class PropertyItem:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

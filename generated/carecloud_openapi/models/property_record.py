@@ -203,8 +203,8 @@ class PropertyRecord:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.property_id,
@@ -232,7 +232,7 @@ class PropertyRecord:
 
         if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
             if _model.property_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.property_id = odd(
                 _model.property_id, (_path, _key), "property_id", "string", True, False
             )
@@ -241,7 +241,7 @@ class PropertyRecord:
             _model.property_record_id.__class__ is str or isinstance(_model.property_record_id, str)
         ):
             if _model.property_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.property_record_id = odd(
                     _model.property_record_id,
@@ -254,7 +254,7 @@ class PropertyRecord:
 
         if not (_model.property_name.__class__ is str or isinstance(_model.property_name, str)):
             if _model.property_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.property_name = odd(
                     _model.property_name, (_path, _key), "property_name", "string", False, False
@@ -272,7 +272,7 @@ class PropertyRecord:
                 _model.property_value, (_path, _key), "property_value"
             )
         elif _model.property_value is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_value = odd(
                 _model.property_value,
@@ -285,13 +285,13 @@ class PropertyRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -310,8 +310,8 @@ class PropertyRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.property_id,
@@ -339,7 +339,7 @@ class PropertyRecord:
 
                 if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
                     if _model.property_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.property_id = odd(
                         _model.property_id,
                         ((_parent, _name), _key),
@@ -354,7 +354,7 @@ class PropertyRecord:
                     or isinstance(_model.property_record_id, str)
                 ):
                     if _model.property_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.property_record_id = odd(
                             _model.property_record_id,
@@ -369,7 +369,7 @@ class PropertyRecord:
                     _model.property_name.__class__ is str or isinstance(_model.property_name, str)
                 ):
                     if _model.property_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.property_name = odd(
                             _model.property_name,
@@ -395,7 +395,7 @@ class PropertyRecord:
                         _model.property_value, ((_parent, _name), _key), "property_value"
                     )
                 elif _model.property_value is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_value = odd(
                         _model.property_value,
@@ -408,7 +408,7 @@ class PropertyRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -419,7 +419,7 @@ class PropertyRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

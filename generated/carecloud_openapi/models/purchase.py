@@ -183,8 +183,8 @@ class Purchase:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -239,14 +239,14 @@ class Purchase:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (
@@ -254,7 +254,7 @@ class Purchase:
             or isinstance(_model.external_purchase_id, str)
         ):
             if _model.external_purchase_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_purchase_id = odd(
                 _model.external_purchase_id,
                 (_path, _key),
@@ -266,47 +266,47 @@ class Purchase:
 
         if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
             if _model.payment_time is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.payment_time = odd(
                 _model.payment_time, (_path, _key), "payment_time", "string", True, False
             )
 
         if not (type(_model.items_count) is int):
             if _model.items_count is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.items_count = odd(
                 _model.items_count, (_path, _key), "items_count", "integer", True, False
             )
 
         if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
             if _model.type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
 
         if not (type(_model.total_price) is float or type(_model.total_price) is int):
             if _model.total_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.total_price = odd(
                 _model.total_price, (_path, _key), "total_price", "number", True, False
             )
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (_model.cashdesk_number.__class__ is str or isinstance(_model.cashdesk_number, str)):
             if _model.cashdesk_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.cashdesk_number = odd(
                 _model.cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
             )
 
         if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
             if _model.purchase_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.purchase_id = odd(
                     _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
@@ -317,7 +317,7 @@ class Purchase:
                 _model.purchase_items, (_path, _key), "purchase_items"
             )
         elif _model.purchase_items is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.purchase_items = odd(
                 _model.purchase_items, (_path, _key), "purchase_items", "array", False, False
@@ -325,7 +325,7 @@ class Purchase:
 
         if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
             if _model.card_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.card_number = odd(
                     _model.card_number, (_path, _key), "card_number", "string", False, False
@@ -333,7 +333,7 @@ class Purchase:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -344,13 +344,13 @@ class Purchase:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -369,8 +369,8 @@ class Purchase:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -425,7 +425,7 @@ class Purchase:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -437,7 +437,7 @@ class Purchase:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
@@ -447,7 +447,7 @@ class Purchase:
                     or isinstance(_model.external_purchase_id, str)
                 ):
                     if _model.external_purchase_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_purchase_id = odd(
                         _model.external_purchase_id,
                         ((_parent, _name), _key),
@@ -461,7 +461,7 @@ class Purchase:
                     _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
                 ):
                     if _model.payment_time is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.payment_time = odd(
                         _model.payment_time,
                         ((_parent, _name), _key),
@@ -473,7 +473,7 @@ class Purchase:
 
                 if not (type(_model.items_count) is int):
                     if _model.items_count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.items_count = odd(
                         _model.items_count,
                         ((_parent, _name), _key),
@@ -485,14 +485,14 @@ class Purchase:
 
                 if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
                     if _model.type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.type_id = odd(
                         _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
                     )
 
                 if not (type(_model.total_price) is float or type(_model.total_price) is int):
                     if _model.total_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.total_price = odd(
                         _model.total_price,
                         ((_parent, _name), _key),
@@ -504,7 +504,7 @@ class Purchase:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -519,7 +519,7 @@ class Purchase:
                     or isinstance(_model.cashdesk_number, str)
                 ):
                     if _model.cashdesk_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.cashdesk_number = odd(
                         _model.cashdesk_number,
                         ((_parent, _name), _key),
@@ -531,7 +531,7 @@ class Purchase:
 
                 if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
                     if _model.purchase_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.purchase_id = odd(
                             _model.purchase_id,
@@ -547,7 +547,7 @@ class Purchase:
                         _model.purchase_items, ((_parent, _name), _key), "purchase_items"
                     )
                 elif _model.purchase_items is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.purchase_items = odd(
                         _model.purchase_items,
@@ -560,7 +560,7 @@ class Purchase:
 
                 if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
                     if _model.card_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.card_number = odd(
                             _model.card_number,
@@ -573,7 +573,7 @@ class Purchase:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -589,7 +589,7 @@ class Purchase:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -600,7 +600,7 @@ class Purchase:
                         False,
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -131,8 +131,8 @@ class PurchaseConditions:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.keep_status_turnover,
@@ -163,7 +163,7 @@ class PurchaseConditions:
                 _model.keep_status_turnover, (_path, _key), "keep_status_turnover"
             )
         elif _model.keep_status_turnover is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.keep_status_turnover = odd(
                 _model.keep_status_turnover,
@@ -179,7 +179,7 @@ class PurchaseConditions:
                 _model.next_status_turnover, (_path, _key), "next_status_turnover"
             )
         elif _model.next_status_turnover is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.next_status_turnover = odd(
                 _model.next_status_turnover,
@@ -192,7 +192,7 @@ class PurchaseConditions:
 
         if not (type(_model.keep_status_points) is float or type(_model.keep_status_points) is int):
             if _model.keep_status_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.keep_status_points = odd(
                     _model.keep_status_points,
@@ -205,7 +205,7 @@ class PurchaseConditions:
 
         if not (type(_model.next_status_points) is float or type(_model.next_status_points) is int):
             if _model.next_status_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.next_status_points = odd(
                     _model.next_status_points,
@@ -218,13 +218,13 @@ class PurchaseConditions:
 
         if not (_model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)):
             if _model.next_status_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.next_status_id = odd(
                     _model.next_status_id, (_path, _key), "next_status_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -243,8 +243,8 @@ class PurchaseConditions:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.keep_status_turnover,
@@ -277,7 +277,7 @@ class PurchaseConditions:
                         "keep_status_turnover",
                     )
                 elif _model.keep_status_turnover is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.keep_status_turnover = odd(
                         _model.keep_status_turnover,
@@ -295,7 +295,7 @@ class PurchaseConditions:
                         "next_status_turnover",
                     )
                 elif _model.next_status_turnover is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.next_status_turnover = odd(
                         _model.next_status_turnover,
@@ -311,7 +311,7 @@ class PurchaseConditions:
                     or type(_model.keep_status_points) is int
                 ):
                     if _model.keep_status_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.keep_status_points = odd(
                             _model.keep_status_points,
@@ -327,7 +327,7 @@ class PurchaseConditions:
                     or type(_model.next_status_points) is int
                 ):
                     if _model.next_status_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.next_status_points = odd(
                             _model.next_status_points,
@@ -342,7 +342,7 @@ class PurchaseConditions:
                     _model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)
                 ):
                     if _model.next_status_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.next_status_id = odd(
                             _model.next_status_id,
@@ -353,7 +353,7 @@ class PurchaseConditions:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

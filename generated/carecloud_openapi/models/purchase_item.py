@@ -171,8 +171,8 @@ class PurchaseItem:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 13:
+        _undeclared = len(src_dict) - 13
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_id,
@@ -224,7 +224,7 @@ class PurchaseItem:
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.product_id = odd(
                 _model.product_id, (_path, _key), "product_id", "string", True, False
             )
@@ -234,7 +234,7 @@ class PurchaseItem:
             or isinstance(_model.purchase_item_type_id, str)
         ):
             if _model.purchase_item_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.purchase_item_type_id = odd(
                 _model.purchase_item_type_id,
                 (_path, _key),
@@ -246,24 +246,24 @@ class PurchaseItem:
 
         if not (type(_model.price) is float or type(_model.price) is int):
             if _model.price is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
 
         if not (type(_model.amount) is float or type(_model.amount) is int):
             if _model.amount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
         if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
             if _model.vat_rate is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
         if not (
             _model.purchase_item_id.__class__ is str or isinstance(_model.purchase_item_id, str)
         ):
             if _model.purchase_item_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.purchase_item_id = odd(
                     _model.purchase_item_id,
@@ -276,7 +276,7 @@ class PurchaseItem:
 
         if not (_model.product_name.__class__ is str or isinstance(_model.product_name, str)):
             if _model.product_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_name = odd(
                     _model.product_name, (_path, _key), "product_name", "string", False, False
@@ -286,7 +286,7 @@ class PurchaseItem:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -301,7 +301,7 @@ class PurchaseItem:
             _model.product_group_name.__class__ is str or isinstance(_model.product_group_name, str)
         ):
             if _model.product_group_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_name = odd(
                     _model.product_group_name,
@@ -316,7 +316,7 @@ class PurchaseItem:
             _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
         ):
             if _model.product_brand_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_id = odd(
                     _model.product_brand_id,
@@ -331,7 +331,7 @@ class PurchaseItem:
             _model.product_brand_name.__class__ is str or isinstance(_model.product_brand_name, str)
         ):
             if _model.product_brand_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_name = odd(
                     _model.product_brand_name,
@@ -344,7 +344,7 @@ class PurchaseItem:
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_id = odd(
                     _model.external_id, (_path, _key), "external_id", "string", False, False
@@ -355,7 +355,7 @@ class PurchaseItem:
                 _model.additional_properties, (_path, _key), "additional_properties"
             )
         elif _model.additional_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.additional_properties = odd(
                 _model.additional_properties,
@@ -366,7 +366,7 @@ class PurchaseItem:
                 False,
             )
 
-        if len(src_dict) + _absent == 13:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -385,8 +385,8 @@ class PurchaseItem:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 13:
+                _undeclared = len(src_dict) - 13
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_id,
@@ -438,7 +438,7 @@ class PurchaseItem:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.product_id = odd(
                         _model.product_id,
                         ((_parent, _name), _key),
@@ -453,7 +453,7 @@ class PurchaseItem:
                     or isinstance(_model.purchase_item_type_id, str)
                 ):
                     if _model.purchase_item_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.purchase_item_type_id = odd(
                         _model.purchase_item_type_id,
                         ((_parent, _name), _key),
@@ -465,21 +465,21 @@ class PurchaseItem:
 
                 if not (type(_model.price) is float or type(_model.price) is int):
                     if _model.price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.price = odd(
                         _model.price, ((_parent, _name), _key), "price", "number", True, False
                     )
 
                 if not (type(_model.amount) is float or type(_model.amount) is int):
                     if _model.amount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.amount = odd(
                         _model.amount, ((_parent, _name), _key), "amount", "number", True, False
                     )
 
                 if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
                     if _model.vat_rate is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.vat_rate = odd(
                         _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
                     )
@@ -489,7 +489,7 @@ class PurchaseItem:
                     or isinstance(_model.purchase_item_id, str)
                 ):
                     if _model.purchase_item_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.purchase_item_id = odd(
                             _model.purchase_item_id,
@@ -504,7 +504,7 @@ class PurchaseItem:
                     _model.product_name.__class__ is str or isinstance(_model.product_name, str)
                 ):
                     if _model.product_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_name = odd(
                             _model.product_name,
@@ -520,7 +520,7 @@ class PurchaseItem:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -536,7 +536,7 @@ class PurchaseItem:
                     or isinstance(_model.product_group_name, str)
                 ):
                     if _model.product_group_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_name = odd(
                             _model.product_group_name,
@@ -552,7 +552,7 @@ class PurchaseItem:
                     or isinstance(_model.product_brand_id, str)
                 ):
                     if _model.product_brand_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_id = odd(
                             _model.product_brand_id,
@@ -568,7 +568,7 @@ class PurchaseItem:
                     or isinstance(_model.product_brand_name, str)
                 ):
                     if _model.product_brand_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_name = odd(
                             _model.product_brand_name,
@@ -581,7 +581,7 @@ class PurchaseItem:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_id = odd(
                             _model.external_id,
@@ -599,7 +599,7 @@ class PurchaseItem:
                         "additional_properties",
                     )
                 elif _model.additional_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.additional_properties = odd(
                         _model.additional_properties,
@@ -610,7 +610,7 @@ class PurchaseItem:
                         False,
                     )
 
-                if len(src_dict) + _absent == 13:
+                if not _undeclared:
                     _model._extra_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -84,8 +84,8 @@ class PurchaseType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.name, _model.type_id, _model.text_id = _declared(src_dict)
             except KeyError:
@@ -97,12 +97,12 @@ class PurchaseType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
             if _model.type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.type_id = odd(
                     _model.type_id, (_path, _key), "type_id", "string", False, False
@@ -110,13 +110,13 @@ class PurchaseType:
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -135,8 +135,8 @@ class PurchaseType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.type_id, _model.text_id = _declared(src_dict)
                     except KeyError:
@@ -150,14 +150,14 @@ class PurchaseType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
                     if _model.type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.type_id = odd(
                             _model.type_id,
@@ -170,7 +170,7 @@ class PurchaseType:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -181,7 +181,7 @@ class PurchaseType:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

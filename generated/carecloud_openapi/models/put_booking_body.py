@@ -83,12 +83,12 @@ class PutBookingBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.booking = src_dict.get("booking", UNSET)
         if isinstance(_model.booking, dict):
             _model.booking = _read_PutBookingBodyBooking(_model.booking, (_path, _key), "booking")
         elif _model.booking is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.booking = odd(
                 _model.booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False
             )
@@ -97,7 +97,7 @@ class PutBookingBody:
                 _model.booking, (_path, _key), "booking", "PutBookingBodyBooking", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -116,14 +116,14 @@ class PutBookingBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.booking = src_dict.get("booking", UNSET)
                 if isinstance(_model.booking, dict):
                     _model.booking = _read_PutBookingBodyBooking(
                         _model.booking, ((_parent, _name), _key), "booking"
                     )
                 elif _model.booking is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.booking = odd(
                         _model.booking,
                         ((_parent, _name), _key),
@@ -142,7 +142,7 @@ class PutBookingBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -112,8 +112,8 @@ class PutBookingBodyBooking:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
             except KeyError:
@@ -127,7 +127,7 @@ class PutBookingBodyBooking:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -135,7 +135,7 @@ class PutBookingBodyBooking:
 
         if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
             if _model.booking_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.booking_status = odd(
                     _model.booking_status, (_path, _key), "booking_status", "string", False, False
@@ -150,7 +150,7 @@ class PutBookingBodyBooking:
         elif isinstance(_model.data, dict):
             _model.data = _read_PutBookingBodyBookingDataType2(_model.data, (_path, _key), "data")
         elif _model.data is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.data = odd(
                 _model.data,
@@ -161,7 +161,7 @@ class PutBookingBodyBooking:
                 False,
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -180,8 +180,8 @@ class PutBookingBodyBooking:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
                     except KeyError:
@@ -195,7 +195,7 @@ class PutBookingBodyBooking:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -210,7 +210,7 @@ class PutBookingBodyBooking:
                     _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
                 ):
                     if _model.booking_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.booking_status = odd(
                             _model.booking_status,
@@ -232,7 +232,7 @@ class PutBookingBodyBooking:
                         _model.data, ((_parent, _name), _key), "data"
                     )
                 elif _model.data is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.data = odd(
                         _model.data,
@@ -243,7 +243,7 @@ class PutBookingBodyBooking:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,17 +79,17 @@ class PutCardBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.card = src_dict.get("card", UNSET)
         if isinstance(_model.card, dict):
             _model.card = _read_Card(_model.card, (_path, _key), "card")
         elif _model.card is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
         else:
             _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,12 +108,12 @@ class PutCardBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.card = src_dict.get("card", UNSET)
                 if isinstance(_model.card, dict):
                     _model.card = _read_Card(_model.card, ((_parent, _name), _key), "card")
                 elif _model.card is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.card = odd(
                         _model.card, ((_parent, _name), _key), "card", "Card", True, False
                     )
@@ -122,7 +122,7 @@ class PutCardBody:
                         _model.card, ((_parent, _name), _key), "card", "Card", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

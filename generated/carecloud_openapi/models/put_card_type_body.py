@@ -81,12 +81,12 @@ class PutCardTypeBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.card_type = src_dict.get("card_type", UNSET)
         if isinstance(_model.card_type, dict):
             _model.card_type = _read_CardType(_model.card_type, (_path, _key), "card_type")
         elif _model.card_type is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.card_type = odd(
                 _model.card_type, (_path, _key), "card_type", "CardType", True, False
             )
@@ -95,7 +95,7 @@ class PutCardTypeBody:
                 _model.card_type, (_path, _key), "card_type", "CardType", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,14 +114,14 @@ class PutCardTypeBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.card_type = src_dict.get("card_type", UNSET)
                 if isinstance(_model.card_type, dict):
                     _model.card_type = _read_CardType(
                         _model.card_type, ((_parent, _name), _key), "card_type"
                     )
                 elif _model.card_type is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.card_type = odd(
                         _model.card_type,
                         ((_parent, _name), _key),
@@ -140,7 +140,7 @@ class PutCardTypeBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -124,8 +124,8 @@ class PutCustomerBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer,
@@ -151,7 +151,7 @@ class PutCustomerBody:
         if isinstance(_model.customer, dict):
             _model.customer = _read_Customer(_model.customer, (_path, _key), "customer")
         elif _model.customer is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.customer = odd(
                 _model.customer, (_path, _key), "customer", "Customer", True, False
             )
@@ -162,7 +162,7 @@ class PutCustomerBody:
 
         if not (_model.password.__class__ is str or isinstance(_model.password, str)):
             if _model.password is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.password = odd(
                     _model.password, (_path, _key), "password", "string", False, False
@@ -173,7 +173,7 @@ class PutCustomerBody:
                 _model.social_network_credentials, (_path, _key), "social_network_credentials"
             )
         elif _model.social_network_credentials is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.social_network_credentials = odd(
                 _model.social_network_credentials,
@@ -189,13 +189,13 @@ class PutCustomerBody:
                 _model.property_records, (_path, _key), "property_records"
             )
         elif _model.property_records is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.property_records = odd(
                 _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -214,8 +214,8 @@ class PutCustomerBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer,
@@ -243,7 +243,7 @@ class PutCustomerBody:
                         _model.customer, ((_parent, _name), _key), "customer"
                     )
                 elif _model.customer is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.customer = odd(
                         _model.customer,
                         ((_parent, _name), _key),
@@ -264,7 +264,7 @@ class PutCustomerBody:
 
                 if not (_model.password.__class__ is str or isinstance(_model.password, str)):
                     if _model.password is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.password = odd(
                             _model.password,
@@ -282,7 +282,7 @@ class PutCustomerBody:
                         "social_network_credentials",
                     )
                 elif _model.social_network_credentials is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.social_network_credentials = odd(
                         _model.social_network_credentials,
@@ -298,7 +298,7 @@ class PutCustomerBody:
                         _model.property_records, ((_parent, _name), _key), "property_records"
                     )
                 elif _model.property_records is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.property_records = odd(
                         _model.property_records,
@@ -309,7 +309,7 @@ class PutCustomerBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

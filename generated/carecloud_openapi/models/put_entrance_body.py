@@ -81,12 +81,12 @@ class PutEntranceBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.entrance = src_dict.get("entrance", UNSET)
         if isinstance(_model.entrance, dict):
             _model.entrance = _read_Entrance(_model.entrance, (_path, _key), "entrance")
         elif _model.entrance is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.entrance = odd(
                 _model.entrance, (_path, _key), "entrance", "Entrance", True, False
             )
@@ -95,7 +95,7 @@ class PutEntranceBody:
                 _model.entrance, (_path, _key), "entrance", "Entrance", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,14 +114,14 @@ class PutEntranceBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.entrance = src_dict.get("entrance", UNSET)
                 if isinstance(_model.entrance, dict):
                     _model.entrance = _read_Entrance(
                         _model.entrance, ((_parent, _name), _key), "entrance"
                     )
                 elif _model.entrance is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.entrance = odd(
                         _model.entrance,
                         ((_parent, _name), _key),
@@ -140,7 +140,7 @@ class PutEntranceBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

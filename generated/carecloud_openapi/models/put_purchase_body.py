@@ -81,12 +81,12 @@ class PutPurchaseBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.purchase = src_dict.get("purchase", UNSET)
         if isinstance(_model.purchase, dict):
             _model.purchase = _read_Purchase(_model.purchase, (_path, _key), "purchase")
         elif _model.purchase is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.purchase = odd(
                 _model.purchase, (_path, _key), "purchase", "Purchase", True, False
             )
@@ -95,7 +95,7 @@ class PutPurchaseBody:
                 _model.purchase, (_path, _key), "purchase", "Purchase", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,14 +114,14 @@ class PutPurchaseBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.purchase = src_dict.get("purchase", UNSET)
                 if isinstance(_model.purchase, dict):
                     _model.purchase = _read_Purchase(
                         _model.purchase, ((_parent, _name), _key), "purchase"
                     )
                 elif _model.purchase is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.purchase = odd(
                         _model.purchase,
                         ((_parent, _name), _key),
@@ -140,7 +140,7 @@ class PutPurchaseBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,17 +79,17 @@ class PutStoreBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.store = src_dict.get("store", UNSET)
         if isinstance(_model.store, dict):
             _model.store = _read_Store(_model.store, (_path, _key), "store")
         elif _model.store is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
         else:
             _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,12 +108,12 @@ class PutStoreBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.store = src_dict.get("store", UNSET)
                 if isinstance(_model.store, dict):
                     _model.store = _read_Store(_model.store, ((_parent, _name), _key), "store")
                 elif _model.store is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.store = odd(
                         _model.store, ((_parent, _name), _key), "store", "Store", True, False
                     )
@@ -122,7 +122,7 @@ class PutStoreBody:
                         _model.store, ((_parent, _name), _key), "store", "Store", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

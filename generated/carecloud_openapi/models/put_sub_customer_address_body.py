@@ -83,14 +83,14 @@ class PutSubCustomerAddressBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.additional_address = src_dict.get("additional_address", UNSET)
         if isinstance(_model.additional_address, dict):
             _model.additional_address = _read_AdditionalAddress(
                 _model.additional_address, (_path, _key), "additional_address"
             )
         elif _model.additional_address is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.additional_address = odd(
                 _model.additional_address,
                 (_path, _key),
@@ -109,7 +109,7 @@ class PutSubCustomerAddressBody:
                 False,
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -128,14 +128,14 @@ class PutSubCustomerAddressBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.additional_address = src_dict.get("additional_address", UNSET)
                 if isinstance(_model.additional_address, dict):
                     _model.additional_address = _read_AdditionalAddress(
                         _model.additional_address, ((_parent, _name), _key), "additional_address"
                     )
                 elif _model.additional_address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.additional_address = odd(
                         _model.additional_address,
                         ((_parent, _name), _key),
@@ -154,7 +154,7 @@ class PutSubCustomerAddressBody:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

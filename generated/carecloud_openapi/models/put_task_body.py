@@ -79,17 +79,17 @@ class PutTaskBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.task = src_dict.get("task", UNSET)
         if isinstance(_model.task, dict):
             _model.task = _read_Task(_model.task, (_path, _key), "task")
         elif _model.task is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
         else:
             _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,12 +108,12 @@ class PutTaskBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.task = src_dict.get("task", UNSET)
                 if isinstance(_model.task, dict):
                     _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
                 elif _model.task is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.task = odd(
                         _model.task, ((_parent, _name), _key), "task", "Task", True, False
                     )
@@ -122,7 +122,7 @@ class PutTaskBody:
                         _model.task, ((_parent, _name), _key), "task", "Task", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

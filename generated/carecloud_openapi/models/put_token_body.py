@@ -93,8 +93,8 @@ class PutTokenBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.setup, _model.push_token = _declared(src_dict)
             except KeyError:
@@ -105,20 +105,20 @@ class PutTokenBody:
         if isinstance(_model.setup, dict):
             _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
         elif _model.setup is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
         else:
             _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
 
         if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
             if _model.push_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.push_token = odd(
                     _model.push_token, (_path, _key), "push_token", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -137,8 +137,8 @@ class PutTokenBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.setup, _model.push_token = _declared(src_dict)
                     except KeyError:
@@ -149,7 +149,7 @@ class PutTokenBody:
                 if isinstance(_model.setup, dict):
                     _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
                 elif _model.setup is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.setup = odd(
                         _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
                     )
@@ -160,7 +160,7 @@ class PutTokenBody:
 
                 if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
                     if _model.push_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.push_token = odd(
                             _model.push_token,
@@ -171,7 +171,7 @@ class PutTokenBody:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

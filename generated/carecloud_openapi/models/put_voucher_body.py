@@ -81,17 +81,17 @@ class PutVoucherBody:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.voucher = src_dict.get("voucher", UNSET)
         if isinstance(_model.voucher, dict):
             _model.voucher = _read_Voucher(_model.voucher, (_path, _key), "voucher")
         elif _model.voucher is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.voucher = odd(_model.voucher, (_path, _key), "voucher", "Voucher", True, False)
         else:
             _model.voucher = odd(_model.voucher, (_path, _key), "voucher", "Voucher", True, False)
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -110,14 +110,14 @@ class PutVoucherBody:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.voucher = src_dict.get("voucher", UNSET)
                 if isinstance(_model.voucher, dict):
                     _model.voucher = _read_Voucher(
                         _model.voucher, ((_parent, _name), _key), "voucher"
                     )
                 elif _model.voucher is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.voucher = odd(
                         _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
                     )
@@ -126,7 +126,7 @@ class PutVoucherBody:
                         _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

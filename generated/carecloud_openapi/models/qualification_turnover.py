@@ -85,8 +85,8 @@ class QualificationTurnover:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
             except KeyError:
@@ -100,25 +100,25 @@ class QualificationTurnover:
 
         if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
             if _model.currency_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.currency_id = odd(
                 _model.currency_id, (_path, _key), "currency_id", "string", True, False
             )
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
         if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
             if _model.due_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.due_date = odd(
                     _model.due_date, (_path, _key), "due_date", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -137,8 +137,8 @@ class QualificationTurnover:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
                     except KeyError:
@@ -152,7 +152,7 @@ class QualificationTurnover:
 
                 if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
                     if _model.currency_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.currency_id = odd(
                         _model.currency_id,
                         ((_parent, _name), _key),
@@ -164,14 +164,14 @@ class QualificationTurnover:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.value = odd(
                         _model.value, ((_parent, _name), _key), "value", "number", True, False
                     )
 
                 if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
                     if _model.due_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.due_date = odd(
                             _model.due_date,
@@ -182,7 +182,7 @@ class QualificationTurnover:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

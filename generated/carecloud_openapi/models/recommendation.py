@@ -140,8 +140,8 @@ class Recommendation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -181,14 +181,14 @@ class Recommendation:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
             _model.recommendation_id.__class__ is str or isinstance(_model.recommendation_id, str)
         ):
             if _model.recommendation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.recommendation_id = odd(
                     _model.recommendation_id,
@@ -203,7 +203,7 @@ class Recommendation:
             _model.brief_description.__class__ is str or isinstance(_model.brief_description, str)
         ):
             if _model.brief_description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.brief_description = odd(
                     _model.brief_description,
@@ -219,7 +219,7 @@ class Recommendation:
             or isinstance(_model.detailed_description, str)
         ):
             if _model.detailed_description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.detailed_description = odd(
                     _model.detailed_description,
@@ -232,7 +232,7 @@ class Recommendation:
 
         if not (_model.content.__class__ is str or isinstance(_model.content, str)):
             if _model.content is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.content = odd(
                     _model.content, (_path, _key), "content", "string", False, False
@@ -243,7 +243,7 @@ class Recommendation:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
         elif _model.picture_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.picture_urls = odd(
                 _model.picture_urls, (_path, _key), "picture_urls", "array", False, False
@@ -251,7 +251,7 @@ class Recommendation:
 
         if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
             if _model.web_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.web_url = odd(
                     _model.web_url, (_path, _key), "web_url", "string", False, False
@@ -259,7 +259,7 @@ class Recommendation:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -268,13 +268,13 @@ class Recommendation:
         if type(_model.state) is int:
             _model.state = RecommendationState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "RecommendationState", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -293,8 +293,8 @@ class Recommendation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -334,7 +334,7 @@ class Recommendation:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -344,7 +344,7 @@ class Recommendation:
                     or isinstance(_model.recommendation_id, str)
                 ):
                     if _model.recommendation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.recommendation_id = odd(
                             _model.recommendation_id,
@@ -360,7 +360,7 @@ class Recommendation:
                     or isinstance(_model.brief_description, str)
                 ):
                     if _model.brief_description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.brief_description = odd(
                             _model.brief_description,
@@ -376,7 +376,7 @@ class Recommendation:
                     or isinstance(_model.detailed_description, str)
                 ):
                     if _model.detailed_description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.detailed_description = odd(
                             _model.detailed_description,
@@ -389,7 +389,7 @@ class Recommendation:
 
                 if not (_model.content.__class__ is str or isinstance(_model.content, str)):
                     if _model.content is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.content = odd(
                             _model.content,
@@ -412,7 +412,7 @@ class Recommendation:
                                 False,
                             )
                 elif _model.picture_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.picture_urls = odd(
                         _model.picture_urls,
@@ -425,7 +425,7 @@ class Recommendation:
 
                 if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
                     if _model.web_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.web_url = odd(
                             _model.web_url,
@@ -438,7 +438,7 @@ class Recommendation:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -452,7 +452,7 @@ class Recommendation:
                 if type(_model.state) is int:
                     _model.state = RecommendationState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -463,7 +463,7 @@ class Recommendation:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

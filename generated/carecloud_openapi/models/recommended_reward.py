@@ -130,8 +130,8 @@ class RecommendedReward:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.code,
@@ -162,20 +162,20 @@ class RecommendedReward:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if type(_model.reward_priority) is int:
             _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
         elif _model.reward_priority is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_priority = odd(
                 _model.reward_priority,
@@ -188,7 +188,7 @@ class RecommendedReward:
 
         if not (type(_model.max_count) is int):
             if _model.max_count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.max_count = odd(
                     _model.max_count, (_path, _key), "max_count", "integer", False, False
@@ -196,7 +196,7 @@ class RecommendedReward:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -207,7 +207,7 @@ class RecommendedReward:
                 _model.reward_properties, (_path, _key), "reward_properties"
             )
         elif _model.reward_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_properties = odd(
                 _model.reward_properties,
@@ -218,7 +218,7 @@ class RecommendedReward:
                 False,
             )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -237,8 +237,8 @@ class RecommendedReward:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.code,
@@ -269,7 +269,7 @@ class RecommendedReward:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -277,7 +277,7 @@ class RecommendedReward:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -286,7 +286,7 @@ class RecommendedReward:
                 if type(_model.reward_priority) is int:
                     _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
                 elif _model.reward_priority is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_priority = odd(
                         _model.reward_priority,
@@ -299,7 +299,7 @@ class RecommendedReward:
 
                 if not (type(_model.max_count) is int):
                     if _model.max_count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.max_count = odd(
                             _model.max_count,
@@ -312,7 +312,7 @@ class RecommendedReward:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -328,7 +328,7 @@ class RecommendedReward:
                         _model.reward_properties, ((_parent, _name), _key), "reward_properties"
                     )
                 elif _model.reward_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_properties = odd(
                         _model.reward_properties,
@@ -339,7 +339,7 @@ class RecommendedReward:
                         False,
                     )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

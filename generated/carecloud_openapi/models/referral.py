@@ -100,8 +100,8 @@ class Referral:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.referral_id,
@@ -129,19 +129,19 @@ class Referral:
 
         if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
             if _model.referral_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.referral_id = odd(
                 _model.referral_id, (_path, _key), "referral_id", "string", True, False
             )
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -151,7 +151,7 @@ class Referral:
             or isinstance(_model.referral_campaign_id, str)
         ):
             if _model.referral_campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.referral_campaign_id = odd(
                 _model.referral_campaign_id,
                 (_path, _key),
@@ -164,11 +164,11 @@ class Referral:
         if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
             pass
         elif _model.valid_to is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", False, True)
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -187,8 +187,8 @@ class Referral:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.referral_id,
@@ -216,7 +216,7 @@ class Referral:
 
                 if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
                     if _model.referral_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.referral_id = odd(
                         _model.referral_id,
                         ((_parent, _name), _key),
@@ -228,14 +228,14 @@ class Referral:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.code = odd(
                         _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -250,7 +250,7 @@ class Referral:
                     or isinstance(_model.referral_campaign_id, str)
                 ):
                     if _model.referral_campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.referral_campaign_id = odd(
                         _model.referral_campaign_id,
                         ((_parent, _name), _key),
@@ -263,13 +263,13 @@ class Referral:
                 if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
                     pass
                 elif _model.valid_to is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.valid_to = odd(
                         _model.valid_to, ((_parent, _name), _key), "valid_to", "string", False, True
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -129,8 +129,8 @@ class RelatedCustomer:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.related_customer_id,
@@ -173,7 +173,7 @@ class RelatedCustomer:
             or isinstance(_model.related_customer_id, str)
         ):
             if _model.related_customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.related_customer_id = odd(
                 _model.related_customer_id,
                 (_path, _key),
@@ -188,7 +188,7 @@ class RelatedCustomer:
             or isinstance(_model.customer_relation_type_id, str)
         ):
             if _model.customer_relation_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_relation_type_id = odd(
                 _model.customer_relation_type_id,
                 (_path, _key),
@@ -200,7 +200,7 @@ class RelatedCustomer:
 
         if not (type(_model.is_leading) is bool):
             if _model.is_leading is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.is_leading = odd(
                 _model.is_leading, (_path, _key), "is_leading", "boolean", True, False
             )
@@ -210,7 +210,7 @@ class RelatedCustomer:
             or isinstance(_model.customer_relation_id, str)
         ):
             if _model.customer_relation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_relation_id = odd(
                     _model.customer_relation_id,
@@ -223,7 +223,7 @@ class RelatedCustomer:
 
         if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
             if _model.short_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.short_name = odd(
                     _model.short_name, (_path, _key), "short_name", "string", False, False
@@ -231,7 +231,7 @@ class RelatedCustomer:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -239,7 +239,7 @@ class RelatedCustomer:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -247,7 +247,7 @@ class RelatedCustomer:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -256,13 +256,13 @@ class RelatedCustomer:
         if type(_model.state) is int:
             _model.state = RelatedCustomerState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "RelatedCustomerState", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -281,8 +281,8 @@ class RelatedCustomer:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.related_customer_id,
@@ -325,7 +325,7 @@ class RelatedCustomer:
                     or isinstance(_model.related_customer_id, str)
                 ):
                     if _model.related_customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.related_customer_id = odd(
                         _model.related_customer_id,
                         ((_parent, _name), _key),
@@ -340,7 +340,7 @@ class RelatedCustomer:
                     or isinstance(_model.customer_relation_type_id, str)
                 ):
                     if _model.customer_relation_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_relation_type_id = odd(
                         _model.customer_relation_type_id,
                         ((_parent, _name), _key),
@@ -352,7 +352,7 @@ class RelatedCustomer:
 
                 if not (type(_model.is_leading) is bool):
                     if _model.is_leading is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.is_leading = odd(
                         _model.is_leading,
                         ((_parent, _name), _key),
@@ -367,7 +367,7 @@ class RelatedCustomer:
                     or isinstance(_model.customer_relation_id, str)
                 ):
                     if _model.customer_relation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_relation_id = odd(
                             _model.customer_relation_id,
@@ -380,7 +380,7 @@ class RelatedCustomer:
 
                 if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
                     if _model.short_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.short_name = odd(
                             _model.short_name,
@@ -393,7 +393,7 @@ class RelatedCustomer:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -406,7 +406,7 @@ class RelatedCustomer:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -419,7 +419,7 @@ class RelatedCustomer:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -433,7 +433,7 @@ class RelatedCustomer:
                 if type(_model.state) is int:
                     _model.state = RelatedCustomerState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -444,7 +444,7 @@ class RelatedCustomer:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -298,8 +298,8 @@ class Reward:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 27:
+        _undeclared = len(src_dict) - 27
+        if _undeclared >= 0:
             try:
                 (
                     _model.code,
@@ -393,18 +393,18 @@ class Reward:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if type(_model.reward_group) is int:
             _model.reward_group = RewardRewardGroup(_model.reward_group)
         elif _model.reward_group is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.reward_group = odd(
                 _model.reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
@@ -416,7 +416,7 @@ class Reward:
         if isinstance(_model.store_list, list):
             _model.store_list = _read_Store_list(_model.store_list, (_path, _key), "store_list")
         elif _model.store_list is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.store_list = odd(
                 _model.store_list, (_path, _key), "store_list", "array", True, False
             )
@@ -427,7 +427,7 @@ class Reward:
 
         if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
             if _model.reward_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reward_id = odd(
                     _model.reward_id, (_path, _key), "reward_id", "string", False, False
@@ -435,13 +435,13 @@ class Reward:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
             if _model.subtitle is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.subtitle = odd(
                     _model.subtitle, (_path, _key), "subtitle", "string", False, False
@@ -449,7 +449,7 @@ class Reward:
 
         if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
             if _model.points_cost is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.points_cost = odd(
                     _model.points_cost, (_path, _key), "points_cost", "number", False, False
@@ -457,7 +457,7 @@ class Reward:
 
         if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
             if _model.valid_time_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_time_from = odd(
                     _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
@@ -465,7 +465,7 @@ class Reward:
 
         if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
             if _model.valid_time_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_time_to = odd(
                     _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
@@ -473,7 +473,7 @@ class Reward:
 
         if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
             if _model.reward_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reward_type_id = odd(
                     _model.reward_type_id, (_path, _key), "reward_type_id", "string", False, False
@@ -484,7 +484,7 @@ class Reward:
                 _model.additional_properties, (_path, _key), "additional_properties"
             )
         elif _model.additional_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.additional_properties = odd(
                 _model.additional_properties,
@@ -498,7 +498,7 @@ class Reward:
         if type(_model.priority) is int:
             _model.priority = RewardPriority(_model.priority)
         elif _model.priority is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.priority = odd(
                 _model.priority, (_path, _key), "priority", "RewardPriority", False, False
@@ -509,7 +509,7 @@ class Reward:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif _model.image_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.image_urls = odd(
                 _model.image_urls, (_path, _key), "image_urls", "array", False, False
@@ -520,7 +520,7 @@ class Reward:
             or isinstance(_model.reward_external_url, str)
         ):
             if _model.reward_external_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reward_external_url = odd(
                     _model.reward_external_url,
@@ -533,7 +533,7 @@ class Reward:
 
         if not (type(_model.has_product_condition) is bool):
             if _model.has_product_condition is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_product_condition = odd(
                     _model.has_product_condition,
@@ -546,7 +546,7 @@ class Reward:
 
         if not (type(_model.has_group_condition) is bool):
             if _model.has_group_condition is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_group_condition = odd(
                     _model.has_group_condition,
@@ -559,7 +559,7 @@ class Reward:
 
         if not (type(_model.has_brand_condition) is bool):
             if _model.has_brand_condition is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_brand_condition = odd(
                     _model.has_brand_condition,
@@ -572,7 +572,7 @@ class Reward:
 
         if not (type(_model.has_product_bonus) is bool):
             if _model.has_product_bonus is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_product_bonus = odd(
                     _model.has_product_bonus,
@@ -585,7 +585,7 @@ class Reward:
 
         if not (type(_model.has_group_bonus) is bool):
             if _model.has_group_bonus is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_group_bonus = odd(
                     _model.has_group_bonus,
@@ -598,7 +598,7 @@ class Reward:
 
         if not (type(_model.has_brand_bonus) is bool):
             if _model.has_brand_bonus is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.has_brand_bonus = odd(
                     _model.has_brand_bonus,
@@ -616,7 +616,7 @@ class Reward:
                 "reward_product_relation_conditions",
             )
         elif _model.reward_product_relation_conditions is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_product_relation_conditions = odd(
                 _model.reward_product_relation_conditions,
@@ -634,7 +634,7 @@ class Reward:
                 "reward_product_relation_bonuses",
             )
         elif _model.reward_product_relation_bonuses is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_product_relation_bonuses = odd(
                 _model.reward_product_relation_bonuses,
@@ -647,7 +647,7 @@ class Reward:
 
         if not (type(_model.is_automated) is bool):
             if _model.is_automated is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_automated = odd(
                     _model.is_automated, (_path, _key), "is_automated", "boolean", False, False
@@ -656,13 +656,13 @@ class Reward:
         if isinstance(_model.tags, list):
             _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
         elif _model.tags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -671,11 +671,11 @@ class Reward:
         if type(_model.state) is int:
             _model.state = RewardState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "RewardState", False, False)
 
-        if len(src_dict) + _absent == 27:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -694,8 +694,8 @@ class Reward:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 27:
+                _undeclared = len(src_dict) - 27
+                if _undeclared >= 0:
                     try:
                         (
                             _model.code,
@@ -789,14 +789,14 @@ class Reward:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.code = odd(
                         _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -804,7 +804,7 @@ class Reward:
                 if type(_model.reward_group) is int:
                     _model.reward_group = RewardRewardGroup(_model.reward_group)
                 elif _model.reward_group is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.reward_group = odd(
                         _model.reward_group,
                         ((_parent, _name), _key),
@@ -828,7 +828,7 @@ class Reward:
                         _model.store_list, ((_parent, _name), _key), "store_list"
                     )
                 elif _model.store_list is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.store_list = odd(
                         _model.store_list,
                         ((_parent, _name), _key),
@@ -849,7 +849,7 @@ class Reward:
 
                 if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
                     if _model.reward_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reward_id = odd(
                             _model.reward_id,
@@ -862,7 +862,7 @@ class Reward:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -870,7 +870,7 @@ class Reward:
 
                 if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
                     if _model.subtitle is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.subtitle = odd(
                             _model.subtitle,
@@ -883,7 +883,7 @@ class Reward:
 
                 if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
                     if _model.points_cost is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.points_cost = odd(
                             _model.points_cost,
@@ -899,7 +899,7 @@ class Reward:
                     or isinstance(_model.valid_time_from, str)
                 ):
                     if _model.valid_time_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_time_from = odd(
                             _model.valid_time_from,
@@ -914,7 +914,7 @@ class Reward:
                     _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
                 ):
                     if _model.valid_time_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_time_to = odd(
                             _model.valid_time_to,
@@ -929,7 +929,7 @@ class Reward:
                     _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
                 ):
                     if _model.reward_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reward_type_id = odd(
                             _model.reward_type_id,
@@ -947,7 +947,7 @@ class Reward:
                         "additional_properties",
                     )
                 elif _model.additional_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.additional_properties = odd(
                         _model.additional_properties,
@@ -961,7 +961,7 @@ class Reward:
                 if type(_model.priority) is int:
                     _model.priority = RewardPriority(_model.priority)
                 elif _model.priority is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.priority = odd(
                         _model.priority,
@@ -984,7 +984,7 @@ class Reward:
                                 False,
                             )
                 elif _model.image_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.image_urls = odd(
                         _model.image_urls,
@@ -1000,7 +1000,7 @@ class Reward:
                     or isinstance(_model.reward_external_url, str)
                 ):
                     if _model.reward_external_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reward_external_url = odd(
                             _model.reward_external_url,
@@ -1013,7 +1013,7 @@ class Reward:
 
                 if not (type(_model.has_product_condition) is bool):
                     if _model.has_product_condition is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_product_condition = odd(
                             _model.has_product_condition,
@@ -1026,7 +1026,7 @@ class Reward:
 
                 if not (type(_model.has_group_condition) is bool):
                     if _model.has_group_condition is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_group_condition = odd(
                             _model.has_group_condition,
@@ -1039,7 +1039,7 @@ class Reward:
 
                 if not (type(_model.has_brand_condition) is bool):
                     if _model.has_brand_condition is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_brand_condition = odd(
                             _model.has_brand_condition,
@@ -1052,7 +1052,7 @@ class Reward:
 
                 if not (type(_model.has_product_bonus) is bool):
                     if _model.has_product_bonus is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_product_bonus = odd(
                             _model.has_product_bonus,
@@ -1065,7 +1065,7 @@ class Reward:
 
                 if not (type(_model.has_group_bonus) is bool):
                     if _model.has_group_bonus is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_group_bonus = odd(
                             _model.has_group_bonus,
@@ -1078,7 +1078,7 @@ class Reward:
 
                 if not (type(_model.has_brand_bonus) is bool):
                     if _model.has_brand_bonus is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.has_brand_bonus = odd(
                             _model.has_brand_bonus,
@@ -1098,7 +1098,7 @@ class Reward:
                         )
                     )
                 elif _model.reward_product_relation_conditions is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_product_relation_conditions = odd(
                         _model.reward_product_relation_conditions,
@@ -1116,7 +1116,7 @@ class Reward:
                         "reward_product_relation_bonuses",
                     )
                 elif _model.reward_product_relation_bonuses is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_product_relation_bonuses = odd(
                         _model.reward_product_relation_bonuses,
@@ -1129,7 +1129,7 @@ class Reward:
 
                 if not (type(_model.is_automated) is bool):
                     if _model.is_automated is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_automated = odd(
                             _model.is_automated,
@@ -1143,7 +1143,7 @@ class Reward:
                 if isinstance(_model.tags, list):
                     _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
                 elif _model.tags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.tags = odd(
                         _model.tags, ((_parent, _name), _key), "tags", "array", False, False
@@ -1151,7 +1151,7 @@ class Reward:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -1165,13 +1165,13 @@ class Reward:
                 if type(_model.state) is int:
                     _model.state = RewardState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "RewardState", False, False
                     )
 
-                if len(src_dict) + _absent == 27:
+                if not _undeclared:
                     _model._extra_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -221,8 +221,8 @@ class RewardProduct:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 16:
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
             try:
                 (
                     _model.product_id,
@@ -283,7 +283,7 @@ class RewardProduct:
 
         if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
             if _model.product_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_id = odd(
                     _model.product_id, (_path, _key), "product_id", "string", False, False
@@ -291,19 +291,19 @@ class RewardProduct:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.external_id = odd(
                     _model.external_id, (_path, _key), "external_id", "string", False, False
@@ -312,7 +312,7 @@ class RewardProduct:
         if isinstance(_model.plu_ids, list):
             _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
         elif _model.plu_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
@@ -320,7 +320,7 @@ class RewardProduct:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -335,7 +335,7 @@ class RewardProduct:
             _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
         ):
             if _model.product_brand_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_brand_id = odd(
                     _model.product_brand_id,
@@ -348,7 +348,7 @@ class RewardProduct:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -357,7 +357,7 @@ class RewardProduct:
         if isinstance(_model.prices, list):
             _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
         elif _model.prices is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
 
@@ -366,7 +366,7 @@ class RewardProduct:
                 _model.additional_properties, (_path, _key), "additional_properties"
             )
         elif _model.additional_properties is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.additional_properties = odd(
                 _model.additional_properties,
@@ -382,7 +382,7 @@ class RewardProduct:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif _model.image_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.image_urls = odd(
                 _model.image_urls, (_path, _key), "image_urls", "array", False, False
@@ -390,7 +390,7 @@ class RewardProduct:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -399,20 +399,20 @@ class RewardProduct:
         if type(_model.state) is int:
             _model.state = ProductState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "ProductState", False, False)
 
         if isinstance(_model.tags, list):
             _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
         elif _model.tags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
         if not (type(_model.minimum_number_of_products) is int):
             if _model.minimum_number_of_products is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.minimum_number_of_products = odd(
                     _model.minimum_number_of_products,
@@ -435,7 +435,7 @@ class RewardProduct:
                         False,
                     )
         elif _model.reward_product_relation_types is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_product_relation_types = odd(
                 _model.reward_product_relation_types,
@@ -446,7 +446,7 @@ class RewardProduct:
                 False,
             )
 
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -465,8 +465,8 @@ class RewardProduct:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 16:
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
                     try:
                         (
                             _model.product_id,
@@ -527,7 +527,7 @@ class RewardProduct:
 
                 if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
                     if _model.product_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_id = odd(
                             _model.product_id,
@@ -540,7 +540,7 @@ class RewardProduct:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -548,7 +548,7 @@ class RewardProduct:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -556,7 +556,7 @@ class RewardProduct:
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.external_id = odd(
                             _model.external_id,
@@ -572,7 +572,7 @@ class RewardProduct:
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids"
                     )
                 elif _model.plu_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.plu_ids = odd(
                         _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
@@ -583,7 +583,7 @@ class RewardProduct:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -599,7 +599,7 @@ class RewardProduct:
                     or isinstance(_model.product_brand_id, str)
                 ):
                     if _model.product_brand_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_brand_id = odd(
                             _model.product_brand_id,
@@ -612,7 +612,7 @@ class RewardProduct:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -628,7 +628,7 @@ class RewardProduct:
                         _model.prices, ((_parent, _name), _key), "prices"
                     )
                 elif _model.prices is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.prices = odd(
                         _model.prices, ((_parent, _name), _key), "prices", "array", False, False
@@ -641,7 +641,7 @@ class RewardProduct:
                         "additional_properties",
                     )
                 elif _model.additional_properties is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.additional_properties = odd(
                         _model.additional_properties,
@@ -664,7 +664,7 @@ class RewardProduct:
                                 False,
                             )
                 elif _model.image_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.image_urls = odd(
                         _model.image_urls,
@@ -677,7 +677,7 @@ class RewardProduct:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -691,7 +691,7 @@ class RewardProduct:
                 if type(_model.state) is int:
                     _model.state = ProductState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -705,7 +705,7 @@ class RewardProduct:
                 if isinstance(_model.tags, list):
                     _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
                 elif _model.tags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.tags = odd(
                         _model.tags, ((_parent, _name), _key), "tags", "array", False, False
@@ -713,7 +713,7 @@ class RewardProduct:
 
                 if not (type(_model.minimum_number_of_products) is int):
                     if _model.minimum_number_of_products is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.minimum_number_of_products = odd(
                             _model.minimum_number_of_products,
@@ -736,7 +736,7 @@ class RewardProduct:
                                 False,
                             )
                 elif _model.reward_product_relation_types is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_product_relation_types = odd(
                         _model.reward_product_relation_types,
@@ -747,7 +747,7 @@ class RewardProduct:
                         False,
                     )
 
-                if len(src_dict) + _absent == 16:
+                if not _undeclared:
                     _model._extra_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -150,8 +150,8 @@ class RewardProductGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 11:
+        _undeclared = len(src_dict) - 11
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -197,12 +197,12 @@ class RewardProductGroup:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
             if _model.external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.external_id = odd(
                 _model.external_id, (_path, _key), "external_id", "string", True, False
             )
@@ -211,7 +211,7 @@ class RewardProductGroup:
             _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
         ):
             if _model.product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.product_group_id = odd(
                     _model.product_group_id,
@@ -227,7 +227,7 @@ class RewardProductGroup:
             or isinstance(_model.parent_product_group_id, str)
         ):
             if _model.parent_product_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_product_group_id = odd(
                     _model.parent_product_group_id,
@@ -242,7 +242,7 @@ class RewardProductGroup:
             _model.parent_external_id.__class__ is str or isinstance(_model.parent_external_id, str)
         ):
             if _model.parent_external_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_external_id = odd(
                     _model.parent_external_id,
@@ -255,13 +255,13 @@ class RewardProductGroup:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -269,7 +269,7 @@ class RewardProductGroup:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -277,7 +277,7 @@ class RewardProductGroup:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -286,7 +286,7 @@ class RewardProductGroup:
         if type(_model.state) is int:
             _model.state = ProductGroupState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ProductGroupState", False, False
@@ -304,7 +304,7 @@ class RewardProductGroup:
                         False,
                     )
         elif _model.reward_product_relation_types is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_product_relation_types = odd(
                 _model.reward_product_relation_types,
@@ -315,7 +315,7 @@ class RewardProductGroup:
                 False,
             )
 
-        if len(src_dict) + _absent == 11:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -334,8 +334,8 @@ class RewardProductGroup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 11:
+                _undeclared = len(src_dict) - 11
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -381,14 +381,14 @@ class RewardProductGroup:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
                     if _model.external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.external_id = odd(
                         _model.external_id,
                         ((_parent, _name), _key),
@@ -403,7 +403,7 @@ class RewardProductGroup:
                     or isinstance(_model.product_group_id, str)
                 ):
                     if _model.product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.product_group_id = odd(
                             _model.product_group_id,
@@ -419,7 +419,7 @@ class RewardProductGroup:
                     or isinstance(_model.parent_product_group_id, str)
                 ):
                     if _model.parent_product_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_product_group_id = odd(
                             _model.parent_product_group_id,
@@ -435,7 +435,7 @@ class RewardProductGroup:
                     or isinstance(_model.parent_external_id, str)
                 ):
                     if _model.parent_external_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_external_id = odd(
                             _model.parent_external_id,
@@ -448,7 +448,7 @@ class RewardProductGroup:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -456,7 +456,7 @@ class RewardProductGroup:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -469,7 +469,7 @@ class RewardProductGroup:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -482,7 +482,7 @@ class RewardProductGroup:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -496,7 +496,7 @@ class RewardProductGroup:
                 if type(_model.state) is int:
                     _model.state = ProductGroupState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -519,7 +519,7 @@ class RewardProductGroup:
                                 False,
                             )
                 elif _model.reward_product_relation_types is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_product_relation_types = odd(
                         _model.reward_product_relation_types,
@@ -530,7 +530,7 @@ class RewardProductGroup:
                         False,
                     )
 
-                if len(src_dict) + _absent == 11:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

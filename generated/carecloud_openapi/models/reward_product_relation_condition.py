@@ -104,8 +104,8 @@ class RewardProductRelationCondition:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.related_to, _model.count, _model.min_price, _model.max_price = _declared(
                     src_dict
@@ -122,7 +122,7 @@ class RewardProductRelationCondition:
         if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
             _model.related_to = RewardProductRelationConditionRelatedTo(_model.related_to)
         elif _model.related_to is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.related_to = odd(
                 _model.related_to,
@@ -135,13 +135,13 @@ class RewardProductRelationCondition:
 
         if not (type(_model.count) is int):
             if _model.count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
         if not (type(_model.min_price) is float or type(_model.min_price) is int):
             if _model.min_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.min_price = odd(
                     _model.min_price, (_path, _key), "min_price", "number", False, False
@@ -149,13 +149,13 @@ class RewardProductRelationCondition:
 
         if not (type(_model.max_price) is float or type(_model.max_price) is int):
             if _model.max_price is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.max_price = odd(
                     _model.max_price, (_path, _key), "max_price", "number", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -174,8 +174,8 @@ class RewardProductRelationCondition:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.related_to, _model.count, _model.min_price, _model.max_price = (
                             _declared(src_dict)
@@ -192,7 +192,7 @@ class RewardProductRelationCondition:
                 if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
                     _model.related_to = RewardProductRelationConditionRelatedTo(_model.related_to)
                 elif _model.related_to is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.related_to = odd(
                         _model.related_to,
@@ -205,7 +205,7 @@ class RewardProductRelationCondition:
 
                 if not (type(_model.count) is int):
                     if _model.count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.count = odd(
                             _model.count, ((_parent, _name), _key), "count", "integer", False, False
@@ -213,7 +213,7 @@ class RewardProductRelationCondition:
 
                 if not (type(_model.min_price) is float or type(_model.min_price) is int):
                     if _model.min_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.min_price = odd(
                             _model.min_price,
@@ -226,7 +226,7 @@ class RewardProductRelationCondition:
 
                 if not (type(_model.max_price) is float or type(_model.max_price) is int):
                     if _model.max_price is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.max_price = odd(
                             _model.max_price,
@@ -237,7 +237,7 @@ class RewardProductRelationCondition:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

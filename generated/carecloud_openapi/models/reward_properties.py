@@ -85,8 +85,8 @@ class RewardProperties:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.image, _model.valid_time_from, _model.valid_time_to = _declared(src_dict)
             except KeyError:
@@ -100,13 +100,13 @@ class RewardProperties:
 
         if not (_model.image.__class__ is str or isinstance(_model.image, str)):
             if _model.image is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.image = odd(_model.image, (_path, _key), "image", "string", False, False)
 
         if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
             if _model.valid_time_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_time_from = odd(
                     _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
@@ -114,13 +114,13 @@ class RewardProperties:
 
         if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
             if _model.valid_time_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_time_to = odd(
                     _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -139,8 +139,8 @@ class RewardProperties:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.image, _model.valid_time_from, _model.valid_time_to = _declared(
                             src_dict
@@ -156,7 +156,7 @@ class RewardProperties:
 
                 if not (_model.image.__class__ is str or isinstance(_model.image, str)):
                     if _model.image is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.image = odd(
                             _model.image, ((_parent, _name), _key), "image", "string", False, False
@@ -167,7 +167,7 @@ class RewardProperties:
                     or isinstance(_model.valid_time_from, str)
                 ):
                     if _model.valid_time_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_time_from = odd(
                             _model.valid_time_from,
@@ -182,7 +182,7 @@ class RewardProperties:
                     _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
                 ):
                     if _model.valid_time_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_time_to = odd(
                             _model.valid_time_to,
@@ -193,7 +193,7 @@ class RewardProperties:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

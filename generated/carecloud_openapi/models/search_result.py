@@ -104,8 +104,8 @@ class SearchResult:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.search_result_string, _model.resource_id, _model.flags = _declared(src_dict)
             except KeyError:
@@ -122,7 +122,7 @@ class SearchResult:
             or isinstance(_model.search_result_string, str)
         ):
             if _model.search_result_string is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.search_result_string = odd(
                 _model.search_result_string,
                 (_path, _key),
@@ -134,7 +134,7 @@ class SearchResult:
 
         if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
             if _model.resource_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.resource_id = odd(
                 _model.resource_id, (_path, _key), "resource_id", "string", True, False
             )
@@ -142,11 +142,11 @@ class SearchResult:
         if isinstance(_model.flags, list):
             _model.flags = _read_Flag_list(_model.flags, (_path, _key), "flags")
         elif _model.flags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.flags = odd(_model.flags, (_path, _key), "flags", "array", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -165,8 +165,8 @@ class SearchResult:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.search_result_string, _model.resource_id, _model.flags = _declared(
                             src_dict
@@ -185,7 +185,7 @@ class SearchResult:
                     or isinstance(_model.search_result_string, str)
                 ):
                     if _model.search_result_string is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.search_result_string = odd(
                         _model.search_result_string,
                         ((_parent, _name), _key),
@@ -197,7 +197,7 @@ class SearchResult:
 
                 if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
                     if _model.resource_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.resource_id = odd(
                         _model.resource_id,
                         ((_parent, _name), _key),
@@ -210,13 +210,13 @@ class SearchResult:
                 if isinstance(_model.flags, list):
                     _model.flags = _read_Flag_list(_model.flags, ((_parent, _name), _key), "flags")
                 elif _model.flags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.flags = odd(
                         _model.flags, ((_parent, _name), _key), "flags", "array", False, False
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

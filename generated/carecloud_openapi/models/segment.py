@@ -104,8 +104,8 @@ class Segment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -136,12 +136,12 @@ class Segment:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
             if _model.segment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.segment_id = odd(
                     _model.segment_id, (_path, _key), "segment_id", "string", False, False
@@ -151,7 +151,7 @@ class Segment:
             _model.segment_group_id.__class__ is str or isinstance(_model.segment_group_id, str)
         ):
             if _model.segment_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.segment_group_id = odd(
                     _model.segment_group_id,
@@ -167,7 +167,7 @@ class Segment:
             or isinstance(_model.segment_picture_url, str)
         ):
             if _model.segment_picture_url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.segment_picture_url = odd(
                     _model.segment_picture_url,
@@ -180,19 +180,19 @@ class Segment:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -211,8 +211,8 @@ class Segment:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -243,14 +243,14 @@ class Segment:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
                     if _model.segment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.segment_id = odd(
                             _model.segment_id,
@@ -266,7 +266,7 @@ class Segment:
                     or isinstance(_model.segment_group_id, str)
                 ):
                     if _model.segment_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.segment_group_id = odd(
                             _model.segment_group_id,
@@ -282,7 +282,7 @@ class Segment:
                     or isinstance(_model.segment_picture_url, str)
                 ):
                     if _model.segment_picture_url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.segment_picture_url = odd(
                             _model.segment_picture_url,
@@ -295,7 +295,7 @@ class Segment:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -303,7 +303,7 @@ class Segment:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -314,7 +314,7 @@ class Segment:
                             False,
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

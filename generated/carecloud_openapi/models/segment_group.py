@@ -104,8 +104,8 @@ class SegmentGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 6:
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -136,14 +136,14 @@ class SegmentGroup:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (
             _model.segment_group_id.__class__ is str or isinstance(_model.segment_group_id, str)
         ):
             if _model.segment_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.segment_group_id = odd(
                     _model.segment_group_id,
@@ -156,7 +156,7 @@ class SegmentGroup:
 
         if not (_model.parent_group_id.__class__ is str or isinstance(_model.parent_group_id, str)):
             if _model.parent_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.parent_group_id = odd(
                     _model.parent_group_id, (_path, _key), "parent_group_id", "string", False, False
@@ -164,13 +164,13 @@ class SegmentGroup:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -178,13 +178,13 @@ class SegmentGroup:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -203,8 +203,8 @@ class SegmentGroup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 6:
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -235,7 +235,7 @@ class SegmentGroup:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -245,7 +245,7 @@ class SegmentGroup:
                     or isinstance(_model.segment_group_id, str)
                 ):
                     if _model.segment_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.segment_group_id = odd(
                             _model.segment_group_id,
@@ -261,7 +261,7 @@ class SegmentGroup:
                     or isinstance(_model.parent_group_id, str)
                 ):
                     if _model.parent_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.parent_group_id = odd(
                             _model.parent_group_id,
@@ -274,7 +274,7 @@ class SegmentGroup:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -282,7 +282,7 @@ class SegmentGroup:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -295,7 +295,7 @@ class SegmentGroup:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -306,7 +306,7 @@ class SegmentGroup:
                             False,
                         )
 
-                if len(src_dict) + _absent == 6:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -65,16 +65,16 @@ class SegmentID:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
+        _undeclared = len(src_dict) - 1
         _model.segment_id = src_dict.get("segment_id", UNSET)
         if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
             if _model.segment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.segment_id = odd(
                 _model.segment_id, (_path, _key), "segment_id", "string", True, False
             )
 
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -93,11 +93,11 @@ class SegmentID:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
+                _undeclared = len(src_dict) - 1
                 _model.segment_id = src_dict.get("segment_id", UNSET)
                 if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
                     if _model.segment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.segment_id = odd(
                         _model.segment_id,
                         ((_parent, _name), _key),
@@ -107,7 +107,7 @@ class SegmentID:
                         False,
                     )
 
-                if len(src_dict) + _absent == 1:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -92,8 +92,8 @@ class SegmentRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = (
                     _declared(src_dict)
@@ -109,34 +109,34 @@ class SegmentRecord:
 
         if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
             if _model.segment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.segment_id = odd(
                 _model.segment_id, (_path, _key), "segment_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.created_at = odd(
                 _model.created_at, (_path, _key), "created_at", "string", True, False
             )
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -155,8 +155,8 @@ class SegmentRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.segment_id,
@@ -178,7 +178,7 @@ class SegmentRecord:
 
                 if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
                     if _model.segment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.segment_id = odd(
                         _model.segment_id,
                         ((_parent, _name), _key),
@@ -190,7 +190,7 @@ class SegmentRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -202,7 +202,7 @@ class SegmentRecord:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.created_at = odd(
                         _model.created_at,
                         ((_parent, _name), _key),
@@ -214,7 +214,7 @@ class SegmentRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -225,7 +225,7 @@ class SegmentRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -82,8 +82,8 @@ class Setup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.language_id, _model.allowed_gps, _model.allowed_notifications = _declared(
                     src_dict
@@ -99,21 +99,21 @@ class Setup:
 
         if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
             if _model.language_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.language_id = odd(
                 _model.language_id, (_path, _key), "language_id", "string", True, False
             )
 
         if not (type(_model.allowed_gps) is bool):
             if _model.allowed_gps is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.allowed_gps = odd(
                 _model.allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False
             )
 
         if not (type(_model.allowed_notifications) is bool):
             if _model.allowed_notifications is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.allowed_notifications = odd(
                 _model.allowed_notifications,
                 (_path, _key),
@@ -123,7 +123,7 @@ class Setup:
                 False,
             )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -142,8 +142,8 @@ class Setup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.language_id, _model.allowed_gps, _model.allowed_notifications = (
                             _declared(src_dict)
@@ -159,7 +159,7 @@ class Setup:
 
                 if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
                     if _model.language_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.language_id = odd(
                         _model.language_id,
                         ((_parent, _name), _key),
@@ -171,7 +171,7 @@ class Setup:
 
                 if not (type(_model.allowed_gps) is bool):
                     if _model.allowed_gps is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.allowed_gps = odd(
                         _model.allowed_gps,
                         ((_parent, _name), _key),
@@ -183,7 +183,7 @@ class Setup:
 
                 if not (type(_model.allowed_notifications) is bool):
                     if _model.allowed_notifications is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.allowed_notifications = odd(
                         _model.allowed_notifications,
                         ((_parent, _name), _key),
@@ -193,7 +193,7 @@ class Setup:
                         False,
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

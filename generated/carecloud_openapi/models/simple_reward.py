@@ -341,8 +341,8 @@ class SimpleReward:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 25:
+        _undeclared = len(src_dict) - 25
+        if _undeclared >= 0:
             try:
                 (
                     _model.code,
@@ -430,34 +430,34 @@ class SimpleReward:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
         if isinstance(_model.names, list):
             _model.names = _read_TextTranslation_list(_model.names, (_path, _key), "names")
         elif _model.names is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
         else:
             _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
 
         if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
             if _model.reward_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.reward_type_id = odd(
                 _model.reward_type_id, (_path, _key), "reward_type_id", "string", True, False
             )
 
         if not (type(_model.reward_type_value) is float or type(_model.reward_type_value) is int):
             if _model.reward_type_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.reward_type_value = odd(
                 _model.reward_type_value, (_path, _key), "reward_type_value", "number", True, False
             )
 
         if not (type(_model.global_reward) is bool):
             if _model.global_reward is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.global_reward = odd(
                 _model.global_reward, (_path, _key), "global_reward", "boolean", True, False
             )
@@ -465,7 +465,7 @@ class SimpleReward:
         if _model.voucher_validity.__class__ is str or isinstance(_model.voucher_validity, str):
             _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
         elif _model.voucher_validity is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.voucher_validity = odd(
                 _model.voucher_validity,
                 (_path, _key),
@@ -489,7 +489,7 @@ class SimpleReward:
             or isinstance(_model.voucher_code_generation_preference, str)
         ):
             if _model.voucher_code_generation_preference is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.voucher_code_generation_preference = odd(
                 _model.voucher_code_generation_preference,
                 (_path, _key),
@@ -502,7 +502,7 @@ class SimpleReward:
         if type(_model.state) is int:
             _model.state = SimpleRewardState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.state = odd(
                 _model.state, (_path, _key), "state", "SimpleRewardState", True, False
             )
@@ -513,7 +513,7 @@ class SimpleReward:
 
         if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
             if _model.reward_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reward_id = odd(
                     _model.reward_id, (_path, _key), "reward_id", "string", False, False
@@ -522,7 +522,7 @@ class SimpleReward:
         if isinstance(_model.notes, list):
             _model.notes = _read_TextTranslation_list(_model.notes, (_path, _key), "notes")
         elif _model.notes is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.notes = odd(_model.notes, (_path, _key), "notes", "array", False, False)
 
@@ -531,7 +531,7 @@ class SimpleReward:
                 _model.subtitles, (_path, _key), "subtitles"
             )
         elif _model.subtitles is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.subtitles = odd(
                 _model.subtitles, (_path, _key), "subtitles", "array", False, False
@@ -539,7 +539,7 @@ class SimpleReward:
 
         if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
             if _model.points_cost is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.points_cost = odd(
                     _model.points_cost, (_path, _key), "points_cost", "number", False, False
@@ -547,7 +547,7 @@ class SimpleReward:
 
         if not (_model.valid_date_from.__class__ is str or isinstance(_model.valid_date_from, str)):
             if _model.valid_date_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_date_from = odd(
                     _model.valid_date_from, (_path, _key), "valid_date_from", "string", False, False
@@ -555,7 +555,7 @@ class SimpleReward:
 
         if not (_model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)):
             if _model.valid_date_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_date_to = odd(
                     _model.valid_date_to, (_path, _key), "valid_date_to", "string", False, False
@@ -566,7 +566,7 @@ class SimpleReward:
             or type(_model.maximum_discount_value) is int
         ):
             if _model.maximum_discount_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.maximum_discount_value = odd(
                     _model.maximum_discount_value,
@@ -582,7 +582,7 @@ class SimpleReward:
             or type(_model.minimum_purchase_value) is int
         ):
             if _model.minimum_purchase_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.minimum_purchase_value = odd(
                     _model.minimum_purchase_value,
@@ -596,21 +596,21 @@ class SimpleReward:
         if isinstance(_model.stores, list):
             _model.stores = _read_StoreID_list(_model.stores, (_path, _key), "stores")
         elif _model.stores is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.stores = odd(_model.stores, (_path, _key), "stores", "array", False, False)
 
         if isinstance(_model.segments, list):
             _model.segments = _read_SegmentID_list(_model.segments, (_path, _key), "segments")
         elif _model.segments is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.segments = odd(_model.segments, (_path, _key), "segments", "array", False, False)
 
         if type(_model.priority) is int:
             _model.priority = SimpleRewardPriority(_model.priority)
         elif _model.priority is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.priority = odd(
                 _model.priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
@@ -621,7 +621,7 @@ class SimpleReward:
                 _model.image_urls, (_path, _key), "image_urls"
             )
         elif _model.image_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.image_urls = odd(
                 _model.image_urls, (_path, _key), "image_urls", "array", False, False
@@ -632,7 +632,7 @@ class SimpleReward:
                 _model.reward_external_urls, (_path, _key), "reward_external_urls"
             )
         elif _model.reward_external_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward_external_urls = odd(
                 _model.reward_external_urls,
@@ -646,13 +646,13 @@ class SimpleReward:
         if isinstance(_model.tags, list):
             _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
         elif _model.tags is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -663,7 +663,7 @@ class SimpleReward:
             or isinstance(_model.voucher_validity_value, str)
         ):
             if _model.voucher_validity_value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.voucher_validity_value = odd(
                     _model.voucher_validity_value,
@@ -676,13 +676,13 @@ class SimpleReward:
 
         if not (type(_model.is_portable) is bool):
             if _model.is_portable is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_portable = odd(
                     _model.is_portable, (_path, _key), "is_portable", "boolean", False, False
                 )
 
-        if len(src_dict) + _absent == 25:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -701,8 +701,8 @@ class SimpleReward:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 25:
+                _undeclared = len(src_dict) - 25
+                if _undeclared >= 0:
                     try:
                         (
                             _model.code,
@@ -790,7 +790,7 @@ class SimpleReward:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.code = odd(
                         _model.code, ((_parent, _name), _key), "code", "string", True, False
                     )
@@ -800,7 +800,7 @@ class SimpleReward:
                         _model.names, ((_parent, _name), _key), "names"
                     )
                 elif _model.names is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.names = odd(
                         _model.names, ((_parent, _name), _key), "names", "array", True, False
                     )
@@ -813,7 +813,7 @@ class SimpleReward:
                     _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
                 ):
                     if _model.reward_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.reward_type_id = odd(
                         _model.reward_type_id,
                         ((_parent, _name), _key),
@@ -827,7 +827,7 @@ class SimpleReward:
                     type(_model.reward_type_value) is float or type(_model.reward_type_value) is int
                 ):
                     if _model.reward_type_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.reward_type_value = odd(
                         _model.reward_type_value,
                         ((_parent, _name), _key),
@@ -839,7 +839,7 @@ class SimpleReward:
 
                 if not (type(_model.global_reward) is bool):
                     if _model.global_reward is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.global_reward = odd(
                         _model.global_reward,
                         ((_parent, _name), _key),
@@ -854,7 +854,7 @@ class SimpleReward:
                 ):
                     _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
                 elif _model.voucher_validity is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.voucher_validity = odd(
                         _model.voucher_validity,
                         ((_parent, _name), _key),
@@ -878,7 +878,7 @@ class SimpleReward:
                     or isinstance(_model.voucher_code_generation_preference, str)
                 ):
                     if _model.voucher_code_generation_preference is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.voucher_code_generation_preference = odd(
                         _model.voucher_code_generation_preference,
                         ((_parent, _name), _key),
@@ -891,7 +891,7 @@ class SimpleReward:
                 if type(_model.state) is int:
                     _model.state = SimpleRewardState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.state = odd(
                         _model.state,
                         ((_parent, _name), _key),
@@ -912,7 +912,7 @@ class SimpleReward:
 
                 if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
                     if _model.reward_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reward_id = odd(
                             _model.reward_id,
@@ -928,7 +928,7 @@ class SimpleReward:
                         _model.notes, ((_parent, _name), _key), "notes"
                     )
                 elif _model.notes is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.notes = odd(
                         _model.notes, ((_parent, _name), _key), "notes", "array", False, False
@@ -939,7 +939,7 @@ class SimpleReward:
                         _model.subtitles, ((_parent, _name), _key), "subtitles"
                     )
                 elif _model.subtitles is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.subtitles = odd(
                         _model.subtitles,
@@ -952,7 +952,7 @@ class SimpleReward:
 
                 if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
                     if _model.points_cost is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.points_cost = odd(
                             _model.points_cost,
@@ -968,7 +968,7 @@ class SimpleReward:
                     or isinstance(_model.valid_date_from, str)
                 ):
                     if _model.valid_date_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_date_from = odd(
                             _model.valid_date_from,
@@ -983,7 +983,7 @@ class SimpleReward:
                     _model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)
                 ):
                     if _model.valid_date_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_date_to = odd(
                             _model.valid_date_to,
@@ -999,7 +999,7 @@ class SimpleReward:
                     or type(_model.maximum_discount_value) is int
                 ):
                     if _model.maximum_discount_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.maximum_discount_value = odd(
                             _model.maximum_discount_value,
@@ -1015,7 +1015,7 @@ class SimpleReward:
                     or type(_model.minimum_purchase_value) is int
                 ):
                     if _model.minimum_purchase_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.minimum_purchase_value = odd(
                             _model.minimum_purchase_value,
@@ -1031,7 +1031,7 @@ class SimpleReward:
                         _model.stores, ((_parent, _name), _key), "stores"
                     )
                 elif _model.stores is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.stores = odd(
                         _model.stores, ((_parent, _name), _key), "stores", "array", False, False
@@ -1042,7 +1042,7 @@ class SimpleReward:
                         _model.segments, ((_parent, _name), _key), "segments"
                     )
                 elif _model.segments is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.segments = odd(
                         _model.segments, ((_parent, _name), _key), "segments", "array", False, False
@@ -1051,7 +1051,7 @@ class SimpleReward:
                 if type(_model.priority) is int:
                     _model.priority = SimpleRewardPriority(_model.priority)
                 elif _model.priority is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.priority = odd(
                         _model.priority,
@@ -1067,7 +1067,7 @@ class SimpleReward:
                         _model.image_urls, ((_parent, _name), _key), "image_urls"
                     )
                 elif _model.image_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.image_urls = odd(
                         _model.image_urls,
@@ -1085,7 +1085,7 @@ class SimpleReward:
                         "reward_external_urls",
                     )
                 elif _model.reward_external_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward_external_urls = odd(
                         _model.reward_external_urls,
@@ -1099,7 +1099,7 @@ class SimpleReward:
                 if isinstance(_model.tags, list):
                     _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
                 elif _model.tags is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.tags = odd(
                         _model.tags, ((_parent, _name), _key), "tags", "array", False, False
@@ -1107,7 +1107,7 @@ class SimpleReward:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -1123,7 +1123,7 @@ class SimpleReward:
                     or isinstance(_model.voucher_validity_value, str)
                 ):
                     if _model.voucher_validity_value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.voucher_validity_value = odd(
                             _model.voucher_validity_value,
@@ -1136,7 +1136,7 @@ class SimpleReward:
 
                 if not (type(_model.is_portable) is bool):
                     if _model.is_portable is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_portable = odd(
                             _model.is_portable,
@@ -1147,7 +1147,7 @@ class SimpleReward:
                             False,
                         )
 
-                if len(src_dict) + _absent == 25:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,8 +79,8 @@ class SocialNetworkCredentials:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.social_network_id, _model.social_network_token = _declared(src_dict)
             except KeyError:
@@ -96,7 +96,7 @@ class SocialNetworkCredentials:
             _model.social_network_id.__class__ is str or isinstance(_model.social_network_id, str)
         ):
             if _model.social_network_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.social_network_id = odd(
                 _model.social_network_id, (_path, _key), "social_network_id", "string", True, False
             )
@@ -106,7 +106,7 @@ class SocialNetworkCredentials:
             or isinstance(_model.social_network_token, str)
         ):
             if _model.social_network_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.social_network_token = odd(
                 _model.social_network_token,
                 (_path, _key),
@@ -116,7 +116,7 @@ class SocialNetworkCredentials:
                 False,
             )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -135,8 +135,8 @@ class SocialNetworkCredentials:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.social_network_id, _model.social_network_token = _declared(src_dict)
                     except KeyError:
@@ -153,7 +153,7 @@ class SocialNetworkCredentials:
                     or isinstance(_model.social_network_id, str)
                 ):
                     if _model.social_network_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.social_network_id = odd(
                         _model.social_network_id,
                         ((_parent, _name), _key),
@@ -168,7 +168,7 @@ class SocialNetworkCredentials:
                     or isinstance(_model.social_network_token, str)
                 ):
                     if _model.social_network_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.social_network_token = odd(
                         _model.social_network_token,
                         ((_parent, _name), _key),
@@ -178,7 +178,7 @@ class SocialNetworkCredentials:
                         False,
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

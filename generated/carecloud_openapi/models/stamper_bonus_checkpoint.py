@@ -88,8 +88,8 @@ class StamperBonusCheckpoint:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = (
                     _declared(src_dict)
@@ -108,7 +108,7 @@ class StamperBonusCheckpoint:
             or isinstance(_model.stamper_bonus_checkpoint_id, str)
         ):
             if _model.stamper_bonus_checkpoint_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_bonus_checkpoint_id = odd(
                     _model.stamper_bonus_checkpoint_id,
@@ -121,7 +121,7 @@ class StamperBonusCheckpoint:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -129,13 +129,13 @@ class StamperBonusCheckpoint:
 
         if not (type(_model.stamp_number) is int):
             if _model.stamp_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamp_number = odd(
                     _model.stamp_number, (_path, _key), "stamp_number", "integer", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class StamperBonusCheckpoint:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         (
                             _model.stamper_bonus_checkpoint_id,
@@ -178,7 +178,7 @@ class StamperBonusCheckpoint:
                     or isinstance(_model.stamper_bonus_checkpoint_id, str)
                 ):
                     if _model.stamper_bonus_checkpoint_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_bonus_checkpoint_id = odd(
                             _model.stamper_bonus_checkpoint_id,
@@ -191,7 +191,7 @@ class StamperBonusCheckpoint:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -204,7 +204,7 @@ class StamperBonusCheckpoint:
 
                 if not (type(_model.stamp_number) is int):
                     if _model.stamp_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamp_number = odd(
                             _model.stamp_number,
@@ -215,7 +215,7 @@ class StamperBonusCheckpoint:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -191,8 +191,8 @@ class StamperCampaign:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 12:
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
             try:
                 (
                     _model.stamper_campaign_id,
@@ -244,7 +244,7 @@ class StamperCampaign:
             or isinstance(_model.stamper_campaign_id, str)
         ):
             if _model.stamper_campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_campaign_id = odd(
                     _model.stamper_campaign_id,
@@ -257,7 +257,7 @@ class StamperCampaign:
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.partner_id = odd(
                     _model.partner_id, (_path, _key), "partner_id", "string", False, False
@@ -265,13 +265,13 @@ class StamperCampaign:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -279,7 +279,7 @@ class StamperCampaign:
 
         if not (type(_model.stamp_count) is int):
             if _model.stamp_count is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamp_count = odd(
                     _model.stamp_count, (_path, _key), "stamp_count", "integer", False, False
@@ -287,7 +287,7 @@ class StamperCampaign:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -295,7 +295,7 @@ class StamperCampaign:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -303,7 +303,7 @@ class StamperCampaign:
 
         if not (type(_model.count_of_campaign_repetitions) is int):
             if _model.count_of_campaign_repetitions is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.count_of_campaign_repetitions = odd(
                     _model.count_of_campaign_repetitions,
@@ -319,7 +319,7 @@ class StamperCampaign:
                 _model.stamper_conditions, (_path, _key), "stamper_conditions"
             )
         elif _model.stamper_conditions is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.stamper_conditions = odd(
                 _model.stamper_conditions,
@@ -335,7 +335,7 @@ class StamperCampaign:
                 _model.stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
             )
         elif _model.stamper_bonus_checkpoints is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.stamper_bonus_checkpoints = odd(
                 _model.stamper_bonus_checkpoints,
@@ -348,7 +348,7 @@ class StamperCampaign:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -357,13 +357,13 @@ class StamperCampaign:
         if type(_model.state) is int:
             _model.state = StamperCampaignState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "StamperCampaignState", False, False
             )
 
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -382,8 +382,8 @@ class StamperCampaign:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 12:
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
                     try:
                         (
                             _model.stamper_campaign_id,
@@ -435,7 +435,7 @@ class StamperCampaign:
                     or isinstance(_model.stamper_campaign_id, str)
                 ):
                     if _model.stamper_campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_campaign_id = odd(
                             _model.stamper_campaign_id,
@@ -448,7 +448,7 @@ class StamperCampaign:
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.partner_id = odd(
                             _model.partner_id,
@@ -461,7 +461,7 @@ class StamperCampaign:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -469,7 +469,7 @@ class StamperCampaign:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -482,7 +482,7 @@ class StamperCampaign:
 
                 if not (type(_model.stamp_count) is int):
                     if _model.stamp_count is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamp_count = odd(
                             _model.stamp_count,
@@ -495,7 +495,7 @@ class StamperCampaign:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -508,7 +508,7 @@ class StamperCampaign:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -521,7 +521,7 @@ class StamperCampaign:
 
                 if not (type(_model.count_of_campaign_repetitions) is int):
                     if _model.count_of_campaign_repetitions is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.count_of_campaign_repetitions = odd(
                             _model.count_of_campaign_repetitions,
@@ -537,7 +537,7 @@ class StamperCampaign:
                         _model.stamper_conditions, ((_parent, _name), _key), "stamper_conditions"
                     )
                 elif _model.stamper_conditions is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.stamper_conditions = odd(
                         _model.stamper_conditions,
@@ -555,7 +555,7 @@ class StamperCampaign:
                         "stamper_bonus_checkpoints",
                     )
                 elif _model.stamper_bonus_checkpoints is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.stamper_bonus_checkpoints = odd(
                         _model.stamper_bonus_checkpoints,
@@ -568,7 +568,7 @@ class StamperCampaign:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -582,7 +582,7 @@ class StamperCampaign:
                 if type(_model.state) is int:
                     _model.state = StamperCampaignState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -593,7 +593,7 @@ class StamperCampaign:
                         False,
                     )
 
-                if len(src_dict) + _absent == 12:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

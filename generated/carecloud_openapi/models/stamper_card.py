@@ -155,8 +155,8 @@ class StamperCard:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.stamper_card_id,
@@ -196,7 +196,7 @@ class StamperCard:
 
         if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
             if _model.stamper_card_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_card_id = odd(
                     _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
@@ -207,7 +207,7 @@ class StamperCard:
             or isinstance(_model.stamper_campaign_id, str)
         ):
             if _model.stamper_campaign_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_campaign_id = odd(
                     _model.stamper_campaign_id,
@@ -220,7 +220,7 @@ class StamperCard:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -228,7 +228,7 @@ class StamperCard:
 
         if not (type(_model.stamper_card_order) is int):
             if _model.stamper_card_order is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_card_order = odd(
                     _model.stamper_card_order,
@@ -241,7 +241,7 @@ class StamperCard:
 
         if not (type(_model.is_filled_up) is bool):
             if _model.is_filled_up is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.is_filled_up = odd(
                     _model.is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
@@ -250,13 +250,13 @@ class StamperCard:
         if isinstance(_model.stamps, list):
             _model.stamps = _read_StamperStamp_list(_model.stamps, (_path, _key), "stamps")
         elif _model.stamps is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.stamps = odd(_model.stamps, (_path, _key), "stamps", "array", False, False)
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -264,7 +264,7 @@ class StamperCard:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -273,13 +273,13 @@ class StamperCard:
         if type(_model.state) is int:
             _model.state = StamperCardState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "StamperCardState", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -298,8 +298,8 @@ class StamperCard:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.stamper_card_id,
@@ -342,7 +342,7 @@ class StamperCard:
                     or isinstance(_model.stamper_card_id, str)
                 ):
                     if _model.stamper_card_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_card_id = odd(
                             _model.stamper_card_id,
@@ -358,7 +358,7 @@ class StamperCard:
                     or isinstance(_model.stamper_campaign_id, str)
                 ):
                     if _model.stamper_campaign_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_campaign_id = odd(
                             _model.stamper_campaign_id,
@@ -371,7 +371,7 @@ class StamperCard:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -384,7 +384,7 @@ class StamperCard:
 
                 if not (type(_model.stamper_card_order) is int):
                     if _model.stamper_card_order is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_card_order = odd(
                             _model.stamper_card_order,
@@ -397,7 +397,7 @@ class StamperCard:
 
                 if not (type(_model.is_filled_up) is bool):
                     if _model.is_filled_up is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.is_filled_up = odd(
                             _model.is_filled_up,
@@ -413,7 +413,7 @@ class StamperCard:
                         _model.stamps, ((_parent, _name), _key), "stamps"
                     )
                 elif _model.stamps is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.stamps = odd(
                         _model.stamps, ((_parent, _name), _key), "stamps", "array", False, False
@@ -421,7 +421,7 @@ class StamperCard:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -434,7 +434,7 @@ class StamperCard:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -448,7 +448,7 @@ class StamperCard:
                 if type(_model.state) is int:
                     _model.state = StamperCardState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -459,7 +459,7 @@ class StamperCard:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

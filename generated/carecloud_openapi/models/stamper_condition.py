@@ -81,8 +81,8 @@ class StamperCondition:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.stamper_condition_id, _model.description = _declared(src_dict)
             except KeyError:
@@ -99,7 +99,7 @@ class StamperCondition:
             or isinstance(_model.stamper_condition_id, str)
         ):
             if _model.stamper_condition_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_condition_id = odd(
                     _model.stamper_condition_id,
@@ -112,13 +112,13 @@ class StamperCondition:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -137,8 +137,8 @@ class StamperCondition:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.stamper_condition_id, _model.description = _declared(src_dict)
                     except KeyError:
@@ -155,7 +155,7 @@ class StamperCondition:
                     or isinstance(_model.stamper_condition_id, str)
                 ):
                     if _model.stamper_condition_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_condition_id = odd(
                             _model.stamper_condition_id,
@@ -168,7 +168,7 @@ class StamperCondition:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -179,7 +179,7 @@ class StamperCondition:
                             False,
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

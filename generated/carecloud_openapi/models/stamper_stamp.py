@@ -135,8 +135,8 @@ class StamperStamp:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.stamp_id,
@@ -176,7 +176,7 @@ class StamperStamp:
 
         if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
             if _model.stamp_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamp_id = odd(
                     _model.stamp_id, (_path, _key), "stamp_id", "string", False, False
@@ -184,7 +184,7 @@ class StamperStamp:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -192,7 +192,7 @@ class StamperStamp:
 
         if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
             if _model.purchase_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.purchase_id = odd(
                     _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
@@ -200,7 +200,7 @@ class StamperStamp:
 
         if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
             if _model.stamper_card_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_card_id = odd(
                     _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
@@ -208,7 +208,7 @@ class StamperStamp:
 
         if not (type(_model.stamp_order) is int):
             if _model.stamp_order is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamp_order = odd(
                     _model.stamp_order, (_path, _key), "stamp_order", "integer", False, False
@@ -219,7 +219,7 @@ class StamperStamp:
             or isinstance(_model.stamper_condition_id, str)
         ):
             if _model.stamper_condition_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.stamper_condition_id = odd(
                     _model.stamper_condition_id,
@@ -232,7 +232,7 @@ class StamperStamp:
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -240,7 +240,7 @@ class StamperStamp:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -249,13 +249,13 @@ class StamperStamp:
         if type(_model.state) is int:
             _model.state = StamperStampState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "StamperStampState", False, False
             )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -274,8 +274,8 @@ class StamperStamp:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.stamp_id,
@@ -315,7 +315,7 @@ class StamperStamp:
 
                 if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
                     if _model.stamp_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamp_id = odd(
                             _model.stamp_id,
@@ -328,7 +328,7 @@ class StamperStamp:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -341,7 +341,7 @@ class StamperStamp:
 
                 if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
                     if _model.purchase_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.purchase_id = odd(
                             _model.purchase_id,
@@ -357,7 +357,7 @@ class StamperStamp:
                     or isinstance(_model.stamper_card_id, str)
                 ):
                     if _model.stamper_card_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_card_id = odd(
                             _model.stamper_card_id,
@@ -370,7 +370,7 @@ class StamperStamp:
 
                 if not (type(_model.stamp_order) is int):
                     if _model.stamp_order is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamp_order = odd(
                             _model.stamp_order,
@@ -386,7 +386,7 @@ class StamperStamp:
                     or isinstance(_model.stamper_condition_id, str)
                 ):
                     if _model.stamper_condition_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.stamper_condition_id = odd(
                             _model.stamper_condition_id,
@@ -399,7 +399,7 @@ class StamperStamp:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -412,7 +412,7 @@ class StamperStamp:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -426,7 +426,7 @@ class StamperStamp:
                 if type(_model.state) is int:
                     _model.state = StamperStampState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -437,7 +437,7 @@ class StamperStamp:
                         False,
                     )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -189,8 +189,8 @@ class Status:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 16:
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
             try:
                 (
                     _model.name,
@@ -251,40 +251,40 @@ class Status:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.description = odd(
                 _model.description, (_path, _key), "description", "string", True, False
             )
 
         if not (_model.validity_period.__class__ is str or isinstance(_model.validity_period, str)):
             if _model.validity_period is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.validity_period = odd(
                 _model.validity_period, (_path, _key), "validity_period", "string", True, False
             )
 
         if not (type(_model.collection_points) is bool):
             if _model.collection_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.collection_points = odd(
                 _model.collection_points, (_path, _key), "collection_points", "boolean", True, False
             )
 
         if not (type(_model.payment_points) is bool):
             if _model.payment_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.payment_points = odd(
                 _model.payment_points, (_path, _key), "payment_points", "boolean", True, False
             )
 
         if not (type(_model.qualification_type) is int):
             if _model.qualification_type is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.qualification_type = odd(
                 _model.qualification_type,
                 (_path, _key),
@@ -296,14 +296,14 @@ class Status:
 
         if not (type(_model.discount) is int):
             if _model.discount is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.discount = odd(
                 _model.discount, (_path, _key), "discount", "integer", True, False
             )
 
         if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
             if _model.status_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.status_id = odd(
                     _model.status_id, (_path, _key), "status_id", "string", False, False
@@ -311,7 +311,7 @@ class Status:
 
         if not (type(_model.qualification_period) is int):
             if _model.qualification_period is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.qualification_period = odd(
                     _model.qualification_period,
@@ -327,7 +327,7 @@ class Status:
                 _model.qualification_turnover, (_path, _key), "qualification_turnover"
             )
         elif _model.qualification_turnover is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.qualification_turnover = odd(
                 _model.qualification_turnover,
@@ -342,7 +342,7 @@ class Status:
             type(_model.qualification_points) is float or type(_model.qualification_points) is int
         ):
             if _model.qualification_points is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.qualification_points = odd(
                     _model.qualification_points,
@@ -355,7 +355,7 @@ class Status:
 
         if not (_model.previous_status.__class__ is str or isinstance(_model.previous_status, str)):
             if _model.previous_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.previous_status = odd(
                     _model.previous_status, (_path, _key), "previous_status", "string", False, False
@@ -363,7 +363,7 @@ class Status:
 
         if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
             if _model.next_status is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.next_status = odd(
                     _model.next_status, (_path, _key), "next_status", "string", False, False
@@ -371,7 +371,7 @@ class Status:
 
         if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
             if _model.overall_discount_on_discounted_purchase_items is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.overall_discount_on_discounted_purchase_items = odd(
                     _model.overall_discount_on_discounted_purchase_items,
@@ -384,7 +384,7 @@ class Status:
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -392,13 +392,13 @@ class Status:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -417,8 +417,8 @@ class Status:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 16:
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
                     try:
                         (
                             _model.name,
@@ -479,14 +479,14 @@ class Status:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.description = odd(
                         _model.description,
                         ((_parent, _name), _key),
@@ -501,7 +501,7 @@ class Status:
                     or isinstance(_model.validity_period, str)
                 ):
                     if _model.validity_period is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.validity_period = odd(
                         _model.validity_period,
                         ((_parent, _name), _key),
@@ -513,7 +513,7 @@ class Status:
 
                 if not (type(_model.collection_points) is bool):
                     if _model.collection_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.collection_points = odd(
                         _model.collection_points,
                         ((_parent, _name), _key),
@@ -525,7 +525,7 @@ class Status:
 
                 if not (type(_model.payment_points) is bool):
                     if _model.payment_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.payment_points = odd(
                         _model.payment_points,
                         ((_parent, _name), _key),
@@ -537,7 +537,7 @@ class Status:
 
                 if not (type(_model.qualification_type) is int):
                     if _model.qualification_type is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.qualification_type = odd(
                         _model.qualification_type,
                         ((_parent, _name), _key),
@@ -549,7 +549,7 @@ class Status:
 
                 if not (type(_model.discount) is int):
                     if _model.discount is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.discount = odd(
                         _model.discount,
                         ((_parent, _name), _key),
@@ -561,7 +561,7 @@ class Status:
 
                 if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
                     if _model.status_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.status_id = odd(
                             _model.status_id,
@@ -574,7 +574,7 @@ class Status:
 
                 if not (type(_model.qualification_period) is int):
                     if _model.qualification_period is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.qualification_period = odd(
                             _model.qualification_period,
@@ -592,7 +592,7 @@ class Status:
                         "qualification_turnover",
                     )
                 elif _model.qualification_turnover is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.qualification_turnover = odd(
                         _model.qualification_turnover,
@@ -608,7 +608,7 @@ class Status:
                     or type(_model.qualification_points) is int
                 ):
                     if _model.qualification_points is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.qualification_points = odd(
                             _model.qualification_points,
@@ -624,7 +624,7 @@ class Status:
                     or isinstance(_model.previous_status, str)
                 ):
                     if _model.previous_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.previous_status = odd(
                             _model.previous_status,
@@ -637,7 +637,7 @@ class Status:
 
                 if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
                     if _model.next_status is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.next_status = odd(
                             _model.next_status,
@@ -650,7 +650,7 @@ class Status:
 
                 if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
                     if _model.overall_discount_on_discounted_purchase_items is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.overall_discount_on_discounted_purchase_items = odd(
                             _model.overall_discount_on_discounted_purchase_items,
@@ -663,7 +663,7 @@ class Status:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -676,7 +676,7 @@ class Status:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -687,7 +687,7 @@ class Status:
                             False,
                         )
 
-                if len(src_dict) + _absent == 16:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -144,8 +144,8 @@ class StatusRecord:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 8:
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
             try:
                 (
                     _model.status_id,
@@ -182,14 +182,14 @@ class StatusRecord:
 
         if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
             if _model.status_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.status_id = odd(
                 _model.status_id, (_path, _key), "status_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
@@ -198,7 +198,7 @@ class StatusRecord:
             _model.status_record_id.__class__ is str or isinstance(_model.status_record_id, str)
         ):
             if _model.status_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.status_record_id = odd(
                     _model.status_record_id,
@@ -211,7 +211,7 @@ class StatusRecord:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -219,7 +219,7 @@ class StatusRecord:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -230,7 +230,7 @@ class StatusRecord:
                 _model.purchase_conditions, (_path, _key), "purchase_conditions"
             )
         elif _model.purchase_conditions is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.purchase_conditions = odd(
                 _model.purchase_conditions,
@@ -243,7 +243,7 @@ class StatusRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -252,13 +252,13 @@ class StatusRecord:
         if type(_model.state) is int:
             _model.state = StatusRecordState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "StatusRecordState", False, False
             )
 
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -277,8 +277,8 @@ class StatusRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 8:
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
                     try:
                         (
                             _model.status_id,
@@ -315,7 +315,7 @@ class StatusRecord:
 
                 if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
                     if _model.status_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.status_id = odd(
                         _model.status_id,
                         ((_parent, _name), _key),
@@ -327,7 +327,7 @@ class StatusRecord:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -342,7 +342,7 @@ class StatusRecord:
                     or isinstance(_model.status_record_id, str)
                 ):
                     if _model.status_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.status_record_id = odd(
                             _model.status_record_id,
@@ -355,7 +355,7 @@ class StatusRecord:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -368,7 +368,7 @@ class StatusRecord:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -384,7 +384,7 @@ class StatusRecord:
                         _model.purchase_conditions, ((_parent, _name), _key), "purchase_conditions"
                     )
                 elif _model.purchase_conditions is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.purchase_conditions = odd(
                         _model.purchase_conditions,
@@ -397,7 +397,7 @@ class StatusRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -411,7 +411,7 @@ class StatusRecord:
                 if type(_model.state) is int:
                     _model.state = StatusRecordState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -422,7 +422,7 @@ class StatusRecord:
                         False,
                     )
 
-                if len(src_dict) + _absent == 8:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -226,8 +226,8 @@ class Store:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 19:
+        _undeclared = len(src_dict) - 19
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -297,31 +297,31 @@ class Store:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
             if _model.store_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_code = odd(
                 _model.store_code, (_path, _key), "store_code", "string", True, False
             )
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
             if _model.partner_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.partner_id = odd(
                 _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
         if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
             if _model.system_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.system_id = odd(
                 _model.system_id, (_path, _key), "system_id", "string", True, False
             )
@@ -331,7 +331,7 @@ class Store:
                 _model.store_address, (_path, _key), "store_address"
             )
         elif _model.store_address is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.store_address = odd(
                 _model.store_address, (_path, _key), "store_address", "Address", False, False
@@ -339,7 +339,7 @@ class Store:
 
         if not (_model.contact_email.__class__ is str or isinstance(_model.contact_email, str)):
             if _model.contact_email is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.contact_email = odd(
                     _model.contact_email, (_path, _key), "contact_email", "string", False, False
@@ -347,7 +347,7 @@ class Store:
 
         if not (_model.manager_name.__class__ is str or isinstance(_model.manager_name, str)):
             if _model.manager_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.manager_name = odd(
                     _model.manager_name, (_path, _key), "manager_name", "string", False, False
@@ -355,7 +355,7 @@ class Store:
 
         if not (_model.phone_number.__class__ is str or isinstance(_model.phone_number, str)):
             if _model.phone_number is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.phone_number = odd(
                     _model.phone_number, (_path, _key), "phone_number", "string", False, False
@@ -366,7 +366,7 @@ class Store:
                 _model.gps_coordinates, (_path, _key), "gps_coordinates"
             )
         elif _model.gps_coordinates is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.gps_coordinates = odd(
                 _model.gps_coordinates,
@@ -379,7 +379,7 @@ class Store:
 
         if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
             if _model.url_address is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.url_address = odd(
                     _model.url_address, (_path, _key), "url_address", "string", False, False
@@ -388,7 +388,7 @@ class Store:
         if isinstance(_model.opening, list):
             _model.opening = _read_OpeningDay_list(_model.opening, (_path, _key), "opening")
         elif _model.opening is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.opening = odd(_model.opening, (_path, _key), "opening", "array", False, False)
 
@@ -397,7 +397,7 @@ class Store:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
         elif _model.image_urls is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.image_urls = odd(
                 _model.image_urls, (_path, _key), "image_urls", "array", False, False
@@ -408,7 +408,7 @@ class Store:
                 _model.visibility_for_customer
             )
         elif _model.visibility_for_customer is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.visibility_for_customer = odd(
                 _model.visibility_for_customer,
@@ -423,7 +423,7 @@ class Store:
             _model.short_description.__class__ is str or isinstance(_model.short_description, str)
         ):
             if _model.short_description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.short_description = odd(
                     _model.short_description,
@@ -436,7 +436,7 @@ class Store:
 
         if not (_model.description.__class__ is str or isinstance(_model.description, str)):
             if _model.description is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.description = odd(
                     _model.description, (_path, _key), "description", "string", False, False
@@ -444,7 +444,7 @@ class Store:
 
         if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
             if _model.registration_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.registration_id = odd(
                     _model.registration_id, (_path, _key), "registration_id", "string", False, False
@@ -452,7 +452,7 @@ class Store:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -461,11 +461,11 @@ class Store:
         if type(_model.state) is int:
             _model.state = StoreState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "StoreState", False, False)
 
-        if len(src_dict) + _absent == 19:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -484,8 +484,8 @@ class Store:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 19:
+                _undeclared = len(src_dict) - 19
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -555,14 +555,14 @@ class Store:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
 
                 if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
                     if _model.store_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_code = odd(
                         _model.store_code,
                         ((_parent, _name), _key),
@@ -574,14 +574,14 @@ class Store:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
                     if _model.partner_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.partner_id = odd(
                         _model.partner_id,
                         ((_parent, _name), _key),
@@ -593,7 +593,7 @@ class Store:
 
                 if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
                     if _model.system_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.system_id = odd(
                         _model.system_id,
                         ((_parent, _name), _key),
@@ -608,7 +608,7 @@ class Store:
                         _model.store_address, ((_parent, _name), _key), "store_address"
                     )
                 elif _model.store_address is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.store_address = odd(
                         _model.store_address,
@@ -623,7 +623,7 @@ class Store:
                     _model.contact_email.__class__ is str or isinstance(_model.contact_email, str)
                 ):
                     if _model.contact_email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.contact_email = odd(
                             _model.contact_email,
@@ -638,7 +638,7 @@ class Store:
                     _model.manager_name.__class__ is str or isinstance(_model.manager_name, str)
                 ):
                     if _model.manager_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.manager_name = odd(
                             _model.manager_name,
@@ -653,7 +653,7 @@ class Store:
                     _model.phone_number.__class__ is str or isinstance(_model.phone_number, str)
                 ):
                     if _model.phone_number is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.phone_number = odd(
                             _model.phone_number,
@@ -669,7 +669,7 @@ class Store:
                         _model.gps_coordinates, ((_parent, _name), _key), "gps_coordinates"
                     )
                 elif _model.gps_coordinates is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.gps_coordinates = odd(
                         _model.gps_coordinates,
@@ -682,7 +682,7 @@ class Store:
 
                 if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
                     if _model.url_address is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.url_address = odd(
                             _model.url_address,
@@ -698,7 +698,7 @@ class Store:
                         _model.opening, ((_parent, _name), _key), "opening"
                     )
                 elif _model.opening is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.opening = odd(
                         _model.opening, ((_parent, _name), _key), "opening", "array", False, False
@@ -716,7 +716,7 @@ class Store:
                                 False,
                             )
                 elif _model.image_urls is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.image_urls = odd(
                         _model.image_urls,
@@ -732,7 +732,7 @@ class Store:
                         _model.visibility_for_customer
                     )
                 elif _model.visibility_for_customer is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.visibility_for_customer = odd(
                         _model.visibility_for_customer,
@@ -748,7 +748,7 @@ class Store:
                     or isinstance(_model.short_description, str)
                 ):
                     if _model.short_description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.short_description = odd(
                             _model.short_description,
@@ -761,7 +761,7 @@ class Store:
 
                 if not (_model.description.__class__ is str or isinstance(_model.description, str)):
                     if _model.description is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.description = odd(
                             _model.description,
@@ -777,7 +777,7 @@ class Store:
                     or isinstance(_model.registration_id, str)
                 ):
                     if _model.registration_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.registration_id = odd(
                             _model.registration_id,
@@ -790,7 +790,7 @@ class Store:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -804,13 +804,13 @@ class Store:
                 if type(_model.state) is int:
                     _model.state = StoreState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "StoreState", False, False
                     )
 
-                if len(src_dict) + _absent == 19:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -85,8 +85,8 @@ class StoreGroup:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.name, _model.store_group_id, _model.last_change = _declared(src_dict)
             except KeyError:
@@ -100,12 +100,12 @@ class StoreGroup:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)):
             if _model.store_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_group_id = odd(
                     _model.store_group_id, (_path, _key), "store_group_id", "string", False, False
@@ -113,13 +113,13 @@ class StoreGroup:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -138,8 +138,8 @@ class StoreGroup:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.store_group_id, _model.last_change = _declared(src_dict)
                     except KeyError:
@@ -153,7 +153,7 @@ class StoreGroup:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
@@ -162,7 +162,7 @@ class StoreGroup:
                     _model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)
                 ):
                     if _model.store_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_group_id = odd(
                             _model.store_group_id,
@@ -175,7 +175,7 @@ class StoreGroup:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -186,7 +186,7 @@ class StoreGroup:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -93,8 +93,8 @@ class StoreGroupRecord:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 (
                     _model.store_id,
@@ -119,12 +119,12 @@ class StoreGroupRecord:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
         if not (_model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)):
             if _model.store_group_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.store_group_id = odd(
                 _model.store_group_id, (_path, _key), "store_group_id", "string", True, False
             )
@@ -134,7 +134,7 @@ class StoreGroupRecord:
             or isinstance(_model.store_group_record_id, str)
         ):
             if _model.store_group_record_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_group_record_id = odd(
                     _model.store_group_record_id,
@@ -147,13 +147,13 @@ class StoreGroupRecord:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -172,8 +172,8 @@ class StoreGroupRecord:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         (
                             _model.store_id,
@@ -198,7 +198,7 @@ class StoreGroupRecord:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_id = odd(
                         _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
                     )
@@ -207,7 +207,7 @@ class StoreGroupRecord:
                     _model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)
                 ):
                     if _model.store_group_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.store_group_id = odd(
                         _model.store_group_id,
                         ((_parent, _name), _key),
@@ -222,7 +222,7 @@ class StoreGroupRecord:
                     or isinstance(_model.store_group_record_id, str)
                 ):
                     if _model.store_group_record_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_group_record_id = odd(
                             _model.store_group_record_id,
@@ -235,7 +235,7 @@ class StoreGroupRecord:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -246,7 +246,7 @@ class StoreGroupRecord:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

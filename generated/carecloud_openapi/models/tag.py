@@ -104,8 +104,8 @@ class Tag:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 _model.tag_id, _model.name, _model.text_id, _model.state, _model.last_change = (
                     _declared(src_dict)
@@ -121,19 +121,19 @@ class Tag:
 
         if not (_model.tag_id.__class__ is str or isinstance(_model.tag_id, str)):
             if _model.tag_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.tag_id = odd(_model.tag_id, (_path, _key), "tag_id", "string", False, False)
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text_id = odd(
                     _model.text_id, (_path, _key), "text_id", "string", False, False
@@ -142,19 +142,19 @@ class Tag:
         if type(_model.state) is int:
             _model.state = TagState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "TagState", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -173,8 +173,8 @@ class Tag:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.tag_id,
@@ -198,7 +198,7 @@ class Tag:
 
                 if not (_model.tag_id.__class__ is str or isinstance(_model.tag_id, str)):
                     if _model.tag_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.tag_id = odd(
                             _model.tag_id,
@@ -211,7 +211,7 @@ class Tag:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -219,7 +219,7 @@ class Tag:
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text_id = odd(
                             _model.text_id,
@@ -233,7 +233,7 @@ class Tag:
                 if type(_model.state) is int:
                     _model.state = TagState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state, ((_parent, _name), _key), "state", "TagState", False, False
@@ -241,7 +241,7 @@ class Tag:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -252,7 +252,7 @@ class Tag:
                             False,
                         )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

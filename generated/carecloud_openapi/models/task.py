@@ -146,8 +146,8 @@ class Task:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
             try:
                 (
                     _model.task_type_id,
@@ -190,28 +190,28 @@ class Task:
 
         if not (_model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)):
             if _model.task_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.task_type_id = odd(
                 _model.task_type_id, (_path, _key), "task_type_id", "string", True, False
             )
 
         if not (_model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)):
             if _model.task_state_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.task_state_id = odd(
                 _model.task_state_id, (_path, _key), "task_state_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
             if _model.task_title is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.task_title = odd(
                 _model.task_title, (_path, _key), "task_title", "string", True, False
             )
@@ -219,7 +219,7 @@ class Task:
         if type(_model.task_priority) is int:
             _model.task_priority = TaskTaskPriority(_model.task_priority)
         elif _model.task_priority is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.task_priority = odd(
                 _model.task_priority,
                 (_path, _key),
@@ -240,7 +240,7 @@ class Task:
 
         if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
             if _model.task_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_id = odd(
                     _model.task_id, (_path, _key), "task_id", "string", False, False
@@ -248,7 +248,7 @@ class Task:
 
         if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
             if _model.task_note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_note = odd(
                     _model.task_note, (_path, _key), "task_note", "string", False, False
@@ -257,13 +257,13 @@ class Task:
         if _model.due_date.__class__ is str or isinstance(_model.due_date, str):
             _model.due_date = read_date(_model.due_date, (_path, _key), "due_date")
         elif _model.due_date is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.due_date = odd(_model.due_date, (_path, _key), "due_date", "date", False, False)
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -272,11 +272,11 @@ class Task:
         if type(_model.state) is int:
             _model.state = TaskStateEnum(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "TaskStateEnum", False, False)
 
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -295,8 +295,8 @@ class Task:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 10:
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
                     try:
                         (
                             _model.task_type_id,
@@ -341,7 +341,7 @@ class Task:
                     _model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)
                 ):
                     if _model.task_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.task_type_id = odd(
                         _model.task_type_id,
                         ((_parent, _name), _key),
@@ -355,7 +355,7 @@ class Task:
                     _model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)
                 ):
                     if _model.task_state_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.task_state_id = odd(
                         _model.task_state_id,
                         ((_parent, _name), _key),
@@ -367,7 +367,7 @@ class Task:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -379,7 +379,7 @@ class Task:
 
                 if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
                     if _model.task_title is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.task_title = odd(
                         _model.task_title,
                         ((_parent, _name), _key),
@@ -392,7 +392,7 @@ class Task:
                 if type(_model.task_priority) is int:
                     _model.task_priority = TaskTaskPriority(_model.task_priority)
                 elif _model.task_priority is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.task_priority = odd(
                         _model.task_priority,
                         ((_parent, _name), _key),
@@ -413,7 +413,7 @@ class Task:
 
                 if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
                     if _model.task_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_id = odd(
                             _model.task_id,
@@ -426,7 +426,7 @@ class Task:
 
                 if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
                     if _model.task_note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_note = odd(
                             _model.task_note,
@@ -442,7 +442,7 @@ class Task:
                         _model.due_date, ((_parent, _name), _key), "due_date"
                     )
                 elif _model.due_date is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.due_date = odd(
                         _model.due_date, ((_parent, _name), _key), "due_date", "date", False, False
@@ -450,7 +450,7 @@ class Task:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -464,7 +464,7 @@ class Task:
                 if type(_model.state) is int:
                     _model.state = TaskStateEnum(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -475,7 +475,7 @@ class Task:
                         False,
                     )
 
-                if len(src_dict) + _absent == 10:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -92,8 +92,8 @@ class TaskAssignee:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
                     _declared(src_dict)
@@ -109,14 +109,14 @@ class TaskAssignee:
 
         if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
             if _model.user_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.user_id = odd(_model.user_id, (_path, _key), "user_id", "string", True, False)
 
         if not (
             _model.task_assignee_id.__class__ is str or isinstance(_model.task_assignee_id, str)
         ):
             if _model.task_assignee_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_assignee_id = odd(
                     _model.task_assignee_id,
@@ -129,19 +129,19 @@ class TaskAssignee:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -160,8 +160,8 @@ class TaskAssignee:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
                             _declared(src_dict)
@@ -177,7 +177,7 @@ class TaskAssignee:
 
                 if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
                     if _model.user_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.user_id = odd(
                         _model.user_id, ((_parent, _name), _key), "user_id", "string", True, False
                     )
@@ -187,7 +187,7 @@ class TaskAssignee:
                     or isinstance(_model.task_assignee_id, str)
                 ):
                     if _model.task_assignee_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_assignee_id = odd(
                             _model.task_assignee_id,
@@ -200,7 +200,7 @@ class TaskAssignee:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
@@ -208,7 +208,7 @@ class TaskAssignee:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -219,7 +219,7 @@ class TaskAssignee:
                             False,
                         )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

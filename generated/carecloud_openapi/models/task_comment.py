@@ -103,8 +103,8 @@ class TaskComment:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
             try:
                 (
                     _model.task_id,
@@ -132,17 +132,17 @@ class TaskComment:
 
         if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
             if _model.task_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.task_id = odd(_model.task_id, (_path, _key), "task_id", "string", True, False)
 
         if not (_model.text.__class__ is str or isinstance(_model.text, str)):
             if _model.text is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.text = odd(_model.text, (_path, _key), "text", "string", True, False)
 
         if not (_model.task_comment_id.__class__ is str or isinstance(_model.task_comment_id, str)):
             if _model.task_comment_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_comment_id = odd(
                     _model.task_comment_id, (_path, _key), "task_comment_id", "string", False, False
@@ -150,7 +150,7 @@ class TaskComment:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -159,13 +159,13 @@ class TaskComment:
         if type(_model.state) is int:
             _model.state = TaskCommentState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "TaskCommentState", False, False
             )
 
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -184,8 +184,8 @@ class TaskComment:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 5:
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
                     try:
                         (
                             _model.task_id,
@@ -213,14 +213,14 @@ class TaskComment:
 
                 if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
                     if _model.task_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.task_id = odd(
                         _model.task_id, ((_parent, _name), _key), "task_id", "string", True, False
                     )
 
                 if not (_model.text.__class__ is str or isinstance(_model.text, str)):
                     if _model.text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.text = odd(
                         _model.text, ((_parent, _name), _key), "text", "string", True, False
                     )
@@ -230,7 +230,7 @@ class TaskComment:
                     or isinstance(_model.task_comment_id, str)
                 ):
                     if _model.task_comment_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_comment_id = odd(
                             _model.task_comment_id,
@@ -243,7 +243,7 @@ class TaskComment:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -257,7 +257,7 @@ class TaskComment:
                 if type(_model.state) is int:
                     _model.state = TaskCommentState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -268,7 +268,7 @@ class TaskComment:
                         False,
                     )
 
-                if len(src_dict) + _absent == 5:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

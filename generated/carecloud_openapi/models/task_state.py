@@ -95,8 +95,8 @@ class TaskState:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.name, _model.text_id, _model.task_state_id, _model.state = _declared(
                     src_dict
@@ -112,17 +112,17 @@ class TaskState:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.text_id = odd(_model.text_id, (_path, _key), "text_id", "string", True, False)
 
         if not (_model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)):
             if _model.task_state_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_state_id = odd(
                     _model.task_state_id, (_path, _key), "task_state_id", "string", False, False
@@ -131,11 +131,11 @@ class TaskState:
         if type(_model.state) is int:
             _model.state = TaskStateState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "TaskStateState", False, False)
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -154,8 +154,8 @@ class TaskState:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.text_id, _model.task_state_id, _model.state = _declared(
                             src_dict
@@ -171,14 +171,14 @@ class TaskState:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.text_id = odd(
                         _model.text_id, ((_parent, _name), _key), "text_id", "string", True, False
                     )
@@ -187,7 +187,7 @@ class TaskState:
                     _model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)
                 ):
                     if _model.task_state_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_state_id = odd(
                             _model.task_state_id,
@@ -201,7 +201,7 @@ class TaskState:
                 if type(_model.state) is int:
                     _model.state = TaskStateState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -212,7 +212,7 @@ class TaskState:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

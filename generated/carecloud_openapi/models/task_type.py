@@ -95,8 +95,8 @@ class TaskType:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
             try:
                 _model.name, _model.text_id, _model.task_type_id, _model.state = _declared(src_dict)
             except KeyError:
@@ -110,17 +110,17 @@ class TaskType:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
         if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
             if _model.text_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.text_id = odd(_model.text_id, (_path, _key), "text_id", "string", True, False)
 
         if not (_model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)):
             if _model.task_type_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.task_type_id = odd(
                     _model.task_type_id, (_path, _key), "task_type_id", "string", False, False
@@ -129,11 +129,11 @@ class TaskType:
         if type(_model.state) is int:
             _model.state = TaskTypeState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "TaskTypeState", False, False)
 
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -152,8 +152,8 @@ class TaskType:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 4:
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
                     try:
                         _model.name, _model.text_id, _model.task_type_id, _model.state = _declared(
                             src_dict
@@ -169,14 +169,14 @@ class TaskType:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.name = odd(
                         _model.name, ((_parent, _name), _key), "name", "string", True, False
                     )
 
                 if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
                     if _model.text_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.text_id = odd(
                         _model.text_id, ((_parent, _name), _key), "text_id", "string", True, False
                     )
@@ -185,7 +185,7 @@ class TaskType:
                     _model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)
                 ):
                     if _model.task_type_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.task_type_id = odd(
                             _model.task_type_id,
@@ -199,7 +199,7 @@ class TaskType:
                 if type(_model.state) is int:
                     _model.state = TaskTypeState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -210,7 +210,7 @@ class TaskType:
                         False,
                     )
 
-                if len(src_dict) + _absent == 4:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

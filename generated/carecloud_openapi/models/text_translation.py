@@ -82,8 +82,8 @@ class TextTranslation:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.language_code, _model.text = _declared(src_dict)
             except KeyError:
@@ -93,7 +93,7 @@ class TextTranslation:
 
         if not (_model.language_code.__class__ is str or isinstance(_model.language_code, str)):
             if _model.language_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.language_code = odd(
                     _model.language_code, (_path, _key), "language_code", "string", False, False
@@ -101,11 +101,11 @@ class TextTranslation:
 
         if not (_model.text.__class__ is str or isinstance(_model.text, str)):
             if _model.text is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -124,8 +124,8 @@ class TextTranslation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.language_code, _model.text = _declared(src_dict)
                     except KeyError:
@@ -139,7 +139,7 @@ class TextTranslation:
                     _model.language_code.__class__ is str or isinstance(_model.language_code, str)
                 ):
                     if _model.language_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.language_code = odd(
                             _model.language_code,
@@ -152,13 +152,13 @@ class TextTranslation:
 
                 if not (_model.text.__class__ is str or isinstance(_model.text, str)):
                     if _model.text is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.text = odd(
                             _model.text, ((_parent, _name), _key), "text", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

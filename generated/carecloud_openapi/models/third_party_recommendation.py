@@ -158,8 +158,8 @@ class ThirdPartyRecommendation:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.products,
@@ -202,7 +202,7 @@ class ThirdPartyRecommendation:
                 _model.products, (_path, _key), "products"
             )
         elif _model.products is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
         else:
             _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
@@ -212,7 +212,7 @@ class ThirdPartyRecommendation:
                 _model.recommended_product, (_path, _key), "recommended_product"
             )
         elif _model.recommended_product is UNSET:
-            _absent += 1
+            _undeclared += 1
             _model.recommended_product = odd(
                 _model.recommended_product,
                 (_path, _key),
@@ -236,7 +236,7 @@ class ThirdPartyRecommendation:
             or isinstance(_model.recommendation_system_id, str)
         ):
             if _model.recommendation_system_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.recommendation_system_id = odd(
                 _model.recommendation_system_id,
                 (_path, _key),
@@ -251,7 +251,7 @@ class ThirdPartyRecommendation:
             or isinstance(_model.recommendation_system_dataset_id, str)
         ):
             if _model.recommendation_system_dataset_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.recommendation_system_dataset_id = odd(
                 _model.recommendation_system_dataset_id,
                 (_path, _key),
@@ -263,7 +263,7 @@ class ThirdPartyRecommendation:
 
         if not (type(_model.score) is float or type(_model.score) is int):
             if _model.score is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.score = odd(_model.score, (_path, _key), "score", "number", True, False)
 
         if not (
@@ -271,7 +271,7 @@ class ThirdPartyRecommendation:
             or isinstance(_model.third_party_recommendation_id, str)
         ):
             if _model.third_party_recommendation_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.third_party_recommendation_id = odd(
                     _model.third_party_recommendation_id,
@@ -284,7 +284,7 @@ class ThirdPartyRecommendation:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.customer_id = odd(
                     _model.customer_id, (_path, _key), "customer_id", "string", False, False
@@ -293,7 +293,7 @@ class ThirdPartyRecommendation:
         if type(_model.state) is int:
             _model.state = ThirdPartyRecommendationState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(
                 _model.state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
@@ -301,13 +301,13 @@ class ThirdPartyRecommendation:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -326,8 +326,8 @@ class ThirdPartyRecommendation:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.products,
@@ -370,7 +370,7 @@ class ThirdPartyRecommendation:
                         _model.products, ((_parent, _name), _key), "products"
                     )
                 elif _model.products is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.products = odd(
                         _model.products, ((_parent, _name), _key), "products", "array", True, False
                     )
@@ -384,7 +384,7 @@ class ThirdPartyRecommendation:
                         _model.recommended_product, ((_parent, _name), _key), "recommended_product"
                     )
                 elif _model.recommended_product is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                     _model.recommended_product = odd(
                         _model.recommended_product,
                         ((_parent, _name), _key),
@@ -408,7 +408,7 @@ class ThirdPartyRecommendation:
                     or isinstance(_model.recommendation_system_id, str)
                 ):
                     if _model.recommendation_system_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.recommendation_system_id = odd(
                         _model.recommendation_system_id,
                         ((_parent, _name), _key),
@@ -423,7 +423,7 @@ class ThirdPartyRecommendation:
                     or isinstance(_model.recommendation_system_dataset_id, str)
                 ):
                     if _model.recommendation_system_dataset_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.recommendation_system_dataset_id = odd(
                         _model.recommendation_system_dataset_id,
                         ((_parent, _name), _key),
@@ -435,7 +435,7 @@ class ThirdPartyRecommendation:
 
                 if not (type(_model.score) is float or type(_model.score) is int):
                     if _model.score is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.score = odd(
                         _model.score, ((_parent, _name), _key), "score", "number", True, False
                     )
@@ -445,7 +445,7 @@ class ThirdPartyRecommendation:
                     or isinstance(_model.third_party_recommendation_id, str)
                 ):
                     if _model.third_party_recommendation_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.third_party_recommendation_id = odd(
                             _model.third_party_recommendation_id,
@@ -458,7 +458,7 @@ class ThirdPartyRecommendation:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.customer_id = odd(
                             _model.customer_id,
@@ -472,7 +472,7 @@ class ThirdPartyRecommendation:
                 if type(_model.state) is int:
                     _model.state = ThirdPartyRecommendationState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -485,7 +485,7 @@ class ThirdPartyRecommendation:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -496,7 +496,7 @@ class ThirdPartyRecommendation:
                             False,
                         )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

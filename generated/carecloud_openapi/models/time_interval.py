@@ -76,8 +76,8 @@ class TimeInterval:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.from_, _model.to = _declared(src_dict)
             except KeyError:
@@ -87,15 +87,15 @@ class TimeInterval:
 
         if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
             if _model.from_ is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.from_ = odd(_model.from_, (_path, _key), "from", "string", True, False)
 
         if not (_model.to.__class__ is str or isinstance(_model.to, str)):
             if _model.to is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.to = odd(_model.to, (_path, _key), "to", "string", True, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,8 +114,8 @@ class TimeInterval:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.from_, _model.to = _declared(src_dict)
                     except KeyError:
@@ -125,19 +125,19 @@ class TimeInterval:
 
                 if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
                     if _model.from_ is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.from_ = odd(
                         _model.from_, ((_parent, _name), _key), "from", "string", True, False
                     )
 
                 if not (_model.to.__class__ is str or isinstance(_model.to, str)):
                     if _model.to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.to = odd(
                         _model.to, ((_parent, _name), _key), "to", "string", True, False
                     )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

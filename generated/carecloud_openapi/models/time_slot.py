@@ -119,8 +119,8 @@ class TimeSlot:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 8:
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
             try:
                 (
                     _model.ticket_id,
@@ -157,33 +157,33 @@ class TimeSlot:
 
         if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
             if _model.ticket_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.ticket_id = odd(
                 _model.ticket_id, (_path, _key), "ticket_id", "string", True, False
             )
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.valid_from = odd(
                 _model.valid_from, (_path, _key), "valid_from", "string", True, False
             )
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
 
         if not (type(_model.total_capacity) is int):
             if _model.total_capacity is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.total_capacity = odd(
                 _model.total_capacity, (_path, _key), "total_capacity", "integer", True, False
             )
 
         if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
             if _model.time_slot_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.time_slot_id = odd(
                     _model.time_slot_id, (_path, _key), "time_slot_id", "string", False, False
@@ -191,7 +191,7 @@ class TimeSlot:
 
         if not (type(_model.free_capacity) is int):
             if _model.free_capacity is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.free_capacity = odd(
                     _model.free_capacity, (_path, _key), "free_capacity", "integer", False, False
@@ -200,19 +200,19 @@ class TimeSlot:
         if type(_model.state) is int:
             _model.state = TimeSlotState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "TimeSlotState", False, False)
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -231,8 +231,8 @@ class TimeSlot:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 8:
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
                     try:
                         (
                             _model.ticket_id,
@@ -269,7 +269,7 @@ class TimeSlot:
 
                 if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
                     if _model.ticket_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.ticket_id = odd(
                         _model.ticket_id,
                         ((_parent, _name), _key),
@@ -281,7 +281,7 @@ class TimeSlot:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.valid_from = odd(
                         _model.valid_from,
                         ((_parent, _name), _key),
@@ -293,14 +293,14 @@ class TimeSlot:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.valid_to = odd(
                         _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
                     )
 
                 if not (type(_model.total_capacity) is int):
                     if _model.total_capacity is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.total_capacity = odd(
                         _model.total_capacity,
                         ((_parent, _name), _key),
@@ -314,7 +314,7 @@ class TimeSlot:
                     _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
                 ):
                     if _model.time_slot_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.time_slot_id = odd(
                             _model.time_slot_id,
@@ -327,7 +327,7 @@ class TimeSlot:
 
                 if not (type(_model.free_capacity) is int):
                     if _model.free_capacity is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.free_capacity = odd(
                             _model.free_capacity,
@@ -341,7 +341,7 @@ class TimeSlot:
                 if type(_model.state) is int:
                     _model.state = TimeSlotState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -354,7 +354,7 @@ class TimeSlot:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -365,7 +365,7 @@ class TimeSlot:
                             False,
                         )
 
-                if len(src_dict) + _absent == 8:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

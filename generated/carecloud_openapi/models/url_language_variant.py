@@ -80,8 +80,8 @@ class UrlLanguageVariant:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.language_code, _model.url = _declared(src_dict)
             except KeyError:
@@ -91,7 +91,7 @@ class UrlLanguageVariant:
 
         if not (_model.language_code.__class__ is str or isinstance(_model.language_code, str)):
             if _model.language_code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.language_code = odd(
                     _model.language_code, (_path, _key), "language_code", "string", False, False
@@ -99,11 +99,11 @@ class UrlLanguageVariant:
 
         if not (_model.url.__class__ is str or isinstance(_model.url, str)):
             if _model.url is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.url = odd(_model.url, (_path, _key), "url", "string", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,8 +122,8 @@ class UrlLanguageVariant:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.language_code, _model.url = _declared(src_dict)
                     except KeyError:
@@ -137,7 +137,7 @@ class UrlLanguageVariant:
                     _model.language_code.__class__ is str or isinstance(_model.language_code, str)
                 ):
                     if _model.language_code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.language_code = odd(
                             _model.language_code,
@@ -150,13 +150,13 @@ class UrlLanguageVariant:
 
                 if not (_model.url.__class__ is str or isinstance(_model.url, str)):
                     if _model.url is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.url = odd(
                             _model.url, ((_parent, _name), _key), "url", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -122,8 +122,8 @@ class User:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.login,
@@ -163,31 +163,31 @@ class User:
 
         if not (_model.login.__class__ is str or isinstance(_model.login, str)):
             if _model.login is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.login = odd(_model.login, (_path, _key), "login", "string", True, False)
 
         if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
             if _model.first_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.first_name = odd(
                 _model.first_name, (_path, _key), "first_name", "string", True, False
             )
 
         if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
             if _model.last_name is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.last_name = odd(
                 _model.last_name, (_path, _key), "last_name", "string", True, False
             )
 
         if not (_model.email.__class__ is str or isinstance(_model.email, str)):
             if _model.email is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.email = odd(_model.email, (_path, _key), "email", "string", True, False)
 
         if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
             if _model.user_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.user_id = odd(
                     _model.user_id, (_path, _key), "user_id", "string", False, False
@@ -195,7 +195,7 @@ class User:
 
         if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
             if _model.phone is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
 
@@ -204,7 +204,7 @@ class User:
                 if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
         elif _model.user_role_ids is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.user_role_ids = odd(
                 _model.user_role_ids, (_path, _key), "user_role_ids", "array", False, False
@@ -212,7 +212,7 @@ class User:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -220,13 +220,13 @@ class User:
 
         if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
             if _model.last_login is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_login = odd(
                     _model.last_login, (_path, _key), "last_login", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -245,8 +245,8 @@ class User:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.login,
@@ -286,14 +286,14 @@ class User:
 
                 if not (_model.login.__class__ is str or isinstance(_model.login, str)):
                     if _model.login is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.login = odd(
                         _model.login, ((_parent, _name), _key), "login", "string", True, False
                     )
 
                 if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
                     if _model.first_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.first_name = odd(
                         _model.first_name,
                         ((_parent, _name), _key),
@@ -305,7 +305,7 @@ class User:
 
                 if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
                     if _model.last_name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.last_name = odd(
                         _model.last_name,
                         ((_parent, _name), _key),
@@ -317,14 +317,14 @@ class User:
 
                 if not (_model.email.__class__ is str or isinstance(_model.email, str)):
                     if _model.email is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.email = odd(
                         _model.email, ((_parent, _name), _key), "email", "string", True, False
                     )
 
                 if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
                     if _model.user_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.user_id = odd(
                             _model.user_id,
@@ -337,7 +337,7 @@ class User:
 
                 if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
                     if _model.phone is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.phone = odd(
                             _model.phone, ((_parent, _name), _key), "phone", "string", False, False
@@ -355,7 +355,7 @@ class User:
                                 False,
                             )
                 elif _model.user_role_ids is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.user_role_ids = odd(
                         _model.user_role_ids,
@@ -368,7 +368,7 @@ class User:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -381,7 +381,7 @@ class User:
 
                 if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
                     if _model.last_login is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_login = odd(
                             _model.last_login,
@@ -392,7 +392,7 @@ class User:
                             False,
                         )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -104,8 +104,8 @@ class UserLoginResponseData:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
             except KeyError:
@@ -119,7 +119,7 @@ class UserLoginResponseData:
 
         if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
             if _model.bearer_token is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.bearer_token = odd(
                     _model.bearer_token, (_path, _key), "bearer_token", "string", False, False
@@ -127,7 +127,7 @@ class UserLoginResponseData:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -136,11 +136,11 @@ class UserLoginResponseData:
         if isinstance(_model.user, dict):
             _model.user = _read_User(_model.user, (_path, _key), "user")
         elif _model.user is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.user = odd(_model.user, (_path, _key), "user", "User", False, False)
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -159,8 +159,8 @@ class UserLoginResponseData:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
                     except KeyError:
@@ -176,7 +176,7 @@ class UserLoginResponseData:
                     _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
                 ):
                     if _model.bearer_token is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.bearer_token = odd(
                             _model.bearer_token,
@@ -189,7 +189,7 @@ class UserLoginResponseData:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -203,13 +203,13 @@ class UserLoginResponseData:
                 if isinstance(_model.user, dict):
                     _model.user = _read_User(_model.user, ((_parent, _name), _key), "user")
                 elif _model.user is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.user = odd(
                         _model.user, ((_parent, _name), _key), "user", "User", False, False
                     )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -79,8 +79,8 @@ class UserRole:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
             try:
                 _model.user_role_id, _model.name = _declared(src_dict)
             except KeyError:
@@ -90,7 +90,7 @@ class UserRole:
 
         if not (_model.user_role_id.__class__ is str or isinstance(_model.user_role_id, str)):
             if _model.user_role_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.user_role_id = odd(
                     _model.user_role_id, (_path, _key), "user_role_id", "string", False, False
@@ -98,11 +98,11 @@ class UserRole:
 
         if not (_model.name.__class__ is str or isinstance(_model.name, str)):
             if _model.name is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,8 +121,8 @@ class UserRole:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 2:
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
                     try:
                         _model.user_role_id, _model.name = _declared(src_dict)
                     except KeyError:
@@ -136,7 +136,7 @@ class UserRole:
                     _model.user_role_id.__class__ is str or isinstance(_model.user_role_id, str)
                 ):
                     if _model.user_role_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.user_role_id = odd(
                             _model.user_role_id,
@@ -149,13 +149,13 @@ class UserRole:
 
                 if not (_model.name.__class__ is str or isinstance(_model.name, str)):
                     if _model.name is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.name = odd(
                             _model.name, ((_parent, _name), _key), "name", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 2:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

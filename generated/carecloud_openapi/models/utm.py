@@ -88,8 +88,8 @@ class UTM:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(src_dict)
             except KeyError:
@@ -103,7 +103,7 @@ class UTM:
 
         if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
             if _model.utm_source is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.utm_source = odd(
                     _model.utm_source, (_path, _key), "utm_source", "string", False, False
@@ -111,7 +111,7 @@ class UTM:
 
         if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
             if _model.utm_medium is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.utm_medium = odd(
                     _model.utm_medium, (_path, _key), "utm_medium", "string", False, False
@@ -119,13 +119,13 @@ class UTM:
 
         if not (_model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)):
             if _model.utm_campaign is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.utm_campaign = odd(
                     _model.utm_campaign, (_path, _key), "utm_campaign", "string", False, False
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -144,8 +144,8 @@ class UTM:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(
                             src_dict
@@ -161,7 +161,7 @@ class UTM:
 
                 if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
                     if _model.utm_source is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.utm_source = odd(
                             _model.utm_source,
@@ -174,7 +174,7 @@ class UTM:
 
                 if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
                     if _model.utm_medium is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.utm_medium = odd(
                             _model.utm_medium,
@@ -189,7 +189,7 @@ class UTM:
                     _model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)
                 ):
                     if _model.utm_campaign is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.utm_campaign = odd(
                             _model.utm_campaign,
@@ -200,7 +200,7 @@ class UTM:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

@@ -181,8 +181,8 @@ class Voucher:
         if _models_pending:
             _import_models()
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
             try:
                 (
                     _model.customer_id,
@@ -237,14 +237,14 @@ class Voucher:
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
             if _model.voucher_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.voucher_id = odd(
                     _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
@@ -252,7 +252,7 @@ class Voucher:
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -260,19 +260,19 @@ class Voucher:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
 
         if not (_model.applied_date.__class__ is str or isinstance(_model.applied_date, str)):
             if _model.applied_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.applied_date = odd(
                     _model.applied_date, (_path, _key), "applied_date", "string", False, False
@@ -280,7 +280,7 @@ class Voucher:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -288,7 +288,7 @@ class Voucher:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -296,7 +296,7 @@ class Voucher:
 
         if not (_model.reward_group.__class__ is str or isinstance(_model.reward_group, str)):
             if _model.reward_group is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.reward_group = odd(
                     _model.reward_group, (_path, _key), "reward_group", "string", False, False
@@ -304,20 +304,20 @@ class Voucher:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
         if isinstance(_model.reward, dict):
             _model.reward = _read_Reward(_model.reward, (_path, _key), "reward")
         elif _model.reward is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.reward = odd(_model.reward, (_path, _key), "reward", "Reward", False, False)
 
         if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
             if _model.created_at is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.created_at = odd(
                     _model.created_at, (_path, _key), "created_at", "string", False, False
@@ -325,7 +325,7 @@ class Voucher:
 
         if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
             if _model.last_change is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.last_change = odd(
                     _model.last_change, (_path, _key), "last_change", "string", False, False
@@ -334,11 +334,11 @@ class Voucher:
         if type(_model.state) is int:
             _model.state = VoucherState(_model.state)
         elif _model.state is UNSET:
-            _absent += 1
+            _undeclared += 1
         else:
             _model.state = odd(_model.state, (_path, _key), "state", "VoucherState", False, False)
 
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -357,8 +357,8 @@ class Voucher:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 14:
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
                     try:
                         (
                             _model.customer_id,
@@ -413,7 +413,7 @@ class Voucher:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -425,7 +425,7 @@ class Voucher:
 
                 if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
                     if _model.voucher_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.voucher_id = odd(
                             _model.voucher_id,
@@ -438,7 +438,7 @@ class Voucher:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -451,7 +451,7 @@ class Voucher:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -459,7 +459,7 @@ class Voucher:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.value = odd(
                             _model.value, ((_parent, _name), _key), "value", "number", False, False
@@ -469,7 +469,7 @@ class Voucher:
                     _model.applied_date.__class__ is str or isinstance(_model.applied_date, str)
                 ):
                     if _model.applied_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.applied_date = odd(
                             _model.applied_date,
@@ -482,7 +482,7 @@ class Voucher:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -495,7 +495,7 @@ class Voucher:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -510,7 +510,7 @@ class Voucher:
                     _model.reward_group.__class__ is str or isinstance(_model.reward_group, str)
                 ):
                     if _model.reward_group is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.reward_group = odd(
                             _model.reward_group,
@@ -523,7 +523,7 @@ class Voucher:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
@@ -532,7 +532,7 @@ class Voucher:
                 if isinstance(_model.reward, dict):
                     _model.reward = _read_Reward(_model.reward, ((_parent, _name), _key), "reward")
                 elif _model.reward is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.reward = odd(
                         _model.reward, ((_parent, _name), _key), "reward", "Reward", False, False
@@ -540,7 +540,7 @@ class Voucher:
 
                 if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
                     if _model.created_at is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.created_at = odd(
                             _model.created_at,
@@ -553,7 +553,7 @@ class Voucher:
 
                 if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
                     if _model.last_change is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.last_change = odd(
                             _model.last_change,
@@ -567,7 +567,7 @@ class Voucher:
                 if type(_model.state) is int:
                     _model.state = VoucherState(_model.state)
                 elif _model.state is UNSET:
-                    _absent += 1
+                    _undeclared += 1
                 else:
                     _model.state = odd(
                         _model.state,
@@ -578,7 +578,7 @@ class Voucher:
                         False,
                     )
 
-                if len(src_dict) + _absent == 14:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

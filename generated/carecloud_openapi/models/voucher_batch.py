@@ -125,8 +125,8 @@ class VoucherBatch:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
             try:
                 (
                     _model.reward_id,
@@ -166,21 +166,21 @@ class VoucherBatch:
 
         if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
             if _model.reward_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.reward_id = odd(
                 _model.reward_id, (_path, _key), "reward_id", "string", True, False
             )
 
         if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
             if _model.customer_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             _model.customer_id = odd(
                 _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
         if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
             if _model.store_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.store_id = odd(
                     _model.store_id, (_path, _key), "store_id", "string", False, False
@@ -188,19 +188,19 @@ class VoucherBatch:
 
         if not (_model.code.__class__ is str or isinstance(_model.code, str)):
             if _model.code is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
         if not (type(_model.value) is float or type(_model.value) is int):
             if _model.value is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
 
         if not (_model.applied_date.__class__ is str or isinstance(_model.applied_date, str)):
             if _model.applied_date is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.applied_date = odd(
                     _model.applied_date, (_path, _key), "applied_date", "string", False, False
@@ -208,7 +208,7 @@ class VoucherBatch:
 
         if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
             if _model.valid_from is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_from = odd(
                     _model.valid_from, (_path, _key), "valid_from", "string", False, False
@@ -216,7 +216,7 @@ class VoucherBatch:
 
         if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
             if _model.valid_to is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.valid_to = odd(
                     _model.valid_to, (_path, _key), "valid_to", "string", False, False
@@ -224,11 +224,11 @@ class VoucherBatch:
 
         if not (_model.note.__class__ is str or isinstance(_model.note, str)):
             if _model.note is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -247,8 +247,8 @@ class VoucherBatch:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 9:
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
                     try:
                         (
                             _model.reward_id,
@@ -288,7 +288,7 @@ class VoucherBatch:
 
                 if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
                     if _model.reward_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.reward_id = odd(
                         _model.reward_id,
                         ((_parent, _name), _key),
@@ -300,7 +300,7 @@ class VoucherBatch:
 
                 if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
                     if _model.customer_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     _model.customer_id = odd(
                         _model.customer_id,
                         ((_parent, _name), _key),
@@ -312,7 +312,7 @@ class VoucherBatch:
 
                 if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
                     if _model.store_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.store_id = odd(
                             _model.store_id,
@@ -325,7 +325,7 @@ class VoucherBatch:
 
                 if not (_model.code.__class__ is str or isinstance(_model.code, str)):
                     if _model.code is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.code = odd(
                             _model.code, ((_parent, _name), _key), "code", "string", False, False
@@ -333,7 +333,7 @@ class VoucherBatch:
 
                 if not (type(_model.value) is float or type(_model.value) is int):
                     if _model.value is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.value = odd(
                             _model.value, ((_parent, _name), _key), "value", "number", False, False
@@ -343,7 +343,7 @@ class VoucherBatch:
                     _model.applied_date.__class__ is str or isinstance(_model.applied_date, str)
                 ):
                     if _model.applied_date is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.applied_date = odd(
                             _model.applied_date,
@@ -356,7 +356,7 @@ class VoucherBatch:
 
                 if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
                     if _model.valid_from is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_from = odd(
                             _model.valid_from,
@@ -369,7 +369,7 @@ class VoucherBatch:
 
                 if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
                     if _model.valid_to is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.valid_to = odd(
                             _model.valid_to,
@@ -382,13 +382,13 @@ class VoucherBatch:
 
                 if not (_model.note.__class__ is str or isinstance(_model.note, str)):
                     if _model.note is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.note = odd(
                             _model.note, ((_parent, _name), _key), "note", "string", False, False
                         )
 
-                if len(src_dict) + _absent == 9:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}

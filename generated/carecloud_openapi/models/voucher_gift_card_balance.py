@@ -86,8 +86,8 @@ class VoucherGiftCardBalance:
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
         _model = _new_instance(cls)
-        _absent = 0
-        if len(src_dict) >= 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
             try:
                 _model.voucher_id, _model.current_balance, _model.original_balance = _declared(
                     src_dict
@@ -103,7 +103,7 @@ class VoucherGiftCardBalance:
 
         if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
             if _model.voucher_id is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.voucher_id = odd(
                     _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
@@ -111,7 +111,7 @@ class VoucherGiftCardBalance:
 
         if not (type(_model.current_balance) is float or type(_model.current_balance) is int):
             if _model.current_balance is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.current_balance = odd(
                     _model.current_balance, (_path, _key), "current_balance", "number", False, False
@@ -119,7 +119,7 @@ class VoucherGiftCardBalance:
 
         if not (type(_model.original_balance) is float or type(_model.original_balance) is int):
             if _model.original_balance is UNSET:
-                _absent += 1
+                _undeclared += 1
             else:
                 _model.original_balance = odd(
                     _model.original_balance,
@@ -130,7 +130,7 @@ class VoucherGiftCardBalance:
                     False,
                 )
 
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -149,8 +149,8 @@ class VoucherGiftCardBalance:
             _key += 1
             if src_dict.__class__ is dict or isinstance(src_dict, dict):
                 _model = _new_instance(cls)
-                _absent = 0
-                if len(src_dict) >= 3:
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
                     try:
                         _model.voucher_id, _model.current_balance, _model.original_balance = (
                             _declared(src_dict)
@@ -166,7 +166,7 @@ class VoucherGiftCardBalance:
 
                 if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
                     if _model.voucher_id is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.voucher_id = odd(
                             _model.voucher_id,
@@ -181,7 +181,7 @@ class VoucherGiftCardBalance:
                     type(_model.current_balance) is float or type(_model.current_balance) is int
                 ):
                     if _model.current_balance is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.current_balance = odd(
                             _model.current_balance,
@@ -196,7 +196,7 @@ class VoucherGiftCardBalance:
                     type(_model.original_balance) is float or type(_model.original_balance) is int
                 ):
                     if _model.original_balance is UNSET:
-                        _absent += 1
+                        _undeclared += 1
                     else:
                         _model.original_balance = odd(
                             _model.original_balance,
@@ -207,7 +207,7 @@ class VoucherGiftCardBalance:
                             False,
                         )
 
-                if len(src_dict) + _absent == 3:
+                if not _undeclared:
                     _model._additional_properties = None
                 else:
                     d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
