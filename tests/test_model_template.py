@@ -16,33 +16,56 @@ MODELS_DIR = Path(models.__file__).parent
 HOT_MODELS = ["purchase", "purchase_item", "property_record", "personal_information", "customer"]
 
 
+def _functions(module: str) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse((MODELS_DIR / f"{module}.py").read_text(encoding="utf-8"))
+    return {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
 def _from_dict(module: str) -> ast.FunctionDef:
     """The function that reads the JSON object: ``_from_json`` where ``from_dict`` is a
     wrapper around it (models holding others), else ``from_dict`` itself."""
-    tree = ast.parse((MODELS_DIR / f"{module}.py").read_text(encoding="utf-8"))
-    functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    functions = _functions(module)
     found = functions.get("_from_json") or functions.get("from_dict")
     if found is None:
         raise AssertionError(f"{module} has no from_dict")
     return found
 
 
+def _readers(module: str) -> list[ast.FunctionDef]:
+    """The object reader and the reader of a JSON array of such objects."""
+    return [_from_dict(module), _functions(module)["_from_json_list"]]
+
+
 @pytest.mark.parametrize("module", HOT_MODELS)
-def test_from_dict_imports_nothing_copies_nothing_and_catches_nothing(module: str) -> None:
-    function = _from_dict(module)
+@pytest.mark.parametrize("reader", [0, 1], ids=["object", "array"])
+def test_from_dict_imports_nothing_copies_nothing_and_catches_nothing(
+    module: str, reader: int
+) -> None:
+    function = _readers(module)[reader]
     nodes = list(ast.walk(function))
     assert not [n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)]
-    # The only try blocks read a required key (nearly always present): no exception is
-    # raised on the common path, and nothing else is caught.
+    # The only try block reads every declared key at once, when the object has enough keys
+    # to hold them all: no exception is raised on the common path, nothing else is caught.
     for node in nodes:
         if isinstance(node, ast.Try):
             assert len(node.body) == 1
             assert isinstance(node.body[0], ast.Assign)
-            assert isinstance(node.body[0].value, ast.Subscript)
+            assert ast.unparse(node.body[0].value) == "_declared(src_dict)"
             assert [ast.unparse(h.type) for h in node.handlers if h.type] == ["KeyError"]
     calls = [n.func for n in nodes if isinstance(n, ast.Call)]
     assert not [f for f in calls if isinstance(f, ast.Attribute) and f.attr == "pop"]
     assert not [f for f in calls if isinstance(f, ast.Name) and f.id == "dict"]
+
+
+def test_an_array_of_objects_is_read_by_one_call_not_one_per_item() -> None:
+    """Purchase hands its arrays of items and records to the item model's array reader."""
+    calls = [
+        ast.unparse(n.func) for n in ast.walk(_from_dict("purchase")) if isinstance(n, ast.Call)
+    ]
+    assert "_read_PurchaseItem_list" in calls
+    assert "_read_PropertyRecord_list" in calls
+    assert "_read_PurchaseItem" not in calls
+    assert "_read_PropertyRecord" not in calls
 
 
 @pytest.mark.parametrize("module", HOT_MODELS)
@@ -58,6 +81,14 @@ def test_from_dict_fills_every_attribute_the_constructor_would(module: str) -> N
         getattr(rebuilt, catch_all).update(getattr(made, catch_all))
         assert made == rebuilt
         assert getattr(made, catch_all) == dict(source)
+
+
+@pytest.mark.parametrize("module", HOT_MODELS)
+def test_the_array_reader_reads_each_item_as_from_dict_does(module: str) -> None:
+    """An array read in one loop gives the same models as reading its objects one by one."""
+    cls = getattr(models, "".join(part.title() for part in module.split("_")))
+    items: list[dict[str, object]] = [{}, {"unknown_key": 1}, {"unknown_key": 1, "other": 2}]
+    assert cls._from_json_list(items, None, "items") == [cls.from_dict(item) for item in items]
 
 
 _PROBE = """

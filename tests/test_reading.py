@@ -20,7 +20,7 @@ from carecloud_openapi.models import (
     PropertyRecordPropertyValueType5,
     Purchase,
 )
-from carecloud_openapi.types import SchemaDeviationError, reading
+from carecloud_openapi.types import UNSET, SchemaDeviationError, reading
 
 from carecloud_async import ConfigurationError, ResponseParseError
 from tests.conftest import SECRET_TOKEN, Recorder, enterprise
@@ -193,6 +193,50 @@ def test_a_valid_body_has_no_deviations_and_keeps_unknown_keys() -> None:
     assert purchase.additional_properties == {"brand_new_field": {"a": 1}}
     assert purchase.to_dict() == body
     assert body["purchase_items"][0]["price"] == 10.5  # the source is not changed
+
+
+_RECORD = {
+    "property_id": "note",
+    "property_record_id": "note:1",
+    "property_name": "Note",
+    "property_value": "desk",
+    "last_change": "2024-02-02 10:11:12",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "deviations", "extra"),
+    [
+        (_RECORD, [], {}),
+        ({**_RECORD, "brand_new": 1}, [], {"brand_new": 1}),
+        ({**_RECORD, "property_id": 7}, [("$.property_id", "type")], {}),
+        (
+            {k: v for k, v in _RECORD.items() if k != "property_id"} | {"brand_new": 1},
+            [("$.property_id", "missing")],
+            {"brand_new": 1},
+        ),
+        (
+            {k: v for k, v in _RECORD.items() if k != "last_change"} | {"a": 1, "b": 2},
+            [],
+            {"a": 1, "b": 2},
+        ),
+        ({"property_id": "note", "brand_new": 1}, [], {"brand_new": 1}),
+    ],
+    ids=["all-declared", "one-more", "odd-type", "undeclared-instead", "two-more", "few-keys"],
+)
+def test_every_mix_of_declared_and_undeclared_keys_is_read_alike(
+    body: dict[str, Any], deviations: list[tuple[str, str]], extra: dict[str, Any]
+) -> None:
+    """Whether the object has every declared key, fewer keys or undeclared ones in place of
+    declared ones, the values, deviations and kept extra keys are the same."""
+    with reading() as report:
+        record = PropertyRecord.from_dict(body)
+    assert [(d.path, d.kind) for d in report.deviations] == deviations
+    assert record.additional_properties == extra
+    for key, value in body.items():
+        if key not in extra and key != "property_id":
+            assert getattr(record, key) == value
+    assert record.property_record_id == body.get("property_record_id", UNSET)
 
 
 def test_property_record_values_of_every_documented_shape() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "messages",
     }
 )
+
+_DECLARED_KEYS = (
+    "recommended_discounts",
+    "credit_points",
+    "price_of_credit_points",
+    "credit",
+    "vouchers",
+    "credit_points_of_this_transaction",
+    "total_credit_points",
+    "total_credit",
+    "messages",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -148,41 +163,79 @@ class AcceptedPayment:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
-        if isinstance(recommended_discounts, list):
-            _p0 = ((_path, _key), "recommended_discounts")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_discounts):
-                if isinstance(_v0, dict):
-                    _v0 = _read_DiscountItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
-                _l0.append(_v0)
-            recommended_discounts = _l0
-        elif recommended_discounts is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.recommended_discounts,
+                    _model.credit_points,
+                    _model.price_of_credit_points,
+                    _model.credit,
+                    _model.vouchers,
+                    _model.credit_points_of_this_transaction,
+                    _model.total_credit_points,
+                    _model.total_credit,
+                    _model.messages,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.recommended_discounts,
+                    _model.credit_points,
+                    _model.price_of_credit_points,
+                    _model.credit,
+                    _model.vouchers,
+                    _model.credit_points_of_this_transaction,
+                    _model.total_credit_points,
+                    _model.total_credit,
+                    _model.messages,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            recommended_discounts = odd(
-                recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
+            (
+                _model.recommended_discounts,
+                _model.credit_points,
+                _model.price_of_credit_points,
+                _model.credit,
+                _model.vouchers,
+                _model.credit_points_of_this_transaction,
+                _model.total_credit_points,
+                _model.total_credit,
+                _model.messages,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.recommended_discounts, list):
+            _model.recommended_discounts = _read_DiscountItem_list(
+                _model.recommended_discounts, (_path, _key), "recommended_discounts"
+            )
+        elif _model.recommended_discounts is UNSET:
+            _undeclared += 1
+        else:
+            _model.recommended_discounts = odd(
+                _model.recommended_discounts,
+                (_path, _key),
+                "recommended_discounts",
+                "array",
+                False,
+                False,
             )
 
-        credit_points = src_dict.get("credit_points", UNSET)
-        if not (type(credit_points) is float or type(credit_points) is int):
-            if credit_points is UNSET:
-                _absent += 1
+        if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+            if _model.credit_points is UNSET:
+                _undeclared += 1
             else:
-                credit_points = odd(
-                    credit_points, (_path, _key), "credit_points", "number", False, False
+                _model.credit_points = odd(
+                    _model.credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        price_of_credit_points = src_dict.get("price_of_credit_points", UNSET)
-        if not (type(price_of_credit_points) is float or type(price_of_credit_points) is int):
-            if price_of_credit_points is UNSET:
-                _absent += 1
+        if not (
+            type(_model.price_of_credit_points) is float
+            or type(_model.price_of_credit_points) is int
+        ):
+            if _model.price_of_credit_points is UNSET:
+                _undeclared += 1
             else:
-                price_of_credit_points = odd(
-                    price_of_credit_points,
+                _model.price_of_credit_points = odd(
+                    _model.price_of_credit_points,
                     (_path, _key),
                     "price_of_credit_points",
                     "number",
@@ -190,39 +243,28 @@ class AcceptedPayment:
                     False,
                 )
 
-        credit = src_dict.get("credit", UNSET)
-        if not (type(credit) is float or type(credit) is int):
-            if credit is UNSET:
-                _absent += 1
+        if not (type(_model.credit) is float or type(_model.credit) is int):
+            if _model.credit is UNSET:
+                _undeclared += 1
             else:
-                credit = odd(credit, (_path, _key), "credit", "number", False, False)
+                _model.credit = odd(_model.credit, (_path, _key), "credit", "number", False, False)
 
-        vouchers = src_dict.get("vouchers", UNSET)
-        if isinstance(vouchers, list):
-            _p0 = ((_path, _key), "vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PaymentVoucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
-                _l0.append(_v0)
-            vouchers = _l0
-        elif vouchers is UNSET:
-            _absent += 1
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
+            _undeclared += 1
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        credit_points_of_this_transaction = src_dict.get("credit_points_of_this_transaction", UNSET)
         if not (
-            type(credit_points_of_this_transaction) is float
-            or type(credit_points_of_this_transaction) is int
+            type(_model.credit_points_of_this_transaction) is float
+            or type(_model.credit_points_of_this_transaction) is int
         ):
-            if credit_points_of_this_transaction is UNSET:
-                _absent += 1
+            if _model.credit_points_of_this_transaction is UNSET:
+                _undeclared += 1
             else:
-                credit_points_of_this_transaction = odd(
-                    credit_points_of_this_transaction,
+                _model.credit_points_of_this_transaction = odd(
+                    _model.credit_points_of_this_transaction,
                     (_path, _key),
                     "credit_points_of_this_transaction",
                     "number",
@@ -230,13 +272,14 @@ class AcceptedPayment:
                     False,
                 )
 
-        total_credit_points = src_dict.get("total_credit_points", UNSET)
-        if not (type(total_credit_points) is float or type(total_credit_points) is int):
-            if total_credit_points is UNSET:
-                _absent += 1
+        if not (
+            type(_model.total_credit_points) is float or type(_model.total_credit_points) is int
+        ):
+            if _model.total_credit_points is UNSET:
+                _undeclared += 1
             else:
-                total_credit_points = odd(
-                    total_credit_points,
+                _model.total_credit_points = odd(
+                    _model.total_credit_points,
                     (_path, _key),
                     "total_credit_points",
                     "number",
@@ -244,47 +287,217 @@ class AcceptedPayment:
                     False,
                 )
 
-        total_credit = src_dict.get("total_credit", UNSET)
-        if not (type(total_credit) is float or type(total_credit) is int):
-            if total_credit is UNSET:
-                _absent += 1
+        if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
+            if _model.total_credit is UNSET:
+                _undeclared += 1
             else:
-                total_credit = odd(
-                    total_credit, (_path, _key), "total_credit", "number", False, False
+                _model.total_credit = odd(
+                    _model.total_credit, (_path, _key), "total_credit", "number", False, False
                 )
 
-        messages = src_dict.get("messages", UNSET)
-        if isinstance(messages, list):
-            _p0 = ((_path, _key), "messages")
-            _l0 = []
-            for _i0, _v0 in enumerate(messages):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CashierMessage(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CashierMessage", True, False)
-                _l0.append(_v0)
-            messages = _l0
-        elif messages is UNSET:
-            _absent += 1
+        if isinstance(_model.messages, list):
+            _model.messages = _read_CashierMessage_list(_model.messages, (_path, _key), "messages")
+        elif _model.messages is UNSET:
+            _undeclared += 1
         else:
-            messages = odd(messages, (_path, _key), "messages", "array", False, False)
+            _model.messages = odd(_model.messages, (_path, _key), "messages", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.recommended_discounts = recommended_discounts
-        _model.credit_points = credit_points
-        _model.price_of_credit_points = price_of_credit_points
-        _model.credit = credit
-        _model.vouchers = vouchers
-        _model.credit_points_of_this_transaction = credit_points_of_this_transaction
-        _model.total_credit_points = total_credit_points
-        _model.total_credit = total_credit
-        _model.messages = messages
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.recommended_discounts,
+                            _model.credit_points,
+                            _model.price_of_credit_points,
+                            _model.credit,
+                            _model.vouchers,
+                            _model.credit_points_of_this_transaction,
+                            _model.total_credit_points,
+                            _model.total_credit,
+                            _model.messages,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.recommended_discounts,
+                            _model.credit_points,
+                            _model.price_of_credit_points,
+                            _model.credit,
+                            _model.vouchers,
+                            _model.credit_points_of_this_transaction,
+                            _model.total_credit_points,
+                            _model.total_credit,
+                            _model.messages,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.recommended_discounts,
+                        _model.credit_points,
+                        _model.price_of_credit_points,
+                        _model.credit,
+                        _model.vouchers,
+                        _model.credit_points_of_this_transaction,
+                        _model.total_credit_points,
+                        _model.total_credit,
+                        _model.messages,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.recommended_discounts, list):
+                    _model.recommended_discounts = _read_DiscountItem_list(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
+                    )
+                elif _model.recommended_discounts is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.recommended_discounts = odd(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+                    if _model.credit_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_points = odd(
+                            _model.credit_points,
+                            ((_parent, _name), _key),
+                            "credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.price_of_credit_points) is float
+                    or type(_model.price_of_credit_points) is int
+                ):
+                    if _model.price_of_credit_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.price_of_credit_points = odd(
+                            _model.price_of_credit_points,
+                            ((_parent, _name), _key),
+                            "price_of_credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.credit) is float or type(_model.credit) is int):
+                    if _model.credit is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit = odd(
+                            _model.credit,
+                            ((_parent, _name), _key),
+                            "credit",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_PaymentVoucher_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
+                    )
+                elif _model.vouchers is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    )
+
+                if not (
+                    type(_model.credit_points_of_this_transaction) is float
+                    or type(_model.credit_points_of_this_transaction) is int
+                ):
+                    if _model.credit_points_of_this_transaction is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_points_of_this_transaction = odd(
+                            _model.credit_points_of_this_transaction,
+                            ((_parent, _name), _key),
+                            "credit_points_of_this_transaction",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.total_credit_points) is float
+                    or type(_model.total_credit_points) is int
+                ):
+                    if _model.total_credit_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_credit_points = odd(
+                            _model.total_credit_points,
+                            ((_parent, _name), _key),
+                            "total_credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.total_credit) is float or type(_model.total_credit) is int):
+                    if _model.total_credit is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_credit = odd(
+                            _model.total_credit,
+                            ((_parent, _name), _key),
+                            "total_credit",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.messages, list):
+                    _model.messages = _read_CashierMessage_list(
+                        _model.messages, ((_parent, _name), _key), "messages"
+                    )
+                elif _model.messages is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.messages = odd(
+                        _model.messages, ((_parent, _name), _key), "messages", "array", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "AcceptedPayment", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -319,20 +532,26 @@ class AcceptedPayment:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CashierMessage: Callable[..., CashierMessage]
+_read_CashierMessage_list: Callable[..., list[Any]]
 _read_DiscountItem: Callable[..., DiscountItem]
+_read_DiscountItem_list: Callable[..., list[Any]]
 _read_PaymentVoucher: Callable[..., PaymentVoucher]
+_read_PaymentVoucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CashierMessage, DiscountItem, PaymentVoucher
-    global _read_CashierMessage
-    global _read_DiscountItem
-    global _read_PaymentVoucher
+    global _read_CashierMessage, _read_CashierMessage_list
+    global _read_DiscountItem, _read_DiscountItem_list
+    global _read_PaymentVoucher, _read_PaymentVoucher_list
     from ..models.cashier_message import CashierMessage
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 
     _read_CashierMessage = CashierMessage._from_json
+    _read_CashierMessage_list = CashierMessage._from_json_list
     _read_DiscountItem = DiscountItem._from_json
+    _read_DiscountItem_list = DiscountItem._from_json_list
     _read_PaymentVoucher = PaymentVoucher._from_json
+    _read_PaymentVoucher_list = PaymentVoucher._from_json_list
     _models_pending = False

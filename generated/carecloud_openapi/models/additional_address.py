@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "additional_address_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "address_type",
+    "address",
+    "additional_address_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,32 +103,46 @@ class AdditionalAddress:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            address_type = src_dict["address_type"]
-        except KeyError:
-            address_type = UNSET
-            _absent += 1
-        if not (isinstance(address_type, str)):
-            address_type = odd(address_type, (_path, _key), "address_type", "string", True, False)
-
-        try:
-            address = src_dict["address"]
-        except KeyError:
-            address = UNSET
-            _absent += 1
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.address_type, _model.address, _model.additional_address_id = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.address_type, _model.address, _model.additional_address_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            address = odd(address, (_path, _key), "address", "Address", True, False)
+            _model.address_type, _model.address, _model.additional_address_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        additional_address_id = src_dict.get("additional_address_id", UNSET)
-        if not (isinstance(additional_address_id, str)):
-            if additional_address_id is UNSET:
-                _absent += 1
+        if not (_model.address_type.__class__ is str or isinstance(_model.address_type, str)):
+            if _model.address_type is UNSET:
+                _undeclared += 1
+            _model.address_type = odd(
+                _model.address_type, (_path, _key), "address_type", "string", True, False
+            )
+
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
+            _undeclared += 1
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
+        else:
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", True, False)
+
+        if not (
+            _model.additional_address_id.__class__ is str
+            or isinstance(_model.additional_address_id, str)
+        ):
+            if _model.additional_address_id is UNSET:
+                _undeclared += 1
             else:
-                additional_address_id = odd(
-                    additional_address_id,
+                _model.additional_address_id = odd(
+                    _model.additional_address_id,
                     (_path, _key),
                     "additional_address_id",
                     "string",
@@ -127,16 +150,95 @@ class AdditionalAddress:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.address_type = address_type
-        _model.address = address
-        _model.additional_address_id = additional_address_id
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.address_type, _model.address, _model.additional_address_id = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.address_type, _model.address, _model.additional_address_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.address_type, _model.address, _model.additional_address_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.address_type.__class__ is str or isinstance(_model.address_type, str)
+                ):
+                    if _model.address_type is UNSET:
+                        _undeclared += 1
+                    _model.address_type = odd(
+                        _model.address_type,
+                        ((_parent, _name), _key),
+                        "address_type",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
+                    _undeclared += 1
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", True, False
+                    )
+                else:
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", True, False
+                    )
+
+                if not (
+                    _model.additional_address_id.__class__ is str
+                    or isinstance(_model.additional_address_id, str)
+                ):
+                    if _model.additional_address_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.additional_address_id = odd(
+                            _model.additional_address_id,
+                            ((_parent, _name), _key),
+                            "additional_address_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "AdditionalAddress", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -171,12 +273,14 @@ class AdditionalAddress:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,21 @@ _KNOWN_KEYS = frozenset(
         "country_code",
     }
 )
+
+_DECLARED_KEYS = (
+    "address1",
+    "address2",
+    "address3",
+    "address4",
+    "address5",
+    "address6",
+    "address7",
+    "zip",
+    "city",
+    "country_code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -112,91 +128,126 @@ class Address:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        address1 = src_dict.get("address1", UNSET)
-        if not (isinstance(address1, str)):
-            if address1 is UNSET:
-                _absent += 1
-            else:
-                address1 = odd(address1, (_path, _key), "address1", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.address1,
+                    _model.address2,
+                    _model.address3,
+                    _model.address4,
+                    _model.address5,
+                    _model.address6,
+                    _model.address7,
+                    _model.zip_,
+                    _model.city,
+                    _model.country_code,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.address1,
+                    _model.address2,
+                    _model.address3,
+                    _model.address4,
+                    _model.address5,
+                    _model.address6,
+                    _model.address7,
+                    _model.zip_,
+                    _model.city,
+                    _model.country_code,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.address1,
+                _model.address2,
+                _model.address3,
+                _model.address4,
+                _model.address5,
+                _model.address6,
+                _model.address7,
+                _model.zip_,
+                _model.city,
+                _model.country_code,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        address2 = src_dict.get("address2", UNSET)
-        if not (isinstance(address2, str)):
-            if address2 is UNSET:
-                _absent += 1
+        if not (_model.address1.__class__ is str or isinstance(_model.address1, str)):
+            if _model.address1 is UNSET:
+                _undeclared += 1
             else:
-                address2 = odd(address2, (_path, _key), "address2", "string", False, False)
-
-        address3 = src_dict.get("address3", UNSET)
-        if not (isinstance(address3, str)):
-            if address3 is UNSET:
-                _absent += 1
-            else:
-                address3 = odd(address3, (_path, _key), "address3", "string", False, False)
-
-        address4 = src_dict.get("address4", UNSET)
-        if not (isinstance(address4, str)):
-            if address4 is UNSET:
-                _absent += 1
-            else:
-                address4 = odd(address4, (_path, _key), "address4", "string", False, False)
-
-        address5 = src_dict.get("address5", UNSET)
-        if not (isinstance(address5, str)):
-            if address5 is UNSET:
-                _absent += 1
-            else:
-                address5 = odd(address5, (_path, _key), "address5", "string", False, False)
-
-        address6 = src_dict.get("address6", UNSET)
-        if not (isinstance(address6, str)):
-            if address6 is UNSET:
-                _absent += 1
-            else:
-                address6 = odd(address6, (_path, _key), "address6", "string", False, False)
-
-        address7 = src_dict.get("address7", UNSET)
-        if not (isinstance(address7, str)):
-            if address7 is UNSET:
-                _absent += 1
-            else:
-                address7 = odd(address7, (_path, _key), "address7", "string", False, False)
-
-        zip_ = src_dict.get("zip", UNSET)
-        if not (isinstance(zip_, str)):
-            if zip_ is UNSET:
-                _absent += 1
-            else:
-                zip_ = odd(zip_, (_path, _key), "zip", "string", False, False)
-
-        city = src_dict.get("city", UNSET)
-        if not (isinstance(city, str)):
-            if city is UNSET:
-                _absent += 1
-            else:
-                city = odd(city, (_path, _key), "city", "string", False, False)
-
-        country_code = src_dict.get("country_code", UNSET)
-        if not (isinstance(country_code, str)):
-            if country_code is UNSET:
-                _absent += 1
-            else:
-                country_code = odd(
-                    country_code, (_path, _key), "country_code", "string", False, False
+                _model.address1 = odd(
+                    _model.address1, (_path, _key), "address1", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.address1 = address1
-        _model.address2 = address2
-        _model.address3 = address3
-        _model.address4 = address4
-        _model.address5 = address5
-        _model.address6 = address6
-        _model.address7 = address7
-        _model.zip_ = zip_
-        _model.city = city
-        _model.country_code = country_code
-        if len(src_dict) + _absent == 10:
+        if not (_model.address2.__class__ is str or isinstance(_model.address2, str)):
+            if _model.address2 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address2 = odd(
+                    _model.address2, (_path, _key), "address2", "string", False, False
+                )
+
+        if not (_model.address3.__class__ is str or isinstance(_model.address3, str)):
+            if _model.address3 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address3 = odd(
+                    _model.address3, (_path, _key), "address3", "string", False, False
+                )
+
+        if not (_model.address4.__class__ is str or isinstance(_model.address4, str)):
+            if _model.address4 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address4 = odd(
+                    _model.address4, (_path, _key), "address4", "string", False, False
+                )
+
+        if not (_model.address5.__class__ is str or isinstance(_model.address5, str)):
+            if _model.address5 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address5 = odd(
+                    _model.address5, (_path, _key), "address5", "string", False, False
+                )
+
+        if not (_model.address6.__class__ is str or isinstance(_model.address6, str)):
+            if _model.address6 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address6 = odd(
+                    _model.address6, (_path, _key), "address6", "string", False, False
+                )
+
+        if not (_model.address7.__class__ is str or isinstance(_model.address7, str)):
+            if _model.address7 is UNSET:
+                _undeclared += 1
+            else:
+                _model.address7 = odd(
+                    _model.address7, (_path, _key), "address7", "string", False, False
+                )
+
+        if not (_model.zip_.__class__ is str or isinstance(_model.zip_, str)):
+            if _model.zip_ is UNSET:
+                _undeclared += 1
+            else:
+                _model.zip_ = odd(_model.zip_, (_path, _key), "zip", "string", False, False)
+
+        if not (_model.city.__class__ is str or isinstance(_model.city, str)):
+            if _model.city is UNSET:
+                _undeclared += 1
+            else:
+                _model.city = odd(_model.city, (_path, _key), "city", "string", False, False)
+
+        if not (_model.country_code.__class__ is str or isinstance(_model.country_code, str)):
+            if _model.country_code is UNSET:
+                _undeclared += 1
+            else:
+                _model.country_code = odd(
+                    _model.country_code, (_path, _key), "country_code", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -204,6 +255,190 @@ class Address:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.address1,
+                            _model.address2,
+                            _model.address3,
+                            _model.address4,
+                            _model.address5,
+                            _model.address6,
+                            _model.address7,
+                            _model.zip_,
+                            _model.city,
+                            _model.country_code,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.address1,
+                            _model.address2,
+                            _model.address3,
+                            _model.address4,
+                            _model.address5,
+                            _model.address6,
+                            _model.address7,
+                            _model.zip_,
+                            _model.city,
+                            _model.country_code,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.address1,
+                        _model.address2,
+                        _model.address3,
+                        _model.address4,
+                        _model.address5,
+                        _model.address6,
+                        _model.address7,
+                        _model.zip_,
+                        _model.city,
+                        _model.country_code,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.address1.__class__ is str or isinstance(_model.address1, str)):
+                    if _model.address1 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address1 = odd(
+                            _model.address1,
+                            ((_parent, _name), _key),
+                            "address1",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address2.__class__ is str or isinstance(_model.address2, str)):
+                    if _model.address2 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address2 = odd(
+                            _model.address2,
+                            ((_parent, _name), _key),
+                            "address2",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address3.__class__ is str or isinstance(_model.address3, str)):
+                    if _model.address3 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address3 = odd(
+                            _model.address3,
+                            ((_parent, _name), _key),
+                            "address3",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address4.__class__ is str or isinstance(_model.address4, str)):
+                    if _model.address4 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address4 = odd(
+                            _model.address4,
+                            ((_parent, _name), _key),
+                            "address4",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address5.__class__ is str or isinstance(_model.address5, str)):
+                    if _model.address5 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address5 = odd(
+                            _model.address5,
+                            ((_parent, _name), _key),
+                            "address5",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address6.__class__ is str or isinstance(_model.address6, str)):
+                    if _model.address6 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address6 = odd(
+                            _model.address6,
+                            ((_parent, _name), _key),
+                            "address6",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.address7.__class__ is str or isinstance(_model.address7, str)):
+                    if _model.address7 is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.address7 = odd(
+                            _model.address7,
+                            ((_parent, _name), _key),
+                            "address7",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.zip_.__class__ is str or isinstance(_model.zip_, str)):
+                    if _model.zip_ is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.zip_ = odd(
+                            _model.zip_, ((_parent, _name), _key), "zip", "string", False, False
+                        )
+
+                if not (_model.city.__class__ is str or isinstance(_model.city, str)):
+                    if _model.city is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.city = odd(
+                            _model.city, ((_parent, _name), _key), "city", "string", False, False
+                        )
+
+                if not (
+                    _model.country_code.__class__ is str or isinstance(_model.country_code, str)
+                ):
+                    if _model.country_code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.country_code = odd(
+                            _model.country_code,
+                            ((_parent, _name), _key),
+                            "country_code",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Address", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

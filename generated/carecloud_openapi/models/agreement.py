@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,15 @@ _KNOWN_KEYS = frozenset(
         "custom_agreements",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_gtc",
+    "agreement_profiling",
+    "agreement_marketing_communication",
+    "custom_agreements",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -128,25 +138,52 @@ class Agreement:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        agreement_gtc = src_dict.get("agreement_gtc", UNSET)
-        if type(agreement_gtc) is int:
-            agreement_gtc = AgreementAgreementGtc(agreement_gtc)
-        elif agreement_gtc is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.agreement_gtc,
+                    _model.agreement_profiling,
+                    _model.agreement_marketing_communication,
+                    _model.custom_agreements,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.agreement_gtc,
+                    _model.agreement_profiling,
+                    _model.agreement_marketing_communication,
+                    _model.custom_agreements,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            agreement_gtc = odd(
-                agreement_gtc, (_path, _key), "agreement_gtc", "AgreementAgreementGtc", False, False
+            (
+                _model.agreement_gtc,
+                _model.agreement_profiling,
+                _model.agreement_marketing_communication,
+                _model.custom_agreements,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if type(_model.agreement_gtc) is int:
+            _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
+        elif _model.agreement_gtc is UNSET:
+            _undeclared += 1
+        else:
+            _model.agreement_gtc = odd(
+                _model.agreement_gtc,
+                (_path, _key),
+                "agreement_gtc",
+                "AgreementAgreementGtc",
+                False,
+                False,
             )
 
-        agreement_profiling = src_dict.get("agreement_profiling", UNSET)
-        if type(agreement_profiling) is int:
-            agreement_profiling = AgreementAgreementProfiling(agreement_profiling)
-        elif agreement_profiling is UNSET:
-            _absent += 1
+        if type(_model.agreement_profiling) is int:
+            _model.agreement_profiling = AgreementAgreementProfiling(_model.agreement_profiling)
+        elif _model.agreement_profiling is UNSET:
+            _undeclared += 1
         else:
-            agreement_profiling = odd(
-                agreement_profiling,
+            _model.agreement_profiling = odd(
+                _model.agreement_profiling,
                 (_path, _key),
                 "agreement_profiling",
                 "AgreementAgreementProfiling",
@@ -154,16 +191,15 @@ class Agreement:
                 False,
             )
 
-        agreement_marketing_communication = src_dict.get("agreement_marketing_communication", UNSET)
-        if type(agreement_marketing_communication) is int:
-            agreement_marketing_communication = AgreementAgreementMarketingCommunication(
-                agreement_marketing_communication
+        if type(_model.agreement_marketing_communication) is int:
+            _model.agreement_marketing_communication = AgreementAgreementMarketingCommunication(
+                _model.agreement_marketing_communication
             )
-        elif agreement_marketing_communication is UNSET:
-            _absent += 1
+        elif _model.agreement_marketing_communication is UNSET:
+            _undeclared += 1
         else:
-            agreement_marketing_communication = odd(
-                agreement_marketing_communication,
+            _model.agreement_marketing_communication = odd(
+                _model.agreement_marketing_communication,
                 (_path, _key),
                 "agreement_marketing_communication",
                 "AgreementAgreementMarketingCommunication",
@@ -171,35 +207,133 @@ class Agreement:
                 False,
             )
 
-        custom_agreements = src_dict.get("custom_agreements", UNSET)
-        if isinstance(custom_agreements, list):
-            _p0 = ((_path, _key), "custom_agreements")
-            _l0 = []
-            for _i0, _v0 in enumerate(custom_agreements):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomAgreements(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomAgreements", True, False)
-                _l0.append(_v0)
-            custom_agreements = _l0
-        elif custom_agreements is UNSET:
-            _absent += 1
+        if isinstance(_model.custom_agreements, list):
+            _model.custom_agreements = _read_CustomAgreements_list(
+                _model.custom_agreements, (_path, _key), "custom_agreements"
+            )
+        elif _model.custom_agreements is UNSET:
+            _undeclared += 1
         else:
-            custom_agreements = odd(
-                custom_agreements, (_path, _key), "custom_agreements", "array", False, False
+            _model.custom_agreements = odd(
+                _model.custom_agreements, (_path, _key), "custom_agreements", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.agreement_gtc = agreement_gtc
-        _model.agreement_profiling = agreement_profiling
-        _model.agreement_marketing_communication = agreement_marketing_communication
-        _model.custom_agreements = custom_agreements
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.agreement_gtc,
+                            _model.agreement_profiling,
+                            _model.agreement_marketing_communication,
+                            _model.custom_agreements,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.agreement_gtc,
+                            _model.agreement_profiling,
+                            _model.agreement_marketing_communication,
+                            _model.custom_agreements,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.agreement_gtc,
+                        _model.agreement_profiling,
+                        _model.agreement_marketing_communication,
+                        _model.custom_agreements,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if type(_model.agreement_gtc) is int:
+                    _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
+                elif _model.agreement_gtc is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.agreement_gtc = odd(
+                        _model.agreement_gtc,
+                        ((_parent, _name), _key),
+                        "agreement_gtc",
+                        "AgreementAgreementGtc",
+                        False,
+                        False,
+                    )
+
+                if type(_model.agreement_profiling) is int:
+                    _model.agreement_profiling = AgreementAgreementProfiling(
+                        _model.agreement_profiling
+                    )
+                elif _model.agreement_profiling is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.agreement_profiling = odd(
+                        _model.agreement_profiling,
+                        ((_parent, _name), _key),
+                        "agreement_profiling",
+                        "AgreementAgreementProfiling",
+                        False,
+                        False,
+                    )
+
+                if type(_model.agreement_marketing_communication) is int:
+                    _model.agreement_marketing_communication = (
+                        AgreementAgreementMarketingCommunication(
+                            _model.agreement_marketing_communication
+                        )
+                    )
+                elif _model.agreement_marketing_communication is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.agreement_marketing_communication = odd(
+                        _model.agreement_marketing_communication,
+                        ((_parent, _name), _key),
+                        "agreement_marketing_communication",
+                        "AgreementAgreementMarketingCommunication",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.custom_agreements, list):
+                    _model.custom_agreements = _read_CustomAgreements_list(
+                        _model.custom_agreements, ((_parent, _name), _key), "custom_agreements"
+                    )
+                elif _model.custom_agreements is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.custom_agreements = odd(
+                        _model.custom_agreements,
+                        ((_parent, _name), _key),
+                        "custom_agreements",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Agreement", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -234,12 +368,14 @@ class Agreement:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomAgreements: Callable[..., CustomAgreements]
+_read_CustomAgreements_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomAgreements
-    global _read_CustomAgreements
+    global _read_CustomAgreements, _read_CustomAgreements_list
     from ..models.custom_agreements import CustomAgreements
 
     _read_CustomAgreements = CustomAgreements._from_json
+    _read_CustomAgreements_list = CustomAgreements._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,18 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_id",
+    "name",
+    "text",
+    "withdrawal_text",
+    "communication_channel_id",
+    "text_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -109,46 +122,77 @@ class AgreementList:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        agreement_id = src_dict.get("agreement_id", UNSET)
-        if not (isinstance(agreement_id, str)):
-            if agreement_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.agreement_id,
+                    _model.name,
+                    _model.text,
+                    _model.withdrawal_text,
+                    _model.communication_channel_id,
+                    _model.text_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.agreement_id,
+                    _model.name,
+                    _model.text,
+                    _model.withdrawal_text,
+                    _model.communication_channel_id,
+                    _model.text_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.agreement_id,
+                _model.name,
+                _model.text,
+                _model.withdrawal_text,
+                _model.communication_channel_id,
+                _model.text_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
+            if _model.agreement_id is UNSET:
+                _undeclared += 1
             else:
-                agreement_id = odd(
-                    agreement_id, (_path, _key), "agreement_id", "string", False, False
+                _model.agreement_id = odd(
+                    _model.agreement_id, (_path, _key), "agreement_id", "string", False, False
                 )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        text = src_dict.get("text", UNSET)
-        if not (isinstance(text, str)):
-            if text is UNSET:
-                _absent += 1
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
+                _undeclared += 1
             else:
-                text = odd(text, (_path, _key), "text", "string", False, False)
+                _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
 
-        withdrawal_text = src_dict.get("withdrawal_text", UNSET)
-        if not (isinstance(withdrawal_text, str)):
-            if withdrawal_text is UNSET:
-                _absent += 1
+        if not (_model.withdrawal_text.__class__ is str or isinstance(_model.withdrawal_text, str)):
+            if _model.withdrawal_text is UNSET:
+                _undeclared += 1
             else:
-                withdrawal_text = odd(
-                    withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
+                _model.withdrawal_text = odd(
+                    _model.withdrawal_text, (_path, _key), "withdrawal_text", "string", False, False
                 )
 
-        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
-        if not (isinstance(communication_channel_id, str)):
-            if communication_channel_id is UNSET:
-                _absent += 1
+        if not (
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
+        ):
+            if _model.communication_channel_id is UNSET:
+                _undeclared += 1
             else:
-                communication_channel_id = odd(
-                    communication_channel_id,
+                _model.communication_channel_id = odd(
+                    _model.communication_channel_id,
                     (_path, _key),
                     "communication_channel_id",
                     "string",
@@ -156,29 +200,23 @@ class AgreementList:
                     False,
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.agreement_id = agreement_id
-        _model.name = name
-        _model.text = text
-        _model.withdrawal_text = withdrawal_text
-        _model.communication_channel_id = communication_channel_id
-        _model.text_id = text_id
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -186,6 +224,148 @@ class AgreementList:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.agreement_id,
+                            _model.name,
+                            _model.text,
+                            _model.withdrawal_text,
+                            _model.communication_channel_id,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.agreement_id,
+                            _model.name,
+                            _model.text,
+                            _model.withdrawal_text,
+                            _model.communication_channel_id,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.agreement_id,
+                        _model.name,
+                        _model.text,
+                        _model.withdrawal_text,
+                        _model.communication_channel_id,
+                        _model.text_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
+                ):
+                    if _model.agreement_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.agreement_id = odd(
+                            _model.agreement_id,
+                            ((_parent, _name), _key),
+                            "agreement_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text = odd(
+                            _model.text, ((_parent, _name), _key), "text", "string", False, False
+                        )
+
+                if not (
+                    _model.withdrawal_text.__class__ is str
+                    or isinstance(_model.withdrawal_text, str)
+                ):
+                    if _model.withdrawal_text is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.withdrawal_text = odd(
+                            _model.withdrawal_text,
+                            ((_parent, _name), _key),
+                            "withdrawal_text",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
+                ):
+                    if _model.communication_channel_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.communication_channel_id = odd(
+                            _model.communication_channel_id,
+                            ((_parent, _name), _key),
+                            "communication_channel_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "AgreementList", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "cache_for",
     }
 )
+
+_DECLARED_KEYS = (
+    "upload_method",
+    "file_data",
+    "cache_for",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,39 +90,58 @@ class Attachment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            upload_method = src_dict["upload_method"]
-        except KeyError:
-            upload_method = UNSET
-            _absent += 1
-        if isinstance(upload_method, str):
-            upload_method = AttachmentUploadMethod(upload_method)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.upload_method, _model.file_data, _model.cache_for = _declared(src_dict)
+            except KeyError:
+                _model.upload_method, _model.file_data, _model.cache_for = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            upload_method = odd(
-                upload_method, (_path, _key), "upload_method", "AttachmentUploadMethod", True, False
+            _model.upload_method, _model.file_data, _model.cache_for = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            file_data = src_dict["file_data"]
-        except KeyError:
-            file_data = UNSET
-            _absent += 1
-        if not (isinstance(file_data, str)):
-            file_data = odd(file_data, (_path, _key), "file_data", "string", True, False)
+        if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
+            _model.upload_method = AttachmentUploadMethod(_model.upload_method)
+        elif _model.upload_method is UNSET:
+            _undeclared += 1
+            _model.upload_method = odd(
+                _model.upload_method,
+                (_path, _key),
+                "upload_method",
+                "AttachmentUploadMethod",
+                True,
+                False,
+            )
+        else:
+            _model.upload_method = odd(
+                _model.upload_method,
+                (_path, _key),
+                "upload_method",
+                "AttachmentUploadMethod",
+                True,
+                False,
+            )
 
-        cache_for = src_dict.get("cache_for", UNSET)
-        if not (type(cache_for) is int):
-            if cache_for is UNSET:
-                _absent += 1
+        if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
+            if _model.file_data is UNSET:
+                _undeclared += 1
+            _model.file_data = odd(
+                _model.file_data, (_path, _key), "file_data", "string", True, False
+            )
+
+        if not (type(_model.cache_for) is int):
+            if _model.cache_for is UNSET:
+                _undeclared += 1
             else:
-                cache_for = odd(cache_for, (_path, _key), "cache_for", "integer", False, False)
+                _model.cache_for = odd(
+                    _model.cache_for, (_path, _key), "cache_for", "integer", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.upload_method = upload_method
-        _model.file_data = file_data
-        _model.cache_for = cache_for
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,6 +149,88 @@ class Attachment:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.upload_method, _model.file_data, _model.cache_for = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.upload_method, _model.file_data, _model.cache_for = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.upload_method, _model.file_data, _model.cache_for = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if _model.upload_method.__class__ is str or isinstance(_model.upload_method, str):
+                    _model.upload_method = AttachmentUploadMethod(_model.upload_method)
+                elif _model.upload_method is UNSET:
+                    _undeclared += 1
+                    _model.upload_method = odd(
+                        _model.upload_method,
+                        ((_parent, _name), _key),
+                        "upload_method",
+                        "AttachmentUploadMethod",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.upload_method = odd(
+                        _model.upload_method,
+                        ((_parent, _name), _key),
+                        "upload_method",
+                        "AttachmentUploadMethod",
+                        True,
+                        False,
+                    )
+
+                if not (_model.file_data.__class__ is str or isinstance(_model.file_data, str)):
+                    if _model.file_data is UNSET:
+                        _undeclared += 1
+                    _model.file_data = odd(
+                        _model.file_data,
+                        ((_parent, _name), _key),
+                        "file_data",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.cache_for) is int):
+                    if _model.cache_for is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.cache_for = odd(
+                            _model.cache_for,
+                            ((_parent, _name), _key),
+                            "cache_for",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Attachment", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -65,19 +65,25 @@ class AttachmentInfo:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        attachment_format = src_dict.get("attachment_format", UNSET)
-        if not (isinstance(attachment_format, str)):
-            if attachment_format is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.attachment_format = src_dict.get("attachment_format", UNSET)
+        if not (
+            _model.attachment_format.__class__ is str or isinstance(_model.attachment_format, str)
+        ):
+            if _model.attachment_format is UNSET:
+                _undeclared += 1
             else:
-                attachment_format = odd(
-                    attachment_format, (_path, _key), "attachment_format", "string", False, False
+                _model.attachment_format = odd(
+                    _model.attachment_format,
+                    (_path, _key),
+                    "attachment_format",
+                    "string",
+                    False,
+                    False,
                 )
 
-        _model = _new_instance(cls)
-        _model.attachment_format = attachment_format
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -85,6 +91,44 @@ class AttachmentInfo:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.attachment_format = src_dict.get("attachment_format", UNSET)
+                if not (
+                    _model.attachment_format.__class__ is str
+                    or isinstance(_model.attachment_format, str)
+                ):
+                    if _model.attachment_format is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.attachment_format = odd(
+                            _model.attachment_format,
+                            ((_parent, _name), _key),
+                            "attachment_format",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "AttachmentInfo", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

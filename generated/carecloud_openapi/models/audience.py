@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "updated_by",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "communication_channel_id",
+    "state",
+    "audience_id",
+    "last_change",
+    "created_by",
+    "updated_by",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -103,23 +116,53 @@ class Audience:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.communication_channel_id,
+                    _model.state,
+                    _model.audience_id,
+                    _model.last_change,
+                    _model.created_by,
+                    _model.updated_by,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.communication_channel_id,
+                    _model.state,
+                    _model.audience_id,
+                    _model.last_change,
+                    _model.created_by,
+                    _model.updated_by,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.communication_channel_id,
+                _model.state,
+                _model.audience_id,
+                _model.last_change,
+                _model.created_by,
+                _model.updated_by,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
-        if not (isinstance(communication_channel_id, str)):
-            communication_channel_id = odd(
-                communication_channel_id,
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
+        ):
+            if _model.communication_channel_id is UNSET:
+                _undeclared += 1
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "string",
@@ -127,53 +170,47 @@ class Audience:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
-        if type(state) is int:
-            state = AudienceState(state)
+        if type(_model.state) is int:
+            _model.state = AudienceState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+            _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
         else:
-            state = odd(state, (_path, _key), "state", "AudienceState", True, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "AudienceState", True, False)
 
-        audience_id = src_dict.get("audience_id", UNSET)
-        if not (isinstance(audience_id, str)):
-            if audience_id is UNSET:
-                _absent += 1
+        if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
+            if _model.audience_id is UNSET:
+                _undeclared += 1
             else:
-                audience_id = odd(audience_id, (_path, _key), "audience_id", "string", False, False)
+                _model.audience_id = odd(
+                    _model.audience_id, (_path, _key), "audience_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        created_by = src_dict.get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
-            if created_by is UNSET:
-                _absent += 1
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
+                _undeclared += 1
             else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
 
-        updated_by = src_dict.get("updated_by", UNSET)
-        if not (isinstance(updated_by, str)):
-            if updated_by is UNSET:
-                _absent += 1
+        if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
+            if _model.updated_by is UNSET:
+                _undeclared += 1
             else:
-                updated_by = odd(updated_by, (_path, _key), "updated_by", "string", False, False)
+                _model.updated_by = odd(
+                    _model.updated_by, (_path, _key), "updated_by", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.communication_channel_id = communication_channel_id
-        _model.state = state
-        _model.audience_id = audience_id
-        _model.last_change = last_change
-        _model.created_by = created_by
-        _model.updated_by = updated_by
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -181,6 +218,155 @@ class Audience:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.communication_channel_id,
+                            _model.state,
+                            _model.audience_id,
+                            _model.last_change,
+                            _model.created_by,
+                            _model.updated_by,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.communication_channel_id,
+                            _model.state,
+                            _model.audience_id,
+                            _model.last_change,
+                            _model.created_by,
+                            _model.updated_by,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.communication_channel_id,
+                        _model.state,
+                        _model.audience_id,
+                        _model.last_change,
+                        _model.created_by,
+                        _model.updated_by,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
+                ):
+                    if _model.communication_channel_id is UNSET:
+                        _undeclared += 1
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = AudienceState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "AudienceState",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "AudienceState",
+                        True,
+                        False,
+                    )
+
+                if not (_model.audience_id.__class__ is str or isinstance(_model.audience_id, str)):
+                    if _model.audience_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.audience_id = odd(
+                            _model.audience_id,
+                            ((_parent, _name), _key),
+                            "audience_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_by = odd(
+                            _model.created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.updated_by.__class__ is str or isinstance(_model.updated_by, str)):
+                    if _model.updated_by is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.updated_by = odd(
+                            _model.updated_by,
+                            ((_parent, _name), _key),
+                            "updated_by",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Audience", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,15 @@ _KNOWN_KEYS = frozenset(
         "message",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "reason",
+    "value",
+    "message",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -121,25 +131,37 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        name = src_dict.get("name", UNSET)
-        if isinstance(name, str):
-            pass
-        elif isinstance(name, list):
-            for _i0, _v0 in enumerate(name):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
-        elif (type(name) is float or type(name) is int) or type(name) is int or type(name) is bool:
-            pass
-        elif isinstance(name, dict):
-            name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
-                name, (_path, _key), "name"
-            )
-        elif name is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.name, _model.reason, _model.value, _model.message = _declared(src_dict)
+            except KeyError:
+                _model.name, _model.reason, _model.value, _model.message = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            name = odd(
-                name,
+            _model.name, _model.reason, _model.value, _model.message = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if _model.name.__class__ is str or isinstance(_model.name, str):
+            pass
+        elif isinstance(_model.name, list):
+            for _i0, _v0 in enumerate(_model.name):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "name"), _i0, "string", True, False)
+        elif (type(_model.name) is float or type(_model.name) is int) or type(_model.name) is bool:
+            pass
+        elif isinstance(_model.name, dict):
+            _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                _model.name, (_path, _key), "name"
+            )
+        elif _model.name is UNSET:
+            _undeclared += 1
+        else:
+            _model.name = odd(
+                _model.name,
                 (_path, _key),
                 "name",
                 "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
@@ -147,38 +169,138 @@ class BadRequestErrorBodyErrorErrorDataInvalidParamsItem:
                 False,
             )
 
-        reason = src_dict.get("reason", UNSET)
-        if not (isinstance(reason, str)):
-            if reason is UNSET:
-                _absent += 1
+        if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
+            if _model.reason is UNSET:
+                _undeclared += 1
             else:
-                reason = odd(reason, (_path, _key), "reason", "string", False, False)
+                _model.reason = odd(_model.reason, (_path, _key), "reason", "string", False, False)
 
-        value = src_dict.get("value", UNSET)
-        if not (isinstance(value, str)):
-            if value is UNSET:
-                _absent += 1
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
+                _undeclared += 1
             else:
-                value = odd(value, (_path, _key), "value", "string", False, False)
+                _model.value = odd(_model.value, (_path, _key), "value", "string", False, False)
 
-        message = src_dict.get("message", UNSET)
-        if not (isinstance(message, str)):
-            if message is UNSET:
-                _absent += 1
+        if not (_model.message.__class__ is str or isinstance(_model.message, str)):
+            if _model.message is UNSET:
+                _undeclared += 1
             else:
-                message = odd(message, (_path, _key), "message", "string", False, False)
+                _model.message = odd(
+                    _model.message, (_path, _key), "message", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.reason = reason
-        _model.value = value
-        _model.message = message
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.name, _model.reason, _model.value, _model.message = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.name, _model.reason, _model.value, _model.message = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.name, _model.reason, _model.value, _model.message = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if _model.name.__class__ is str or isinstance(_model.name, str):
+                    pass
+                elif isinstance(_model.name, list):
+                    for _i0, _v0 in enumerate(_model.name):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(_v0, (((_parent, _name), _key), "name"), _i0, "string", True, False)
+                elif (type(_model.name) is float or type(_model.name) is int) or type(
+                    _model.name
+                ) is bool:
+                    pass
+                elif isinstance(_model.name, dict):
+                    _model.name = _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5(
+                        _model.name, ((_parent, _name), _key), "name"
+                    )
+                elif _model.name is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.name = odd(
+                        _model.name,
+                        ((_parent, _name), _key),
+                        "name",
+                        "string | array | number | integer | boolean | BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5",
+                        False,
+                        False,
+                    )
+
+                if not (_model.reason.__class__ is str or isinstance(_model.reason, str)):
+                    if _model.reason is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reason = odd(
+                            _model.reason,
+                            ((_parent, _name), _key),
+                            "reason",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "string", False, False
+                        )
+
+                if not (_model.message.__class__ is str or isinstance(_model.message, str)):
+                    if _model.message is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.message = odd(
+                            _model.message,
+                            ((_parent, _name), _key),
+                            "message",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "BadRequestErrorBodyErrorErrorDataInvalidParamsItem",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -215,16 +337,22 @@ _models_pending = True
 _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5: Callable[
     ..., BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
 ]
+_read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
+    global \
+        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5, \
+        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
     )
 
     _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5 = (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json
+    )
+    _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list = (
+        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json_list
     )
     _models_pending = False

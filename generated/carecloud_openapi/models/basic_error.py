@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,15 @@ _KNOWN_KEYS = frozenset(
         "detail",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "exception",
+    "title",
+    "detail",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,45 +84,43 @@ class BasicError:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            type_ = src_dict["type"]
-        except KeyError:
-            type_ = UNSET
-            _absent += 1
-        if not (isinstance(type_, str)):
-            type_ = odd(type_, (_path, _key), "type", "string", True, False)
-
-        try:
-            exception = src_dict["exception"]
-        except KeyError:
-            exception = UNSET
-            _absent += 1
-        if not (isinstance(exception, str)):
-            exception = odd(exception, (_path, _key), "exception", "string", True, False)
-
-        try:
-            title = src_dict["title"]
-        except KeyError:
-            title = UNSET
-            _absent += 1
-        if not (isinstance(title, str)):
-            title = odd(title, (_path, _key), "title", "string", True, False)
-
-        try:
-            detail = src_dict["detail"]
-        except KeyError:
-            detail = UNSET
-            _absent += 1
-        if not (isinstance(detail, str)):
-            detail = odd(detail, (_path, _key), "detail", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.exception = exception
-        _model.title = title
-        _model.detail = detail
-        if len(src_dict) + _absent == 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.type_, _model.exception, _model.title, _model.detail = _declared(src_dict)
+            except KeyError:
+                _model.type_, _model.exception, _model.title, _model.detail = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.type_, _model.exception, _model.title, _model.detail = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+            if _model.type_ is UNSET:
+                _undeclared += 1
+            _model.type_ = odd(_model.type_, (_path, _key), "type", "string", True, False)
+
+        if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+            if _model.exception is UNSET:
+                _undeclared += 1
+            _model.exception = odd(
+                _model.exception, (_path, _key), "exception", "string", True, False
+            )
+
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
+                _undeclared += 1
+            _model.title = odd(_model.title, (_path, _key), "title", "string", True, False)
+
+        if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+            if _model.detail is UNSET:
+                _undeclared += 1
+            _model.detail = odd(_model.detail, (_path, _key), "detail", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -120,6 +128,74 @@ class BasicError:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.type_, _model.exception, _model.title, _model.detail = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.type_, _model.exception, _model.title, _model.detail = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.type_, _model.exception, _model.title, _model.detail = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+                    if _model.type_ is UNSET:
+                        _undeclared += 1
+                    _model.type_ = odd(
+                        _model.type_, ((_parent, _name), _key), "type", "string", True, False
+                    )
+
+                if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
+                    if _model.exception is UNSET:
+                        _undeclared += 1
+                    _model.exception = odd(
+                        _model.exception,
+                        ((_parent, _name), _key),
+                        "exception",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
+                        _undeclared += 1
+                    _model.title = odd(
+                        _model.title, ((_parent, _name), _key), "title", "string", True, False
+                    )
+
+                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+                    if _model.detail is UNSET:
+                        _undeclared += 1
+                    _model.detail = odd(
+                        _model.detail, ((_parent, _name), _key), "detail", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "BasicError", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,18 @@ _KNOWN_KEYS = frozenset(
         "created_by",
     }
 )
+
+_DECLARED_KEYS = (
+    "bill_id",
+    "payment_time",
+    "currency_id",
+    "total_price",
+    "bill_items",
+    "bill_number",
+    "created_by",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -121,85 +134,250 @@ class Bill:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            bill_id = src_dict["bill_id"]
-        except KeyError:
-            bill_id = UNSET
-            _absent += 1
-        if not (isinstance(bill_id, str)):
-            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
-
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
-        if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
-
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
-        if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        try:
-            bill_items = src_dict["bill_items"]
-        except KeyError:
-            bill_items = UNSET
-            _absent += 1
-        if isinstance(bill_items, list):
-            _p0 = ((_path, _key), "bill_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(bill_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BillItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
-                _l0.append(_v0)
-            bill_items = _l0
-        else:
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
-
-        bill_number = src_dict.get("bill_number", UNSET)
-        if not (isinstance(bill_number, str)):
-            if bill_number is UNSET:
-                _absent += 1
-            else:
-                bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
-
-        created_by = src_dict.get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
-            if created_by is UNSET:
-                _absent += 1
-            else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.bill_id = bill_id
-        _model.payment_time = payment_time
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.bill_items = bill_items
-        _model.bill_number = bill_number
-        _model.created_by = created_by
-        if len(src_dict) + _absent == 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.bill_number,
+                    _model.created_by,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.bill_number,
+                    _model.created_by,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.bill_id,
+                _model.payment_time,
+                _model.currency_id,
+                _model.total_price,
+                _model.bill_items,
+                _model.bill_number,
+                _model.created_by,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+            if _model.bill_id is UNSET:
+                _undeclared += 1
+            _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
+
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
+                _undeclared += 1
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _undeclared += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if isinstance(_model.bill_items, list):
+            _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
+        elif _model.bill_items is UNSET:
+            _undeclared += 1
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
+        else:
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
+
+        if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+            if _model.bill_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.bill_number = odd(
+                    _model.bill_number, (_path, _key), "bill_number", "string", False, False
+                )
+
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
+                _undeclared += 1
+            else:
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.bill_number,
+                            _model.created_by,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.bill_number,
+                            _model.created_by,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.bill_id,
+                        _model.payment_time,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.bill_items,
+                        _model.bill_number,
+                        _model.created_by,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+                    if _model.bill_id is UNSET:
+                        _undeclared += 1
+                    _model.bill_id = odd(
+                        _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    )
+
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
+                        _undeclared += 1
+                    _model.payment_time = odd(
+                        _model.payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
+                        _undeclared += 1
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.bill_items, list):
+                    _model.bill_items = _read_BillItem_list(
+                        _model.bill_items, ((_parent, _name), _key), "bill_items"
+                    )
+                elif _model.bill_items is UNSET:
+                    _undeclared += 1
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+                    if _model.bill_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.bill_number = odd(
+                            _model.bill_number,
+                            ((_parent, _name), _key),
+                            "bill_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_by = odd(
+                            _model.created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Bill", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -234,12 +412,14 @@ class Bill:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BillItem: Callable[..., BillItem]
+_read_BillItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem
-    global _read_BillItem
+    global _read_BillItem, _read_BillItem_list
     from ..models.bill_item import BillItem
 
     _read_BillItem = BillItem._from_json
+    _read_BillItem_list = BillItem._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,23 @@ _KNOWN_KEYS = frozenset(
         "purchase_item_property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "plu_ids",
+    "plu_name",
+    "vat_rate",
+    "quantity",
+    "paid_amount",
+    "price",
+    "bill_item_id",
+    "loyalty_off",
+    "purchase_item_type_id",
+    "category_plu_id",
+    "customer_id",
+    "purchase_item_property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -152,123 +170,146 @@ class BillItem:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            plu_ids = src_dict["plu_ids"]
-        except KeyError:
-            plu_ids = UNSET
-            _absent += 1
-        if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.plu_ids,
+                    _model.plu_name,
+                    _model.vat_rate,
+                    _model.quantity,
+                    _model.paid_amount,
+                    _model.price,
+                    _model.bill_item_id,
+                    _model.loyalty_off,
+                    _model.purchase_item_type_id,
+                    _model.category_plu_id,
+                    _model.customer_id,
+                    _model.purchase_item_property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.plu_ids,
+                    _model.plu_name,
+                    _model.vat_rate,
+                    _model.quantity,
+                    _model.paid_amount,
+                    _model.price,
+                    _model.bill_item_id,
+                    _model.loyalty_off,
+                    _model.purchase_item_type_id,
+                    _model.category_plu_id,
+                    _model.customer_id,
+                    _model.purchase_item_property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", True, False)
+            (
+                _model.plu_ids,
+                _model.plu_name,
+                _model.vat_rate,
+                _model.quantity,
+                _model.paid_amount,
+                _model.price,
+                _model.bill_item_id,
+                _model.loyalty_off,
+                _model.purchase_item_type_id,
+                _model.category_plu_id,
+                _model.customer_id,
+                _model.purchase_item_property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            plu_name = src_dict["plu_name"]
-        except KeyError:
-            plu_name = UNSET
-            _absent += 1
-        if not (isinstance(plu_name, str)):
-            plu_name = odd(plu_name, (_path, _key), "plu_name", "string", True, False)
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
+            _undeclared += 1
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
+        else:
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", True, False)
 
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+        if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
+            if _model.plu_name is UNSET:
+                _undeclared += 1
+            _model.plu_name = odd(_model.plu_name, (_path, _key), "plu_name", "string", True, False)
 
-        try:
-            quantity = src_dict["quantity"]
-        except KeyError:
-            quantity = UNSET
-            _absent += 1
-        if not (type(quantity) is float or type(quantity) is int):
-            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _undeclared += 1
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        try:
-            paid_amount = src_dict["paid_amount"]
-        except KeyError:
-            paid_amount = UNSET
-            _absent += 1
-        if not (type(paid_amount) is float or type(paid_amount) is int):
-            paid_amount = odd(paid_amount, (_path, _key), "paid_amount", "number", True, False)
+        if not (type(_model.quantity) is float or type(_model.quantity) is int):
+            if _model.quantity is UNSET:
+                _undeclared += 1
+            _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
 
-        try:
-            price = src_dict["price"]
-        except KeyError:
-            price = UNSET
-            _absent += 1
-        if not (type(price) is float or type(price) is int):
-            price = odd(price, (_path, _key), "price", "number", True, False)
-
-        try:
-            bill_item_id = src_dict["bill_item_id"]
-        except KeyError:
-            bill_item_id = UNSET
-            _absent += 1
-        if not (isinstance(bill_item_id, str)):
-            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
-
-        try:
-            loyalty_off = src_dict["loyalty_off"]
-        except KeyError:
-            loyalty_off = UNSET
-            _absent += 1
-        if not (type(loyalty_off) is bool):
-            loyalty_off = odd(loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False)
-
-        try:
-            purchase_item_type_id = src_dict["purchase_item_type_id"]
-        except KeyError:
-            purchase_item_type_id = UNSET
-            _absent += 1
-        if not (isinstance(purchase_item_type_id, str)):
-            purchase_item_type_id = odd(
-                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
+        if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
+            if _model.paid_amount is UNSET:
+                _undeclared += 1
+            _model.paid_amount = odd(
+                _model.paid_amount, (_path, _key), "paid_amount", "number", True, False
             )
 
-        category_plu_id = src_dict.get("category_plu_id", UNSET)
-        if not (isinstance(category_plu_id, str)):
-            if category_plu_id is UNSET:
-                _absent += 1
+        if not (type(_model.price) is float or type(_model.price) is int):
+            if _model.price is UNSET:
+                _undeclared += 1
+            _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
+
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
+                _undeclared += 1
+            _model.bill_item_id = odd(
+                _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+            )
+
+        if not (type(_model.loyalty_off) is bool):
+            if _model.loyalty_off is UNSET:
+                _undeclared += 1
+            _model.loyalty_off = odd(
+                _model.loyalty_off, (_path, _key), "loyalty_off", "boolean", True, False
+            )
+
+        if not (
+            _model.purchase_item_type_id.__class__ is str
+            or isinstance(_model.purchase_item_type_id, str)
+        ):
+            if _model.purchase_item_type_id is UNSET:
+                _undeclared += 1
+            _model.purchase_item_type_id = odd(
+                _model.purchase_item_type_id,
+                (_path, _key),
+                "purchase_item_type_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (_model.category_plu_id.__class__ is str or isinstance(_model.category_plu_id, str)):
+            if _model.category_plu_id is UNSET:
+                _undeclared += 1
             else:
-                category_plu_id = odd(
-                    category_plu_id, (_path, _key), "category_plu_id", "string", False, False
+                _model.category_plu_id = odd(
+                    _model.category_plu_id, (_path, _key), "category_plu_id", "string", False, False
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        purchase_item_property_records = src_dict.get("purchase_item_property_records", UNSET)
-        if isinstance(purchase_item_property_records, list):
-            _p0 = ((_path, _key), "purchase_item_property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchase_item_property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            purchase_item_property_records = _l0
-        elif purchase_item_property_records is UNSET:
-            _absent += 1
+        if isinstance(_model.purchase_item_property_records, list):
+            _model.purchase_item_property_records = _read_PropertyRecord_list(
+                _model.purchase_item_property_records,
+                (_path, _key),
+                "purchase_item_property_records",
+            )
+        elif _model.purchase_item_property_records is UNSET:
+            _undeclared += 1
         else:
-            purchase_item_property_records = odd(
-                purchase_item_property_records,
+            _model.purchase_item_property_records = odd(
+                _model.purchase_item_property_records,
                 (_path, _key),
                 "purchase_item_property_records",
                 "array",
@@ -276,25 +317,224 @@ class BillItem:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.plu_ids = plu_ids
-        _model.plu_name = plu_name
-        _model.vat_rate = vat_rate
-        _model.quantity = quantity
-        _model.paid_amount = paid_amount
-        _model.price = price
-        _model.bill_item_id = bill_item_id
-        _model.loyalty_off = loyalty_off
-        _model.purchase_item_type_id = purchase_item_type_id
-        _model.category_plu_id = category_plu_id
-        _model.customer_id = customer_id
-        _model.purchase_item_property_records = purchase_item_property_records
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.plu_ids,
+                            _model.plu_name,
+                            _model.vat_rate,
+                            _model.quantity,
+                            _model.paid_amount,
+                            _model.price,
+                            _model.bill_item_id,
+                            _model.loyalty_off,
+                            _model.purchase_item_type_id,
+                            _model.category_plu_id,
+                            _model.customer_id,
+                            _model.purchase_item_property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.plu_ids,
+                            _model.plu_name,
+                            _model.vat_rate,
+                            _model.quantity,
+                            _model.paid_amount,
+                            _model.price,
+                            _model.bill_item_id,
+                            _model.loyalty_off,
+                            _model.purchase_item_type_id,
+                            _model.category_plu_id,
+                            _model.customer_id,
+                            _model.purchase_item_property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.plu_ids,
+                        _model.plu_name,
+                        _model.vat_rate,
+                        _model.quantity,
+                        _model.paid_amount,
+                        _model.price,
+                        _model.bill_item_id,
+                        _model.loyalty_off,
+                        _model.purchase_item_type_id,
+                        _model.category_plu_id,
+                        _model.customer_id,
+                        _model.purchase_item_property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
+                    _undeclared += 1
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
+                else:
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", True, False
+                    )
+
+                if not (_model.plu_name.__class__ is str or isinstance(_model.plu_name, str)):
+                    if _model.plu_name is UNSET:
+                        _undeclared += 1
+                    _model.plu_name = odd(
+                        _model.plu_name, ((_parent, _name), _key), "plu_name", "string", True, False
+                    )
+
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _undeclared += 1
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
+
+                if not (type(_model.quantity) is float or type(_model.quantity) is int):
+                    if _model.quantity is UNSET:
+                        _undeclared += 1
+                    _model.quantity = odd(
+                        _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    )
+
+                if not (type(_model.paid_amount) is float or type(_model.paid_amount) is int):
+                    if _model.paid_amount is UNSET:
+                        _undeclared += 1
+                    _model.paid_amount = odd(
+                        _model.paid_amount,
+                        ((_parent, _name), _key),
+                        "paid_amount",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.price) is float or type(_model.price) is int):
+                    if _model.price is UNSET:
+                        _undeclared += 1
+                    _model.price = odd(
+                        _model.price, ((_parent, _name), _key), "price", "number", True, False
+                    )
+
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
+                        _undeclared += 1
+                    _model.bill_item_id = odd(
+                        _model.bill_item_id,
+                        ((_parent, _name), _key),
+                        "bill_item_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.loyalty_off) is bool):
+                    if _model.loyalty_off is UNSET:
+                        _undeclared += 1
+                    _model.loyalty_off = odd(
+                        _model.loyalty_off,
+                        ((_parent, _name), _key),
+                        "loyalty_off",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.purchase_item_type_id.__class__ is str
+                    or isinstance(_model.purchase_item_type_id, str)
+                ):
+                    if _model.purchase_item_type_id is UNSET:
+                        _undeclared += 1
+                    _model.purchase_item_type_id = odd(
+                        _model.purchase_item_type_id,
+                        ((_parent, _name), _key),
+                        "purchase_item_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.category_plu_id.__class__ is str
+                    or isinstance(_model.category_plu_id, str)
+                ):
+                    if _model.category_plu_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.category_plu_id = odd(
+                            _model.category_plu_id,
+                            ((_parent, _name), _key),
+                            "category_plu_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.purchase_item_property_records, list):
+                    _model.purchase_item_property_records = _read_PropertyRecord_list(
+                        _model.purchase_item_property_records,
+                        ((_parent, _name), _key),
+                        "purchase_item_property_records",
+                    )
+                elif _model.purchase_item_property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.purchase_item_property_records = odd(
+                        _model.purchase_item_property_records,
+                        ((_parent, _name), _key),
+                        "purchase_item_property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "BillItem", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -329,16 +569,20 @@ class BillItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, PropertyRecord
-    global _read_PluId
-    global _read_PropertyRecord
+    global _read_PluId, _read_PluId_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.plu_id import PluId
     from ..models.property_record import PropertyRecord
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "booking_items",
+    "created_at",
+    "booking_id",
+    "customer_id",
+    "booking_status",
+    "utm",
+    "data",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -145,111 +160,335 @@ class Booking:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            booking_items = src_dict["booking_items"]
-        except KeyError:
-            booking_items = UNSET
-            _absent += 1
-        if isinstance(booking_items, list):
-            _p0 = ((_path, _key), "booking_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(booking_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BookingItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BookingItem", True, False)
-                _l0.append(_v0)
-            booking_items = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.booking_items,
+                    _model.created_at,
+                    _model.booking_id,
+                    _model.customer_id,
+                    _model.booking_status,
+                    _model.utm,
+                    _model.data,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.booking_items,
+                    _model.created_at,
+                    _model.booking_id,
+                    _model.customer_id,
+                    _model.booking_status,
+                    _model.utm,
+                    _model.data,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            booking_items = odd(booking_items, (_path, _key), "booking_items", "array", True, False)
+            (
+                _model.booking_items,
+                _model.created_at,
+                _model.booking_id,
+                _model.customer_id,
+                _model.booking_status,
+                _model.utm,
+                _model.data,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
-        if not (isinstance(created_at, str)):
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
-
-        booking_id = src_dict.get("booking_id", UNSET)
-        if not (isinstance(booking_id, str)):
-            if booking_id is UNSET:
-                _absent += 1
-            else:
-                booking_id = odd(booking_id, (_path, _key), "booking_id", "string", False, False)
-
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        booking_status = src_dict.get("booking_status", UNSET)
-        if not (isinstance(booking_status, str)):
-            if booking_status is UNSET:
-                _absent += 1
-            else:
-                booking_status = odd(
-                    booking_status, (_path, _key), "booking_status", "string", False, False
-                )
-
-        utm = src_dict.get("utm", UNSET)
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
-            _absent += 1
+        if isinstance(_model.booking_items, list):
+            _model.booking_items = _read_BookingItem_list(
+                _model.booking_items, (_path, _key), "booking_items"
+            )
+        elif _model.booking_items is UNSET:
+            _undeclared += 1
+            _model.booking_items = odd(
+                _model.booking_items, (_path, _key), "booking_items", "array", True, False
+            )
         else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
-
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, str):
-            pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_BookingDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
-            _absent += 1
-        else:
-            data = odd(
-                data, (_path, _key), "data", "string | array | BookingDataType2", False, False
+            _model.booking_items = odd(
+                _model.booking_items, (_path, _key), "booking_items", "array", True, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
+
+        if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+            if _model.booking_id is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.booking_id = odd(
+                    _model.booking_id, (_path, _key), "booking_id", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = BookingState(state)
-        elif state is UNSET:
-            _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
+            if _model.booking_status is UNSET:
+                _undeclared += 1
+            else:
+                _model.booking_status = odd(
+                    _model.booking_status, (_path, _key), "booking_status", "string", False, False
+                )
+
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingState", False, False)
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
-        _model = _new_instance(cls)
-        _model.booking_items = booking_items
-        _model.created_at = created_at
-        _model.booking_id = booking_id
-        _model.customer_id = customer_id
-        _model.booking_status = booking_status
-        _model.utm = utm
-        _model.data = data
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        if _model.data.__class__ is str or isinstance(_model.data, str):
+            pass
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
+        elif isinstance(_model.data, dict):
+            _model.data = _read_BookingDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
+            _undeclared += 1
+        else:
+            _model.data = odd(
+                _model.data,
+                (_path, _key),
+                "data",
+                "string | array | BookingDataType2",
+                False,
+                False,
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = BookingState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "BookingState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.booking_items,
+                            _model.created_at,
+                            _model.booking_id,
+                            _model.customer_id,
+                            _model.booking_status,
+                            _model.utm,
+                            _model.data,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.booking_items,
+                            _model.created_at,
+                            _model.booking_id,
+                            _model.customer_id,
+                            _model.booking_status,
+                            _model.utm,
+                            _model.data,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.booking_items,
+                        _model.created_at,
+                        _model.booking_id,
+                        _model.customer_id,
+                        _model.booking_status,
+                        _model.utm,
+                        _model.data,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.booking_items, list):
+                    _model.booking_items = _read_BookingItem_list(
+                        _model.booking_items, ((_parent, _name), _key), "booking_items"
+                    )
+                elif _model.booking_items is UNSET:
+                    _undeclared += 1
+                    _model.booking_items = odd(
+                        _model.booking_items,
+                        ((_parent, _name), _key),
+                        "booking_items",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.booking_items = odd(
+                        _model.booking_items,
+                        ((_parent, _name), _key),
+                        "booking_items",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.booking_id.__class__ is str or isinstance(_model.booking_id, str)):
+                    if _model.booking_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_id = odd(
+                            _model.booking_id,
+                            ((_parent, _name), _key),
+                            "booking_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
+                ):
+                    if _model.booking_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_status = odd(
+                            _model.booking_status,
+                            ((_parent, _name), _key),
+                            "booking_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
+                    )
+
+                if _model.data.__class__ is str or isinstance(_model.data, str):
+                    pass
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_BookingDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.data = odd(
+                        _model.data,
+                        ((_parent, _name), _key),
+                        "data",
+                        "string | array | BookingDataType2",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = BookingState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Booking", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -284,20 +523,26 @@ class Booking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BookingDataType2: Callable[..., BookingDataType2]
+_read_BookingDataType2_list: Callable[..., list[Any]]
 _read_BookingItem: Callable[..., BookingItem]
+_read_BookingItem_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BookingDataType2, BookingItem, UTM
-    global _read_BookingDataType2
-    global _read_BookingItem
-    global _read_UTM
+    global _read_BookingDataType2, _read_BookingDataType2_list
+    global _read_BookingItem, _read_BookingItem_list
+    global _read_UTM, _read_UTM_list
     from ..models.booking_data_type_2 import BookingDataType2
     from ..models.booking_item import BookingItem
     from ..models.utm import UTM
 
     _read_BookingDataType2 = BookingDataType2._from_json
+    _read_BookingDataType2_list = BookingDataType2._from_json_list
     _read_BookingItem = BookingItem._from_json
+    _read_BookingItem_list = BookingItem._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,23 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "time_slot_id",
+    "created_at",
+    "booking_item_id",
+    "customer_id",
+    "booking_ticket",
+    "valid_from",
+    "valid_to",
+    "capacity_taken",
+    "booking_item_status",
+    "additional_properties",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -160,79 +178,134 @@ class BookingItem:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            time_slot_id = src_dict["time_slot_id"]
-        except KeyError:
-            time_slot_id = UNSET
-            _absent += 1
-        if not (isinstance(time_slot_id, str)):
-            time_slot_id = odd(time_slot_id, (_path, _key), "time_slot_id", "string", True, False)
-
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
-        if not (isinstance(created_at, str)):
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
-
-        booking_item_id = src_dict.get("booking_item_id", UNSET)
-        if not (isinstance(booking_item_id, str)):
-            if booking_item_id is UNSET:
-                _absent += 1
-            else:
-                booking_item_id = odd(
-                    booking_item_id, (_path, _key), "booking_item_id", "string", False, False
-                )
-
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        booking_ticket = src_dict.get("booking_ticket", UNSET)
-        if isinstance(booking_ticket, dict):
-            booking_ticket = _read_BookingTicket(booking_ticket, (_path, _key), "booking_ticket")
-        elif booking_ticket is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.time_slot_id,
+                    _model.created_at,
+                    _model.booking_item_id,
+                    _model.customer_id,
+                    _model.booking_ticket,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.capacity_taken,
+                    _model.booking_item_status,
+                    _model.additional_properties,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.time_slot_id,
+                    _model.created_at,
+                    _model.booking_item_id,
+                    _model.customer_id,
+                    _model.booking_ticket,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.capacity_taken,
+                    _model.booking_item_status,
+                    _model.additional_properties,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            booking_ticket = odd(
-                booking_ticket, (_path, _key), "booking_ticket", "BookingTicket", False, False
+            (
+                _model.time_slot_id,
+                _model.created_at,
+                _model.booking_item_id,
+                _model.customer_id,
+                _model.booking_ticket,
+                _model.valid_from,
+                _model.valid_to,
+                _model.capacity_taken,
+                _model.booking_item_status,
+                _model.additional_properties,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
+            if _model.time_slot_id is UNSET:
+                _undeclared += 1
+            _model.time_slot_id = odd(
+                _model.time_slot_id, (_path, _key), "time_slot_id", "string", True, False
             )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
-            else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.booking_item_id.__class__ is str or isinstance(_model.booking_item_id, str)):
+            if _model.booking_item_id is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
-
-        capacity_taken = src_dict.get("capacity_taken", UNSET)
-        if not (type(capacity_taken) is int):
-            if capacity_taken is UNSET:
-                _absent += 1
-            else:
-                capacity_taken = odd(
-                    capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                _model.booking_item_id = odd(
+                    _model.booking_item_id, (_path, _key), "booking_item_id", "string", False, False
                 )
 
-        booking_item_status = src_dict.get("booking_item_status", UNSET)
-        if not (isinstance(booking_item_status, str)):
-            if booking_item_status is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                booking_item_status = odd(
-                    booking_item_status,
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if isinstance(_model.booking_ticket, dict):
+            _model.booking_ticket = _read_BookingTicket(
+                _model.booking_ticket, (_path, _key), "booking_ticket"
+            )
+        elif _model.booking_ticket is UNSET:
+            _undeclared += 1
+        else:
+            _model.booking_ticket = odd(
+                _model.booking_ticket,
+                (_path, _key),
+                "booking_ticket",
+                "BookingTicket",
+                False,
+                False,
+            )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (type(_model.capacity_taken) is int):
+            if _model.capacity_taken is UNSET:
+                _undeclared += 1
+            else:
+                _model.capacity_taken = odd(
+                    _model.capacity_taken, (_path, _key), "capacity_taken", "integer", False, False
+                )
+
+        if not (
+            _model.booking_item_status.__class__ is str
+            or isinstance(_model.booking_item_status, str)
+        ):
+            if _model.booking_item_status is UNSET:
+                _undeclared += 1
+            else:
+                _model.booking_item_status = odd(
+                    _model.booking_item_status,
                     (_path, _key),
                     "booking_item_status",
                     "string",
@@ -240,58 +313,286 @@ class BookingItem:
                     False,
                 )
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
-        if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
-        elif additional_properties is UNSET:
-            _absent += 1
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
+            )
+        elif _model.additional_properties is UNSET:
+            _undeclared += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = BookingItemState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = BookingItemState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "BookingItemState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "BookingItemState", False, False
+            )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.time_slot_id = time_slot_id
-        _model.created_at = created_at
-        _model.booking_item_id = booking_item_id
-        _model.customer_id = customer_id
-        _model.booking_ticket = booking_ticket
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.capacity_taken = capacity_taken
-        _model.booking_item_status = booking_item_status
-        _model.additional_properties = additional_properties
-        _model.state = state
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._extra_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.time_slot_id,
+                            _model.created_at,
+                            _model.booking_item_id,
+                            _model.customer_id,
+                            _model.booking_ticket,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.capacity_taken,
+                            _model.booking_item_status,
+                            _model.additional_properties,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.time_slot_id,
+                            _model.created_at,
+                            _model.booking_item_id,
+                            _model.customer_id,
+                            _model.booking_ticket,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.capacity_taken,
+                            _model.booking_item_status,
+                            _model.additional_properties,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.time_slot_id,
+                        _model.created_at,
+                        _model.booking_item_id,
+                        _model.customer_id,
+                        _model.booking_ticket,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.capacity_taken,
+                        _model.booking_item_status,
+                        _model.additional_properties,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
+                ):
+                    if _model.time_slot_id is UNSET:
+                        _undeclared += 1
+                    _model.time_slot_id = odd(
+                        _model.time_slot_id,
+                        ((_parent, _name), _key),
+                        "time_slot_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.booking_item_id.__class__ is str
+                    or isinstance(_model.booking_item_id, str)
+                ):
+                    if _model.booking_item_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_item_id = odd(
+                            _model.booking_item_id,
+                            ((_parent, _name), _key),
+                            "booking_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.booking_ticket, dict):
+                    _model.booking_ticket = _read_BookingTicket(
+                        _model.booking_ticket, ((_parent, _name), _key), "booking_ticket"
+                    )
+                elif _model.booking_ticket is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.booking_ticket = odd(
+                        _model.booking_ticket,
+                        ((_parent, _name), _key),
+                        "booking_ticket",
+                        "BookingTicket",
+                        False,
+                        False,
+                    )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.capacity_taken) is int):
+                    if _model.capacity_taken is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.capacity_taken = odd(
+                            _model.capacity_taken,
+                            ((_parent, _name), _key),
+                            "capacity_taken",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.booking_item_status.__class__ is str
+                    or isinstance(_model.booking_item_status, str)
+                ):
+                    if _model.booking_item_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_item_status = odd(
+                            _model.booking_item_status,
+                            ((_parent, _name), _key),
+                            "booking_item_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                    )
+                elif _model.additional_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = BookingItemState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "BookingItemState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "BookingItem", True, False))
+        return _models
 
     @property
     def extra_properties(self) -> dict[str, Any]:
@@ -326,16 +627,20 @@ class BookingItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BookingTicket: Callable[..., BookingTicket]
+_read_BookingTicket_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BookingTicket, PropertyRecord
-    global _read_BookingTicket
-    global _read_PropertyRecord
+    global _read_BookingTicket, _read_BookingTicket_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.booking_ticket import BookingTicket
     from ..models.property_record import PropertyRecord
 
     _read_BookingTicket = BookingTicket._from_json
+    _read_BookingTicket_list = BookingTicket._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

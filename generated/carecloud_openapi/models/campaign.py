@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "idcampaign",
+    "campaign_id",
+    "external_id",
+    "parent_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,67 +119,93 @@ class Campaign:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        idcampaign = src_dict.get("idcampaign", UNSET)
-        if not (isinstance(idcampaign, str)):
-            if idcampaign is UNSET:
-                _absent += 1
-            else:
-                idcampaign = odd(idcampaign, (_path, _key), "idcampaign", "string", False, False)
-
-        campaign_id = src_dict.get("campaign_id", UNSET)
-        if not (isinstance(campaign_id, str)):
-            if campaign_id is UNSET:
-                _absent += 1
-            else:
-                campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", False, False)
-
-        external_id = src_dict.get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
-
-        parent_id = src_dict.get("parent_id", UNSET)
-        if not (isinstance(parent_id, str)):
-            if parent_id is UNSET:
-                _absent += 1
-            else:
-                parent_id = odd(parent_id, (_path, _key), "parent_id", "string", False, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CampaignState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "CampaignState", False, False)
-
         _model = _new_instance(cls)
-        _model.name = name
-        _model.idcampaign = idcampaign
-        _model.campaign_id = campaign_id
-        _model.external_id = external_id
-        _model.parent_id = parent_id
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 7:
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.idcampaign,
+                    _model.campaign_id,
+                    _model.external_id,
+                    _model.parent_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.idcampaign,
+                    _model.campaign_id,
+                    _model.external_id,
+                    _model.parent_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.idcampaign,
+                _model.campaign_id,
+                _model.external_id,
+                _model.parent_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
+            if _model.idcampaign is UNSET:
+                _undeclared += 1
+            else:
+                _model.idcampaign = odd(
+                    _model.idcampaign, (_path, _key), "idcampaign", "string", False, False
+                )
+
+        if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+            if _model.campaign_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.campaign_id = odd(
+                    _model.campaign_id, (_path, _key), "campaign_id", "string", False, False
+                )
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
+                )
+
+        if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
+            if _model.parent_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.parent_id = odd(
+                    _model.parent_id, (_path, _key), "parent_id", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = CampaignState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "CampaignState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -174,6 +213,145 @@ class Campaign:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.idcampaign,
+                            _model.campaign_id,
+                            _model.external_id,
+                            _model.parent_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.idcampaign,
+                            _model.campaign_id,
+                            _model.external_id,
+                            _model.parent_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.idcampaign,
+                        _model.campaign_id,
+                        _model.external_id,
+                        _model.parent_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.idcampaign.__class__ is str or isinstance(_model.idcampaign, str)):
+                    if _model.idcampaign is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.idcampaign = odd(
+                            _model.idcampaign,
+                            ((_parent, _name), _key),
+                            "idcampaign",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+                    if _model.campaign_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.campaign_id = odd(
+                            _model.campaign_id,
+                            ((_parent, _name), _key),
+                            "campaign_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_id = odd(
+                            _model.external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.parent_id.__class__ is str or isinstance(_model.parent_id, str)):
+                    if _model.parent_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.parent_id = odd(
+                            _model.parent_id,
+                            ((_parent, _name), _key),
+                            "parent_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CampaignState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CampaignState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Campaign", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "image_url",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "subtitle",
+    "note",
+    "description",
+    "image_url",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,50 +96,58 @@ class CampaignPresentationData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        subtitle = src_dict.get("subtitle", UNSET)
-        if not (isinstance(subtitle, str)):
-            if subtitle is UNSET:
-                _absent += 1
-            else:
-                subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
-
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
-            else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        image_url = src_dict.get("image_url", UNSET)
-        if not (isinstance(image_url, str)):
-            if image_url is UNSET:
-                _absent += 1
-            else:
-                image_url = odd(image_url, (_path, _key), "image_url", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.name = name
-        _model.subtitle = subtitle
-        _model.note = note
-        _model.description = description
-        _model.image_url = image_url
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
+        else:
+            _model.name, _model.subtitle, _model.note, _model.description, _model.image_url = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+            if _model.subtitle is UNSET:
+                _undeclared += 1
+            else:
+                _model.subtitle = odd(
+                    _model.subtitle, (_path, _key), "subtitle", "string", False, False
+                )
+
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
+            else:
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
+
+        if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
+            if _model.image_url is UNSET:
+                _undeclared += 1
+            else:
+                _model.image_url = odd(
+                    _model.image_url, (_path, _key), "image_url", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -136,6 +155,109 @@ class CampaignPresentationData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.subtitle,
+                            _model.note,
+                            _model.description,
+                            _model.image_url,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.subtitle,
+                            _model.note,
+                            _model.description,
+                            _model.image_url,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.subtitle,
+                        _model.note,
+                        _model.description,
+                        _model.image_url,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+                    if _model.subtitle is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.subtitle = odd(
+                            _model.subtitle,
+                            ((_parent, _name), _key),
+                            "subtitle",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.image_url.__class__ is str or isinstance(_model.image_url, str)):
+                    if _model.image_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.image_url = odd(
+                            _model.image_url,
+                            ((_parent, _name), _key),
+                            "image_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CampaignPresentationData", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

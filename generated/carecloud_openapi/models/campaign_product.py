@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,25 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "currency_id",
+    "campaign_id",
+    "value",
+    "value_type_id",
+    "valid_from",
+    "valid_to",
+    "type_id",
+    "presentation_data",
+    "campaign_product_id",
+    "display_in",
+    "campaign_product_property_records",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -168,49 +188,102 @@ class CampaignProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_id = src_dict["product_id"]
-        except KeyError:
-            product_id = UNSET
-            _absent += 1
-        if not (isinstance(product_id, str)):
-            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
-
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            campaign_id = src_dict["campaign_id"]
-        except KeyError:
-            campaign_id = UNSET
-            _absent += 1
-        if not (isinstance(campaign_id, str)):
-            campaign_id = odd(campaign_id, (_path, _key), "campaign_id", "string", True, False)
-
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
-        if not (type(value) is float or type(value) is int):
-            value = odd(value, (_path, _key), "value", "number", True, False)
-
-        try:
-            value_type_id = src_dict["value_type_id"]
-        except KeyError:
-            value_type_id = UNSET
-            _absent += 1
-        if type(value_type_id) is int:
-            value_type_id = CampaignProductValueTypeId(value_type_id)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.product_id,
+                    _model.currency_id,
+                    _model.campaign_id,
+                    _model.value,
+                    _model.value_type_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.type_id,
+                    _model.presentation_data,
+                    _model.campaign_product_id,
+                    _model.display_in,
+                    _model.campaign_product_property_records,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.product_id,
+                    _model.currency_id,
+                    _model.campaign_id,
+                    _model.value,
+                    _model.value_type_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.type_id,
+                    _model.presentation_data,
+                    _model.campaign_product_id,
+                    _model.display_in,
+                    _model.campaign_product_property_records,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            value_type_id = odd(
-                value_type_id,
+            (
+                _model.product_id,
+                _model.currency_id,
+                _model.campaign_id,
+                _model.value,
+                _model.value_type_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.type_id,
+                _model.presentation_data,
+                _model.campaign_product_id,
+                _model.display_in,
+                _model.campaign_product_property_records,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
+                _undeclared += 1
+            _model.product_id = odd(
+                _model.product_id, (_path, _key), "product_id", "string", True, False
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+            if _model.campaign_id is UNSET:
+                _undeclared += 1
+            _model.campaign_id = odd(
+                _model.campaign_id, (_path, _key), "campaign_id", "string", True, False
+            )
+
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
+
+        if type(_model.value_type_id) is int:
+            _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
+        elif _model.value_type_id is UNSET:
+            _undeclared += 1
+            _model.value_type_id = odd(
+                _model.value_type_id,
+                (_path, _key),
+                "value_type_id",
+                "CampaignProductValueTypeId",
+                True,
+                False,
+            )
+        else:
+            _model.value_type_id = odd(
+                _model.value_type_id,
                 (_path, _key),
                 "value_type_id",
                 "CampaignProductValueTypeId",
@@ -218,42 +291,40 @@ class CampaignProduct:
                 False,
             )
 
-        try:
-            valid_from = src_dict["valid_from"]
-        except KeyError:
-            valid_from = UNSET
-            _absent += 1
-        if not (isinstance(valid_from, str)):
-            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            _model.valid_from = odd(
+                _model.valid_from, (_path, _key), "valid_from", "string", True, False
+            )
 
-        try:
-            valid_to = src_dict["valid_to"]
-        except KeyError:
-            valid_to = UNSET
-            _absent += 1
-        if not (isinstance(valid_to, str)):
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
 
-        try:
-            type_id = src_dict["type_id"]
-        except KeyError:
-            type_id = UNSET
-            _absent += 1
-        if not (isinstance(type_id, str)):
-            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
+        if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+            if _model.type_id is UNSET:
+                _undeclared += 1
+            _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
 
-        try:
-            presentation_data = src_dict["presentation_data"]
-        except KeyError:
-            presentation_data = UNSET
-            _absent += 1
-        if isinstance(presentation_data, dict):
-            presentation_data = _read_CampaignPresentationData(
-                presentation_data, (_path, _key), "presentation_data"
+        if isinstance(_model.presentation_data, dict):
+            _model.presentation_data = _read_CampaignPresentationData(
+                _model.presentation_data, (_path, _key), "presentation_data"
+            )
+        elif _model.presentation_data is UNSET:
+            _undeclared += 1
+            _model.presentation_data = odd(
+                _model.presentation_data,
+                (_path, _key),
+                "presentation_data",
+                "CampaignPresentationData",
+                True,
+                False,
             )
         else:
-            presentation_data = odd(
-                presentation_data,
+            _model.presentation_data = odd(
+                _model.presentation_data,
                 (_path, _key),
                 "presentation_data",
                 "CampaignPresentationData",
@@ -261,13 +332,15 @@ class CampaignProduct:
                 False,
             )
 
-        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
-        if not (isinstance(campaign_product_id, str)):
-            if campaign_product_id is UNSET:
-                _absent += 1
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
+                _undeclared += 1
             else:
-                campaign_product_id = odd(
-                    campaign_product_id,
+                _model.campaign_product_id = odd(
+                    _model.campaign_product_id,
                     (_path, _key),
                     "campaign_product_id",
                     "string",
@@ -275,32 +348,28 @@ class CampaignProduct:
                     False,
                 )
 
-        display_in = src_dict.get("display_in", UNSET)
-        if isinstance(display_in, list):
-            for _i0, _v0 in enumerate(display_in):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.display_in, list):
+            for _i0, _v0 in enumerate(_model.display_in):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "display_in"), _i0, "string", True, False)
-        elif display_in is UNSET:
-            _absent += 1
+        elif _model.display_in is UNSET:
+            _undeclared += 1
         else:
-            display_in = odd(display_in, (_path, _key), "display_in", "array", False, False)
+            _model.display_in = odd(
+                _model.display_in, (_path, _key), "display_in", "array", False, False
+            )
 
-        campaign_product_property_records = src_dict.get("campaign_product_property_records", UNSET)
-        if isinstance(campaign_product_property_records, list):
-            _p0 = ((_path, _key), "campaign_product_property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(campaign_product_property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            campaign_product_property_records = _l0
-        elif campaign_product_property_records is UNSET:
-            _absent += 1
+        if isinstance(_model.campaign_product_property_records, list):
+            _model.campaign_product_property_records = _read_PropertyRecord_list(
+                _model.campaign_product_property_records,
+                (_path, _key),
+                "campaign_product_property_records",
+            )
+        elif _model.campaign_product_property_records is UNSET:
+            _undeclared += 1
         else:
-            campaign_product_property_records = odd(
-                campaign_product_property_records,
+            _model.campaign_product_property_records = odd(
+                _model.campaign_product_property_records,
                 (_path, _key),
                 "campaign_product_property_records",
                 "array",
@@ -308,42 +377,306 @@ class CampaignProduct:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CampaignProductState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = CampaignProductState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "CampaignProductState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CampaignProductState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.currency_id = currency_id
-        _model.campaign_id = campaign_id
-        _model.value = value
-        _model.value_type_id = value_type_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.type_id = type_id
-        _model.presentation_data = presentation_data
-        _model.campaign_product_id = campaign_product_id
-        _model.display_in = display_in
-        _model.campaign_product_property_records = campaign_product_property_records
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.product_id,
+                            _model.currency_id,
+                            _model.campaign_id,
+                            _model.value,
+                            _model.value_type_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.type_id,
+                            _model.presentation_data,
+                            _model.campaign_product_id,
+                            _model.display_in,
+                            _model.campaign_product_property_records,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.product_id,
+                            _model.currency_id,
+                            _model.campaign_id,
+                            _model.value,
+                            _model.value_type_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.type_id,
+                            _model.presentation_data,
+                            _model.campaign_product_id,
+                            _model.display_in,
+                            _model.campaign_product_property_records,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.product_id,
+                        _model.currency_id,
+                        _model.campaign_id,
+                        _model.value,
+                        _model.value_type_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.type_id,
+                        _model.presentation_data,
+                        _model.campaign_product_id,
+                        _model.display_in,
+                        _model.campaign_product_property_records,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
+                        _undeclared += 1
+                    _model.product_id = odd(
+                        _model.product_id,
+                        ((_parent, _name), _key),
+                        "product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
+                    if _model.campaign_id is UNSET:
+                        _undeclared += 1
+                    _model.campaign_id = odd(
+                        _model.campaign_id,
+                        ((_parent, _name), _key),
+                        "campaign_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
+
+                if type(_model.value_type_id) is int:
+                    _model.value_type_id = CampaignProductValueTypeId(_model.value_type_id)
+                elif _model.value_type_id is UNSET:
+                    _undeclared += 1
+                    _model.value_type_id = odd(
+                        _model.value_type_id,
+                        ((_parent, _name), _key),
+                        "value_type_id",
+                        "CampaignProductValueTypeId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.value_type_id = odd(
+                        _model.value_type_id,
+                        ((_parent, _name), _key),
+                        "value_type_id",
+                        "CampaignProductValueTypeId",
+                        True,
+                        False,
+                    )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    _model.valid_from = odd(
+                        _model.valid_from,
+                        ((_parent, _name), _key),
+                        "valid_from",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    )
+
+                if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+                    if _model.type_id is UNSET:
+                        _undeclared += 1
+                    _model.type_id = odd(
+                        _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    )
+
+                if isinstance(_model.presentation_data, dict):
+                    _model.presentation_data = _read_CampaignPresentationData(
+                        _model.presentation_data, ((_parent, _name), _key), "presentation_data"
+                    )
+                elif _model.presentation_data is UNSET:
+                    _undeclared += 1
+                    _model.presentation_data = odd(
+                        _model.presentation_data,
+                        ((_parent, _name), _key),
+                        "presentation_data",
+                        "CampaignPresentationData",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.presentation_data = odd(
+                        _model.presentation_data,
+                        ((_parent, _name), _key),
+                        "presentation_data",
+                        "CampaignPresentationData",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
+                ):
+                    if _model.campaign_product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.campaign_product_id = odd(
+                            _model.campaign_product_id,
+                            ((_parent, _name), _key),
+                            "campaign_product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.display_in, list):
+                    for _i0, _v0 in enumerate(_model.display_in):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "display_in"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.display_in is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.display_in = odd(
+                        _model.display_in,
+                        ((_parent, _name), _key),
+                        "display_in",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.campaign_product_property_records, list):
+                    _model.campaign_product_property_records = _read_PropertyRecord_list(
+                        _model.campaign_product_property_records,
+                        ((_parent, _name), _key),
+                        "campaign_product_property_records",
+                    )
+                elif _model.campaign_product_property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.campaign_product_property_records = odd(
+                        _model.campaign_product_property_records,
+                        ((_parent, _name), _key),
+                        "campaign_product_property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CampaignProductState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CampaignProductState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CampaignProduct", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -378,16 +711,20 @@ class CampaignProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignPresentationData: Callable[..., CampaignPresentationData]
+_read_CampaignPresentationData_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignPresentationData, PropertyRecord
-    global _read_CampaignPresentationData
-    global _read_PropertyRecord
+    global _read_CampaignPresentationData, _read_CampaignPresentationData_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.campaign_presentation_data import CampaignPresentationData
     from ..models.property_record import PropertyRecord
 
     _read_CampaignPresentationData = CampaignPresentationData._from_json
+    _read_CampaignPresentationData_list = CampaignPresentationData._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

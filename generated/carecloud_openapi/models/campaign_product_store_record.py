@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "campaign_product_store_record_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "campaign_product_id",
+    "campaign_product_store_record_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,32 +85,55 @@ class CampaignProductStoreRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        try:
-            campaign_product_id = src_dict["campaign_product_id"]
-        except KeyError:
-            campaign_product_id = UNSET
-            _absent += 1
-        if not (isinstance(campaign_product_id, str)):
-            campaign_product_id = odd(
-                campaign_product_id, (_path, _key), "campaign_product_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.store_id,
+                    _model.campaign_product_id,
+                    _model.campaign_product_store_record_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.store_id,
+                    _model.campaign_product_id,
+                    _model.campaign_product_store_record_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.store_id, _model.campaign_product_id, _model.campaign_product_store_record_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        campaign_product_store_record_id = src_dict.get("campaign_product_store_record_id", UNSET)
-        if not (isinstance(campaign_product_store_record_id, str)):
-            if campaign_product_store_record_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
+                _undeclared += 1
+            _model.campaign_product_id = odd(
+                _model.campaign_product_id,
+                (_path, _key),
+                "campaign_product_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (
+            _model.campaign_product_store_record_id.__class__ is str
+            or isinstance(_model.campaign_product_store_record_id, str)
+        ):
+            if _model.campaign_product_store_record_id is UNSET:
+                _undeclared += 1
             else:
-                campaign_product_store_record_id = odd(
-                    campaign_product_store_record_id,
+                _model.campaign_product_store_record_id = odd(
+                    _model.campaign_product_store_record_id,
                     (_path, _key),
                     "campaign_product_store_record_id",
                     "string",
@@ -109,11 +141,7 @@ class CampaignProductStoreRecord:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.campaign_product_id = campaign_product_id
-        _model.campaign_product_store_record_id = campaign_product_store_record_id
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,6 +149,87 @@ class CampaignProductStoreRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.store_id,
+                            _model.campaign_product_id,
+                            _model.campaign_product_store_record_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.store_id,
+                            _model.campaign_product_id,
+                            _model.campaign_product_store_record_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.store_id,
+                        _model.campaign_product_id,
+                        _model.campaign_product_store_record_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
+                ):
+                    if _model.campaign_product_id is UNSET:
+                        _undeclared += 1
+                    _model.campaign_product_id = odd(
+                        _model.campaign_product_id,
+                        ((_parent, _name), _key),
+                        "campaign_product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.campaign_product_store_record_id.__class__ is str
+                    or isinstance(_model.campaign_product_store_record_id, str)
+                ):
+                    if _model.campaign_product_store_record_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.campaign_product_store_record_id = odd(
+                            _model.campaign_product_store_record_id,
+                            ((_parent, _name), _key),
+                            "campaign_product_store_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CampaignProductStoreRecord", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_type_id",
+    "card_number",
+    "state",
+    "card_id",
+    "customer_id",
+    "secondary_card_number",
+    "valid_from",
+    "valid_to",
+    "store_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -117,54 +133,96 @@ class Card:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            card_type_id = src_dict["card_type_id"]
-        except KeyError:
-            card_type_id = UNSET
-            _absent += 1
-        if not (isinstance(card_type_id, str)):
-            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
-
-        try:
-            card_number = src_dict["card_number"]
-        except KeyError:
-            card_number = UNSET
-            _absent += 1
-        if not (isinstance(card_number, str)):
-            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
-
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
-        if type(state) is int:
-            state = CardState(state)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.card_type_id,
+                    _model.card_number,
+                    _model.state,
+                    _model.card_id,
+                    _model.customer_id,
+                    _model.secondary_card_number,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.store_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.card_type_id,
+                    _model.card_number,
+                    _model.state,
+                    _model.card_id,
+                    _model.customer_id,
+                    _model.secondary_card_number,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.store_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            state = odd(state, (_path, _key), "state", "CardState", True, False)
+            (
+                _model.card_type_id,
+                _model.card_number,
+                _model.state,
+                _model.card_id,
+                _model.customer_id,
+                _model.secondary_card_number,
+                _model.valid_from,
+                _model.valid_to,
+                _model.store_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        card_id = src_dict.get("card_id", UNSET)
-        if not (isinstance(card_id, str)):
-            if card_id is UNSET:
-                _absent += 1
-            else:
-                card_id = odd(card_id, (_path, _key), "card_id", "string", False, False)
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
+                _undeclared += 1
+            _model.card_type_id = odd(
+                _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
+            )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
+            _model.card_number = odd(
+                _model.card_number, (_path, _key), "card_number", "string", True, False
+            )
 
-        secondary_card_number = src_dict.get("secondary_card_number", UNSET)
-        if not (isinstance(secondary_card_number, str)):
-            if secondary_card_number is UNSET:
-                _absent += 1
+        if type(_model.state) is int:
+            _model.state = CardState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+            _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "CardState", True, False)
+
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
+                _undeclared += 1
             else:
-                secondary_card_number = odd(
-                    secondary_card_number,
+                _model.card_id = odd(
+                    _model.card_id, (_path, _key), "card_id", "string", False, False
+                )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not (
+            _model.secondary_card_number.__class__ is str
+            or isinstance(_model.secondary_card_number, str)
+        ):
+            if _model.secondary_card_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.secondary_card_number = odd(
+                    _model.secondary_card_number,
                     (_path, _key),
                     "secondary_card_number",
                     "string",
@@ -172,46 +230,39 @@ class Card:
                     False,
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
-        _model.card_number = card_number
-        _model.state = state
-        _model.card_id = card_id
-        _model.customer_id = customer_id
-        _model.secondary_card_number = secondary_card_number
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.store_id = store_id
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -219,6 +270,200 @@ class Card:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.card_type_id,
+                            _model.card_number,
+                            _model.state,
+                            _model.card_id,
+                            _model.customer_id,
+                            _model.secondary_card_number,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.store_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.card_type_id,
+                            _model.card_number,
+                            _model.state,
+                            _model.card_id,
+                            _model.customer_id,
+                            _model.secondary_card_number,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.store_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.card_type_id,
+                        _model.card_number,
+                        _model.state,
+                        _model.card_id,
+                        _model.customer_id,
+                        _model.secondary_card_number,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.store_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
+                        _undeclared += 1
+                    _model.card_type_id = odd(
+                        _model.card_type_id,
+                        ((_parent, _name), _key),
+                        "card_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    _model.card_number = odd(
+                        _model.card_number,
+                        ((_parent, _name), _key),
+                        "card_number",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = CardState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CardState", True, False
+                    )
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CardState", True, False
+                    )
+
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_id = odd(
+                            _model.card_id,
+                            ((_parent, _name), _key),
+                            "card_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.secondary_card_number.__class__ is str
+                    or isinstance(_model.secondary_card_number, str)
+                ):
+                    if _model.secondary_card_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.secondary_card_number = odd(
+                            _model.secondary_card_number,
+                            ((_parent, _name), _key),
+                            "secondary_card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Card", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

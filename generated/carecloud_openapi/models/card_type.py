@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "prefix",
+    "card_type_id",
+    "text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,45 +88,49 @@ class CardType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            prefix = src_dict["prefix"]
-        except KeyError:
-            prefix = UNSET
-            _absent += 1
-        if not (isinstance(prefix, str)):
-            prefix = odd(prefix, (_path, _key), "prefix", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        card_type_id = src_dict.get("card_type_id", UNSET)
-        if not (isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
-                _absent += 1
+        if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
+            if _model.prefix is UNSET:
+                _undeclared += 1
+            _model.prefix = odd(_model.prefix, (_path, _key), "prefix", "string", True, False)
+
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
+                _undeclared += 1
             else:
-                card_type_id = odd(
-                    card_type_id, (_path, _key), "card_type_id", "string", False, False
+                _model.card_type_id = odd(
+                    _model.card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.prefix = prefix
-        _model.card_type_id = card_type_id
-        _model.text_id = text_id
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -124,6 +138,83 @@ class CardType:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.name, _model.prefix, _model.card_type_id, _model.text_id = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.name, _model.prefix, _model.card_type_id, _model.text_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.prefix.__class__ is str or isinstance(_model.prefix, str)):
+                    if _model.prefix is UNSET:
+                        _undeclared += 1
+                    _model.prefix = odd(
+                        _model.prefix, ((_parent, _name), _key), "prefix", "string", True, False
+                    )
+
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_type_id = odd(
+                            _model.card_type_id,
+                            ((_parent, _name), _key),
+                            "card_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "CardType", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

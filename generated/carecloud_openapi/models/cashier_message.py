@@ -65,17 +65,16 @@ class CashierMessage:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        text = src_dict.get("text", UNSET)
-        if not (isinstance(text, str)):
-            if text is UNSET:
-                _absent += 1
-            else:
-                text = odd(text, (_path, _key), "text", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.text = text
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.text = src_dict.get("text", UNSET)
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
+                _undeclared += 1
+            else:
+                _model.text = odd(_model.text, (_path, _key), "text", "string", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -83,6 +82,36 @@ class CashierMessage:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.text = src_dict.get("text", UNSET)
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text = odd(
+                            _model.text, ((_parent, _name), _key), "text", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "CashierMessage", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "y_axis_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "x_axis_value",
+    "y_axis_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,29 +78,35 @@ class ChartPointData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        x_axis_value = src_dict.get("x_axis_value", UNSET)
-        if not (isinstance(x_axis_value, str)):
-            if x_axis_value is UNSET:
-                _absent += 1
-            else:
-                x_axis_value = odd(
-                    x_axis_value, (_path, _key), "x_axis_value", "string", False, False
-                )
-
-        y_axis_value = src_dict.get("y_axis_value", UNSET)
-        if not (isinstance(y_axis_value, str)):
-            if y_axis_value is UNSET:
-                _absent += 1
-            else:
-                y_axis_value = odd(
-                    y_axis_value, (_path, _key), "y_axis_value", "string", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.x_axis_value = x_axis_value
-        _model.y_axis_value = y_axis_value
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
+            except KeyError:
+                _model.x_axis_value, _model.y_axis_value = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.x_axis_value, _model.y_axis_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)):
+            if _model.x_axis_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.x_axis_value = odd(
+                    _model.x_axis_value, (_path, _key), "x_axis_value", "string", False, False
+                )
+
+        if not (_model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)):
+            if _model.y_axis_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.y_axis_value = odd(
+                    _model.y_axis_value, (_path, _key), "y_axis_value", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -100,6 +114,69 @@ class ChartPointData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.x_axis_value, _model.y_axis_value = _declared(src_dict)
+                    except KeyError:
+                        _model.x_axis_value, _model.y_axis_value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.x_axis_value, _model.y_axis_value = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.x_axis_value.__class__ is str or isinstance(_model.x_axis_value, str)
+                ):
+                    if _model.x_axis_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.x_axis_value = odd(
+                            _model.x_axis_value,
+                            ((_parent, _name), _key),
+                            "x_axis_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.y_axis_value.__class__ is str or isinstance(_model.y_axis_value, str)
+                ):
+                    if _model.y_axis_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.y_axis_value = odd(
+                            _model.y_axis_value,
+                            ((_parent, _name), _key),
+                            "y_axis_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "ChartPointData", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "consent_id",
+    "consent_value",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,39 +91,58 @@ class Consents:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            consent_id = src_dict["consent_id"]
-        except KeyError:
-            consent_id = UNSET
-            _absent += 1
-        if not (isinstance(consent_id, str)):
-            consent_id = odd(consent_id, (_path, _key), "consent_id", "string", True, False)
-
-        try:
-            consent_value = src_dict["consent_value"]
-        except KeyError:
-            consent_value = UNSET
-            _absent += 1
-        if type(consent_value) is int:
-            consent_value = ConsentsConsentValue(consent_value)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.consent_id, _model.consent_value, _model.last_change = _declared(src_dict)
+            except KeyError:
+                _model.consent_id, _model.consent_value, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            consent_value = odd(
-                consent_value, (_path, _key), "consent_value", "ConsentsConsentValue", True, False
+            _model.consent_id, _model.consent_value, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+        if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
+            if _model.consent_id is UNSET:
+                _undeclared += 1
+            _model.consent_id = odd(
+                _model.consent_id, (_path, _key), "consent_id", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.consent_id = consent_id
-        _model.consent_value = consent_value
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 3:
+        if type(_model.consent_value) is int:
+            _model.consent_value = ConsentsConsentValue(_model.consent_value)
+        elif _model.consent_value is UNSET:
+            _undeclared += 1
+            _model.consent_value = odd(
+                _model.consent_value,
+                (_path, _key),
+                "consent_value",
+                "ConsentsConsentValue",
+                True,
+                False,
+            )
+        else:
+            _model.consent_value = odd(
+                _model.consent_value,
+                (_path, _key),
+                "consent_value",
+                "ConsentsConsentValue",
+                True,
+                False,
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,6 +150,88 @@ class Consents:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.consent_id, _model.consent_value, _model.last_change = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.consent_id, _model.consent_value, _model.last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.consent_id, _model.consent_value, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.consent_id.__class__ is str or isinstance(_model.consent_id, str)):
+                    if _model.consent_id is UNSET:
+                        _undeclared += 1
+                    _model.consent_id = odd(
+                        _model.consent_id,
+                        ((_parent, _name), _key),
+                        "consent_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.consent_value) is int:
+                    _model.consent_value = ConsentsConsentValue(_model.consent_value)
+                elif _model.consent_value is UNSET:
+                    _undeclared += 1
+                    _model.consent_value = odd(
+                        _model.consent_value,
+                        ((_parent, _name), _key),
+                        "consent_value",
+                        "ConsentsConsentValue",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.consent_value = odd(
+                        _model.consent_value,
+                        ((_parent, _name), _key),
+                        "consent_value",
+                        "ConsentsConsentValue",
+                        True,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Consents", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "country_id",
+    "name",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,34 +91,42 @@ class Country:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        country_id = src_dict.get("country_id", UNSET)
-        if not (isinstance(country_id, str)):
-            if country_id is UNSET:
-                _absent += 1
-            else:
-                country_id = odd(country_id, (_path, _key), "country_id", "string", False, False)
-
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CountryState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "CountryState", False, False)
-
         _model = _new_instance(cls)
-        _model.country_id = country_id
-        _model.name = name
-        _model.state = state
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.country_id, _model.name, _model.state = _declared(src_dict)
+            except KeyError:
+                _model.country_id, _model.name, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.country_id, _model.name, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
+            if _model.country_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.country_id = odd(
+                    _model.country_id, (_path, _key), "country_id", "string", False, False
+                )
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            else:
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
+
+        if type(_model.state) is int:
+            _model.state = CountryState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "CountryState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,6 +134,74 @@ class Country:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.country_id, _model.name, _model.state = _declared(src_dict)
+                    except KeyError:
+                        _model.country_id, _model.name, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.country_id, _model.name, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.country_id.__class__ is str or isinstance(_model.country_id, str)):
+                    if _model.country_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.country_id = odd(
+                            _model.country_id,
+                            ((_parent, _name), _key),
+                            "country_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CountryState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CountryState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Country", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

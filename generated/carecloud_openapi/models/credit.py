@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "credit_type_id",
+    "partner_id",
+    "credit_id",
+    "assigned_credits",
+    "available_credits",
+    "valid_to",
+    "currency_id",
+    "state",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -119,99 +135,134 @@ class Credit:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.credit_type_id,
+                    _model.partner_id,
+                    _model.credit_id,
+                    _model.assigned_credits,
+                    _model.available_credits,
+                    _model.valid_to,
+                    _model.currency_id,
+                    _model.state,
+                    _model.note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.credit_type_id,
+                    _model.partner_id,
+                    _model.credit_id,
+                    _model.assigned_credits,
+                    _model.available_credits,
+                    _model.valid_to,
+                    _model.currency_id,
+                    _model.state,
+                    _model.note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.credit_type_id,
+                _model.partner_id,
+                _model.credit_id,
+                _model.assigned_credits,
+                _model.available_credits,
+                _model.valid_to,
+                _model.currency_id,
+                _model.state,
+                _model.note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            credit_type_id = src_dict["credit_type_id"]
-        except KeyError:
-            credit_type_id = UNSET
-            _absent += 1
-        if not (isinstance(credit_type_id, str)):
-            credit_type_id = odd(
-                credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
-        if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+        if not (_model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)):
+            if _model.credit_type_id is UNSET:
+                _undeclared += 1
+            _model.credit_type_id = odd(
+                _model.credit_type_id, (_path, _key), "credit_type_id", "string", True, False
+            )
 
-        credit_id = src_dict.get("credit_id", UNSET)
-        if not (isinstance(credit_id, str)):
-            if credit_id is UNSET:
-                _absent += 1
-            else:
-                credit_id = odd(credit_id, (_path, _key), "credit_id", "string", False, False)
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
+            )
 
-        assigned_credits = src_dict.get("assigned_credits", UNSET)
-        if not (type(assigned_credits) is float or type(assigned_credits) is int):
-            if assigned_credits is UNSET:
-                _absent += 1
+        if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+            if _model.credit_id is UNSET:
+                _undeclared += 1
             else:
-                assigned_credits = odd(
-                    assigned_credits, (_path, _key), "assigned_credits", "number", False, False
+                _model.credit_id = odd(
+                    _model.credit_id, (_path, _key), "credit_id", "string", False, False
                 )
 
-        available_credits = src_dict.get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
-                _absent += 1
+        if not (type(_model.assigned_credits) is float or type(_model.assigned_credits) is int):
+            if _model.assigned_credits is UNSET:
+                _undeclared += 1
             else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
+                _model.assigned_credits = odd(
+                    _model.assigned_credits,
+                    (_path, _key),
+                    "assigned_credits",
+                    "number",
+                    False,
+                    False,
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
 
-        currency_id = src_dict.get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CreditState(state)
-        elif state is UNSET:
-            _absent += 1
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = CreditState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "CreditState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CreditState", False, False)
 
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.credit_type_id = credit_type_id
-        _model.partner_id = partner_id
-        _model.credit_id = credit_id
-        _model.assigned_credits = assigned_credits
-        _model.available_credits = available_credits
-        _model.valid_to = valid_to
-        _model.currency_id = currency_id
-        _model.state = state
-        _model.note = note
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -219,6 +270,192 @@ class Credit:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.credit_type_id,
+                            _model.partner_id,
+                            _model.credit_id,
+                            _model.assigned_credits,
+                            _model.available_credits,
+                            _model.valid_to,
+                            _model.currency_id,
+                            _model.state,
+                            _model.note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.credit_type_id,
+                            _model.partner_id,
+                            _model.credit_id,
+                            _model.assigned_credits,
+                            _model.available_credits,
+                            _model.valid_to,
+                            _model.currency_id,
+                            _model.state,
+                            _model.note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.credit_type_id,
+                        _model.partner_id,
+                        _model.credit_id,
+                        _model.assigned_credits,
+                        _model.available_credits,
+                        _model.valid_to,
+                        _model.currency_id,
+                        _model.state,
+                        _model.note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.credit_type_id.__class__ is str or isinstance(_model.credit_type_id, str)
+                ):
+                    if _model.credit_type_id is UNSET:
+                        _undeclared += 1
+                    _model.credit_type_id = odd(
+                        _model.credit_type_id,
+                        ((_parent, _name), _key),
+                        "credit_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.credit_id.__class__ is str or isinstance(_model.credit_id, str)):
+                    if _model.credit_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_id = odd(
+                            _model.credit_id,
+                            ((_parent, _name), _key),
+                            "credit_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.assigned_credits) is float or type(_model.assigned_credits) is int
+                ):
+                    if _model.assigned_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.assigned_credits = odd(
+                            _model.assigned_credits,
+                            ((_parent, _name), _key),
+                            "assigned_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.available_credits = odd(
+                            _model.available_credits,
+                            ((_parent, _name), _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.currency_id = odd(
+                            _model.currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CreditState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "CreditState", False, False
+                    )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Credit", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

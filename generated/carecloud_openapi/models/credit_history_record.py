@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,19 @@ _KNOWN_KEYS = frozenset(
         "credit_history_record_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "amount",
+    "credit_operation_type",
+    "credit_operation_note",
+    "partner_id",
+    "currency_id",
+    "store_id",
+    "credit_history_record_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -105,28 +119,66 @@ class CreditHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.amount,
+                    _model.credit_operation_type,
+                    _model.credit_operation_note,
+                    _model.partner_id,
+                    _model.currency_id,
+                    _model.store_id,
+                    _model.credit_history_record_time,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.amount,
+                    _model.credit_operation_type,
+                    _model.credit_operation_note,
+                    _model.partner_id,
+                    _model.currency_id,
+                    _model.store_id,
+                    _model.credit_history_record_time,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.amount,
+                _model.credit_operation_type,
+                _model.credit_operation_note,
+                _model.partner_id,
+                _model.currency_id,
+                _model.store_id,
+                _model.credit_history_record_time,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        amount = src_dict.get("amount", UNSET)
-        if not (type(amount) is float or type(amount) is int):
-            if amount is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                amount = odd(amount, (_path, _key), "amount", "number", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        credit_operation_type = src_dict.get("credit_operation_type", UNSET)
-        if not (isinstance(credit_operation_type, str)):
-            if credit_operation_type is UNSET:
-                _absent += 1
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _undeclared += 1
             else:
-                credit_operation_type = odd(
-                    credit_operation_type,
+                _model.amount = odd(_model.amount, (_path, _key), "amount", "number", False, False)
+
+        if not (
+            _model.credit_operation_type.__class__ is str
+            or isinstance(_model.credit_operation_type, str)
+        ):
+            if _model.credit_operation_type is UNSET:
+                _undeclared += 1
+            else:
+                _model.credit_operation_type = odd(
+                    _model.credit_operation_type,
                     (_path, _key),
                     "credit_operation_type",
                     "string",
@@ -134,13 +186,15 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        credit_operation_note = src_dict.get("credit_operation_note", UNSET)
-        if not (isinstance(credit_operation_note, str)):
-            if credit_operation_note is UNSET:
-                _absent += 1
+        if not (
+            _model.credit_operation_note.__class__ is str
+            or isinstance(_model.credit_operation_note, str)
+        ):
+            if _model.credit_operation_note is UNSET:
+                _undeclared += 1
             else:
-                credit_operation_note = odd(
-                    credit_operation_note,
+                _model.credit_operation_note = odd(
+                    _model.credit_operation_note,
                     (_path, _key),
                     "credit_operation_note",
                     "string",
@@ -148,34 +202,39 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        currency_id = src_dict.get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        credit_history_record_time = src_dict.get("credit_history_record_time", UNSET)
-        if not (isinstance(credit_history_record_time, str)):
-            if credit_history_record_time is UNSET:
-                _absent += 1
+        if not (
+            _model.credit_history_record_time.__class__ is str
+            or isinstance(_model.credit_history_record_time, str)
+        ):
+            if _model.credit_history_record_time is UNSET:
+                _undeclared += 1
             else:
-                credit_history_record_time = odd(
-                    credit_history_record_time,
+                _model.credit_history_record_time = odd(
+                    _model.credit_history_record_time,
                     (_path, _key),
                     "credit_history_record_time",
                     "string",
@@ -183,16 +242,7 @@ class CreditHistoryRecord:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.amount = amount
-        _model.credit_operation_type = credit_operation_type
-        _model.credit_operation_note = credit_operation_note
-        _model.partner_id = partner_id
-        _model.currency_id = currency_id
-        _model.store_id = store_id
-        _model.credit_history_record_time = credit_history_record_time
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -200,6 +250,177 @@ class CreditHistoryRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.amount,
+                            _model.credit_operation_type,
+                            _model.credit_operation_note,
+                            _model.partner_id,
+                            _model.currency_id,
+                            _model.store_id,
+                            _model.credit_history_record_time,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.amount,
+                            _model.credit_operation_type,
+                            _model.credit_operation_note,
+                            _model.partner_id,
+                            _model.currency_id,
+                            _model.store_id,
+                            _model.credit_history_record_time,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.amount,
+                        _model.credit_operation_type,
+                        _model.credit_operation_note,
+                        _model.partner_id,
+                        _model.currency_id,
+                        _model.store_id,
+                        _model.credit_history_record_time,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.amount = odd(
+                            _model.amount,
+                            ((_parent, _name), _key),
+                            "amount",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.credit_operation_type.__class__ is str
+                    or isinstance(_model.credit_operation_type, str)
+                ):
+                    if _model.credit_operation_type is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_operation_type = odd(
+                            _model.credit_operation_type,
+                            ((_parent, _name), _key),
+                            "credit_operation_type",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.credit_operation_note.__class__ is str
+                    or isinstance(_model.credit_operation_note, str)
+                ):
+                    if _model.credit_operation_note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_operation_note = odd(
+                            _model.credit_operation_note,
+                            ((_parent, _name), _key),
+                            "credit_operation_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.currency_id = odd(
+                            _model.currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.credit_history_record_time.__class__ is str
+                    or isinstance(_model.credit_history_record_time, str)
+                ):
+                    if _model.credit_history_record_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_history_record_time = odd(
+                            _model.credit_history_record_time,
+                            ((_parent, _name), _key),
+                            "credit_history_record_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CreditHistoryRecord", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

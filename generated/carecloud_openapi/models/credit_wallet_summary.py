@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "available_credits",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "earned_credits",
+    "redeemed_credits",
+    "available_credits",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,47 +92,74 @@ class CreditWalletSummary:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        currency_id = src_dict.get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
-            else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
-
-        earned_credits = src_dict.get("earned_credits", UNSET)
-        if not (type(earned_credits) is float or type(earned_credits) is int):
-            if earned_credits is UNSET:
-                _absent += 1
-            else:
-                earned_credits = odd(
-                    earned_credits, (_path, _key), "earned_credits", "number", False, False
-                )
-
-        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-            if redeemed_credits is UNSET:
-                _absent += 1
-            else:
-                redeemed_credits = odd(
-                    redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
-                )
-
-        available_credits = src_dict.get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
-                _absent += 1
-            else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.earned_credits = earned_credits
-        _model.redeemed_credits = redeemed_credits
-        _model.available_credits = available_credits
-        if len(src_dict) + _absent == 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.currency_id,
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.currency_id,
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.currency_id,
+                _model.earned_credits,
+                _model.redeemed_credits,
+                _model.available_credits,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+            if _model.earned_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.earned_credits = odd(
+                    _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
+                )
+
+        if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
+            if _model.redeemed_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.redeemed_credits = odd(
+                    _model.redeemed_credits,
+                    (_path, _key),
+                    "redeemed_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,6 +167,108 @@ class CreditWalletSummary:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.currency_id,
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.currency_id,
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.currency_id,
+                        _model.earned_credits,
+                        _model.redeemed_credits,
+                        _model.available_credits,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.currency_id = odd(
+                            _model.currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+                    if _model.earned_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.earned_credits = odd(
+                            _model.earned_credits,
+                            ((_parent, _name), _key),
+                            "earned_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
+                ):
+                    if _model.redeemed_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.redeemed_credits = odd(
+                            _model.redeemed_credits,
+                            ((_parent, _name), _key),
+                            "redeemed_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.available_credits = odd(
+                            _model.available_credits,
+                            ((_parent, _name), _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CreditWalletSummary", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

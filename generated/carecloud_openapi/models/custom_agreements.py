@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,13 @@ _KNOWN_KEYS = frozenset(
         "agreement_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "agreement_id",
+    "agreement_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,25 +83,40 @@ class CustomAgreements:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            agreement_id = src_dict["agreement_id"]
-        except KeyError:
-            agreement_id = UNSET
-            _absent += 1
-        if not (isinstance(agreement_id, str)):
-            agreement_id = odd(agreement_id, (_path, _key), "agreement_id", "string", True, False)
-
-        try:
-            agreement_value = src_dict["agreement_value"]
-        except KeyError:
-            agreement_value = UNSET
-            _absent += 1
-        if type(agreement_value) is int:
-            agreement_value = CustomAgreementsAgreementValue(agreement_value)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.agreement_id, _model.agreement_value = _declared(src_dict)
+            except KeyError:
+                _model.agreement_id, _model.agreement_value = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            agreement_value = odd(
-                agreement_value,
+            _model.agreement_id, _model.agreement_value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)):
+            if _model.agreement_id is UNSET:
+                _undeclared += 1
+            _model.agreement_id = odd(
+                _model.agreement_id, (_path, _key), "agreement_id", "string", True, False
+            )
+
+        if type(_model.agreement_value) is int:
+            _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
+        elif _model.agreement_value is UNSET:
+            _undeclared += 1
+            _model.agreement_value = odd(
+                _model.agreement_value,
+                (_path, _key),
+                "agreement_value",
+                "CustomAgreementsAgreementValue",
+                True,
+                False,
+            )
+        else:
+            _model.agreement_value = odd(
+                _model.agreement_value,
                 (_path, _key),
                 "agreement_value",
                 "CustomAgreementsAgreementValue",
@@ -101,10 +124,7 @@ class CustomAgreements:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.agreement_id = agreement_id
-        _model.agreement_value = agreement_value
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -112,6 +132,77 @@ class CustomAgreements:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.agreement_id, _model.agreement_value = _declared(src_dict)
+                    except KeyError:
+                        _model.agreement_id, _model.agreement_value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.agreement_id, _model.agreement_value = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.agreement_id.__class__ is str or isinstance(_model.agreement_id, str)
+                ):
+                    if _model.agreement_id is UNSET:
+                        _undeclared += 1
+                    _model.agreement_id = odd(
+                        _model.agreement_id,
+                        ((_parent, _name), _key),
+                        "agreement_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.agreement_value) is int:
+                    _model.agreement_value = CustomAgreementsAgreementValue(_model.agreement_value)
+                elif _model.agreement_value is UNSET:
+                    _undeclared += 1
+                    _model.agreement_value = odd(
+                        _model.agreement_value,
+                        ((_parent, _name), _key),
+                        "agreement_value",
+                        "CustomAgreementsAgreementValue",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.agreement_value = odd(
+                        _model.agreement_value,
+                        ((_parent, _name), _key),
+                        "agreement_value",
+                        "CustomAgreementsAgreementValue",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomAgreements", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

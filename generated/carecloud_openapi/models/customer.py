@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -42,6 +43,17 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "personal_information",
+    "customer_id",
+    "doi_email",
+    "doi_phone",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -117,19 +129,54 @@ class Customer:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            personal_information = src_dict["personal_information"]
-        except KeyError:
-            personal_information = UNSET
-            _absent += 1
-        if isinstance(personal_information, dict):
-            personal_information = _read_PersonalInformation(
-                personal_information, (_path, _key), "personal_information"
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.personal_information,
+                    _model.customer_id,
+                    _model.doi_email,
+                    _model.doi_phone,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.personal_information,
+                    _model.customer_id,
+                    _model.doi_email,
+                    _model.doi_phone,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.personal_information,
+                _model.customer_id,
+                _model.doi_email,
+                _model.doi_phone,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.personal_information, dict):
+            _model.personal_information = _read_PersonalInformation(
+                _model.personal_information, (_path, _key), "personal_information"
+            )
+        elif _model.personal_information is UNSET:
+            _undeclared += 1
+            _model.personal_information = odd(
+                _model.personal_information,
+                (_path, _key),
+                "personal_information",
+                "PersonalInformation",
+                True,
+                False,
             )
         else:
-            personal_information = odd(
-                personal_information,
+            _model.personal_information = odd(
+                _model.personal_information,
                 (_path, _key),
                 "personal_information",
                 "PersonalInformation",
@@ -137,55 +184,195 @@ class Customer:
                 False,
             )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        doi_email = src_dict.get("doi_email", UNSET)
-        if not (isinstance(doi_email, str)):
-            if doi_email is UNSET:
-                _absent += 1
+        if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
+            if _model.doi_email is UNSET:
+                _undeclared += 1
             else:
-                doi_email = odd(doi_email, (_path, _key), "doi_email", "string", False, False)
+                _model.doi_email = odd(
+                    _model.doi_email, (_path, _key), "doi_email", "string", False, False
+                )
 
-        doi_phone = src_dict.get("doi_phone", UNSET)
-        if not (isinstance(doi_phone, str)):
-            if doi_phone is UNSET:
-                _absent += 1
+        if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
+            if _model.doi_phone is UNSET:
+                _undeclared += 1
             else:
-                doi_phone = odd(doi_phone, (_path, _key), "doi_phone", "string", False, False)
+                _model.doi_phone = odd(
+                    _model.doi_phone, (_path, _key), "doi_phone", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CustomerState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = CustomerState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "CustomerState", False, False)
 
-        _model = _new_instance(cls)
-        _model.personal_information = personal_information
-        _model.customer_id = customer_id
-        _model.doi_email = doi_email
-        _model.doi_phone = doi_phone
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.personal_information,
+                            _model.customer_id,
+                            _model.doi_email,
+                            _model.doi_phone,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.personal_information,
+                            _model.customer_id,
+                            _model.doi_email,
+                            _model.doi_phone,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.personal_information,
+                        _model.customer_id,
+                        _model.doi_email,
+                        _model.doi_phone,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.personal_information, dict):
+                    _model.personal_information = _read_PersonalInformation(
+                        _model.personal_information,
+                        ((_parent, _name), _key),
+                        "personal_information",
+                    )
+                elif _model.personal_information is UNSET:
+                    _undeclared += 1
+                    _model.personal_information = odd(
+                        _model.personal_information,
+                        ((_parent, _name), _key),
+                        "personal_information",
+                        "PersonalInformation",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.personal_information = odd(
+                        _model.personal_information,
+                        ((_parent, _name), _key),
+                        "personal_information",
+                        "PersonalInformation",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.doi_email.__class__ is str or isinstance(_model.doi_email, str)):
+                    if _model.doi_email is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.doi_email = odd(
+                            _model.doi_email,
+                            ((_parent, _name), _key),
+                            "doi_email",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.doi_phone.__class__ is str or isinstance(_model.doi_phone, str)):
+                    if _model.doi_phone is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.doi_phone = odd(
+                            _model.doi_phone,
+                            ((_parent, _name), _key),
+                            "doi_phone",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CustomerState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Customer", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -220,12 +407,14 @@ class Customer:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PersonalInformation: Callable[..., PersonalInformation]
+_read_PersonalInformation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
-    global _read_PersonalInformation
+    global _read_PersonalInformation, _read_PersonalInformation_list
     from ..models.personal_information import PersonalInformation
 
     _read_PersonalInformation = PersonalInformation._from_json
+    _read_PersonalInformation_list = PersonalInformation._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "setup_id",
+    "setup",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,34 +92,42 @@ class CustomerEngagementSetup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        setup_id = src_dict.get("setup_id", UNSET)
-        if not (isinstance(setup_id, str)):
-            if setup_id is UNSET:
-                _absent += 1
-            else:
-                setup_id = odd(setup_id, (_path, _key), "setup_id", "string", False, False)
-
-        setup = src_dict.get("setup", UNSET)
-        if not (isinstance(setup, str)):
-            if setup is UNSET:
-                _absent += 1
-            else:
-                setup = odd(setup, (_path, _key), "setup", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CustomerEngagementSetupState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "CustomerEngagementSetupState", False, False)
-
         _model = _new_instance(cls)
-        _model.setup_id = setup_id
-        _model.setup = setup
-        _model.state = state
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.setup_id, _model.setup, _model.state = _declared(src_dict)
+            except KeyError:
+                _model.setup_id, _model.setup, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.setup_id, _model.setup, _model.state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
+            if _model.setup_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.setup_id = odd(
+                    _model.setup_id, (_path, _key), "setup_id", "string", False, False
+                )
+
+        if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
+            if _model.setup is UNSET:
+                _undeclared += 1
+            else:
+                _model.setup = odd(_model.setup, (_path, _key), "setup", "string", False, False)
+
+        if type(_model.state) is int:
+            _model.state = CustomerEngagementSetupState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CustomerEngagementSetupState", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,6 +135,76 @@ class CustomerEngagementSetup:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.setup_id, _model.setup, _model.state = _declared(src_dict)
+                    except KeyError:
+                        _model.setup_id, _model.setup, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.setup_id, _model.setup, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.setup_id.__class__ is str or isinstance(_model.setup_id, str)):
+                    if _model.setup_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.setup_id = odd(
+                            _model.setup_id,
+                            ((_parent, _name), _key),
+                            "setup_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.setup.__class__ is str or isinstance(_model.setup, str)):
+                    if _model.setup is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.setup = odd(
+                            _model.setup, ((_parent, _name), _key), "setup", "string", False, False
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CustomerEngagementSetupState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerEngagementSetupState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerEngagementSetup", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

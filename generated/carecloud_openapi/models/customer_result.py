@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "match",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "match",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,25 +79,31 @@ class CustomerResult:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        match = src_dict.get("match", UNSET)
-        if not (type(match) is int):
-            if match is UNSET:
-                _absent += 1
-            else:
-                match = odd(match, (_path, _key), "match", "integer", False, False)
-
         _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.match = match
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.match = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not (type(_model.match) is int):
+            if _model.match is UNSET:
+                _undeclared += 1
+            else:
+                _model.match = odd(_model.match, (_path, _key), "match", "integer", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -97,6 +111,58 @@ class CustomerResult:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.match = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.match = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.match = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.match) is int):
+                    if _model.match is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.match = odd(
+                            _model.match, ((_parent, _name), _key), "match", "integer", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "CustomerResult", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

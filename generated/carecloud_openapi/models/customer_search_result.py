@@ -85,31 +85,59 @@ class CustomerSearchResult:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        strict = src_dict.get("strict", UNSET)
-        if isinstance(strict, list):
-            _p0 = ((_path, _key), "strict")
-            _l0 = []
-            for _i0, _v0 in enumerate(strict):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CustomerResult(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CustomerResult", True, False)
-                _l0.append(_v0)
-            strict = _l0
-        elif strict is UNSET:
-            _absent += 1
-        else:
-            strict = odd(strict, (_path, _key), "strict", "array", False, False)
-
         _model = _new_instance(cls)
-        _model.strict = strict
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.strict = src_dict.get("strict", UNSET)
+        if isinstance(_model.strict, list):
+            _model.strict = _read_CustomerResult_list(_model.strict, (_path, _key), "strict")
+        elif _model.strict is UNSET:
+            _undeclared += 1
+        else:
+            _model.strict = odd(_model.strict, (_path, _key), "strict", "array", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.strict = src_dict.get("strict", UNSET)
+                if isinstance(_model.strict, list):
+                    _model.strict = _read_CustomerResult_list(
+                        _model.strict, ((_parent, _name), _key), "strict"
+                    )
+                elif _model.strict is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.strict = odd(
+                        _model.strict, ((_parent, _name), _key), "strict", "array", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "CustomerSearchResult", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -144,12 +172,14 @@ class CustomerSearchResult:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerResult: Callable[..., CustomerResult]
+_read_CustomerResult_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerResult
-    global _read_CustomerResult
+    global _read_CustomerResult, _read_CustomerResult_list
     from ..models.customer_result import CustomerResult
 
     _read_CustomerResult = CustomerResult._from_json
+    _read_CustomerResult_list = CustomerResult._from_json_list
     _models_pending = False

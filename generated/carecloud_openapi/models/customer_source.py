@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_source_id",
+    "name",
+    "customer_source_text_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,32 +104,62 @@ class CustomerSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_source_id, str)):
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_source_id,
+                    _model.name,
+                    _model.customer_source_text_id,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_source_id,
+                    _model.name,
+                    _model.customer_source_text_id,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_source_id,
+                _model.name,
+                _model.customer_source_text_id,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
+        ):
+            if _model.customer_source_id is UNSET:
+                _undeclared += 1
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
             )
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        customer_source_text_id = src_dict.get("customer_source_text_id", UNSET)
-        if not (isinstance(customer_source_text_id, str)):
-            if customer_source_text_id is UNSET:
-                _absent += 1
+        if not (
+            _model.customer_source_text_id.__class__ is str
+            or isinstance(_model.customer_source_text_id, str)
+        ):
+            if _model.customer_source_text_id is UNSET:
+                _undeclared += 1
             else:
-                customer_source_text_id = odd(
-                    customer_source_text_id,
+                _model.customer_source_text_id = odd(
+                    _model.customer_source_text_id,
                     (_path, _key),
                     "customer_source_text_id",
                     "string",
@@ -126,28 +167,24 @@ class CustomerSource:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = CustomerSourceState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = CustomerSourceState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "CustomerSourceState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "CustomerSourceState", False, False
+            )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_source_id = customer_source_id
-        _model.name = name
-        _model.customer_source_text_id = customer_source_text_id
-        _model.state = state
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -155,6 +192,118 @@ class CustomerSource:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_source_id,
+                            _model.name,
+                            _model.customer_source_text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_source_id,
+                            _model.name,
+                            _model.customer_source_text_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_source_id,
+                        _model.name,
+                        _model.customer_source_text_id,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
+                        ((_parent, _name), _key),
+                        "customer_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (
+                    _model.customer_source_text_id.__class__ is str
+                    or isinstance(_model.customer_source_text_id, str)
+                ):
+                    if _model.customer_source_text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_source_text_id = odd(
+                            _model.customer_source_text_id,
+                            ((_parent, _name), _key),
+                            "customer_source_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = CustomerSourceState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "CustomerSourceState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "CustomerSource", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

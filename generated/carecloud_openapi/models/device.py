@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,15 @@ _KNOWN_KEYS = frozenset(
         "device_type",
     }
 )
+
+_DECLARED_KEYS = (
+    "device_id",
+    "device_system",
+    "device_name",
+    "device_type",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,47 +85,51 @@ class Device:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            device_id = src_dict["device_id"]
-        except KeyError:
-            device_id = UNSET
-            _absent += 1
-        if not (isinstance(device_id, str)):
-            device_id = odd(device_id, (_path, _key), "device_id", "string", True, False)
-
-        try:
-            device_system = src_dict["device_system"]
-        except KeyError:
-            device_system = UNSET
-            _absent += 1
-        if not (isinstance(device_system, str)):
-            device_system = odd(
-                device_system, (_path, _key), "device_system", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.device_id, _model.device_system, _model.device_name, _model.device_type = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.device_id, _model.device_system, _model.device_name, _model.device_type = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
+        else:
+            _model.device_id, _model.device_system, _model.device_name, _model.device_type = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            device_name = src_dict["device_name"]
-        except KeyError:
-            device_name = UNSET
-            _absent += 1
-        if not (isinstance(device_name, str)):
-            device_name = odd(device_name, (_path, _key), "device_name", "string", True, False)
+        if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
+            if _model.device_id is UNSET:
+                _undeclared += 1
+            _model.device_id = odd(
+                _model.device_id, (_path, _key), "device_id", "string", True, False
+            )
 
-        try:
-            device_type = src_dict["device_type"]
-        except KeyError:
-            device_type = UNSET
-            _absent += 1
-        if not (isinstance(device_type, str)):
-            device_type = odd(device_type, (_path, _key), "device_type", "string", True, False)
+        if not (_model.device_system.__class__ is str or isinstance(_model.device_system, str)):
+            if _model.device_system is UNSET:
+                _undeclared += 1
+            _model.device_system = odd(
+                _model.device_system, (_path, _key), "device_system", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.device_id = device_id
-        _model.device_system = device_system
-        _model.device_name = device_name
-        _model.device_type = device_type
-        if len(src_dict) + _absent == 4:
+        if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
+            if _model.device_name is UNSET:
+                _undeclared += 1
+            _model.device_name = odd(
+                _model.device_name, (_path, _key), "device_name", "string", True, False
+            )
+
+        if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
+            if _model.device_type is UNSET:
+                _undeclared += 1
+            _model.device_type = odd(
+                _model.device_type, (_path, _key), "device_type", "string", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -123,6 +137,100 @@ class Device:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.device_id,
+                            _model.device_system,
+                            _model.device_name,
+                            _model.device_type,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.device_id,
+                            _model.device_system,
+                            _model.device_name,
+                            _model.device_type,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.device_id,
+                        _model.device_system,
+                        _model.device_name,
+                        _model.device_type,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.device_id.__class__ is str or isinstance(_model.device_id, str)):
+                    if _model.device_id is UNSET:
+                        _undeclared += 1
+                    _model.device_id = odd(
+                        _model.device_id,
+                        ((_parent, _name), _key),
+                        "device_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.device_system.__class__ is str or isinstance(_model.device_system, str)
+                ):
+                    if _model.device_system is UNSET:
+                        _undeclared += 1
+                    _model.device_system = odd(
+                        _model.device_system,
+                        ((_parent, _name), _key),
+                        "device_system",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.device_name.__class__ is str or isinstance(_model.device_name, str)):
+                    if _model.device_name is UNSET:
+                        _undeclared += 1
+                    _model.device_name = odd(
+                        _model.device_name,
+                        ((_parent, _name), _key),
+                        "device_name",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.device_type.__class__ is str or isinstance(_model.device_type, str)):
+                    if _model.device_type is UNSET:
+                        _undeclared += 1
+                    _model.device_type = odd(
+                        _model.device_type,
+                        ((_parent, _name), _key),
+                        "device_type",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Device", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "description",
     }
 )
+
+_DECLARED_KEYS = (
+    "bill_item_id",
+    "discount_code",
+    "discount_value",
+    "discount_percent",
+    "description",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,56 +95,79 @@ class DiscountItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            bill_item_id = src_dict["bill_item_id"]
-        except KeyError:
-            bill_item_id = UNSET
-            _absent += 1
-        if not (isinstance(bill_item_id, str)):
-            bill_item_id = odd(bill_item_id, (_path, _key), "bill_item_id", "string", True, False)
-
-        discount_code = src_dict.get("discount_code", UNSET)
-        if not (isinstance(discount_code, str)):
-            if discount_code is UNSET:
-                _absent += 1
-            else:
-                discount_code = odd(
-                    discount_code, (_path, _key), "discount_code", "string", False, False
-                )
-
-        discount_value = src_dict.get("discount_value", UNSET)
-        if not (type(discount_value) is float or type(discount_value) is int):
-            if discount_value is UNSET:
-                _absent += 1
-            else:
-                discount_value = odd(
-                    discount_value, (_path, _key), "discount_value", "number", False, False
-                )
-
-        discount_percent = src_dict.get("discount_percent", UNSET)
-        if not (type(discount_percent) is float or type(discount_percent) is int):
-            if discount_percent is UNSET:
-                _absent += 1
-            else:
-                discount_percent = odd(
-                    discount_percent, (_path, _key), "discount_percent", "number", False, False
-                )
-
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
-            else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.bill_item_id = bill_item_id
-        _model.discount_code = discount_code
-        _model.discount_value = discount_value
-        _model.discount_percent = discount_percent
-        _model.description = description
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.bill_item_id,
+                    _model.discount_code,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.description,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.bill_item_id,
+                    _model.discount_code,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.description,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.bill_item_id,
+                _model.discount_code,
+                _model.discount_value,
+                _model.discount_percent,
+                _model.description,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
+                _undeclared += 1
+            _model.bill_item_id = odd(
+                _model.bill_item_id, (_path, _key), "bill_item_id", "string", True, False
+            )
+
+        if not (_model.discount_code.__class__ is str or isinstance(_model.discount_code, str)):
+            if _model.discount_code is UNSET:
+                _undeclared += 1
+            else:
+                _model.discount_code = odd(
+                    _model.discount_code, (_path, _key), "discount_code", "string", False, False
+                )
+
+        if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+            if _model.discount_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.discount_value = odd(
+                    _model.discount_value, (_path, _key), "discount_value", "number", False, False
+                )
+
+        if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
+            if _model.discount_percent is UNSET:
+                _undeclared += 1
+            else:
+                _model.discount_percent = odd(
+                    _model.discount_percent,
+                    (_path, _key),
+                    "discount_percent",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
+            else:
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -141,6 +175,123 @@ class DiscountItem:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.bill_item_id,
+                            _model.discount_code,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.description,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.bill_item_id,
+                            _model.discount_code,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.description,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.bill_item_id,
+                        _model.discount_code,
+                        _model.discount_value,
+                        _model.discount_percent,
+                        _model.description,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
+                        _undeclared += 1
+                    _model.bill_item_id = odd(
+                        _model.bill_item_id,
+                        ((_parent, _name), _key),
+                        "bill_item_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.discount_code.__class__ is str or isinstance(_model.discount_code, str)
+                ):
+                    if _model.discount_code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.discount_code = odd(
+                            _model.discount_code,
+                            ((_parent, _name), _key),
+                            "discount_code",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+                    if _model.discount_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.discount_value = odd(
+                            _model.discount_value,
+                            ((_parent, _name), _key),
+                            "discount_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.discount_percent) is float or type(_model.discount_percent) is int
+                ):
+                    if _model.discount_percent is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.discount_percent = odd(
+                            _model.discount_percent,
+                            ((_parent, _name), _key),
+                            "discount_percent",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "DiscountItem", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,32 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "entrance_id",
+    "pos_id",
+    "card_id",
+    "state",
+    "name",
+    "customer_id",
+    "resort_name",
+    "customer_category_name",
+    "external_order_id",
+    "external_entrance_id",
+    "external_turnstile_permission_id",
+    "entrance_type_id",
+    "order_item_id",
+    "created_at",
+    "cancelled_at",
+    "charged_price",
+    "product_ids",
+    "charge_date",
+    "valid_from",
+    "valid_to",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -186,71 +213,145 @@ class Entrance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            entrance_id = src_dict["entrance_id"]
-        except KeyError:
-            entrance_id = UNSET
-            _absent += 1
-        if not (isinstance(entrance_id, str)):
-            entrance_id = odd(entrance_id, (_path, _key), "entrance_id", "string", True, False)
-
-        try:
-            pos_id = src_dict["pos_id"]
-        except KeyError:
-            pos_id = UNSET
-            _absent += 1
-        if type(pos_id) is int:
-            pos_id = EntrancePosId(pos_id)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 21
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.entrance_id,
+                    _model.pos_id,
+                    _model.card_id,
+                    _model.state,
+                    _model.name,
+                    _model.customer_id,
+                    _model.resort_name,
+                    _model.customer_category_name,
+                    _model.external_order_id,
+                    _model.external_entrance_id,
+                    _model.external_turnstile_permission_id,
+                    _model.entrance_type_id,
+                    _model.order_item_id,
+                    _model.created_at,
+                    _model.cancelled_at,
+                    _model.charged_price,
+                    _model.product_ids,
+                    _model.charge_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.entrance_id,
+                    _model.pos_id,
+                    _model.card_id,
+                    _model.state,
+                    _model.name,
+                    _model.customer_id,
+                    _model.resort_name,
+                    _model.customer_category_name,
+                    _model.external_order_id,
+                    _model.external_entrance_id,
+                    _model.external_turnstile_permission_id,
+                    _model.entrance_type_id,
+                    _model.order_item_id,
+                    _model.created_at,
+                    _model.cancelled_at,
+                    _model.charged_price,
+                    _model.product_ids,
+                    _model.charge_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            pos_id = odd(pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False)
+            (
+                _model.entrance_id,
+                _model.pos_id,
+                _model.card_id,
+                _model.state,
+                _model.name,
+                _model.customer_id,
+                _model.resort_name,
+                _model.customer_category_name,
+                _model.external_order_id,
+                _model.external_entrance_id,
+                _model.external_turnstile_permission_id,
+                _model.entrance_type_id,
+                _model.order_item_id,
+                _model.created_at,
+                _model.cancelled_at,
+                _model.charged_price,
+                _model.product_ids,
+                _model.charge_date,
+                _model.valid_from,
+                _model.valid_to,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            card_id = src_dict["card_id"]
-        except KeyError:
-            card_id = UNSET
-            _absent += 1
-        if not (isinstance(card_id, str)):
-            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
+        if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
+            if _model.entrance_id is UNSET:
+                _undeclared += 1
+            _model.entrance_id = odd(
+                _model.entrance_id, (_path, _key), "entrance_id", "string", True, False
+            )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
-        if type(state) is int:
-            state = EntranceState(state)
+        if type(_model.pos_id) is int:
+            _model.pos_id = EntrancePosId(_model.pos_id)
+        elif _model.pos_id is UNSET:
+            _undeclared += 1
+            _model.pos_id = odd(
+                _model.pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False
+            )
         else:
-            state = odd(state, (_path, _key), "state", "EntranceState", True, False)
+            _model.pos_id = odd(
+                _model.pos_id, (_path, _key), "pos_id", "EntrancePosId", True, False
+            )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
+                _undeclared += 1
+            _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        if type(_model.state) is int:
+            _model.state = EntranceState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+            _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "EntranceState", True, False)
 
-        resort_name = src_dict.get("resort_name", UNSET)
-        if not (isinstance(resort_name, str)):
-            if resort_name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                resort_name = odd(resort_name, (_path, _key), "resort_name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        customer_category_name = src_dict.get("customer_category_name", UNSET)
-        if not (isinstance(customer_category_name, str)):
-            if customer_category_name is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_category_name = odd(
-                    customer_category_name,
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
+            if _model.resort_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.resort_name = odd(
+                    _model.resort_name, (_path, _key), "resort_name", "string", False, False
+                )
+
+        if not (
+            _model.customer_category_name.__class__ is str
+            or isinstance(_model.customer_category_name, str)
+        ):
+            if _model.customer_category_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.customer_category_name = odd(
+                    _model.customer_category_name,
                     (_path, _key),
                     "customer_category_name",
                     "string",
@@ -258,22 +359,30 @@ class Entrance:
                     False,
                 )
 
-        external_order_id = src_dict.get("external_order_id", UNSET)
-        if not (isinstance(external_order_id, str)):
-            if external_order_id is UNSET:
-                _absent += 1
+        if not (
+            _model.external_order_id.__class__ is str or isinstance(_model.external_order_id, str)
+        ):
+            if _model.external_order_id is UNSET:
+                _undeclared += 1
             else:
-                external_order_id = odd(
-                    external_order_id, (_path, _key), "external_order_id", "string", False, False
+                _model.external_order_id = odd(
+                    _model.external_order_id,
+                    (_path, _key),
+                    "external_order_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        external_entrance_id = src_dict.get("external_entrance_id", UNSET)
-        if not (isinstance(external_entrance_id, str)):
-            if external_entrance_id is UNSET:
-                _absent += 1
+        if not (
+            _model.external_entrance_id.__class__ is str
+            or isinstance(_model.external_entrance_id, str)
+        ):
+            if _model.external_entrance_id is UNSET:
+                _undeclared += 1
             else:
-                external_entrance_id = odd(
-                    external_entrance_id,
+                _model.external_entrance_id = odd(
+                    _model.external_entrance_id,
                     (_path, _key),
                     "external_entrance_id",
                     "string",
@@ -281,13 +390,15 @@ class Entrance:
                     False,
                 )
 
-        external_turnstile_permission_id = src_dict.get("external_turnstile_permission_id", UNSET)
-        if not (isinstance(external_turnstile_permission_id, str)):
-            if external_turnstile_permission_id is UNSET:
-                _absent += 1
+        if not (
+            _model.external_turnstile_permission_id.__class__ is str
+            or isinstance(_model.external_turnstile_permission_id, str)
+        ):
+            if _model.external_turnstile_permission_id is UNSET:
+                _undeclared += 1
             else:
-                external_turnstile_permission_id = odd(
-                    external_turnstile_permission_id,
+                _model.external_turnstile_permission_id = odd(
+                    _model.external_turnstile_permission_id,
                     (_path, _key),
                     "external_turnstile_permission_id",
                     "string",
@@ -295,14 +406,13 @@ class Entrance:
                     False,
                 )
 
-        entrance_type_id = src_dict.get("entrance_type_id", UNSET)
-        if type(entrance_type_id) is int:
-            entrance_type_id = EntranceEntranceTypeId(entrance_type_id)
-        elif entrance_type_id is UNSET:
-            _absent += 1
+        if type(_model.entrance_type_id) is int:
+            _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
+        elif _model.entrance_type_id is UNSET:
+            _undeclared += 1
         else:
-            entrance_type_id = odd(
-                entrance_type_id,
+            _model.entrance_type_id = odd(
+                _model.entrance_type_id,
                 (_path, _key),
                 "entrance_type_id",
                 "EntranceEntranceTypeId",
@@ -310,98 +420,79 @@ class Entrance:
                 False,
             )
 
-        order_item_id = src_dict.get("order_item_id", UNSET)
-        if not (isinstance(order_item_id, str)):
-            if order_item_id is UNSET:
-                _absent += 1
+        if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
+            if _model.order_item_id is UNSET:
+                _undeclared += 1
             else:
-                order_item_id = odd(
-                    order_item_id, (_path, _key), "order_item_id", "string", False, False
+                _model.order_item_id = odd(
+                    _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
-
-        cancelled_at = src_dict.get("cancelled_at", UNSET)
-        if not (isinstance(cancelled_at, str)):
-            if cancelled_at is UNSET:
-                _absent += 1
-            else:
-                cancelled_at = odd(
-                    cancelled_at, (_path, _key), "cancelled_at", "string", False, False
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
                 )
 
-        charged_price = src_dict.get("charged_price", UNSET)
-        if not (type(charged_price) is float or type(charged_price) is int):
-            if charged_price is UNSET:
-                _absent += 1
+        if not (_model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)):
+            if _model.cancelled_at is UNSET:
+                _undeclared += 1
             else:
-                charged_price = odd(
-                    charged_price, (_path, _key), "charged_price", "number", False, False
+                _model.cancelled_at = odd(
+                    _model.cancelled_at, (_path, _key), "cancelled_at", "string", False, False
                 )
 
-        product_ids = src_dict.get("product_ids", UNSET)
-        if not (isinstance(product_ids, str)):
-            if product_ids is UNSET:
-                _absent += 1
+        if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
+            if _model.charged_price is UNSET:
+                _undeclared += 1
             else:
-                product_ids = odd(product_ids, (_path, _key), "product_ids", "string", False, False)
+                _model.charged_price = odd(
+                    _model.charged_price, (_path, _key), "charged_price", "number", False, False
+                )
 
-        charge_date = src_dict.get("charge_date", UNSET)
-        if not (isinstance(charge_date, str)):
-            if charge_date is UNSET:
-                _absent += 1
+        if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
+            if _model.product_ids is UNSET:
+                _undeclared += 1
             else:
-                charge_date = odd(charge_date, (_path, _key), "charge_date", "string", False, False)
+                _model.product_ids = odd(
+                    _model.product_ids, (_path, _key), "product_ids", "string", False, False
+                )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
+            if _model.charge_date is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.charge_date = odd(
+                    _model.charge_date, (_path, _key), "charge_date", "string", False, False
+                )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.entrance_id = entrance_id
-        _model.pos_id = pos_id
-        _model.card_id = card_id
-        _model.state = state
-        _model.name = name
-        _model.customer_id = customer_id
-        _model.resort_name = resort_name
-        _model.customer_category_name = customer_category_name
-        _model.external_order_id = external_order_id
-        _model.external_entrance_id = external_entrance_id
-        _model.external_turnstile_permission_id = external_turnstile_permission_id
-        _model.entrance_type_id = entrance_type_id
-        _model.order_item_id = order_item_id
-        _model.created_at = created_at
-        _model.cancelled_at = cancelled_at
-        _model.charged_price = charged_price
-        _model.product_ids = product_ids
-        _model.charge_date = charge_date
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 21:
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -409,6 +500,397 @@ class Entrance:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 21
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.entrance_id,
+                            _model.pos_id,
+                            _model.card_id,
+                            _model.state,
+                            _model.name,
+                            _model.customer_id,
+                            _model.resort_name,
+                            _model.customer_category_name,
+                            _model.external_order_id,
+                            _model.external_entrance_id,
+                            _model.external_turnstile_permission_id,
+                            _model.entrance_type_id,
+                            _model.order_item_id,
+                            _model.created_at,
+                            _model.cancelled_at,
+                            _model.charged_price,
+                            _model.product_ids,
+                            _model.charge_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.entrance_id,
+                            _model.pos_id,
+                            _model.card_id,
+                            _model.state,
+                            _model.name,
+                            _model.customer_id,
+                            _model.resort_name,
+                            _model.customer_category_name,
+                            _model.external_order_id,
+                            _model.external_entrance_id,
+                            _model.external_turnstile_permission_id,
+                            _model.entrance_type_id,
+                            _model.order_item_id,
+                            _model.created_at,
+                            _model.cancelled_at,
+                            _model.charged_price,
+                            _model.product_ids,
+                            _model.charge_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.entrance_id,
+                        _model.pos_id,
+                        _model.card_id,
+                        _model.state,
+                        _model.name,
+                        _model.customer_id,
+                        _model.resort_name,
+                        _model.customer_category_name,
+                        _model.external_order_id,
+                        _model.external_entrance_id,
+                        _model.external_turnstile_permission_id,
+                        _model.entrance_type_id,
+                        _model.order_item_id,
+                        _model.created_at,
+                        _model.cancelled_at,
+                        _model.charged_price,
+                        _model.product_ids,
+                        _model.charge_date,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.entrance_id.__class__ is str or isinstance(_model.entrance_id, str)):
+                    if _model.entrance_id is UNSET:
+                        _undeclared += 1
+                    _model.entrance_id = odd(
+                        _model.entrance_id,
+                        ((_parent, _name), _key),
+                        "entrance_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.pos_id) is int:
+                    _model.pos_id = EntrancePosId(_model.pos_id)
+                elif _model.pos_id is UNSET:
+                    _undeclared += 1
+                    _model.pos_id = odd(
+                        _model.pos_id,
+                        ((_parent, _name), _key),
+                        "pos_id",
+                        "EntrancePosId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.pos_id = odd(
+                        _model.pos_id,
+                        ((_parent, _name), _key),
+                        "pos_id",
+                        "EntrancePosId",
+                        True,
+                        False,
+                    )
+
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
+                        _undeclared += 1
+                    _model.card_id = odd(
+                        _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = EntranceState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EntranceState",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EntranceState",
+                        True,
+                        False,
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.resort_name.__class__ is str or isinstance(_model.resort_name, str)):
+                    if _model.resort_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.resort_name = odd(
+                            _model.resort_name,
+                            ((_parent, _name), _key),
+                            "resort_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.customer_category_name.__class__ is str
+                    or isinstance(_model.customer_category_name, str)
+                ):
+                    if _model.customer_category_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_category_name = odd(
+                            _model.customer_category_name,
+                            ((_parent, _name), _key),
+                            "customer_category_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.external_order_id.__class__ is str
+                    or isinstance(_model.external_order_id, str)
+                ):
+                    if _model.external_order_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_order_id = odd(
+                            _model.external_order_id,
+                            ((_parent, _name), _key),
+                            "external_order_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.external_entrance_id.__class__ is str
+                    or isinstance(_model.external_entrance_id, str)
+                ):
+                    if _model.external_entrance_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_entrance_id = odd(
+                            _model.external_entrance_id,
+                            ((_parent, _name), _key),
+                            "external_entrance_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.external_turnstile_permission_id.__class__ is str
+                    or isinstance(_model.external_turnstile_permission_id, str)
+                ):
+                    if _model.external_turnstile_permission_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_turnstile_permission_id = odd(
+                            _model.external_turnstile_permission_id,
+                            ((_parent, _name), _key),
+                            "external_turnstile_permission_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.entrance_type_id) is int:
+                    _model.entrance_type_id = EntranceEntranceTypeId(_model.entrance_type_id)
+                elif _model.entrance_type_id is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.entrance_type_id = odd(
+                        _model.entrance_type_id,
+                        ((_parent, _name), _key),
+                        "entrance_type_id",
+                        "EntranceEntranceTypeId",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
+                ):
+                    if _model.order_item_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.order_item_id = odd(
+                            _model.order_item_id,
+                            ((_parent, _name), _key),
+                            "order_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.cancelled_at.__class__ is str or isinstance(_model.cancelled_at, str)
+                ):
+                    if _model.cancelled_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.cancelled_at = odd(
+                            _model.cancelled_at,
+                            ((_parent, _name), _key),
+                            "cancelled_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.charged_price) is float or type(_model.charged_price) is int):
+                    if _model.charged_price is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.charged_price = odd(
+                            _model.charged_price,
+                            ((_parent, _name), _key),
+                            "charged_price",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.product_ids.__class__ is str or isinstance(_model.product_ids, str)):
+                    if _model.product_ids is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_ids = odd(
+                            _model.product_ids,
+                            ((_parent, _name), _key),
+                            "product_ids",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.charge_date.__class__ is str or isinstance(_model.charge_date, str)):
+                    if _model.charge_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.charge_date = odd(
+                            _model.charge_date,
+                            ((_parent, _name), _key),
+                            "charge_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Entrance", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -46,6 +47,20 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_type_id",
+    "customer_id",
+    "external_id",
+    "event_id",
+    "data",
+    "created_at",
+    "secondary_external_id",
+    "state",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -143,68 +158,107 @@ class Event:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            event_type_id = src_dict["event_type_id"]
-        except KeyError:
-            event_type_id = UNSET
-            _absent += 1
-        if not (isinstance(event_type_id, str)):
-            event_type_id = odd(
-                event_type_id, (_path, _key), "event_type_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.event_type_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
+                    _model.property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.event_type_id,
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.event_id,
+                    _model.data,
+                    _model.created_at,
+                    _model.secondary_external_id,
+                    _model.state,
+                    _model.property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.event_type_id,
+                _model.customer_id,
+                _model.external_id,
+                _model.event_id,
+                _model.data,
+                _model.created_at,
+                _model.secondary_external_id,
+                _model.state,
+                _model.property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
+            if _model.event_type_id is UNSET:
+                _undeclared += 1
+            _model.event_type_id = odd(
+                _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
-        if not (isinstance(external_id, str)):
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        event_id = src_dict.get("event_id", UNSET)
-        if not (isinstance(event_id, str)):
-            if event_id is UNSET:
-                _absent += 1
+        if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+            if _model.event_id is UNSET:
+                _undeclared += 1
             else:
-                event_id = odd(event_id, (_path, _key), "event_id", "string", False, False)
+                _model.event_id = odd(
+                    _model.event_id, (_path, _key), "event_id", "string", False, False
+                )
 
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, str):
+        if _model.data.__class__ is str or isinstance(_model.data, str):
             pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_EventDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
-            _absent += 1
+        elif isinstance(_model.data, dict):
+            _model.data = _read_EventDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
+            _undeclared += 1
         else:
-            data = odd(data, (_path, _key), "data", "string | array | EventDataType2", False, False)
+            _model.data = odd(
+                _model.data, (_path, _key), "data", "string | array | EventDataType2", False, False
+            )
 
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        secondary_external_id = src_dict.get("secondary_external_id", UNSET)
-        if not (isinstance(secondary_external_id, str)):
-            if secondary_external_id is UNSET:
-                _absent += 1
+        if not (
+            _model.secondary_external_id.__class__ is str
+            or isinstance(_model.secondary_external_id, str)
+        ):
+            if _model.secondary_external_id is UNSET:
+                _undeclared += 1
             else:
-                secondary_external_id = odd(
-                    secondary_external_id,
+                _model.secondary_external_id = odd(
+                    _model.secondary_external_id,
                     (_path, _key),
                     "secondary_external_id",
                     "string",
@@ -212,48 +266,218 @@ class Event:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = EventState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = EventState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EventState", False, False)
 
-        property_records = src_dict.get("property_records", UNSET)
-        if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
-        elif property_records is UNSET:
-            _absent += 1
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
+            _undeclared += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.event_type_id = event_type_id
-        _model.customer_id = customer_id
-        _model.external_id = external_id
-        _model.event_id = event_id
-        _model.data = data
-        _model.created_at = created_at
-        _model.secondary_external_id = secondary_external_id
-        _model.state = state
-        _model.property_records = property_records
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.event_type_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
+                            _model.property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.event_type_id,
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.event_id,
+                            _model.data,
+                            _model.created_at,
+                            _model.secondary_external_id,
+                            _model.state,
+                            _model.property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.event_type_id,
+                        _model.customer_id,
+                        _model.external_id,
+                        _model.event_id,
+                        _model.data,
+                        _model.created_at,
+                        _model.secondary_external_id,
+                        _model.state,
+                        _model.property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
+                ):
+                    if _model.event_type_id is UNSET:
+                        _undeclared += 1
+                    _model.event_type_id = odd(
+                        _model.event_type_id,
+                        ((_parent, _name), _key),
+                        "event_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
+                    if _model.event_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.event_id = odd(
+                            _model.event_id,
+                            ((_parent, _name), _key),
+                            "event_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if _model.data.__class__ is str or isinstance(_model.data, str):
+                    pass
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_EventDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.data = odd(
+                        _model.data,
+                        ((_parent, _name), _key),
+                        "data",
+                        "string | array | EventDataType2",
+                        False,
+                        False,
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.secondary_external_id.__class__ is str
+                    or isinstance(_model.secondary_external_id, str)
+                ):
+                    if _model.secondary_external_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.secondary_external_id = odd(
+                            _model.secondary_external_id,
+                            ((_parent, _name), _key),
+                            "secondary_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = EventState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "EventState", False, False
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_records = odd(
+                        _model.property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Event", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -288,16 +512,20 @@ class Event:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventDataType2: Callable[..., EventDataType2]
+_read_EventDataType2_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventDataType2, PropertyRecord
-    global _read_EventDataType2
-    global _read_PropertyRecord
+    global _read_EventDataType2, _read_EventDataType2_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.event_data_type_2 import EventDataType2
     from ..models.property_record import PropertyRecord
 
     _read_EventDataType2 = EventDataType2._from_json
+    _read_EventDataType2_list = EventDataType2._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

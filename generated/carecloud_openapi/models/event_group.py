@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_group_id",
+    "name",
+    "text_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,45 +95,53 @@ class EventGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            event_group_id = src_dict["event_group_id"]
-        except KeyError:
-            event_group_id = UNSET
-            _absent += 1
-        if not (isinstance(event_group_id, str)):
-            event_group_id = odd(
-                event_group_id, (_path, _key), "event_group_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.event_group_id, _model.name, _model.text_id, _model.state = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+        if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
+            if _model.event_group_id is UNSET:
+                _undeclared += 1
+            _model.event_group_id = odd(
+                _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
+            )
 
-        text_id = src_dict.get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = EventGroupState(state)
-        elif state is UNSET:
-            _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = EventGroupState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventGroupState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "EventGroupState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.event_group_id = event_group_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.state = state
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -131,6 +149,90 @@ class EventGroup:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.event_group_id, _model.name, _model.text_id, _model.state = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.event_group_id, _model.name, _model.text_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
+                ):
+                    if _model.event_group_id is UNSET:
+                        _undeclared += 1
+                    _model.event_group_id = odd(
+                        _model.event_group_id,
+                        ((_parent, _name), _key),
+                        "event_group_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = EventGroupState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EventGroupState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "EventGroup", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

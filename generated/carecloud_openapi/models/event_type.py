@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,18 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "event_type_id",
+    "event_group_id",
+    "event_group_text_id",
+    "name",
+    "text_id",
+    "icon_name",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -101,34 +114,63 @@ class EventType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            event_type_id = src_dict["event_type_id"]
-        except KeyError:
-            event_type_id = UNSET
-            _absent += 1
-        if not (isinstance(event_type_id, str)):
-            event_type_id = odd(
-                event_type_id, (_path, _key), "event_type_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.event_type_id,
+                    _model.event_group_id,
+                    _model.event_group_text_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.icon_name,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.event_type_id,
+                    _model.event_group_id,
+                    _model.event_group_text_id,
+                    _model.name,
+                    _model.text_id,
+                    _model.icon_name,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.event_type_id,
+                _model.event_group_id,
+                _model.event_group_text_id,
+                _model.name,
+                _model.text_id,
+                _model.icon_name,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)):
+            if _model.event_type_id is UNSET:
+                _undeclared += 1
+            _model.event_type_id = odd(
+                _model.event_type_id, (_path, _key), "event_type_id", "string", True, False
             )
 
-        try:
-            event_group_id = src_dict["event_group_id"]
-        except KeyError:
-            event_group_id = UNSET
-            _absent += 1
-        if not (isinstance(event_group_id, str)):
-            event_group_id = odd(
-                event_group_id, (_path, _key), "event_group_id", "string", True, False
+        if not (_model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)):
+            if _model.event_group_id is UNSET:
+                _undeclared += 1
+            _model.event_group_id = odd(
+                _model.event_group_id, (_path, _key), "event_group_id", "string", True, False
             )
 
-        event_group_text_id = src_dict.get("event_group_text_id", UNSET)
-        if not (isinstance(event_group_text_id, str)):
-            if event_group_text_id is UNSET:
-                _absent += 1
+        if not (
+            _model.event_group_text_id.__class__ is str
+            or isinstance(_model.event_group_text_id, str)
+        ):
+            if _model.event_group_text_id is UNSET:
+                _undeclared += 1
             else:
-                event_group_text_id = odd(
-                    event_group_text_id,
+                _model.event_group_text_id = odd(
+                    _model.event_group_text_id,
                     (_path, _key),
                     "event_group_text_id",
                     "string",
@@ -136,44 +178,36 @@ class EventType:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        text_id = src_dict.get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        icon_name = src_dict.get("icon_name", UNSET)
-        if not (isinstance(icon_name, str)):
-            if icon_name is UNSET:
-                _absent += 1
+        if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
+            if _model.icon_name is UNSET:
+                _undeclared += 1
             else:
-                icon_name = odd(icon_name, (_path, _key), "icon_name", "string", False, False)
+                _model.icon_name = odd(
+                    _model.icon_name, (_path, _key), "icon_name", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = EventTypeState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = EventTypeState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "EventTypeState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "EventTypeState", False, False)
 
-        _model = _new_instance(cls)
-        _model.event_type_id = event_type_id
-        _model.event_group_id = event_group_id
-        _model.event_group_text_id = event_group_text_id
-        _model.name = name
-        _model.text_id = text_id
-        _model.icon_name = icon_name
-        _model.state = state
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -181,6 +215,151 @@ class EventType:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.event_type_id,
+                            _model.event_group_id,
+                            _model.event_group_text_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.icon_name,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.event_type_id,
+                            _model.event_group_id,
+                            _model.event_group_text_id,
+                            _model.name,
+                            _model.text_id,
+                            _model.icon_name,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.event_type_id,
+                        _model.event_group_id,
+                        _model.event_group_text_id,
+                        _model.name,
+                        _model.text_id,
+                        _model.icon_name,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
+                ):
+                    if _model.event_type_id is UNSET:
+                        _undeclared += 1
+                    _model.event_type_id = odd(
+                        _model.event_type_id,
+                        ((_parent, _name), _key),
+                        "event_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.event_group_id.__class__ is str or isinstance(_model.event_group_id, str)
+                ):
+                    if _model.event_group_id is UNSET:
+                        _undeclared += 1
+                    _model.event_group_id = odd(
+                        _model.event_group_id,
+                        ((_parent, _name), _key),
+                        "event_group_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.event_group_text_id.__class__ is str
+                    or isinstance(_model.event_group_text_id, str)
+                ):
+                    if _model.event_group_text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.event_group_text_id = odd(
+                            _model.event_group_text_id,
+                            ((_parent, _name), _key),
+                            "event_group_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.icon_name.__class__ is str or isinstance(_model.icon_name, str)):
+                    if _model.icon_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.icon_name = odd(
+                            _model.icon_name,
+                            ((_parent, _name), _key),
+                            "icon_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = EventTypeState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "EventTypeState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "EventType", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -53,6 +54,25 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "purchase_type_id",
+    "canceled",
+    "payment_type",
+    "bill_id",
+    "payment_time",
+    "currency_id",
+    "total_price",
+    "bill_items",
+    "fiscal",
+    "payment_recap",
+    "bill_number",
+    "created_by",
+    "utm",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -186,165 +206,468 @@ class FinalBill:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            purchase_type_id = src_dict["purchase_type_id"]
-        except KeyError:
-            purchase_type_id = UNSET
-            _absent += 1
-        if not (isinstance(purchase_type_id, str)):
-            purchase_type_id = odd(
-                purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
-            )
-
-        try:
-            canceled = src_dict["canceled"]
-        except KeyError:
-            canceled = UNSET
-            _absent += 1
-        if not (type(canceled) is bool):
-            canceled = odd(canceled, (_path, _key), "canceled", "boolean", True, False)
-
-        try:
-            payment_type = src_dict["payment_type"]
-        except KeyError:
-            payment_type = UNSET
-            _absent += 1
-        if isinstance(payment_type, str):
-            payment_type = FinalBillPaymentType(payment_type)
-        else:
-            payment_type = odd(
-                payment_type, (_path, _key), "payment_type", "FinalBillPaymentType", True, False
-            )
-
-        try:
-            bill_id = src_dict["bill_id"]
-        except KeyError:
-            bill_id = UNSET
-            _absent += 1
-        if not (isinstance(bill_id, str)):
-            bill_id = odd(bill_id, (_path, _key), "bill_id", "string", True, False)
-
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
-        if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
-
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
-        if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        try:
-            bill_items = src_dict["bill_items"]
-        except KeyError:
-            bill_items = UNSET
-            _absent += 1
-        if isinstance(bill_items, list):
-            _p0 = ((_path, _key), "bill_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(bill_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_BillItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "BillItem", True, False)
-                _l0.append(_v0)
-            bill_items = _l0
-        else:
-            bill_items = odd(bill_items, (_path, _key), "bill_items", "array", True, False)
-
-        fiscal = src_dict.get("fiscal", UNSET)
-        if not (type(fiscal) is bool):
-            if fiscal is UNSET:
-                _absent += 1
-            else:
-                fiscal = odd(fiscal, (_path, _key), "fiscal", "boolean", False, False)
-
-        payment_recap = src_dict.get("payment_recap", UNSET)
-        if isinstance(payment_recap, dict):
-            payment_recap = _read_PaymentRecap(payment_recap, (_path, _key), "payment_recap")
-        elif payment_recap is UNSET:
-            _absent += 1
-        else:
-            payment_recap = odd(
-                payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
-            )
-
-        bill_number = src_dict.get("bill_number", UNSET)
-        if not (isinstance(bill_number, str)):
-            if bill_number is UNSET:
-                _absent += 1
-            else:
-                bill_number = odd(bill_number, (_path, _key), "bill_number", "string", False, False)
-
-        created_by = src_dict.get("created_by", UNSET)
-        if not (isinstance(created_by, str)):
-            if created_by is UNSET:
-                _absent += 1
-            else:
-                created_by = odd(created_by, (_path, _key), "created_by", "string", False, False)
-
-        utm = src_dict.get("utm", UNSET)
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
-            _absent += 1
-        else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
-
-        property_records = src_dict.get("property_records", UNSET)
-        if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
-        elif property_records is UNSET:
-            _absent += 1
-        else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
-            )
-
         _model = _new_instance(cls)
-        _model.purchase_type_id = purchase_type_id
-        _model.canceled = canceled
-        _model.payment_type = payment_type
-        _model.bill_id = bill_id
-        _model.payment_time = payment_time
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.bill_items = bill_items
-        _model.fiscal = fiscal
-        _model.payment_recap = payment_recap
-        _model.bill_number = bill_number
-        _model.created_by = created_by
-        _model.utm = utm
-        _model.property_records = property_records
-        if len(src_dict) + _absent == 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.purchase_type_id,
+                    _model.canceled,
+                    _model.payment_type,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.fiscal,
+                    _model.payment_recap,
+                    _model.bill_number,
+                    _model.created_by,
+                    _model.utm,
+                    _model.property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.purchase_type_id,
+                    _model.canceled,
+                    _model.payment_type,
+                    _model.bill_id,
+                    _model.payment_time,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.bill_items,
+                    _model.fiscal,
+                    _model.payment_recap,
+                    _model.bill_number,
+                    _model.created_by,
+                    _model.utm,
+                    _model.property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.purchase_type_id,
+                _model.canceled,
+                _model.payment_type,
+                _model.bill_id,
+                _model.payment_time,
+                _model.currency_id,
+                _model.total_price,
+                _model.bill_items,
+                _model.fiscal,
+                _model.payment_recap,
+                _model.bill_number,
+                _model.created_by,
+                _model.utm,
+                _model.property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.purchase_type_id.__class__ is str or isinstance(_model.purchase_type_id, str)
+        ):
+            if _model.purchase_type_id is UNSET:
+                _undeclared += 1
+            _model.purchase_type_id = odd(
+                _model.purchase_type_id, (_path, _key), "purchase_type_id", "string", True, False
+            )
+
+        if not (type(_model.canceled) is bool):
+            if _model.canceled is UNSET:
+                _undeclared += 1
+            _model.canceled = odd(
+                _model.canceled, (_path, _key), "canceled", "boolean", True, False
+            )
+
+        if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+            _model.payment_type = FinalBillPaymentType(_model.payment_type)
+        elif _model.payment_type is UNSET:
+            _undeclared += 1
+            _model.payment_type = odd(
+                _model.payment_type,
+                (_path, _key),
+                "payment_type",
+                "FinalBillPaymentType",
+                True,
+                False,
+            )
+        else:
+            _model.payment_type = odd(
+                _model.payment_type,
+                (_path, _key),
+                "payment_type",
+                "FinalBillPaymentType",
+                True,
+                False,
+            )
+
+        if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+            if _model.bill_id is UNSET:
+                _undeclared += 1
+            _model.bill_id = odd(_model.bill_id, (_path, _key), "bill_id", "string", True, False)
+
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
+                _undeclared += 1
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _undeclared += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if isinstance(_model.bill_items, list):
+            _model.bill_items = _read_BillItem_list(_model.bill_items, (_path, _key), "bill_items")
+        elif _model.bill_items is UNSET:
+            _undeclared += 1
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
+        else:
+            _model.bill_items = odd(
+                _model.bill_items, (_path, _key), "bill_items", "array", True, False
+            )
+
+        if not (type(_model.fiscal) is bool):
+            if _model.fiscal is UNSET:
+                _undeclared += 1
+            else:
+                _model.fiscal = odd(_model.fiscal, (_path, _key), "fiscal", "boolean", False, False)
+
+        if isinstance(_model.payment_recap, dict):
+            _model.payment_recap = _read_PaymentRecap(
+                _model.payment_recap, (_path, _key), "payment_recap"
+            )
+        elif _model.payment_recap is UNSET:
+            _undeclared += 1
+        else:
+            _model.payment_recap = odd(
+                _model.payment_recap, (_path, _key), "payment_recap", "PaymentRecap", False, False
+            )
+
+        if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+            if _model.bill_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.bill_number = odd(
+                    _model.bill_number, (_path, _key), "bill_number", "string", False, False
+                )
+
+        if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+            if _model.created_by is UNSET:
+                _undeclared += 1
+            else:
+                _model.created_by = odd(
+                    _model.created_by, (_path, _key), "created_by", "string", False, False
+                )
+
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
+            _undeclared += 1
+        else:
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
+
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
+            _undeclared += 1
+        else:
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.purchase_type_id,
+                            _model.canceled,
+                            _model.payment_type,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.fiscal,
+                            _model.payment_recap,
+                            _model.bill_number,
+                            _model.created_by,
+                            _model.utm,
+                            _model.property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.purchase_type_id,
+                            _model.canceled,
+                            _model.payment_type,
+                            _model.bill_id,
+                            _model.payment_time,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.bill_items,
+                            _model.fiscal,
+                            _model.payment_recap,
+                            _model.bill_number,
+                            _model.created_by,
+                            _model.utm,
+                            _model.property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.purchase_type_id,
+                        _model.canceled,
+                        _model.payment_type,
+                        _model.bill_id,
+                        _model.payment_time,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.bill_items,
+                        _model.fiscal,
+                        _model.payment_recap,
+                        _model.bill_number,
+                        _model.created_by,
+                        _model.utm,
+                        _model.property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.purchase_type_id.__class__ is str
+                    or isinstance(_model.purchase_type_id, str)
+                ):
+                    if _model.purchase_type_id is UNSET:
+                        _undeclared += 1
+                    _model.purchase_type_id = odd(
+                        _model.purchase_type_id,
+                        ((_parent, _name), _key),
+                        "purchase_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.canceled) is bool):
+                    if _model.canceled is UNSET:
+                        _undeclared += 1
+                    _model.canceled = odd(
+                        _model.canceled,
+                        ((_parent, _name), _key),
+                        "canceled",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
+                    _model.payment_type = FinalBillPaymentType(_model.payment_type)
+                elif _model.payment_type is UNSET:
+                    _undeclared += 1
+                    _model.payment_type = odd(
+                        _model.payment_type,
+                        ((_parent, _name), _key),
+                        "payment_type",
+                        "FinalBillPaymentType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.payment_type = odd(
+                        _model.payment_type,
+                        ((_parent, _name), _key),
+                        "payment_type",
+                        "FinalBillPaymentType",
+                        True,
+                        False,
+                    )
+
+                if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
+                    if _model.bill_id is UNSET:
+                        _undeclared += 1
+                    _model.bill_id = odd(
+                        _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
+                    )
+
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
+                        _undeclared += 1
+                    _model.payment_time = odd(
+                        _model.payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
+                        _undeclared += 1
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.bill_items, list):
+                    _model.bill_items = _read_BillItem_list(
+                        _model.bill_items, ((_parent, _name), _key), "bill_items"
+                    )
+                elif _model.bill_items is UNSET:
+                    _undeclared += 1
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.bill_items = odd(
+                        _model.bill_items,
+                        ((_parent, _name), _key),
+                        "bill_items",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.fiscal) is bool):
+                    if _model.fiscal is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.fiscal = odd(
+                            _model.fiscal,
+                            ((_parent, _name), _key),
+                            "fiscal",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.payment_recap, dict):
+                    _model.payment_recap = _read_PaymentRecap(
+                        _model.payment_recap, ((_parent, _name), _key), "payment_recap"
+                    )
+                elif _model.payment_recap is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.payment_recap = odd(
+                        _model.payment_recap,
+                        ((_parent, _name), _key),
+                        "payment_recap",
+                        "PaymentRecap",
+                        False,
+                        False,
+                    )
+
+                if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
+                    if _model.bill_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.bill_number = odd(
+                            _model.bill_number,
+                            ((_parent, _name), _key),
+                            "bill_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
+                    if _model.created_by is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_by = odd(
+                            _model.created_by,
+                            ((_parent, _name), _key),
+                            "created_by",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_records = odd(
+                        _model.property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "FinalBill", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -379,24 +702,32 @@ class FinalBill:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BillItem: Callable[..., BillItem]
+_read_BillItem_list: Callable[..., list[Any]]
 _read_PaymentRecap: Callable[..., PaymentRecap]
+_read_PaymentRecap_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
-    global _read_BillItem
-    global _read_PaymentRecap
-    global _read_PropertyRecord
-    global _read_UTM
+    global _read_BillItem, _read_BillItem_list
+    global _read_PaymentRecap, _read_PaymentRecap_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_UTM, _read_UTM_list
     from ..models.bill_item import BillItem
     from ..models.payment_recap import PaymentRecap
     from ..models.property_record import PropertyRecord
     from ..models.utm import UTM
 
     _read_BillItem = BillItem._from_json
+    _read_BillItem_list = BillItem._from_json_list
     _read_PaymentRecap = PaymentRecap._from_json
+    _read_PaymentRecap_list = PaymentRecap._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

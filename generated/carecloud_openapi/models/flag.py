@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -67,27 +75,27 @@ class Flag:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        try:
-            text_id = src_dict["text_id"]
-        except KeyError:
-            text_id = UNSET
-            _absent += 1
-        if not (isinstance(text_id, str)):
-            text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.name = name
-        _model.text_id = text_id
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.name, _model.text_id = _declared(src_dict)
+            except KeyError:
+                _model.name, _model.text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.name, _model.text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
+            _model.text_id = odd(_model.text_id, (_path, _key), "text_id", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,6 +103,49 @@ class Flag:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.name, _model.text_id = _declared(src_dict)
+                    except KeyError:
+                        _model.name, _model.text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.name, _model.text_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    _model.text_id = odd(
+                        _model.text_id, ((_parent, _name), _key), "text_id", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Flag", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "error_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "title",
+    "detail",
+    "error_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -99,38 +109,47 @@ class ForbiddenErrorBodyError:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        type_ = src_dict.get("type", UNSET)
-        if not (isinstance(type_, str)):
-            if type_ is UNSET:
-                _absent += 1
-            else:
-                type_ = odd(type_, (_path, _key), "type", "string", False, False)
-
-        title = src_dict.get("title", UNSET)
-        if not (isinstance(title, str)):
-            if title is UNSET:
-                _absent += 1
-            else:
-                title = odd(title, (_path, _key), "title", "string", False, False)
-
-        detail = src_dict.get("detail", UNSET)
-        if not (isinstance(detail, str)):
-            if detail is UNSET:
-                _absent += 1
-            else:
-                detail = odd(detail, (_path, _key), "detail", "string", False, False)
-
-        error_data = src_dict.get("error_data", UNSET)
-        if isinstance(error_data, dict):
-            error_data = _read_ForbiddenErrorBodyErrorErrorData(
-                error_data, (_path, _key), "error_data"
-            )
-        elif error_data is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.type_, _model.title, _model.detail, _model.error_data = _declared(src_dict)
+            except KeyError:
+                _model.type_, _model.title, _model.detail, _model.error_data = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            error_data = odd(
-                error_data,
+            _model.type_, _model.title, _model.detail, _model.error_data = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+            if _model.type_ is UNSET:
+                _undeclared += 1
+            else:
+                _model.type_ = odd(_model.type_, (_path, _key), "type", "string", False, False)
+
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
+                _undeclared += 1
+            else:
+                _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
+
+        if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+            if _model.detail is UNSET:
+                _undeclared += 1
+            else:
+                _model.detail = odd(_model.detail, (_path, _key), "detail", "string", False, False)
+
+        if isinstance(_model.error_data, dict):
+            _model.error_data = _read_ForbiddenErrorBodyErrorErrorData(
+                _model.error_data, (_path, _key), "error_data"
+            )
+        elif _model.error_data is UNSET:
+            _undeclared += 1
+        else:
+            _model.error_data = odd(
+                _model.error_data,
                 (_path, _key),
                 "error_data",
                 "ForbiddenErrorBodyErrorErrorData",
@@ -138,17 +157,96 @@ class ForbiddenErrorBodyError:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.title = title
-        _model.detail = detail
-        _model.error_data = error_data
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.type_, _model.title, _model.detail, _model.error_data = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.type_, _model.title, _model.detail, _model.error_data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.type_, _model.title, _model.detail, _model.error_data = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
+                    if _model.type_ is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.type_ = odd(
+                            _model.type_, ((_parent, _name), _key), "type", "string", False, False
+                        )
+
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.title = odd(
+                            _model.title, ((_parent, _name), _key), "title", "string", False, False
+                        )
+
+                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
+                    if _model.detail is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.detail = odd(
+                            _model.detail,
+                            ((_parent, _name), _key),
+                            "detail",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.error_data, dict):
+                    _model.error_data = _read_ForbiddenErrorBodyErrorErrorData(
+                        _model.error_data, ((_parent, _name), _key), "error_data"
+                    )
+                elif _model.error_data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.error_data = odd(
+                        _model.error_data,
+                        ((_parent, _name), _key),
+                        "error_data",
+                        "ForbiddenErrorBodyErrorErrorData",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ForbiddenErrorBodyError", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -183,12 +281,14 @@ class ForbiddenErrorBodyError:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ForbiddenErrorBodyErrorErrorData: Callable[..., ForbiddenErrorBodyErrorErrorData]
+_read_ForbiddenErrorBodyErrorErrorData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ForbiddenErrorBodyErrorErrorData
-    global _read_ForbiddenErrorBodyErrorErrorData
+    global _read_ForbiddenErrorBodyErrorErrorData, _read_ForbiddenErrorBodyErrorErrorData_list
     from ..models.forbidden_error_body_error_error_data import ForbiddenErrorBodyErrorErrorData
 
     _read_ForbiddenErrorBodyErrorErrorData = ForbiddenErrorBodyErrorErrorData._from_json
+    _read_ForbiddenErrorBodyErrorErrorData_list = ForbiddenErrorBodyErrorErrorData._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "interface",
     }
 )
+
+_DECLARED_KEYS = (
+    "invalid_resource_name",
+    "interface",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,14 +78,29 @@ class ForbiddenErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        invalid_resource_name = src_dict.get("invalid_resource_name", UNSET)
-        if not (isinstance(invalid_resource_name, str)):
-            if invalid_resource_name is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.invalid_resource_name, _model.interface = _declared(src_dict)
+            except KeyError:
+                _model.invalid_resource_name, _model.interface = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.invalid_resource_name, _model.interface = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.invalid_resource_name.__class__ is str
+            or isinstance(_model.invalid_resource_name, str)
+        ):
+            if _model.invalid_resource_name is UNSET:
+                _undeclared += 1
             else:
-                invalid_resource_name = odd(
-                    invalid_resource_name,
+                _model.invalid_resource_name = odd(
+                    _model.invalid_resource_name,
                     (_path, _key),
                     "invalid_resource_name",
                     "string",
@@ -85,17 +108,15 @@ class ForbiddenErrorBodyErrorErrorData:
                     False,
                 )
 
-        interface = src_dict.get("interface", UNSET)
-        if not (isinstance(interface, str)):
-            if interface is UNSET:
-                _absent += 1
+        if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
+            if _model.interface is UNSET:
+                _undeclared += 1
             else:
-                interface = odd(interface, (_path, _key), "interface", "string", False, False)
+                _model.interface = odd(
+                    _model.interface, (_path, _key), "interface", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.invalid_resource_name = invalid_resource_name
-        _model.interface = interface
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -103,6 +124,77 @@ class ForbiddenErrorBodyErrorErrorData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.invalid_resource_name, _model.interface = _declared(src_dict)
+                    except KeyError:
+                        _model.invalid_resource_name, _model.interface = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.invalid_resource_name, _model.interface = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.invalid_resource_name.__class__ is str
+                    or isinstance(_model.invalid_resource_name, str)
+                ):
+                    if _model.invalid_resource_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.invalid_resource_name = odd(
+                            _model.invalid_resource_name,
+                            ((_parent, _name), _key),
+                            "invalid_resource_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.interface.__class__ is str or isinstance(_model.interface, str)):
+                    if _model.interface is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.interface = odd(
+                            _model.interface,
+                            ((_parent, _name), _key),
+                            "interface",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ForbiddenErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

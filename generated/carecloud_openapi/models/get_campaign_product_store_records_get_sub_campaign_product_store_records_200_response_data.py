@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "campaign_product_store_records",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -95,23 +103,31 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        campaign_product_store_records = src_dict.get("campaign_product_store_records", UNSET)
-        if isinstance(campaign_product_store_records, list):
-            _p0 = ((_path, _key), "campaign_product_store_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(campaign_product_store_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CampaignProductStoreRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CampaignProductStoreRecord", True, False)
-                _l0.append(_v0)
-            campaign_product_store_records = _l0
-        elif campaign_product_store_records is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.campaign_product_store_records, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.campaign_product_store_records, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            campaign_product_store_records = odd(
-                campaign_product_store_records,
+            _model.campaign_product_store_records, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if isinstance(_model.campaign_product_store_records, list):
+            _model.campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                _model.campaign_product_store_records,
+                (_path, _key),
+                "campaign_product_store_records",
+            )
+        elif _model.campaign_product_store_records is UNSET:
+            _undeclared += 1
+        else:
+            _model.campaign_product_store_records = odd(
+                _model.campaign_product_store_records,
                 (_path, _key),
                 "campaign_product_store_records",
                 "array",
@@ -119,24 +135,97 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_store_records = campaign_product_store_records
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.campaign_product_store_records, _model.total_items = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.campaign_product_store_records, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.campaign_product_store_records, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.campaign_product_store_records, list):
+                    _model.campaign_product_store_records = _read_CampaignProductStoreRecord_list(
+                        _model.campaign_product_store_records,
+                        ((_parent, _name), _key),
+                        "campaign_product_store_records",
+                    )
+                elif _model.campaign_product_store_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.campaign_product_store_records = odd(
+                        _model.campaign_product_store_records,
+                        ((_parent, _name), _key),
+                        "campaign_product_store_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -171,12 +260,14 @@ class GetCampaignProductStoreRecordsGetSubCampaignProductStoreRecords200Response
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignProductStoreRecord: Callable[..., CampaignProductStoreRecord]
+_read_CampaignProductStoreRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignProductStoreRecord
-    global _read_CampaignProductStoreRecord
+    global _read_CampaignProductStoreRecord, _read_CampaignProductStoreRecord_list
     from ..models.campaign_product_store_record import CampaignProductStoreRecord
 
     _read_CampaignProductStoreRecord = CampaignProductStoreRecord._from_json
+    _read_CampaignProductStoreRecord_list = CampaignProductStoreRecord._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "ski_achievement_text_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "distance",
+    "elevation",
+    "skier_days",
+    "ski_achievement_text_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,35 +91,61 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        distance = src_dict.get("distance", UNSET)
-        if not (type(distance) is float or type(distance) is int):
-            if distance is UNSET:
-                _absent += 1
-            else:
-                distance = odd(distance, (_path, _key), "distance", "number", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.distance,
+                    _model.elevation,
+                    _model.skier_days,
+                    _model.ski_achievement_text_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.distance,
+                    _model.elevation,
+                    _model.skier_days,
+                    _model.ski_achievement_text_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.distance, _model.elevation, _model.skier_days, _model.ski_achievement_text_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            )
 
-        elevation = src_dict.get("elevation", UNSET)
-        if not (type(elevation) is float or type(elevation) is int):
-            if elevation is UNSET:
-                _absent += 1
+        if not (type(_model.distance) is float or type(_model.distance) is int):
+            if _model.distance is UNSET:
+                _undeclared += 1
             else:
-                elevation = odd(elevation, (_path, _key), "elevation", "number", False, False)
+                _model.distance = odd(
+                    _model.distance, (_path, _key), "distance", "number", False, False
+                )
 
-        skier_days = src_dict.get("skier_days", UNSET)
-        if not (type(skier_days) is int):
-            if skier_days is UNSET:
-                _absent += 1
+        if not (type(_model.elevation) is float or type(_model.elevation) is int):
+            if _model.elevation is UNSET:
+                _undeclared += 1
             else:
-                skier_days = odd(skier_days, (_path, _key), "skier_days", "integer", False, False)
+                _model.elevation = odd(
+                    _model.elevation, (_path, _key), "elevation", "number", False, False
+                )
 
-        ski_achievement_text_id = src_dict.get("ski_achievement_text_id", UNSET)
-        if not (isinstance(ski_achievement_text_id, str)):
-            if ski_achievement_text_id is UNSET:
-                _absent += 1
+        if not (type(_model.skier_days) is int):
+            if _model.skier_days is UNSET:
+                _undeclared += 1
             else:
-                ski_achievement_text_id = odd(
-                    ski_achievement_text_id,
+                _model.skier_days = odd(
+                    _model.skier_days, (_path, _key), "skier_days", "integer", False, False
+                )
+
+        if not (
+            _model.ski_achievement_text_id.__class__ is str
+            or isinstance(_model.ski_achievement_text_id, str)
+        ):
+            if _model.ski_achievement_text_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.ski_achievement_text_id = odd(
+                    _model.ski_achievement_text_id,
                     (_path, _key),
                     "ski_achievement_text_id",
                     "string",
@@ -117,12 +153,7 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.distance = distance
-        _model.elevation = elevation
-        _model.skier_days = skier_days
-        _model.ski_achievement_text_id = ski_achievement_text_id
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,6 +161,114 @@ class GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.distance,
+                            _model.elevation,
+                            _model.skier_days,
+                            _model.ski_achievement_text_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.distance,
+                            _model.elevation,
+                            _model.skier_days,
+                            _model.ski_achievement_text_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.distance,
+                        _model.elevation,
+                        _model.skier_days,
+                        _model.ski_achievement_text_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.distance) is float or type(_model.distance) is int):
+                    if _model.distance is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.distance = odd(
+                            _model.distance,
+                            ((_parent, _name), _key),
+                            "distance",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.elevation) is float or type(_model.elevation) is int):
+                    if _model.elevation is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.elevation = odd(
+                            _model.elevation,
+                            ((_parent, _name), _key),
+                            "elevation",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.skier_days) is int):
+                    if _model.skier_days is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.skier_days = odd(
+                            _model.skier_days,
+                            ((_parent, _name), _key),
+                            "skier_days",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.ski_achievement_text_id.__class__ is str
+                    or isinstance(_model.ski_achievement_text_id, str)
+                ):
+                    if _model.ski_achievement_text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.ski_achievement_text_id = odd(
+                            _model.ski_achievement_text_id,
+                            ((_parent, _name), _key),
+                            "ski_achievement_text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetEntrancesCustomerStatsGetEntrancesCustomerStats200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

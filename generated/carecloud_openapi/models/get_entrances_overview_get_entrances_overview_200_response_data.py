@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "sold_entrances",
     }
 )
+
+_DECLARED_KEYS = (
+    "active_entrances",
+    "canceled_entrances",
+    "deactivated_entrances",
+    "sold_entrances",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,32 +95,63 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        active_entrances = src_dict.get("active_entrances", UNSET)
-        if not (type(active_entrances) is int):
-            if active_entrances is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.active_entrances,
+                    _model.canceled_entrances,
+                    _model.deactivated_entrances,
+                    _model.sold_entrances,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.active_entrances,
+                    _model.canceled_entrances,
+                    _model.deactivated_entrances,
+                    _model.sold_entrances,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.active_entrances,
+                _model.canceled_entrances,
+                _model.deactivated_entrances,
+                _model.sold_entrances,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.active_entrances) is int):
+            if _model.active_entrances is UNSET:
+                _undeclared += 1
             else:
-                active_entrances = odd(
-                    active_entrances, (_path, _key), "active_entrances", "integer", False, False
+                _model.active_entrances = odd(
+                    _model.active_entrances,
+                    (_path, _key),
+                    "active_entrances",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        canceled_entrances = src_dict.get("canceled_entrances", UNSET)
-        if not (type(canceled_entrances) is int):
-            if canceled_entrances is UNSET:
-                _absent += 1
+        if not (type(_model.canceled_entrances) is int):
+            if _model.canceled_entrances is UNSET:
+                _undeclared += 1
             else:
-                canceled_entrances = odd(
-                    canceled_entrances, (_path, _key), "canceled_entrances", "integer", False, False
+                _model.canceled_entrances = odd(
+                    _model.canceled_entrances,
+                    (_path, _key),
+                    "canceled_entrances",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        deactivated_entrances = src_dict.get("deactivated_entrances", UNSET)
-        if not (type(deactivated_entrances) is int):
-            if deactivated_entrances is UNSET:
-                _absent += 1
+        if not (type(_model.deactivated_entrances) is int):
+            if _model.deactivated_entrances is UNSET:
+                _undeclared += 1
             else:
-                deactivated_entrances = odd(
-                    deactivated_entrances,
+                _model.deactivated_entrances = odd(
+                    _model.deactivated_entrances,
                     (_path, _key),
                     "deactivated_entrances",
                     "integer",
@@ -118,21 +159,15 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
                     False,
                 )
 
-        sold_entrances = src_dict.get("sold_entrances", UNSET)
-        if not (type(sold_entrances) is int):
-            if sold_entrances is UNSET:
-                _absent += 1
+        if not (type(_model.sold_entrances) is int):
+            if _model.sold_entrances is UNSET:
+                _undeclared += 1
             else:
-                sold_entrances = odd(
-                    sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
+                _model.sold_entrances = odd(
+                    _model.sold_entrances, (_path, _key), "sold_entrances", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.active_entrances = active_entrances
-        _model.canceled_entrances = canceled_entrances
-        _model.deactivated_entrances = deactivated_entrances
-        _model.sold_entrances = sold_entrances
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -140,6 +175,111 @@ class GetEntrancesOverviewGetEntrancesOverview200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.active_entrances,
+                            _model.canceled_entrances,
+                            _model.deactivated_entrances,
+                            _model.sold_entrances,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.active_entrances,
+                            _model.canceled_entrances,
+                            _model.deactivated_entrances,
+                            _model.sold_entrances,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.active_entrances,
+                        _model.canceled_entrances,
+                        _model.deactivated_entrances,
+                        _model.sold_entrances,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.active_entrances) is int):
+                    if _model.active_entrances is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.active_entrances = odd(
+                            _model.active_entrances,
+                            ((_parent, _name), _key),
+                            "active_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.canceled_entrances) is int):
+                    if _model.canceled_entrances is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.canceled_entrances = odd(
+                            _model.canceled_entrances,
+                            ((_parent, _name), _key),
+                            "canceled_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.deactivated_entrances) is int):
+                    if _model.deactivated_entrances is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.deactivated_entrances = odd(
+                            _model.deactivated_entrances,
+                            ((_parent, _name), _key),
+                            "deactivated_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.sold_entrances) is int):
+                    if _model.sold_entrances is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.sold_entrances = odd(
+                            _model.sold_entrances,
+                            ((_parent, _name), _key),
+                            "sold_entrances",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetEntrancesOverviewGetEntrancesOverview200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -82,23 +82,64 @@ class GetMessageGetMessage200Response:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_Message(data, (_path, _key), "data")
-        elif data is UNSET:
-            _absent += 1
-        else:
-            data = odd(data, (_path, _key), "data", "Message", False, False)
-
         _model = _new_instance(cls)
-        _model.data = data
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = _read_Message(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
+            _undeclared += 1
+        else:
+            _model.data = odd(_model.data, (_path, _key), "data", "Message", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = _read_Message(_model.data, ((_parent, _name), _key), "data")
+                elif _model.data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.data = odd(
+                        _model.data, ((_parent, _name), _key), "data", "Message", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetMessageGetMessage200Response",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -133,12 +174,14 @@ class GetMessageGetMessage200Response:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Message: Callable[..., Message]
+_read_Message_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Message
-    global _read_Message
+    global _read_Message, _read_Message_list
     from ..models.message import Message
 
     _read_Message = Message._from_json
+    _read_Message_list = Message._from_json_list
     _models_pending = False

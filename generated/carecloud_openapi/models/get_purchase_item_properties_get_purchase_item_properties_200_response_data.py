@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "purchase_item_properties",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,23 +100,29 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        purchase_item_properties = src_dict.get("purchase_item_properties", UNSET)
-        if isinstance(purchase_item_properties, list):
-            _p0 = ((_path, _key), "purchase_item_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchase_item_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Property(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Property", True, False)
-                _l0.append(_v0)
-            purchase_item_properties = _l0
-        elif purchase_item_properties is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.purchase_item_properties, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.purchase_item_properties, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            purchase_item_properties = odd(
-                purchase_item_properties,
+            _model.purchase_item_properties, _model.total_items = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if isinstance(_model.purchase_item_properties, list):
+            _model.purchase_item_properties = _read_Property_list(
+                _model.purchase_item_properties, (_path, _key), "purchase_item_properties"
+            )
+        elif _model.purchase_item_properties is UNSET:
+            _undeclared += 1
+        else:
+            _model.purchase_item_properties = odd(
+                _model.purchase_item_properties,
                 (_path, _key),
                 "purchase_item_properties",
                 "array",
@@ -116,24 +130,95 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
                 False,
             )
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.purchase_item_properties = purchase_item_properties
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.purchase_item_properties, _model.total_items = _declared(src_dict)
+                    except KeyError:
+                        _model.purchase_item_properties, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.purchase_item_properties, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.purchase_item_properties, list):
+                    _model.purchase_item_properties = _read_Property_list(
+                        _model.purchase_item_properties,
+                        ((_parent, _name), _key),
+                        "purchase_item_properties",
+                    )
+                elif _model.purchase_item_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.purchase_item_properties = odd(
+                        _model.purchase_item_properties,
+                        ((_parent, _name), _key),
+                        "purchase_item_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -168,12 +253,14 @@ class GetPurchaseItemPropertiesGetPurchaseItemProperties200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Property: Callable[..., Property]
+_read_Property_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Property
-    global _read_Property
+    global _read_Property, _read_Property_list
     from ..models.property_ import Property
 
     _read_Property = Property._from_json
+    _read_Property_list = Property._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "used_vouchers",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_points",
+    "used_credits",
+    "used_points",
+    "used_points_total",
+    "used_vouchers",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -105,71 +116,216 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        earned_points = src_dict.get("earned_points", UNSET)
-        if not (type(earned_points) is float or type(earned_points) is int):
-            if earned_points is UNSET:
-                _absent += 1
-            else:
-                earned_points = odd(
-                    earned_points, (_path, _key), "earned_points", "number", False, False
-                )
-
-        used_credits = src_dict.get("used_credits", UNSET)
-        if not (type(used_credits) is float or type(used_credits) is int):
-            if used_credits is UNSET:
-                _absent += 1
-            else:
-                used_credits = odd(
-                    used_credits, (_path, _key), "used_credits", "number", False, False
-                )
-
-        used_points = src_dict.get("used_points", UNSET)
-        if not (type(used_points) is float or type(used_points) is int):
-            if used_points is UNSET:
-                _absent += 1
-            else:
-                used_points = odd(used_points, (_path, _key), "used_points", "number", False, False)
-
-        used_points_total = src_dict.get("used_points_total", UNSET)
-        if not (type(used_points_total) is float or type(used_points_total) is int):
-            if used_points_total is UNSET:
-                _absent += 1
-            else:
-                used_points_total = odd(
-                    used_points_total, (_path, _key), "used_points_total", "number", False, False
-                )
-
-        used_vouchers = src_dict.get("used_vouchers", UNSET)
-        if isinstance(used_vouchers, list):
-            _p0 = ((_path, _key), "used_vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(used_vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Voucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Voucher", True, False)
-                _l0.append(_v0)
-            used_vouchers = _l0
-        elif used_vouchers is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.earned_points,
+                    _model.used_credits,
+                    _model.used_points,
+                    _model.used_points_total,
+                    _model.used_vouchers,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.earned_points,
+                    _model.used_credits,
+                    _model.used_points,
+                    _model.used_points_total,
+                    _model.used_vouchers,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            used_vouchers = odd(
-                used_vouchers, (_path, _key), "used_vouchers", "array", False, False
+            (
+                _model.earned_points,
+                _model.used_credits,
+                _model.used_points,
+                _model.used_points_total,
+                _model.used_vouchers,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+            if _model.earned_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.earned_points = odd(
+                    _model.earned_points, (_path, _key), "earned_points", "number", False, False
+                )
+
+        if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
+            if _model.used_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.used_credits = odd(
+                    _model.used_credits, (_path, _key), "used_credits", "number", False, False
+                )
+
+        if not (type(_model.used_points) is float or type(_model.used_points) is int):
+            if _model.used_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.used_points = odd(
+                    _model.used_points, (_path, _key), "used_points", "number", False, False
+                )
+
+        if not (type(_model.used_points_total) is float or type(_model.used_points_total) is int):
+            if _model.used_points_total is UNSET:
+                _undeclared += 1
+            else:
+                _model.used_points_total = odd(
+                    _model.used_points_total,
+                    (_path, _key),
+                    "used_points_total",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.used_vouchers, list):
+            _model.used_vouchers = _read_Voucher_list(
+                _model.used_vouchers, (_path, _key), "used_vouchers"
+            )
+        elif _model.used_vouchers is UNSET:
+            _undeclared += 1
+        else:
+            _model.used_vouchers = odd(
+                _model.used_vouchers, (_path, _key), "used_vouchers", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.earned_points = earned_points
-        _model.used_credits = used_credits
-        _model.used_points = used_points
-        _model.used_points_total = used_points_total
-        _model.used_vouchers = used_vouchers
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.earned_points,
+                            _model.used_credits,
+                            _model.used_points,
+                            _model.used_points_total,
+                            _model.used_vouchers,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.earned_points,
+                            _model.used_credits,
+                            _model.used_points,
+                            _model.used_points_total,
+                            _model.used_vouchers,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.earned_points,
+                        _model.used_credits,
+                        _model.used_points,
+                        _model.used_points_total,
+                        _model.used_vouchers,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+                    if _model.earned_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.earned_points = odd(
+                            _model.earned_points,
+                            ((_parent, _name), _key),
+                            "earned_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
+                    if _model.used_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.used_credits = odd(
+                            _model.used_credits,
+                            ((_parent, _name), _key),
+                            "used_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.used_points) is float or type(_model.used_points) is int):
+                    if _model.used_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.used_points = odd(
+                            _model.used_points,
+                            ((_parent, _name), _key),
+                            "used_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.used_points_total) is float or type(_model.used_points_total) is int
+                ):
+                    if _model.used_points_total is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.used_points_total = odd(
+                            _model.used_points_total,
+                            ((_parent, _name), _key),
+                            "used_points_total",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.used_vouchers, list):
+                    _model.used_vouchers = _read_Voucher_list(
+                        _model.used_vouchers, ((_parent, _name), _key), "used_vouchers"
+                    )
+                elif _model.used_vouchers is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.used_vouchers = odd(
+                        _model.used_vouchers,
+                        ((_parent, _name), _key),
+                        "used_vouchers",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -204,12 +360,14 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Voucher: Callable[..., Voucher]
+_read_Voucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Voucher
-    global _read_Voucher
+    global _read_Voucher, _read_Voucher_list
     from ..models.voucher import Voucher
 
     _read_Voucher = Voucher._from_json
+    _read_Voucher_list = Voucher._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_stamps",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,43 +100,116 @@ class GetStamperStampsGetStamperStamps200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        stamper_stamps = src_dict.get("stamper_stamps", UNSET)
-        if isinstance(stamper_stamps, list):
-            _p0 = ((_path, _key), "stamper_stamps")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_stamps):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperStamp(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
-                _l0.append(_v0)
-            stamper_stamps = _l0
-        elif stamper_stamps is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.stamper_stamps, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.stamper_stamps, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            stamper_stamps = odd(
-                stamper_stamps, (_path, _key), "stamper_stamps", "array", False, False
+            _model.stamper_stamps, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.stamper_stamps, list):
+            _model.stamper_stamps = _read_StamperStamp_list(
+                _model.stamper_stamps, (_path, _key), "stamper_stamps"
+            )
+        elif _model.stamper_stamps is UNSET:
+            _undeclared += 1
+        else:
+            _model.stamper_stamps = odd(
+                _model.stamper_stamps, (_path, _key), "stamper_stamps", "array", False, False
             )
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_stamps = stamper_stamps
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.stamper_stamps, _model.total_items = _declared(src_dict)
+                    except KeyError:
+                        _model.stamper_stamps, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.stamper_stamps, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.stamper_stamps, list):
+                    _model.stamper_stamps = _read_StamperStamp_list(
+                        _model.stamper_stamps, ((_parent, _name), _key), "stamper_stamps"
+                    )
+                elif _model.stamper_stamps is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stamper_stamps = odd(
+                        _model.stamper_stamps,
+                        ((_parent, _name), _key),
+                        "stamper_stamps",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetStamperStampsGetStamperStamps200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -163,12 +244,14 @@ class GetStamperStampsGetStamperStamps200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperStamp: Callable[..., StamperStamp]
+_read_StamperStamp_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
-    global _read_StamperStamp
+    global _read_StamperStamp, _read_StamperStamp_list
     from ..models.stamper_stamp import StamperStamp
 
     _read_StamperStamp = StamperStamp._from_json
+    _read_StamperStamp_list = StamperStamp._from_json_list
     _models_pending = False

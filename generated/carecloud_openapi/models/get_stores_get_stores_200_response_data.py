@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "stores",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,41 +97,103 @@ class GetStoresGetStores200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        stores = src_dict.get("stores", UNSET)
-        if isinstance(stores, list):
-            _p0 = ((_path, _key), "stores")
-            _l0 = []
-            for _i0, _v0 in enumerate(stores):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Store(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Store", True, False)
-                _l0.append(_v0)
-            stores = _l0
-        elif stores is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.stores, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            stores = odd(stores, (_path, _key), "stores", "array", False, False)
+            _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if isinstance(_model.stores, list):
+            _model.stores = _read_Store_list(_model.stores, (_path, _key), "stores")
+        elif _model.stores is UNSET:
+            _undeclared += 1
+        else:
+            _model.stores = odd(_model.stores, (_path, _key), "stores", "array", False, False)
+
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stores = stores
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.stores, _model.total_items = _declared(src_dict)
+                    except KeyError:
+                        _model.stores, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.stores, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.stores, list):
+                    _model.stores = _read_Store_list(
+                        _model.stores, ((_parent, _name), _key), "stores"
+                    )
+                elif _model.stores is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stores = odd(
+                        _model.stores, ((_parent, _name), _key), "stores", "array", False, False
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetStoresGetStores200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -158,12 +228,14 @@ class GetStoresGetStores200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Store: Callable[..., Store]
+_read_Store_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Store
-    global _read_Store
+    global _read_Store, _read_Store_list
     from ..models.store import Store
 
     _read_Store = Store._from_json
+    _read_Store_list = Store._from_json_list
     _models_pending = False

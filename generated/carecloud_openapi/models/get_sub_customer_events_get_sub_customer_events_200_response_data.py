@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_events",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,43 +97,116 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        customer_events = src_dict.get("customer_events", UNSET)
-        if isinstance(customer_events, list):
-            _p0 = ((_path, _key), "customer_events")
-            _l0 = []
-            for _i0, _v0 in enumerate(customer_events):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Event(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Event", True, False)
-                _l0.append(_v0)
-            customer_events = _l0
-        elif customer_events is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_events, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.customer_events, _model.total_items = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            customer_events = odd(
-                customer_events, (_path, _key), "customer_events", "array", False, False
+            _model.customer_events, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.customer_events, list):
+            _model.customer_events = _read_Event_list(
+                _model.customer_events, (_path, _key), "customer_events"
+            )
+        elif _model.customer_events is UNSET:
+            _undeclared += 1
+        else:
+            _model.customer_events = odd(
+                _model.customer_events, (_path, _key), "customer_events", "array", False, False
             )
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_events = customer_events
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_events, _model.total_items = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_events, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_events, _model.total_items = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.customer_events, list):
+                    _model.customer_events = _read_Event_list(
+                        _model.customer_events, ((_parent, _name), _key), "customer_events"
+                    )
+                elif _model.customer_events is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.customer_events = odd(
+                        _model.customer_events,
+                        ((_parent, _name), _key),
+                        "customer_events",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetSubCustomerEventsGetSubCustomerEvents200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -160,12 +241,14 @@ class GetSubCustomerEventsGetSubCustomerEvents200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Event: Callable[..., Event]
+_read_Event_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Event
-    global _read_Event
+    global _read_Event, _read_Event_list
     from ..models.event import Event
 
     _read_Event = Event._from_json
+    _read_Event_list = Event._from_json_list
     _models_pending = False

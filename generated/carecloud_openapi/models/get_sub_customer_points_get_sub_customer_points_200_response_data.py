@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "total_items",
     }
 )
+
+_DECLARED_KEYS = (
+    "points",
+    "total_items",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,41 +97,103 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        points = src_dict.get("points", UNSET)
-        if isinstance(points, list):
-            _p0 = ((_path, _key), "points")
-            _l0 = []
-            for _i0, _v0 in enumerate(points):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Point(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Point", True, False)
-                _l0.append(_v0)
-            points = _l0
-        elif points is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.points, _model.total_items = _declared(src_dict)
+            except KeyError:
+                _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            points = odd(points, (_path, _key), "points", "array", False, False)
+            _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        total_items = src_dict.get("total_items", UNSET)
-        if not (type(total_items) is int):
-            if total_items is UNSET:
-                _absent += 1
+        if isinstance(_model.points, list):
+            _model.points = _read_Point_list(_model.points, (_path, _key), "points")
+        elif _model.points is UNSET:
+            _undeclared += 1
+        else:
+            _model.points = odd(_model.points, (_path, _key), "points", "array", False, False)
+
+        if not (type(_model.total_items) is int):
+            if _model.total_items is UNSET:
+                _undeclared += 1
             else:
-                total_items = odd(
-                    total_items, (_path, _key), "total_items", "integer", False, False
+                _model.total_items = odd(
+                    _model.total_items, (_path, _key), "total_items", "integer", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.points = points
-        _model.total_items = total_items
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.points, _model.total_items = _declared(src_dict)
+                    except KeyError:
+                        _model.points, _model.total_items = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.points, _model.total_items = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.points, list):
+                    _model.points = _read_Point_list(
+                        _model.points, ((_parent, _name), _key), "points"
+                    )
+                elif _model.points is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.points = odd(
+                        _model.points, ((_parent, _name), _key), "points", "array", False, False
+                    )
+
+                if not (type(_model.total_items) is int):
+                    if _model.total_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_items = odd(
+                            _model.total_items,
+                            ((_parent, _name), _key),
+                            "total_items",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetSubCustomerPointsGetSubCustomerPoints200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -158,12 +228,14 @@ class GetSubCustomerPointsGetSubCustomerPoints200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Point: Callable[..., Point]
+_read_Point_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Point
-    global _read_Point
+    global _read_Point, _read_Point_list
     from ..models.point import Point
 
     _read_Point = Point._from_json
+    _read_Point_list = Point._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "authentication_token",
+    "token_request_id",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,14 +88,31 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        authentication_token = src_dict.get("authentication_token", UNSET)
-        if not (isinstance(authentication_token, str)):
-            if authentication_token is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.authentication_token, _model.token_request_id, _model.valid_to = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.authentication_token, _model.token_request_id, _model.valid_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.authentication_token, _model.token_request_id, _model.valid_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.authentication_token.__class__ is str
+            or isinstance(_model.authentication_token, str)
+        ):
+            if _model.authentication_token is UNSET:
+                _undeclared += 1
             else:
-                authentication_token = odd(
-                    authentication_token,
+                _model.authentication_token = odd(
+                    _model.authentication_token,
                     (_path, _key),
                     "authentication_token",
                     "string",
@@ -94,27 +120,30 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
                     False,
                 )
 
-        token_request_id = src_dict.get("token_request_id", UNSET)
-        if not (isinstance(token_request_id, str)):
-            if token_request_id is UNSET:
-                _absent += 1
+        if not (
+            _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
+        ):
+            if _model.token_request_id is UNSET:
+                _undeclared += 1
             else:
-                token_request_id = odd(
-                    token_request_id, (_path, _key), "token_request_id", "string", False, False
+                _model.token_request_id = odd(
+                    _model.token_request_id,
+                    (_path, _key),
+                    "token_request_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.authentication_token = authentication_token
-        _model.token_request_id = token_request_id
-        _model.valid_to = valid_to
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,6 +151,95 @@ class GetTokenAuthenticationGetTokenAuthentication200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.authentication_token, _model.token_request_id, _model.valid_to = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.authentication_token, _model.token_request_id, _model.valid_to = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.authentication_token, _model.token_request_id, _model.valid_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.authentication_token.__class__ is str
+                    or isinstance(_model.authentication_token, str)
+                ):
+                    if _model.authentication_token is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.authentication_token = odd(
+                            _model.authentication_token,
+                            ((_parent, _name), _key),
+                            "authentication_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.token_request_id.__class__ is str
+                    or isinstance(_model.token_request_id, str)
+                ):
+                    if _model.token_request_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.token_request_id = odd(
+                            _model.token_request_id,
+                            ((_parent, _name), _key),
+                            "token_request_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetTokenAuthenticationGetTokenAuthentication200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

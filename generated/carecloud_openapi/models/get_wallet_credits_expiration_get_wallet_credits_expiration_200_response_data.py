@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "current_month_amount",
     }
 )
+
+_DECLARED_KEYS = (
+    "next_amount",
+    "next_date",
+    "current_month_amount",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,28 +83,46 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        next_amount = src_dict.get("next_amount", UNSET)
-        if not (type(next_amount) is float or type(next_amount) is int):
-            if next_amount is UNSET:
-                _absent += 1
-            else:
-                next_amount = odd(next_amount, (_path, _key), "next_amount", "number", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.next_amount, _model.next_date, _model.current_month_amount = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.next_amount, _model.next_date, _model.current_month_amount = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.next_amount, _model.next_date, _model.current_month_amount = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        next_date = src_dict.get("next_date", UNSET)
-        if not (isinstance(next_date, str)):
-            if next_date is UNSET:
-                _absent += 1
+        if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
+            if _model.next_amount is UNSET:
+                _undeclared += 1
             else:
-                next_date = odd(next_date, (_path, _key), "next_date", "string", False, False)
+                _model.next_amount = odd(
+                    _model.next_amount, (_path, _key), "next_amount", "number", False, False
+                )
 
-        current_month_amount = src_dict.get("current_month_amount", UNSET)
-        if not (type(current_month_amount) is float or type(current_month_amount) is int):
-            if current_month_amount is UNSET:
-                _absent += 1
+        if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
+            if _model.next_date is UNSET:
+                _undeclared += 1
             else:
-                current_month_amount = odd(
-                    current_month_amount,
+                _model.next_date = odd(
+                    _model.next_date, (_path, _key), "next_date", "string", False, False
+                )
+
+        if not (
+            type(_model.current_month_amount) is float or type(_model.current_month_amount) is int
+        ):
+            if _model.current_month_amount is UNSET:
+                _undeclared += 1
+            else:
+                _model.current_month_amount = odd(
+                    _model.current_month_amount,
                     (_path, _key),
                     "current_month_amount",
                     "number",
@@ -103,11 +130,7 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.next_amount = next_amount
-        _model.next_date = next_date
-        _model.current_month_amount = current_month_amount
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -115,6 +138,92 @@ class GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.next_amount, _model.next_date, _model.current_month_amount = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.next_amount, _model.next_date, _model.current_month_amount = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.next_amount, _model.next_date, _model.current_month_amount = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(_model.next_amount) is float or type(_model.next_amount) is int):
+                    if _model.next_amount is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.next_amount = odd(
+                            _model.next_amount,
+                            ((_parent, _name), _key),
+                            "next_amount",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.next_date.__class__ is str or isinstance(_model.next_date, str)):
+                    if _model.next_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.next_date = odd(
+                            _model.next_date,
+                            ((_parent, _name), _key),
+                            "next_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.current_month_amount) is float
+                    or type(_model.current_month_amount) is int
+                ):
+                    if _model.current_month_amount is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.current_month_amount = odd(
+                            _model.current_month_amount,
+                            ((_parent, _name), _key),
+                            "current_month_amount",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetWalletCreditsExpirationGetWalletCreditsExpiration200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "split_by_currency",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_credits",
+    "redeemed_credits",
+    "available_credits",
+    "split_by_currency",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -103,63 +113,196 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        earned_credits = src_dict.get("earned_credits", UNSET)
-        if not (type(earned_credits) is float or type(earned_credits) is int):
-            if earned_credits is UNSET:
-                _absent += 1
-            else:
-                earned_credits = odd(
-                    earned_credits, (_path, _key), "earned_credits", "number", False, False
-                )
-
-        redeemed_credits = src_dict.get("redeemed_credits", UNSET)
-        if not (type(redeemed_credits) is float or type(redeemed_credits) is int):
-            if redeemed_credits is UNSET:
-                _absent += 1
-            else:
-                redeemed_credits = odd(
-                    redeemed_credits, (_path, _key), "redeemed_credits", "number", False, False
-                )
-
-        available_credits = src_dict.get("available_credits", UNSET)
-        if not (type(available_credits) is float or type(available_credits) is int):
-            if available_credits is UNSET:
-                _absent += 1
-            else:
-                available_credits = odd(
-                    available_credits, (_path, _key), "available_credits", "number", False, False
-                )
-
-        split_by_currency = src_dict.get("split_by_currency", UNSET)
-        if isinstance(split_by_currency, list):
-            _p0 = ((_path, _key), "split_by_currency")
-            _l0 = []
-            for _i0, _v0 in enumerate(split_by_currency):
-                if isinstance(_v0, dict):
-                    _v0 = _read_CreditWalletSummary(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "CreditWalletSummary", True, False)
-                _l0.append(_v0)
-            split_by_currency = _l0
-        elif split_by_currency is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                    _model.split_by_currency,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.earned_credits,
+                    _model.redeemed_credits,
+                    _model.available_credits,
+                    _model.split_by_currency,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            split_by_currency = odd(
-                split_by_currency, (_path, _key), "split_by_currency", "array", False, False
+            (
+                _model.earned_credits,
+                _model.redeemed_credits,
+                _model.available_credits,
+                _model.split_by_currency,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+            if _model.earned_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.earned_credits = odd(
+                    _model.earned_credits, (_path, _key), "earned_credits", "number", False, False
+                )
+
+        if not (type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int):
+            if _model.redeemed_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.redeemed_credits = odd(
+                    _model.redeemed_credits,
+                    (_path, _key),
+                    "redeemed_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (type(_model.available_credits) is float or type(_model.available_credits) is int):
+            if _model.available_credits is UNSET:
+                _undeclared += 1
+            else:
+                _model.available_credits = odd(
+                    _model.available_credits,
+                    (_path, _key),
+                    "available_credits",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.split_by_currency, list):
+            _model.split_by_currency = _read_CreditWalletSummary_list(
+                _model.split_by_currency, (_path, _key), "split_by_currency"
+            )
+        elif _model.split_by_currency is UNSET:
+            _undeclared += 1
+        else:
+            _model.split_by_currency = odd(
+                _model.split_by_currency, (_path, _key), "split_by_currency", "array", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.earned_credits = earned_credits
-        _model.redeemed_credits = redeemed_credits
-        _model.available_credits = available_credits
-        _model.split_by_currency = split_by_currency
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                            _model.split_by_currency,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.earned_credits,
+                            _model.redeemed_credits,
+                            _model.available_credits,
+                            _model.split_by_currency,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.earned_credits,
+                        _model.redeemed_credits,
+                        _model.available_credits,
+                        _model.split_by_currency,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
+                    if _model.earned_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.earned_credits = odd(
+                            _model.earned_credits,
+                            ((_parent, _name), _key),
+                            "earned_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
+                ):
+                    if _model.redeemed_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.redeemed_credits = odd(
+                            _model.redeemed_credits,
+                            ((_parent, _name), _key),
+                            "redeemed_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.available_credits) is float or type(_model.available_credits) is int
+                ):
+                    if _model.available_credits is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.available_credits = odd(
+                            _model.available_credits,
+                            ((_parent, _name), _key),
+                            "available_credits",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.split_by_currency, list):
+                    _model.split_by_currency = _read_CreditWalletSummary_list(
+                        _model.split_by_currency, ((_parent, _name), _key), "split_by_currency"
+                    )
+                elif _model.split_by_currency is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.split_by_currency = odd(
+                        _model.split_by_currency,
+                        ((_parent, _name), _key),
+                        "split_by_currency",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetWalletCreditsGetWalletCredits200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -194,12 +337,14 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CreditWalletSummary: Callable[..., CreditWalletSummary]
+_read_CreditWalletSummary_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CreditWalletSummary
-    global _read_CreditWalletSummary
+    global _read_CreditWalletSummary, _read_CreditWalletSummary_list
     from ..models.credit_wallet_summary import CreditWalletSummary
 
     _read_CreditWalletSummary = CreditWalletSummary._from_json
+    _read_CreditWalletSummary_list = CreditWalletSummary._from_json_list
     _models_pending = False

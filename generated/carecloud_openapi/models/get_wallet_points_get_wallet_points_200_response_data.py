@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "available_points_money_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "earned_points",
+    "redeemed_points",
+    "available_points",
+    "available_points_money_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,50 +116,69 @@ class GetWalletPointsGetWalletPoints200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        earned_points = src_dict.get("earned_points", UNSET)
-        if not (type(earned_points) is float or type(earned_points) is int):
-            if earned_points is UNSET:
-                _absent += 1
-            else:
-                earned_points = odd(
-                    earned_points, (_path, _key), "earned_points", "number", False, False
-                )
-
-        redeemed_points = src_dict.get("redeemed_points", UNSET)
-        if not (type(redeemed_points) is float or type(redeemed_points) is int):
-            if redeemed_points is UNSET:
-                _absent += 1
-            else:
-                redeemed_points = odd(
-                    redeemed_points, (_path, _key), "redeemed_points", "number", False, False
-                )
-
-        available_points = src_dict.get("available_points", UNSET)
-        if not (type(available_points) is float or type(available_points) is int):
-            if available_points is UNSET:
-                _absent += 1
-            else:
-                available_points = odd(
-                    available_points, (_path, _key), "available_points", "number", False, False
-                )
-
-        available_points_money_value = src_dict.get("available_points_money_value", UNSET)
-        if isinstance(available_points_money_value, list):
-            _p0 = ((_path, _key), "available_points_money_value")
-            _l0 = []
-            for _i0, _v0 in enumerate(available_points_money_value):
-                if isinstance(_v0, dict):
-                    _v0 = _read_MoneyValue(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "MoneyValue", True, False)
-                _l0.append(_v0)
-            available_points_money_value = _l0
-        elif available_points_money_value is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.earned_points,
+                    _model.redeemed_points,
+                    _model.available_points,
+                    _model.available_points_money_value,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.earned_points,
+                    _model.redeemed_points,
+                    _model.available_points,
+                    _model.available_points_money_value,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            available_points_money_value = odd(
-                available_points_money_value,
+            (
+                _model.earned_points,
+                _model.redeemed_points,
+                _model.available_points,
+                _model.available_points_money_value,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+            if _model.earned_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.earned_points = odd(
+                    _model.earned_points, (_path, _key), "earned_points", "number", False, False
+                )
+
+        if not (type(_model.redeemed_points) is float or type(_model.redeemed_points) is int):
+            if _model.redeemed_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.redeemed_points = odd(
+                    _model.redeemed_points, (_path, _key), "redeemed_points", "number", False, False
+                )
+
+        if not (type(_model.available_points) is float or type(_model.available_points) is int):
+            if _model.available_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.available_points = odd(
+                    _model.available_points,
+                    (_path, _key),
+                    "available_points",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if isinstance(_model.available_points_money_value, list):
+            _model.available_points_money_value = _read_MoneyValue_list(
+                _model.available_points_money_value, (_path, _key), "available_points_money_value"
+            )
+        elif _model.available_points_money_value is UNSET:
+            _undeclared += 1
+        else:
+            _model.available_points_money_value = odd(
+                _model.available_points_money_value,
                 (_path, _key),
                 "available_points_money_value",
                 "array",
@@ -157,17 +186,128 @@ class GetWalletPointsGetWalletPoints200ResponseData:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.earned_points = earned_points
-        _model.redeemed_points = redeemed_points
-        _model.available_points = available_points
-        _model.available_points_money_value = available_points_money_value
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.earned_points,
+                            _model.redeemed_points,
+                            _model.available_points,
+                            _model.available_points_money_value,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.earned_points,
+                            _model.redeemed_points,
+                            _model.available_points,
+                            _model.available_points_money_value,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.earned_points,
+                        _model.redeemed_points,
+                        _model.available_points,
+                        _model.available_points_money_value,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
+                    if _model.earned_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.earned_points = odd(
+                            _model.earned_points,
+                            ((_parent, _name), _key),
+                            "earned_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.redeemed_points) is float or type(_model.redeemed_points) is int
+                ):
+                    if _model.redeemed_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.redeemed_points = odd(
+                            _model.redeemed_points,
+                            ((_parent, _name), _key),
+                            "redeemed_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.available_points) is float or type(_model.available_points) is int
+                ):
+                    if _model.available_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.available_points = odd(
+                            _model.available_points,
+                            ((_parent, _name), _key),
+                            "available_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.available_points_money_value, list):
+                    _model.available_points_money_value = _read_MoneyValue_list(
+                        _model.available_points_money_value,
+                        ((_parent, _name), _key),
+                        "available_points_money_value",
+                    )
+                elif _model.available_points_money_value is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.available_points_money_value = odd(
+                        _model.available_points_money_value,
+                        ((_parent, _name), _key),
+                        "available_points_money_value",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetWalletPointsGetWalletPoints200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -202,12 +342,14 @@ class GetWalletPointsGetWalletPoints200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_MoneyValue: Callable[..., MoneyValue]
+_read_MoneyValue_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, MoneyValue
-    global _read_MoneyValue
+    global _read_MoneyValue, _read_MoneyValue_list
     from ..models.money_value import MoneyValue
 
     _read_MoneyValue = MoneyValue._from_json
+    _read_MoneyValue_list = MoneyValue._from_json_list
     _models_pending = False

@@ -87,31 +87,68 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        turnover = src_dict.get("turnover", UNSET)
-        if isinstance(turnover, list):
-            _p0 = ((_path, _key), "turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            turnover = _l0
-        elif turnover is UNSET:
-            _absent += 1
-        else:
-            turnover = odd(turnover, (_path, _key), "turnover", "array", False, False)
-
         _model = _new_instance(cls)
-        _model.turnover = turnover
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.turnover = src_dict.get("turnover", UNSET)
+        if isinstance(_model.turnover, list):
+            _model.turnover = _read_QualificationTurnover_list(
+                _model.turnover, (_path, _key), "turnover"
+            )
+        elif _model.turnover is UNSET:
+            _undeclared += 1
+        else:
+            _model.turnover = odd(_model.turnover, (_path, _key), "turnover", "array", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.turnover = src_dict.get("turnover", UNSET)
+                if isinstance(_model.turnover, list):
+                    _model.turnover = _read_QualificationTurnover_list(
+                        _model.turnover, ((_parent, _name), _key), "turnover"
+                    )
+                elif _model.turnover is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.turnover = odd(
+                        _model.turnover, ((_parent, _name), _key), "turnover", "array", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -146,12 +183,14 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "gps_latitude",
     }
 )
+
+_DECLARED_KEYS = (
+    "gps_longitude",
+    "gps_latitude",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -67,29 +75,33 @@ class GPSCoordinates:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            gps_longitude = src_dict["gps_longitude"]
-        except KeyError:
-            gps_longitude = UNSET
-            _absent += 1
-        if not (type(gps_longitude) is float or type(gps_longitude) is int):
-            gps_longitude = odd(
-                gps_longitude, (_path, _key), "gps_longitude", "number", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
+            except KeyError:
+                _model.gps_longitude, _model.gps_latitude = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.gps_longitude, _model.gps_latitude = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
+            if _model.gps_longitude is UNSET:
+                _undeclared += 1
+            _model.gps_longitude = odd(
+                _model.gps_longitude, (_path, _key), "gps_longitude", "number", True, False
             )
 
-        try:
-            gps_latitude = src_dict["gps_latitude"]
-        except KeyError:
-            gps_latitude = UNSET
-            _absent += 1
-        if not (type(gps_latitude) is float or type(gps_latitude) is int):
-            gps_latitude = odd(gps_latitude, (_path, _key), "gps_latitude", "number", True, False)
+        if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
+            if _model.gps_latitude is UNSET:
+                _undeclared += 1
+            _model.gps_latitude = odd(
+                _model.gps_latitude, (_path, _key), "gps_latitude", "number", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.gps_longitude = gps_longitude
-        _model.gps_latitude = gps_latitude
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -97,6 +109,63 @@ class GPSCoordinates:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
+                    except KeyError:
+                        _model.gps_longitude, _model.gps_latitude = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.gps_longitude, _model.gps_latitude = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
+                    if _model.gps_longitude is UNSET:
+                        _undeclared += 1
+                    _model.gps_longitude = odd(
+                        _model.gps_longitude,
+                        ((_parent, _name), _key),
+                        "gps_longitude",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
+                    if _model.gps_latitude is UNSET:
+                        _undeclared += 1
+                    _model.gps_latitude = odd(
+                        _model.gps_latitude,
+                        ((_parent, _name), _key),
+                        "gps_latitude",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "GPSCoordinates", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "interest_id",
+    "customer_id",
+    "interest_record_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,45 +91,69 @@ class InterestRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            interest_id = src_dict["interest_id"]
-        except KeyError:
-            interest_id = UNSET
-            _absent += 1
-        if not (isinstance(interest_id, str)):
-            interest_id = odd(interest_id, (_path, _key), "interest_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.interest_id,
+                    _model.customer_id,
+                    _model.interest_record_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.interest_id,
+                    _model.customer_id,
+                    _model.interest_record_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.interest_id,
+                _model.customer_id,
+                _model.interest_record_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+            if _model.interest_id is UNSET:
+                _undeclared += 1
+            _model.interest_id = odd(
+                _model.interest_id, (_path, _key), "interest_id", "string", True, False
+            )
 
-        interest_record_id = src_dict.get("interest_record_id", UNSET)
-        if not (isinstance(interest_record_id, str)):
-            if interest_record_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (
+            _model.interest_record_id.__class__ is str or isinstance(_model.interest_record_id, str)
+        ):
+            if _model.interest_record_id is UNSET:
+                _undeclared += 1
             else:
-                interest_record_id = odd(
-                    interest_record_id, (_path, _key), "interest_record_id", "string", False, False
+                _model.interest_record_id = odd(
+                    _model.interest_record_id,
+                    (_path, _key),
+                    "interest_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.interest_id = interest_id
-        _model.customer_id = customer_id
-        _model.interest_record_id = interest_record_id
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -127,6 +161,103 @@ class InterestRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.interest_id,
+                            _model.customer_id,
+                            _model.interest_record_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.interest_id,
+                            _model.customer_id,
+                            _model.interest_record_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.interest_id,
+                        _model.customer_id,
+                        _model.interest_record_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.interest_id.__class__ is str or isinstance(_model.interest_id, str)):
+                    if _model.interest_id is UNSET:
+                        _undeclared += 1
+                    _model.interest_id = odd(
+                        _model.interest_id,
+                        ((_parent, _name), _key),
+                        "interest_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.interest_record_id.__class__ is str
+                    or isinstance(_model.interest_record_id, str)
+                ):
+                    if _model.interest_record_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.interest_record_id = odd(
+                            _model.interest_record_id,
+                            ((_parent, _name), _key),
+                            "interest_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "InterestRecord", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,34 +91,44 @@ class Language:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        language_id = src_dict.get("language_id", UNSET)
-        if not (isinstance(language_id, str)):
-            if language_id is UNSET:
-                _absent += 1
-            else:
-                language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = LanguageState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "LanguageState", False, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.language_id = language_id
-        _model.state = state
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.language_id, _model.state, _model.last_change = _declared(src_dict)
+            except KeyError:
+                _model.language_id, _model.state, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.language_id, _model.state, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.language_id = odd(
+                    _model.language_id, (_path, _key), "language_id", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = LanguageState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "LanguageState", False, False)
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,6 +136,79 @@ class Language:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.language_id, _model.state, _model.last_change = _declared(src_dict)
+                    except KeyError:
+                        _model.language_id, _model.state, _model.last_change = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.language_id, _model.state, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.language_id = odd(
+                            _model.language_id,
+                            ((_parent, _name), _key),
+                            "language_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = LanguageState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "LanguageState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Language", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,25 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "message_template_id",
+    "customer_id",
+    "communication_channel_id",
+    "message_id",
+    "status",
+    "contact",
+    "title",
+    "send_time",
+    "opened_time",
+    "mail_client_user_agent",
+    "mail_client_language",
+    "message_data",
+    "attachments",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -185,35 +205,100 @@ class Message:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            message_template_id = src_dict["message_template_id"]
-        except KeyError:
-            message_template_id = UNSET
-            _absent += 1
-        if not (isinstance(message_template_id, str)):
-            message_template_id = odd(
-                message_template_id, (_path, _key), "message_template_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.message_template_id,
+                    _model.customer_id,
+                    _model.communication_channel_id,
+                    _model.message_id,
+                    _model.status,
+                    _model.contact,
+                    _model.title,
+                    _model.send_time,
+                    _model.opened_time,
+                    _model.mail_client_user_agent,
+                    _model.mail_client_language,
+                    _model.message_data,
+                    _model.attachments,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.message_template_id,
+                    _model.customer_id,
+                    _model.communication_channel_id,
+                    _model.message_id,
+                    _model.status,
+                    _model.contact,
+                    _model.title,
+                    _model.send_time,
+                    _model.opened_time,
+                    _model.mail_client_user_agent,
+                    _model.mail_client_language,
+                    _model.message_data,
+                    _model.attachments,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.message_template_id,
+                _model.customer_id,
+                _model.communication_channel_id,
+                _model.message_id,
+                _model.status,
+                _model.contact,
+                _model.title,
+                _model.send_time,
+                _model.opened_time,
+                _model.mail_client_user_agent,
+                _model.mail_client_language,
+                _model.message_data,
+                _model.attachments,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
+                _undeclared += 1
+            _model.message_template_id = odd(
+                _model.message_template_id,
+                (_path, _key),
+                "message_template_id",
+                "string",
+                True,
+                False,
             )
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
-        if type(communication_channel_id) is int:
-            communication_channel_id = MessageCommunicationChannelId(communication_channel_id)
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = MessageCommunicationChannelId(
+                _model.communication_channel_id
+            )
+        elif _model.communication_channel_id is UNSET:
+            _undeclared += 1
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "MessageCommunicationChannelId",
+                True,
+                False,
+            )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageCommunicationChannelId",
@@ -221,56 +306,62 @@ class Message:
                 False,
             )
 
-        message_id = src_dict.get("message_id", UNSET)
-        if not (isinstance(message_id, str)):
-            if message_id is UNSET:
-                _absent += 1
+        if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
+            if _model.message_id is UNSET:
+                _undeclared += 1
             else:
-                message_id = odd(message_id, (_path, _key), "message_id", "string", False, False)
+                _model.message_id = odd(
+                    _model.message_id, (_path, _key), "message_id", "string", False, False
+                )
 
-        status = src_dict.get("status", UNSET)
-        if type(status) is int:
-            status = MessageStatus(status)
-        elif status is UNSET:
-            _absent += 1
+        if type(_model.status) is int:
+            _model.status = MessageStatus(_model.status)
+        elif _model.status is UNSET:
+            _undeclared += 1
         else:
-            status = odd(status, (_path, _key), "status", "MessageStatus", False, False)
+            _model.status = odd(
+                _model.status, (_path, _key), "status", "MessageStatus", False, False
+            )
 
-        contact = src_dict.get("contact", UNSET)
-        if not (isinstance(contact, str)):
-            if contact is UNSET:
-                _absent += 1
+        if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+            if _model.contact is UNSET:
+                _undeclared += 1
             else:
-                contact = odd(contact, (_path, _key), "contact", "string", False, False)
+                _model.contact = odd(
+                    _model.contact, (_path, _key), "contact", "string", False, False
+                )
 
-        title = src_dict.get("title", UNSET)
-        if not (isinstance(title, str)):
-            if title is UNSET:
-                _absent += 1
+        if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+            if _model.title is UNSET:
+                _undeclared += 1
             else:
-                title = odd(title, (_path, _key), "title", "string", False, False)
+                _model.title = odd(_model.title, (_path, _key), "title", "string", False, False)
 
-        send_time = src_dict.get("send_time", UNSET)
-        if not (isinstance(send_time, str)):
-            if send_time is UNSET:
-                _absent += 1
+        if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
+            if _model.send_time is UNSET:
+                _undeclared += 1
             else:
-                send_time = odd(send_time, (_path, _key), "send_time", "string", False, False)
+                _model.send_time = odd(
+                    _model.send_time, (_path, _key), "send_time", "string", False, False
+                )
 
-        opened_time = src_dict.get("opened_time", UNSET)
-        if not (isinstance(opened_time, str)):
-            if opened_time is UNSET:
-                _absent += 1
+        if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
+            if _model.opened_time is UNSET:
+                _undeclared += 1
             else:
-                opened_time = odd(opened_time, (_path, _key), "opened_time", "string", False, False)
+                _model.opened_time = odd(
+                    _model.opened_time, (_path, _key), "opened_time", "string", False, False
+                )
 
-        mail_client_user_agent = src_dict.get("mail_client_user_agent", UNSET)
-        if not (isinstance(mail_client_user_agent, str)):
-            if mail_client_user_agent is UNSET:
-                _absent += 1
+        if not (
+            _model.mail_client_user_agent.__class__ is str
+            or isinstance(_model.mail_client_user_agent, str)
+        ):
+            if _model.mail_client_user_agent is UNSET:
+                _undeclared += 1
             else:
-                mail_client_user_agent = odd(
-                    mail_client_user_agent,
+                _model.mail_client_user_agent = odd(
+                    _model.mail_client_user_agent,
                     (_path, _key),
                     "mail_client_user_agent",
                     "string",
@@ -278,13 +369,15 @@ class Message:
                     False,
                 )
 
-        mail_client_language = src_dict.get("mail_client_language", UNSET)
-        if not (isinstance(mail_client_language, str)):
-            if mail_client_language is UNSET:
-                _absent += 1
+        if not (
+            _model.mail_client_language.__class__ is str
+            or isinstance(_model.mail_client_language, str)
+        ):
+            if _model.mail_client_language is UNSET:
+                _undeclared += 1
             else:
-                mail_client_language = odd(
-                    mail_client_language,
+                _model.mail_client_language = odd(
+                    _model.mail_client_language,
                     (_path, _key),
                     "mail_client_language",
                     "string",
@@ -292,66 +385,320 @@ class Message:
                     False,
                 )
 
-        message_data = src_dict.get("message_data", UNSET)
-        if isinstance(message_data, list):
-            _p0 = ((_path, _key), "message_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(message_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Parameter(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
-                _l0.append(_v0)
-            message_data = _l0
-        elif message_data is UNSET:
-            _absent += 1
+        if isinstance(_model.message_data, list):
+            _model.message_data = _read_Parameter_list(
+                _model.message_data, (_path, _key), "message_data"
+            )
+        elif _model.message_data is UNSET:
+            _undeclared += 1
         else:
-            message_data = odd(message_data, (_path, _key), "message_data", "array", False, False)
+            _model.message_data = odd(
+                _model.message_data, (_path, _key), "message_data", "array", False, False
+            )
 
-        attachments = src_dict.get("attachments", UNSET)
-        if isinstance(attachments, list):
-            _p0 = ((_path, _key), "attachments")
-            _l0 = []
-            for _i0, _v0 in enumerate(attachments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Attachment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Attachment", True, False)
-                _l0.append(_v0)
-            attachments = _l0
-        elif attachments is UNSET:
-            _absent += 1
+        if isinstance(_model.attachments, list):
+            _model.attachments = _read_Attachment_list(
+                _model.attachments, (_path, _key), "attachments"
+            )
+        elif _model.attachments is UNSET:
+            _undeclared += 1
         else:
-            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
+            _model.attachments = odd(
+                _model.attachments, (_path, _key), "attachments", "array", False, False
+            )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.message_template_id = message_template_id
-        _model.customer_id = customer_id
-        _model.communication_channel_id = communication_channel_id
-        _model.message_id = message_id
-        _model.status = status
-        _model.contact = contact
-        _model.title = title
-        _model.send_time = send_time
-        _model.opened_time = opened_time
-        _model.mail_client_user_agent = mail_client_user_agent
-        _model.mail_client_language = mail_client_language
-        _model.message_data = message_data
-        _model.attachments = attachments
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 14:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.message_template_id,
+                            _model.customer_id,
+                            _model.communication_channel_id,
+                            _model.message_id,
+                            _model.status,
+                            _model.contact,
+                            _model.title,
+                            _model.send_time,
+                            _model.opened_time,
+                            _model.mail_client_user_agent,
+                            _model.mail_client_language,
+                            _model.message_data,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.message_template_id,
+                            _model.customer_id,
+                            _model.communication_channel_id,
+                            _model.message_id,
+                            _model.status,
+                            _model.contact,
+                            _model.title,
+                            _model.send_time,
+                            _model.opened_time,
+                            _model.mail_client_user_agent,
+                            _model.mail_client_language,
+                            _model.message_data,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.message_template_id,
+                        _model.customer_id,
+                        _model.communication_channel_id,
+                        _model.message_id,
+                        _model.status,
+                        _model.contact,
+                        _model.title,
+                        _model.send_time,
+                        _model.opened_time,
+                        _model.mail_client_user_agent,
+                        _model.mail_client_language,
+                        _model.message_data,
+                        _model.attachments,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
+                ):
+                    if _model.message_template_id is UNSET:
+                        _undeclared += 1
+                    _model.message_template_id = odd(
+                        _model.message_template_id,
+                        ((_parent, _name), _key),
+                        "message_template_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = MessageCommunicationChannelId(
+                        _model.communication_channel_id
+                    )
+                elif _model.communication_channel_id is UNSET:
+                    _undeclared += 1
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "MessageCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "MessageCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (_model.message_id.__class__ is str or isinstance(_model.message_id, str)):
+                    if _model.message_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.message_id = odd(
+                            _model.message_id,
+                            ((_parent, _name), _key),
+                            "message_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.status) is int:
+                    _model.status = MessageStatus(_model.status)
+                elif _model.status is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.status = odd(
+                        _model.status,
+                        ((_parent, _name), _key),
+                        "status",
+                        "MessageStatus",
+                        False,
+                        False,
+                    )
+
+                if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+                    if _model.contact is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.contact = odd(
+                            _model.contact,
+                            ((_parent, _name), _key),
+                            "contact",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
+                    if _model.title is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.title = odd(
+                            _model.title, ((_parent, _name), _key), "title", "string", False, False
+                        )
+
+                if not (_model.send_time.__class__ is str or isinstance(_model.send_time, str)):
+                    if _model.send_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.send_time = odd(
+                            _model.send_time,
+                            ((_parent, _name), _key),
+                            "send_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.opened_time.__class__ is str or isinstance(_model.opened_time, str)):
+                    if _model.opened_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.opened_time = odd(
+                            _model.opened_time,
+                            ((_parent, _name), _key),
+                            "opened_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.mail_client_user_agent.__class__ is str
+                    or isinstance(_model.mail_client_user_agent, str)
+                ):
+                    if _model.mail_client_user_agent is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.mail_client_user_agent = odd(
+                            _model.mail_client_user_agent,
+                            ((_parent, _name), _key),
+                            "mail_client_user_agent",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.mail_client_language.__class__ is str
+                    or isinstance(_model.mail_client_language, str)
+                ):
+                    if _model.mail_client_language is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.mail_client_language = odd(
+                            _model.mail_client_language,
+                            ((_parent, _name), _key),
+                            "mail_client_language",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.message_data, list):
+                    _model.message_data = _read_Parameter_list(
+                        _model.message_data, ((_parent, _name), _key), "message_data"
+                    )
+                elif _model.message_data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.message_data = odd(
+                        _model.message_data,
+                        ((_parent, _name), _key),
+                        "message_data",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.attachments, list):
+                    _model.attachments = _read_Attachment_list(
+                        _model.attachments, ((_parent, _name), _key), "attachments"
+                    )
+                elif _model.attachments is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.attachments = odd(
+                        _model.attachments,
+                        ((_parent, _name), _key),
+                        "attachments",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Message", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -386,16 +733,20 @@ class Message:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Attachment: Callable[..., Attachment]
+_read_Attachment_list: Callable[..., list[Any]]
 _read_Parameter: Callable[..., Parameter]
+_read_Parameter_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Attachment, Parameter
-    global _read_Attachment
-    global _read_Parameter
+    global _read_Attachment, _read_Attachment_list
+    global _read_Parameter, _read_Parameter_list
     from ..models.attachment import Attachment
     from ..models.parameter import Parameter
 
     _read_Attachment = Attachment._from_json
+    _read_Attachment_list = Attachment._from_json_list
     _read_Parameter = Parameter._from_json
+    _read_Parameter_list = Parameter._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "plain_text_body",
+    "html_body",
+    "attachments",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -110,59 +120,163 @@ class MessageDetail:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            plain_text_body = src_dict["plain_text_body"]
-        except KeyError:
-            plain_text_body = UNSET
-            _absent += 1
-        if not (isinstance(plain_text_body, str)):
-            plain_text_body = odd(
-                plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
+        else:
+            _model.plain_text_body, _model.html_body, _model.attachments, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            html_body = src_dict["html_body"]
-        except KeyError:
-            html_body = UNSET
-            _absent += 1
-        if not (isinstance(html_body, str)):
-            html_body = odd(html_body, (_path, _key), "html_body", "string", True, False)
+        if not (_model.plain_text_body.__class__ is str or isinstance(_model.plain_text_body, str)):
+            if _model.plain_text_body is UNSET:
+                _undeclared += 1
+            _model.plain_text_body = odd(
+                _model.plain_text_body, (_path, _key), "plain_text_body", "string", True, False
+            )
 
-        attachments = src_dict.get("attachments", UNSET)
-        if isinstance(attachments, list):
-            _p0 = ((_path, _key), "attachments")
-            _l0 = []
-            for _i0, _v0 in enumerate(attachments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_AttachmentInfo(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "AttachmentInfo", True, False)
-                _l0.append(_v0)
-            attachments = _l0
-        elif attachments is UNSET:
-            _absent += 1
+        if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
+            if _model.html_body is UNSET:
+                _undeclared += 1
+            _model.html_body = odd(
+                _model.html_body, (_path, _key), "html_body", "string", True, False
+            )
+
+        if isinstance(_model.attachments, list):
+            _model.attachments = _read_AttachmentInfo_list(
+                _model.attachments, (_path, _key), "attachments"
+            )
+        elif _model.attachments is UNSET:
+            _undeclared += 1
         else:
-            attachments = odd(attachments, (_path, _key), "attachments", "array", False, False)
+            _model.attachments = odd(
+                _model.attachments, (_path, _key), "attachments", "array", False, False
+            )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.plain_text_body = plain_text_body
-        _model.html_body = html_body
-        _model.attachments = attachments
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.plain_text_body,
+                            _model.html_body,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.plain_text_body,
+                            _model.html_body,
+                            _model.attachments,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.plain_text_body,
+                        _model.html_body,
+                        _model.attachments,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.plain_text_body.__class__ is str
+                    or isinstance(_model.plain_text_body, str)
+                ):
+                    if _model.plain_text_body is UNSET:
+                        _undeclared += 1
+                    _model.plain_text_body = odd(
+                        _model.plain_text_body,
+                        ((_parent, _name), _key),
+                        "plain_text_body",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
+                    if _model.html_body is UNSET:
+                        _undeclared += 1
+                    _model.html_body = odd(
+                        _model.html_body,
+                        ((_parent, _name), _key),
+                        "html_body",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.attachments, list):
+                    _model.attachments = _read_AttachmentInfo_list(
+                        _model.attachments, ((_parent, _name), _key), "attachments"
+                    )
+                elif _model.attachments is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.attachments = odd(
+                        _model.attachments,
+                        ((_parent, _name), _key),
+                        "attachments",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "MessageDetail", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -197,12 +311,14 @@ class MessageDetail:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_AttachmentInfo: Callable[..., AttachmentInfo]
+_read_AttachmentInfo_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, AttachmentInfo
-    global _read_AttachmentInfo
+    global _read_AttachmentInfo, _read_AttachmentInfo_list
     from ..models.attachment_info import AttachmentInfo
 
     _read_AttachmentInfo = AttachmentInfo._from_json
+    _read_AttachmentInfo_list = AttachmentInfo._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,22 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "subject",
+    "sender",
+    "name",
+    "message_template_group_id",
+    "communication_channel_id",
+    "message_template_id",
+    "consent_free_template",
+    "preview_url",
+    "icon_url",
+    "template_data",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -158,43 +175,84 @@ class MessageTemplate:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            subject = src_dict["subject"]
-        except KeyError:
-            subject = UNSET
-            _absent += 1
-        if not (isinstance(subject, str)):
-            subject = odd(subject, (_path, _key), "subject", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 11
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.subject,
+                    _model.sender,
+                    _model.name,
+                    _model.message_template_group_id,
+                    _model.communication_channel_id,
+                    _model.message_template_id,
+                    _model.consent_free_template,
+                    _model.preview_url,
+                    _model.icon_url,
+                    _model.template_data,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.subject,
+                    _model.sender,
+                    _model.name,
+                    _model.message_template_group_id,
+                    _model.communication_channel_id,
+                    _model.message_template_id,
+                    _model.consent_free_template,
+                    _model.preview_url,
+                    _model.icon_url,
+                    _model.template_data,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.subject,
+                _model.sender,
+                _model.name,
+                _model.message_template_group_id,
+                _model.communication_channel_id,
+                _model.message_template_id,
+                _model.consent_free_template,
+                _model.preview_url,
+                _model.icon_url,
+                _model.template_data,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            sender = src_dict["sender"]
-        except KeyError:
-            sender = UNSET
-            _absent += 1
-        if not (isinstance(sender, str)):
-            sender = odd(sender, (_path, _key), "sender", "string", True, False)
+        if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
+            if _model.subject is UNSET:
+                _undeclared += 1
+            _model.subject = odd(_model.subject, (_path, _key), "subject", "string", True, False)
 
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
+            if _model.sender is UNSET:
+                _undeclared += 1
+            _model.sender = odd(_model.sender, (_path, _key), "sender", "string", True, False)
 
-        try:
-            message_template_group_id = src_dict["message_template_group_id"]
-        except KeyError:
-            message_template_group_id = UNSET
-            _absent += 1
-        if type(message_template_group_id) is int:
-            message_template_group_id = MessageTemplateMessageTemplateGroupId(
-                message_template_group_id
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if type(_model.message_template_group_id) is int:
+            _model.message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                _model.message_template_group_id
+            )
+        elif _model.message_template_group_id is UNSET:
+            _undeclared += 1
+            _model.message_template_group_id = odd(
+                _model.message_template_group_id,
+                (_path, _key),
+                "message_template_group_id",
+                "MessageTemplateMessageTemplateGroupId",
+                True,
+                False,
             )
         else:
-            message_template_group_id = odd(
-                message_template_group_id,
+            _model.message_template_group_id = odd(
+                _model.message_template_group_id,
                 (_path, _key),
                 "message_template_group_id",
                 "MessageTemplateMessageTemplateGroupId",
@@ -202,18 +260,23 @@ class MessageTemplate:
                 False,
             )
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
-        if type(communication_channel_id) is int:
-            communication_channel_id = MessageTemplateCommunicationChannelId(
-                communication_channel_id
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = MessageTemplateCommunicationChannelId(
+                _model.communication_channel_id
+            )
+        elif _model.communication_channel_id is UNSET:
+            _undeclared += 1
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "MessageTemplateCommunicationChannelId",
+                True,
+                False,
             )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "MessageTemplateCommunicationChannelId",
@@ -221,13 +284,15 @@ class MessageTemplate:
                 False,
             )
 
-        message_template_id = src_dict.get("message_template_id", UNSET)
-        if not (isinstance(message_template_id, str)):
-            if message_template_id is UNSET:
-                _absent += 1
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
+                _undeclared += 1
             else:
-                message_template_id = odd(
-                    message_template_id,
+                _model.message_template_id = odd(
+                    _model.message_template_id,
                     (_path, _key),
                     "message_template_id",
                     "string",
@@ -235,13 +300,12 @@ class MessageTemplate:
                     False,
                 )
 
-        consent_free_template = src_dict.get("consent_free_template", UNSET)
-        if not (type(consent_free_template) is bool):
-            if consent_free_template is UNSET:
-                _absent += 1
+        if not (type(_model.consent_free_template) is bool):
+            if _model.consent_free_template is UNSET:
+                _undeclared += 1
             else:
-                consent_free_template = odd(
-                    consent_free_template,
+                _model.consent_free_template = odd(
+                    _model.consent_free_template,
                     (_path, _key),
                     "consent_free_template",
                     "boolean",
@@ -249,65 +313,266 @@ class MessageTemplate:
                     False,
                 )
 
-        preview_url = src_dict.get("preview_url", UNSET)
-        if isinstance(preview_url, str):
+        if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
             pass
-        elif preview_url is UNSET:
-            _absent += 1
+        elif _model.preview_url is UNSET:
+            _undeclared += 1
         else:
-            preview_url = odd(preview_url, (_path, _key), "preview_url", "string", False, True)
-
-        icon_url = src_dict.get("icon_url", UNSET)
-        if isinstance(icon_url, str):
-            pass
-        elif icon_url is UNSET:
-            _absent += 1
-        else:
-            icon_url = odd(icon_url, (_path, _key), "icon_url", "string", False, True)
-
-        template_data = src_dict.get("template_data", UNSET)
-        if isinstance(template_data, list):
-            _p0 = ((_path, _key), "template_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(template_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Parameter(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Parameter", True, False)
-                _l0.append(_v0)
-            template_data = _l0
-        elif template_data is UNSET:
-            _absent += 1
-        else:
-            template_data = odd(
-                template_data, (_path, _key), "template_data", "array", False, False
+            _model.preview_url = odd(
+                _model.preview_url, (_path, _key), "preview_url", "string", False, True
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+        if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
+            pass
+        elif _model.icon_url is UNSET:
+            _undeclared += 1
+        else:
+            _model.icon_url = odd(_model.icon_url, (_path, _key), "icon_url", "string", False, True)
 
-        _model = _new_instance(cls)
-        _model.subject = subject
-        _model.sender = sender
-        _model.name = name
-        _model.message_template_group_id = message_template_group_id
-        _model.communication_channel_id = communication_channel_id
-        _model.message_template_id = message_template_id
-        _model.consent_free_template = consent_free_template
-        _model.preview_url = preview_url
-        _model.icon_url = icon_url
-        _model.template_data = template_data
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 11:
+        if isinstance(_model.template_data, list):
+            _model.template_data = _read_Parameter_list(
+                _model.template_data, (_path, _key), "template_data"
+            )
+        elif _model.template_data is UNSET:
+            _undeclared += 1
+        else:
+            _model.template_data = odd(
+                _model.template_data, (_path, _key), "template_data", "array", False, False
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 11
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.subject,
+                            _model.sender,
+                            _model.name,
+                            _model.message_template_group_id,
+                            _model.communication_channel_id,
+                            _model.message_template_id,
+                            _model.consent_free_template,
+                            _model.preview_url,
+                            _model.icon_url,
+                            _model.template_data,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.subject,
+                            _model.sender,
+                            _model.name,
+                            _model.message_template_group_id,
+                            _model.communication_channel_id,
+                            _model.message_template_id,
+                            _model.consent_free_template,
+                            _model.preview_url,
+                            _model.icon_url,
+                            _model.template_data,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.subject,
+                        _model.sender,
+                        _model.name,
+                        _model.message_template_group_id,
+                        _model.communication_channel_id,
+                        _model.message_template_id,
+                        _model.consent_free_template,
+                        _model.preview_url,
+                        _model.icon_url,
+                        _model.template_data,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.subject.__class__ is str or isinstance(_model.subject, str)):
+                    if _model.subject is UNSET:
+                        _undeclared += 1
+                    _model.subject = odd(
+                        _model.subject, ((_parent, _name), _key), "subject", "string", True, False
+                    )
+
+                if not (_model.sender.__class__ is str or isinstance(_model.sender, str)):
+                    if _model.sender is UNSET:
+                        _undeclared += 1
+                    _model.sender = odd(
+                        _model.sender, ((_parent, _name), _key), "sender", "string", True, False
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if type(_model.message_template_group_id) is int:
+                    _model.message_template_group_id = MessageTemplateMessageTemplateGroupId(
+                        _model.message_template_group_id
+                    )
+                elif _model.message_template_group_id is UNSET:
+                    _undeclared += 1
+                    _model.message_template_group_id = odd(
+                        _model.message_template_group_id,
+                        ((_parent, _name), _key),
+                        "message_template_group_id",
+                        "MessageTemplateMessageTemplateGroupId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.message_template_group_id = odd(
+                        _model.message_template_group_id,
+                        ((_parent, _name), _key),
+                        "message_template_group_id",
+                        "MessageTemplateMessageTemplateGroupId",
+                        True,
+                        False,
+                    )
+
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = MessageTemplateCommunicationChannelId(
+                        _model.communication_channel_id
+                    )
+                elif _model.communication_channel_id is UNSET:
+                    _undeclared += 1
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "MessageTemplateCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "MessageTemplateCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
+                ):
+                    if _model.message_template_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.message_template_id = odd(
+                            _model.message_template_id,
+                            ((_parent, _name), _key),
+                            "message_template_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.consent_free_template) is bool):
+                    if _model.consent_free_template is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.consent_free_template = odd(
+                            _model.consent_free_template,
+                            ((_parent, _name), _key),
+                            "consent_free_template",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if _model.preview_url.__class__ is str or isinstance(_model.preview_url, str):
+                    pass
+                elif _model.preview_url is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.preview_url = odd(
+                        _model.preview_url,
+                        ((_parent, _name), _key),
+                        "preview_url",
+                        "string",
+                        False,
+                        True,
+                    )
+
+                if _model.icon_url.__class__ is str or isinstance(_model.icon_url, str):
+                    pass
+                elif _model.icon_url is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.icon_url = odd(
+                        _model.icon_url, ((_parent, _name), _key), "icon_url", "string", False, True
+                    )
+
+                if isinstance(_model.template_data, list):
+                    _model.template_data = _read_Parameter_list(
+                        _model.template_data, ((_parent, _name), _key), "template_data"
+                    )
+                elif _model.template_data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.template_data = odd(
+                        _model.template_data,
+                        ((_parent, _name), _key),
+                        "template_data",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "MessageTemplate", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -342,12 +607,14 @@ class MessageTemplate:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Parameter: Callable[..., Parameter]
+_read_Parameter_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Parameter
-    global _read_Parameter
+    global _read_Parameter, _read_Parameter_list
     from ..models.parameter import Parameter
 
     _read_Parameter = Parameter._from_json
+    _read_Parameter_list = Parameter._from_json_list
     _models_pending = False

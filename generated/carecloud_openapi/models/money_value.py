@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,25 +79,31 @@ class MoneyValue:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        currency_id = src_dict.get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
-            else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
-
-        value = src_dict.get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
-                _absent += 1
-            else:
-                value = odd(value, (_path, _key), "value", "number", False, False)
-
         _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.value = value
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.currency_id, _model.value = _declared(src_dict)
+            except KeyError:
+                _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            else:
+                _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -97,6 +111,58 @@ class MoneyValue:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.currency_id, _model.value = _declared(src_dict)
+                    except KeyError:
+                        _model.currency_id, _model.value = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.currency_id, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.currency_id = odd(
+                            _model.currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "number", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "MoneyValue", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "resource_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "resource_name",
+    "resource_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,27 +78,35 @@ class NotFoundErrorBodyErrorErrorData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        resource_name = src_dict.get("resource_name", UNSET)
-        if not (isinstance(resource_name, str)):
-            if resource_name is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.resource_name, _model.resource_id = _declared(src_dict)
+            except KeyError:
+                _model.resource_name, _model.resource_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.resource_name, _model.resource_id = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.resource_name.__class__ is str or isinstance(_model.resource_name, str)):
+            if _model.resource_name is UNSET:
+                _undeclared += 1
             else:
-                resource_name = odd(
-                    resource_name, (_path, _key), "resource_name", "string", False, False
+                _model.resource_name = odd(
+                    _model.resource_name, (_path, _key), "resource_name", "string", False, False
                 )
 
-        resource_id = src_dict.get("resource_id", UNSET)
-        if not (isinstance(resource_id, str)):
-            if resource_id is UNSET:
-                _absent += 1
+        if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+            if _model.resource_id is UNSET:
+                _undeclared += 1
             else:
-                resource_id = odd(resource_id, (_path, _key), "resource_id", "string", False, False)
+                _model.resource_id = odd(
+                    _model.resource_id, (_path, _key), "resource_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.resource_name = resource_name
-        _model.resource_id = resource_id
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -98,6 +114,76 @@ class NotFoundErrorBodyErrorErrorData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.resource_name, _model.resource_id = _declared(src_dict)
+                    except KeyError:
+                        _model.resource_name, _model.resource_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.resource_name, _model.resource_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.resource_name.__class__ is str or isinstance(_model.resource_name, str)
+                ):
+                    if _model.resource_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.resource_name = odd(
+                            _model.resource_name,
+                            ((_parent, _name), _key),
+                            "resource_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+                    if _model.resource_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.resource_id = odd(
+                            _model.resource_id,
+                            ((_parent, _name), _key),
+                            "resource_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "NotFoundErrorBodyErrorErrorData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "time_intervals",
     }
 )
+
+_DECLARED_KEYS = (
+    "day_id",
+    "time_intervals",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -90,44 +98,107 @@ class OpeningDay:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            day_id = src_dict["day_id"]
-        except KeyError:
-            day_id = UNSET
-            _absent += 1
-        if not (isinstance(day_id, str)):
-            day_id = odd(day_id, (_path, _key), "day_id", "string", True, False)
-
-        try:
-            time_intervals = src_dict["time_intervals"]
-        except KeyError:
-            time_intervals = UNSET
-            _absent += 1
-        if isinstance(time_intervals, list):
-            _p0 = ((_path, _key), "time_intervals")
-            _l0 = []
-            for _i0, _v0 in enumerate(time_intervals):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TimeInterval(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TimeInterval", True, False)
-                _l0.append(_v0)
-            time_intervals = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.day_id, _model.time_intervals = _declared(src_dict)
+            except KeyError:
+                _model.day_id, _model.time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            time_intervals = odd(
-                time_intervals, (_path, _key), "time_intervals", "array", True, False
+            _model.day_id, _model.time_intervals = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
+            if _model.day_id is UNSET:
+                _undeclared += 1
+            _model.day_id = odd(_model.day_id, (_path, _key), "day_id", "string", True, False)
+
+        if isinstance(_model.time_intervals, list):
+            _model.time_intervals = _read_TimeInterval_list(
+                _model.time_intervals, (_path, _key), "time_intervals"
+            )
+        elif _model.time_intervals is UNSET:
+            _undeclared += 1
+            _model.time_intervals = odd(
+                _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
+            )
+        else:
+            _model.time_intervals = odd(
+                _model.time_intervals, (_path, _key), "time_intervals", "array", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.day_id = day_id
-        _model.time_intervals = time_intervals
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.day_id, _model.time_intervals = _declared(src_dict)
+                    except KeyError:
+                        _model.day_id, _model.time_intervals = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.day_id, _model.time_intervals = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.day_id.__class__ is str or isinstance(_model.day_id, str)):
+                    if _model.day_id is UNSET:
+                        _undeclared += 1
+                    _model.day_id = odd(
+                        _model.day_id, ((_parent, _name), _key), "day_id", "string", True, False
+                    )
+
+                if isinstance(_model.time_intervals, list):
+                    _model.time_intervals = _read_TimeInterval_list(
+                        _model.time_intervals, ((_parent, _name), _key), "time_intervals"
+                    )
+                elif _model.time_intervals is UNSET:
+                    _undeclared += 1
+                    _model.time_intervals = odd(
+                        _model.time_intervals,
+                        ((_parent, _name), _key),
+                        "time_intervals",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.time_intervals = odd(
+                        _model.time_intervals,
+                        ((_parent, _name), _key),
+                        "time_intervals",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "OpeningDay", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -162,12 +233,14 @@ class OpeningDay:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TimeInterval: Callable[..., TimeInterval]
+_read_TimeInterval_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TimeInterval
-    global _read_TimeInterval
+    global _read_TimeInterval, _read_TimeInterval_list
     from ..models.time_interval import TimeInterval
 
     _read_TimeInterval = TimeInterval._from_json
+    _read_TimeInterval_list = TimeInterval._from_json_list
     _models_pending = False

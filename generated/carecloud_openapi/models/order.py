@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -52,6 +53,27 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "currency_id",
+    "total_price",
+    "order_items",
+    "invoicing_data",
+    "order_id",
+    "order_number",
+    "discount_codes",
+    "shipping_data",
+    "customer_note",
+    "order_status",
+    "shipping_date",
+    "program_ranking",
+    "payment_status",
+    "invoice_document_url",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -174,151 +196,218 @@ class Order:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
-        if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        try:
-            order_items = src_dict["order_items"]
-        except KeyError:
-            order_items = UNSET
-            _absent += 1
-        if isinstance(order_items, list):
-            _p0 = ((_path, _key), "order_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(order_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_OrderItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "OrderItem", True, False)
-                _l0.append(_v0)
-            order_items = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.order_items,
+                    _model.invoicing_data,
+                    _model.order_id,
+                    _model.order_number,
+                    _model.discount_codes,
+                    _model.shipping_data,
+                    _model.customer_note,
+                    _model.order_status,
+                    _model.shipping_date,
+                    _model.program_ranking,
+                    _model.payment_status,
+                    _model.invoice_document_url,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.currency_id,
+                    _model.total_price,
+                    _model.order_items,
+                    _model.invoicing_data,
+                    _model.order_id,
+                    _model.order_number,
+                    _model.discount_codes,
+                    _model.shipping_data,
+                    _model.customer_note,
+                    _model.order_status,
+                    _model.shipping_date,
+                    _model.program_ranking,
+                    _model.payment_status,
+                    _model.invoice_document_url,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            order_items = odd(order_items, (_path, _key), "order_items", "array", True, False)
+            (
+                _model.customer_id,
+                _model.currency_id,
+                _model.total_price,
+                _model.order_items,
+                _model.invoicing_data,
+                _model.order_id,
+                _model.order_number,
+                _model.discount_codes,
+                _model.shipping_data,
+                _model.customer_note,
+                _model.order_status,
+                _model.shipping_date,
+                _model.program_ranking,
+                _model.payment_status,
+                _model.invoice_document_url,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            invoicing_data = src_dict["invoicing_data"]
-        except KeyError:
-            invoicing_data = UNSET
-            _absent += 1
-        if isinstance(invoicing_data, dict):
-            invoicing_data = _read_OrderInvoicing(invoicing_data, (_path, _key), "invoicing_data")
-        else:
-            invoicing_data = odd(
-                invoicing_data, (_path, _key), "invoicing_data", "OrderInvoicing", True, False
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        order_id = src_dict.get("order_id", UNSET)
-        if not (isinstance(order_id, str)):
-            if order_id is UNSET:
-                _absent += 1
-            else:
-                order_id = odd(order_id, (_path, _key), "order_id", "string", False, False)
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
 
-        order_number = src_dict.get("order_number", UNSET)
-        if not (isinstance(order_number, str)):
-            if order_number is UNSET:
-                _absent += 1
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _undeclared += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if isinstance(_model.order_items, list):
+            _model.order_items = _read_OrderItem_list(
+                _model.order_items, (_path, _key), "order_items"
+            )
+        elif _model.order_items is UNSET:
+            _undeclared += 1
+            _model.order_items = odd(
+                _model.order_items, (_path, _key), "order_items", "array", True, False
+            )
+        else:
+            _model.order_items = odd(
+                _model.order_items, (_path, _key), "order_items", "array", True, False
+            )
+
+        if isinstance(_model.invoicing_data, dict):
+            _model.invoicing_data = _read_OrderInvoicing(
+                _model.invoicing_data, (_path, _key), "invoicing_data"
+            )
+        elif _model.invoicing_data is UNSET:
+            _undeclared += 1
+            _model.invoicing_data = odd(
+                _model.invoicing_data,
+                (_path, _key),
+                "invoicing_data",
+                "OrderInvoicing",
+                True,
+                False,
+            )
+        else:
+            _model.invoicing_data = odd(
+                _model.invoicing_data,
+                (_path, _key),
+                "invoicing_data",
+                "OrderInvoicing",
+                True,
+                False,
+            )
+
+        if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+            if _model.order_id is UNSET:
+                _undeclared += 1
             else:
-                order_number = odd(
-                    order_number, (_path, _key), "order_number", "string", False, False
+                _model.order_id = odd(
+                    _model.order_id, (_path, _key), "order_id", "string", False, False
                 )
 
-        discount_codes = src_dict.get("discount_codes", UNSET)
-        if isinstance(discount_codes, list):
-            for _i0, _v0 in enumerate(discount_codes):
-                if not (isinstance(_v0, str)):
+        if not (_model.order_number.__class__ is str or isinstance(_model.order_number, str)):
+            if _model.order_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.order_number = odd(
+                    _model.order_number, (_path, _key), "order_number", "string", False, False
+                )
+
+        if isinstance(_model.discount_codes, list):
+            for _i0, _v0 in enumerate(_model.discount_codes):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "discount_codes"), _i0, "string", True, False)
-        elif discount_codes is UNSET:
-            _absent += 1
+        elif _model.discount_codes is UNSET:
+            _undeclared += 1
         else:
-            discount_codes = odd(
-                discount_codes, (_path, _key), "discount_codes", "array", False, False
+            _model.discount_codes = odd(
+                _model.discount_codes, (_path, _key), "discount_codes", "array", False, False
             )
 
-        shipping_data = src_dict.get("shipping_data", UNSET)
-        if isinstance(shipping_data, dict):
-            shipping_data = _read_OrderShipping(shipping_data, (_path, _key), "shipping_data")
-        elif shipping_data is UNSET:
-            _absent += 1
+        if isinstance(_model.shipping_data, dict):
+            _model.shipping_data = _read_OrderShipping(
+                _model.shipping_data, (_path, _key), "shipping_data"
+            )
+        elif _model.shipping_data is UNSET:
+            _undeclared += 1
         else:
-            shipping_data = odd(
-                shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
+            _model.shipping_data = odd(
+                _model.shipping_data, (_path, _key), "shipping_data", "OrderShipping", False, False
             )
 
-        customer_note = src_dict.get("customer_note", UNSET)
-        if not (isinstance(customer_note, str)):
-            if customer_note is UNSET:
-                _absent += 1
+        if not (_model.customer_note.__class__ is str or isinstance(_model.customer_note, str)):
+            if _model.customer_note is UNSET:
+                _undeclared += 1
             else:
-                customer_note = odd(
-                    customer_note, (_path, _key), "customer_note", "string", False, False
+                _model.customer_note = odd(
+                    _model.customer_note, (_path, _key), "customer_note", "string", False, False
                 )
 
-        order_status = src_dict.get("order_status", UNSET)
-        if not (isinstance(order_status, str)):
-            if order_status is UNSET:
-                _absent += 1
+        if not (_model.order_status.__class__ is str or isinstance(_model.order_status, str)):
+            if _model.order_status is UNSET:
+                _undeclared += 1
             else:
-                order_status = odd(
-                    order_status, (_path, _key), "order_status", "string", False, False
+                _model.order_status = odd(
+                    _model.order_status, (_path, _key), "order_status", "string", False, False
                 )
 
-        shipping_date = src_dict.get("shipping_date", UNSET)
-        if not (isinstance(shipping_date, str)):
-            if shipping_date is UNSET:
-                _absent += 1
+        if not (_model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)):
+            if _model.shipping_date is UNSET:
+                _undeclared += 1
             else:
-                shipping_date = odd(
-                    shipping_date, (_path, _key), "shipping_date", "string", False, False
+                _model.shipping_date = odd(
+                    _model.shipping_date, (_path, _key), "shipping_date", "string", False, False
                 )
 
-        program_ranking = src_dict.get("program_ranking", UNSET)
-        if not (type(program_ranking) is int):
-            if program_ranking is UNSET:
-                _absent += 1
+        if not (type(_model.program_ranking) is int):
+            if _model.program_ranking is UNSET:
+                _undeclared += 1
             else:
-                program_ranking = odd(
-                    program_ranking, (_path, _key), "program_ranking", "integer", False, False
+                _model.program_ranking = odd(
+                    _model.program_ranking,
+                    (_path, _key),
+                    "program_ranking",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        payment_status = src_dict.get("payment_status", UNSET)
-        if not (isinstance(payment_status, str)):
-            if payment_status is UNSET:
-                _absent += 1
+        if not (_model.payment_status.__class__ is str or isinstance(_model.payment_status, str)):
+            if _model.payment_status is UNSET:
+                _undeclared += 1
             else:
-                payment_status = odd(
-                    payment_status, (_path, _key), "payment_status", "string", False, False
+                _model.payment_status = odd(
+                    _model.payment_status, (_path, _key), "payment_status", "string", False, False
                 )
 
-        invoice_document_url = src_dict.get("invoice_document_url", UNSET)
-        if not (isinstance(invoice_document_url, str)):
-            if invoice_document_url is UNSET:
-                _absent += 1
+        if not (
+            _model.invoice_document_url.__class__ is str
+            or isinstance(_model.invoice_document_url, str)
+        ):
+            if _model.invoice_document_url is UNSET:
+                _undeclared += 1
             else:
-                invoice_document_url = odd(
-                    invoice_document_url,
+                _model.invoice_document_url = odd(
+                    _model.invoice_document_url,
                     (_path, _key),
                     "invoice_document_url",
                     "string",
@@ -326,36 +415,355 @@ class Order:
                     False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.currency_id = currency_id
-        _model.total_price = total_price
-        _model.order_items = order_items
-        _model.invoicing_data = invoicing_data
-        _model.order_id = order_id
-        _model.order_number = order_number
-        _model.discount_codes = discount_codes
-        _model.shipping_data = shipping_data
-        _model.customer_note = customer_note
-        _model.order_status = order_status
-        _model.shipping_date = shipping_date
-        _model.program_ranking = program_ranking
-        _model.payment_status = payment_status
-        _model.invoice_document_url = invoice_document_url
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.order_items,
+                            _model.invoicing_data,
+                            _model.order_id,
+                            _model.order_number,
+                            _model.discount_codes,
+                            _model.shipping_data,
+                            _model.customer_note,
+                            _model.order_status,
+                            _model.shipping_date,
+                            _model.program_ranking,
+                            _model.payment_status,
+                            _model.invoice_document_url,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.currency_id,
+                            _model.total_price,
+                            _model.order_items,
+                            _model.invoicing_data,
+                            _model.order_id,
+                            _model.order_number,
+                            _model.discount_codes,
+                            _model.shipping_data,
+                            _model.customer_note,
+                            _model.order_status,
+                            _model.shipping_date,
+                            _model.program_ranking,
+                            _model.payment_status,
+                            _model.invoice_document_url,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.currency_id,
+                        _model.total_price,
+                        _model.order_items,
+                        _model.invoicing_data,
+                        _model.order_id,
+                        _model.order_number,
+                        _model.discount_codes,
+                        _model.shipping_data,
+                        _model.customer_note,
+                        _model.order_status,
+                        _model.shipping_date,
+                        _model.program_ranking,
+                        _model.payment_status,
+                        _model.invoice_document_url,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
+                        _undeclared += 1
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.order_items, list):
+                    _model.order_items = _read_OrderItem_list(
+                        _model.order_items, ((_parent, _name), _key), "order_items"
+                    )
+                elif _model.order_items is UNSET:
+                    _undeclared += 1
+                    _model.order_items = odd(
+                        _model.order_items,
+                        ((_parent, _name), _key),
+                        "order_items",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.order_items = odd(
+                        _model.order_items,
+                        ((_parent, _name), _key),
+                        "order_items",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.invoicing_data, dict):
+                    _model.invoicing_data = _read_OrderInvoicing(
+                        _model.invoicing_data, ((_parent, _name), _key), "invoicing_data"
+                    )
+                elif _model.invoicing_data is UNSET:
+                    _undeclared += 1
+                    _model.invoicing_data = odd(
+                        _model.invoicing_data,
+                        ((_parent, _name), _key),
+                        "invoicing_data",
+                        "OrderInvoicing",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.invoicing_data = odd(
+                        _model.invoicing_data,
+                        ((_parent, _name), _key),
+                        "invoicing_data",
+                        "OrderInvoicing",
+                        True,
+                        False,
+                    )
+
+                if not (_model.order_id.__class__ is str or isinstance(_model.order_id, str)):
+                    if _model.order_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.order_id = odd(
+                            _model.order_id,
+                            ((_parent, _name), _key),
+                            "order_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.order_number.__class__ is str or isinstance(_model.order_number, str)
+                ):
+                    if _model.order_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.order_number = odd(
+                            _model.order_number,
+                            ((_parent, _name), _key),
+                            "order_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.discount_codes, list):
+                    for _i0, _v0 in enumerate(_model.discount_codes):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "discount_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.discount_codes is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.discount_codes = odd(
+                        _model.discount_codes,
+                        ((_parent, _name), _key),
+                        "discount_codes",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.shipping_data, dict):
+                    _model.shipping_data = _read_OrderShipping(
+                        _model.shipping_data, ((_parent, _name), _key), "shipping_data"
+                    )
+                elif _model.shipping_data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.shipping_data = odd(
+                        _model.shipping_data,
+                        ((_parent, _name), _key),
+                        "shipping_data",
+                        "OrderShipping",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.customer_note.__class__ is str or isinstance(_model.customer_note, str)
+                ):
+                    if _model.customer_note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_note = odd(
+                            _model.customer_note,
+                            ((_parent, _name), _key),
+                            "customer_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.order_status.__class__ is str or isinstance(_model.order_status, str)
+                ):
+                    if _model.order_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.order_status = odd(
+                            _model.order_status,
+                            ((_parent, _name), _key),
+                            "order_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.shipping_date.__class__ is str or isinstance(_model.shipping_date, str)
+                ):
+                    if _model.shipping_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.shipping_date = odd(
+                            _model.shipping_date,
+                            ((_parent, _name), _key),
+                            "shipping_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.program_ranking) is int):
+                    if _model.program_ranking is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.program_ranking = odd(
+                            _model.program_ranking,
+                            ((_parent, _name), _key),
+                            "program_ranking",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.payment_status.__class__ is str or isinstance(_model.payment_status, str)
+                ):
+                    if _model.payment_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.payment_status = odd(
+                            _model.payment_status,
+                            ((_parent, _name), _key),
+                            "payment_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.invoice_document_url.__class__ is str
+                    or isinstance(_model.invoice_document_url, str)
+                ):
+                    if _model.invoice_document_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.invoice_document_url = odd(
+                            _model.invoice_document_url,
+                            ((_parent, _name), _key),
+                            "invoice_document_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Order", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -390,20 +798,26 @@ class Order:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_OrderInvoicing: Callable[..., OrderInvoicing]
+_read_OrderInvoicing_list: Callable[..., list[Any]]
 _read_OrderItem: Callable[..., OrderItem]
+_read_OrderItem_list: Callable[..., list[Any]]
 _read_OrderShipping: Callable[..., OrderShipping]
+_read_OrderShipping_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, OrderInvoicing, OrderItem, OrderShipping
-    global _read_OrderInvoicing
-    global _read_OrderItem
-    global _read_OrderShipping
+    global _read_OrderInvoicing, _read_OrderInvoicing_list
+    global _read_OrderItem, _read_OrderItem_list
+    global _read_OrderShipping, _read_OrderShipping_list
     from ..models.order_invoicing import OrderInvoicing
     from ..models.order_item import OrderItem
     from ..models.order_shipping import OrderShipping
 
     _read_OrderInvoicing = OrderInvoicing._from_json
+    _read_OrderInvoicing_list = OrderInvoicing._from_json_list
     _read_OrderItem = OrderItem._from_json
+    _read_OrderItem_list = OrderItem._from_json_list
     _read_OrderShipping = OrderShipping._from_json
+    _read_OrderShipping_list = OrderShipping._from_json_list
     _models_pending = False

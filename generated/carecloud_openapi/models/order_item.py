@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_variant_id",
+    "amount",
+    "unit_price",
+    "vat_rate",
+    "order_item_id",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -87,65 +99,85 @@ class OrderItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            product_variant_id = src_dict["product_variant_id"]
-        except KeyError:
-            product_variant_id = UNSET
-            _absent += 1
-        if not (isinstance(product_variant_id, str)):
-            product_variant_id = odd(
-                product_variant_id, (_path, _key), "product_variant_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.product_variant_id,
+                    _model.amount,
+                    _model.unit_price,
+                    _model.vat_rate,
+                    _model.order_item_id,
+                    _model.customer_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.product_variant_id,
+                    _model.amount,
+                    _model.unit_price,
+                    _model.vat_rate,
+                    _model.order_item_id,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.product_variant_id,
+                _model.amount,
+                _model.unit_price,
+                _model.vat_rate,
+                _model.order_item_id,
+                _model.customer_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.product_variant_id.__class__ is str or isinstance(_model.product_variant_id, str)
+        ):
+            if _model.product_variant_id is UNSET:
+                _undeclared += 1
+            _model.product_variant_id = odd(
+                _model.product_variant_id,
+                (_path, _key),
+                "product_variant_id",
+                "string",
+                True,
+                False,
             )
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
-        if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _undeclared += 1
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
 
-        try:
-            unit_price = src_dict["unit_price"]
-        except KeyError:
-            unit_price = UNSET
-            _absent += 1
-        if not (type(unit_price) is float or type(unit_price) is int):
-            unit_price = odd(unit_price, (_path, _key), "unit_price", "number", True, False)
+        if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+            if _model.unit_price is UNSET:
+                _undeclared += 1
+            _model.unit_price = odd(
+                _model.unit_price, (_path, _key), "unit_price", "number", True, False
+            )
 
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _undeclared += 1
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
 
-        order_item_id = src_dict.get("order_item_id", UNSET)
-        if not (isinstance(order_item_id, str)):
-            if order_item_id is UNSET:
-                _absent += 1
+        if not (_model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)):
+            if _model.order_item_id is UNSET:
+                _undeclared += 1
             else:
-                order_item_id = odd(
-                    order_item_id, (_path, _key), "order_item_id", "string", False, False
+                _model.order_item_id = odd(
+                    _model.order_item_id, (_path, _key), "order_item_id", "string", False, False
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.product_variant_id = product_variant_id
-        _model.amount = amount
-        _model.unit_price = unit_price
-        _model.vat_rate = vat_rate
-        _model.order_item_id = order_item_id
-        _model.customer_id = customer_id
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -153,6 +185,125 @@ class OrderItem:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.product_variant_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                            _model.order_item_id,
+                            _model.customer_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.product_variant_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                            _model.order_item_id,
+                            _model.customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.product_variant_id,
+                        _model.amount,
+                        _model.unit_price,
+                        _model.vat_rate,
+                        _model.order_item_id,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.product_variant_id.__class__ is str
+                    or isinstance(_model.product_variant_id, str)
+                ):
+                    if _model.product_variant_id is UNSET:
+                        _undeclared += 1
+                    _model.product_variant_id = odd(
+                        _model.product_variant_id,
+                        ((_parent, _name), _key),
+                        "product_variant_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _undeclared += 1
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
+
+                if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+                    if _model.unit_price is UNSET:
+                        _undeclared += 1
+                    _model.unit_price = odd(
+                        _model.unit_price,
+                        ((_parent, _name), _key),
+                        "unit_price",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _undeclared += 1
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
+
+                if not (
+                    _model.order_item_id.__class__ is str or isinstance(_model.order_item_id, str)
+                ):
+                    if _model.order_item_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.order_item_id = odd(
+                            _model.order_item_id,
+                            ((_parent, _name), _key),
+                            "order_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "OrderItem", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "address",
     }
 )
+
+_DECLARED_KEYS = (
+    "shipping_id",
+    "contact_firstname",
+    "contact_lastname",
+    "phone",
+    "address",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -104,60 +115,202 @@ class OrderShipping:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            shipping_id = src_dict["shipping_id"]
-        except KeyError:
-            shipping_id = UNSET
-            _absent += 1
-        if not (isinstance(shipping_id, str)):
-            shipping_id = odd(shipping_id, (_path, _key), "shipping_id", "string", True, False)
-
-        contact_firstname = src_dict.get("contact_firstname", UNSET)
-        if not (isinstance(contact_firstname, str)):
-            if contact_firstname is UNSET:
-                _absent += 1
-            else:
-                contact_firstname = odd(
-                    contact_firstname, (_path, _key), "contact_firstname", "string", False, False
-                )
-
-        contact_lastname = src_dict.get("contact_lastname", UNSET)
-        if not (isinstance(contact_lastname, str)):
-            if contact_lastname is UNSET:
-                _absent += 1
-            else:
-                contact_lastname = odd(
-                    contact_lastname, (_path, _key), "contact_lastname", "string", False, False
-                )
-
-        phone = src_dict.get("phone", UNSET)
-        if not (isinstance(phone, str)):
-            if phone is UNSET:
-                _absent += 1
-            else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
-
-        address = src_dict.get("address", UNSET)
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
-            _absent += 1
-        else:
-            address = odd(address, (_path, _key), "address", "Address", False, False)
-
         _model = _new_instance(cls)
-        _model.shipping_id = shipping_id
-        _model.contact_firstname = contact_firstname
-        _model.contact_lastname = contact_lastname
-        _model.phone = phone
-        _model.address = address
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.shipping_id,
+                    _model.contact_firstname,
+                    _model.contact_lastname,
+                    _model.phone,
+                    _model.address,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.shipping_id,
+                    _model.contact_firstname,
+                    _model.contact_lastname,
+                    _model.phone,
+                    _model.address,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.shipping_id,
+                _model.contact_firstname,
+                _model.contact_lastname,
+                _model.phone,
+                _model.address,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
+            if _model.shipping_id is UNSET:
+                _undeclared += 1
+            _model.shipping_id = odd(
+                _model.shipping_id, (_path, _key), "shipping_id", "string", True, False
+            )
+
+        if not (
+            _model.contact_firstname.__class__ is str or isinstance(_model.contact_firstname, str)
+        ):
+            if _model.contact_firstname is UNSET:
+                _undeclared += 1
+            else:
+                _model.contact_firstname = odd(
+                    _model.contact_firstname,
+                    (_path, _key),
+                    "contact_firstname",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.contact_lastname.__class__ is str or isinstance(_model.contact_lastname, str)
+        ):
+            if _model.contact_lastname is UNSET:
+                _undeclared += 1
+            else:
+                _model.contact_lastname = odd(
+                    _model.contact_lastname,
+                    (_path, _key),
+                    "contact_lastname",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
+                _undeclared += 1
+            else:
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
+
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
+            _undeclared += 1
+        else:
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.shipping_id,
+                            _model.contact_firstname,
+                            _model.contact_lastname,
+                            _model.phone,
+                            _model.address,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.shipping_id,
+                            _model.contact_firstname,
+                            _model.contact_lastname,
+                            _model.phone,
+                            _model.address,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.shipping_id,
+                        _model.contact_firstname,
+                        _model.contact_lastname,
+                        _model.phone,
+                        _model.address,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
+                    if _model.shipping_id is UNSET:
+                        _undeclared += 1
+                    _model.shipping_id = odd(
+                        _model.shipping_id,
+                        ((_parent, _name), _key),
+                        "shipping_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.contact_firstname.__class__ is str
+                    or isinstance(_model.contact_firstname, str)
+                ):
+                    if _model.contact_firstname is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.contact_firstname = odd(
+                            _model.contact_firstname,
+                            ((_parent, _name), _key),
+                            "contact_firstname",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.contact_lastname.__class__ is str
+                    or isinstance(_model.contact_lastname, str)
+                ):
+                    if _model.contact_lastname is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.contact_lastname = odd(
+                            _model.contact_lastname,
+                            ((_parent, _name), _key),
+                            "contact_lastname",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
+
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "OrderShipping", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -192,12 +345,14 @@ class OrderShipping:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

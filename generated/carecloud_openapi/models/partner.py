@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "partner_id",
+    "address",
+    "registration_id",
+    "vat_id",
+    "email",
+    "phone",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -128,83 +142,250 @@ class Partner:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
-            else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
-
-        address = src_dict.get("address", UNSET)
-        if isinstance(address, dict):
-            address = _read_Address(address, (_path, _key), "address")
-        elif address is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.partner_id,
+                    _model.address,
+                    _model.registration_id,
+                    _model.vat_id,
+                    _model.email,
+                    _model.phone,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.partner_id,
+                    _model.address,
+                    _model.registration_id,
+                    _model.vat_id,
+                    _model.email,
+                    _model.phone,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            address = odd(address, (_path, _key), "address", "Address", False, False)
+            (
+                _model.name,
+                _model.partner_id,
+                _model.address,
+                _model.registration_id,
+                _model.vat_id,
+                _model.email,
+                _model.phone,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        registration_id = src_dict.get("registration_id", UNSET)
-        if not (isinstance(registration_id, str)):
-            if registration_id is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                registration_id = odd(
-                    registration_id, (_path, _key), "registration_id", "string", False, False
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
                 )
 
-        vat_id = src_dict.get("vat_id", UNSET)
-        if not (isinstance(vat_id, str)):
-            if vat_id is UNSET:
-                _absent += 1
-            else:
-                vat_id = odd(vat_id, (_path, _key), "vat_id", "string", False, False)
-
-        email = src_dict.get("email", UNSET)
-        if not (isinstance(email, str)):
-            if email is UNSET:
-                _absent += 1
-            else:
-                email = odd(email, (_path, _key), "email", "string", False, False)
-
-        phone = src_dict.get("phone", UNSET)
-        if not (isinstance(phone, str)):
-            if phone is UNSET:
-                _absent += 1
-            else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = PartnerState(state)
-        elif state is UNSET:
-            _absent += 1
+        if isinstance(_model.address, dict):
+            _model.address = _read_Address(_model.address, (_path, _key), "address")
+        elif _model.address is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "PartnerState", False, False)
+            _model.address = odd(_model.address, (_path, _key), "address", "Address", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.partner_id = partner_id
-        _model.address = address
-        _model.registration_id = registration_id
-        _model.vat_id = vat_id
-        _model.email = email
-        _model.phone = phone
-        _model.state = state
-        if len(src_dict) + _absent == 8:
+        if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
+            if _model.registration_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.registration_id = odd(
+                    _model.registration_id, (_path, _key), "registration_id", "string", False, False
+                )
+
+        if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
+            if _model.vat_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.vat_id = odd(_model.vat_id, (_path, _key), "vat_id", "string", False, False)
+
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
+                _undeclared += 1
+            else:
+                _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
+
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
+                _undeclared += 1
+            else:
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
+
+        if type(_model.state) is int:
+            _model.state = PartnerState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "PartnerState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.partner_id,
+                            _model.address,
+                            _model.registration_id,
+                            _model.vat_id,
+                            _model.email,
+                            _model.phone,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.partner_id,
+                            _model.address,
+                            _model.registration_id,
+                            _model.vat_id,
+                            _model.email,
+                            _model.phone,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.partner_id,
+                        _model.address,
+                        _model.registration_id,
+                        _model.vat_id,
+                        _model.email,
+                        _model.phone,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.address, dict):
+                    _model.address = _read_Address(
+                        _model.address, ((_parent, _name), _key), "address"
+                    )
+                elif _model.address is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.address = odd(
+                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
+                    )
+
+                if not (
+                    _model.registration_id.__class__ is str
+                    or isinstance(_model.registration_id, str)
+                ):
+                    if _model.registration_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.registration_id = odd(
+                            _model.registration_id,
+                            ((_parent, _name), _key),
+                            "registration_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.vat_id.__class__ is str or isinstance(_model.vat_id, str)):
+                    if _model.vat_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.vat_id = odd(
+                            _model.vat_id,
+                            ((_parent, _name), _key),
+                            "vat_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.email = odd(
+                            _model.email, ((_parent, _name), _key), "email", "string", False, False
+                        )
+
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = PartnerState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PartnerState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Partner", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -239,12 +420,14 @@ class Partner:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address
+    global _read_Address, _read_Address_list
     from ..models.address import Address
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _models_pending = False

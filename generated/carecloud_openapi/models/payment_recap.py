@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,15 @@ _KNOWN_KEYS = frozenset(
         "recommended_discounts",
     }
 )
+
+_DECLARED_KEYS = (
+    "credit_points",
+    "amount_for_credit",
+    "vouchers",
+    "recommended_discounts",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -115,70 +125,184 @@ class PaymentRecap:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        credit_points = src_dict.get("credit_points", UNSET)
-        if not (type(credit_points) is float or type(credit_points) is int):
-            if credit_points is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.credit_points,
+                    _model.amount_for_credit,
+                    _model.vouchers,
+                    _model.recommended_discounts,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.credit_points,
+                    _model.amount_for_credit,
+                    _model.vouchers,
+                    _model.recommended_discounts,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.credit_points,
+                _model.amount_for_credit,
+                _model.vouchers,
+                _model.recommended_discounts,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+            if _model.credit_points is UNSET:
+                _undeclared += 1
             else:
-                credit_points = odd(
-                    credit_points, (_path, _key), "credit_points", "number", False, False
+                _model.credit_points = odd(
+                    _model.credit_points, (_path, _key), "credit_points", "number", False, False
                 )
 
-        amount_for_credit = src_dict.get("amount_for_credit", UNSET)
-        if not (type(amount_for_credit) is float or type(amount_for_credit) is int):
-            if amount_for_credit is UNSET:
-                _absent += 1
+        if not (type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int):
+            if _model.amount_for_credit is UNSET:
+                _undeclared += 1
             else:
-                amount_for_credit = odd(
-                    amount_for_credit, (_path, _key), "amount_for_credit", "number", False, False
+                _model.amount_for_credit = odd(
+                    _model.amount_for_credit,
+                    (_path, _key),
+                    "amount_for_credit",
+                    "number",
+                    False,
+                    False,
                 )
 
-        vouchers = src_dict.get("vouchers", UNSET)
-        if isinstance(vouchers, list):
-            _p0 = ((_path, _key), "vouchers")
-            _l0 = []
-            for _i0, _v0 in enumerate(vouchers):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PaymentVoucher(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PaymentVoucher", True, False)
-                _l0.append(_v0)
-            vouchers = _l0
-        elif vouchers is UNSET:
-            _absent += 1
+        if isinstance(_model.vouchers, list):
+            _model.vouchers = _read_PaymentVoucher_list(_model.vouchers, (_path, _key), "vouchers")
+        elif _model.vouchers is UNSET:
+            _undeclared += 1
         else:
-            vouchers = odd(vouchers, (_path, _key), "vouchers", "array", False, False)
+            _model.vouchers = odd(_model.vouchers, (_path, _key), "vouchers", "array", False, False)
 
-        recommended_discounts = src_dict.get("recommended_discounts", UNSET)
-        if isinstance(recommended_discounts, list):
-            _p0 = ((_path, _key), "recommended_discounts")
-            _l0 = []
-            for _i0, _v0 in enumerate(recommended_discounts):
-                if isinstance(_v0, dict):
-                    _v0 = _read_DiscountItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "DiscountItem", True, False)
-                _l0.append(_v0)
-            recommended_discounts = _l0
-        elif recommended_discounts is UNSET:
-            _absent += 1
+        if isinstance(_model.recommended_discounts, list):
+            _model.recommended_discounts = _read_DiscountItem_list(
+                _model.recommended_discounts, (_path, _key), "recommended_discounts"
+            )
+        elif _model.recommended_discounts is UNSET:
+            _undeclared += 1
         else:
-            recommended_discounts = odd(
-                recommended_discounts, (_path, _key), "recommended_discounts", "array", False, False
+            _model.recommended_discounts = odd(
+                _model.recommended_discounts,
+                (_path, _key),
+                "recommended_discounts",
+                "array",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.credit_points = credit_points
-        _model.amount_for_credit = amount_for_credit
-        _model.vouchers = vouchers
-        _model.recommended_discounts = recommended_discounts
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.credit_points,
+                            _model.amount_for_credit,
+                            _model.vouchers,
+                            _model.recommended_discounts,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.credit_points,
+                            _model.amount_for_credit,
+                            _model.vouchers,
+                            _model.recommended_discounts,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.credit_points,
+                        _model.amount_for_credit,
+                        _model.vouchers,
+                        _model.recommended_discounts,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
+                    if _model.credit_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.credit_points = odd(
+                            _model.credit_points,
+                            ((_parent, _name), _key),
+                            "credit_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int
+                ):
+                    if _model.amount_for_credit is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.amount_for_credit = odd(
+                            _model.amount_for_credit,
+                            ((_parent, _name), _key),
+                            "amount_for_credit",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.vouchers, list):
+                    _model.vouchers = _read_PaymentVoucher_list(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers"
+                    )
+                elif _model.vouchers is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.vouchers = odd(
+                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
+                    )
+
+                if isinstance(_model.recommended_discounts, list):
+                    _model.recommended_discounts = _read_DiscountItem_list(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
+                    )
+                elif _model.recommended_discounts is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.recommended_discounts = odd(
+                        _model.recommended_discounts,
+                        ((_parent, _name), _key),
+                        "recommended_discounts",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PaymentRecap", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -213,16 +337,20 @@ class PaymentRecap:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_DiscountItem: Callable[..., DiscountItem]
+_read_DiscountItem_list: Callable[..., list[Any]]
 _read_PaymentVoucher: Callable[..., PaymentVoucher]
+_read_PaymentVoucher_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, DiscountItem, PaymentVoucher
-    global _read_DiscountItem
-    global _read_PaymentVoucher
+    global _read_DiscountItem, _read_DiscountItem_list
+    global _read_PaymentVoucher, _read_PaymentVoucher_list
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 
     _read_DiscountItem = DiscountItem._from_json
+    _read_DiscountItem_list = DiscountItem._from_json_list
     _read_PaymentVoucher = PaymentVoucher._from_json
+    _read_PaymentVoucher_list = PaymentVoucher._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,16 @@ _KNOWN_KEYS = frozenset(
         "bill_item_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "discount_value",
+    "discount_percent",
+    "bill_item_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -85,55 +96,76 @@ class PaymentVoucher:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        discount_value = src_dict.get("discount_value", UNSET)
-        if not (type(discount_value) is float or type(discount_value) is int):
-            if discount_value is UNSET:
-                _absent += 1
-            else:
-                discount_value = odd(
-                    discount_value, (_path, _key), "discount_value", "number", False, False
-                )
-
-        discount_percent = src_dict.get("discount_percent", UNSET)
-        if not (type(discount_percent) is float or type(discount_percent) is int):
-            if discount_percent is UNSET:
-                _absent += 1
-            else:
-                discount_percent = odd(
-                    discount_percent, (_path, _key), "discount_percent", "number", False, False
-                )
-
-        bill_item_id = src_dict.get("bill_item_id", UNSET)
-        if not (isinstance(bill_item_id, str)):
-            if bill_item_id is UNSET:
-                _absent += 1
-            else:
-                bill_item_id = odd(
-                    bill_item_id, (_path, _key), "bill_item_id", "string", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.discount_value = discount_value
-        _model.discount_percent = discount_percent
-        _model.bill_item_id = bill_item_id
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.bill_item_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.discount_value,
+                    _model.discount_percent,
+                    _model.bill_item_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.code,
+                _model.name,
+                _model.discount_value,
+                _model.discount_percent,
+                _model.bill_item_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            else:
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
+
+        if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+            if _model.discount_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.discount_value = odd(
+                    _model.discount_value, (_path, _key), "discount_value", "number", False, False
+                )
+
+        if not (type(_model.discount_percent) is float or type(_model.discount_percent) is int):
+            if _model.discount_percent is UNSET:
+                _undeclared += 1
+            else:
+                _model.discount_percent = odd(
+                    _model.discount_percent,
+                    (_path, _key),
+                    "discount_percent",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (_model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)):
+            if _model.bill_item_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.bill_item_id = odd(
+                    _model.bill_item_id, (_path, _key), "bill_item_id", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -141,6 +173,112 @@ class PaymentVoucher:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.bill_item_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.discount_value,
+                            _model.discount_percent,
+                            _model.bill_item_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.code,
+                        _model.name,
+                        _model.discount_value,
+                        _model.discount_percent,
+                        _model.bill_item_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (type(_model.discount_value) is float or type(_model.discount_value) is int):
+                    if _model.discount_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.discount_value = odd(
+                            _model.discount_value,
+                            ((_parent, _name), _key),
+                            "discount_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.discount_percent) is float or type(_model.discount_percent) is int
+                ):
+                    if _model.discount_percent is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.discount_percent = odd(
+                            _model.discount_percent,
+                            ((_parent, _name), _key),
+                            "discount_percent",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.bill_item_id.__class__ is str or isinstance(_model.bill_item_id, str)
+                ):
+                    if _model.bill_item_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.bill_item_id = odd(
+                            _model.bill_item_id,
+                            ((_parent, _name), _key),
+                            "bill_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PaymentVoucher", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "code",
     }
 )
+
+_DECLARED_KEYS = (
+    "list_code",
+    "code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,27 +80,29 @@ class PluId:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            list_code = src_dict["list_code"]
-        except KeyError:
-            list_code = UNSET
-            _absent += 1
-        if not (isinstance(list_code, str)):
-            list_code = odd(list_code, (_path, _key), "list_code", "string", True, False)
-
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
-        if not (isinstance(code, str)):
-            code = odd(code, (_path, _key), "code", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.list_code = list_code
-        _model.code = code
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.list_code, _model.code = _declared(src_dict)
+            except KeyError:
+                _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
+            if _model.list_code is UNSET:
+                _undeclared += 1
+            _model.list_code = odd(
+                _model.list_code, (_path, _key), "list_code", "string", True, False
+            )
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -100,6 +110,54 @@ class PluId:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.list_code, _model.code = _declared(src_dict)
+                    except KeyError:
+                        _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.list_code, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.list_code.__class__ is str or isinstance(_model.list_code, str)):
+                    if _model.list_code is UNSET:
+                        _undeclared += 1
+                    _model.list_code = odd(
+                        _model.list_code,
+                        ((_parent, _name), _key),
+                        "list_code",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PluId", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,21 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "point_type_id",
+    "partner_id",
+    "point_id",
+    "assigned_points",
+    "available_points",
+    "valid_to",
+    "state",
+    "created_at",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -120,99 +136,129 @@ class Point:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.point_id,
+                    _model.assigned_points,
+                    _model.available_points,
+                    _model.valid_to,
+                    _model.state,
+                    _model.created_at,
+                    _model.note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.point_id,
+                    _model.assigned_points,
+                    _model.available_points,
+                    _model.valid_to,
+                    _model.state,
+                    _model.created_at,
+                    _model.note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.point_type_id,
+                _model.partner_id,
+                _model.point_id,
+                _model.assigned_points,
+                _model.available_points,
+                _model.valid_to,
+                _model.state,
+                _model.created_at,
+                _model.note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            point_type_id = src_dict["point_type_id"]
-        except KeyError:
-            point_type_id = UNSET
-            _absent += 1
-        if not (isinstance(point_type_id, str)):
-            point_type_id = odd(
-                point_type_id, (_path, _key), "point_type_id", "string", True, False
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
-        if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
+        if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
+            if _model.point_type_id is UNSET:
+                _undeclared += 1
+            _model.point_type_id = odd(
+                _model.point_type_id, (_path, _key), "point_type_id", "string", True, False
+            )
 
-        point_id = src_dict.get("point_id", UNSET)
-        if not (isinstance(point_id, str)):
-            if point_id is UNSET:
-                _absent += 1
-            else:
-                point_id = odd(point_id, (_path, _key), "point_id", "string", False, False)
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
+            )
 
-        assigned_points = src_dict.get("assigned_points", UNSET)
-        if not (type(assigned_points) is float or type(assigned_points) is int):
-            if assigned_points is UNSET:
-                _absent += 1
+        if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
+            if _model.point_id is UNSET:
+                _undeclared += 1
             else:
-                assigned_points = odd(
-                    assigned_points, (_path, _key), "assigned_points", "number", False, False
+                _model.point_id = odd(
+                    _model.point_id, (_path, _key), "point_id", "string", False, False
                 )
 
-        available_points = src_dict.get("available_points", UNSET)
-        if not (type(available_points) is float or type(available_points) is int):
-            if available_points is UNSET:
-                _absent += 1
+        if not (type(_model.assigned_points) is float or type(_model.assigned_points) is int):
+            if _model.assigned_points is UNSET:
+                _undeclared += 1
             else:
-                available_points = odd(
-                    available_points, (_path, _key), "available_points", "number", False, False
+                _model.assigned_points = odd(
+                    _model.assigned_points, (_path, _key), "assigned_points", "number", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (type(_model.available_points) is float or type(_model.available_points) is int):
+            if _model.available_points is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.available_points = odd(
+                    _model.available_points,
+                    (_path, _key),
+                    "available_points",
+                    "number",
+                    False,
+                    False,
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = PointState(state)
-        elif state is UNSET:
-            _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = PointState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "PointState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "PointState", False, False)
 
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.point_type_id = point_type_id
-        _model.partner_id = partner_id
-        _model.point_id = point_id
-        _model.assigned_points = assigned_points
-        _model.available_points = available_points
-        _model.valid_to = valid_to
-        _model.state = state
-        _model.created_at = created_at
-        _model.note = note
-        if len(src_dict) + _absent == 10:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -220,6 +266,192 @@ class Point:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.point_id,
+                            _model.assigned_points,
+                            _model.available_points,
+                            _model.valid_to,
+                            _model.state,
+                            _model.created_at,
+                            _model.note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.point_id,
+                            _model.assigned_points,
+                            _model.available_points,
+                            _model.valid_to,
+                            _model.state,
+                            _model.created_at,
+                            _model.note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.point_type_id,
+                        _model.partner_id,
+                        _model.point_id,
+                        _model.assigned_points,
+                        _model.available_points,
+                        _model.valid_to,
+                        _model.state,
+                        _model.created_at,
+                        _model.note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
+                ):
+                    if _model.point_type_id is UNSET:
+                        _undeclared += 1
+                    _model.point_type_id = odd(
+                        _model.point_type_id,
+                        ((_parent, _name), _key),
+                        "point_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.point_id.__class__ is str or isinstance(_model.point_id, str)):
+                    if _model.point_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_id = odd(
+                            _model.point_id,
+                            ((_parent, _name), _key),
+                            "point_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.assigned_points) is float or type(_model.assigned_points) is int
+                ):
+                    if _model.assigned_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.assigned_points = odd(
+                            _model.assigned_points,
+                            ((_parent, _name), _key),
+                            "assigned_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.available_points) is float or type(_model.available_points) is int
+                ):
+                    if _model.available_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.available_points = odd(
+                            _model.available_points,
+                            ((_parent, _name), _key),
+                            "available_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = PointState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "PointState", False, False
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Point", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

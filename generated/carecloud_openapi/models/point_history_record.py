@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,20 @@ _KNOWN_KEYS = frozenset(
         "extended_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "point_amount",
+    "point_operation_type",
+    "point_operation_note",
+    "point_type_id",
+    "partner_id",
+    "store_id",
+    "point_history_record_time",
+    "extended_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -113,30 +128,71 @@ class PointHistoryRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.point_amount,
+                    _model.point_operation_type,
+                    _model.point_operation_note,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.store_id,
+                    _model.point_history_record_time,
+                    _model.extended_data,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.point_amount,
+                    _model.point_operation_type,
+                    _model.point_operation_note,
+                    _model.point_type_id,
+                    _model.partner_id,
+                    _model.store_id,
+                    _model.point_history_record_time,
+                    _model.extended_data,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.point_amount,
+                _model.point_operation_type,
+                _model.point_operation_note,
+                _model.point_type_id,
+                _model.partner_id,
+                _model.store_id,
+                _model.point_history_record_time,
+                _model.extended_data,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        point_amount = src_dict.get("point_amount", UNSET)
-        if not (type(point_amount) is float or type(point_amount) is int):
-            if point_amount is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                point_amount = odd(
-                    point_amount, (_path, _key), "point_amount", "number", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        point_operation_type = src_dict.get("point_operation_type", UNSET)
-        if not (isinstance(point_operation_type, str)):
-            if point_operation_type is UNSET:
-                _absent += 1
+        if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
+            if _model.point_amount is UNSET:
+                _undeclared += 1
             else:
-                point_operation_type = odd(
-                    point_operation_type,
+                _model.point_amount = odd(
+                    _model.point_amount, (_path, _key), "point_amount", "number", False, False
+                )
+
+        if not (
+            _model.point_operation_type.__class__ is str
+            or isinstance(_model.point_operation_type, str)
+        ):
+            if _model.point_operation_type is UNSET:
+                _undeclared += 1
+            else:
+                _model.point_operation_type = odd(
+                    _model.point_operation_type,
                     (_path, _key),
                     "point_operation_type",
                     "string",
@@ -144,13 +200,15 @@ class PointHistoryRecord:
                     False,
                 )
 
-        point_operation_note = src_dict.get("point_operation_note", UNSET)
-        if not (isinstance(point_operation_note, str)):
-            if point_operation_note is UNSET:
-                _absent += 1
+        if not (
+            _model.point_operation_note.__class__ is str
+            or isinstance(_model.point_operation_note, str)
+        ):
+            if _model.point_operation_note is UNSET:
+                _undeclared += 1
             else:
-                point_operation_note = odd(
-                    point_operation_note,
+                _model.point_operation_note = odd(
+                    _model.point_operation_note,
                     (_path, _key),
                     "point_operation_note",
                     "string",
@@ -158,36 +216,39 @@ class PointHistoryRecord:
                     False,
                 )
 
-        point_type_id = src_dict.get("point_type_id", UNSET)
-        if not (isinstance(point_type_id, str)):
-            if point_type_id is UNSET:
-                _absent += 1
+        if not (_model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)):
+            if _model.point_type_id is UNSET:
+                _undeclared += 1
             else:
-                point_type_id = odd(
-                    point_type_id, (_path, _key), "point_type_id", "string", False, False
+                _model.point_type_id = odd(
+                    _model.point_type_id, (_path, _key), "point_type_id", "string", False, False
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        point_history_record_time = src_dict.get("point_history_record_time", UNSET)
-        if not (isinstance(point_history_record_time, str)):
-            if point_history_record_time is UNSET:
-                _absent += 1
+        if not (
+            _model.point_history_record_time.__class__ is str
+            or isinstance(_model.point_history_record_time, str)
+        ):
+            if _model.point_history_record_time is UNSET:
+                _undeclared += 1
             else:
-                point_history_record_time = odd(
-                    point_history_record_time,
+                _model.point_history_record_time = odd(
+                    _model.point_history_record_time,
                     (_path, _key),
                     "point_history_record_time",
                     "string",
@@ -195,26 +256,15 @@ class PointHistoryRecord:
                     False,
                 )
 
-        extended_data = src_dict.get("extended_data", UNSET)
-        if not (isinstance(extended_data, str)):
-            if extended_data is UNSET:
-                _absent += 1
+        if not (_model.extended_data.__class__ is str or isinstance(_model.extended_data, str)):
+            if _model.extended_data is UNSET:
+                _undeclared += 1
             else:
-                extended_data = odd(
-                    extended_data, (_path, _key), "extended_data", "string", False, False
+                _model.extended_data = odd(
+                    _model.extended_data, (_path, _key), "extended_data", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.point_amount = point_amount
-        _model.point_operation_type = point_operation_type
-        _model.point_operation_note = point_operation_note
-        _model.point_type_id = point_type_id
-        _model.partner_id = partner_id
-        _model.store_id = store_id
-        _model.point_history_record_time = point_history_record_time
-        _model.extended_data = extended_data
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -222,6 +272,197 @@ class PointHistoryRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.point_amount,
+                            _model.point_operation_type,
+                            _model.point_operation_note,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.store_id,
+                            _model.point_history_record_time,
+                            _model.extended_data,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.point_amount,
+                            _model.point_operation_type,
+                            _model.point_operation_note,
+                            _model.point_type_id,
+                            _model.partner_id,
+                            _model.store_id,
+                            _model.point_history_record_time,
+                            _model.extended_data,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.point_amount,
+                        _model.point_operation_type,
+                        _model.point_operation_note,
+                        _model.point_type_id,
+                        _model.partner_id,
+                        _model.store_id,
+                        _model.point_history_record_time,
+                        _model.extended_data,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.point_amount) is float or type(_model.point_amount) is int):
+                    if _model.point_amount is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_amount = odd(
+                            _model.point_amount,
+                            ((_parent, _name), _key),
+                            "point_amount",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.point_operation_type.__class__ is str
+                    or isinstance(_model.point_operation_type, str)
+                ):
+                    if _model.point_operation_type is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_operation_type = odd(
+                            _model.point_operation_type,
+                            ((_parent, _name), _key),
+                            "point_operation_type",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.point_operation_note.__class__ is str
+                    or isinstance(_model.point_operation_note, str)
+                ):
+                    if _model.point_operation_note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_operation_note = odd(
+                            _model.point_operation_note,
+                            ((_parent, _name), _key),
+                            "point_operation_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.point_type_id.__class__ is str or isinstance(_model.point_type_id, str)
+                ):
+                    if _model.point_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_type_id = odd(
+                            _model.point_type_id,
+                            ((_parent, _name), _key),
+                            "point_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.point_history_record_time.__class__ is str
+                    or isinstance(_model.point_history_record_time, str)
+                ):
+                    if _model.point_history_record_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.point_history_record_time = odd(
+                            _model.point_history_record_time,
+                            ((_parent, _name), _key),
+                            "point_history_record_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.extended_data.__class__ is str or isinstance(_model.extended_data, str)
+                ):
+                    if _model.extended_data is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.extended_data = odd(
+                            _model.extended_data,
+                            ((_parent, _name), _key),
+                            "extended_data",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PointHistoryRecord", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,17 @@ _KNOWN_KEYS = frozenset(
         "expiration",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "external_id",
+    "quantity",
+    "points_reservation_id",
+    "state",
+    "expiration",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -99,38 +111,65 @@ class PointReservation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.quantity,
+                    _model.points_reservation_id,
+                    _model.state,
+                    _model.expiration,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.external_id,
+                    _model.quantity,
+                    _model.points_reservation_id,
+                    _model.state,
+                    _model.expiration,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.external_id,
+                _model.quantity,
+                _model.points_reservation_id,
+                _model.state,
+                _model.expiration,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
-        if not (isinstance(external_id, str)):
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        try:
-            quantity = src_dict["quantity"]
-        except KeyError:
-            quantity = UNSET
-            _absent += 1
-        if not (type(quantity) is float or type(quantity) is int):
-            quantity = odd(quantity, (_path, _key), "quantity", "number", True, False)
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
 
-        points_reservation_id = src_dict.get("points_reservation_id", UNSET)
-        if not (isinstance(points_reservation_id, str)):
-            if points_reservation_id is UNSET:
-                _absent += 1
+        if not (type(_model.quantity) is float or type(_model.quantity) is int):
+            if _model.quantity is UNSET:
+                _undeclared += 1
+            _model.quantity = odd(_model.quantity, (_path, _key), "quantity", "number", True, False)
+
+        if not (
+            _model.points_reservation_id.__class__ is str
+            or isinstance(_model.points_reservation_id, str)
+        ):
+            if _model.points_reservation_id is UNSET:
+                _undeclared += 1
             else:
-                points_reservation_id = odd(
-                    points_reservation_id,
+                _model.points_reservation_id = odd(
+                    _model.points_reservation_id,
                     (_path, _key),
                     "points_reservation_id",
                     "string",
@@ -138,29 +177,24 @@ class PointReservation:
                     False,
                 )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = PointReservationState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = PointReservationState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "PointReservationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "PointReservationState", False, False
+            )
 
-        expiration = src_dict.get("expiration", UNSET)
-        if not (isinstance(expiration, str)):
-            if expiration is UNSET:
-                _absent += 1
+        if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
+            if _model.expiration is UNSET:
+                _undeclared += 1
             else:
-                expiration = odd(expiration, (_path, _key), "expiration", "string", False, False)
+                _model.expiration = odd(
+                    _model.expiration, (_path, _key), "expiration", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.external_id = external_id
-        _model.quantity = quantity
-        _model.points_reservation_id = points_reservation_id
-        _model.state = state
-        _model.expiration = expiration
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -168,6 +202,132 @@ class PointReservation:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.quantity,
+                            _model.points_reservation_id,
+                            _model.state,
+                            _model.expiration,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.external_id,
+                            _model.quantity,
+                            _model.points_reservation_id,
+                            _model.state,
+                            _model.expiration,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.external_id,
+                        _model.quantity,
+                        _model.points_reservation_id,
+                        _model.state,
+                        _model.expiration,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.quantity) is float or type(_model.quantity) is int):
+                    if _model.quantity is UNSET:
+                        _undeclared += 1
+                    _model.quantity = odd(
+                        _model.quantity, ((_parent, _name), _key), "quantity", "number", True, False
+                    )
+
+                if not (
+                    _model.points_reservation_id.__class__ is str
+                    or isinstance(_model.points_reservation_id, str)
+                ):
+                    if _model.points_reservation_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.points_reservation_id = odd(
+                            _model.points_reservation_id,
+                            ((_parent, _name), _key),
+                            "points_reservation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = PointReservationState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PointReservationState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.expiration.__class__ is str or isinstance(_model.expiration, str)):
+                    if _model.expiration is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.expiration = odd(
+                            _model.expiration,
+                            ((_parent, _name), _key),
+                            "expiration",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PointReservation", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "card_number",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_type_id",
+    "customer_id",
+    "card_number",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,35 +81,43 @@ class PostAssignCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            card_type_id = src_dict["card_type_id"]
-        except KeyError:
-            card_type_id = UNSET
-            _absent += 1
-        if not (isinstance(card_type_id, str)):
-            card_type_id = odd(card_type_id, (_path, _key), "card_type_id", "string", True, False)
-
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        card_number = src_dict.get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
-            if card_number is UNSET:
-                _absent += 1
-            else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
-        _model.customer_id = customer_id
-        _model.card_number = card_number
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.card_type_id, _model.customer_id, _model.card_number = _declared(src_dict)
+            except KeyError:
+                _model.card_type_id, _model.customer_id, _model.card_number = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.card_type_id, _model.customer_id, _model.card_number = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
+                _undeclared += 1
+            _model.card_type_id = odd(
+                _model.card_type_id, (_path, _key), "card_type_id", "string", True, False
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,6 +125,82 @@ class PostAssignCardBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.card_type_id, _model.customer_id, _model.card_number = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.card_type_id, _model.customer_id, _model.card_number = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.card_type_id, _model.customer_id, _model.card_number = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
+                        _undeclared += 1
+                    _model.card_type_id = odd(
+                        _model.card_type_id,
+                        ((_parent, _name), _key),
+                        "card_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_number = odd(
+                            _model.card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostAssignCardBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "cards",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -97,44 +105,107 @@ class PostBatchCardsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            cards = src_dict["cards"]
-        except KeyError:
-            cards = UNSET
-            _absent += 1
-        if isinstance(cards, list):
-            _p0 = ((_path, _key), "cards")
-            _l0 = []
-            for _i0, _v0 in enumerate(cards):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Card(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Card", True, False)
-                _l0.append(_v0)
-            cards = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.cards, _model.error_processing = _declared(src_dict)
+            except KeyError:
+                _model.cards, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            cards = odd(cards, (_path, _key), "cards", "array", True, False)
+            _model.cards, _model.error_processing = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        error_processing = src_dict.get("error_processing", UNSET)
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
-            _absent += 1
+        if isinstance(_model.cards, list):
+            _model.cards = _read_Card_list(_model.cards, (_path, _key), "cards")
+        elif _model.cards is UNSET:
+            _undeclared += 1
+            _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.cards = odd(_model.cards, (_path, _key), "cards", "array", True, False)
+
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
+            _undeclared += 1
+        else:
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.cards = cards
-        _model.error_processing = error_processing
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.cards, _model.error_processing = _declared(src_dict)
+                    except KeyError:
+                        _model.cards, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.cards, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.cards, list):
+                    _model.cards = _read_Card_list(_model.cards, ((_parent, _name), _key), "cards")
+                elif _model.cards is UNSET:
+                    _undeclared += 1
+                    _model.cards = odd(
+                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
+                    )
+                else:
+                    _model.cards = odd(
+                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
+                    )
+
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.error_processing = odd(
+                        _model.error_processing,
+                        ((_parent, _name), _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBatchCardsBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -169,12 +240,14 @@ class PostBatchCardsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Card: Callable[..., Card]
+_read_Card_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card
+    global _read_Card, _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json
+    _read_Card_list = Card._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "booking_property_value",
     }
 )
+
+_DECLARED_KEYS = (
+    "booking_date",
+    "time_period",
+    "booking_ticket_id",
+    "booking_property_id",
+    "booking_property_value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -97,25 +108,56 @@ class PostBookingBusyTimesBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            booking_date = src_dict["booking_date"]
-        except KeyError:
-            booking_date = UNSET
-            _absent += 1
-        if not (isinstance(booking_date, str)):
-            booking_date = odd(booking_date, (_path, _key), "booking_date", "string", True, False)
-
-        try:
-            time_period = src_dict["time_period"]
-        except KeyError:
-            time_period = UNSET
-            _absent += 1
-        if isinstance(time_period, str):
-            time_period = PostBookingBusyTimesBodyTimePeriod(time_period)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.booking_date,
+                    _model.time_period,
+                    _model.booking_ticket_id,
+                    _model.booking_property_id,
+                    _model.booking_property_value,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.booking_date,
+                    _model.time_period,
+                    _model.booking_ticket_id,
+                    _model.booking_property_id,
+                    _model.booking_property_value,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            time_period = odd(
-                time_period,
+            (
+                _model.booking_date,
+                _model.time_period,
+                _model.booking_ticket_id,
+                _model.booking_property_id,
+                _model.booking_property_value,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.booking_date.__class__ is str or isinstance(_model.booking_date, str)):
+            if _model.booking_date is UNSET:
+                _undeclared += 1
+            _model.booking_date = odd(
+                _model.booking_date, (_path, _key), "booking_date", "string", True, False
+            )
+
+        if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
+            _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
+        elif _model.time_period is UNSET:
+            _undeclared += 1
+            _model.time_period = odd(
+                _model.time_period,
+                (_path, _key),
+                "time_period",
+                "PostBookingBusyTimesBodyTimePeriod",
+                True,
+                False,
+            )
+        else:
+            _model.time_period = odd(
+                _model.time_period,
                 (_path, _key),
                 "time_period",
                 "PostBookingBusyTimesBodyTimePeriod",
@@ -123,22 +165,30 @@ class PostBookingBusyTimesBody:
                 False,
             )
 
-        booking_ticket_id = src_dict.get("booking_ticket_id", UNSET)
-        if not (isinstance(booking_ticket_id, str)):
-            if booking_ticket_id is UNSET:
-                _absent += 1
+        if not (
+            _model.booking_ticket_id.__class__ is str or isinstance(_model.booking_ticket_id, str)
+        ):
+            if _model.booking_ticket_id is UNSET:
+                _undeclared += 1
             else:
-                booking_ticket_id = odd(
-                    booking_ticket_id, (_path, _key), "booking_ticket_id", "string", False, False
+                _model.booking_ticket_id = odd(
+                    _model.booking_ticket_id,
+                    (_path, _key),
+                    "booking_ticket_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        booking_property_id = src_dict.get("booking_property_id", UNSET)
-        if not (isinstance(booking_property_id, str)):
-            if booking_property_id is UNSET:
-                _absent += 1
+        if not (
+            _model.booking_property_id.__class__ is str
+            or isinstance(_model.booking_property_id, str)
+        ):
+            if _model.booking_property_id is UNSET:
+                _undeclared += 1
             else:
-                booking_property_id = odd(
-                    booking_property_id,
+                _model.booking_property_id = odd(
+                    _model.booking_property_id,
                     (_path, _key),
                     "booking_property_id",
                     "string",
@@ -146,13 +196,15 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        booking_property_value = src_dict.get("booking_property_value", UNSET)
-        if not (isinstance(booking_property_value, str)):
-            if booking_property_value is UNSET:
-                _absent += 1
+        if not (
+            _model.booking_property_value.__class__ is str
+            or isinstance(_model.booking_property_value, str)
+        ):
+            if _model.booking_property_value is UNSET:
+                _undeclared += 1
             else:
-                booking_property_value = odd(
-                    booking_property_value,
+                _model.booking_property_value = odd(
+                    _model.booking_property_value,
                     (_path, _key),
                     "booking_property_value",
                     "string",
@@ -160,13 +212,7 @@ class PostBookingBusyTimesBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.booking_date = booking_date
-        _model.time_period = time_period
-        _model.booking_ticket_id = booking_ticket_id
-        _model.booking_property_id = booking_property_id
-        _model.booking_property_value = booking_property_value
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -174,6 +220,139 @@ class PostBookingBusyTimesBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.booking_date,
+                            _model.time_period,
+                            _model.booking_ticket_id,
+                            _model.booking_property_id,
+                            _model.booking_property_value,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.booking_date,
+                            _model.time_period,
+                            _model.booking_ticket_id,
+                            _model.booking_property_id,
+                            _model.booking_property_value,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.booking_date,
+                        _model.time_period,
+                        _model.booking_ticket_id,
+                        _model.booking_property_id,
+                        _model.booking_property_value,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.booking_date.__class__ is str or isinstance(_model.booking_date, str)
+                ):
+                    if _model.booking_date is UNSET:
+                        _undeclared += 1
+                    _model.booking_date = odd(
+                        _model.booking_date,
+                        ((_parent, _name), _key),
+                        "booking_date",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if _model.time_period.__class__ is str or isinstance(_model.time_period, str):
+                    _model.time_period = PostBookingBusyTimesBodyTimePeriod(_model.time_period)
+                elif _model.time_period is UNSET:
+                    _undeclared += 1
+                    _model.time_period = odd(
+                        _model.time_period,
+                        ((_parent, _name), _key),
+                        "time_period",
+                        "PostBookingBusyTimesBodyTimePeriod",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.time_period = odd(
+                        _model.time_period,
+                        ((_parent, _name), _key),
+                        "time_period",
+                        "PostBookingBusyTimesBodyTimePeriod",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.booking_ticket_id.__class__ is str
+                    or isinstance(_model.booking_ticket_id, str)
+                ):
+                    if _model.booking_ticket_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_ticket_id = odd(
+                            _model.booking_ticket_id,
+                            ((_parent, _name), _key),
+                            "booking_ticket_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.booking_property_id.__class__ is str
+                    or isinstance(_model.booking_property_id, str)
+                ):
+                    if _model.booking_property_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_property_id = odd(
+                            _model.booking_property_id,
+                            ((_parent, _name), _key),
+                            "booking_property_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.booking_property_value.__class__ is str
+                    or isinstance(_model.booking_property_value, str)
+                ):
+                    if _model.booking_property_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_property_value = odd(
+                            _model.booking_property_value,
+                            ((_parent, _name), _key),
+                            "booking_property_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBookingBusyTimesBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

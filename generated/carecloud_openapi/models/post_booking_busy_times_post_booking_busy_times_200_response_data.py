@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "chart_data",
     }
 )
+
+_DECLARED_KEYS = (
+    "time_unit",
+    "chart_data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -93,39 +101,112 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        time_unit = src_dict.get("time_unit", UNSET)
-        if not (isinstance(time_unit, str)):
-            if time_unit is UNSET:
-                _absent += 1
-            else:
-                time_unit = odd(time_unit, (_path, _key), "time_unit", "string", False, False)
-
-        chart_data = src_dict.get("chart_data", UNSET)
-        if isinstance(chart_data, list):
-            _p0 = ((_path, _key), "chart_data")
-            _l0 = []
-            for _i0, _v0 in enumerate(chart_data):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ChartPointData(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ChartPointData", True, False)
-                _l0.append(_v0)
-            chart_data = _l0
-        elif chart_data is UNSET:
-            _absent += 1
-        else:
-            chart_data = odd(chart_data, (_path, _key), "chart_data", "array", False, False)
-
         _model = _new_instance(cls)
-        _model.time_unit = time_unit
-        _model.chart_data = chart_data
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.time_unit, _model.chart_data = _declared(src_dict)
+            except KeyError:
+                _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
+            if _model.time_unit is UNSET:
+                _undeclared += 1
+            else:
+                _model.time_unit = odd(
+                    _model.time_unit, (_path, _key), "time_unit", "string", False, False
+                )
+
+        if isinstance(_model.chart_data, list):
+            _model.chart_data = _read_ChartPointData_list(
+                _model.chart_data, (_path, _key), "chart_data"
+            )
+        elif _model.chart_data is UNSET:
+            _undeclared += 1
+        else:
+            _model.chart_data = odd(
+                _model.chart_data, (_path, _key), "chart_data", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.time_unit, _model.chart_data = _declared(src_dict)
+                    except KeyError:
+                        _model.time_unit, _model.chart_data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
+                    if _model.time_unit is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.time_unit = odd(
+                            _model.time_unit,
+                            ((_parent, _name), _key),
+                            "time_unit",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.chart_data, list):
+                    _model.chart_data = _read_ChartPointData_list(
+                        _model.chart_data, ((_parent, _name), _key), "chart_data"
+                    )
+                elif _model.chart_data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.chart_data = odd(
+                        _model.chart_data,
+                        ((_parent, _name), _key),
+                        "chart_data",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostBookingBusyTimesPostBookingBusyTimes200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -160,12 +241,14 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ChartPointData: Callable[..., ChartPointData]
+_read_ChartPointData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ChartPointData
-    global _read_ChartPointData
+    global _read_ChartPointData, _read_ChartPointData_list
     from ..models.chart_point_data import ChartPointData
 
     _read_ChartPointData = ChartPointData._from_json
+    _read_ChartPointData_list = ChartPointData._from_json_list
     _models_pending = False

@@ -65,14 +65,18 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
-        if not (isinstance(product_reservation_price_id, str)):
-            if product_reservation_price_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
+        if not (
+            _model.product_reservation_price_id.__class__ is str
+            or isinstance(_model.product_reservation_price_id, str)
+        ):
+            if _model.product_reservation_price_id is UNSET:
+                _undeclared += 1
             else:
-                product_reservation_price_id = odd(
-                    product_reservation_price_id,
+                _model.product_reservation_price_id = odd(
+                    _model.product_reservation_price_id,
                     (_path, _key),
                     "product_reservation_price_id",
                     "string",
@@ -80,9 +84,7 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_price_id = product_reservation_price_id
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -90,6 +92,55 @@ class PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.product_reservation_price_id = src_dict.get(
+                    "product_reservation_price_id", UNSET
+                )
+                if not (
+                    _model.product_reservation_price_id.__class__ is str
+                    or isinstance(_model.product_reservation_price_id, str)
+                ):
+                    if _model.product_reservation_price_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_reservation_price_id = odd(
+                            _model.product_reservation_price_id,
+                            ((_parent, _name), _key),
+                            "product_reservation_price_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostBulkDeleteProductReservationPricesBodyProductReservationPricesItem",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

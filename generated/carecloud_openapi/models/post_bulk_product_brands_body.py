@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_brands",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -100,46 +108,129 @@ class PostBulkProductBrandsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_brands = src_dict["product_brands"]
-        except KeyError:
-            product_brands = UNSET
-            _absent += 1
-        if isinstance(product_brands, list):
-            _p0 = ((_path, _key), "product_brands")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_brands):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductBrand(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductBrand", True, False)
-                _l0.append(_v0)
-            product_brands = _l0
-        else:
-            product_brands = odd(
-                product_brands, (_path, _key), "product_brands", "array", True, False
-            )
-
-        error_processing = src_dict.get("error_processing", UNSET)
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
-            _absent += 1
-        else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
-            )
-
         _model = _new_instance(cls)
-        _model.product_brands = product_brands
-        _model.error_processing = error_processing
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_brands, _model.error_processing = _declared(src_dict)
+            except KeyError:
+                _model.product_brands, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.product_brands, _model.error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if isinstance(_model.product_brands, list):
+            _model.product_brands = _read_ProductBrand_list(
+                _model.product_brands, (_path, _key), "product_brands"
+            )
+        elif _model.product_brands is UNSET:
+            _undeclared += 1
+            _model.product_brands = odd(
+                _model.product_brands, (_path, _key), "product_brands", "array", True, False
+            )
+        else:
+            _model.product_brands = odd(
+                _model.product_brands, (_path, _key), "product_brands", "array", True, False
+            )
+
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
+            _undeclared += 1
+        else:
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_brands, _model.error_processing = _declared(src_dict)
+                    except KeyError:
+                        _model.product_brands, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_brands, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.product_brands, list):
+                    _model.product_brands = _read_ProductBrand_list(
+                        _model.product_brands, ((_parent, _name), _key), "product_brands"
+                    )
+                elif _model.product_brands is UNSET:
+                    _undeclared += 1
+                    _model.product_brands = odd(
+                        _model.product_brands,
+                        ((_parent, _name), _key),
+                        "product_brands",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.product_brands = odd(
+                        _model.product_brands,
+                        ((_parent, _name), _key),
+                        "product_brands",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.error_processing = odd(
+                        _model.error_processing,
+                        ((_parent, _name), _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostBulkProductBrandsBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -174,12 +265,14 @@ class PostBulkProductBrandsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductBrand: Callable[..., ProductBrand]
+_read_ProductBrand_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductBrand
-    global _read_ProductBrand
+    global _read_ProductBrand, _read_ProductBrand_list
     from ..models.product_brand import ProductBrand
 
     _read_ProductBrand = ProductBrand._from_json
+    _read_ProductBrand_list = ProductBrand._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,13 @@ _KNOWN_KEYS = frozenset(
         "error_processing",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_prices",
+    "error_processing",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -100,25 +108,37 @@ class PostBulkProductReservationPricesBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_reservation_prices = src_dict["product_reservation_prices"]
-        except KeyError:
-            product_reservation_prices = UNSET
-            _absent += 1
-        if isinstance(product_reservation_prices, list):
-            _p0 = ((_path, _key), "product_reservation_prices")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_reservation_prices):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationPrice(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationPrice", True, False)
-                _l0.append(_v0)
-            product_reservation_prices = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_reservation_prices, _model.error_processing = _declared(src_dict)
+            except KeyError:
+                _model.product_reservation_prices, _model.error_processing = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_reservation_prices = odd(
-                product_reservation_prices,
+            _model.product_reservation_prices, _model.error_processing = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if isinstance(_model.product_reservation_prices, list):
+            _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                _model.product_reservation_prices, (_path, _key), "product_reservation_prices"
+            )
+        elif _model.product_reservation_prices is UNSET:
+            _undeclared += 1
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
+                (_path, _key),
+                "product_reservation_prices",
+                "array",
+                True,
+                False,
+            )
+        else:
+            _model.product_reservation_prices = odd(
+                _model.product_reservation_prices,
                 (_path, _key),
                 "product_reservation_prices",
                 "array",
@@ -126,25 +146,112 @@ class PostBulkProductReservationPricesBody:
                 False,
             )
 
-        error_processing = src_dict.get("error_processing", UNSET)
-        if type(error_processing) is int:
-            error_processing = ErrorProcessing(error_processing)
-        elif error_processing is UNSET:
-            _absent += 1
+        if type(_model.error_processing) is int:
+            _model.error_processing = ErrorProcessing(_model.error_processing)
+        elif _model.error_processing is UNSET:
+            _undeclared += 1
         else:
-            error_processing = odd(
-                error_processing, (_path, _key), "error_processing", "ErrorProcessing", False, False
+            _model.error_processing = odd(
+                _model.error_processing,
+                (_path, _key),
+                "error_processing",
+                "ErrorProcessing",
+                False,
+                False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_prices = product_reservation_prices
-        _model.error_processing = error_processing
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_reservation_prices, _model.error_processing = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.product_reservation_prices, _model.error_processing = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_reservation_prices, _model.error_processing = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.product_reservation_prices, list):
+                    _model.product_reservation_prices = _read_ProductReservationPrice_list(
+                        _model.product_reservation_prices,
+                        ((_parent, _name), _key),
+                        "product_reservation_prices",
+                    )
+                elif _model.product_reservation_prices is UNSET:
+                    _undeclared += 1
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
+                        ((_parent, _name), _key),
+                        "product_reservation_prices",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.product_reservation_prices = odd(
+                        _model.product_reservation_prices,
+                        ((_parent, _name), _key),
+                        "product_reservation_prices",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if type(_model.error_processing) is int:
+                    _model.error_processing = ErrorProcessing(_model.error_processing)
+                elif _model.error_processing is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.error_processing = odd(
+                        _model.error_processing,
+                        ((_parent, _name), _key),
+                        "error_processing",
+                        "ErrorProcessing",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostBulkProductReservationPricesBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -179,12 +286,14 @@ class PostBulkProductReservationPricesBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductReservationPrice: Callable[..., ProductReservationPrice]
+_read_ProductReservationPrice_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductReservationPrice
-    global _read_ProductReservationPrice
+    global _read_ProductReservationPrice, _read_ProductReservationPrice_list
     from ..models.product_reservation_price import ProductReservationPrice
 
     _read_ProductReservationPrice = ProductReservationPrice._from_json
+    _read_ProductReservationPrice_list = ProductReservationPrice._from_json_list
     _models_pending = False

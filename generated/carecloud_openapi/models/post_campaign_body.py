@@ -80,25 +80,77 @@ class PostCampaignBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            campaign = src_dict["campaign"]
-        except KeyError:
-            campaign = UNSET
-            _absent += 1
-        if isinstance(campaign, dict):
-            campaign = _read_Campaign(campaign, (_path, _key), "campaign")
-        else:
-            campaign = odd(campaign, (_path, _key), "campaign", "Campaign", True, False)
-
         _model = _new_instance(cls)
-        _model.campaign = campaign
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.campaign = src_dict.get("campaign", UNSET)
+        if isinstance(_model.campaign, dict):
+            _model.campaign = _read_Campaign(_model.campaign, (_path, _key), "campaign")
+        elif _model.campaign is UNSET:
+            _undeclared += 1
+            _model.campaign = odd(
+                _model.campaign, (_path, _key), "campaign", "Campaign", True, False
+            )
+        else:
+            _model.campaign = odd(
+                _model.campaign, (_path, _key), "campaign", "Campaign", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.campaign = src_dict.get("campaign", UNSET)
+                if isinstance(_model.campaign, dict):
+                    _model.campaign = _read_Campaign(
+                        _model.campaign, ((_parent, _name), _key), "campaign"
+                    )
+                elif _model.campaign is UNSET:
+                    _undeclared += 1
+                    _model.campaign = odd(
+                        _model.campaign,
+                        ((_parent, _name), _key),
+                        "campaign",
+                        "Campaign",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.campaign = odd(
+                        _model.campaign,
+                        ((_parent, _name), _key),
+                        "campaign",
+                        "Campaign",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCampaignBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -133,12 +185,14 @@ class PostCampaignBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Campaign: Callable[..., Campaign]
+_read_Campaign_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Campaign
-    global _read_Campaign
+    global _read_Campaign, _read_Campaign_list
     from ..models.campaign import Campaign
 
     _read_Campaign = Campaign._from_json
+    _read_Campaign_list = Campaign._from_json_list
     _models_pending = False

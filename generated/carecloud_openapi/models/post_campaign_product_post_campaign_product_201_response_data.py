@@ -64,14 +64,18 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        campaign_product_id = src_dict.get("campaign_product_id", UNSET)
-        if not (isinstance(campaign_product_id, str)):
-            if campaign_product_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.campaign_product_id = src_dict.get("campaign_product_id", UNSET)
+        if not (
+            _model.campaign_product_id.__class__ is str
+            or isinstance(_model.campaign_product_id, str)
+        ):
+            if _model.campaign_product_id is UNSET:
+                _undeclared += 1
             else:
-                campaign_product_id = odd(
-                    campaign_product_id,
+                _model.campaign_product_id = odd(
+                    _model.campaign_product_id,
                     (_path, _key),
                     "campaign_product_id",
                     "string",
@@ -79,9 +83,7 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.campaign_product_id = campaign_product_id
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -89,6 +91,53 @@ class PostCampaignProductPostCampaignProduct201ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.campaign_product_id = src_dict.get("campaign_product_id", UNSET)
+                if not (
+                    _model.campaign_product_id.__class__ is str
+                    or isinstance(_model.campaign_product_id, str)
+                ):
+                    if _model.campaign_product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.campaign_product_id = odd(
+                            _model.campaign_product_id,
+                            ((_parent, _name), _key),
+                            "campaign_product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCampaignProductPostCampaignProduct201ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

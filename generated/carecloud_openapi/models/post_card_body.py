@@ -78,25 +78,59 @@ class PostCardBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            card = src_dict["card"]
-        except KeyError:
-            card = UNSET
-            _absent += 1
-        if isinstance(card, dict):
-            card = _read_Card(card, (_path, _key), "card")
-        else:
-            card = odd(card, (_path, _key), "card", "Card", True, False)
-
         _model = _new_instance(cls)
-        _model.card = card
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.card = src_dict.get("card", UNSET)
+        if isinstance(_model.card, dict):
+            _model.card = _read_Card(_model.card, (_path, _key), "card")
+        elif _model.card is UNSET:
+            _undeclared += 1
+            _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
+        else:
+            _model.card = odd(_model.card, (_path, _key), "card", "Card", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.card = src_dict.get("card", UNSET)
+                if isinstance(_model.card, dict):
+                    _model.card = _read_Card(_model.card, ((_parent, _name), _key), "card")
+                elif _model.card is UNSET:
+                    _undeclared += 1
+                    _model.card = odd(
+                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
+                    )
+                else:
+                    _model.card = odd(
+                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostCardBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -131,12 +165,14 @@ class PostCardBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Card: Callable[..., Card]
+_read_Card_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card
+    global _read_Card, _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json
+    _read_Card_list = Card._from_json_list
     _models_pending = False

@@ -64,19 +64,18 @@ class PostCardTypePostCardTypes201ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        card_type_id = src_dict.get("card_type_id", UNSET)
-        if not (isinstance(card_type_id, str)):
-            if card_type_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.card_type_id = src_dict.get("card_type_id", UNSET)
+        if not (_model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)):
+            if _model.card_type_id is UNSET:
+                _undeclared += 1
             else:
-                card_type_id = odd(
-                    card_type_id, (_path, _key), "card_type_id", "string", False, False
+                _model.card_type_id = odd(
+                    _model.card_type_id, (_path, _key), "card_type_id", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.card_type_id = card_type_id
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -84,6 +83,52 @@ class PostCardTypePostCardTypes201ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.card_type_id = src_dict.get("card_type_id", UNSET)
+                if not (
+                    _model.card_type_id.__class__ is str or isinstance(_model.card_type_id, str)
+                ):
+                    if _model.card_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_type_id = odd(
+                            _model.card_type_id,
+                            ((_parent, _name), _key),
+                            "card_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCardTypePostCardTypes201ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

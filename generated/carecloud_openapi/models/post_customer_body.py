@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,18 @@ _KNOWN_KEYS = frozenset(
         "referral_code",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer",
+    "customer_source",
+    "autologin",
+    "password",
+    "social_network_credentials",
+    "property_records",
+    "referral_code",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -135,29 +148,69 @@ class PostCustomerBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer = src_dict["customer"]
-        except KeyError:
-            customer = UNSET
-            _absent += 1
-        if isinstance(customer, dict):
-            customer = _read_Customer(customer, (_path, _key), "customer")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 7
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer,
+                    _model.customer_source,
+                    _model.autologin,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                    _model.referral_code,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer,
+                    _model.customer_source,
+                    _model.autologin,
+                    _model.password,
+                    _model.social_network_credentials,
+                    _model.property_records,
+                    _model.referral_code,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            customer = odd(customer, (_path, _key), "customer", "Customer", True, False)
+            (
+                _model.customer,
+                _model.customer_source,
+                _model.autologin,
+                _model.password,
+                _model.social_network_credentials,
+                _model.property_records,
+                _model.referral_code,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            customer_source = src_dict["customer_source"]
-        except KeyError:
-            customer_source = UNSET
-            _absent += 1
-        if isinstance(customer_source, dict):
-            customer_source = _read_CustomerSourceRecord(
-                customer_source, (_path, _key), "customer_source"
+        if isinstance(_model.customer, dict):
+            _model.customer = _read_Customer(_model.customer, (_path, _key), "customer")
+        elif _model.customer is UNSET:
+            _undeclared += 1
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
             )
         else:
-            customer_source = odd(
-                customer_source,
+            _model.customer = odd(
+                _model.customer, (_path, _key), "customer", "Customer", True, False
+            )
+
+        if isinstance(_model.customer_source, dict):
+            _model.customer_source = _read_CustomerSourceRecord(
+                _model.customer_source, (_path, _key), "customer_source"
+            )
+        elif _model.customer_source is UNSET:
+            _undeclared += 1
+            _model.customer_source = odd(
+                _model.customer_source,
+                (_path, _key),
+                "customer_source",
+                "CustomerSourceRecord",
+                True,
+                False,
+            )
+        else:
+            _model.customer_source = odd(
+                _model.customer_source,
                 (_path, _key),
                 "customer_source",
                 "CustomerSourceRecord",
@@ -165,31 +218,30 @@ class PostCustomerBody:
                 False,
             )
 
-        try:
-            autologin = src_dict["autologin"]
-        except KeyError:
-            autologin = UNSET
-            _absent += 1
-        if not (type(autologin) is bool):
-            autologin = odd(autologin, (_path, _key), "autologin", "boolean", True, False)
-
-        password = src_dict.get("password", UNSET)
-        if not (isinstance(password, str)):
-            if password is UNSET:
-                _absent += 1
-            else:
-                password = odd(password, (_path, _key), "password", "string", False, False)
-
-        social_network_credentials = src_dict.get("social_network_credentials", UNSET)
-        if isinstance(social_network_credentials, dict):
-            social_network_credentials = _read_SocialNetworkCredentials(
-                social_network_credentials, (_path, _key), "social_network_credentials"
+        if not (type(_model.autologin) is bool):
+            if _model.autologin is UNSET:
+                _undeclared += 1
+            _model.autologin = odd(
+                _model.autologin, (_path, _key), "autologin", "boolean", True, False
             )
-        elif social_network_credentials is UNSET:
-            _absent += 1
+
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
+                _undeclared += 1
+            else:
+                _model.password = odd(
+                    _model.password, (_path, _key), "password", "string", False, False
+                )
+
+        if isinstance(_model.social_network_credentials, dict):
+            _model.social_network_credentials = _read_SocialNetworkCredentials(
+                _model.social_network_credentials, (_path, _key), "social_network_credentials"
+            )
+        elif _model.social_network_credentials is UNSET:
+            _undeclared += 1
         else:
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -197,47 +249,210 @@ class PostCustomerBody:
                 False,
             )
 
-        property_records = src_dict.get("property_records", UNSET)
-        if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
-        elif property_records is UNSET:
-            _absent += 1
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
+            _undeclared += 1
         else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
             )
 
-        referral_code = src_dict.get("referral_code", UNSET)
-        if not (isinstance(referral_code, str)):
-            if referral_code is UNSET:
-                _absent += 1
+        if not (_model.referral_code.__class__ is str or isinstance(_model.referral_code, str)):
+            if _model.referral_code is UNSET:
+                _undeclared += 1
             else:
-                referral_code = odd(
-                    referral_code, (_path, _key), "referral_code", "string", False, False
+                _model.referral_code = odd(
+                    _model.referral_code, (_path, _key), "referral_code", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.customer = customer
-        _model.customer_source = customer_source
-        _model.autologin = autologin
-        _model.password = password
-        _model.social_network_credentials = social_network_credentials
-        _model.property_records = property_records
-        _model.referral_code = referral_code
-        if len(src_dict) + _absent == 7:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 7
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer,
+                            _model.customer_source,
+                            _model.autologin,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                            _model.referral_code,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer,
+                            _model.customer_source,
+                            _model.autologin,
+                            _model.password,
+                            _model.social_network_credentials,
+                            _model.property_records,
+                            _model.referral_code,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer,
+                        _model.customer_source,
+                        _model.autologin,
+                        _model.password,
+                        _model.social_network_credentials,
+                        _model.property_records,
+                        _model.referral_code,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.customer, dict):
+                    _model.customer = _read_Customer(
+                        _model.customer, ((_parent, _name), _key), "customer"
+                    )
+                elif _model.customer is UNSET:
+                    _undeclared += 1
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.customer = odd(
+                        _model.customer,
+                        ((_parent, _name), _key),
+                        "customer",
+                        "Customer",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.customer_source, dict):
+                    _model.customer_source = _read_CustomerSourceRecord(
+                        _model.customer_source, ((_parent, _name), _key), "customer_source"
+                    )
+                elif _model.customer_source is UNSET:
+                    _undeclared += 1
+                    _model.customer_source = odd(
+                        _model.customer_source,
+                        ((_parent, _name), _key),
+                        "customer_source",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.customer_source = odd(
+                        _model.customer_source,
+                        ((_parent, _name), _key),
+                        "customer_source",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.autologin) is bool):
+                    if _model.autologin is UNSET:
+                        _undeclared += 1
+                    _model.autologin = odd(
+                        _model.autologin,
+                        ((_parent, _name), _key),
+                        "autologin",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.password = odd(
+                            _model.password,
+                            ((_parent, _name), _key),
+                            "password",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.social_network_credentials, dict):
+                    _model.social_network_credentials = _read_SocialNetworkCredentials(
+                        _model.social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
+                    )
+                elif _model.social_network_credentials is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_records = odd(
+                        _model.property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.referral_code.__class__ is str or isinstance(_model.referral_code, str)
+                ):
+                    if _model.referral_code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.referral_code = odd(
+                            _model.referral_code,
+                            ((_parent, _name), _key),
+                            "referral_code",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostCustomerBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -272,24 +487,32 @@ class PostCustomerBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Customer: Callable[..., Customer]
+_read_Customer_list: Callable[..., list[Any]]
 _read_CustomerSourceRecord: Callable[..., CustomerSourceRecord]
+_read_CustomerSourceRecord_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
+_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, CustomerSourceRecord, PropertyRecord, SocialNetworkCredentials
-    global _read_Customer
-    global _read_CustomerSourceRecord
-    global _read_PropertyRecord
-    global _read_SocialNetworkCredentials
+    global _read_Customer, _read_Customer_list
+    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
     from ..models.customer import Customer
     from ..models.customer_source_record import CustomerSourceRecord
     from ..models.property_record import PropertyRecord
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_Customer = Customer._from_json
+    _read_Customer_list = Customer._from_json_list
     _read_CustomerSourceRecord = CustomerSourceRecord._from_json
+    _read_CustomerSourceRecord_list = CustomerSourceRecord._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
+    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

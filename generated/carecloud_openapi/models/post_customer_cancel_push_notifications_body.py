@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "external_application_id",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,23 +84,37 @@ class PostCustomerCancelPushNotificationsBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.external_application_id, _model.push_token = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.customer_id, _model.external_application_id, _model.push_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.customer_id, _model.external_application_id, _model.push_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
-        if not (isinstance(external_application_id, str)):
-            external_application_id = odd(
-                external_application_id,
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
+        ):
+            if _model.external_application_id is UNSET:
+                _undeclared += 1
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -99,18 +122,15 @@ class PostCustomerCancelPushNotificationsBody:
                 False,
             )
 
-        push_token = src_dict.get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
-            if push_token is UNSET:
-                _absent += 1
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
+                _undeclared += 1
             else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.external_application_id = external_application_id
-        _model.push_token = push_token
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -118,6 +138,90 @@ class PostCustomerCancelPushNotificationsBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.external_application_id, _model.push_token = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.customer_id, _model.external_application_id, _model.push_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.external_application_id, _model.push_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
+                ):
+                    if _model.external_application_id is UNSET:
+                        _undeclared += 1
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
+                        ((_parent, _name), _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.push_token = odd(
+                            _model.push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomerCancelPushNotificationsBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -40,6 +41,16 @@ _KNOWN_KEYS = frozenset(
         "partner_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "contact",
+    "customer_source_id",
+    "agreements",
+    "language_id",
+    "partner_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -115,70 +126,212 @@ class PostCustomerNewslettersSignUpBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            contact = src_dict["contact"]
-        except KeyError:
-            contact = UNSET
-            _absent += 1
-        if not (isinstance(contact, str)):
-            contact = odd(contact, (_path, _key), "contact", "string", True, False)
-
-        try:
-            customer_source_id = src_dict["customer_source_id"]
-        except KeyError:
-            customer_source_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_source_id, str)):
-            customer_source_id = odd(
-                customer_source_id, (_path, _key), "customer_source_id", "string", True, False
-            )
-
-        agreements = src_dict.get("agreements", UNSET)
-        if isinstance(agreements, dict):
-            agreements = _read_Agreement(agreements, (_path, _key), "agreements")
-        elif agreements is UNSET:
-            _absent += 1
-        else:
-            agreements = odd(agreements, (_path, _key), "agreements", "Agreement", False, False)
-
-        language_id = src_dict.get("language_id", UNSET)
-        if not (isinstance(language_id, str)):
-            if language_id is UNSET:
-                _absent += 1
-            else:
-                language_id = odd(language_id, (_path, _key), "language_id", "string", False, False)
-
-        partner_records = src_dict.get("partner_records", UNSET)
-        if isinstance(partner_records, list):
-            _p0 = ((_path, _key), "partner_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(partner_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PartnerRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
-                _l0.append(_v0)
-            partner_records = _l0
-        elif partner_records is UNSET:
-            _absent += 1
-        else:
-            partner_records = odd(
-                partner_records, (_path, _key), "partner_records", "array", False, False
-            )
-
         _model = _new_instance(cls)
-        _model.contact = contact
-        _model.customer_source_id = customer_source_id
-        _model.agreements = agreements
-        _model.language_id = language_id
-        _model.partner_records = partner_records
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.contact,
+                    _model.customer_source_id,
+                    _model.agreements,
+                    _model.language_id,
+                    _model.partner_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.contact,
+                    _model.customer_source_id,
+                    _model.agreements,
+                    _model.language_id,
+                    _model.partner_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.contact,
+                _model.customer_source_id,
+                _model.agreements,
+                _model.language_id,
+                _model.partner_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+            if _model.contact is UNSET:
+                _undeclared += 1
+            _model.contact = odd(_model.contact, (_path, _key), "contact", "string", True, False)
+
+        if not (
+            _model.customer_source_id.__class__ is str or isinstance(_model.customer_source_id, str)
+        ):
+            if _model.customer_source_id is UNSET:
+                _undeclared += 1
+            _model.customer_source_id = odd(
+                _model.customer_source_id,
+                (_path, _key),
+                "customer_source_id",
+                "string",
+                True,
+                False,
+            )
+
+        if isinstance(_model.agreements, dict):
+            _model.agreements = _read_Agreement(_model.agreements, (_path, _key), "agreements")
+        elif _model.agreements is UNSET:
+            _undeclared += 1
+        else:
+            _model.agreements = odd(
+                _model.agreements, (_path, _key), "agreements", "Agreement", False, False
+            )
+
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.language_id = odd(
+                    _model.language_id, (_path, _key), "language_id", "string", False, False
+                )
+
+        if isinstance(_model.partner_records, list):
+            _model.partner_records = _read_PartnerRecord_list(
+                _model.partner_records, (_path, _key), "partner_records"
+            )
+        elif _model.partner_records is UNSET:
+            _undeclared += 1
+        else:
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.contact,
+                            _model.customer_source_id,
+                            _model.agreements,
+                            _model.language_id,
+                            _model.partner_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.contact,
+                            _model.customer_source_id,
+                            _model.agreements,
+                            _model.language_id,
+                            _model.partner_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.contact,
+                        _model.customer_source_id,
+                        _model.agreements,
+                        _model.language_id,
+                        _model.partner_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
+                    if _model.contact is UNSET:
+                        _undeclared += 1
+                    _model.contact = odd(
+                        _model.contact, ((_parent, _name), _key), "contact", "string", True, False
+                    )
+
+                if not (
+                    _model.customer_source_id.__class__ is str
+                    or isinstance(_model.customer_source_id, str)
+                ):
+                    if _model.customer_source_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_source_id = odd(
+                        _model.customer_source_id,
+                        ((_parent, _name), _key),
+                        "customer_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.agreements, dict):
+                    _model.agreements = _read_Agreement(
+                        _model.agreements, ((_parent, _name), _key), "agreements"
+                    )
+                elif _model.agreements is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.agreements = odd(
+                        _model.agreements,
+                        ((_parent, _name), _key),
+                        "agreements",
+                        "Agreement",
+                        False,
+                        False,
+                    )
+
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.language_id = odd(
+                            _model.language_id,
+                            ((_parent, _name), _key),
+                            "language_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.partner_records, list):
+                    _model.partner_records = _read_PartnerRecord_list(
+                        _model.partner_records, ((_parent, _name), _key), "partner_records"
+                    )
+                elif _model.partner_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.partner_records = odd(
+                        _model.partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomerNewslettersSignUpBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -213,16 +366,20 @@ class PostCustomerNewslettersSignUpBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Agreement: Callable[..., Agreement]
+_read_Agreement_list: Callable[..., list[Any]]
 _read_PartnerRecord: Callable[..., PartnerRecord]
+_read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Agreement, PartnerRecord
-    global _read_Agreement
-    global _read_PartnerRecord
+    global _read_Agreement, _read_Agreement_list
+    global _read_PartnerRecord, _read_PartnerRecord_list
     from ..models.agreement import Agreement
     from ..models.partner_record import PartnerRecord
 
     _read_Agreement = Agreement._from_json
+    _read_Agreement_list = Agreement._from_json_list
     _read_PartnerRecord = PartnerRecord._from_json
+    _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

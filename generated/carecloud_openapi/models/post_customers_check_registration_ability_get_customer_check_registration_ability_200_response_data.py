@@ -70,14 +70,15 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        registration_ability = src_dict.get("registration_ability", UNSET)
-        if not (type(registration_ability) is bool):
-            if registration_ability is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.registration_ability = src_dict.get("registration_ability", UNSET)
+        if not (type(_model.registration_ability) is bool):
+            if _model.registration_ability is UNSET:
+                _undeclared += 1
             else:
-                registration_ability = odd(
-                    registration_ability,
+                _model.registration_ability = odd(
+                    _model.registration_ability,
                     (_path, _key),
                     "registration_ability",
                     "boolean",
@@ -85,9 +86,7 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.registration_ability = registration_ability
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,6 +94,50 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.registration_ability = src_dict.get("registration_ability", UNSET)
+                if not (type(_model.registration_ability) is bool):
+                    if _model.registration_ability is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.registration_ability = odd(
+                            _model.registration_ability,
+                            ((_parent, _name), _key),
+                            "registration_ability",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

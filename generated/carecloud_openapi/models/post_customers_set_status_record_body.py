@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "status_id",
+    "customer_id",
+    "valid_from",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -79,43 +89,53 @@ class PostCustomersSetStatusRecordBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            status_id = src_dict["status_id"]
-        except KeyError:
-            status_id = UNSET
-            _absent += 1
-        if not (isinstance(status_id, str)):
-            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
-
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
-            else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
-
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
-            else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.status_id = status_id
-        _model.customer_id = customer_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        if len(src_dict) + _absent == 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
+                _undeclared += 1
+            _model.status_id = odd(
+                _model.status_id, (_path, _key), "status_id", "string", True, False
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -123,6 +143,100 @@ class PostCustomersSetStatusRecordBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        )
+                else:
+                    _model.status_id, _model.customer_id, _model.valid_from, _model.valid_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
+                        _undeclared += 1
+                    _model.status_id = odd(
+                        _model.status_id,
+                        ((_parent, _name), _key),
+                        "status_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersSetStatusRecordBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -67,27 +75,29 @@ class PostCustomersUploadPhotoBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            data = src_dict["data"]
-        except KeyError:
-            data = UNSET
-            _absent += 1
-        if not (isinstance(data, str)):
-            data = odd(data, (_path, _key), "data", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.data = data
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.data = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.data.__class__ is str or isinstance(_model.data, str)):
+            if _model.data is UNSET:
+                _undeclared += 1
+            _model.data = odd(_model.data, (_path, _key), "data", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,6 +105,63 @@ class PostCustomersUploadPhotoBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.data = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.customer_id, _model.data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.data.__class__ is str or isinstance(_model.data, str)):
+                    if _model.data is UNSET:
+                        _undeclared += 1
+                    _model.data = odd(
+                        _model.data, ((_parent, _name), _key), "data", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersUploadPhotoBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

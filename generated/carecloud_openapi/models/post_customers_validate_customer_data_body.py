@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,13 @@ _KNOWN_KEYS = frozenset(
         "value",
     }
 )
+
+_DECLARED_KEYS = (
+    "type",
+    "value",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,17 +86,31 @@ class PostCustomersValidateCustomerDataBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            type_ = src_dict["type"]
-        except KeyError:
-            type_ = UNSET
-            _absent += 1
-        if isinstance(type_, str):
-            type_ = PostCustomersValidateCustomerDataBodyType(type_)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.type_, _model.value = _declared(src_dict)
+            except KeyError:
+                _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            type_ = odd(
-                type_,
+            _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if _model.type_.__class__ is str or isinstance(_model.type_, str):
+            _model.type_ = PostCustomersValidateCustomerDataBodyType(_model.type_)
+        elif _model.type_ is UNSET:
+            _undeclared += 1
+            _model.type_ = odd(
+                _model.type_,
+                (_path, _key),
+                "type",
+                "PostCustomersValidateCustomerDataBodyType",
+                True,
+                False,
+            )
+        else:
+            _model.type_ = odd(
+                _model.type_,
                 (_path, _key),
                 "type",
                 "PostCustomersValidateCustomerDataBodyType",
@@ -96,18 +118,12 @@ class PostCustomersValidateCustomerDataBody:
                 False,
             )
 
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
-        if not (isinstance(value, str)):
-            value = odd(value, (_path, _key), "value", "string", True, False)
+        if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+            if _model.value is UNSET:
+                _undeclared += 1
+            _model.value = odd(_model.value, (_path, _key), "value", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.type_ = type_
-        _model.value = value
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -115,6 +131,73 @@ class PostCustomersValidateCustomerDataBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.type_, _model.value = _declared(src_dict)
+                    except KeyError:
+                        _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.type_, _model.value = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if _model.type_.__class__ is str or isinstance(_model.type_, str):
+                    _model.type_ = PostCustomersValidateCustomerDataBodyType(_model.type_)
+                elif _model.type_ is UNSET:
+                    _undeclared += 1
+                    _model.type_ = odd(
+                        _model.type_,
+                        ((_parent, _name), _key),
+                        "type",
+                        "PostCustomersValidateCustomerDataBodyType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.type_ = odd(
+                        _model.type_,
+                        ((_parent, _name), _key),
+                        "type",
+                        "PostCustomersValidateCustomerDataBodyType",
+                        True,
+                        False,
+                    )
+
+                if not (_model.value.__class__ is str or isinstance(_model.value, str)):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersValidateCustomerDataBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "token_request_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "application_id",
+    "token",
+    "token_request_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,40 +85,42 @@ class PostCustomersVerifyAuthTokenBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            application_id = src_dict["application_id"]
-        except KeyError:
-            application_id = UNSET
-            _absent += 1
-        if not (isinstance(application_id, str)):
-            application_id = odd(
-                application_id, (_path, _key), "application_id", "string", True, False
-            )
-
-        try:
-            token = src_dict["token"]
-        except KeyError:
-            token = UNSET
-            _absent += 1
-        if not (isinstance(token, str)):
-            token = odd(token, (_path, _key), "token", "string", True, False)
-
-        try:
-            token_request_id = src_dict["token_request_id"]
-        except KeyError:
-            token_request_id = UNSET
-            _absent += 1
-        if not (isinstance(token_request_id, str)):
-            token_request_id = odd(
-                token_request_id, (_path, _key), "token_request_id", "string", True, False
-            )
-
         _model = _new_instance(cls)
-        _model.application_id = application_id
-        _model.token = token
-        _model.token_request_id = token_request_id
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.application_id, _model.token, _model.token_request_id = _declared(src_dict)
+            except KeyError:
+                _model.application_id, _model.token, _model.token_request_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.application_id, _model.token, _model.token_request_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.application_id.__class__ is str or isinstance(_model.application_id, str)):
+            if _model.application_id is UNSET:
+                _undeclared += 1
+            _model.application_id = odd(
+                _model.application_id, (_path, _key), "application_id", "string", True, False
+            )
+
+        if not (_model.token.__class__ is str or isinstance(_model.token, str)):
+            if _model.token is UNSET:
+                _undeclared += 1
+            _model.token = odd(_model.token, (_path, _key), "token", "string", True, False)
+
+        if not (
+            _model.token_request_id.__class__ is str or isinstance(_model.token_request_id, str)
+        ):
+            if _model.token_request_id is UNSET:
+                _undeclared += 1
+            _model.token_request_id = odd(
+                _model.token_request_id, (_path, _key), "token_request_id", "string", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,6 +128,86 @@ class PostCustomersVerifyAuthTokenBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.application_id, _model.token, _model.token_request_id = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.application_id, _model.token, _model.token_request_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.application_id, _model.token, _model.token_request_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.application_id.__class__ is str or isinstance(_model.application_id, str)
+                ):
+                    if _model.application_id is UNSET:
+                        _undeclared += 1
+                    _model.application_id = odd(
+                        _model.application_id,
+                        ((_parent, _name), _key),
+                        "application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.token.__class__ is str or isinstance(_model.token, str)):
+                    if _model.token is UNSET:
+                        _undeclared += 1
+                    _model.token = odd(
+                        _model.token, ((_parent, _name), _key), "token", "string", True, False
+                    )
+
+                if not (
+                    _model.token_request_id.__class__ is str
+                    or isinstance(_model.token_request_id, str)
+                ):
+                    if _model.token_request_id is UNSET:
+                        _undeclared += 1
+                    _model.token_request_id = odd(
+                        _model.token_request_id,
+                        ((_parent, _name), _key),
+                        "token_request_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostCustomersVerifyAuthTokenBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

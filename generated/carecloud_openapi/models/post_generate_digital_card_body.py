@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,13 @@ _KNOWN_KEYS = frozenset(
         "file_type",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_id",
+    "file_type",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -74,25 +82,36 @@ class PostGenerateDigitalCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            card_id = src_dict["card_id"]
-        except KeyError:
-            card_id = UNSET
-            _absent += 1
-        if not (isinstance(card_id, str)):
-            card_id = odd(card_id, (_path, _key), "card_id", "string", True, False)
-
-        try:
-            file_type = src_dict["file_type"]
-        except KeyError:
-            file_type = UNSET
-            _absent += 1
-        if isinstance(file_type, str):
-            file_type = PostGenerateDigitalCardBodyFileType(file_type)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.card_id, _model.file_type = _declared(src_dict)
+            except KeyError:
+                _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            file_type = odd(
-                file_type,
+            _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+            if _model.card_id is UNSET:
+                _undeclared += 1
+            _model.card_id = odd(_model.card_id, (_path, _key), "card_id", "string", True, False)
+
+        if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
+            _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
+        elif _model.file_type is UNSET:
+            _undeclared += 1
+            _model.file_type = odd(
+                _model.file_type,
+                (_path, _key),
+                "file_type",
+                "PostGenerateDigitalCardBodyFileType",
+                True,
+                False,
+            )
+        else:
+            _model.file_type = odd(
+                _model.file_type,
                 (_path, _key),
                 "file_type",
                 "PostGenerateDigitalCardBodyFileType",
@@ -100,10 +119,7 @@ class PostGenerateDigitalCardBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.card_id = card_id
-        _model.file_type = file_type
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -111,6 +127,70 @@ class PostGenerateDigitalCardBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.card_id, _model.file_type = _declared(src_dict)
+                    except KeyError:
+                        _model.card_id, _model.file_type = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.card_id, _model.file_type = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.card_id.__class__ is str or isinstance(_model.card_id, str)):
+                    if _model.card_id is UNSET:
+                        _undeclared += 1
+                    _model.card_id = odd(
+                        _model.card_id, ((_parent, _name), _key), "card_id", "string", True, False
+                    )
+
+                if _model.file_type.__class__ is str or isinstance(_model.file_type, str):
+                    _model.file_type = PostGenerateDigitalCardBodyFileType(_model.file_type)
+                elif _model.file_type is UNSET:
+                    _undeclared += 1
+                    _model.file_type = odd(
+                        _model.file_type,
+                        ((_parent, _name), _key),
+                        "file_type",
+                        "PostGenerateDigitalCardBodyFileType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.file_type = odd(
+                        _model.file_type,
+                        ((_parent, _name), _key),
+                        "file_type",
+                        "PostGenerateDigitalCardBodyFileType",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostGenerateDigitalCardBody", True, False
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

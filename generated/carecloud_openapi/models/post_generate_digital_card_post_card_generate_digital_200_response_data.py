@@ -65,17 +65,18 @@ class PostGenerateDigitalCardPostCardGenerateDigital200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        file_url = src_dict.get("file_url", UNSET)
-        if not (isinstance(file_url, str)):
-            if file_url is UNSET:
-                _absent += 1
-            else:
-                file_url = odd(file_url, (_path, _key), "file_url", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.file_url = file_url
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.file_url = src_dict.get("file_url", UNSET)
+        if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
+            if _model.file_url is UNSET:
+                _undeclared += 1
+            else:
+                _model.file_url = odd(
+                    _model.file_url, (_path, _key), "file_url", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -83,6 +84,50 @@ class PostGenerateDigitalCardPostCardGenerateDigital200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.file_url = src_dict.get("file_url", UNSET)
+                if not (_model.file_url.__class__ is str or isinstance(_model.file_url, str)):
+                    if _model.file_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.file_url = odd(
+                            _model.file_url,
+                            ((_parent, _name), _key),
+                            "file_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostGenerateDigitalCardPostCardGenerateDigital200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

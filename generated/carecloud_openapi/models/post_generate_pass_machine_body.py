@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "passmachine_template_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "passmachine_template_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,22 +78,36 @@ class PostGeneratePassMachineBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.passmachine_template_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.customer_id, _model.passmachine_template_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        passmachine_template_id = src_dict.get("passmachine_template_id", UNSET)
-        if not (isinstance(passmachine_template_id, str)):
-            if passmachine_template_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (
+            _model.passmachine_template_id.__class__ is str
+            or isinstance(_model.passmachine_template_id, str)
+        ):
+            if _model.passmachine_template_id is UNSET:
+                _undeclared += 1
             else:
-                passmachine_template_id = odd(
-                    passmachine_template_id,
+                _model.passmachine_template_id = odd(
+                    _model.passmachine_template_id,
                     (_path, _key),
                     "passmachine_template_id",
                     "string",
@@ -93,10 +115,7 @@ class PostGeneratePassMachineBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.passmachine_template_id = passmachine_template_id
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -104,6 +123,71 @@ class PostGeneratePassMachineBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.passmachine_template_id = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.passmachine_template_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.passmachine_template_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.passmachine_template_id.__class__ is str
+                    or isinstance(_model.passmachine_template_id, str)
+                ):
+                    if _model.passmachine_template_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.passmachine_template_id = odd(
+                            _model.passmachine_template_id,
+                            ((_parent, _name), _key),
+                            "passmachine_template_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict, (_parent, _name), _key, "PostGeneratePassMachineBody", True, False
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

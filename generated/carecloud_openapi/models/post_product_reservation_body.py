@@ -84,19 +84,26 @@ class PostProductReservationBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_reservation = src_dict["product_reservation"]
-        except KeyError:
-            product_reservation = UNSET
-            _absent += 1
-        if isinstance(product_reservation, dict):
-            product_reservation = _read_ProductReservation(
-                product_reservation, (_path, _key), "product_reservation"
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.product_reservation = src_dict.get("product_reservation", UNSET)
+        if isinstance(_model.product_reservation, dict):
+            _model.product_reservation = _read_ProductReservation(
+                _model.product_reservation, (_path, _key), "product_reservation"
+            )
+        elif _model.product_reservation is UNSET:
+            _undeclared += 1
+            _model.product_reservation = odd(
+                _model.product_reservation,
+                (_path, _key),
+                "product_reservation",
+                "ProductReservation",
+                True,
+                False,
             )
         else:
-            product_reservation = odd(
-                product_reservation,
+            _model.product_reservation = odd(
+                _model.product_reservation,
                 (_path, _key),
                 "product_reservation",
                 "ProductReservation",
@@ -104,14 +111,62 @@ class PostProductReservationBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation = product_reservation
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.product_reservation = src_dict.get("product_reservation", UNSET)
+                if isinstance(_model.product_reservation, dict):
+                    _model.product_reservation = _read_ProductReservation(
+                        _model.product_reservation, ((_parent, _name), _key), "product_reservation"
+                    )
+                elif _model.product_reservation is UNSET:
+                    _undeclared += 1
+                    _model.product_reservation = odd(
+                        _model.product_reservation,
+                        ((_parent, _name), _key),
+                        "product_reservation",
+                        "ProductReservation",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.product_reservation = odd(
+                        _model.product_reservation,
+                        ((_parent, _name), _key),
+                        "product_reservation",
+                        "ProductReservation",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostProductReservationBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -146,12 +201,14 @@ class PostProductReservationBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductReservation: Callable[..., ProductReservation]
+_read_ProductReservation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductReservation
-    global _read_ProductReservation
+    global _read_ProductReservation, _read_ProductReservation_list
     from ..models.product_reservation import ProductReservation
 
     _read_ProductReservation = ProductReservation._from_json
+    _read_ProductReservation_list = ProductReservation._from_json_list
     _models_pending = False

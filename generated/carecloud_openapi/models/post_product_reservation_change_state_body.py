@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,13 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,15 +86,26 @@ class PostProductReservationChangeStateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            product_reservation_id = src_dict["product_reservation_id"]
-        except KeyError:
-            product_reservation_id = UNSET
-            _absent += 1
-        if not (isinstance(product_reservation_id, str)):
-            product_reservation_id = odd(
-                product_reservation_id,
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_reservation_id, _model.state = _declared(src_dict)
+            except KeyError:
+                _model.product_reservation_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.product_reservation_id, _model.state = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
+                _undeclared += 1
+            _model.product_reservation_id = odd(
+                _model.product_reservation_id,
                 (_path, _key),
                 "product_reservation_id",
                 "string",
@@ -94,16 +113,21 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
-        if type(state) is int:
-            state = PostProductReservationChangeStateBodyState(state)
+        if type(_model.state) is int:
+            _model.state = PostProductReservationChangeStateBodyState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+            _model.state = odd(
+                _model.state,
+                (_path, _key),
+                "state",
+                "PostProductReservationChangeStateBodyState",
+                True,
+                False,
+            )
         else:
-            state = odd(
-                state,
+            _model.state = odd(
+                _model.state,
                 (_path, _key),
                 "state",
                 "PostProductReservationChangeStateBodyState",
@@ -111,10 +135,7 @@ class PostProductReservationChangeStateBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
-        _model.state = state
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -122,6 +143,85 @@ class PostProductReservationChangeStateBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_reservation_id, _model.state = _declared(src_dict)
+                    except KeyError:
+                        _model.product_reservation_id, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_reservation_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
+                ):
+                    if _model.product_reservation_id is UNSET:
+                        _undeclared += 1
+                    _model.product_reservation_id = odd(
+                        _model.product_reservation_id,
+                        ((_parent, _name), _key),
+                        "product_reservation_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = PostProductReservationChangeStateBodyState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PostProductReservationChangeStateBodyState",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PostProductReservationChangeStateBodyState",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostProductReservationChangeStateBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

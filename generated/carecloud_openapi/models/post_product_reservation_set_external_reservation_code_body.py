@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "external_reservation_codes",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_id",
+    "external_reservation_codes",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -90,15 +98,30 @@ class PostProductReservationSetExternalReservationCodeBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_reservation_id = src_dict["product_reservation_id"]
-        except KeyError:
-            product_reservation_id = UNSET
-            _absent += 1
-        if not (isinstance(product_reservation_id, str)):
-            product_reservation_id = odd(
-                product_reservation_id,
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_reservation_id, _model.external_reservation_codes = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.product_reservation_id, _model.external_reservation_codes = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.product_reservation_id, _model.external_reservation_codes = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
+                _undeclared += 1
+            _model.product_reservation_id = odd(
+                _model.product_reservation_id,
                 (_path, _key),
                 "product_reservation_id",
                 "string",
@@ -106,24 +129,23 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        try:
-            external_reservation_codes = src_dict["external_reservation_codes"]
-        except KeyError:
-            external_reservation_codes = UNSET
-            _absent += 1
-        if isinstance(external_reservation_codes, list):
-            _p0 = ((_path, _key), "external_reservation_codes")
-            _l0 = []
-            for _i0, _v0 in enumerate(external_reservation_codes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
-                _l0.append(_v0)
-            external_reservation_codes = _l0
+        if isinstance(_model.external_reservation_codes, list):
+            _model.external_reservation_codes = _read_ExternalCode_list(
+                _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
+            )
+        elif _model.external_reservation_codes is UNSET:
+            _undeclared += 1
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
+                (_path, _key),
+                "external_reservation_codes",
+                "array",
+                True,
+                False,
+            )
         else:
-            external_reservation_codes = odd(
-                external_reservation_codes,
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
                 (_path, _key),
                 "external_reservation_codes",
                 "array",
@@ -131,15 +153,99 @@ class PostProductReservationSetExternalReservationCodeBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_id = product_reservation_id
-        _model.external_reservation_codes = external_reservation_codes
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_reservation_id, _model.external_reservation_codes = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.product_reservation_id, _model.external_reservation_codes = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_reservation_id, _model.external_reservation_codes = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
+                ):
+                    if _model.product_reservation_id is UNSET:
+                        _undeclared += 1
+                    _model.product_reservation_id = odd(
+                        _model.product_reservation_id,
+                        ((_parent, _name), _key),
+                        "product_reservation_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.external_reservation_codes, list):
+                    _model.external_reservation_codes = _read_ExternalCode_list(
+                        _model.external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
+                    )
+                elif _model.external_reservation_codes is UNSET:
+                    _undeclared += 1
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostProductReservationSetExternalReservationCodeBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -174,12 +280,14 @@ class PostProductReservationSetExternalReservationCodeBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ExternalCode: Callable[..., ExternalCode]
+_read_ExternalCode_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ExternalCode
-    global _read_ExternalCode
+    global _read_ExternalCode, _read_ExternalCode_list
     from ..models.external_code import ExternalCode
 
     _read_ExternalCode = ExternalCode._from_json
+    _read_ExternalCode_list = ExternalCode._from_json_list
     _models_pending = False

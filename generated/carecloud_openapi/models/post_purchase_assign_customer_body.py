@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "external_purchase_id",
+    "card_number",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,45 +94,65 @@ class PostPurchaseAssignCustomerBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        try:
-            external_purchase_id = src_dict["external_purchase_id"]
-        except KeyError:
-            external_purchase_id = UNSET
-            _absent += 1
-        if not (isinstance(external_purchase_id, str)):
-            external_purchase_id = odd(
-                external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.store_id, _model.external_purchase_id, _model.card_number, _model.customer_id = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
             )
 
-        card_number = src_dict.get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
-            if card_number is UNSET:
-                _absent += 1
-            else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
+                _undeclared += 1
+            _model.external_purchase_id = odd(
+                _model.external_purchase_id,
+                (_path, _key),
+                "external_purchase_id",
+                "string",
+                True,
+                False,
+            )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.external_purchase_id = external_purchase_id
-        _model.card_number = card_number
-        _model.customer_id = customer_id
-        if len(src_dict) + _absent == 4:
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -130,6 +160,107 @@ class PostPurchaseAssignCustomerBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.store_id,
+                        _model.external_purchase_id,
+                        _model.card_number,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
+                ):
+                    if _model.external_purchase_id is UNSET:
+                        _undeclared += 1
+                    _model.external_purchase_id = odd(
+                        _model.external_purchase_id,
+                        ((_parent, _name), _key),
+                        "external_purchase_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_number = odd(
+                            _model.card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPurchaseAssignCustomerBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,17 @@ _KNOWN_KEYS = frozenset(
         "customer_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "cashdesk_number",
+    "reward_list_type",
+    "bill",
+    "card_number",
+    "customer_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -127,35 +139,66 @@ class PostPurchaseRecommendedRewardsBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.reward_list_type,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.store_id,
+                    _model.cashdesk_number,
+                    _model.reward_list_type,
+                    _model.bill,
+                    _model.card_number,
+                    _model.customer_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.store_id,
+                _model.cashdesk_number,
+                _model.reward_list_type,
+                _model.bill,
+                _model.card_number,
+                _model.customer_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            cashdesk_number = src_dict["cashdesk_number"]
-        except KeyError:
-            cashdesk_number = UNSET
-            _absent += 1
-        if not (type(cashdesk_number) is int):
-            cashdesk_number = odd(
-                cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (type(_model.cashdesk_number) is int):
+            if _model.cashdesk_number is UNSET:
+                _undeclared += 1
+            _model.cashdesk_number = odd(
+                _model.cashdesk_number, (_path, _key), "cashdesk_number", "integer", True, False
             )
 
-        try:
-            reward_list_type = src_dict["reward_list_type"]
-        except KeyError:
-            reward_list_type = UNSET
-            _absent += 1
-        if isinstance(reward_list_type, str):
-            reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(reward_list_type)
+        if _model.reward_list_type.__class__ is str or isinstance(_model.reward_list_type, str):
+            _model.reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(
+                _model.reward_list_type
+            )
+        elif _model.reward_list_type is UNSET:
+            _undeclared += 1
+            _model.reward_list_type = odd(
+                _model.reward_list_type,
+                (_path, _key),
+                "reward_list_type",
+                "PostPurchaseRecommendedRewardsBodyRewardListType",
+                True,
+                False,
+            )
         else:
-            reward_list_type = odd(
-                reward_list_type,
+            _model.reward_list_type = odd(
+                _model.reward_list_type,
                 (_path, _key),
                 "reward_list_type",
                 "PostPurchaseRecommendedRewardsBodyRewardListType",
@@ -163,43 +206,180 @@ class PostPurchaseRecommendedRewardsBody:
                 False,
             )
 
-        try:
-            bill = src_dict["bill"]
-        except KeyError:
-            bill = UNSET
-            _absent += 1
-        if isinstance(bill, dict):
-            bill = _read_Bill(bill, (_path, _key), "bill")
+        if isinstance(_model.bill, dict):
+            _model.bill = _read_Bill(_model.bill, (_path, _key), "bill")
+        elif _model.bill is UNSET:
+            _undeclared += 1
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
         else:
-            bill = odd(bill, (_path, _key), "bill", "Bill", True, False)
+            _model.bill = odd(_model.bill, (_path, _key), "bill", "Bill", True, False)
 
-        card_number = src_dict.get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
-            if card_number is UNSET:
-                _absent += 1
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
             else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.cashdesk_number = cashdesk_number
-        _model.reward_list_type = reward_list_type
-        _model.bill = bill
-        _model.card_number = card_number
-        _model.customer_id = customer_id
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.reward_list_type,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.store_id,
+                            _model.cashdesk_number,
+                            _model.reward_list_type,
+                            _model.bill,
+                            _model.card_number,
+                            _model.customer_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.store_id,
+                        _model.cashdesk_number,
+                        _model.reward_list_type,
+                        _model.bill,
+                        _model.card_number,
+                        _model.customer_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (type(_model.cashdesk_number) is int):
+                    if _model.cashdesk_number is UNSET:
+                        _undeclared += 1
+                    _model.cashdesk_number = odd(
+                        _model.cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if _model.reward_list_type.__class__ is str or isinstance(
+                    _model.reward_list_type, str
+                ):
+                    _model.reward_list_type = PostPurchaseRecommendedRewardsBodyRewardListType(
+                        _model.reward_list_type
+                    )
+                elif _model.reward_list_type is UNSET:
+                    _undeclared += 1
+                    _model.reward_list_type = odd(
+                        _model.reward_list_type,
+                        ((_parent, _name), _key),
+                        "reward_list_type",
+                        "PostPurchaseRecommendedRewardsBodyRewardListType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.reward_list_type = odd(
+                        _model.reward_list_type,
+                        ((_parent, _name), _key),
+                        "reward_list_type",
+                        "PostPurchaseRecommendedRewardsBodyRewardListType",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.bill, dict):
+                    _model.bill = _read_Bill(_model.bill, ((_parent, _name), _key), "bill")
+                elif _model.bill is UNSET:
+                    _undeclared += 1
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
+                    )
+                else:
+                    _model.bill = odd(
+                        _model.bill, ((_parent, _name), _key), "bill", "Bill", True, False
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_number = odd(
+                            _model.card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostPurchaseRecommendedRewardsBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -234,12 +414,14 @@ class PostPurchaseRecommendedRewardsBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Bill: Callable[..., Bill]
+_read_Bill_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Bill
-    global _read_Bill
+    global _read_Bill, _read_Bill_list
     from ..models.bill import Bill
 
     _read_Bill = Bill._from_json
+    _read_Bill_list = Bill._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -33,6 +34,14 @@ _KNOWN_KEYS = frozenset(
         "count",
     }
 )
+
+_DECLARED_KEYS = (
+    "cart_product_ids",
+    "product_id_list",
+    "count",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,45 +86,52 @@ class PostRecommendationCartOrderBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            cart_product_ids = src_dict["cart_product_ids"]
-        except KeyError:
-            cart_product_ids = UNSET
-            _absent += 1
-        if isinstance(cart_product_ids, list):
-            for _i0, _v0 in enumerate(cart_product_ids):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
-        else:
-            cart_product_ids = odd(
-                cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
-            )
-
-        product_id_list = src_dict.get("product_id_list", UNSET)
-        if isinstance(product_id_list, list):
-            for _i0, _v0 in enumerate(product_id_list):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
-        elif product_id_list is UNSET:
-            _absent += 1
-        else:
-            product_id_list = odd(
-                product_id_list, (_path, _key), "product_id_list", "array", False, False
-            )
-
-        count = src_dict.get("count", UNSET)
-        if not (type(count) is int):
-            if count is UNSET:
-                _absent += 1
-            else:
-                count = odd(count, (_path, _key), "count", "integer", False, False)
-
         _model = _new_instance(cls)
-        _model.cart_product_ids = cart_product_ids
-        _model.product_id_list = product_id_list
-        _model.count = count
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.cart_product_ids, _model.product_id_list, _model.count = _declared(src_dict)
+            except KeyError:
+                _model.cart_product_ids, _model.product_id_list, _model.count = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.cart_product_ids, _model.product_id_list, _model.count = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if isinstance(_model.cart_product_ids, list):
+            for _i0, _v0 in enumerate(_model.cart_product_ids):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "cart_product_ids"), _i0, "string", True, False)
+        elif _model.cart_product_ids is UNSET:
+            _undeclared += 1
+            _model.cart_product_ids = odd(
+                _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
+            )
+        else:
+            _model.cart_product_ids = odd(
+                _model.cart_product_ids, (_path, _key), "cart_product_ids", "array", True, False
+            )
+
+        if isinstance(_model.product_id_list, list):
+            for _i0, _v0 in enumerate(_model.product_id_list):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+        elif _model.product_id_list is UNSET:
+            _undeclared += 1
+        else:
+            _model.product_id_list = odd(
+                _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
+            )
+
+        if not (type(_model.count) is int):
+            if _model.count is UNSET:
+                _undeclared += 1
+            else:
+                _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -123,6 +139,112 @@ class PostRecommendationCartOrderBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.cart_product_ids, _model.product_id_list, _model.count = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.cart_product_ids, _model.product_id_list, _model.count = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.cart_product_ids, _model.product_id_list, _model.count = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.cart_product_ids, list):
+                    for _i0, _v0 in enumerate(_model.cart_product_ids):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "cart_product_ids"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.cart_product_ids is UNSET:
+                    _undeclared += 1
+                    _model.cart_product_ids = odd(
+                        _model.cart_product_ids,
+                        ((_parent, _name), _key),
+                        "cart_product_ids",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.cart_product_ids = odd(
+                        _model.cart_product_ids,
+                        ((_parent, _name), _key),
+                        "cart_product_ids",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.product_id_list, list):
+                    for _i0, _v0 in enumerate(_model.product_id_list):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "product_id_list"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.product_id_list is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.product_id_list = odd(
+                        _model.product_id_list,
+                        ((_parent, _name), _key),
+                        "product_id_list",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.count) is int):
+                    if _model.count is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.count = odd(
+                            _model.count, ((_parent, _name), _key), "count", "integer", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRecommendationCartOrderBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

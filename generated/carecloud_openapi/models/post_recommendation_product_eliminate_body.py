@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,13 @@ _KNOWN_KEYS = frozenset(
         "product_id_list",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "product_id_list",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,31 +79,37 @@ class PostRecommendationProductEliminateBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        product_id_list = src_dict.get("product_id_list", UNSET)
-        if isinstance(product_id_list, list):
-            for _i0, _v0 in enumerate(product_id_list):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
-        elif product_id_list is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.product_id_list = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.product_id_list = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            product_id_list = odd(
-                product_id_list, (_path, _key), "product_id_list", "array", False, False
+            _model.customer_id, _model.product_id_list = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.product_id_list = product_id_list
-        if len(src_dict) + _absent == 2:
+        if isinstance(_model.product_id_list, list):
+            for _i0, _v0 in enumerate(_model.product_id_list):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "product_id_list"), _i0, "string", True, False)
+        elif _model.product_id_list is UNSET:
+            _undeclared += 1
+        else:
+            _model.product_id_list = odd(
+                _model.product_id_list, (_path, _key), "product_id_list", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -103,6 +117,83 @@ class PostRecommendationProductEliminateBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.product_id_list = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.product_id_list = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.product_id_list = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.product_id_list, list):
+                    for _i0, _v0 in enumerate(_model.product_id_list):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "product_id_list"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.product_id_list is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.product_id_list = odd(
+                        _model.product_id_list,
+                        ((_parent, _name), _key),
+                        "product_id_list",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRecommendationProductEliminateBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "value",
+    "code",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -77,43 +87,45 @@ class PostRewardCreateCustomVoucherBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
-        if not (type(value) is int):
-            value = odd(value, (_path, _key), "value", "integer", True, False)
-
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.value = value
-        _model.code = code
-        _model.note = note
-        if len(src_dict) + _absent == 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.value, _model.code, _model.note = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.value, _model.code, _model.note = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.customer_id, _model.value, _model.code, _model.note = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            _model.value = odd(_model.value, (_path, _key), "value", "integer", True, False)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,6 +133,85 @@ class PostRewardCreateCustomVoucherBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.value, _model.code, _model.note = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.customer_id, _model.value, _model.code, _model.note = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.value, _model.code, _model.note = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "integer", True, False
+                    )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRewardCreateCustomVoucherBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

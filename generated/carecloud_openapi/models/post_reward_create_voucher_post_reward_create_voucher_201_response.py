@@ -88,17 +88,18 @@ class PostRewardCreateVoucherPostRewardCreateVoucher201Response:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, dict):
-            data = _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData(
-                data, (_path, _key), "data"
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.data = src_dict.get("data", UNSET)
+        if isinstance(_model.data, dict):
+            _model.data = _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData(
+                _model.data, (_path, _key), "data"
             )
-        elif data is UNSET:
-            _absent += 1
+        elif _model.data is UNSET:
+            _undeclared += 1
         else:
-            data = odd(
-                data,
+            _model.data = odd(
+                _model.data,
                 (_path, _key),
                 "data",
                 "PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData",
@@ -106,14 +107,63 @@ class PostRewardCreateVoucherPostRewardCreateVoucher201Response:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.data = data
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.data = src_dict.get("data", UNSET)
+                if isinstance(_model.data, dict):
+                    _model.data = (
+                        _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData(
+                            _model.data, ((_parent, _name), _key), "data"
+                        )
+                    )
+                elif _model.data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.data = odd(
+                        _model.data,
+                        ((_parent, _name), _key),
+                        "data",
+                        "PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostRewardCreateVoucherPostRewardCreateVoucher201Response",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -150,16 +200,22 @@ _models_pending = True
 _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData: Callable[
     ..., PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData
 ]
+_read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData
-    global _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData
+    global \
+        _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData, \
+        _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData_list
     from ..models.post_reward_create_voucher_post_reward_create_voucher_201_response_data import (
         PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData,
     )
 
     _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData = (
         PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData._from_json
+    )
+    _read_PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData_list = (
+        PostRewardCreateVoucherPostRewardCreateVoucher201ResponseData._from_json_list
     )
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,16 @@ _KNOWN_KEYS = frozenset(
         "message_template_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "external_application_id",
+    "communication_channel_id",
+    "recipient",
+    "otp_type",
+    "message_template_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -102,15 +113,42 @@ class PostSendOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
-        if not (isinstance(external_application_id, str)):
-            external_application_id = odd(
-                external_application_id,
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.external_application_id,
+                    _model.communication_channel_id,
+                    _model.recipient,
+                    _model.otp_type,
+                    _model.message_template_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.external_application_id,
+                    _model.communication_channel_id,
+                    _model.recipient,
+                    _model.otp_type,
+                    _model.message_template_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.external_application_id,
+                _model.communication_channel_id,
+                _model.recipient,
+                _model.otp_type,
+                _model.message_template_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
+        ):
+            if _model.external_application_id is UNSET:
+                _undeclared += 1
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -118,18 +156,23 @@ class PostSendOtpBody:
                 False,
             )
 
-        try:
-            communication_channel_id = src_dict["communication_channel_id"]
-        except KeyError:
-            communication_channel_id = UNSET
-            _absent += 1
-        if type(communication_channel_id) is int:
-            communication_channel_id = PostSendOtpBodyCommunicationChannelId(
-                communication_channel_id
+        if type(_model.communication_channel_id) is int:
+            _model.communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                _model.communication_channel_id
+            )
+        elif _model.communication_channel_id is UNSET:
+            _undeclared += 1
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
+                (_path, _key),
+                "communication_channel_id",
+                "PostSendOtpBodyCommunicationChannelId",
+                True,
+                False,
             )
         else:
-            communication_channel_id = odd(
-                communication_channel_id,
+            _model.communication_channel_id = odd(
+                _model.communication_channel_id,
                 (_path, _key),
                 "communication_channel_id",
                 "PostSendOtpBodyCommunicationChannelId",
@@ -137,31 +180,31 @@ class PostSendOtpBody:
                 False,
             )
 
-        try:
-            recipient = src_dict["recipient"]
-        except KeyError:
-            recipient = UNSET
-            _absent += 1
-        if not (isinstance(recipient, str)):
-            recipient = odd(recipient, (_path, _key), "recipient", "string", True, False)
-
-        otp_type = src_dict.get("otp_type", UNSET)
-        if type(otp_type) is int:
-            otp_type = PostSendOtpBodyOtpType(otp_type)
-        elif otp_type is UNSET:
-            _absent += 1
-        else:
-            otp_type = odd(
-                otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+        if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+            if _model.recipient is UNSET:
+                _undeclared += 1
+            _model.recipient = odd(
+                _model.recipient, (_path, _key), "recipient", "string", True, False
             )
 
-        message_template_id = src_dict.get("message_template_id", UNSET)
-        if not (isinstance(message_template_id, str)):
-            if message_template_id is UNSET:
-                _absent += 1
+        if type(_model.otp_type) is int:
+            _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
+        elif _model.otp_type is UNSET:
+            _undeclared += 1
+        else:
+            _model.otp_type = odd(
+                _model.otp_type, (_path, _key), "otp_type", "PostSendOtpBodyOtpType", False, False
+            )
+
+        if not (
+            _model.message_template_id.__class__ is str
+            or isinstance(_model.message_template_id, str)
+        ):
+            if _model.message_template_id is UNSET:
+                _undeclared += 1
             else:
-                message_template_id = odd(
-                    message_template_id,
+                _model.message_template_id = odd(
+                    _model.message_template_id,
                     (_path, _key),
                     "message_template_id",
                     "string",
@@ -169,13 +212,7 @@ class PostSendOtpBody:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.external_application_id = external_application_id
-        _model.communication_channel_id = communication_channel_id
-        _model.recipient = recipient
-        _model.otp_type = otp_type
-        _model.message_template_id = message_template_id
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -183,6 +220,136 @@ class PostSendOtpBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.external_application_id,
+                            _model.communication_channel_id,
+                            _model.recipient,
+                            _model.otp_type,
+                            _model.message_template_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.external_application_id,
+                            _model.communication_channel_id,
+                            _model.recipient,
+                            _model.otp_type,
+                            _model.message_template_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.external_application_id,
+                        _model.communication_channel_id,
+                        _model.recipient,
+                        _model.otp_type,
+                        _model.message_template_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
+                ):
+                    if _model.external_application_id is UNSET:
+                        _undeclared += 1
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
+                        ((_parent, _name), _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.communication_channel_id) is int:
+                    _model.communication_channel_id = PostSendOtpBodyCommunicationChannelId(
+                        _model.communication_channel_id
+                    )
+                elif _model.communication_channel_id is UNSET:
+                    _undeclared += 1
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "PostSendOtpBodyCommunicationChannelId",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.communication_channel_id = odd(
+                        _model.communication_channel_id,
+                        ((_parent, _name), _key),
+                        "communication_channel_id",
+                        "PostSendOtpBodyCommunicationChannelId",
+                        True,
+                        False,
+                    )
+
+                if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+                    if _model.recipient is UNSET:
+                        _undeclared += 1
+                    _model.recipient = odd(
+                        _model.recipient,
+                        ((_parent, _name), _key),
+                        "recipient",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.otp_type) is int:
+                    _model.otp_type = PostSendOtpBodyOtpType(_model.otp_type)
+                elif _model.otp_type is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.otp_type = odd(
+                        _model.otp_type,
+                        ((_parent, _name), _key),
+                        "otp_type",
+                        "PostSendOtpBodyOtpType",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.message_template_id.__class__ is str
+                    or isinstance(_model.message_template_id, str)
+                ):
+                    if _model.message_template_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.message_template_id = odd(
+                            _model.message_template_id,
+                            ((_parent, _name), _key),
+                            "message_template_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostSendOtpBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -82,27 +82,86 @@ class PostSubCustomerPartnerRecordBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            partner_record = src_dict["partner_record"]
-        except KeyError:
-            partner_record = UNSET
-            _absent += 1
-        if isinstance(partner_record, dict):
-            partner_record = _read_PartnerRecord(partner_record, (_path, _key), "partner_record")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.partner_record = src_dict.get("partner_record", UNSET)
+        if isinstance(_model.partner_record, dict):
+            _model.partner_record = _read_PartnerRecord(
+                _model.partner_record, (_path, _key), "partner_record"
+            )
+        elif _model.partner_record is UNSET:
+            _undeclared += 1
+            _model.partner_record = odd(
+                _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
+            )
         else:
-            partner_record = odd(
-                partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
+            _model.partner_record = odd(
+                _model.partner_record, (_path, _key), "partner_record", "PartnerRecord", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.partner_record = partner_record
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.partner_record = src_dict.get("partner_record", UNSET)
+                if isinstance(_model.partner_record, dict):
+                    _model.partner_record = _read_PartnerRecord(
+                        _model.partner_record, ((_parent, _name), _key), "partner_record"
+                    )
+                elif _model.partner_record is UNSET:
+                    _undeclared += 1
+                    _model.partner_record = odd(
+                        _model.partner_record,
+                        ((_parent, _name), _key),
+                        "partner_record",
+                        "PartnerRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.partner_record = odd(
+                        _model.partner_record,
+                        ((_parent, _name), _key),
+                        "partner_record",
+                        "PartnerRecord",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerPartnerRecordBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -137,12 +196,14 @@ class PostSubCustomerPartnerRecordBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PartnerRecord: Callable[..., PartnerRecord]
+_read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord
+    global _read_PartnerRecord, _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json
+    _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

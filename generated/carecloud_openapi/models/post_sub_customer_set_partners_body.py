@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,13 @@ _KNOWN_KEYS = frozenset(
         "partner_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "partner_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -89,44 +97,125 @@ class PostSubCustomerSetPartnersBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            partner_records = src_dict["partner_records"]
-        except KeyError:
-            partner_records = UNSET
-            _absent += 1
-        if isinstance(partner_records, list):
-            _p0 = ((_path, _key), "partner_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(partner_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PartnerRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PartnerRecord", True, False)
-                _l0.append(_v0)
-            partner_records = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.partner_records = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.partner_records = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            partner_records = odd(
-                partner_records, (_path, _key), "partner_records", "array", True, False
+            _model.customer_id, _model.partner_records = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.partner_records = partner_records
-        if len(src_dict) + _absent == 2:
+        if isinstance(_model.partner_records, list):
+            _model.partner_records = _read_PartnerRecord_list(
+                _model.partner_records, (_path, _key), "partner_records"
+            )
+        elif _model.partner_records is UNSET:
+            _undeclared += 1
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", True, False
+            )
+        else:
+            _model.partner_records = odd(
+                _model.partner_records, (_path, _key), "partner_records", "array", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.partner_records = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.partner_records = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.partner_records = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.partner_records, list):
+                    _model.partner_records = _read_PartnerRecord_list(
+                        _model.partner_records, ((_parent, _name), _key), "partner_records"
+                    )
+                elif _model.partner_records is UNSET:
+                    _undeclared += 1
+                    _model.partner_records = odd(
+                        _model.partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.partner_records = odd(
+                        _model.partner_records,
+                        ((_parent, _name), _key),
+                        "partner_records",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostSubCustomerSetPartnersBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -161,12 +250,14 @@ class PostSubCustomerSetPartnersBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PartnerRecord: Callable[..., PartnerRecord]
+_read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord
+    global _read_PartnerRecord, _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json
+    _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

@@ -82,19 +82,26 @@ class PostSubCustomerSourceBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_source_record = src_dict["customer_source_record"]
-        except KeyError:
-            customer_source_record = UNSET
-            _absent += 1
-        if isinstance(customer_source_record, dict):
-            customer_source_record = _read_CustomerSourceRecord(
-                customer_source_record, (_path, _key), "customer_source_record"
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
+        if isinstance(_model.customer_source_record, dict):
+            _model.customer_source_record = _read_CustomerSourceRecord(
+                _model.customer_source_record, (_path, _key), "customer_source_record"
+            )
+        elif _model.customer_source_record is UNSET:
+            _undeclared += 1
+            _model.customer_source_record = odd(
+                _model.customer_source_record,
+                (_path, _key),
+                "customer_source_record",
+                "CustomerSourceRecord",
+                True,
+                False,
             )
         else:
-            customer_source_record = odd(
-                customer_source_record,
+            _model.customer_source_record = odd(
+                _model.customer_source_record,
                 (_path, _key),
                 "customer_source_record",
                 "CustomerSourceRecord",
@@ -102,14 +109,64 @@ class PostSubCustomerSourceBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.customer_source_record = customer_source_record
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
+                if isinstance(_model.customer_source_record, dict):
+                    _model.customer_source_record = _read_CustomerSourceRecord(
+                        _model.customer_source_record,
+                        ((_parent, _name), _key),
+                        "customer_source_record",
+                    )
+                elif _model.customer_source_record is UNSET:
+                    _undeclared += 1
+                    _model.customer_source_record = odd(
+                        _model.customer_source_record,
+                        ((_parent, _name), _key),
+                        "customer_source_record",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.customer_source_record = odd(
+                        _model.customer_source_record,
+                        ((_parent, _name), _key),
+                        "customer_source_record",
+                        "CustomerSourceRecord",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostSubCustomerSourceBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -144,12 +201,14 @@ class PostSubCustomerSourceBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CustomerSourceRecord: Callable[..., CustomerSourceRecord]
+_read_CustomerSourceRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CustomerSourceRecord
-    global _read_CustomerSourceRecord
+    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
     from ..models.customer_source_record import CustomerSourceRecord
 
     _read_CustomerSourceRecord = CustomerSourceRecord._from_json
+    _read_CustomerSourceRecord_list = CustomerSourceRecord._from_json_list
     _models_pending = False

@@ -82,27 +82,79 @@ class PostTaskCommentBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            task_comment = src_dict["task_comment"]
-        except KeyError:
-            task_comment = UNSET
-            _absent += 1
-        if isinstance(task_comment, dict):
-            task_comment = _read_TaskComment(task_comment, (_path, _key), "task_comment")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.task_comment = src_dict.get("task_comment", UNSET)
+        if isinstance(_model.task_comment, dict):
+            _model.task_comment = _read_TaskComment(
+                _model.task_comment, (_path, _key), "task_comment"
+            )
+        elif _model.task_comment is UNSET:
+            _undeclared += 1
+            _model.task_comment = odd(
+                _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+            )
         else:
-            task_comment = odd(
-                task_comment, (_path, _key), "task_comment", "TaskComment", True, False
+            _model.task_comment = odd(
+                _model.task_comment, (_path, _key), "task_comment", "TaskComment", True, False
             )
 
-        _model = _new_instance(cls)
-        _model.task_comment = task_comment
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.task_comment = src_dict.get("task_comment", UNSET)
+                if isinstance(_model.task_comment, dict):
+                    _model.task_comment = _read_TaskComment(
+                        _model.task_comment, ((_parent, _name), _key), "task_comment"
+                    )
+                elif _model.task_comment is UNSET:
+                    _undeclared += 1
+                    _model.task_comment = odd(
+                        _model.task_comment,
+                        ((_parent, _name), _key),
+                        "task_comment",
+                        "TaskComment",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.task_comment = odd(
+                        _model.task_comment,
+                        ((_parent, _name), _key),
+                        "task_comment",
+                        "TaskComment",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTaskCommentBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -137,12 +189,14 @@ class PostTaskCommentBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_TaskComment: Callable[..., TaskComment]
+_read_TaskComment_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, TaskComment
-    global _read_TaskComment
+    global _read_TaskComment, _read_TaskComment_list
     from ..models.task_comment import TaskComment
 
     _read_TaskComment = TaskComment._from_json
+    _read_TaskComment_list = TaskComment._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,14 @@ _KNOWN_KEYS = frozenset(
         "assignees",
     }
 )
+
+_DECLARED_KEYS = (
+    "task",
+    "property_records",
+    "assignees",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -105,61 +114,133 @@ class PostTasksBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            task = src_dict["task"]
-        except KeyError:
-            task = UNSET
-            _absent += 1
-        if isinstance(task, dict):
-            task = _read_Task(task, (_path, _key), "task")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.task, _model.property_records, _model.assignees = _declared(src_dict)
+            except KeyError:
+                _model.task, _model.property_records, _model.assignees = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            task = odd(task, (_path, _key), "task", "Task", True, False)
-
-        property_records = src_dict.get("property_records", UNSET)
-        if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
-        elif property_records is UNSET:
-            _absent += 1
-        else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
+            _model.task, _model.property_records, _model.assignees = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        assignees = src_dict.get("assignees", UNSET)
-        if isinstance(assignees, list):
-            _p0 = ((_path, _key), "assignees")
-            _l0 = []
-            for _i0, _v0 in enumerate(assignees):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TaskAssignee(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TaskAssignee", True, False)
-                _l0.append(_v0)
-            assignees = _l0
-        elif assignees is UNSET:
-            _absent += 1
+        if isinstance(_model.task, dict):
+            _model.task = _read_Task(_model.task, (_path, _key), "task")
+        elif _model.task is UNSET:
+            _undeclared += 1
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
         else:
-            assignees = odd(assignees, (_path, _key), "assignees", "array", False, False)
+            _model.task = odd(_model.task, (_path, _key), "task", "Task", True, False)
 
-        _model = _new_instance(cls)
-        _model.task = task
-        _model.property_records = property_records
-        _model.assignees = assignees
-        if len(src_dict) + _absent == 3:
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
+            _undeclared += 1
+        else:
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
+            )
+
+        if isinstance(_model.assignees, list):
+            _model.assignees = _read_TaskAssignee_list(_model.assignees, (_path, _key), "assignees")
+        elif _model.assignees is UNSET:
+            _undeclared += 1
+        else:
+            _model.assignees = odd(
+                _model.assignees, (_path, _key), "assignees", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.task, _model.property_records, _model.assignees = _declared(src_dict)
+                    except KeyError:
+                        _model.task, _model.property_records, _model.assignees = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.task, _model.property_records, _model.assignees = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if isinstance(_model.task, dict):
+                    _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
+                elif _model.task is UNSET:
+                    _undeclared += 1
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+                else:
+                    _model.task = odd(
+                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
+                    )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_records = odd(
+                        _model.property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.assignees, list):
+                    _model.assignees = _read_TaskAssignee_list(
+                        _model.assignees, ((_parent, _name), _key), "assignees"
+                    )
+                elif _model.assignees is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.assignees = odd(
+                        _model.assignees,
+                        ((_parent, _name), _key),
+                        "assignees",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostTasksBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -194,20 +275,26 @@ class PostTasksBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_Task: Callable[..., Task]
+_read_Task_list: Callable[..., list[Any]]
 _read_TaskAssignee: Callable[..., TaskAssignee]
+_read_TaskAssignee_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, Task, TaskAssignee
-    global _read_PropertyRecord
-    global _read_Task
-    global _read_TaskAssignee
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_Task, _read_Task_list
+    global _read_TaskAssignee, _read_TaskAssignee_list
     from ..models.property_record import PropertyRecord
     from ..models.task import Task
     from ..models.task_assignee import TaskAssignee
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_Task = Task._from_json
+    _read_Task_list = Task._from_json_list
     _read_TaskAssignee = TaskAssignee._from_json
+    _read_TaskAssignee_list = TaskAssignee._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,15 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "device",
+    "setup",
+    "external_application_id",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -96,35 +106,46 @@ class PostTokenBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            device = src_dict["device"]
-        except KeyError:
-            device = UNSET
-            _absent += 1
-        if isinstance(device, dict):
-            device = _read_Device(device, (_path, _key), "device")
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.device, _model.setup, _model.external_application_id, _model.push_token = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.device, _model.setup, _model.external_application_id, _model.push_token = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
         else:
-            device = odd(device, (_path, _key), "device", "Device", True, False)
+            _model.device, _model.setup, _model.external_application_id, _model.push_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            setup = src_dict["setup"]
-        except KeyError:
-            setup = UNSET
-            _absent += 1
-        if isinstance(setup, dict):
-            setup = _read_Setup(setup, (_path, _key), "setup")
+        if isinstance(_model.device, dict):
+            _model.device = _read_Device(_model.device, (_path, _key), "device")
+        elif _model.device is UNSET:
+            _undeclared += 1
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
         else:
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
+            _model.device = odd(_model.device, (_path, _key), "device", "Device", True, False)
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
-        if not (isinstance(external_application_id, str)):
-            external_application_id = odd(
-                external_application_id,
+        if isinstance(_model.setup, dict):
+            _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
+        elif _model.setup is UNSET:
+            _undeclared += 1
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
+        else:
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
+
+        if not (
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
+        ):
+            if _model.external_application_id is UNSET:
+                _undeclared += 1
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -132,24 +153,118 @@ class PostTokenBody:
                 False,
             )
 
-        push_token = src_dict.get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
-            if push_token is UNSET:
-                _absent += 1
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
+                _undeclared += 1
             else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.device = device
-        _model.setup = setup
-        _model.external_application_id = external_application_id
-        _model.push_token = push_token
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.device,
+                            _model.setup,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.device,
+                            _model.setup,
+                            _model.external_application_id,
+                            _model.push_token,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.device,
+                        _model.setup,
+                        _model.external_application_id,
+                        _model.push_token,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.device, dict):
+                    _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
+                elif _model.device is UNSET:
+                    _undeclared += 1
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
+                    )
+                else:
+                    _model.device = odd(
+                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
+                    )
+
+                if isinstance(_model.setup, dict):
+                    _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
+                elif _model.setup is UNSET:
+                    _undeclared += 1
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
+                else:
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
+
+                if not (
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
+                ):
+                    if _model.external_application_id is UNSET:
+                        _undeclared += 1
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
+                        ((_parent, _name), _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.push_token = odd(
+                            _model.push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PostTokenBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -184,16 +299,20 @@ class PostTokenBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Device: Callable[..., Device]
+_read_Device_list: Callable[..., list[Any]]
 _read_Setup: Callable[..., Setup]
+_read_Setup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Device, Setup
-    global _read_Device
-    global _read_Setup
+    global _read_Device, _read_Device_list
+    global _read_Setup, _read_Setup_list
     from ..models.device import Device
     from ..models.setup import Setup
 
     _read_Device = Device._from_json
+    _read_Device_list = Device._from_json_list
     _read_Setup = Setup._from_json
+    _read_Setup_list = Setup._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,14 @@ _KNOWN_KEYS = frozenset(
         "password",
     }
 )
+
+_DECLARED_KEYS = (
+    "login_type",
+    "login_value",
+    "password",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,40 +85,55 @@ class PostTokenLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            login_type = src_dict["login_type"]
-        except KeyError:
-            login_type = UNSET
-            _absent += 1
-        if isinstance(login_type, str):
-            login_type = PostTokenLoginBodyLoginType(login_type)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.login_type, _model.login_value, _model.password = _declared(src_dict)
+            except KeyError:
+                _model.login_type, _model.login_value, _model.password = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            login_type = odd(
-                login_type, (_path, _key), "login_type", "PostTokenLoginBodyLoginType", True, False
+            _model.login_type, _model.login_value, _model.password = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            login_value = src_dict["login_value"]
-        except KeyError:
-            login_value = UNSET
-            _absent += 1
-        if not (isinstance(login_value, str)):
-            login_value = odd(login_value, (_path, _key), "login_value", "string", True, False)
+        if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
+            _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
+        elif _model.login_type is UNSET:
+            _undeclared += 1
+            _model.login_type = odd(
+                _model.login_type,
+                (_path, _key),
+                "login_type",
+                "PostTokenLoginBodyLoginType",
+                True,
+                False,
+            )
+        else:
+            _model.login_type = odd(
+                _model.login_type,
+                (_path, _key),
+                "login_type",
+                "PostTokenLoginBodyLoginType",
+                True,
+                False,
+            )
 
-        try:
-            password = src_dict["password"]
-        except KeyError:
-            password = UNSET
-            _absent += 1
-        if not (isinstance(password, str)):
-            password = odd(password, (_path, _key), "password", "string", True, False)
+        if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
+            if _model.login_value is UNSET:
+                _undeclared += 1
+            _model.login_value = odd(
+                _model.login_value, (_path, _key), "login_value", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.login_type = login_type
-        _model.login_value = login_value
-        _model.password = password
-        if len(src_dict) + _absent == 3:
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
+                _undeclared += 1
+            _model.password = odd(_model.password, (_path, _key), "password", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,6 +141,82 @@ class PostTokenLoginBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.login_type, _model.login_value, _model.password = _declared(src_dict)
+                    except KeyError:
+                        _model.login_type, _model.login_value, _model.password = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.login_type, _model.login_value, _model.password = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if _model.login_type.__class__ is str or isinstance(_model.login_type, str):
+                    _model.login_type = PostTokenLoginBodyLoginType(_model.login_type)
+                elif _model.login_type is UNSET:
+                    _undeclared += 1
+                    _model.login_type = odd(
+                        _model.login_type,
+                        ((_parent, _name), _key),
+                        "login_type",
+                        "PostTokenLoginBodyLoginType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.login_type = odd(
+                        _model.login_type,
+                        ((_parent, _name), _key),
+                        "login_type",
+                        "PostTokenLoginBodyLoginType",
+                        True,
+                        False,
+                    )
+
+                if not (_model.login_value.__class__ is str or isinstance(_model.login_value, str)):
+                    if _model.login_value is UNSET:
+                        _undeclared += 1
+                    _model.login_value = odd(
+                        _model.login_value,
+                        ((_parent, _name), _key),
+                        "login_value",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
+                        _undeclared += 1
+                    _model.password = odd(
+                        _model.password, ((_parent, _name), _key), "password", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTokenLoginBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

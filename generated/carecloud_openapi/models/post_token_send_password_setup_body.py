@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "recipient",
     }
 )
+
+_DECLARED_KEYS = (
+    "email",
+    "communication_channel_id",
+    "recipient",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -86,21 +95,37 @@ class PostTokenSendPasswordSetupBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        email = src_dict.get("email", UNSET)
-        if not (isinstance(email, str)):
-            if email is UNSET:
-                _absent += 1
-            else:
-                email = odd(email, (_path, _key), "email", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.email, _model.communication_channel_id, _model.recipient = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.email, _model.communication_channel_id, _model.recipient = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.email, _model.communication_channel_id, _model.recipient = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        communication_channel_id = src_dict.get("communication_channel_id", UNSET)
-        if not (isinstance(communication_channel_id, str)):
-            if communication_channel_id is UNSET:
-                _absent += 1
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
+                _undeclared += 1
             else:
-                communication_channel_id = odd(
-                    communication_channel_id,
+                _model.email = odd(_model.email, (_path, _key), "email", "string", False, False)
+
+        if not (
+            _model.communication_channel_id.__class__ is str
+            or isinstance(_model.communication_channel_id, str)
+        ):
+            if _model.communication_channel_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.communication_channel_id = odd(
+                    _model.communication_channel_id,
                     (_path, _key),
                     "communication_channel_id",
                     "string",
@@ -108,18 +133,15 @@ class PostTokenSendPasswordSetupBody:
                     False,
                 )
 
-        recipient = src_dict.get("recipient", UNSET)
-        if not (isinstance(recipient, str)):
-            if recipient is UNSET:
-                _absent += 1
+        if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+            if _model.recipient is UNSET:
+                _undeclared += 1
             else:
-                recipient = odd(recipient, (_path, _key), "recipient", "string", False, False)
+                _model.recipient = odd(
+                    _model.recipient, (_path, _key), "recipient", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.email = email
-        _model.communication_channel_id = communication_channel_id
-        _model.recipient = recipient
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -127,6 +149,87 @@ class PostTokenSendPasswordSetupBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.email, _model.communication_channel_id, _model.recipient = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.email, _model.communication_channel_id, _model.recipient = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.email, _model.communication_channel_id, _model.recipient = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.email = odd(
+                            _model.email, ((_parent, _name), _key), "email", "string", False, False
+                        )
+
+                if not (
+                    _model.communication_channel_id.__class__ is str
+                    or isinstance(_model.communication_channel_id, str)
+                ):
+                    if _model.communication_channel_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.communication_channel_id = odd(
+                            _model.communication_channel_id,
+                            ((_parent, _name), _key),
+                            "communication_channel_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.recipient.__class__ is str or isinstance(_model.recipient, str)):
+                    if _model.recipient is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.recipient = odd(
+                            _model.recipient,
+                            ((_parent, _name), _key),
+                            "recipient",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostTokenSendPasswordSetupBody",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -85,19 +85,26 @@ class PostTokenSocialLoginBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            social_network_credentials = src_dict["social_network_credentials"]
-        except KeyError:
-            social_network_credentials = UNSET
-            _absent += 1
-        if isinstance(social_network_credentials, dict):
-            social_network_credentials = _read_SocialNetworkCredentials(
-                social_network_credentials, (_path, _key), "social_network_credentials"
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 1
+        _model.social_network_credentials = src_dict.get("social_network_credentials", UNSET)
+        if isinstance(_model.social_network_credentials, dict):
+            _model.social_network_credentials = _read_SocialNetworkCredentials(
+                _model.social_network_credentials, (_path, _key), "social_network_credentials"
+            )
+        elif _model.social_network_credentials is UNSET:
+            _undeclared += 1
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
+                (_path, _key),
+                "social_network_credentials",
+                "SocialNetworkCredentials",
+                True,
+                False,
             )
         else:
-            social_network_credentials = odd(
-                social_network_credentials,
+            _model.social_network_credentials = odd(
+                _model.social_network_credentials,
                 (_path, _key),
                 "social_network_credentials",
                 "SocialNetworkCredentials",
@@ -105,14 +112,66 @@ class PostTokenSocialLoginBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.social_network_credentials = social_network_credentials
-        if len(src_dict) + _absent == 1:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.social_network_credentials = src_dict.get(
+                    "social_network_credentials", UNSET
+                )
+                if isinstance(_model.social_network_credentials, dict):
+                    _model.social_network_credentials = _read_SocialNetworkCredentials(
+                        _model.social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
+                    )
+                elif _model.social_network_credentials is UNSET:
+                    _undeclared += 1
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.social_network_credentials = odd(
+                        _model.social_network_credentials,
+                        ((_parent, _name), _key),
+                        "social_network_credentials",
+                        "SocialNetworkCredentials",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostTokenSocialLoginBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -147,12 +206,14 @@ class PostTokenSocialLoginBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
+_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SocialNetworkCredentials
-    global _read_SocialNetworkCredentials
+    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
+    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "password",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_external_application_id",
+    "login",
+    "password",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,14 +85,31 @@ class PostUserLoginBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        user_external_application_id = src_dict.get("user_external_application_id", UNSET)
-        if not (isinstance(user_external_application_id, str)):
-            if user_external_application_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.user_external_application_id, _model.login, _model.password = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.user_external_application_id, _model.login, _model.password = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.user_external_application_id, _model.login, _model.password = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.user_external_application_id.__class__ is str
+            or isinstance(_model.user_external_application_id, str)
+        ):
+            if _model.user_external_application_id is UNSET:
+                _undeclared += 1
             else:
-                user_external_application_id = odd(
-                    user_external_application_id,
+                _model.user_external_application_id = odd(
+                    _model.user_external_application_id,
                     (_path, _key),
                     "user_external_application_id",
                     "string",
@@ -91,25 +117,21 @@ class PostUserLoginBody:
                     False,
                 )
 
-        login = src_dict.get("login", UNSET)
-        if not (isinstance(login, str)):
-            if login is UNSET:
-                _absent += 1
+        if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+            if _model.login is UNSET:
+                _undeclared += 1
             else:
-                login = odd(login, (_path, _key), "login", "string", False, False)
+                _model.login = odd(_model.login, (_path, _key), "login", "string", False, False)
 
-        password = src_dict.get("password", UNSET)
-        if not (isinstance(password, str)):
-            if password is UNSET:
-                _absent += 1
+        if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+            if _model.password is UNSET:
+                _undeclared += 1
             else:
-                password = odd(password, (_path, _key), "password", "string", False, False)
+                _model.password = odd(
+                    _model.password, (_path, _key), "password", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.user_external_application_id = user_external_application_id
-        _model.login = login
-        _model.password = password
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -117,6 +139,80 @@ class PostUserLoginBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.user_external_application_id, _model.login, _model.password = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.user_external_application_id, _model.login, _model.password = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.user_external_application_id, _model.login, _model.password = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.user_external_application_id.__class__ is str
+                    or isinstance(_model.user_external_application_id, str)
+                ):
+                    if _model.user_external_application_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.user_external_application_id = odd(
+                            _model.user_external_application_id,
+                            ((_parent, _name), _key),
+                            "user_external_application_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+                    if _model.login is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.login = odd(
+                            _model.login, ((_parent, _name), _key), "login", "string", False, False
+                        )
+
+                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
+                    if _model.password is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.password = odd(
+                            _model.password,
+                            ((_parent, _name), _key),
+                            "password",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostUserLoginBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "bearer_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_external_application_id",
+    "bearer_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -68,15 +76,28 @@ class PostUserLogoutBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            user_external_application_id = src_dict["user_external_application_id"]
-        except KeyError:
-            user_external_application_id = UNSET
-            _absent += 1
-        if not (isinstance(user_external_application_id, str)):
-            user_external_application_id = odd(
-                user_external_application_id,
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.user_external_application_id, _model.bearer_token = _declared(src_dict)
+            except KeyError:
+                _model.user_external_application_id, _model.bearer_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.user_external_application_id, _model.bearer_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.user_external_application_id.__class__ is str
+            or isinstance(_model.user_external_application_id, str)
+        ):
+            if _model.user_external_application_id is UNSET:
+                _undeclared += 1
+            _model.user_external_application_id = odd(
+                _model.user_external_application_id,
                 (_path, _key),
                 "user_external_application_id",
                 "string",
@@ -84,18 +105,14 @@ class PostUserLogoutBody:
                 False,
             )
 
-        try:
-            bearer_token = src_dict["bearer_token"]
-        except KeyError:
-            bearer_token = UNSET
-            _absent += 1
-        if not (isinstance(bearer_token, str)):
-            bearer_token = odd(bearer_token, (_path, _key), "bearer_token", "string", True, False)
+        if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
+            if _model.bearer_token is UNSET:
+                _undeclared += 1
+            _model.bearer_token = odd(
+                _model.bearer_token, (_path, _key), "bearer_token", "string", True, False
+            )
 
-        _model = _new_instance(cls)
-        _model.user_external_application_id = user_external_application_id
-        _model.bearer_token = bearer_token
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -103,6 +120,72 @@ class PostUserLogoutBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.user_external_application_id, _model.bearer_token = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.user_external_application_id, _model.bearer_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.user_external_application_id, _model.bearer_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.user_external_application_id.__class__ is str
+                    or isinstance(_model.user_external_application_id, str)
+                ):
+                    if _model.user_external_application_id is UNSET:
+                        _undeclared += 1
+                    _model.user_external_application_id = odd(
+                        _model.user_external_application_id,
+                        ((_parent, _name), _key),
+                        "user_external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
+                ):
+                    if _model.bearer_token is UNSET:
+                        _undeclared += 1
+                    _model.bearer_token = odd(
+                        _model.bearer_token,
+                        ((_parent, _name), _key),
+                        "bearer_token",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostUserLogoutBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

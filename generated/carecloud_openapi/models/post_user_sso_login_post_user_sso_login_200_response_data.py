@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "user",
     }
 )
+
+_DECLARED_KEYS = (
+    "bearer_token",
+    "valid_to",
+    "user",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,41 +103,130 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        bearer_token = src_dict.get("bearer_token", UNSET)
-        if not (isinstance(bearer_token, str)):
-            if bearer_token is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
+            except KeyError:
+                _model.bearer_token, _model.valid_to, _model.user = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.bearer_token, _model.valid_to, _model.user = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)):
+            if _model.bearer_token is UNSET:
+                _undeclared += 1
             else:
-                bearer_token = odd(
-                    bearer_token, (_path, _key), "bearer_token", "string", False, False
+                _model.bearer_token = odd(
+                    _model.bearer_token, (_path, _key), "bearer_token", "string", False, False
                 )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        user = src_dict.get("user", UNSET)
-        if isinstance(user, dict):
-            user = _read_User(user, (_path, _key), "user")
-        elif user is UNSET:
-            _absent += 1
+        if isinstance(_model.user, dict):
+            _model.user = _read_User(_model.user, (_path, _key), "user")
+        elif _model.user is UNSET:
+            _undeclared += 1
         else:
-            user = odd(user, (_path, _key), "user", "User", False, False)
+            _model.user = odd(_model.user, (_path, _key), "user", "User", False, False)
 
-        _model = _new_instance(cls)
-        _model.bearer_token = bearer_token
-        _model.valid_to = valid_to
-        _model.user = user
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.bearer_token, _model.valid_to, _model.user = _declared(src_dict)
+                    except KeyError:
+                        _model.bearer_token, _model.valid_to, _model.user = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.bearer_token, _model.valid_to, _model.user = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.bearer_token.__class__ is str or isinstance(_model.bearer_token, str)
+                ):
+                    if _model.bearer_token is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.bearer_token = odd(
+                            _model.bearer_token,
+                            ((_parent, _name), _key),
+                            "bearer_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.user, dict):
+                    _model.user = _read_User(_model.user, ((_parent, _name), _key), "user")
+                elif _model.user is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.user = odd(
+                        _model.user, ((_parent, _name), _key), "user", "User", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostUserSsoLoginPostUserSsoLogin200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -163,12 +261,14 @@ class PostUserSsoLoginPostUserSsoLogin200ResponseData:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_User: Callable[..., User]
+_read_User_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, User
-    global _read_User
+    global _read_User, _read_User_list
     from ..models.user import User
 
     _read_User = User._from_json
+    _read_User_list = User._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "check_usage",
     }
 )
+
+_DECLARED_KEYS = (
+    "card_number",
+    "last_name",
+    "check_usage",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,37 +82,43 @@ class PostValidateIsicCardBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            card_number = src_dict["card_number"]
-        except KeyError:
-            card_number = UNSET
-            _absent += 1
-        if not (isinstance(card_number, str)):
-            card_number = odd(card_number, (_path, _key), "card_number", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.card_number, _model.last_name, _model.check_usage = _declared(src_dict)
+            except KeyError:
+                _model.card_number, _model.last_name, _model.check_usage = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.card_number, _model.last_name, _model.check_usage = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            last_name = src_dict["last_name"]
-        except KeyError:
-            last_name = UNSET
-            _absent += 1
-        if not (isinstance(last_name, str)):
-            last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
+            _model.card_number = odd(
+                _model.card_number, (_path, _key), "card_number", "string", True, False
+            )
 
-        check_usage = src_dict.get("check_usage", UNSET)
-        if not (type(check_usage) is bool):
-            if check_usage is UNSET:
-                _absent += 1
+        if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+            if _model.last_name is UNSET:
+                _undeclared += 1
+            _model.last_name = odd(
+                _model.last_name, (_path, _key), "last_name", "string", True, False
+            )
+
+        if not (type(_model.check_usage) is bool):
+            if _model.check_usage is UNSET:
+                _undeclared += 1
             else:
-                check_usage = odd(
-                    check_usage, (_path, _key), "check_usage", "boolean", False, False
+                _model.check_usage = odd(
+                    _model.check_usage, (_path, _key), "check_usage", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.card_number = card_number
-        _model.last_name = last_name
-        _model.check_usage = check_usage
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -111,6 +126,80 @@ class PostValidateIsicCardBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.card_number, _model.last_name, _model.check_usage = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.card_number, _model.last_name, _model.check_usage = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.card_number, _model.last_name, _model.check_usage = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    _model.card_number = odd(
+                        _model.card_number,
+                        ((_parent, _name), _key),
+                        "card_number",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+                    if _model.last_name is UNSET:
+                        _undeclared += 1
+                    _model.last_name = odd(
+                        _model.last_name,
+                        ((_parent, _name), _key),
+                        "last_name",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.check_usage) is bool):
+                    if _model.check_usage is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.check_usage = odd(
+                            _model.check_usage,
+                            ((_parent, _name), _key),
+                            "check_usage",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostValidateIsicCardBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "is_free_to_use",
     }
 )
+
+_DECLARED_KEYS = (
+    "valid_isic",
+    "is_free_to_use",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,27 +78,35 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        valid_isic = src_dict.get("valid_isic", UNSET)
-        if not (type(valid_isic) is bool):
-            if valid_isic is UNSET:
-                _absent += 1
-            else:
-                valid_isic = odd(valid_isic, (_path, _key), "valid_isic", "boolean", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
+            except KeyError:
+                _model.valid_isic, _model.is_free_to_use = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.valid_isic, _model.is_free_to_use = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        is_free_to_use = src_dict.get("is_free_to_use", UNSET)
-        if not (type(is_free_to_use) is bool):
-            if is_free_to_use is UNSET:
-                _absent += 1
+        if not (type(_model.valid_isic) is bool):
+            if _model.valid_isic is UNSET:
+                _undeclared += 1
             else:
-                is_free_to_use = odd(
-                    is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                _model.valid_isic = odd(
+                    _model.valid_isic, (_path, _key), "valid_isic", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.valid_isic = valid_isic
-        _model.is_free_to_use = is_free_to_use
-        if len(src_dict) + _absent == 2:
+        if not (type(_model.is_free_to_use) is bool):
+            if _model.is_free_to_use is UNSET:
+                _undeclared += 1
+            else:
+                _model.is_free_to_use = odd(
+                    _model.is_free_to_use, (_path, _key), "is_free_to_use", "boolean", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -98,6 +114,74 @@ class PostValidateIsicCardPostCardValidateIsic200ResponseData:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.valid_isic, _model.is_free_to_use = _declared(src_dict)
+                    except KeyError:
+                        _model.valid_isic, _model.is_free_to_use = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.valid_isic, _model.is_free_to_use = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (type(_model.valid_isic) is bool):
+                    if _model.valid_isic is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_isic = odd(
+                            _model.valid_isic,
+                            ((_parent, _name), _key),
+                            "valid_isic",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.is_free_to_use) is bool):
+                    if _model.is_free_to_use is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.is_free_to_use = odd(
+                            _model.is_free_to_use,
+                            ((_parent, _name), _key),
+                            "is_free_to_use",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "PostValidateIsicCardPostCardValidateIsic200ResponseData",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

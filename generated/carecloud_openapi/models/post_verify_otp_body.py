@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "external_application_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "verification_code",
+    "request_id",
+    "external_application_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,33 +84,46 @@ class PostVerifyOtpBody:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            verification_code = src_dict["verification_code"]
-        except KeyError:
-            verification_code = UNSET
-            _absent += 1
-        if not (isinstance(verification_code, str)):
-            verification_code = odd(
-                verification_code, (_path, _key), "verification_code", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.verification_code, _model.request_id, _model.external_application_id = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.verification_code, _model.request_id, _model.external_application_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.verification_code, _model.request_id, _model.external_application_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            request_id = src_dict["request_id"]
-        except KeyError:
-            request_id = UNSET
-            _absent += 1
-        if not (isinstance(request_id, str)):
-            request_id = odd(request_id, (_path, _key), "request_id", "string", True, False)
+        if not (
+            _model.verification_code.__class__ is str or isinstance(_model.verification_code, str)
+        ):
+            if _model.verification_code is UNSET:
+                _undeclared += 1
+            _model.verification_code = odd(
+                _model.verification_code, (_path, _key), "verification_code", "string", True, False
+            )
 
-        try:
-            external_application_id = src_dict["external_application_id"]
-        except KeyError:
-            external_application_id = UNSET
-            _absent += 1
-        if not (isinstance(external_application_id, str)):
-            external_application_id = odd(
-                external_application_id,
+        if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+            if _model.request_id is UNSET:
+                _undeclared += 1
+            _model.request_id = odd(
+                _model.request_id, (_path, _key), "request_id", "string", True, False
+            )
+
+        if not (
+            _model.external_application_id.__class__ is str
+            or isinstance(_model.external_application_id, str)
+        ):
+            if _model.external_application_id is UNSET:
+                _undeclared += 1
+            _model.external_application_id = odd(
+                _model.external_application_id,
                 (_path, _key),
                 "external_application_id",
                 "string",
@@ -109,11 +131,7 @@ class PostVerifyOtpBody:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.verification_code = verification_code
-        _model.request_id = request_id
-        _model.external_application_id = external_application_id
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,6 +139,89 @@ class PostVerifyOtpBody:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.verification_code,
+                            _model.request_id,
+                            _model.external_application_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.verification_code,
+                            _model.request_id,
+                            _model.external_application_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.verification_code, _model.request_id, _model.external_application_id = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (
+                    _model.verification_code.__class__ is str
+                    or isinstance(_model.verification_code, str)
+                ):
+                    if _model.verification_code is UNSET:
+                        _undeclared += 1
+                    _model.verification_code = odd(
+                        _model.verification_code,
+                        ((_parent, _name), _key),
+                        "verification_code",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.request_id.__class__ is str or isinstance(_model.request_id, str)):
+                    if _model.request_id is UNSET:
+                        _undeclared += 1
+                    _model.request_id = odd(
+                        _model.request_id,
+                        ((_parent, _name), _key),
+                        "request_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.external_application_id.__class__ is str
+                    or isinstance(_model.external_application_id, str)
+                ):
+                    if _model.external_application_id is UNSET:
+                        _undeclared += 1
+                    _model.external_application_id = odd(
+                        _model.external_application_id,
+                        ((_parent, _name), _key),
+                        "external_application_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PostVerifyOtpBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

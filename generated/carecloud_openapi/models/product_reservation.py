@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -60,6 +61,30 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "store_id",
+    "product_reservation_source_id",
+    "product_reservation_id",
+    "reservation_codes",
+    "external_reservation_codes",
+    "benefit_codes",
+    "pickup_date",
+    "customers_note",
+    "total_price",
+    "currency_id",
+    "product_reservation_items",
+    "external_purchase_id",
+    "utm",
+    "actual_state",
+    "reservation_progress_history",
+    "comments",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -230,31 +255,96 @@ class ProductReservation:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 19
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.product_reservation_source_id,
+                    _model.product_reservation_id,
+                    _model.reservation_codes,
+                    _model.external_reservation_codes,
+                    _model.benefit_codes,
+                    _model.pickup_date,
+                    _model.customers_note,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.product_reservation_items,
+                    _model.external_purchase_id,
+                    _model.utm,
+                    _model.actual_state,
+                    _model.reservation_progress_history,
+                    _model.comments,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.product_reservation_source_id,
+                    _model.product_reservation_id,
+                    _model.reservation_codes,
+                    _model.external_reservation_codes,
+                    _model.benefit_codes,
+                    _model.pickup_date,
+                    _model.customers_note,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.product_reservation_items,
+                    _model.external_purchase_id,
+                    _model.utm,
+                    _model.actual_state,
+                    _model.reservation_progress_history,
+                    _model.comments,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.store_id,
+                _model.product_reservation_source_id,
+                _model.product_reservation_id,
+                _model.reservation_codes,
+                _model.external_reservation_codes,
+                _model.benefit_codes,
+                _model.pickup_date,
+                _model.customers_note,
+                _model.total_price,
+                _model.currency_id,
+                _model.product_reservation_items,
+                _model.external_purchase_id,
+                _model.utm,
+                _model.actual_state,
+                _model.reservation_progress_history,
+                _model.comments,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
 
-        try:
-            product_reservation_source_id = src_dict["product_reservation_source_id"]
-        except KeyError:
-            product_reservation_source_id = UNSET
-            _absent += 1
-        if not (isinstance(product_reservation_source_id, str)):
-            product_reservation_source_id = odd(
-                product_reservation_source_id,
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (
+            _model.product_reservation_source_id.__class__ is str
+            or isinstance(_model.product_reservation_source_id, str)
+        ):
+            if _model.product_reservation_source_id is UNSET:
+                _undeclared += 1
+            _model.product_reservation_source_id = odd(
+                _model.product_reservation_source_id,
                 (_path, _key),
                 "product_reservation_source_id",
                 "string",
@@ -262,13 +352,15 @@ class ProductReservation:
                 False,
             )
 
-        product_reservation_id = src_dict.get("product_reservation_id", UNSET)
-        if not (isinstance(product_reservation_id, str)):
-            if product_reservation_id is UNSET:
-                _absent += 1
+        if not (
+            _model.product_reservation_id.__class__ is str
+            or isinstance(_model.product_reservation_id, str)
+        ):
+            if _model.product_reservation_id is UNSET:
+                _undeclared += 1
             else:
-                product_reservation_id = odd(
-                    product_reservation_id,
+                _model.product_reservation_id = odd(
+                    _model.product_reservation_id,
                     (_path, _key),
                     "product_reservation_id",
                     "string",
@@ -276,34 +368,26 @@ class ProductReservation:
                     False,
                 )
 
-        reservation_codes = src_dict.get("reservation_codes", UNSET)
-        if isinstance(reservation_codes, list):
-            for _i0, _v0 in enumerate(reservation_codes):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.reservation_codes, list):
+            for _i0, _v0 in enumerate(_model.reservation_codes):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "reservation_codes"), _i0, "string", True, False)
-        elif reservation_codes is UNSET:
-            _absent += 1
+        elif _model.reservation_codes is UNSET:
+            _undeclared += 1
         else:
-            reservation_codes = odd(
-                reservation_codes, (_path, _key), "reservation_codes", "array", False, False
+            _model.reservation_codes = odd(
+                _model.reservation_codes, (_path, _key), "reservation_codes", "array", False, False
             )
 
-        external_reservation_codes = src_dict.get("external_reservation_codes", UNSET)
-        if isinstance(external_reservation_codes, list):
-            _p0 = ((_path, _key), "external_reservation_codes")
-            _l0 = []
-            for _i0, _v0 in enumerate(external_reservation_codes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ExternalCode(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ExternalCode", True, False)
-                _l0.append(_v0)
-            external_reservation_codes = _l0
-        elif external_reservation_codes is UNSET:
-            _absent += 1
+        if isinstance(_model.external_reservation_codes, list):
+            _model.external_reservation_codes = _read_ExternalCode_list(
+                _model.external_reservation_codes, (_path, _key), "external_reservation_codes"
+            )
+        elif _model.external_reservation_codes is UNSET:
+            _undeclared += 1
         else:
-            external_reservation_codes = odd(
-                external_reservation_codes,
+            _model.external_reservation_codes = odd(
+                _model.external_reservation_codes,
                 (_path, _key),
                 "external_reservation_codes",
                 "array",
@@ -311,64 +395,58 @@ class ProductReservation:
                 False,
             )
 
-        benefit_codes = src_dict.get("benefit_codes", UNSET)
-        if isinstance(benefit_codes, list):
-            for _i0, _v0 in enumerate(benefit_codes):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.benefit_codes, list):
+            for _i0, _v0 in enumerate(_model.benefit_codes):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "benefit_codes"), _i0, "string", True, False)
-        elif benefit_codes is UNSET:
-            _absent += 1
+        elif _model.benefit_codes is UNSET:
+            _undeclared += 1
         else:
-            benefit_codes = odd(
-                benefit_codes, (_path, _key), "benefit_codes", "array", False, False
+            _model.benefit_codes = odd(
+                _model.benefit_codes, (_path, _key), "benefit_codes", "array", False, False
             )
 
-        pickup_date = src_dict.get("pickup_date", UNSET)
-        if not (isinstance(pickup_date, str)):
-            if pickup_date is UNSET:
-                _absent += 1
+        if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
+            if _model.pickup_date is UNSET:
+                _undeclared += 1
             else:
-                pickup_date = odd(pickup_date, (_path, _key), "pickup_date", "string", False, False)
-
-        customers_note = src_dict.get("customers_note", UNSET)
-        if not (isinstance(customers_note, str)):
-            if customers_note is UNSET:
-                _absent += 1
-            else:
-                customers_note = odd(
-                    customers_note, (_path, _key), "customers_note", "string", False, False
+                _model.pickup_date = odd(
+                    _model.pickup_date, (_path, _key), "pickup_date", "string", False, False
                 )
 
-        total_price = src_dict.get("total_price", UNSET)
-        if not (type(total_price) is float or type(total_price) is int):
-            if total_price is UNSET:
-                _absent += 1
+        if not (_model.customers_note.__class__ is str or isinstance(_model.customers_note, str)):
+            if _model.customers_note is UNSET:
+                _undeclared += 1
             else:
-                total_price = odd(total_price, (_path, _key), "total_price", "number", False, False)
+                _model.customers_note = odd(
+                    _model.customers_note, (_path, _key), "customers_note", "string", False, False
+                )
 
-        currency_id = src_dict.get("currency_id", UNSET)
-        if not (isinstance(currency_id, str)):
-            if currency_id is UNSET:
-                _absent += 1
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _undeclared += 1
             else:
-                currency_id = odd(currency_id, (_path, _key), "currency_id", "string", False, False)
+                _model.total_price = odd(
+                    _model.total_price, (_path, _key), "total_price", "number", False, False
+                )
 
-        product_reservation_items = src_dict.get("product_reservation_items", UNSET)
-        if isinstance(product_reservation_items, list):
-            _p0 = ((_path, _key), "product_reservation_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(product_reservation_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationItem", True, False)
-                _l0.append(_v0)
-            product_reservation_items = _l0
-        elif product_reservation_items is UNSET:
-            _absent += 1
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.currency_id = odd(
+                    _model.currency_id, (_path, _key), "currency_id", "string", False, False
+                )
+
+        if isinstance(_model.product_reservation_items, list):
+            _model.product_reservation_items = _read_ProductReservationItem_list(
+                _model.product_reservation_items, (_path, _key), "product_reservation_items"
+            )
+        elif _model.product_reservation_items is UNSET:
+            _undeclared += 1
         else:
-            product_reservation_items = odd(
-                product_reservation_items,
+            _model.product_reservation_items = odd(
+                _model.product_reservation_items,
                 (_path, _key),
                 "product_reservation_items",
                 "array",
@@ -376,13 +454,15 @@ class ProductReservation:
                 False,
             )
 
-        external_purchase_id = src_dict.get("external_purchase_id", UNSET)
-        if not (isinstance(external_purchase_id, str)):
-            if external_purchase_id is UNSET:
-                _absent += 1
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
+                _undeclared += 1
             else:
-                external_purchase_id = odd(
-                    external_purchase_id,
+                _model.external_purchase_id = odd(
+                    _model.external_purchase_id,
                     (_path, _key),
                     "external_purchase_id",
                     "string",
@@ -390,22 +470,20 @@ class ProductReservation:
                     False,
                 )
 
-        utm = src_dict.get("utm", UNSET)
-        if isinstance(utm, dict):
-            utm = _read_UTM(utm, (_path, _key), "utm")
-        elif utm is UNSET:
-            _absent += 1
+        if isinstance(_model.utm, dict):
+            _model.utm = _read_UTM(_model.utm, (_path, _key), "utm")
+        elif _model.utm is UNSET:
+            _undeclared += 1
         else:
-            utm = odd(utm, (_path, _key), "utm", "UTM", False, False)
+            _model.utm = odd(_model.utm, (_path, _key), "utm", "UTM", False, False)
 
-        actual_state = src_dict.get("actual_state", UNSET)
-        if type(actual_state) is int:
-            actual_state = ProductReservationActualState(actual_state)
-        elif actual_state is UNSET:
-            _absent += 1
+        if type(_model.actual_state) is int:
+            _model.actual_state = ProductReservationActualState(_model.actual_state)
+        elif _model.actual_state is UNSET:
+            _undeclared += 1
         else:
-            actual_state = odd(
-                actual_state,
+            _model.actual_state = odd(
+                _model.actual_state,
                 (_path, _key),
                 "actual_state",
                 "ProductReservationActualState",
@@ -413,22 +491,15 @@ class ProductReservation:
                 False,
             )
 
-        reservation_progress_history = src_dict.get("reservation_progress_history", UNSET)
-        if isinstance(reservation_progress_history, list):
-            _p0 = ((_path, _key), "reservation_progress_history")
-            _l0 = []
-            for _i0, _v0 in enumerate(reservation_progress_history):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationProgress(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationProgress", True, False)
-                _l0.append(_v0)
-            reservation_progress_history = _l0
-        elif reservation_progress_history is UNSET:
-            _absent += 1
+        if isinstance(_model.reservation_progress_history, list):
+            _model.reservation_progress_history = _read_ProductReservationProgress_list(
+                _model.reservation_progress_history, (_path, _key), "reservation_progress_history"
+            )
+        elif _model.reservation_progress_history is UNSET:
+            _undeclared += 1
         else:
-            reservation_progress_history = odd(
-                reservation_progress_history,
+            _model.reservation_progress_history = odd(
+                _model.reservation_progress_history,
                 (_path, _key),
                 "reservation_progress_history",
                 "array",
@@ -436,63 +507,412 @@ class ProductReservation:
                 False,
             )
 
-        comments = src_dict.get("comments", UNSET)
-        if isinstance(comments, list):
-            _p0 = ((_path, _key), "comments")
-            _l0 = []
-            for _i0, _v0 in enumerate(comments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductReservationComment(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductReservationComment", True, False)
-                _l0.append(_v0)
-            comments = _l0
-        elif comments is UNSET:
-            _absent += 1
+        if isinstance(_model.comments, list):
+            _model.comments = _read_ProductReservationComment_list(
+                _model.comments, (_path, _key), "comments"
+            )
+        elif _model.comments is UNSET:
+            _undeclared += 1
         else:
-            comments = odd(comments, (_path, _key), "comments", "array", False, False)
+            _model.comments = odd(_model.comments, (_path, _key), "comments", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ProductReservationState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ProductReservationState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductReservationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.store_id = store_id
-        _model.product_reservation_source_id = product_reservation_source_id
-        _model.product_reservation_id = product_reservation_id
-        _model.reservation_codes = reservation_codes
-        _model.external_reservation_codes = external_reservation_codes
-        _model.benefit_codes = benefit_codes
-        _model.pickup_date = pickup_date
-        _model.customers_note = customers_note
-        _model.total_price = total_price
-        _model.currency_id = currency_id
-        _model.product_reservation_items = product_reservation_items
-        _model.external_purchase_id = external_purchase_id
-        _model.utm = utm
-        _model.actual_state = actual_state
-        _model.reservation_progress_history = reservation_progress_history
-        _model.comments = comments
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 19:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 19
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.product_reservation_source_id,
+                            _model.product_reservation_id,
+                            _model.reservation_codes,
+                            _model.external_reservation_codes,
+                            _model.benefit_codes,
+                            _model.pickup_date,
+                            _model.customers_note,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.product_reservation_items,
+                            _model.external_purchase_id,
+                            _model.utm,
+                            _model.actual_state,
+                            _model.reservation_progress_history,
+                            _model.comments,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.product_reservation_source_id,
+                            _model.product_reservation_id,
+                            _model.reservation_codes,
+                            _model.external_reservation_codes,
+                            _model.benefit_codes,
+                            _model.pickup_date,
+                            _model.customers_note,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.product_reservation_items,
+                            _model.external_purchase_id,
+                            _model.utm,
+                            _model.actual_state,
+                            _model.reservation_progress_history,
+                            _model.comments,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.store_id,
+                        _model.product_reservation_source_id,
+                        _model.product_reservation_id,
+                        _model.reservation_codes,
+                        _model.external_reservation_codes,
+                        _model.benefit_codes,
+                        _model.pickup_date,
+                        _model.customers_note,
+                        _model.total_price,
+                        _model.currency_id,
+                        _model.product_reservation_items,
+                        _model.external_purchase_id,
+                        _model.utm,
+                        _model.actual_state,
+                        _model.reservation_progress_history,
+                        _model.comments,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (
+                    _model.product_reservation_source_id.__class__ is str
+                    or isinstance(_model.product_reservation_source_id, str)
+                ):
+                    if _model.product_reservation_source_id is UNSET:
+                        _undeclared += 1
+                    _model.product_reservation_source_id = odd(
+                        _model.product_reservation_source_id,
+                        ((_parent, _name), _key),
+                        "product_reservation_source_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_reservation_id.__class__ is str
+                    or isinstance(_model.product_reservation_id, str)
+                ):
+                    if _model.product_reservation_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_reservation_id = odd(
+                            _model.product_reservation_id,
+                            ((_parent, _name), _key),
+                            "product_reservation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.reservation_codes, list):
+                    for _i0, _v0 in enumerate(_model.reservation_codes):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "reservation_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.reservation_codes is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reservation_codes = odd(
+                        _model.reservation_codes,
+                        ((_parent, _name), _key),
+                        "reservation_codes",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.external_reservation_codes, list):
+                    _model.external_reservation_codes = _read_ExternalCode_list(
+                        _model.external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
+                    )
+                elif _model.external_reservation_codes is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.external_reservation_codes = odd(
+                        _model.external_reservation_codes,
+                        ((_parent, _name), _key),
+                        "external_reservation_codes",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.benefit_codes, list):
+                    for _i0, _v0 in enumerate(_model.benefit_codes):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "benefit_codes"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.benefit_codes is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.benefit_codes = odd(
+                        _model.benefit_codes,
+                        ((_parent, _name), _key),
+                        "benefit_codes",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.pickup_date.__class__ is str or isinstance(_model.pickup_date, str)):
+                    if _model.pickup_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.pickup_date = odd(
+                            _model.pickup_date,
+                            ((_parent, _name), _key),
+                            "pickup_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.customers_note.__class__ is str or isinstance(_model.customers_note, str)
+                ):
+                    if _model.customers_note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customers_note = odd(
+                            _model.customers_note,
+                            ((_parent, _name), _key),
+                            "customers_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.total_price = odd(
+                            _model.total_price,
+                            ((_parent, _name), _key),
+                            "total_price",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.currency_id = odd(
+                            _model.currency_id,
+                            ((_parent, _name), _key),
+                            "currency_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.product_reservation_items, list):
+                    _model.product_reservation_items = _read_ProductReservationItem_list(
+                        _model.product_reservation_items,
+                        ((_parent, _name), _key),
+                        "product_reservation_items",
+                    )
+                elif _model.product_reservation_items is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.product_reservation_items = odd(
+                        _model.product_reservation_items,
+                        ((_parent, _name), _key),
+                        "product_reservation_items",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
+                ):
+                    if _model.external_purchase_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_purchase_id = odd(
+                            _model.external_purchase_id,
+                            ((_parent, _name), _key),
+                            "external_purchase_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.utm, dict):
+                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
+                elif _model.utm is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.utm = odd(
+                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
+                    )
+
+                if type(_model.actual_state) is int:
+                    _model.actual_state = ProductReservationActualState(_model.actual_state)
+                elif _model.actual_state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.actual_state = odd(
+                        _model.actual_state,
+                        ((_parent, _name), _key),
+                        "actual_state",
+                        "ProductReservationActualState",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.reservation_progress_history, list):
+                    _model.reservation_progress_history = _read_ProductReservationProgress_list(
+                        _model.reservation_progress_history,
+                        ((_parent, _name), _key),
+                        "reservation_progress_history",
+                    )
+                elif _model.reservation_progress_history is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reservation_progress_history = odd(
+                        _model.reservation_progress_history,
+                        ((_parent, _name), _key),
+                        "reservation_progress_history",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.comments, list):
+                    _model.comments = _read_ProductReservationComment_list(
+                        _model.comments, ((_parent, _name), _key), "comments"
+                    )
+                elif _model.comments is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.comments = odd(
+                        _model.comments, ((_parent, _name), _key), "comments", "array", False, False
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ProductReservationState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservation", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -527,10 +947,15 @@ class ProductReservation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ExternalCode: Callable[..., ExternalCode]
+_read_ExternalCode_list: Callable[..., list[Any]]
 _read_ProductReservationComment: Callable[..., ProductReservationComment]
+_read_ProductReservationComment_list: Callable[..., list[Any]]
 _read_ProductReservationItem: Callable[..., ProductReservationItem]
+_read_ProductReservationItem_list: Callable[..., list[Any]]
 _read_ProductReservationProgress: Callable[..., ProductReservationProgress]
+_read_ProductReservationProgress_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
+_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
@@ -541,11 +966,11 @@ def _import_models() -> None:
         ProductReservationItem, \
         ProductReservationProgress, \
         UTM
-    global _read_ExternalCode
-    global _read_ProductReservationComment
-    global _read_ProductReservationItem
-    global _read_ProductReservationProgress
-    global _read_UTM
+    global _read_ExternalCode, _read_ExternalCode_list
+    global _read_ProductReservationComment, _read_ProductReservationComment_list
+    global _read_ProductReservationItem, _read_ProductReservationItem_list
+    global _read_ProductReservationProgress, _read_ProductReservationProgress_list
+    global _read_UTM, _read_UTM_list
     from ..models.external_code import ExternalCode
     from ..models.product_reservation_comment import ProductReservationComment
     from ..models.product_reservation_item import ProductReservationItem
@@ -553,8 +978,13 @@ def _import_models() -> None:
     from ..models.utm import UTM
 
     _read_ExternalCode = ExternalCode._from_json
+    _read_ExternalCode_list = ExternalCode._from_json_list
     _read_ProductReservationComment = ProductReservationComment._from_json
+    _read_ProductReservationComment_list = ProductReservationComment._from_json_list
     _read_ProductReservationItem = ProductReservationItem._from_json
+    _read_ProductReservationItem_list = ProductReservationItem._from_json_list
     _read_ProductReservationProgress = ProductReservationProgress._from_json
+    _read_ProductReservationProgress_list = ProductReservationProgress._from_json_list
     _read_UTM = UTM._from_json
+    _read_UTM_list = UTM._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "comment_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "comment_text",
+    "comment_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,29 +80,35 @@ class ProductReservationComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        comment_text = src_dict.get("comment_text", UNSET)
-        if not (isinstance(comment_text, str)):
-            if comment_text is UNSET:
-                _absent += 1
-            else:
-                comment_text = odd(
-                    comment_text, (_path, _key), "comment_text", "string", False, False
-                )
-
-        comment_time = src_dict.get("comment_time", UNSET)
-        if not (isinstance(comment_time, str)):
-            if comment_time is UNSET:
-                _absent += 1
-            else:
-                comment_time = odd(
-                    comment_time, (_path, _key), "comment_time", "string", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.comment_text = comment_text
-        _model.comment_time = comment_time
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.comment_text, _model.comment_time = _declared(src_dict)
+            except KeyError:
+                _model.comment_text, _model.comment_time = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.comment_text, _model.comment_time = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.comment_text.__class__ is str or isinstance(_model.comment_text, str)):
+            if _model.comment_text is UNSET:
+                _undeclared += 1
+            else:
+                _model.comment_text = odd(
+                    _model.comment_text, (_path, _key), "comment_text", "string", False, False
+                )
+
+        if not (_model.comment_time.__class__ is str or isinstance(_model.comment_time, str)):
+            if _model.comment_time is UNSET:
+                _undeclared += 1
+            else:
+                _model.comment_time = odd(
+                    _model.comment_time, (_path, _key), "comment_time", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -102,6 +116,71 @@ class ProductReservationComment:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.comment_text, _model.comment_time = _declared(src_dict)
+                    except KeyError:
+                        _model.comment_text, _model.comment_time = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.comment_text, _model.comment_time = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.comment_text.__class__ is str or isinstance(_model.comment_text, str)
+                ):
+                    if _model.comment_text is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.comment_text = odd(
+                            _model.comment_text,
+                            ((_parent, _name), _key),
+                            "comment_text",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.comment_time.__class__ is str or isinstance(_model.comment_time, str)
+                ):
+                    if _model.comment_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.comment_time = odd(
+                            _model.comment_time,
+                            ((_parent, _name), _key),
+                            "comment_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationComment", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "name",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_external_list_type_id",
+    "name",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -73,16 +81,29 @@ class ProductReservationExternalListType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        product_reservation_external_list_type_id = src_dict.get(
-            "product_reservation_external_list_type_id", UNSET
-        )
-        if not (isinstance(product_reservation_external_list_type_id, str)):
-            if product_reservation_external_list_type_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_reservation_external_list_type_id, _model.name = _declared(src_dict)
+            except KeyError:
+                _model.product_reservation_external_list_type_id, _model.name = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.product_reservation_external_list_type_id, _model.name = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.product_reservation_external_list_type_id.__class__ is str
+            or isinstance(_model.product_reservation_external_list_type_id, str)
+        ):
+            if _model.product_reservation_external_list_type_id is UNSET:
+                _undeclared += 1
             else:
-                product_reservation_external_list_type_id = odd(
-                    product_reservation_external_list_type_id,
+                _model.product_reservation_external_list_type_id = odd(
+                    _model.product_reservation_external_list_type_id,
                     (_path, _key),
                     "product_reservation_external_list_type_id",
                     "string",
@@ -90,17 +111,13 @@ class ProductReservationExternalListType:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.product_reservation_external_list_type_id = product_reservation_external_list_type_id
-        _model.name = name
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -108,6 +125,74 @@ class ProductReservationExternalListType:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_reservation_external_list_type_id, _model.name = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.product_reservation_external_list_type_id, _model.name = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_reservation_external_list_type_id, _model.name = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.product_reservation_external_list_type_id.__class__ is str
+                    or isinstance(_model.product_reservation_external_list_type_id, str)
+                ):
+                    if _model.product_reservation_external_list_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_reservation_external_list_type_id = odd(
+                            _model.product_reservation_external_list_type_id,
+                            ((_parent, _name), _key),
+                            "product_reservation_external_list_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ProductReservationExternalListType",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

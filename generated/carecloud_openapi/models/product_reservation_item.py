@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "vat_rate",
     }
 )
+
+_DECLARED_KEYS = (
+    "reservable_product_id",
+    "amount",
+    "unit_price",
+    "vat_rate",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,45 +91,59 @@ class ProductReservationItem:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            reservable_product_id = src_dict["reservable_product_id"]
-        except KeyError:
-            reservable_product_id = UNSET
-            _absent += 1
-        if not (isinstance(reservable_product_id, str)):
-            reservable_product_id = odd(
-                reservable_product_id, (_path, _key), "reservable_product_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = (
+                    map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                )
+        else:
+            _model.reservable_product_id, _model.amount, _model.unit_price, _model.vat_rate = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
-        if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
+        if not (
+            _model.reservable_product_id.__class__ is str
+            or isinstance(_model.reservable_product_id, str)
+        ):
+            if _model.reservable_product_id is UNSET:
+                _undeclared += 1
+            _model.reservable_product_id = odd(
+                _model.reservable_product_id,
+                (_path, _key),
+                "reservable_product_id",
+                "string",
+                True,
+                False,
+            )
 
-        unit_price = src_dict.get("unit_price", UNSET)
-        if not (type(unit_price) is float or type(unit_price) is int):
-            if unit_price is UNSET:
-                _absent += 1
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _undeclared += 1
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+            if _model.unit_price is UNSET:
+                _undeclared += 1
             else:
-                unit_price = odd(unit_price, (_path, _key), "unit_price", "number", False, False)
+                _model.unit_price = odd(
+                    _model.unit_price, (_path, _key), "unit_price", "number", False, False
+                )
 
-        vat_rate = src_dict.get("vat_rate", UNSET)
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            if vat_rate is UNSET:
-                _absent += 1
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _undeclared += 1
             else:
-                vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", False, False)
+                _model.vat_rate = odd(
+                    _model.vat_rate, (_path, _key), "vat_rate", "number", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.reservable_product_id = reservable_product_id
-        _model.amount = amount
-        _model.unit_price = unit_price
-        _model.vat_rate = vat_rate
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -127,6 +151,100 @@ class ProductReservationItem:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.reservable_product_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.reservable_product_id,
+                            _model.amount,
+                            _model.unit_price,
+                            _model.vat_rate,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.reservable_product_id,
+                        _model.amount,
+                        _model.unit_price,
+                        _model.vat_rate,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.reservable_product_id.__class__ is str
+                    or isinstance(_model.reservable_product_id, str)
+                ):
+                    if _model.reservable_product_id is UNSET:
+                        _undeclared += 1
+                    _model.reservable_product_id = odd(
+                        _model.reservable_product_id,
+                        ((_parent, _name), _key),
+                        "reservable_product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _undeclared += 1
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
+
+                if not (type(_model.unit_price) is float or type(_model.unit_price) is int):
+                    if _model.unit_price is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.unit_price = odd(
+                            _model.unit_price,
+                            ((_parent, _name), _key),
+                            "unit_price",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.vat_rate = odd(
+                            _model.vat_rate,
+                            ((_parent, _name), _key),
+                            "vat_rate",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationItem", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "value",
+    "currency_id",
+    "product_reservation_price_id",
+    "reservable_product_id",
+    "plu_ids",
+    "store_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -136,30 +150,64 @@ class ProductReservationPrice:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
-        if not (type(value) is float or type(value) is int):
-            value = odd(value, (_path, _key), "value", "number", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.value,
+                    _model.currency_id,
+                    _model.product_reservation_price_id,
+                    _model.reservable_product_id,
+                    _model.plu_ids,
+                    _model.store_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.value,
+                    _model.currency_id,
+                    _model.product_reservation_price_id,
+                    _model.reservable_product_id,
+                    _model.plu_ids,
+                    _model.store_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.value,
+                _model.currency_id,
+                _model.product_reservation_price_id,
+                _model.reservable_product_id,
+                _model.plu_ids,
+                _model.store_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
 
-        product_reservation_price_id = src_dict.get("product_reservation_price_id", UNSET)
-        if not (isinstance(product_reservation_price_id, str)):
-            if product_reservation_price_id is UNSET:
-                _absent += 1
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (
+            _model.product_reservation_price_id.__class__ is str
+            or isinstance(_model.product_reservation_price_id, str)
+        ):
+            if _model.product_reservation_price_id is UNSET:
+                _undeclared += 1
             else:
-                product_reservation_price_id = odd(
-                    product_reservation_price_id,
+                _model.product_reservation_price_id = odd(
+                    _model.product_reservation_price_id,
                     (_path, _key),
                     "product_reservation_price_id",
                     "string",
@@ -167,13 +215,15 @@ class ProductReservationPrice:
                     False,
                 )
 
-        reservable_product_id = src_dict.get("reservable_product_id", UNSET)
-        if not (isinstance(reservable_product_id, str)):
-            if reservable_product_id is UNSET:
-                _absent += 1
+        if not (
+            _model.reservable_product_id.__class__ is str
+            or isinstance(_model.reservable_product_id, str)
+        ):
+            if _model.reservable_product_id is UNSET:
+                _undeclared += 1
             else:
-                reservable_product_id = odd(
-                    reservable_product_id,
+                _model.reservable_product_id = odd(
+                    _model.reservable_product_id,
                     (_path, _key),
                     "reservable_product_id",
                     "string",
@@ -181,59 +231,206 @@ class ProductReservationPrice:
                     False,
                 )
 
-        plu_ids = src_dict.get("plu_ids", UNSET)
-        if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
-        elif plu_ids is UNSET:
-            _absent += 1
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
+            _undeclared += 1
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ProductReservationPriceState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ProductReservationPriceState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductReservationPriceState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationPriceState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.value = value
-        _model.currency_id = currency_id
-        _model.product_reservation_price_id = product_reservation_price_id
-        _model.reservable_product_id = reservable_product_id
-        _model.plu_ids = plu_ids
-        _model.store_id = store_id
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.value,
+                            _model.currency_id,
+                            _model.product_reservation_price_id,
+                            _model.reservable_product_id,
+                            _model.plu_ids,
+                            _model.store_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.value,
+                            _model.currency_id,
+                            _model.product_reservation_price_id,
+                            _model.reservable_product_id,
+                            _model.plu_ids,
+                            _model.store_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.value,
+                        _model.currency_id,
+                        _model.product_reservation_price_id,
+                        _model.reservable_product_id,
+                        _model.plu_ids,
+                        _model.store_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_reservation_price_id.__class__ is str
+                    or isinstance(_model.product_reservation_price_id, str)
+                ):
+                    if _model.product_reservation_price_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_reservation_price_id = odd(
+                            _model.product_reservation_price_id,
+                            ((_parent, _name), _key),
+                            "product_reservation_price_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.reservable_product_id.__class__ is str
+                    or isinstance(_model.reservable_product_id, str)
+                ):
+                    if _model.reservable_product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reservable_product_id = odd(
+                            _model.reservable_product_id,
+                            ((_parent, _name), _key),
+                            "reservable_product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ProductReservationPriceState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationPriceState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationPrice", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -268,12 +465,14 @@ class ProductReservationPrice:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

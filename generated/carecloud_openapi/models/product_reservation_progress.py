@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "reservation_progress_time",
     }
 )
+
+_DECLARED_KEYS = (
+    "reservation_progress_id",
+    "reservation_progress_text",
+    "reservation_progress_time",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,14 +85,34 @@ class ProductReservationProgress:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        reservation_progress_id = src_dict.get("reservation_progress_id", UNSET)
-        if not (type(reservation_progress_id) is int):
-            if reservation_progress_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.reservation_progress_id,
+                    _model.reservation_progress_text,
+                    _model.reservation_progress_time,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.reservation_progress_id,
+                    _model.reservation_progress_text,
+                    _model.reservation_progress_time,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.reservation_progress_id,
+                _model.reservation_progress_text,
+                _model.reservation_progress_time,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (type(_model.reservation_progress_id) is int):
+            if _model.reservation_progress_id is UNSET:
+                _undeclared += 1
             else:
-                reservation_progress_id = odd(
-                    reservation_progress_id,
+                _model.reservation_progress_id = odd(
+                    _model.reservation_progress_id,
                     (_path, _key),
                     "reservation_progress_id",
                     "integer",
@@ -91,13 +120,15 @@ class ProductReservationProgress:
                     False,
                 )
 
-        reservation_progress_text = src_dict.get("reservation_progress_text", UNSET)
-        if not (isinstance(reservation_progress_text, str)):
-            if reservation_progress_text is UNSET:
-                _absent += 1
+        if not (
+            _model.reservation_progress_text.__class__ is str
+            or isinstance(_model.reservation_progress_text, str)
+        ):
+            if _model.reservation_progress_text is UNSET:
+                _undeclared += 1
             else:
-                reservation_progress_text = odd(
-                    reservation_progress_text,
+                _model.reservation_progress_text = odd(
+                    _model.reservation_progress_text,
                     (_path, _key),
                     "reservation_progress_text",
                     "string",
@@ -105,13 +136,15 @@ class ProductReservationProgress:
                     False,
                 )
 
-        reservation_progress_time = src_dict.get("reservation_progress_time", UNSET)
-        if not (isinstance(reservation_progress_time, str)):
-            if reservation_progress_time is UNSET:
-                _absent += 1
+        if not (
+            _model.reservation_progress_time.__class__ is str
+            or isinstance(_model.reservation_progress_time, str)
+        ):
+            if _model.reservation_progress_time is UNSET:
+                _undeclared += 1
             else:
-                reservation_progress_time = odd(
-                    reservation_progress_time,
+                _model.reservation_progress_time = odd(
+                    _model.reservation_progress_time,
                     (_path, _key),
                     "reservation_progress_time",
                     "string",
@@ -119,11 +152,7 @@ class ProductReservationProgress:
                     False,
                 )
 
-        _model = _new_instance(cls)
-        _model.reservation_progress_id = reservation_progress_id
-        _model.reservation_progress_text = reservation_progress_text
-        _model.reservation_progress_time = reservation_progress_time
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -131,6 +160,94 @@ class ProductReservationProgress:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.reservation_progress_id,
+                            _model.reservation_progress_text,
+                            _model.reservation_progress_time,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.reservation_progress_id,
+                            _model.reservation_progress_text,
+                            _model.reservation_progress_time,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.reservation_progress_id,
+                        _model.reservation_progress_text,
+                        _model.reservation_progress_time,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (type(_model.reservation_progress_id) is int):
+                    if _model.reservation_progress_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reservation_progress_id = odd(
+                            _model.reservation_progress_id,
+                            ((_parent, _name), _key),
+                            "reservation_progress_id",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.reservation_progress_text.__class__ is str
+                    or isinstance(_model.reservation_progress_text, str)
+                ):
+                    if _model.reservation_progress_text is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reservation_progress_text = odd(
+                            _model.reservation_progress_text,
+                            ((_parent, _name), _key),
+                            "reservation_progress_text",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.reservation_progress_time.__class__ is str
+                    or isinstance(_model.reservation_progress_time, str)
+                ):
+                    if _model.reservation_progress_time is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reservation_progress_time = odd(
+                            _model.reservation_progress_time,
+                            ((_parent, _name), _key),
+                            "reservation_progress_time",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationProgress", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_reservation_source_id",
+    "name",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,14 +101,37 @@ class ProductReservationSource:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        product_reservation_source_id = src_dict.get("product_reservation_source_id", UNSET)
-        if not (isinstance(product_reservation_source_id, str)):
-            if product_reservation_source_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.product_reservation_source_id,
+                    _model.name,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.product_reservation_source_id,
+                    _model.name,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.product_reservation_source_id, _model.name, _model.last_change, _model.state = (
+                map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+            )
+
+        if not (
+            _model.product_reservation_source_id.__class__ is str
+            or isinstance(_model.product_reservation_source_id, str)
+        ):
+            if _model.product_reservation_source_id is UNSET:
+                _undeclared += 1
             else:
-                product_reservation_source_id = odd(
-                    product_reservation_source_id,
+                _model.product_reservation_source_id = odd(
+                    _model.product_reservation_source_id,
                     (_path, _key),
                     "product_reservation_source_id",
                     "string",
@@ -106,36 +139,30 @@ class ProductReservationSource:
                     False,
                 )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ProductReservationSourceState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ProductReservationSourceState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(
-                state, (_path, _key), "state", "ProductReservationSourceState", False, False
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductReservationSourceState", False, False
             )
 
-        _model = _new_instance(cls)
-        _model.product_reservation_source_id = product_reservation_source_id
-        _model.name = name
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -143,6 +170,103 @@ class ProductReservationSource:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.product_reservation_source_id,
+                            _model.name,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.product_reservation_source_id,
+                            _model.name,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.product_reservation_source_id,
+                        _model.name,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.product_reservation_source_id.__class__ is str
+                    or isinstance(_model.product_reservation_source_id, str)
+                ):
+                    if _model.product_reservation_source_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_reservation_source_id = odd(
+                            _model.product_reservation_source_id,
+                            ((_parent, _name), _key),
+                            "product_reservation_source_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ProductReservationSourceState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductReservationSourceState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ProductReservationSource", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,14 @@ _KNOWN_KEYS = frozenset(
         "plu_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "reward_product_relation_type",
+    "product_id",
+    "plu_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -110,19 +119,41 @@ class ProductSynchronizationForReward:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            reward_product_relation_type = src_dict["reward_product_relation_type"]
-        except KeyError:
-            reward_product_relation_type = UNSET
-            _absent += 1
-        if type(reward_product_relation_type) is int:
-            reward_product_relation_type = ProductSynchronizationForRewardRewardProductRelationType(
-                reward_product_relation_type
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.reward_product_relation_type, _model.product_id, _model.plu_id = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if type(_model.reward_product_relation_type) is int:
+            _model.reward_product_relation_type = (
+                ProductSynchronizationForRewardRewardProductRelationType(
+                    _model.reward_product_relation_type
+                )
+            )
+        elif _model.reward_product_relation_type is UNSET:
+            _undeclared += 1
+            _model.reward_product_relation_type = odd(
+                _model.reward_product_relation_type,
+                (_path, _key),
+                "reward_product_relation_type",
+                "ProductSynchronizationForRewardRewardProductRelationType",
+                True,
+                False,
             )
         else:
-            reward_product_relation_type = odd(
-                reward_product_relation_type,
+            _model.reward_product_relation_type = odd(
+                _model.reward_product_relation_type,
                 (_path, _key),
                 "reward_product_relation_type",
                 "ProductSynchronizationForRewardRewardProductRelationType",
@@ -130,31 +161,121 @@ class ProductSynchronizationForReward:
                 False,
             )
 
-        product_id = src_dict.get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
-            if product_id is UNSET:
-                _absent += 1
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
+                _undeclared += 1
             else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
+                )
 
-        plu_id = src_dict.get("plu_id", UNSET)
-        if isinstance(plu_id, dict):
-            plu_id = _read_PluId(plu_id, (_path, _key), "plu_id")
-        elif plu_id is UNSET:
-            _absent += 1
+        if isinstance(_model.plu_id, dict):
+            _model.plu_id = _read_PluId(_model.plu_id, (_path, _key), "plu_id")
+        elif _model.plu_id is UNSET:
+            _undeclared += 1
         else:
-            plu_id = odd(plu_id, (_path, _key), "plu_id", "PluId", False, False)
+            _model.plu_id = odd(_model.plu_id, (_path, _key), "plu_id", "PluId", False, False)
 
-        _model = _new_instance(cls)
-        _model.reward_product_relation_type = reward_product_relation_type
-        _model.product_id = product_id
-        _model.plu_id = plu_id
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.reward_product_relation_type, _model.product_id, _model.plu_id = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.reward_product_relation_type, _model.product_id, _model.plu_id = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if type(_model.reward_product_relation_type) is int:
+                    _model.reward_product_relation_type = (
+                        ProductSynchronizationForRewardRewardProductRelationType(
+                            _model.reward_product_relation_type
+                        )
+                    )
+                elif _model.reward_product_relation_type is UNSET:
+                    _undeclared += 1
+                    _model.reward_product_relation_type = odd(
+                        _model.reward_product_relation_type,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_type",
+                        "ProductSynchronizationForRewardRewardProductRelationType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.reward_product_relation_type = odd(
+                        _model.reward_product_relation_type,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_type",
+                        "ProductSynchronizationForRewardRewardProductRelationType",
+                        True,
+                        False,
+                    )
+
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_id = odd(
+                            _model.product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.plu_id, dict):
+                    _model.plu_id = _read_PluId(_model.plu_id, ((_parent, _name), _key), "plu_id")
+                elif _model.plu_id is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.plu_id = odd(
+                        _model.plu_id, ((_parent, _name), _key), "plu_id", "PluId", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(
+                        src_dict,
+                        (_parent, _name),
+                        _key,
+                        "ProductSynchronizationForReward",
+                        True,
+                        False,
+                    )
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -189,12 +310,14 @@ class ProductSynchronizationForReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "data_type",
+    "is_required",
+    "is_unique",
+    "property_id",
+    "description",
+    "items",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -132,100 +147,284 @@ class Property:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        try:
-            data_type = src_dict["data_type"]
-        except KeyError:
-            data_type = UNSET
-            _absent += 1
-        if not (isinstance(data_type, str)):
-            data_type = odd(data_type, (_path, _key), "data_type", "string", True, False)
-
-        try:
-            is_required = src_dict["is_required"]
-        except KeyError:
-            is_required = UNSET
-            _absent += 1
-        if not (type(is_required) is bool):
-            is_required = odd(is_required, (_path, _key), "is_required", "boolean", True, False)
-
-        try:
-            is_unique = src_dict["is_unique"]
-        except KeyError:
-            is_unique = UNSET
-            _absent += 1
-        if not (type(is_unique) is bool):
-            is_unique = odd(is_unique, (_path, _key), "is_unique", "boolean", True, False)
-
-        property_id = src_dict.get("property_id", UNSET)
-        if not (isinstance(property_id, str)):
-            if property_id is UNSET:
-                _absent += 1
-            else:
-                property_id = odd(property_id, (_path, _key), "property_id", "string", False, False)
-
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
-            else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        items = src_dict.get("items", UNSET)
-        if isinstance(items, list):
-            _p0 = ((_path, _key), "items")
-            _l0 = []
-            for _i0, _v0 in enumerate(items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyItem", True, False)
-                _l0.append(_v0)
-            items = _l0
-        elif items is UNSET:
-            _absent += 1
-        else:
-            items = odd(items, (_path, _key), "items", "array", False, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = PropertyState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "PropertyState", False, False)
-
         _model = _new_instance(cls)
-        _model.name = name
-        _model.data_type = data_type
-        _model.is_required = is_required
-        _model.is_unique = is_unique
-        _model.property_id = property_id
-        _model.description = description
-        _model.items = items
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.data_type,
+                    _model.is_required,
+                    _model.is_unique,
+                    _model.property_id,
+                    _model.description,
+                    _model.items,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.data_type,
+                    _model.is_required,
+                    _model.is_unique,
+                    _model.property_id,
+                    _model.description,
+                    _model.items,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.data_type,
+                _model.is_required,
+                _model.is_unique,
+                _model.property_id,
+                _model.description,
+                _model.items,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
+            if _model.data_type is UNSET:
+                _undeclared += 1
+            _model.data_type = odd(
+                _model.data_type, (_path, _key), "data_type", "string", True, False
+            )
+
+        if not (type(_model.is_required) is bool):
+            if _model.is_required is UNSET:
+                _undeclared += 1
+            _model.is_required = odd(
+                _model.is_required, (_path, _key), "is_required", "boolean", True, False
+            )
+
+        if not (type(_model.is_unique) is bool):
+            if _model.is_unique is UNSET:
+                _undeclared += 1
+            _model.is_unique = odd(
+                _model.is_unique, (_path, _key), "is_unique", "boolean", True, False
+            )
+
+        if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+            if _model.property_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.property_id = odd(
+                    _model.property_id, (_path, _key), "property_id", "string", False, False
+                )
+
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
+            else:
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
+
+        if isinstance(_model.items, list):
+            _model.items = _read_PropertyItem_list(_model.items, (_path, _key), "items")
+        elif _model.items is UNSET:
+            _undeclared += 1
+        else:
+            _model.items = odd(_model.items, (_path, _key), "items", "array", False, False)
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = PropertyState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "PropertyState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.data_type,
+                            _model.is_required,
+                            _model.is_unique,
+                            _model.property_id,
+                            _model.description,
+                            _model.items,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.data_type,
+                            _model.is_required,
+                            _model.is_unique,
+                            _model.property_id,
+                            _model.description,
+                            _model.items,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.data_type,
+                        _model.is_required,
+                        _model.is_unique,
+                        _model.property_id,
+                        _model.description,
+                        _model.items,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.data_type.__class__ is str or isinstance(_model.data_type, str)):
+                    if _model.data_type is UNSET:
+                        _undeclared += 1
+                    _model.data_type = odd(
+                        _model.data_type,
+                        ((_parent, _name), _key),
+                        "data_type",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.is_required) is bool):
+                    if _model.is_required is UNSET:
+                        _undeclared += 1
+                    _model.is_required = odd(
+                        _model.is_required,
+                        ((_parent, _name), _key),
+                        "is_required",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.is_unique) is bool):
+                    if _model.is_unique is UNSET:
+                        _undeclared += 1
+                    _model.is_unique = odd(
+                        _model.is_unique,
+                        ((_parent, _name), _key),
+                        "is_unique",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+                    if _model.property_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.property_id = odd(
+                            _model.property_id,
+                            ((_parent, _name), _key),
+                            "property_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.items, list):
+                    _model.items = _read_PropertyItem_list(
+                        _model.items, ((_parent, _name), _key), "items"
+                    )
+                elif _model.items is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.items = odd(
+                        _model.items, ((_parent, _name), _key), "items", "array", False, False
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = PropertyState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "PropertyState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Property", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -260,12 +459,14 @@ class Property:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyItem: Callable[..., PropertyItem]
+_read_PropertyItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyItem
-    global _read_PropertyItem
+    global _read_PropertyItem, _read_PropertyItem_list
     from ..models.property_item import PropertyItem
 
     _read_PropertyItem = PropertyItem._from_json
+    _read_PropertyItem_list = PropertyItem._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "property_id",
+    "property_record_id",
+    "property_name",
+    "property_value",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -191,51 +202,80 @@ class PropertyRecord:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            property_id = src_dict["property_id"]
-        except KeyError:
-            property_id = UNSET
-            _absent += 1
-        if not (isinstance(property_id, str)):
-            property_id = odd(property_id, (_path, _key), "property_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.property_id,
+                    _model.property_record_id,
+                    _model.property_name,
+                    _model.property_value,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.property_id,
+                    _model.property_record_id,
+                    _model.property_name,
+                    _model.property_value,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.property_id,
+                _model.property_record_id,
+                _model.property_name,
+                _model.property_value,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        property_record_id = src_dict.get("property_record_id", UNSET)
-        if not (isinstance(property_record_id, str)):
-            if property_record_id is UNSET:
-                _absent += 1
+        if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+            if _model.property_id is UNSET:
+                _undeclared += 1
+            _model.property_id = odd(
+                _model.property_id, (_path, _key), "property_id", "string", True, False
+            )
+
+        if not (
+            _model.property_record_id.__class__ is str or isinstance(_model.property_record_id, str)
+        ):
+            if _model.property_record_id is UNSET:
+                _undeclared += 1
             else:
-                property_record_id = odd(
-                    property_record_id, (_path, _key), "property_record_id", "string", False, False
+                _model.property_record_id = odd(
+                    _model.property_record_id,
+                    (_path, _key),
+                    "property_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        property_name = src_dict.get("property_name", UNSET)
-        if not (isinstance(property_name, str)):
-            if property_name is UNSET:
-                _absent += 1
+        if not (_model.property_name.__class__ is str or isinstance(_model.property_name, str)):
+            if _model.property_name is UNSET:
+                _undeclared += 1
             else:
-                property_name = odd(
-                    property_name, (_path, _key), "property_name", "string", False, False
+                _model.property_name = odd(
+                    _model.property_name, (_path, _key), "property_name", "string", False, False
                 )
 
-        property_value = src_dict.get("property_value", UNSET)
         if (
-            isinstance(property_value, str)
-            or (type(property_value) is float or type(property_value) is int)
-            or type(property_value) is int
-            or type(property_value) is bool
-            or isinstance(property_value, list)
+            (_model.property_value.__class__ is str or isinstance(_model.property_value, str))
+            or (type(_model.property_value) is float or type(_model.property_value) is int)
+            or type(_model.property_value) is bool
+            or isinstance(_model.property_value, list)
         ):
             pass
-        elif isinstance(property_value, dict):
-            property_value = _read_PropertyRecordPropertyValueType5(
-                property_value, (_path, _key), "property_value"
+        elif isinstance(_model.property_value, dict):
+            _model.property_value = _read_PropertyRecordPropertyValueType5(
+                _model.property_value, (_path, _key), "property_value"
             )
-        elif property_value is UNSET:
-            _absent += 1
+        elif _model.property_value is UNSET:
+            _undeclared += 1
         else:
-            property_value = odd(
-                property_value,
+            _model.property_value = odd(
+                _model.property_value,
                 (_path, _key),
                 "property_value",
                 "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
@@ -243,25 +283,151 @@ class PropertyRecord:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.property_id = property_id
-        _model.property_record_id = property_record_id
-        _model.property_name = property_name
-        _model.property_value = property_value
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.property_id,
+                            _model.property_record_id,
+                            _model.property_name,
+                            _model.property_value,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.property_id,
+                            _model.property_record_id,
+                            _model.property_name,
+                            _model.property_value,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.property_id,
+                        _model.property_record_id,
+                        _model.property_name,
+                        _model.property_value,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.property_id.__class__ is str or isinstance(_model.property_id, str)):
+                    if _model.property_id is UNSET:
+                        _undeclared += 1
+                    _model.property_id = odd(
+                        _model.property_id,
+                        ((_parent, _name), _key),
+                        "property_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.property_record_id.__class__ is str
+                    or isinstance(_model.property_record_id, str)
+                ):
+                    if _model.property_record_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.property_record_id = odd(
+                            _model.property_record_id,
+                            ((_parent, _name), _key),
+                            "property_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.property_name.__class__ is str or isinstance(_model.property_name, str)
+                ):
+                    if _model.property_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.property_name = odd(
+                            _model.property_name,
+                            ((_parent, _name), _key),
+                            "property_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if (
+                    (
+                        _model.property_value.__class__ is str
+                        or isinstance(_model.property_value, str)
+                    )
+                    or (type(_model.property_value) is float or type(_model.property_value) is int)
+                    or type(_model.property_value) is bool
+                    or isinstance(_model.property_value, list)
+                ):
+                    pass
+                elif isinstance(_model.property_value, dict):
+                    _model.property_value = _read_PropertyRecordPropertyValueType5(
+                        _model.property_value, ((_parent, _name), _key), "property_value"
+                    )
+                elif _model.property_value is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_value = odd(
+                        _model.property_value,
+                        ((_parent, _name), _key),
+                        "property_value",
+                        "string | number | integer | boolean | array | PropertyRecordPropertyValueType5",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PropertyRecord", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -296,12 +462,14 @@ class PropertyRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecordPropertyValueType5: Callable[..., PropertyRecordPropertyValueType5]
+_read_PropertyRecordPropertyValueType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecordPropertyValueType5
-    global _read_PropertyRecordPropertyValueType5
+    global _read_PropertyRecordPropertyValueType5, _read_PropertyRecordPropertyValueType5_list
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
 
     _read_PropertyRecordPropertyValueType5 = PropertyRecordPropertyValueType5._from_json
+    _read_PropertyRecordPropertyValueType5_list = PropertyRecordPropertyValueType5._from_json_list
     _models_pending = False

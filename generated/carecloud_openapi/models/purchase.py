@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,25 @@ _KNOWN_KEYS = frozenset(
         "property_records",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "store_id",
+    "external_purchase_id",
+    "payment_time",
+    "items_count",
+    "type_id",
+    "total_price",
+    "currency_id",
+    "cashdesk_number",
+    "purchase_id",
+    "purchase_items",
+    "card_number",
+    "last_change",
+    "property_records",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -162,161 +182,433 @@ class Purchase:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        try:
-            external_purchase_id = src_dict["external_purchase_id"]
-        except KeyError:
-            external_purchase_id = UNSET
-            _absent += 1
-        if not (isinstance(external_purchase_id, str)):
-            external_purchase_id = odd(
-                external_purchase_id, (_path, _key), "external_purchase_id", "string", True, False
-            )
-
-        try:
-            payment_time = src_dict["payment_time"]
-        except KeyError:
-            payment_time = UNSET
-            _absent += 1
-        if not (isinstance(payment_time, str)):
-            payment_time = odd(payment_time, (_path, _key), "payment_time", "string", True, False)
-
-        try:
-            items_count = src_dict["items_count"]
-        except KeyError:
-            items_count = UNSET
-            _absent += 1
-        if not (type(items_count) is int):
-            items_count = odd(items_count, (_path, _key), "items_count", "integer", True, False)
-
-        try:
-            type_id = src_dict["type_id"]
-        except KeyError:
-            type_id = UNSET
-            _absent += 1
-        if not (isinstance(type_id, str)):
-            type_id = odd(type_id, (_path, _key), "type_id", "string", True, False)
-
-        try:
-            total_price = src_dict["total_price"]
-        except KeyError:
-            total_price = UNSET
-            _absent += 1
-        if not (type(total_price) is float or type(total_price) is int):
-            total_price = odd(total_price, (_path, _key), "total_price", "number", True, False)
-
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            cashdesk_number = src_dict["cashdesk_number"]
-        except KeyError:
-            cashdesk_number = UNSET
-            _absent += 1
-        if not (isinstance(cashdesk_number, str)):
-            cashdesk_number = odd(
-                cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
-            )
-
-        purchase_id = src_dict.get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
-            if purchase_id is UNSET:
-                _absent += 1
-            else:
-                purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
-
-        purchase_items = src_dict.get("purchase_items", UNSET)
-        if isinstance(purchase_items, list):
-            _p0 = ((_path, _key), "purchase_items")
-            _l0 = []
-            for _i0, _v0 in enumerate(purchase_items):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PurchaseItem(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PurchaseItem", True, False)
-                _l0.append(_v0)
-            purchase_items = _l0
-        elif purchase_items is UNSET:
-            _absent += 1
-        else:
-            purchase_items = odd(
-                purchase_items, (_path, _key), "purchase_items", "array", False, False
-            )
-
-        card_number = src_dict.get("card_number", UNSET)
-        if not (isinstance(card_number, str)):
-            if card_number is UNSET:
-                _absent += 1
-            else:
-                card_number = odd(card_number, (_path, _key), "card_number", "string", False, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        property_records = src_dict.get("property_records", UNSET)
-        if isinstance(property_records, list):
-            _p0 = ((_path, _key), "property_records")
-            _l0 = []
-            for _i0, _v0 in enumerate(property_records):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            property_records = _l0
-        elif property_records is UNSET:
-            _absent += 1
-        else:
-            property_records = odd(
-                property_records, (_path, _key), "property_records", "array", False, False
-            )
-
         _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.store_id = store_id
-        _model.external_purchase_id = external_purchase_id
-        _model.payment_time = payment_time
-        _model.items_count = items_count
-        _model.type_id = type_id
-        _model.total_price = total_price
-        _model.currency_id = currency_id
-        _model.cashdesk_number = cashdesk_number
-        _model.purchase_id = purchase_id
-        _model.purchase_items = purchase_items
-        _model.card_number = card_number
-        _model.last_change = last_change
-        _model.property_records = property_records
-        if len(src_dict) + _absent == 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.payment_time,
+                    _model.items_count,
+                    _model.type_id,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.cashdesk_number,
+                    _model.purchase_id,
+                    _model.purchase_items,
+                    _model.card_number,
+                    _model.last_change,
+                    _model.property_records,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.external_purchase_id,
+                    _model.payment_time,
+                    _model.items_count,
+                    _model.type_id,
+                    _model.total_price,
+                    _model.currency_id,
+                    _model.cashdesk_number,
+                    _model.purchase_id,
+                    _model.purchase_items,
+                    _model.card_number,
+                    _model.last_change,
+                    _model.property_records,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.store_id,
+                _model.external_purchase_id,
+                _model.payment_time,
+                _model.items_count,
+                _model.type_id,
+                _model.total_price,
+                _model.currency_id,
+                _model.cashdesk_number,
+                _model.purchase_id,
+                _model.purchase_items,
+                _model.card_number,
+                _model.last_change,
+                _model.property_records,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (
+            _model.external_purchase_id.__class__ is str
+            or isinstance(_model.external_purchase_id, str)
+        ):
+            if _model.external_purchase_id is UNSET:
+                _undeclared += 1
+            _model.external_purchase_id = odd(
+                _model.external_purchase_id,
+                (_path, _key),
+                "external_purchase_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (_model.payment_time.__class__ is str or isinstance(_model.payment_time, str)):
+            if _model.payment_time is UNSET:
+                _undeclared += 1
+            _model.payment_time = odd(
+                _model.payment_time, (_path, _key), "payment_time", "string", True, False
+            )
+
+        if not (type(_model.items_count) is int):
+            if _model.items_count is UNSET:
+                _undeclared += 1
+            _model.items_count = odd(
+                _model.items_count, (_path, _key), "items_count", "integer", True, False
+            )
+
+        if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+            if _model.type_id is UNSET:
+                _undeclared += 1
+            _model.type_id = odd(_model.type_id, (_path, _key), "type_id", "string", True, False)
+
+        if not (type(_model.total_price) is float or type(_model.total_price) is int):
+            if _model.total_price is UNSET:
+                _undeclared += 1
+            _model.total_price = odd(
+                _model.total_price, (_path, _key), "total_price", "number", True, False
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (_model.cashdesk_number.__class__ is str or isinstance(_model.cashdesk_number, str)):
+            if _model.cashdesk_number is UNSET:
+                _undeclared += 1
+            _model.cashdesk_number = odd(
+                _model.cashdesk_number, (_path, _key), "cashdesk_number", "string", True, False
+            )
+
+        if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+            if _model.purchase_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.purchase_id = odd(
+                    _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
+                )
+
+        if isinstance(_model.purchase_items, list):
+            _model.purchase_items = _read_PurchaseItem_list(
+                _model.purchase_items, (_path, _key), "purchase_items"
+            )
+        elif _model.purchase_items is UNSET:
+            _undeclared += 1
+        else:
+            _model.purchase_items = odd(
+                _model.purchase_items, (_path, _key), "purchase_items", "array", False, False
+            )
+
+        if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+            if _model.card_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.card_number = odd(
+                    _model.card_number, (_path, _key), "card_number", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if isinstance(_model.property_records, list):
+            _model.property_records = _read_PropertyRecord_list(
+                _model.property_records, (_path, _key), "property_records"
+            )
+        elif _model.property_records is UNSET:
+            _undeclared += 1
+        else:
+            _model.property_records = odd(
+                _model.property_records, (_path, _key), "property_records", "array", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.payment_time,
+                            _model.items_count,
+                            _model.type_id,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.cashdesk_number,
+                            _model.purchase_id,
+                            _model.purchase_items,
+                            _model.card_number,
+                            _model.last_change,
+                            _model.property_records,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.external_purchase_id,
+                            _model.payment_time,
+                            _model.items_count,
+                            _model.type_id,
+                            _model.total_price,
+                            _model.currency_id,
+                            _model.cashdesk_number,
+                            _model.purchase_id,
+                            _model.purchase_items,
+                            _model.card_number,
+                            _model.last_change,
+                            _model.property_records,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.store_id,
+                        _model.external_purchase_id,
+                        _model.payment_time,
+                        _model.items_count,
+                        _model.type_id,
+                        _model.total_price,
+                        _model.currency_id,
+                        _model.cashdesk_number,
+                        _model.purchase_id,
+                        _model.purchase_items,
+                        _model.card_number,
+                        _model.last_change,
+                        _model.property_records,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (
+                    _model.external_purchase_id.__class__ is str
+                    or isinstance(_model.external_purchase_id, str)
+                ):
+                    if _model.external_purchase_id is UNSET:
+                        _undeclared += 1
+                    _model.external_purchase_id = odd(
+                        _model.external_purchase_id,
+                        ((_parent, _name), _key),
+                        "external_purchase_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
+                ):
+                    if _model.payment_time is UNSET:
+                        _undeclared += 1
+                    _model.payment_time = odd(
+                        _model.payment_time,
+                        ((_parent, _name), _key),
+                        "payment_time",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.items_count) is int):
+                    if _model.items_count is UNSET:
+                        _undeclared += 1
+                    _model.items_count = odd(
+                        _model.items_count,
+                        ((_parent, _name), _key),
+                        "items_count",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if not (_model.type_id.__class__ is str or isinstance(_model.type_id, str)):
+                    if _model.type_id is UNSET:
+                        _undeclared += 1
+                    _model.type_id = odd(
+                        _model.type_id, ((_parent, _name), _key), "type_id", "string", True, False
+                    )
+
+                if not (type(_model.total_price) is float or type(_model.total_price) is int):
+                    if _model.total_price is UNSET:
+                        _undeclared += 1
+                    _model.total_price = odd(
+                        _model.total_price,
+                        ((_parent, _name), _key),
+                        "total_price",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.cashdesk_number.__class__ is str
+                    or isinstance(_model.cashdesk_number, str)
+                ):
+                    if _model.cashdesk_number is UNSET:
+                        _undeclared += 1
+                    _model.cashdesk_number = odd(
+                        _model.cashdesk_number,
+                        ((_parent, _name), _key),
+                        "cashdesk_number",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+                    if _model.purchase_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.purchase_id = odd(
+                            _model.purchase_id,
+                            ((_parent, _name), _key),
+                            "purchase_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.purchase_items, list):
+                    _model.purchase_items = _read_PurchaseItem_list(
+                        _model.purchase_items, ((_parent, _name), _key), "purchase_items"
+                    )
+                elif _model.purchase_items is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.purchase_items = odd(
+                        _model.purchase_items,
+                        ((_parent, _name), _key),
+                        "purchase_items",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
+                    if _model.card_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.card_number = odd(
+                            _model.card_number,
+                            ((_parent, _name), _key),
+                            "card_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.property_records, list):
+                    _model.property_records = _read_PropertyRecord_list(
+                        _model.property_records, ((_parent, _name), _key), "property_records"
+                    )
+                elif _model.property_records is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.property_records = odd(
+                        _model.property_records,
+                        ((_parent, _name), _key),
+                        "property_records",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Purchase", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -351,16 +643,20 @@ class Purchase:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_PurchaseItem: Callable[..., PurchaseItem]
+_read_PurchaseItem_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, PurchaseItem
-    global _read_PropertyRecord
-    global _read_PurchaseItem
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PurchaseItem, _read_PurchaseItem_list
     from ..models.property_record import PropertyRecord
     from ..models.purchase_item import PurchaseItem
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_PurchaseItem = PurchaseItem._from_json
+    _read_PurchaseItem_list = PurchaseItem._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,16 @@ _KNOWN_KEYS = frozenset(
         "next_status_id",
     }
 )
+
+_DECLARED_KEYS = (
+    "keep_status_turnover",
+    "next_status_turnover",
+    "keep_status_points",
+    "next_status_points",
+    "next_status_id",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -119,82 +130,240 @@ class PurchaseConditions:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        keep_status_turnover = src_dict.get("keep_status_turnover", UNSET)
-        if isinstance(keep_status_turnover, list):
-            _p0 = ((_path, _key), "keep_status_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(keep_status_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            keep_status_turnover = _l0
-        elif keep_status_turnover is UNSET:
-            _absent += 1
-        else:
-            keep_status_turnover = odd(
-                keep_status_turnover, (_path, _key), "keep_status_turnover", "array", False, False
-            )
-
-        next_status_turnover = src_dict.get("next_status_turnover", UNSET)
-        if isinstance(next_status_turnover, list):
-            _p0 = ((_path, _key), "next_status_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(next_status_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            next_status_turnover = _l0
-        elif next_status_turnover is UNSET:
-            _absent += 1
-        else:
-            next_status_turnover = odd(
-                next_status_turnover, (_path, _key), "next_status_turnover", "array", False, False
-            )
-
-        keep_status_points = src_dict.get("keep_status_points", UNSET)
-        if not (type(keep_status_points) is float or type(keep_status_points) is int):
-            if keep_status_points is UNSET:
-                _absent += 1
-            else:
-                keep_status_points = odd(
-                    keep_status_points, (_path, _key), "keep_status_points", "number", False, False
-                )
-
-        next_status_points = src_dict.get("next_status_points", UNSET)
-        if not (type(next_status_points) is float or type(next_status_points) is int):
-            if next_status_points is UNSET:
-                _absent += 1
-            else:
-                next_status_points = odd(
-                    next_status_points, (_path, _key), "next_status_points", "number", False, False
-                )
-
-        next_status_id = src_dict.get("next_status_id", UNSET)
-        if not (isinstance(next_status_id, str)):
-            if next_status_id is UNSET:
-                _absent += 1
-            else:
-                next_status_id = odd(
-                    next_status_id, (_path, _key), "next_status_id", "string", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.keep_status_turnover = keep_status_turnover
-        _model.next_status_turnover = next_status_turnover
-        _model.keep_status_points = keep_status_points
-        _model.next_status_points = next_status_points
-        _model.next_status_id = next_status_id
-        if len(src_dict) + _absent == 5:
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.keep_status_turnover,
+                    _model.next_status_turnover,
+                    _model.keep_status_points,
+                    _model.next_status_points,
+                    _model.next_status_id,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.keep_status_turnover,
+                    _model.next_status_turnover,
+                    _model.keep_status_points,
+                    _model.next_status_points,
+                    _model.next_status_id,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.keep_status_turnover,
+                _model.next_status_turnover,
+                _model.keep_status_points,
+                _model.next_status_points,
+                _model.next_status_id,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.keep_status_turnover, list):
+            _model.keep_status_turnover = _read_QualificationTurnover_list(
+                _model.keep_status_turnover, (_path, _key), "keep_status_turnover"
+            )
+        elif _model.keep_status_turnover is UNSET:
+            _undeclared += 1
+        else:
+            _model.keep_status_turnover = odd(
+                _model.keep_status_turnover,
+                (_path, _key),
+                "keep_status_turnover",
+                "array",
+                False,
+                False,
+            )
+
+        if isinstance(_model.next_status_turnover, list):
+            _model.next_status_turnover = _read_QualificationTurnover_list(
+                _model.next_status_turnover, (_path, _key), "next_status_turnover"
+            )
+        elif _model.next_status_turnover is UNSET:
+            _undeclared += 1
+        else:
+            _model.next_status_turnover = odd(
+                _model.next_status_turnover,
+                (_path, _key),
+                "next_status_turnover",
+                "array",
+                False,
+                False,
+            )
+
+        if not (type(_model.keep_status_points) is float or type(_model.keep_status_points) is int):
+            if _model.keep_status_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.keep_status_points = odd(
+                    _model.keep_status_points,
+                    (_path, _key),
+                    "keep_status_points",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (type(_model.next_status_points) is float or type(_model.next_status_points) is int):
+            if _model.next_status_points is UNSET:
+                _undeclared += 1
+            else:
+                _model.next_status_points = odd(
+                    _model.next_status_points,
+                    (_path, _key),
+                    "next_status_points",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not (_model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)):
+            if _model.next_status_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.next_status_id = odd(
+                    _model.next_status_id, (_path, _key), "next_status_id", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.keep_status_turnover,
+                            _model.next_status_turnover,
+                            _model.keep_status_points,
+                            _model.next_status_points,
+                            _model.next_status_id,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.keep_status_turnover,
+                            _model.next_status_turnover,
+                            _model.keep_status_points,
+                            _model.next_status_points,
+                            _model.next_status_id,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.keep_status_turnover,
+                        _model.next_status_turnover,
+                        _model.keep_status_points,
+                        _model.next_status_points,
+                        _model.next_status_id,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.keep_status_turnover, list):
+                    _model.keep_status_turnover = _read_QualificationTurnover_list(
+                        _model.keep_status_turnover,
+                        ((_parent, _name), _key),
+                        "keep_status_turnover",
+                    )
+                elif _model.keep_status_turnover is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.keep_status_turnover = odd(
+                        _model.keep_status_turnover,
+                        ((_parent, _name), _key),
+                        "keep_status_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.next_status_turnover, list):
+                    _model.next_status_turnover = _read_QualificationTurnover_list(
+                        _model.next_status_turnover,
+                        ((_parent, _name), _key),
+                        "next_status_turnover",
+                    )
+                elif _model.next_status_turnover is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.next_status_turnover = odd(
+                        _model.next_status_turnover,
+                        ((_parent, _name), _key),
+                        "next_status_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    type(_model.keep_status_points) is float
+                    or type(_model.keep_status_points) is int
+                ):
+                    if _model.keep_status_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.keep_status_points = odd(
+                            _model.keep_status_points,
+                            ((_parent, _name), _key),
+                            "keep_status_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.next_status_points) is float
+                    or type(_model.next_status_points) is int
+                ):
+                    if _model.next_status_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.next_status_points = odd(
+                            _model.next_status_points,
+                            ((_parent, _name), _key),
+                            "next_status_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)
+                ):
+                    if _model.next_status_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.next_status_id = odd(
+                            _model.next_status_id,
+                            ((_parent, _name), _key),
+                            "next_status_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PurchaseConditions", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -229,12 +398,14 @@ class PurchaseConditions:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -47,6 +48,24 @@ _KNOWN_KEYS = frozenset(
         "additional_properties",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "purchase_item_type_id",
+    "price",
+    "amount",
+    "vat_rate",
+    "purchase_item_id",
+    "product_name",
+    "product_group_id",
+    "product_group_name",
+    "product_brand_id",
+    "product_brand_name",
+    "external_id",
+    "additional_properties",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -151,148 +170,455 @@ class PurchaseItem:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            product_id = src_dict["product_id"]
-        except KeyError:
-            product_id = UNSET
-            _absent += 1
-        if not (isinstance(product_id, str)):
-            product_id = odd(product_id, (_path, _key), "product_id", "string", True, False)
-
-        try:
-            purchase_item_type_id = src_dict["purchase_item_type_id"]
-        except KeyError:
-            purchase_item_type_id = UNSET
-            _absent += 1
-        if not (isinstance(purchase_item_type_id, str)):
-            purchase_item_type_id = odd(
-                purchase_item_type_id, (_path, _key), "purchase_item_type_id", "string", True, False
-            )
-
-        try:
-            price = src_dict["price"]
-        except KeyError:
-            price = UNSET
-            _absent += 1
-        if not (type(price) is float or type(price) is int):
-            price = odd(price, (_path, _key), "price", "number", True, False)
-
-        try:
-            amount = src_dict["amount"]
-        except KeyError:
-            amount = UNSET
-            _absent += 1
-        if not (type(amount) is float or type(amount) is int):
-            amount = odd(amount, (_path, _key), "amount", "number", True, False)
-
-        try:
-            vat_rate = src_dict["vat_rate"]
-        except KeyError:
-            vat_rate = UNSET
-            _absent += 1
-        if not (type(vat_rate) is float or type(vat_rate) is int):
-            vat_rate = odd(vat_rate, (_path, _key), "vat_rate", "number", True, False)
-
-        purchase_item_id = src_dict.get("purchase_item_id", UNSET)
-        if not (isinstance(purchase_item_id, str)):
-            if purchase_item_id is UNSET:
-                _absent += 1
-            else:
-                purchase_item_id = odd(
-                    purchase_item_id, (_path, _key), "purchase_item_id", "string", False, False
-                )
-
-        product_name = src_dict.get("product_name", UNSET)
-        if not (isinstance(product_name, str)):
-            if product_name is UNSET:
-                _absent += 1
-            else:
-                product_name = odd(
-                    product_name, (_path, _key), "product_name", "string", False, False
-                )
-
-        product_group_id = src_dict.get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
-                _absent += 1
-            else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
-                )
-
-        product_group_name = src_dict.get("product_group_name", UNSET)
-        if not (isinstance(product_group_name, str)):
-            if product_group_name is UNSET:
-                _absent += 1
-            else:
-                product_group_name = odd(
-                    product_group_name, (_path, _key), "product_group_name", "string", False, False
-                )
-
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
-                _absent += 1
-            else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
-                )
-
-        product_brand_name = src_dict.get("product_brand_name", UNSET)
-        if not (isinstance(product_brand_name, str)):
-            if product_brand_name is UNSET:
-                _absent += 1
-            else:
-                product_brand_name = odd(
-                    product_brand_name, (_path, _key), "product_brand_name", "string", False, False
-                )
-
-        external_id = src_dict.get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
-
-        additional_properties = src_dict.get("additional_properties", UNSET)
-        if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
-        elif additional_properties is UNSET:
-            _absent += 1
-        else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
-            )
-
         _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.purchase_item_type_id = purchase_item_type_id
-        _model.price = price
-        _model.amount = amount
-        _model.vat_rate = vat_rate
-        _model.purchase_item_id = purchase_item_id
-        _model.product_name = product_name
-        _model.product_group_id = product_group_id
-        _model.product_group_name = product_group_name
-        _model.product_brand_id = product_brand_id
-        _model.product_brand_name = product_brand_name
-        _model.external_id = external_id
-        _model.additional_properties = additional_properties
-        if len(src_dict) + _absent == 13:
+        _undeclared = len(src_dict) - 13
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.product_id,
+                    _model.purchase_item_type_id,
+                    _model.price,
+                    _model.amount,
+                    _model.vat_rate,
+                    _model.purchase_item_id,
+                    _model.product_name,
+                    _model.product_group_id,
+                    _model.product_group_name,
+                    _model.product_brand_id,
+                    _model.product_brand_name,
+                    _model.external_id,
+                    _model.additional_properties,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.product_id,
+                    _model.purchase_item_type_id,
+                    _model.price,
+                    _model.amount,
+                    _model.vat_rate,
+                    _model.purchase_item_id,
+                    _model.product_name,
+                    _model.product_group_id,
+                    _model.product_group_name,
+                    _model.product_brand_id,
+                    _model.product_brand_name,
+                    _model.external_id,
+                    _model.additional_properties,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.product_id,
+                _model.purchase_item_type_id,
+                _model.price,
+                _model.amount,
+                _model.vat_rate,
+                _model.purchase_item_id,
+                _model.product_name,
+                _model.product_group_id,
+                _model.product_group_name,
+                _model.product_brand_id,
+                _model.product_brand_name,
+                _model.external_id,
+                _model.additional_properties,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
+                _undeclared += 1
+            _model.product_id = odd(
+                _model.product_id, (_path, _key), "product_id", "string", True, False
+            )
+
+        if not (
+            _model.purchase_item_type_id.__class__ is str
+            or isinstance(_model.purchase_item_type_id, str)
+        ):
+            if _model.purchase_item_type_id is UNSET:
+                _undeclared += 1
+            _model.purchase_item_type_id = odd(
+                _model.purchase_item_type_id,
+                (_path, _key),
+                "purchase_item_type_id",
+                "string",
+                True,
+                False,
+            )
+
+        if not (type(_model.price) is float or type(_model.price) is int):
+            if _model.price is UNSET:
+                _undeclared += 1
+            _model.price = odd(_model.price, (_path, _key), "price", "number", True, False)
+
+        if not (type(_model.amount) is float or type(_model.amount) is int):
+            if _model.amount is UNSET:
+                _undeclared += 1
+            _model.amount = odd(_model.amount, (_path, _key), "amount", "number", True, False)
+
+        if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+            if _model.vat_rate is UNSET:
+                _undeclared += 1
+            _model.vat_rate = odd(_model.vat_rate, (_path, _key), "vat_rate", "number", True, False)
+
+        if not (
+            _model.purchase_item_id.__class__ is str or isinstance(_model.purchase_item_id, str)
+        ):
+            if _model.purchase_item_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.purchase_item_id = odd(
+                    _model.purchase_item_id,
+                    (_path, _key),
+                    "purchase_item_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.product_name.__class__ is str or isinstance(_model.product_name, str)):
+            if _model.product_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_name = odd(
+                    _model.product_name, (_path, _key), "product_name", "string", False, False
+                )
+
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_group_name.__class__ is str or isinstance(_model.product_group_name, str)
+        ):
+            if _model.product_group_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_group_name = odd(
+                    _model.product_group_name,
+                    (_path, _key),
+                    "product_group_name",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.product_brand_name.__class__ is str or isinstance(_model.product_brand_name, str)
+        ):
+            if _model.product_brand_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_brand_name = odd(
+                    _model.product_brand_name,
+                    (_path, _key),
+                    "product_brand_name",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
+                )
+
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
+            )
+        elif _model.additional_properties is UNSET:
+            _undeclared += 1
+        else:
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
+            )
+
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._extra_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 13
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.product_id,
+                            _model.purchase_item_type_id,
+                            _model.price,
+                            _model.amount,
+                            _model.vat_rate,
+                            _model.purchase_item_id,
+                            _model.product_name,
+                            _model.product_group_id,
+                            _model.product_group_name,
+                            _model.product_brand_id,
+                            _model.product_brand_name,
+                            _model.external_id,
+                            _model.additional_properties,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.product_id,
+                            _model.purchase_item_type_id,
+                            _model.price,
+                            _model.amount,
+                            _model.vat_rate,
+                            _model.purchase_item_id,
+                            _model.product_name,
+                            _model.product_group_id,
+                            _model.product_group_name,
+                            _model.product_brand_id,
+                            _model.product_brand_name,
+                            _model.external_id,
+                            _model.additional_properties,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.product_id,
+                        _model.purchase_item_type_id,
+                        _model.price,
+                        _model.amount,
+                        _model.vat_rate,
+                        _model.purchase_item_id,
+                        _model.product_name,
+                        _model.product_group_id,
+                        _model.product_group_name,
+                        _model.product_brand_id,
+                        _model.product_brand_name,
+                        _model.external_id,
+                        _model.additional_properties,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
+                        _undeclared += 1
+                    _model.product_id = odd(
+                        _model.product_id,
+                        ((_parent, _name), _key),
+                        "product_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.purchase_item_type_id.__class__ is str
+                    or isinstance(_model.purchase_item_type_id, str)
+                ):
+                    if _model.purchase_item_type_id is UNSET:
+                        _undeclared += 1
+                    _model.purchase_item_type_id = odd(
+                        _model.purchase_item_type_id,
+                        ((_parent, _name), _key),
+                        "purchase_item_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.price) is float or type(_model.price) is int):
+                    if _model.price is UNSET:
+                        _undeclared += 1
+                    _model.price = odd(
+                        _model.price, ((_parent, _name), _key), "price", "number", True, False
+                    )
+
+                if not (type(_model.amount) is float or type(_model.amount) is int):
+                    if _model.amount is UNSET:
+                        _undeclared += 1
+                    _model.amount = odd(
+                        _model.amount, ((_parent, _name), _key), "amount", "number", True, False
+                    )
+
+                if not (type(_model.vat_rate) is float or type(_model.vat_rate) is int):
+                    if _model.vat_rate is UNSET:
+                        _undeclared += 1
+                    _model.vat_rate = odd(
+                        _model.vat_rate, ((_parent, _name), _key), "vat_rate", "number", True, False
+                    )
+
+                if not (
+                    _model.purchase_item_id.__class__ is str
+                    or isinstance(_model.purchase_item_id, str)
+                ):
+                    if _model.purchase_item_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.purchase_item_id = odd(
+                            _model.purchase_item_id,
+                            ((_parent, _name), _key),
+                            "purchase_item_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_name.__class__ is str or isinstance(_model.product_name, str)
+                ):
+                    if _model.product_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_name = odd(
+                            _model.product_name,
+                            ((_parent, _name), _key),
+                            "product_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
+                            ((_parent, _name), _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_group_name.__class__ is str
+                    or isinstance(_model.product_group_name, str)
+                ):
+                    if _model.product_group_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_group_name = odd(
+                            _model.product_group_name,
+                            ((_parent, _name), _key),
+                            "product_group_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
+                            ((_parent, _name), _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_brand_name.__class__ is str
+                    or isinstance(_model.product_brand_name, str)
+                ):
+                    if _model.product_brand_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_brand_name = odd(
+                            _model.product_brand_name,
+                            ((_parent, _name), _key),
+                            "product_brand_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_id = odd(
+                            _model.external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                    )
+                elif _model.additional_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PurchaseItem", True, False))
+        return _models
 
     @property
     def extra_properties(self) -> dict[str, Any]:
@@ -327,12 +653,14 @@ class PurchaseItem:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord
+    global _read_PropertyRecord, _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

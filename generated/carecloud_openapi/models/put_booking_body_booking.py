@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "data",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "booking_status",
+    "data",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -102,37 +111,49 @@ class PutBookingBodyBooking:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
-            else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
+            except KeyError:
+                _model.customer_id, _model.booking_status, _model.data = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.customer_id, _model.booking_status, _model.data = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        booking_status = src_dict.get("booking_status", UNSET)
-        if not (isinstance(booking_status, str)):
-            if booking_status is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                booking_status = odd(
-                    booking_status, (_path, _key), "booking_status", "string", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        data = src_dict.get("data", UNSET)
-        if isinstance(data, str):
+        if not (_model.booking_status.__class__ is str or isinstance(_model.booking_status, str)):
+            if _model.booking_status is UNSET:
+                _undeclared += 1
+            else:
+                _model.booking_status = odd(
+                    _model.booking_status, (_path, _key), "booking_status", "string", False, False
+                )
+
+        if _model.data.__class__ is str or isinstance(_model.data, str):
             pass
-        elif isinstance(data, list):
-            for _i0, _v0 in enumerate(data):
-                if not (isinstance(_v0, str)):
+        elif isinstance(_model.data, list):
+            for _i0, _v0 in enumerate(_model.data):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "data"), _i0, "string", True, False)
-        elif isinstance(data, dict):
-            data = _read_PutBookingBodyBookingDataType2(data, (_path, _key), "data")
-        elif data is UNSET:
-            _absent += 1
+        elif isinstance(_model.data, dict):
+            _model.data = _read_PutBookingBodyBookingDataType2(_model.data, (_path, _key), "data")
+        elif _model.data is UNSET:
+            _undeclared += 1
         else:
-            data = odd(
-                data,
+            _model.data = odd(
+                _model.data,
                 (_path, _key),
                 "data",
                 "string | array | PutBookingBodyBookingDataType2",
@@ -140,16 +161,99 @@ class PutBookingBodyBooking:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.booking_status = booking_status
-        _model.data = data
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
+                    except KeyError:
+                        _model.customer_id, _model.booking_status, _model.data = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.customer_id, _model.booking_status, _model.data = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
+                ):
+                    if _model.booking_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.booking_status = odd(
+                            _model.booking_status,
+                            ((_parent, _name), _key),
+                            "booking_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if _model.data.__class__ is str or isinstance(_model.data, str):
+                    pass
+                elif isinstance(_model.data, list):
+                    for _i0, _v0 in enumerate(_model.data):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
+                elif isinstance(_model.data, dict):
+                    _model.data = _read_PutBookingBodyBookingDataType2(
+                        _model.data, ((_parent, _name), _key), "data"
+                    )
+                elif _model.data is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.data = odd(
+                        _model.data,
+                        ((_parent, _name), _key),
+                        "data",
+                        "string | array | PutBookingBodyBookingDataType2",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutBookingBodyBooking", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -184,12 +288,14 @@ class PutBookingBodyBooking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PutBookingBodyBookingDataType2: Callable[..., PutBookingBodyBookingDataType2]
+_read_PutBookingBodyBookingDataType2_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PutBookingBodyBookingDataType2
-    global _read_PutBookingBodyBookingDataType2
+    global _read_PutBookingBodyBookingDataType2, _read_PutBookingBodyBookingDataType2_list
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
 
     _read_PutBookingBodyBookingDataType2 = PutBookingBodyBookingDataType2._from_json
+    _read_PutBookingBodyBookingDataType2_list = PutBookingBodyBookingDataType2._from_json_list
     _models_pending = False

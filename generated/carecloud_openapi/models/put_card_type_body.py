@@ -80,25 +80,77 @@ class PutCardTypeBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            card_type = src_dict["card_type"]
-        except KeyError:
-            card_type = UNSET
-            _absent += 1
-        if isinstance(card_type, dict):
-            card_type = _read_CardType(card_type, (_path, _key), "card_type")
-        else:
-            card_type = odd(card_type, (_path, _key), "card_type", "CardType", True, False)
-
         _model = _new_instance(cls)
-        _model.card_type = card_type
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.card_type = src_dict.get("card_type", UNSET)
+        if isinstance(_model.card_type, dict):
+            _model.card_type = _read_CardType(_model.card_type, (_path, _key), "card_type")
+        elif _model.card_type is UNSET:
+            _undeclared += 1
+            _model.card_type = odd(
+                _model.card_type, (_path, _key), "card_type", "CardType", True, False
+            )
+        else:
+            _model.card_type = odd(
+                _model.card_type, (_path, _key), "card_type", "CardType", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.card_type = src_dict.get("card_type", UNSET)
+                if isinstance(_model.card_type, dict):
+                    _model.card_type = _read_CardType(
+                        _model.card_type, ((_parent, _name), _key), "card_type"
+                    )
+                elif _model.card_type is UNSET:
+                    _undeclared += 1
+                    _model.card_type = odd(
+                        _model.card_type,
+                        ((_parent, _name), _key),
+                        "card_type",
+                        "CardType",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.card_type = odd(
+                        _model.card_type,
+                        ((_parent, _name), _key),
+                        "card_type",
+                        "CardType",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutCardTypeBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -133,12 +185,14 @@ class PutCardTypeBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CardType: Callable[..., CardType]
+_read_CardType_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CardType
-    global _read_CardType
+    global _read_CardType, _read_CardType_list
     from ..models.card_type import CardType
 
     _read_CardType = CardType._from_json
+    _read_CardType_list = CardType._from_json_list
     _models_pending = False

@@ -80,25 +80,77 @@ class PutEntranceBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            entrance = src_dict["entrance"]
-        except KeyError:
-            entrance = UNSET
-            _absent += 1
-        if isinstance(entrance, dict):
-            entrance = _read_Entrance(entrance, (_path, _key), "entrance")
-        else:
-            entrance = odd(entrance, (_path, _key), "entrance", "Entrance", True, False)
-
         _model = _new_instance(cls)
-        _model.entrance = entrance
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.entrance = src_dict.get("entrance", UNSET)
+        if isinstance(_model.entrance, dict):
+            _model.entrance = _read_Entrance(_model.entrance, (_path, _key), "entrance")
+        elif _model.entrance is UNSET:
+            _undeclared += 1
+            _model.entrance = odd(
+                _model.entrance, (_path, _key), "entrance", "Entrance", True, False
+            )
+        else:
+            _model.entrance = odd(
+                _model.entrance, (_path, _key), "entrance", "Entrance", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.entrance = src_dict.get("entrance", UNSET)
+                if isinstance(_model.entrance, dict):
+                    _model.entrance = _read_Entrance(
+                        _model.entrance, ((_parent, _name), _key), "entrance"
+                    )
+                elif _model.entrance is UNSET:
+                    _undeclared += 1
+                    _model.entrance = odd(
+                        _model.entrance,
+                        ((_parent, _name), _key),
+                        "entrance",
+                        "Entrance",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.entrance = odd(
+                        _model.entrance,
+                        ((_parent, _name), _key),
+                        "entrance",
+                        "Entrance",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutEntranceBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -133,12 +185,14 @@ class PutEntranceBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Entrance: Callable[..., Entrance]
+_read_Entrance_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Entrance
-    global _read_Entrance
+    global _read_Entrance, _read_Entrance_list
     from ..models.entrance import Entrance
 
     _read_Entrance = Entrance._from_json
+    _read_Entrance_list = Entrance._from_json_list
     _models_pending = False

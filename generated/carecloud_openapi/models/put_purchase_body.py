@@ -80,25 +80,77 @@ class PutPurchaseBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            purchase = src_dict["purchase"]
-        except KeyError:
-            purchase = UNSET
-            _absent += 1
-        if isinstance(purchase, dict):
-            purchase = _read_Purchase(purchase, (_path, _key), "purchase")
-        else:
-            purchase = odd(purchase, (_path, _key), "purchase", "Purchase", True, False)
-
         _model = _new_instance(cls)
-        _model.purchase = purchase
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.purchase = src_dict.get("purchase", UNSET)
+        if isinstance(_model.purchase, dict):
+            _model.purchase = _read_Purchase(_model.purchase, (_path, _key), "purchase")
+        elif _model.purchase is UNSET:
+            _undeclared += 1
+            _model.purchase = odd(
+                _model.purchase, (_path, _key), "purchase", "Purchase", True, False
+            )
+        else:
+            _model.purchase = odd(
+                _model.purchase, (_path, _key), "purchase", "Purchase", True, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.purchase = src_dict.get("purchase", UNSET)
+                if isinstance(_model.purchase, dict):
+                    _model.purchase = _read_Purchase(
+                        _model.purchase, ((_parent, _name), _key), "purchase"
+                    )
+                elif _model.purchase is UNSET:
+                    _undeclared += 1
+                    _model.purchase = odd(
+                        _model.purchase,
+                        ((_parent, _name), _key),
+                        "purchase",
+                        "Purchase",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.purchase = odd(
+                        _model.purchase,
+                        ((_parent, _name), _key),
+                        "purchase",
+                        "Purchase",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "PutPurchaseBody", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -133,12 +185,14 @@ class PutPurchaseBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Purchase: Callable[..., Purchase]
+_read_Purchase_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Purchase
-    global _read_Purchase
+    global _read_Purchase, _read_Purchase_list
     from ..models.purchase import Purchase
 
     _read_Purchase = Purchase._from_json
+    _read_Purchase_list = Purchase._from_json_list
     _models_pending = False

@@ -78,25 +78,59 @@ class PutStoreBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            store = src_dict["store"]
-        except KeyError:
-            store = UNSET
-            _absent += 1
-        if isinstance(store, dict):
-            store = _read_Store(store, (_path, _key), "store")
-        else:
-            store = odd(store, (_path, _key), "store", "Store", True, False)
-
         _model = _new_instance(cls)
-        _model.store = store
-        if len(src_dict) + _absent == 1:
+        _undeclared = len(src_dict) - 1
+        _model.store = src_dict.get("store", UNSET)
+        if isinstance(_model.store, dict):
+            _model.store = _read_Store(_model.store, (_path, _key), "store")
+        elif _model.store is UNSET:
+            _undeclared += 1
+            _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
+        else:
+            _model.store = odd(_model.store, (_path, _key), "store", "Store", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 1
+                _model.store = src_dict.get("store", UNSET)
+                if isinstance(_model.store, dict):
+                    _model.store = _read_Store(_model.store, ((_parent, _name), _key), "store")
+                elif _model.store is UNSET:
+                    _undeclared += 1
+                    _model.store = odd(
+                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
+                    )
+                else:
+                    _model.store = odd(
+                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutStoreBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -131,12 +165,14 @@ class PutStoreBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Store: Callable[..., Store]
+_read_Store_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Store
-    global _read_Store
+    global _read_Store, _read_Store_list
     from ..models.store import Store
 
     _read_Store = Store._from_json
+    _read_Store_list = Store._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "push_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "setup",
+    "push_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,33 +92,94 @@ class PutTokenBody:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            setup = src_dict["setup"]
-        except KeyError:
-            setup = UNSET
-            _absent += 1
-        if isinstance(setup, dict):
-            setup = _read_Setup(setup, (_path, _key), "setup")
-        else:
-            setup = odd(setup, (_path, _key), "setup", "Setup", True, False)
-
-        push_token = src_dict.get("push_token", UNSET)
-        if not (isinstance(push_token, str)):
-            if push_token is UNSET:
-                _absent += 1
-            else:
-                push_token = odd(push_token, (_path, _key), "push_token", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.setup = setup
-        _model.push_token = push_token
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.setup, _model.push_token = _declared(src_dict)
+            except KeyError:
+                _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if isinstance(_model.setup, dict):
+            _model.setup = _read_Setup(_model.setup, (_path, _key), "setup")
+        elif _model.setup is UNSET:
+            _undeclared += 1
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
+        else:
+            _model.setup = odd(_model.setup, (_path, _key), "setup", "Setup", True, False)
+
+        if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+            if _model.push_token is UNSET:
+                _undeclared += 1
+            else:
+                _model.push_token = odd(
+                    _model.push_token, (_path, _key), "push_token", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.setup, _model.push_token = _declared(src_dict)
+                    except KeyError:
+                        _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.setup, _model.push_token = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.setup, dict):
+                    _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
+                elif _model.setup is UNSET:
+                    _undeclared += 1
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
+                else:
+                    _model.setup = odd(
+                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
+                    )
+
+                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
+                    if _model.push_token is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.push_token = odd(
+                            _model.push_token,
+                            ((_parent, _name), _key),
+                            "push_token",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "PutTokenBody", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -145,12 +214,14 @@ class PutTokenBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Setup: Callable[..., Setup]
+_read_Setup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Setup
-    global _read_Setup
+    global _read_Setup, _read_Setup_list
     from ..models.setup import Setup
 
     _read_Setup = Setup._from_json
+    _read_Setup_list = Setup._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "due_date",
     }
 )
+
+_DECLARED_KEYS = (
+    "currency_id",
+    "value",
+    "due_date",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,35 +84,41 @@ class QualificationTurnover:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            currency_id = src_dict["currency_id"]
-        except KeyError:
-            currency_id = UNSET
-            _absent += 1
-        if not (isinstance(currency_id, str)):
-            currency_id = odd(currency_id, (_path, _key), "currency_id", "string", True, False)
-
-        try:
-            value = src_dict["value"]
-        except KeyError:
-            value = UNSET
-            _absent += 1
-        if not (type(value) is float or type(value) is int):
-            value = odd(value, (_path, _key), "value", "number", True, False)
-
-        due_date = src_dict.get("due_date", UNSET)
-        if not (isinstance(due_date, str)):
-            if due_date is UNSET:
-                _absent += 1
-            else:
-                due_date = odd(due_date, (_path, _key), "due_date", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.currency_id = currency_id
-        _model.value = value
-        _model.due_date = due_date
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
+            except KeyError:
+                _model.currency_id, _model.value, _model.due_date = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.currency_id, _model.value, _model.due_date = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+            if _model.currency_id is UNSET:
+                _undeclared += 1
+            _model.currency_id = odd(
+                _model.currency_id, (_path, _key), "currency_id", "string", True, False
+            )
+
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            _model.value = odd(_model.value, (_path, _key), "value", "number", True, False)
+
+        if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
+            if _model.due_date is UNSET:
+                _undeclared += 1
+            else:
+                _model.due_date = odd(
+                    _model.due_date, (_path, _key), "due_date", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -111,6 +126,73 @@ class QualificationTurnover:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.currency_id, _model.value, _model.due_date = _declared(src_dict)
+                    except KeyError:
+                        _model.currency_id, _model.value, _model.due_date = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.currency_id, _model.value, _model.due_date = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
+                    if _model.currency_id is UNSET:
+                        _undeclared += 1
+                    _model.currency_id = odd(
+                        _model.currency_id,
+                        ((_parent, _name), _key),
+                        "currency_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    _model.value = odd(
+                        _model.value, ((_parent, _name), _key), "value", "number", True, False
+                    )
+
+                if not (_model.due_date.__class__ is str or isinstance(_model.due_date, str)):
+                    if _model.due_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.due_date = odd(
+                            _model.due_date,
+                            ((_parent, _name), _key),
+                            "due_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "QualificationTurnover", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -41,6 +42,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "recommendation_id",
+    "brief_description",
+    "detailed_description",
+    "content",
+    "picture_urls",
+    "web_url",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -124,40 +139,90 @@ class Recommendation:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.recommendation_id,
+                    _model.brief_description,
+                    _model.detailed_description,
+                    _model.content,
+                    _model.picture_urls,
+                    _model.web_url,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.recommendation_id,
+                    _model.brief_description,
+                    _model.detailed_description,
+                    _model.content,
+                    _model.picture_urls,
+                    _model.web_url,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.recommendation_id,
+                _model.brief_description,
+                _model.detailed_description,
+                _model.content,
+                _model.picture_urls,
+                _model.web_url,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        recommendation_id = src_dict.get("recommendation_id", UNSET)
-        if not (isinstance(recommendation_id, str)):
-            if recommendation_id is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if not (
+            _model.recommendation_id.__class__ is str or isinstance(_model.recommendation_id, str)
+        ):
+            if _model.recommendation_id is UNSET:
+                _undeclared += 1
             else:
-                recommendation_id = odd(
-                    recommendation_id, (_path, _key), "recommendation_id", "string", False, False
+                _model.recommendation_id = odd(
+                    _model.recommendation_id,
+                    (_path, _key),
+                    "recommendation_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        brief_description = src_dict.get("brief_description", UNSET)
-        if not (isinstance(brief_description, str)):
-            if brief_description is UNSET:
-                _absent += 1
+        if not (
+            _model.brief_description.__class__ is str or isinstance(_model.brief_description, str)
+        ):
+            if _model.brief_description is UNSET:
+                _undeclared += 1
             else:
-                brief_description = odd(
-                    brief_description, (_path, _key), "brief_description", "string", False, False
+                _model.brief_description = odd(
+                    _model.brief_description,
+                    (_path, _key),
+                    "brief_description",
+                    "string",
+                    False,
+                    False,
                 )
 
-        detailed_description = src_dict.get("detailed_description", UNSET)
-        if not (isinstance(detailed_description, str)):
-            if detailed_description is UNSET:
-                _absent += 1
+        if not (
+            _model.detailed_description.__class__ is str
+            or isinstance(_model.detailed_description, str)
+        ):
+            if _model.detailed_description is UNSET:
+                _undeclared += 1
             else:
-                detailed_description = odd(
-                    detailed_description,
+                _model.detailed_description = odd(
+                    _model.detailed_description,
                     (_path, _key),
                     "detailed_description",
                     "string",
@@ -165,56 +230,51 @@ class Recommendation:
                     False,
                 )
 
-        content = src_dict.get("content", UNSET)
-        if not (isinstance(content, str)):
-            if content is UNSET:
-                _absent += 1
+        if not (_model.content.__class__ is str or isinstance(_model.content, str)):
+            if _model.content is UNSET:
+                _undeclared += 1
             else:
-                content = odd(content, (_path, _key), "content", "string", False, False)
+                _model.content = odd(
+                    _model.content, (_path, _key), "content", "string", False, False
+                )
 
-        picture_urls = src_dict.get("picture_urls", UNSET)
-        if isinstance(picture_urls, list):
-            for _i0, _v0 in enumerate(picture_urls):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.picture_urls, list):
+            for _i0, _v0 in enumerate(_model.picture_urls):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "picture_urls"), _i0, "string", True, False)
-        elif picture_urls is UNSET:
-            _absent += 1
+        elif _model.picture_urls is UNSET:
+            _undeclared += 1
         else:
-            picture_urls = odd(picture_urls, (_path, _key), "picture_urls", "array", False, False)
+            _model.picture_urls = odd(
+                _model.picture_urls, (_path, _key), "picture_urls", "array", False, False
+            )
 
-        web_url = src_dict.get("web_url", UNSET)
-        if not (isinstance(web_url, str)):
-            if web_url is UNSET:
-                _absent += 1
+        if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
+            if _model.web_url is UNSET:
+                _undeclared += 1
             else:
-                web_url = odd(web_url, (_path, _key), "web_url", "string", False, False)
+                _model.web_url = odd(
+                    _model.web_url, (_path, _key), "web_url", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = RecommendationState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = RecommendationState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "RecommendationState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "RecommendationState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.recommendation_id = recommendation_id
-        _model.brief_description = brief_description
-        _model.detailed_description = detailed_description
-        _model.content = content
-        _model.picture_urls = picture_urls
-        _model.web_url = web_url
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -222,6 +282,196 @@ class Recommendation:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.recommendation_id,
+                            _model.brief_description,
+                            _model.detailed_description,
+                            _model.content,
+                            _model.picture_urls,
+                            _model.web_url,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.recommendation_id,
+                            _model.brief_description,
+                            _model.detailed_description,
+                            _model.content,
+                            _model.picture_urls,
+                            _model.web_url,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.recommendation_id,
+                        _model.brief_description,
+                        _model.detailed_description,
+                        _model.content,
+                        _model.picture_urls,
+                        _model.web_url,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (
+                    _model.recommendation_id.__class__ is str
+                    or isinstance(_model.recommendation_id, str)
+                ):
+                    if _model.recommendation_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.recommendation_id = odd(
+                            _model.recommendation_id,
+                            ((_parent, _name), _key),
+                            "recommendation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.brief_description.__class__ is str
+                    or isinstance(_model.brief_description, str)
+                ):
+                    if _model.brief_description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.brief_description = odd(
+                            _model.brief_description,
+                            ((_parent, _name), _key),
+                            "brief_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.detailed_description.__class__ is str
+                    or isinstance(_model.detailed_description, str)
+                ):
+                    if _model.detailed_description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.detailed_description = odd(
+                            _model.detailed_description,
+                            ((_parent, _name), _key),
+                            "detailed_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.content.__class__ is str or isinstance(_model.content, str)):
+                    if _model.content is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.content = odd(
+                            _model.content,
+                            ((_parent, _name), _key),
+                            "content",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.picture_urls, list):
+                    for _i0, _v0 in enumerate(_model.picture_urls):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "picture_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.picture_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.picture_urls = odd(
+                        _model.picture_urls,
+                        ((_parent, _name), _key),
+                        "picture_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.web_url.__class__ is str or isinstance(_model.web_url, str)):
+                    if _model.web_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.web_url = odd(
+                            _model.web_url,
+                            ((_parent, _name), _key),
+                            "web_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = RecommendationState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "RecommendationState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Recommendation", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -36,6 +37,13 @@ _KNOWN_KEYS = frozenset(
         "plu_ids",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "plu_ids",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -92,39 +100,96 @@ class RecommendedProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        product_id = src_dict.get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
-            if product_id is UNSET:
-                _absent += 1
-            else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
-
-        plu_ids = src_dict.get("plu_ids", UNSET)
-        if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
-        elif plu_ids is UNSET:
-            _absent += 1
-        else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
-
         _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.plu_ids = plu_ids
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.product_id, _model.plu_ids = _declared(src_dict)
+            except KeyError:
+                _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
+                )
+
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
+            _undeclared += 1
+        else:
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.product_id, _model.plu_ids = _declared(src_dict)
+                    except KeyError:
+                        _model.product_id, _model.plu_ids = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.product_id, _model.plu_ids = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_id = odd(
+                            _model.product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RecommendedProduct", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -159,12 +224,14 @@ class RecommendedProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId
+    global _read_PluId, _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -42,6 +43,17 @@ _KNOWN_KEYS = frozenset(
         "reward_properties",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "reward_priority",
+    "max_count",
+    "description",
+    "reward_properties",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -117,29 +129,56 @@ class RecommendedReward:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        reward_priority = src_dict.get("reward_priority", UNSET)
-        if type(reward_priority) is int:
-            reward_priority = RecommendedRewardRewardPriority(reward_priority)
-        elif reward_priority is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_priority,
+                    _model.max_count,
+                    _model.description,
+                    _model.reward_properties,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_priority,
+                    _model.max_count,
+                    _model.description,
+                    _model.reward_properties,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            reward_priority = odd(
-                reward_priority,
+            (
+                _model.code,
+                _model.name,
+                _model.reward_priority,
+                _model.max_count,
+                _model.description,
+                _model.reward_properties,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            else:
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
+
+        if type(_model.reward_priority) is int:
+            _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
+        elif _model.reward_priority is UNSET:
+            _undeclared += 1
+        else:
+            _model.reward_priority = odd(
+                _model.reward_priority,
                 (_path, _key),
                 "reward_priority",
                 "RecommendedRewardRewardPriority",
@@ -147,30 +186,31 @@ class RecommendedReward:
                 False,
             )
 
-        max_count = src_dict.get("max_count", UNSET)
-        if not (type(max_count) is int):
-            if max_count is UNSET:
-                _absent += 1
+        if not (type(_model.max_count) is int):
+            if _model.max_count is UNSET:
+                _undeclared += 1
             else:
-                max_count = odd(max_count, (_path, _key), "max_count", "integer", False, False)
+                _model.max_count = odd(
+                    _model.max_count, (_path, _key), "max_count", "integer", False, False
+                )
 
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        reward_properties = src_dict.get("reward_properties", UNSET)
-        if isinstance(reward_properties, dict):
-            reward_properties = _read_RewardProperties(
-                reward_properties, (_path, _key), "reward_properties"
+        if isinstance(_model.reward_properties, dict):
+            _model.reward_properties = _read_RewardProperties(
+                _model.reward_properties, (_path, _key), "reward_properties"
             )
-        elif reward_properties is UNSET:
-            _absent += 1
+        elif _model.reward_properties is UNSET:
+            _undeclared += 1
         else:
-            reward_properties = odd(
-                reward_properties,
+            _model.reward_properties = odd(
+                _model.reward_properties,
                 (_path, _key),
                 "reward_properties",
                 "RewardProperties",
@@ -178,19 +218,138 @@ class RecommendedReward:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.reward_priority = reward_priority
-        _model.max_count = max_count
-        _model.description = description
-        _model.reward_properties = reward_properties
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_priority,
+                            _model.max_count,
+                            _model.description,
+                            _model.reward_properties,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_priority,
+                            _model.max_count,
+                            _model.description,
+                            _model.reward_properties,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.code,
+                        _model.name,
+                        _model.reward_priority,
+                        _model.max_count,
+                        _model.description,
+                        _model.reward_properties,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if type(_model.reward_priority) is int:
+                    _model.reward_priority = RecommendedRewardRewardPriority(_model.reward_priority)
+                elif _model.reward_priority is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_priority = odd(
+                        _model.reward_priority,
+                        ((_parent, _name), _key),
+                        "reward_priority",
+                        "RecommendedRewardRewardPriority",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.max_count) is int):
+                    if _model.max_count is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.max_count = odd(
+                            _model.max_count,
+                            ((_parent, _name), _key),
+                            "max_count",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.reward_properties, dict):
+                    _model.reward_properties = _read_RewardProperties(
+                        _model.reward_properties, ((_parent, _name), _key), "reward_properties"
+                    )
+                elif _model.reward_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_properties = odd(
+                        _model.reward_properties,
+                        ((_parent, _name), _key),
+                        "reward_properties",
+                        "RewardProperties",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RecommendedReward", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -225,12 +384,14 @@ class RecommendedReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardProperties: Callable[..., RewardProperties]
+_read_RewardProperties_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProperties
-    global _read_RewardProperties
+    global _read_RewardProperties, _read_RewardProperties_list
     from ..models.reward_properties import RewardProperties
 
     _read_RewardProperties = RewardProperties._from_json
+    _read_RewardProperties_list = RewardProperties._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "valid_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "referral_id",
+    "code",
+    "customer_id",
+    "referral_campaign_id",
+    "valid_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -88,56 +99,76 @@ class Referral:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            referral_id = src_dict["referral_id"]
-        except KeyError:
-            referral_id = UNSET
-            _absent += 1
-        if not (isinstance(referral_id, str)):
-            referral_id = odd(referral_id, (_path, _key), "referral_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.referral_id,
+                    _model.code,
+                    _model.customer_id,
+                    _model.referral_campaign_id,
+                    _model.valid_to,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.referral_id,
+                    _model.code,
+                    _model.customer_id,
+                    _model.referral_campaign_id,
+                    _model.valid_to,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.referral_id,
+                _model.code,
+                _model.customer_id,
+                _model.referral_campaign_id,
+                _model.valid_to,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
-        if not (isinstance(code, str)):
-            code = odd(code, (_path, _key), "code", "string", True, False)
-
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            referral_campaign_id = src_dict["referral_campaign_id"]
-        except KeyError:
-            referral_campaign_id = UNSET
-            _absent += 1
-        if not (isinstance(referral_campaign_id, str)):
-            referral_campaign_id = odd(
-                referral_campaign_id, (_path, _key), "referral_campaign_id", "string", True, False
+        if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
+            if _model.referral_id is UNSET:
+                _undeclared += 1
+            _model.referral_id = odd(
+                _model.referral_id, (_path, _key), "referral_id", "string", True, False
             )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if isinstance(valid_to, str):
-            pass
-        elif valid_to is UNSET:
-            _absent += 1
-        else:
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, True)
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.referral_id = referral_id
-        _model.code = code
-        _model.customer_id = customer_id
-        _model.referral_campaign_id = referral_campaign_id
-        _model.valid_to = valid_to
-        if len(src_dict) + _absent == 5:
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (
+            _model.referral_campaign_id.__class__ is str
+            or isinstance(_model.referral_campaign_id, str)
+        ):
+            if _model.referral_campaign_id is UNSET:
+                _undeclared += 1
+            _model.referral_campaign_id = odd(
+                _model.referral_campaign_id,
+                (_path, _key),
+                "referral_campaign_id",
+                "string",
+                True,
+                False,
+            )
+
+        if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
+            pass
+        elif _model.valid_to is UNSET:
+            _undeclared += 1
+        else:
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", False, True)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -145,6 +176,108 @@ class Referral:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.referral_id,
+                            _model.code,
+                            _model.customer_id,
+                            _model.referral_campaign_id,
+                            _model.valid_to,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.referral_id,
+                            _model.code,
+                            _model.customer_id,
+                            _model.referral_campaign_id,
+                            _model.valid_to,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.referral_id,
+                        _model.code,
+                        _model.customer_id,
+                        _model.referral_campaign_id,
+                        _model.valid_to,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.referral_id.__class__ is str or isinstance(_model.referral_id, str)):
+                    if _model.referral_id is UNSET:
+                        _undeclared += 1
+                    _model.referral_id = odd(
+                        _model.referral_id,
+                        ((_parent, _name), _key),
+                        "referral_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.referral_campaign_id.__class__ is str
+                    or isinstance(_model.referral_campaign_id, str)
+                ):
+                    if _model.referral_campaign_id is UNSET:
+                        _undeclared += 1
+                    _model.referral_campaign_id = odd(
+                        _model.referral_campaign_id,
+                        ((_parent, _name), _key),
+                        "referral_campaign_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if _model.valid_to.__class__ is str or isinstance(_model.valid_to, str):
+                    pass
+                elif _model.valid_to is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", False, True
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Referral", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "related_customer_id",
+    "customer_relation_type_id",
+    "is_leading",
+    "customer_relation_id",
+    "short_name",
+    "valid_from",
+    "valid_to",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -113,25 +128,69 @@ class RelatedCustomer:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            related_customer_id = src_dict["related_customer_id"]
-        except KeyError:
-            related_customer_id = UNSET
-            _absent += 1
-        if not (isinstance(related_customer_id, str)):
-            related_customer_id = odd(
-                related_customer_id, (_path, _key), "related_customer_id", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.related_customer_id,
+                    _model.customer_relation_type_id,
+                    _model.is_leading,
+                    _model.customer_relation_id,
+                    _model.short_name,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.related_customer_id,
+                    _model.customer_relation_type_id,
+                    _model.is_leading,
+                    _model.customer_relation_id,
+                    _model.short_name,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.related_customer_id,
+                _model.customer_relation_type_id,
+                _model.is_leading,
+                _model.customer_relation_id,
+                _model.short_name,
+                _model.valid_from,
+                _model.valid_to,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.related_customer_id.__class__ is str
+            or isinstance(_model.related_customer_id, str)
+        ):
+            if _model.related_customer_id is UNSET:
+                _undeclared += 1
+            _model.related_customer_id = odd(
+                _model.related_customer_id,
+                (_path, _key),
+                "related_customer_id",
+                "string",
+                True,
+                False,
             )
 
-        try:
-            customer_relation_type_id = src_dict["customer_relation_type_id"]
-        except KeyError:
-            customer_relation_type_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_relation_type_id, str)):
-            customer_relation_type_id = odd(
-                customer_relation_type_id,
+        if not (
+            _model.customer_relation_type_id.__class__ is str
+            or isinstance(_model.customer_relation_type_id, str)
+        ):
+            if _model.customer_relation_type_id is UNSET:
+                _undeclared += 1
+            _model.customer_relation_type_id = odd(
+                _model.customer_relation_type_id,
                 (_path, _key),
                 "customer_relation_type_id",
                 "string",
@@ -139,21 +198,22 @@ class RelatedCustomer:
                 False,
             )
 
-        try:
-            is_leading = src_dict["is_leading"]
-        except KeyError:
-            is_leading = UNSET
-            _absent += 1
-        if not (type(is_leading) is bool):
-            is_leading = odd(is_leading, (_path, _key), "is_leading", "boolean", True, False)
+        if not (type(_model.is_leading) is bool):
+            if _model.is_leading is UNSET:
+                _undeclared += 1
+            _model.is_leading = odd(
+                _model.is_leading, (_path, _key), "is_leading", "boolean", True, False
+            )
 
-        customer_relation_id = src_dict.get("customer_relation_id", UNSET)
-        if not (isinstance(customer_relation_id, str)):
-            if customer_relation_id is UNSET:
-                _absent += 1
+        if not (
+            _model.customer_relation_id.__class__ is str
+            or isinstance(_model.customer_relation_id, str)
+        ):
+            if _model.customer_relation_id is UNSET:
+                _undeclared += 1
             else:
-                customer_relation_id = odd(
-                    customer_relation_id,
+                _model.customer_relation_id = odd(
+                    _model.customer_relation_id,
                     (_path, _key),
                     "customer_relation_id",
                     "string",
@@ -161,53 +221,48 @@ class RelatedCustomer:
                     False,
                 )
 
-        short_name = src_dict.get("short_name", UNSET)
-        if not (isinstance(short_name, str)):
-            if short_name is UNSET:
-                _absent += 1
+        if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
+            if _model.short_name is UNSET:
+                _undeclared += 1
             else:
-                short_name = odd(short_name, (_path, _key), "short_name", "string", False, False)
+                _model.short_name = odd(
+                    _model.short_name, (_path, _key), "short_name", "string", False, False
+                )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = RelatedCustomerState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = RelatedCustomerState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "RelatedCustomerState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "RelatedCustomerState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.related_customer_id = related_customer_id
-        _model.customer_relation_type_id = customer_relation_type_id
-        _model.is_leading = is_leading
-        _model.customer_relation_id = customer_relation_id
-        _model.short_name = short_name
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -215,6 +270,191 @@ class RelatedCustomer:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.related_customer_id,
+                            _model.customer_relation_type_id,
+                            _model.is_leading,
+                            _model.customer_relation_id,
+                            _model.short_name,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.related_customer_id,
+                            _model.customer_relation_type_id,
+                            _model.is_leading,
+                            _model.customer_relation_id,
+                            _model.short_name,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.related_customer_id,
+                        _model.customer_relation_type_id,
+                        _model.is_leading,
+                        _model.customer_relation_id,
+                        _model.short_name,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.related_customer_id.__class__ is str
+                    or isinstance(_model.related_customer_id, str)
+                ):
+                    if _model.related_customer_id is UNSET:
+                        _undeclared += 1
+                    _model.related_customer_id = odd(
+                        _model.related_customer_id,
+                        ((_parent, _name), _key),
+                        "related_customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.customer_relation_type_id.__class__ is str
+                    or isinstance(_model.customer_relation_type_id, str)
+                ):
+                    if _model.customer_relation_type_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_relation_type_id = odd(
+                        _model.customer_relation_type_id,
+                        ((_parent, _name), _key),
+                        "customer_relation_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.is_leading) is bool):
+                    if _model.is_leading is UNSET:
+                        _undeclared += 1
+                    _model.is_leading = odd(
+                        _model.is_leading,
+                        ((_parent, _name), _key),
+                        "is_leading",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.customer_relation_id.__class__ is str
+                    or isinstance(_model.customer_relation_id, str)
+                ):
+                    if _model.customer_relation_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_relation_id = odd(
+                            _model.customer_relation_id,
+                            ((_parent, _name), _key),
+                            "customer_relation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.short_name.__class__ is str or isinstance(_model.short_name, str)):
+                    if _model.short_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.short_name = odd(
+                            _model.short_name,
+                            ((_parent, _name), _key),
+                            "short_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = RelatedCustomerState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "RelatedCustomerState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RelatedCustomer", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -69,6 +70,38 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "name",
+    "reward_group",
+    "store_list",
+    "reward_id",
+    "note",
+    "subtitle",
+    "points_cost",
+    "valid_time_from",
+    "valid_time_to",
+    "reward_type_id",
+    "additional_properties",
+    "priority",
+    "image_urls",
+    "reward_external_url",
+    "has_product_condition",
+    "has_group_condition",
+    "has_brand_condition",
+    "has_product_bonus",
+    "has_group_bonus",
+    "has_brand_bonus",
+    "reward_product_relation_conditions",
+    "reward_product_relation_bonuses",
+    "is_automated",
+    "tags",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -264,151 +297,233 @@ class Reward:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
-        if not (isinstance(code, str)):
-            code = odd(code, (_path, _key), "code", "string", True, False)
-
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        try:
-            reward_group = src_dict["reward_group"]
-        except KeyError:
-            reward_group = UNSET
-            _absent += 1
-        if type(reward_group) is int:
-            reward_group = RewardRewardGroup(reward_group)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 27
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_group,
+                    _model.store_list,
+                    _model.reward_id,
+                    _model.note,
+                    _model.subtitle,
+                    _model.points_cost,
+                    _model.valid_time_from,
+                    _model.valid_time_to,
+                    _model.reward_type_id,
+                    _model.additional_properties,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_url,
+                    _model.has_product_condition,
+                    _model.has_group_condition,
+                    _model.has_brand_condition,
+                    _model.has_product_bonus,
+                    _model.has_group_bonus,
+                    _model.has_brand_bonus,
+                    _model.reward_product_relation_conditions,
+                    _model.reward_product_relation_bonuses,
+                    _model.is_automated,
+                    _model.tags,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.code,
+                    _model.name,
+                    _model.reward_group,
+                    _model.store_list,
+                    _model.reward_id,
+                    _model.note,
+                    _model.subtitle,
+                    _model.points_cost,
+                    _model.valid_time_from,
+                    _model.valid_time_to,
+                    _model.reward_type_id,
+                    _model.additional_properties,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_url,
+                    _model.has_product_condition,
+                    _model.has_group_condition,
+                    _model.has_brand_condition,
+                    _model.has_product_bonus,
+                    _model.has_group_bonus,
+                    _model.has_brand_bonus,
+                    _model.reward_product_relation_conditions,
+                    _model.reward_product_relation_bonuses,
+                    _model.is_automated,
+                    _model.tags,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            reward_group = odd(
-                reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
+            (
+                _model.code,
+                _model.name,
+                _model.reward_group,
+                _model.store_list,
+                _model.reward_id,
+                _model.note,
+                _model.subtitle,
+                _model.points_cost,
+                _model.valid_time_from,
+                _model.valid_time_to,
+                _model.reward_type_id,
+                _model.additional_properties,
+                _model.priority,
+                _model.image_urls,
+                _model.reward_external_url,
+                _model.has_product_condition,
+                _model.has_group_condition,
+                _model.has_brand_condition,
+                _model.has_product_bonus,
+                _model.has_group_bonus,
+                _model.has_brand_bonus,
+                _model.reward_product_relation_conditions,
+                _model.reward_product_relation_bonuses,
+                _model.is_automated,
+                _model.tags,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
+
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
+
+        if type(_model.reward_group) is int:
+            _model.reward_group = RewardRewardGroup(_model.reward_group)
+        elif _model.reward_group is UNSET:
+            _undeclared += 1
+            _model.reward_group = odd(
+                _model.reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
+            )
+        else:
+            _model.reward_group = odd(
+                _model.reward_group, (_path, _key), "reward_group", "RewardRewardGroup", True, False
             )
 
-        try:
-            store_list = src_dict["store_list"]
-        except KeyError:
-            store_list = UNSET
-            _absent += 1
-        if isinstance(store_list, list):
-            _p0 = ((_path, _key), "store_list")
-            _l0 = []
-            for _i0, _v0 in enumerate(store_list):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Store(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Store", True, False)
-                _l0.append(_v0)
-            store_list = _l0
+        if isinstance(_model.store_list, list):
+            _model.store_list = _read_Store_list(_model.store_list, (_path, _key), "store_list")
+        elif _model.store_list is UNSET:
+            _undeclared += 1
+            _model.store_list = odd(
+                _model.store_list, (_path, _key), "store_list", "array", True, False
+            )
         else:
-            store_list = odd(store_list, (_path, _key), "store_list", "array", True, False)
-
-        reward_id = src_dict.get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
-            if reward_id is UNSET:
-                _absent += 1
-            else:
-                reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
-
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
-        subtitle = src_dict.get("subtitle", UNSET)
-        if not (isinstance(subtitle, str)):
-            if subtitle is UNSET:
-                _absent += 1
-            else:
-                subtitle = odd(subtitle, (_path, _key), "subtitle", "string", False, False)
-
-        points_cost = src_dict.get("points_cost", UNSET)
-        if not (type(points_cost) is float or type(points_cost) is int):
-            if points_cost is UNSET:
-                _absent += 1
-            else:
-                points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
-
-        valid_time_from = src_dict.get("valid_time_from", UNSET)
-        if not (isinstance(valid_time_from, str)):
-            if valid_time_from is UNSET:
-                _absent += 1
-            else:
-                valid_time_from = odd(
-                    valid_time_from, (_path, _key), "valid_time_from", "string", False, False
-                )
-
-        valid_time_to = src_dict.get("valid_time_to", UNSET)
-        if not (isinstance(valid_time_to, str)):
-            if valid_time_to is UNSET:
-                _absent += 1
-            else:
-                valid_time_to = odd(
-                    valid_time_to, (_path, _key), "valid_time_to", "string", False, False
-                )
-
-        reward_type_id = src_dict.get("reward_type_id", UNSET)
-        if not (isinstance(reward_type_id, str)):
-            if reward_type_id is UNSET:
-                _absent += 1
-            else:
-                reward_type_id = odd(
-                    reward_type_id, (_path, _key), "reward_type_id", "string", False, False
-                )
-
-        additional_properties = src_dict.get("additional_properties", UNSET)
-        if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
-        elif additional_properties is UNSET:
-            _absent += 1
-        else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.store_list = odd(
+                _model.store_list, (_path, _key), "store_list", "array", True, False
             )
 
-        priority = src_dict.get("priority", UNSET)
-        if type(priority) is int:
-            priority = RewardPriority(priority)
-        elif priority is UNSET:
-            _absent += 1
-        else:
-            priority = odd(priority, (_path, _key), "priority", "RewardPriority", False, False)
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.reward_id = odd(
+                    _model.reward_id, (_path, _key), "reward_id", "string", False, False
+                )
 
-        image_urls = src_dict.get("image_urls", UNSET)
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+            if _model.subtitle is UNSET:
+                _undeclared += 1
+            else:
+                _model.subtitle = odd(
+                    _model.subtitle, (_path, _key), "subtitle", "string", False, False
+                )
+
+        if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+            if _model.points_cost is UNSET:
+                _undeclared += 1
+            else:
+                _model.points_cost = odd(
+                    _model.points_cost, (_path, _key), "points_cost", "number", False, False
+                )
+
+        if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
+            if _model.valid_time_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_time_from = odd(
+                    _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+                )
+
+        if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
+            if _model.valid_time_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_time_to = odd(
+                    _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                )
+
+        if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
+            if _model.reward_type_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.reward_type_id = odd(
+                    _model.reward_type_id, (_path, _key), "reward_type_id", "string", False, False
+                )
+
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
+            )
+        elif _model.additional_properties is UNSET:
+            _undeclared += 1
+        else:
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
+            )
+
+        if type(_model.priority) is int:
+            _model.priority = RewardPriority(_model.priority)
+        elif _model.priority is UNSET:
+            _undeclared += 1
+        else:
+            _model.priority = odd(
+                _model.priority, (_path, _key), "priority", "RewardPriority", False, False
+            )
+
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
-            _absent += 1
+        elif _model.image_urls is UNSET:
+            _undeclared += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        reward_external_url = src_dict.get("reward_external_url", UNSET)
-        if not (isinstance(reward_external_url, str)):
-            if reward_external_url is UNSET:
-                _absent += 1
+        if not (
+            _model.reward_external_url.__class__ is str
+            or isinstance(_model.reward_external_url, str)
+        ):
+            if _model.reward_external_url is UNSET:
+                _undeclared += 1
             else:
-                reward_external_url = odd(
-                    reward_external_url,
+                _model.reward_external_url = odd(
+                    _model.reward_external_url,
                     (_path, _key),
                     "reward_external_url",
                     "string",
@@ -416,13 +531,12 @@ class Reward:
                     False,
                 )
 
-        has_product_condition = src_dict.get("has_product_condition", UNSET)
-        if not (type(has_product_condition) is bool):
-            if has_product_condition is UNSET:
-                _absent += 1
+        if not (type(_model.has_product_condition) is bool):
+            if _model.has_product_condition is UNSET:
+                _undeclared += 1
             else:
-                has_product_condition = odd(
-                    has_product_condition,
+                _model.has_product_condition = odd(
+                    _model.has_product_condition,
                     (_path, _key),
                     "has_product_condition",
                     "boolean",
@@ -430,13 +544,12 @@ class Reward:
                     False,
                 )
 
-        has_group_condition = src_dict.get("has_group_condition", UNSET)
-        if not (type(has_group_condition) is bool):
-            if has_group_condition is UNSET:
-                _absent += 1
+        if not (type(_model.has_group_condition) is bool):
+            if _model.has_group_condition is UNSET:
+                _undeclared += 1
             else:
-                has_group_condition = odd(
-                    has_group_condition,
+                _model.has_group_condition = odd(
+                    _model.has_group_condition,
                     (_path, _key),
                     "has_group_condition",
                     "boolean",
@@ -444,13 +557,12 @@ class Reward:
                     False,
                 )
 
-        has_brand_condition = src_dict.get("has_brand_condition", UNSET)
-        if not (type(has_brand_condition) is bool):
-            if has_brand_condition is UNSET:
-                _absent += 1
+        if not (type(_model.has_brand_condition) is bool):
+            if _model.has_brand_condition is UNSET:
+                _undeclared += 1
             else:
-                has_brand_condition = odd(
-                    has_brand_condition,
+                _model.has_brand_condition = odd(
+                    _model.has_brand_condition,
                     (_path, _key),
                     "has_brand_condition",
                     "boolean",
@@ -458,51 +570,56 @@ class Reward:
                     False,
                 )
 
-        has_product_bonus = src_dict.get("has_product_bonus", UNSET)
-        if not (type(has_product_bonus) is bool):
-            if has_product_bonus is UNSET:
-                _absent += 1
+        if not (type(_model.has_product_bonus) is bool):
+            if _model.has_product_bonus is UNSET:
+                _undeclared += 1
             else:
-                has_product_bonus = odd(
-                    has_product_bonus, (_path, _key), "has_product_bonus", "boolean", False, False
+                _model.has_product_bonus = odd(
+                    _model.has_product_bonus,
+                    (_path, _key),
+                    "has_product_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        has_group_bonus = src_dict.get("has_group_bonus", UNSET)
-        if not (type(has_group_bonus) is bool):
-            if has_group_bonus is UNSET:
-                _absent += 1
+        if not (type(_model.has_group_bonus) is bool):
+            if _model.has_group_bonus is UNSET:
+                _undeclared += 1
             else:
-                has_group_bonus = odd(
-                    has_group_bonus, (_path, _key), "has_group_bonus", "boolean", False, False
+                _model.has_group_bonus = odd(
+                    _model.has_group_bonus,
+                    (_path, _key),
+                    "has_group_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        has_brand_bonus = src_dict.get("has_brand_bonus", UNSET)
-        if not (type(has_brand_bonus) is bool):
-            if has_brand_bonus is UNSET:
-                _absent += 1
+        if not (type(_model.has_brand_bonus) is bool):
+            if _model.has_brand_bonus is UNSET:
+                _undeclared += 1
             else:
-                has_brand_bonus = odd(
-                    has_brand_bonus, (_path, _key), "has_brand_bonus", "boolean", False, False
+                _model.has_brand_bonus = odd(
+                    _model.has_brand_bonus,
+                    (_path, _key),
+                    "has_brand_bonus",
+                    "boolean",
+                    False,
+                    False,
                 )
 
-        reward_product_relation_conditions = src_dict.get(
-            "reward_product_relation_conditions", UNSET
-        )
-        if isinstance(reward_product_relation_conditions, list):
-            _p0 = ((_path, _key), "reward_product_relation_conditions")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_product_relation_conditions):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProductRelationCondition(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationCondition", True, False)
-                _l0.append(_v0)
-            reward_product_relation_conditions = _l0
-        elif reward_product_relation_conditions is UNSET:
-            _absent += 1
+        if isinstance(_model.reward_product_relation_conditions, list):
+            _model.reward_product_relation_conditions = _read_RewardProductRelationCondition_list(
+                _model.reward_product_relation_conditions,
+                (_path, _key),
+                "reward_product_relation_conditions",
+            )
+        elif _model.reward_product_relation_conditions is UNSET:
+            _undeclared += 1
         else:
-            reward_product_relation_conditions = odd(
-                reward_product_relation_conditions,
+            _model.reward_product_relation_conditions = odd(
+                _model.reward_product_relation_conditions,
                 (_path, _key),
                 "reward_product_relation_conditions",
                 "array",
@@ -510,22 +627,17 @@ class Reward:
                 False,
             )
 
-        reward_product_relation_bonuses = src_dict.get("reward_product_relation_bonuses", UNSET)
-        if isinstance(reward_product_relation_bonuses, list):
-            _p0 = ((_path, _key), "reward_product_relation_bonuses")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_product_relation_bonuses):
-                if isinstance(_v0, dict):
-                    _v0 = _read_RewardProductRelationBonus(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "RewardProductRelationBonus", True, False)
-                _l0.append(_v0)
-            reward_product_relation_bonuses = _l0
-        elif reward_product_relation_bonuses is UNSET:
-            _absent += 1
+        if isinstance(_model.reward_product_relation_bonuses, list):
+            _model.reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                _model.reward_product_relation_bonuses,
+                (_path, _key),
+                "reward_product_relation_bonuses",
+            )
+        elif _model.reward_product_relation_bonuses is UNSET:
+            _undeclared += 1
         else:
-            reward_product_relation_bonuses = odd(
-                reward_product_relation_bonuses,
+            _model.reward_product_relation_bonuses = odd(
+                _model.reward_product_relation_bonuses,
                 (_path, _key),
                 "reward_product_relation_bonuses",
                 "array",
@@ -533,80 +645,541 @@ class Reward:
                 False,
             )
 
-        is_automated = src_dict.get("is_automated", UNSET)
-        if not (type(is_automated) is bool):
-            if is_automated is UNSET:
-                _absent += 1
+        if not (type(_model.is_automated) is bool):
+            if _model.is_automated is UNSET:
+                _undeclared += 1
             else:
-                is_automated = odd(
-                    is_automated, (_path, _key), "is_automated", "boolean", False, False
+                _model.is_automated = odd(
+                    _model.is_automated, (_path, _key), "is_automated", "boolean", False, False
                 )
 
-        tags = src_dict.get("tags", UNSET)
-        if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
-        elif tags is UNSET:
-            _absent += 1
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
+            _undeclared += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = RewardState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = RewardState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "RewardState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "RewardState", False, False)
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.name = name
-        _model.reward_group = reward_group
-        _model.store_list = store_list
-        _model.reward_id = reward_id
-        _model.note = note
-        _model.subtitle = subtitle
-        _model.points_cost = points_cost
-        _model.valid_time_from = valid_time_from
-        _model.valid_time_to = valid_time_to
-        _model.reward_type_id = reward_type_id
-        _model.additional_properties = additional_properties
-        _model.priority = priority
-        _model.image_urls = image_urls
-        _model.reward_external_url = reward_external_url
-        _model.has_product_condition = has_product_condition
-        _model.has_group_condition = has_group_condition
-        _model.has_brand_condition = has_brand_condition
-        _model.has_product_bonus = has_product_bonus
-        _model.has_group_bonus = has_group_bonus
-        _model.has_brand_bonus = has_brand_bonus
-        _model.reward_product_relation_conditions = reward_product_relation_conditions
-        _model.reward_product_relation_bonuses = reward_product_relation_bonuses
-        _model.is_automated = is_automated
-        _model.tags = tags
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 27:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._extra_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 27
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_group,
+                            _model.store_list,
+                            _model.reward_id,
+                            _model.note,
+                            _model.subtitle,
+                            _model.points_cost,
+                            _model.valid_time_from,
+                            _model.valid_time_to,
+                            _model.reward_type_id,
+                            _model.additional_properties,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_url,
+                            _model.has_product_condition,
+                            _model.has_group_condition,
+                            _model.has_brand_condition,
+                            _model.has_product_bonus,
+                            _model.has_group_bonus,
+                            _model.has_brand_bonus,
+                            _model.reward_product_relation_conditions,
+                            _model.reward_product_relation_bonuses,
+                            _model.is_automated,
+                            _model.tags,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.code,
+                            _model.name,
+                            _model.reward_group,
+                            _model.store_list,
+                            _model.reward_id,
+                            _model.note,
+                            _model.subtitle,
+                            _model.points_cost,
+                            _model.valid_time_from,
+                            _model.valid_time_to,
+                            _model.reward_type_id,
+                            _model.additional_properties,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_url,
+                            _model.has_product_condition,
+                            _model.has_group_condition,
+                            _model.has_brand_condition,
+                            _model.has_product_bonus,
+                            _model.has_group_bonus,
+                            _model.has_brand_bonus,
+                            _model.reward_product_relation_conditions,
+                            _model.reward_product_relation_bonuses,
+                            _model.is_automated,
+                            _model.tags,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.code,
+                        _model.name,
+                        _model.reward_group,
+                        _model.store_list,
+                        _model.reward_id,
+                        _model.note,
+                        _model.subtitle,
+                        _model.points_cost,
+                        _model.valid_time_from,
+                        _model.valid_time_to,
+                        _model.reward_type_id,
+                        _model.additional_properties,
+                        _model.priority,
+                        _model.image_urls,
+                        _model.reward_external_url,
+                        _model.has_product_condition,
+                        _model.has_group_condition,
+                        _model.has_brand_condition,
+                        _model.has_product_bonus,
+                        _model.has_group_bonus,
+                        _model.has_brand_bonus,
+                        _model.reward_product_relation_conditions,
+                        _model.reward_product_relation_bonuses,
+                        _model.is_automated,
+                        _model.tags,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if type(_model.reward_group) is int:
+                    _model.reward_group = RewardRewardGroup(_model.reward_group)
+                elif _model.reward_group is UNSET:
+                    _undeclared += 1
+                    _model.reward_group = odd(
+                        _model.reward_group,
+                        ((_parent, _name), _key),
+                        "reward_group",
+                        "RewardRewardGroup",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.reward_group = odd(
+                        _model.reward_group,
+                        ((_parent, _name), _key),
+                        "reward_group",
+                        "RewardRewardGroup",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.store_list, list):
+                    _model.store_list = _read_Store_list(
+                        _model.store_list, ((_parent, _name), _key), "store_list"
+                    )
+                elif _model.store_list is UNSET:
+                    _undeclared += 1
+                    _model.store_list = odd(
+                        _model.store_list,
+                        ((_parent, _name), _key),
+                        "store_list",
+                        "array",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.store_list = odd(
+                        _model.store_list,
+                        ((_parent, _name), _key),
+                        "store_list",
+                        "array",
+                        True,
+                        False,
+                    )
+
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reward_id = odd(
+                            _model.reward_id,
+                            ((_parent, _name), _key),
+                            "reward_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not (_model.subtitle.__class__ is str or isinstance(_model.subtitle, str)):
+                    if _model.subtitle is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.subtitle = odd(
+                            _model.subtitle,
+                            ((_parent, _name), _key),
+                            "subtitle",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+                    if _model.points_cost is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.points_cost = odd(
+                            _model.points_cost,
+                            ((_parent, _name), _key),
+                            "points_cost",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.valid_time_from.__class__ is str
+                    or isinstance(_model.valid_time_from, str)
+                ):
+                    if _model.valid_time_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_time_from = odd(
+                            _model.valid_time_from,
+                            ((_parent, _name), _key),
+                            "valid_time_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
+                ):
+                    if _model.valid_time_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_time_to = odd(
+                            _model.valid_time_to,
+                            ((_parent, _name), _key),
+                            "valid_time_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
+                ):
+                    if _model.reward_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reward_type_id = odd(
+                            _model.reward_type_id,
+                            ((_parent, _name), _key),
+                            "reward_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                    )
+                elif _model.additional_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if type(_model.priority) is int:
+                    _model.priority = RewardPriority(_model.priority)
+                elif _model.priority is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.priority = odd(
+                        _model.priority,
+                        ((_parent, _name), _key),
+                        "priority",
+                        "RewardPriority",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.image_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.reward_external_url.__class__ is str
+                    or isinstance(_model.reward_external_url, str)
+                ):
+                    if _model.reward_external_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reward_external_url = odd(
+                            _model.reward_external_url,
+                            ((_parent, _name), _key),
+                            "reward_external_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_product_condition) is bool):
+                    if _model.has_product_condition is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_product_condition = odd(
+                            _model.has_product_condition,
+                            ((_parent, _name), _key),
+                            "has_product_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_group_condition) is bool):
+                    if _model.has_group_condition is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_group_condition = odd(
+                            _model.has_group_condition,
+                            ((_parent, _name), _key),
+                            "has_group_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_brand_condition) is bool):
+                    if _model.has_brand_condition is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_brand_condition = odd(
+                            _model.has_brand_condition,
+                            ((_parent, _name), _key),
+                            "has_brand_condition",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_product_bonus) is bool):
+                    if _model.has_product_bonus is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_product_bonus = odd(
+                            _model.has_product_bonus,
+                            ((_parent, _name), _key),
+                            "has_product_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_group_bonus) is bool):
+                    if _model.has_group_bonus is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_group_bonus = odd(
+                            _model.has_group_bonus,
+                            ((_parent, _name), _key),
+                            "has_group_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.has_brand_bonus) is bool):
+                    if _model.has_brand_bonus is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.has_brand_bonus = odd(
+                            _model.has_brand_bonus,
+                            ((_parent, _name), _key),
+                            "has_brand_bonus",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.reward_product_relation_conditions, list):
+                    _model.reward_product_relation_conditions = (
+                        _read_RewardProductRelationCondition_list(
+                            _model.reward_product_relation_conditions,
+                            ((_parent, _name), _key),
+                            "reward_product_relation_conditions",
+                        )
+                    )
+                elif _model.reward_product_relation_conditions is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_product_relation_conditions = odd(
+                        _model.reward_product_relation_conditions,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_conditions",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.reward_product_relation_bonuses, list):
+                    _model.reward_product_relation_bonuses = _read_RewardProductRelationBonus_list(
+                        _model.reward_product_relation_bonuses,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_bonuses",
+                    )
+                elif _model.reward_product_relation_bonuses is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_product_relation_bonuses = odd(
+                        _model.reward_product_relation_bonuses,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_bonuses",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.is_automated) is bool):
+                    if _model.is_automated is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.is_automated = odd(
+                            _model.is_automated,
+                            ((_parent, _name), _key),
+                            "is_automated",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = RewardState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "RewardState", False, False
+                    )
+
+                if not _undeclared:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Reward", True, False))
+        return _models
 
     @property
     def extra_properties(self) -> dict[str, Any]:
@@ -641,10 +1214,15 @@ class Reward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_RewardProductRelationBonus: Callable[..., RewardProductRelationBonus]
+_read_RewardProductRelationBonus_list: Callable[..., list[Any]]
 _read_RewardProductRelationCondition: Callable[..., RewardProductRelationCondition]
+_read_RewardProductRelationCondition_list: Callable[..., list[Any]]
 _read_Store: Callable[..., Store]
+_read_Store_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
@@ -655,11 +1233,11 @@ def _import_models() -> None:
         RewardProductRelationCondition, \
         Store, \
         Tag
-    global _read_PropertyRecord
-    global _read_RewardProductRelationBonus
-    global _read_RewardProductRelationCondition
-    global _read_Store
-    global _read_Tag
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_RewardProductRelationBonus, _read_RewardProductRelationBonus_list
+    global _read_RewardProductRelationCondition, _read_RewardProductRelationCondition_list
+    global _read_Store, _read_Store_list
+    global _read_Tag, _read_Tag_list
     from ..models.property_record import PropertyRecord
     from ..models.reward_product_relation_bonus import RewardProductRelationBonus
     from ..models.reward_product_relation_condition import RewardProductRelationCondition
@@ -667,8 +1245,13 @@ def _import_models() -> None:
     from ..models.tag import Tag
 
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_RewardProductRelationBonus = RewardProductRelationBonus._from_json
+    _read_RewardProductRelationBonus_list = RewardProductRelationBonus._from_json_list
     _read_RewardProductRelationCondition = RewardProductRelationCondition._from_json
+    _read_RewardProductRelationCondition_list = RewardProductRelationCondition._from_json_list
     _read_Store = Store._from_json
+    _read_Store_list = Store._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _models_pending = False

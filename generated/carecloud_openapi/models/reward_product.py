@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -55,6 +56,27 @@ _KNOWN_KEYS = frozenset(
         "reward_product_relation_types",
     }
 )
+
+_DECLARED_KEYS = (
+    "product_id",
+    "name",
+    "code",
+    "external_id",
+    "plu_ids",
+    "product_group_id",
+    "product_brand_id",
+    "partner_id",
+    "prices",
+    "additional_properties",
+    "image_urls",
+    "last_change",
+    "state",
+    "tags",
+    "minimum_number_of_products",
+    "reward_product_relation_types",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -198,158 +220,202 @@ class RewardProduct:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        product_id = src_dict.get("product_id", UNSET)
-        if not (isinstance(product_id, str)):
-            if product_id is UNSET:
-                _absent += 1
-            else:
-                product_id = odd(product_id, (_path, _key), "product_id", "string", False, False)
-
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        external_id = src_dict.get("external_id", UNSET)
-        if not (isinstance(external_id, str)):
-            if external_id is UNSET:
-                _absent += 1
-            else:
-                external_id = odd(external_id, (_path, _key), "external_id", "string", False, False)
-
-        plu_ids = src_dict.get("plu_ids", UNSET)
-        if isinstance(plu_ids, list):
-            _p0 = ((_path, _key), "plu_ids")
-            _l0 = []
-            for _i0, _v0 in enumerate(plu_ids):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PluId(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PluId", True, False)
-                _l0.append(_v0)
-            plu_ids = _l0
-        elif plu_ids is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.product_id,
+                    _model.name,
+                    _model.code,
+                    _model.external_id,
+                    _model.plu_ids,
+                    _model.product_group_id,
+                    _model.product_brand_id,
+                    _model.partner_id,
+                    _model.prices,
+                    _model.additional_properties,
+                    _model.image_urls,
+                    _model.last_change,
+                    _model.state,
+                    _model.tags,
+                    _model.minimum_number_of_products,
+                    _model.reward_product_relation_types,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.product_id,
+                    _model.name,
+                    _model.code,
+                    _model.external_id,
+                    _model.plu_ids,
+                    _model.product_group_id,
+                    _model.product_brand_id,
+                    _model.partner_id,
+                    _model.prices,
+                    _model.additional_properties,
+                    _model.image_urls,
+                    _model.last_change,
+                    _model.state,
+                    _model.tags,
+                    _model.minimum_number_of_products,
+                    _model.reward_product_relation_types,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            plu_ids = odd(plu_ids, (_path, _key), "plu_ids", "array", False, False)
+            (
+                _model.product_id,
+                _model.name,
+                _model.code,
+                _model.external_id,
+                _model.plu_ids,
+                _model.product_group_id,
+                _model.product_brand_id,
+                _model.partner_id,
+                _model.prices,
+                _model.additional_properties,
+                _model.image_urls,
+                _model.last_change,
+                _model.state,
+                _model.tags,
+                _model.minimum_number_of_products,
+                _model.reward_product_relation_types,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
-                _absent += 1
+        if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+            if _model.product_id is UNSET:
+                _undeclared += 1
             else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
+                _model.product_id = odd(
+                    _model.product_id, (_path, _key), "product_id", "string", False, False
                 )
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.external_id = odd(
+                    _model.external_id, (_path, _key), "external_id", "string", False, False
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
+        if isinstance(_model.plu_ids, list):
+            _model.plu_ids = _read_PluId_list(_model.plu_ids, (_path, _key), "plu_ids")
+        elif _model.plu_ids is UNSET:
+            _undeclared += 1
+        else:
+            _model.plu_ids = odd(_model.plu_ids, (_path, _key), "plu_ids", "array", False, False)
+
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
+                _undeclared += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
+                )
 
-        prices = src_dict.get("prices", UNSET)
-        if isinstance(prices, list):
-            _p0 = ((_path, _key), "prices")
-            _l0 = []
-            for _i0, _v0 in enumerate(prices):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Price(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Price", True, False)
-                _l0.append(_v0)
-            prices = _l0
-        elif prices is UNSET:
-            _absent += 1
-        else:
-            prices = odd(prices, (_path, _key), "prices", "array", False, False)
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
+                )
 
-        additional_properties = src_dict.get("additional_properties", UNSET)
-        if isinstance(additional_properties, list):
-            _p0 = ((_path, _key), "additional_properties")
-            _l0 = []
-            for _i0, _v0 in enumerate(additional_properties):
-                if isinstance(_v0, dict):
-                    _v0 = _read_PropertyRecord(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "PropertyRecord", True, False)
-                _l0.append(_v0)
-            additional_properties = _l0
-        elif additional_properties is UNSET:
-            _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
+
+        if isinstance(_model.prices, list):
+            _model.prices = _read_Price_list(_model.prices, (_path, _key), "prices")
+        elif _model.prices is UNSET:
+            _undeclared += 1
         else:
-            additional_properties = odd(
-                additional_properties, (_path, _key), "additional_properties", "array", False, False
+            _model.prices = odd(_model.prices, (_path, _key), "prices", "array", False, False)
+
+        if isinstance(_model.additional_properties, list):
+            _model.additional_properties = _read_PropertyRecord_list(
+                _model.additional_properties, (_path, _key), "additional_properties"
+            )
+        elif _model.additional_properties is UNSET:
+            _undeclared += 1
+        else:
+            _model.additional_properties = odd(
+                _model.additional_properties,
+                (_path, _key),
+                "additional_properties",
+                "array",
+                False,
+                False,
             )
 
-        image_urls = src_dict.get("image_urls", UNSET)
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
-            _absent += 1
+        elif _model.image_urls is UNSET:
+            _undeclared += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ProductState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ProductState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "ProductState", False, False)
 
-        tags = src_dict.get("tags", UNSET)
-        if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
-        elif tags is UNSET:
-            _absent += 1
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
+            _undeclared += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        minimum_number_of_products = src_dict.get("minimum_number_of_products", UNSET)
-        if not (type(minimum_number_of_products) is int):
-            if minimum_number_of_products is UNSET:
-                _absent += 1
+        if not (type(_model.minimum_number_of_products) is int):
+            if _model.minimum_number_of_products is UNSET:
+                _undeclared += 1
             else:
-                minimum_number_of_products = odd(
-                    minimum_number_of_products,
+                _model.minimum_number_of_products = odd(
+                    _model.minimum_number_of_products,
                     (_path, _key),
                     "minimum_number_of_products",
                     "integer",
@@ -357,10 +423,9 @@ class RewardProduct:
                     False,
                 )
 
-        reward_product_relation_types = src_dict.get("reward_product_relation_types", UNSET)
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -369,11 +434,11 @@ class RewardProduct:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
-            _absent += 1
+        elif _model.reward_product_relation_types is UNSET:
+            _undeclared += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -381,29 +446,316 @@ class RewardProduct:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.product_id = product_id
-        _model.name = name
-        _model.code = code
-        _model.external_id = external_id
-        _model.plu_ids = plu_ids
-        _model.product_group_id = product_group_id
-        _model.product_brand_id = product_brand_id
-        _model.partner_id = partner_id
-        _model.prices = prices
-        _model.additional_properties = additional_properties
-        _model.image_urls = image_urls
-        _model.last_change = last_change
-        _model.state = state
-        _model.tags = tags
-        _model.minimum_number_of_products = minimum_number_of_products
-        _model.reward_product_relation_types = reward_product_relation_types
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._extra_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._extra_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.product_id,
+                            _model.name,
+                            _model.code,
+                            _model.external_id,
+                            _model.plu_ids,
+                            _model.product_group_id,
+                            _model.product_brand_id,
+                            _model.partner_id,
+                            _model.prices,
+                            _model.additional_properties,
+                            _model.image_urls,
+                            _model.last_change,
+                            _model.state,
+                            _model.tags,
+                            _model.minimum_number_of_products,
+                            _model.reward_product_relation_types,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.product_id,
+                            _model.name,
+                            _model.code,
+                            _model.external_id,
+                            _model.plu_ids,
+                            _model.product_group_id,
+                            _model.product_brand_id,
+                            _model.partner_id,
+                            _model.prices,
+                            _model.additional_properties,
+                            _model.image_urls,
+                            _model.last_change,
+                            _model.state,
+                            _model.tags,
+                            _model.minimum_number_of_products,
+                            _model.reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.product_id,
+                        _model.name,
+                        _model.code,
+                        _model.external_id,
+                        _model.plu_ids,
+                        _model.product_group_id,
+                        _model.product_brand_id,
+                        _model.partner_id,
+                        _model.prices,
+                        _model.additional_properties,
+                        _model.image_urls,
+                        _model.last_change,
+                        _model.state,
+                        _model.tags,
+                        _model.minimum_number_of_products,
+                        _model.reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.product_id.__class__ is str or isinstance(_model.product_id, str)):
+                    if _model.product_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_id = odd(
+                            _model.product_id,
+                            ((_parent, _name), _key),
+                            "product_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.external_id = odd(
+                            _model.external_id,
+                            ((_parent, _name), _key),
+                            "external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.plu_ids, list):
+                    _model.plu_ids = _read_PluId_list(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids"
+                    )
+                elif _model.plu_ids is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.plu_ids = odd(
+                        _model.plu_ids, ((_parent, _name), _key), "plu_ids", "array", False, False
+                    )
+
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
+                            ((_parent, _name), _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
+                            ((_parent, _name), _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.prices, list):
+                    _model.prices = _read_Price_list(
+                        _model.prices, ((_parent, _name), _key), "prices"
+                    )
+                elif _model.prices is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.prices = odd(
+                        _model.prices, ((_parent, _name), _key), "prices", "array", False, False
+                    )
+
+                if isinstance(_model.additional_properties, list):
+                    _model.additional_properties = _read_PropertyRecord_list(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                    )
+                elif _model.additional_properties is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.additional_properties = odd(
+                        _model.additional_properties,
+                        ((_parent, _name), _key),
+                        "additional_properties",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.image_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ProductState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductState",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
+
+                if not (type(_model.minimum_number_of_products) is int):
+                    if _model.minimum_number_of_products is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.minimum_number_of_products = odd(
+                            _model.minimum_number_of_products,
+                            ((_parent, _name), _key),
+                            "minimum_number_of_products",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "reward_product_relation_types"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.reward_product_relation_types is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._extra_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._extra_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "RewardProduct", True, False))
+        return _models
 
     @property
     def extra_properties(self) -> dict[str, Any]:
@@ -438,24 +790,32 @@ class RewardProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PluId: Callable[..., PluId]
+_read_PluId_list: Callable[..., list[Any]]
 _read_Price: Callable[..., Price]
+_read_Price_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
+_read_PropertyRecord_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
-    global _read_PluId
-    global _read_Price
-    global _read_PropertyRecord
-    global _read_Tag
+    global _read_PluId, _read_PluId_list
+    global _read_Price, _read_Price_list
+    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_Tag, _read_Tag_list
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord
     from ..models.tag import Tag
 
     _read_PluId = PluId._from_json
+    _read_PluId_list = PluId._from_json_list
     _read_Price = Price._from_json
+    _read_Price_list = Price._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
+    _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "reward_product_relation_types",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "external_id",
+    "product_brand_id",
+    "reward_product_relation_types",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -83,36 +93,61 @@ class RewardProductBrand:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_brand_id,
+                    _model.reward_product_relation_types,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_brand_id,
+                    _model.reward_product_relation_types,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.external_id,
+                _model.product_brand_id,
+                _model.reward_product_relation_types,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
-        if not (isinstance(external_id, str)):
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        product_brand_id = src_dict.get("product_brand_id", UNSET)
-        if not (isinstance(product_brand_id, str)):
-            if product_brand_id is UNSET:
-                _absent += 1
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
+
+        if not (
+            _model.product_brand_id.__class__ is str or isinstance(_model.product_brand_id, str)
+        ):
+            if _model.product_brand_id is UNSET:
+                _undeclared += 1
             else:
-                product_brand_id = odd(
-                    product_brand_id, (_path, _key), "product_brand_id", "string", False, False
+                _model.product_brand_id = odd(
+                    _model.product_brand_id,
+                    (_path, _key),
+                    "product_brand_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        reward_product_relation_types = src_dict.get("reward_product_relation_types", UNSET)
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -121,11 +156,11 @@ class RewardProductBrand:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
-            _absent += 1
+        elif _model.reward_product_relation_types is UNSET:
+            _undeclared += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -133,12 +168,7 @@ class RewardProductBrand:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.external_id = external_id
-        _model.product_brand_id = product_brand_id
-        _model.reward_product_relation_types = reward_product_relation_types
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -146,6 +176,110 @@ class RewardProductBrand:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_brand_id,
+                            _model.reward_product_relation_types,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_brand_id,
+                            _model.reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.external_id,
+                        _model.product_brand_id,
+                        _model.reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_brand_id.__class__ is str
+                    or isinstance(_model.product_brand_id, str)
+                ):
+                    if _model.product_brand_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_brand_id = odd(
+                            _model.product_brand_id,
+                            ((_parent, _name), _key),
+                            "product_brand_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "reward_product_relation_types"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.reward_product_relation_types is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProductBrand", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

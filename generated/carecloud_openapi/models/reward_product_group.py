@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -43,6 +44,22 @@ _KNOWN_KEYS = frozenset(
         "reward_product_relation_types",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "external_id",
+    "product_group_id",
+    "parent_product_group_id",
+    "parent_external_id",
+    "code",
+    "store_id",
+    "partner_id",
+    "last_change",
+    "state",
+    "reward_product_relation_types",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -132,39 +149,88 @@ class RewardProductGroup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 11
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_group_id,
+                    _model.parent_product_group_id,
+                    _model.parent_external_id,
+                    _model.code,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.last_change,
+                    _model.state,
+                    _model.reward_product_relation_types,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.external_id,
+                    _model.product_group_id,
+                    _model.parent_product_group_id,
+                    _model.parent_external_id,
+                    _model.code,
+                    _model.store_id,
+                    _model.partner_id,
+                    _model.last_change,
+                    _model.state,
+                    _model.reward_product_relation_types,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.external_id,
+                _model.product_group_id,
+                _model.parent_product_group_id,
+                _model.parent_external_id,
+                _model.code,
+                _model.store_id,
+                _model.partner_id,
+                _model.last_change,
+                _model.state,
+                _model.reward_product_relation_types,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            external_id = src_dict["external_id"]
-        except KeyError:
-            external_id = UNSET
-            _absent += 1
-        if not (isinstance(external_id, str)):
-            external_id = odd(external_id, (_path, _key), "external_id", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        product_group_id = src_dict.get("product_group_id", UNSET)
-        if not (isinstance(product_group_id, str)):
-            if product_group_id is UNSET:
-                _absent += 1
+        if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+            if _model.external_id is UNSET:
+                _undeclared += 1
+            _model.external_id = odd(
+                _model.external_id, (_path, _key), "external_id", "string", True, False
+            )
+
+        if not (
+            _model.product_group_id.__class__ is str or isinstance(_model.product_group_id, str)
+        ):
+            if _model.product_group_id is UNSET:
+                _undeclared += 1
             else:
-                product_group_id = odd(
-                    product_group_id, (_path, _key), "product_group_id", "string", False, False
+                _model.product_group_id = odd(
+                    _model.product_group_id,
+                    (_path, _key),
+                    "product_group_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        parent_product_group_id = src_dict.get("parent_product_group_id", UNSET)
-        if not (isinstance(parent_product_group_id, str)):
-            if parent_product_group_id is UNSET:
-                _absent += 1
+        if not (
+            _model.parent_product_group_id.__class__ is str
+            or isinstance(_model.parent_product_group_id, str)
+        ):
+            if _model.parent_product_group_id is UNSET:
+                _undeclared += 1
             else:
-                parent_product_group_id = odd(
-                    parent_product_group_id,
+                _model.parent_product_group_id = odd(
+                    _model.parent_product_group_id,
                     (_path, _key),
                     "parent_product_group_id",
                     "string",
@@ -172,55 +238,63 @@ class RewardProductGroup:
                     False,
                 )
 
-        parent_external_id = src_dict.get("parent_external_id", UNSET)
-        if not (isinstance(parent_external_id, str)):
-            if parent_external_id is UNSET:
-                _absent += 1
+        if not (
+            _model.parent_external_id.__class__ is str or isinstance(_model.parent_external_id, str)
+        ):
+            if _model.parent_external_id is UNSET:
+                _undeclared += 1
             else:
-                parent_external_id = odd(
-                    parent_external_id, (_path, _key), "parent_external_id", "string", False, False
+                _model.parent_external_id = odd(
+                    _model.parent_external_id,
+                    (_path, _key),
+                    "parent_external_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
             else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ProductGroupState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ProductGroupState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "ProductGroupState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ProductGroupState", False, False
+            )
 
-        reward_product_relation_types = src_dict.get("reward_product_relation_types", UNSET)
-        if isinstance(reward_product_relation_types, list):
-            for _i0, _v0 in enumerate(reward_product_relation_types):
-                if not (isinstance(_v0, str)):
+        if isinstance(_model.reward_product_relation_types, list):
+            for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(
                         _v0,
                         ((_path, _key), "reward_product_relation_types"),
@@ -229,11 +303,11 @@ class RewardProductGroup:
                         True,
                         False,
                     )
-        elif reward_product_relation_types is UNSET:
-            _absent += 1
+        elif _model.reward_product_relation_types is UNSET:
+            _undeclared += 1
         else:
-            reward_product_relation_types = odd(
-                reward_product_relation_types,
+            _model.reward_product_relation_types = odd(
+                _model.reward_product_relation_types,
                 (_path, _key),
                 "reward_product_relation_types",
                 "array",
@@ -241,19 +315,7 @@ class RewardProductGroup:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.external_id = external_id
-        _model.product_group_id = product_group_id
-        _model.parent_product_group_id = parent_product_group_id
-        _model.parent_external_id = parent_external_id
-        _model.code = code
-        _model.store_id = store_id
-        _model.partner_id = partner_id
-        _model.last_change = last_change
-        _model.state = state
-        _model.reward_product_relation_types = reward_product_relation_types
-        if len(src_dict) + _absent == 11:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -261,6 +323,224 @@ class RewardProductGroup:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 11
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_group_id,
+                            _model.parent_product_group_id,
+                            _model.parent_external_id,
+                            _model.code,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.last_change,
+                            _model.state,
+                            _model.reward_product_relation_types,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.external_id,
+                            _model.product_group_id,
+                            _model.parent_product_group_id,
+                            _model.parent_external_id,
+                            _model.code,
+                            _model.store_id,
+                            _model.partner_id,
+                            _model.last_change,
+                            _model.state,
+                            _model.reward_product_relation_types,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.external_id,
+                        _model.product_group_id,
+                        _model.parent_product_group_id,
+                        _model.parent_external_id,
+                        _model.code,
+                        _model.store_id,
+                        _model.partner_id,
+                        _model.last_change,
+                        _model.state,
+                        _model.reward_product_relation_types,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
+                    if _model.external_id is UNSET:
+                        _undeclared += 1
+                    _model.external_id = odd(
+                        _model.external_id,
+                        ((_parent, _name), _key),
+                        "external_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.product_group_id.__class__ is str
+                    or isinstance(_model.product_group_id, str)
+                ):
+                    if _model.product_group_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.product_group_id = odd(
+                            _model.product_group_id,
+                            ((_parent, _name), _key),
+                            "product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.parent_product_group_id.__class__ is str
+                    or isinstance(_model.parent_product_group_id, str)
+                ):
+                    if _model.parent_product_group_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.parent_product_group_id = odd(
+                            _model.parent_product_group_id,
+                            ((_parent, _name), _key),
+                            "parent_product_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.parent_external_id.__class__ is str
+                    or isinstance(_model.parent_external_id, str)
+                ):
+                    if _model.parent_external_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.parent_external_id = odd(
+                            _model.parent_external_id,
+                            ((_parent, _name), _key),
+                            "parent_external_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ProductGroupState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ProductGroupState",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.reward_product_relation_types, list):
+                    for _i0, _v0 in enumerate(_model.reward_product_relation_types):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "reward_product_relation_types"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.reward_product_relation_types is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_product_relation_types = odd(
+                        _model.reward_product_relation_types,
+                        ((_parent, _name), _key),
+                        "reward_product_relation_types",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProductGroup", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

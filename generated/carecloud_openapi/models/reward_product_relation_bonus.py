@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "max_price",
     }
 )
+
+_DECLARED_KEYS = (
+    "related_to",
+    "count",
+    "min_price",
+    "max_price",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,15 +101,29 @@ class RewardProductRelationBonus:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        related_to = src_dict.get("related_to", UNSET)
-        if isinstance(related_to, str):
-            related_to = RewardProductRelationBonusRelatedTo(related_to)
-        elif related_to is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.related_to, _model.count, _model.min_price, _model.max_price = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
         else:
-            related_to = odd(
-                related_to,
+            _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
+            _model.related_to = RewardProductRelationBonusRelatedTo(_model.related_to)
+        elif _model.related_to is UNSET:
+            _undeclared += 1
+        else:
+            _model.related_to = odd(
+                _model.related_to,
                 (_path, _key),
                 "related_to",
                 "RewardProductRelationBonusRelatedTo",
@@ -107,33 +131,29 @@ class RewardProductRelationBonus:
                 False,
             )
 
-        count = src_dict.get("count", UNSET)
-        if not (type(count) is int):
-            if count is UNSET:
-                _absent += 1
+        if not (type(_model.count) is int):
+            if _model.count is UNSET:
+                _undeclared += 1
             else:
-                count = odd(count, (_path, _key), "count", "integer", False, False)
+                _model.count = odd(_model.count, (_path, _key), "count", "integer", False, False)
 
-        min_price = src_dict.get("min_price", UNSET)
-        if not (type(min_price) is float or type(min_price) is int):
-            if min_price is UNSET:
-                _absent += 1
+        if not (type(_model.min_price) is float or type(_model.min_price) is int):
+            if _model.min_price is UNSET:
+                _undeclared += 1
             else:
-                min_price = odd(min_price, (_path, _key), "min_price", "number", False, False)
+                _model.min_price = odd(
+                    _model.min_price, (_path, _key), "min_price", "number", False, False
+                )
 
-        max_price = src_dict.get("max_price", UNSET)
-        if not (type(max_price) is float or type(max_price) is int):
-            if max_price is UNSET:
-                _absent += 1
+        if not (type(_model.max_price) is float or type(_model.max_price) is int):
+            if _model.max_price is UNSET:
+                _undeclared += 1
             else:
-                max_price = odd(max_price, (_path, _key), "max_price", "number", False, False)
+                _model.max_price = odd(
+                    _model.max_price, (_path, _key), "max_price", "number", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.related_to = related_to
-        _model.count = count
-        _model.min_price = min_price
-        _model.max_price = max_price
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -141,6 +161,91 @@ class RewardProductRelationBonus:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.related_to, _model.count, _model.min_price, _model.max_price = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.related_to, _model.count, _model.min_price, _model.max_price = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if _model.related_to.__class__ is str or isinstance(_model.related_to, str):
+                    _model.related_to = RewardProductRelationBonusRelatedTo(_model.related_to)
+                elif _model.related_to is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.related_to = odd(
+                        _model.related_to,
+                        ((_parent, _name), _key),
+                        "related_to",
+                        "RewardProductRelationBonusRelatedTo",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.count) is int):
+                    if _model.count is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.count = odd(
+                            _model.count, ((_parent, _name), _key), "count", "integer", False, False
+                        )
+
+                if not (type(_model.min_price) is float or type(_model.min_price) is int):
+                    if _model.min_price is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.min_price = odd(
+                            _model.min_price,
+                            ((_parent, _name), _key),
+                            "min_price",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.max_price) is float or type(_model.max_price) is int):
+                    if _model.max_price is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.max_price = odd(
+                            _model.max_price,
+                            ((_parent, _name), _key),
+                            "max_price",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProductRelationBonus", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "valid_time_to",
     }
 )
+
+_DECLARED_KEYS = (
+    "image",
+    "valid_time_from",
+    "valid_time_to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -75,37 +84,43 @@ class RewardProperties:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        image = src_dict.get("image", UNSET)
-        if not (isinstance(image, str)):
-            if image is UNSET:
-                _absent += 1
-            else:
-                image = odd(image, (_path, _key), "image", "string", False, False)
-
-        valid_time_from = src_dict.get("valid_time_from", UNSET)
-        if not (isinstance(valid_time_from, str)):
-            if valid_time_from is UNSET:
-                _absent += 1
-            else:
-                valid_time_from = odd(
-                    valid_time_from, (_path, _key), "valid_time_from", "string", False, False
-                )
-
-        valid_time_to = src_dict.get("valid_time_to", UNSET)
-        if not (isinstance(valid_time_to, str)):
-            if valid_time_to is UNSET:
-                _absent += 1
-            else:
-                valid_time_to = odd(
-                    valid_time_to, (_path, _key), "valid_time_to", "string", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.image = image
-        _model.valid_time_from = valid_time_from
-        _model.valid_time_to = valid_time_to
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.image, _model.valid_time_from, _model.valid_time_to = _declared(src_dict)
+            except KeyError:
+                _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.image.__class__ is str or isinstance(_model.image, str)):
+            if _model.image is UNSET:
+                _undeclared += 1
+            else:
+                _model.image = odd(_model.image, (_path, _key), "image", "string", False, False)
+
+        if not (_model.valid_time_from.__class__ is str or isinstance(_model.valid_time_from, str)):
+            if _model.valid_time_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_time_from = odd(
+                    _model.valid_time_from, (_path, _key), "valid_time_from", "string", False, False
+                )
+
+        if not (_model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)):
+            if _model.valid_time_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_time_to = odd(
+                    _model.valid_time_to, (_path, _key), "valid_time_to", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -113,6 +128,82 @@ class RewardProperties:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.image, _model.valid_time_from, _model.valid_time_to = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.image, _model.valid_time_from, _model.valid_time_to = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.image.__class__ is str or isinstance(_model.image, str)):
+                    if _model.image is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.image = odd(
+                            _model.image, ((_parent, _name), _key), "image", "string", False, False
+                        )
+
+                if not (
+                    _model.valid_time_from.__class__ is str
+                    or isinstance(_model.valid_time_from, str)
+                ):
+                    if _model.valid_time_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_time_from = odd(
+                            _model.valid_time_from,
+                            ((_parent, _name), _key),
+                            "valid_time_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.valid_time_to.__class__ is str or isinstance(_model.valid_time_to, str)
+                ):
+                    if _model.valid_time_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_time_to = odd(
+                            _model.valid_time_to,
+                            ((_parent, _name), _key),
+                            "valid_time_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "RewardProperties", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

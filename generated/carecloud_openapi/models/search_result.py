@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,14 @@ _KNOWN_KEYS = frozenset(
         "flags",
     }
 )
+
+_DECLARED_KEYS = (
+    "search_result_string",
+    "resource_id",
+    "flags",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -94,51 +103,128 @@ class SearchResult:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            search_result_string = src_dict["search_result_string"]
-        except KeyError:
-            search_result_string = UNSET
-            _absent += 1
-        if not (isinstance(search_result_string, str)):
-            search_result_string = odd(
-                search_result_string, (_path, _key), "search_result_string", "string", True, False
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.search_result_string, _model.resource_id, _model.flags = _declared(src_dict)
+            except KeyError:
+                _model.search_result_string, _model.resource_id, _model.flags = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.search_result_string, _model.resource_id, _model.flags = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
             )
 
-        try:
-            resource_id = src_dict["resource_id"]
-        except KeyError:
-            resource_id = UNSET
-            _absent += 1
-        if not (isinstance(resource_id, str)):
-            resource_id = odd(resource_id, (_path, _key), "resource_id", "string", True, False)
+        if not (
+            _model.search_result_string.__class__ is str
+            or isinstance(_model.search_result_string, str)
+        ):
+            if _model.search_result_string is UNSET:
+                _undeclared += 1
+            _model.search_result_string = odd(
+                _model.search_result_string,
+                (_path, _key),
+                "search_result_string",
+                "string",
+                True,
+                False,
+            )
 
-        flags = src_dict.get("flags", UNSET)
-        if isinstance(flags, list):
-            _p0 = ((_path, _key), "flags")
-            _l0 = []
-            for _i0, _v0 in enumerate(flags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Flag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Flag", True, False)
-                _l0.append(_v0)
-            flags = _l0
-        elif flags is UNSET:
-            _absent += 1
+        if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+            if _model.resource_id is UNSET:
+                _undeclared += 1
+            _model.resource_id = odd(
+                _model.resource_id, (_path, _key), "resource_id", "string", True, False
+            )
+
+        if isinstance(_model.flags, list):
+            _model.flags = _read_Flag_list(_model.flags, (_path, _key), "flags")
+        elif _model.flags is UNSET:
+            _undeclared += 1
         else:
-            flags = odd(flags, (_path, _key), "flags", "array", False, False)
+            _model.flags = odd(_model.flags, (_path, _key), "flags", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.search_result_string = search_result_string
-        _model.resource_id = resource_id
-        _model.flags = flags
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.search_result_string, _model.resource_id, _model.flags = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.search_result_string, _model.resource_id, _model.flags = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.search_result_string, _model.resource_id, _model.flags = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.search_result_string.__class__ is str
+                    or isinstance(_model.search_result_string, str)
+                ):
+                    if _model.search_result_string is UNSET:
+                        _undeclared += 1
+                    _model.search_result_string = odd(
+                        _model.search_result_string,
+                        ((_parent, _name), _key),
+                        "search_result_string",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.resource_id.__class__ is str or isinstance(_model.resource_id, str)):
+                    if _model.resource_id is UNSET:
+                        _undeclared += 1
+                    _model.resource_id = odd(
+                        _model.resource_id,
+                        ((_parent, _name), _key),
+                        "resource_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.flags, list):
+                    _model.flags = _read_Flag_list(_model.flags, ((_parent, _name), _key), "flags")
+                elif _model.flags is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.flags = odd(
+                        _model.flags, ((_parent, _name), _key), "flags", "array", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "SearchResult", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -173,12 +259,14 @@ class SearchResult:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Flag: Callable[..., Flag]
+_read_Flag_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Flag
-    global _read_Flag
+    global _read_Flag, _read_Flag_list
     from ..models.flag import Flag
 
     _read_Flag = Flag._from_json
+    _read_Flag_list = Flag._from_json_list
     _models_pending = False

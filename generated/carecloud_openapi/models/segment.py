@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,17 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "segment_id",
+    "segment_group_id",
+    "segment_picture_url",
+    "note",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,38 +103,74 @@ class Segment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 6
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.segment_id,
+                    _model.segment_group_id,
+                    _model.segment_picture_url,
+                    _model.note,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.segment_id,
+                    _model.segment_group_id,
+                    _model.segment_picture_url,
+                    _model.note,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.segment_id,
+                _model.segment_group_id,
+                _model.segment_picture_url,
+                _model.note,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        segment_id = src_dict.get("segment_id", UNSET)
-        if not (isinstance(segment_id, str)):
-            if segment_id is UNSET:
-                _absent += 1
-            else:
-                segment_id = odd(segment_id, (_path, _key), "segment_id", "string", False, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        segment_group_id = src_dict.get("segment_group_id", UNSET)
-        if not (isinstance(segment_group_id, str)):
-            if segment_group_id is UNSET:
-                _absent += 1
+        if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+            if _model.segment_id is UNSET:
+                _undeclared += 1
             else:
-                segment_group_id = odd(
-                    segment_group_id, (_path, _key), "segment_group_id", "string", False, False
+                _model.segment_id = odd(
+                    _model.segment_id, (_path, _key), "segment_id", "string", False, False
                 )
 
-        segment_picture_url = src_dict.get("segment_picture_url", UNSET)
-        if not (isinstance(segment_picture_url, str)):
-            if segment_picture_url is UNSET:
-                _absent += 1
+        if not (
+            _model.segment_group_id.__class__ is str or isinstance(_model.segment_group_id, str)
+        ):
+            if _model.segment_group_id is UNSET:
+                _undeclared += 1
             else:
-                segment_picture_url = odd(
-                    segment_picture_url,
+                _model.segment_group_id = odd(
+                    _model.segment_group_id,
+                    (_path, _key),
+                    "segment_group_id",
+                    "string",
+                    False,
+                    False,
+                )
+
+        if not (
+            _model.segment_picture_url.__class__ is str
+            or isinstance(_model.segment_picture_url, str)
+        ):
+            if _model.segment_picture_url is UNSET:
+                _undeclared += 1
+            else:
+                _model.segment_picture_url = odd(
+                    _model.segment_picture_url,
                     (_path, _key),
                     "segment_picture_url",
                     "string",
@@ -130,28 +178,21 @@ class Segment:
                     False,
                 )
 
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.segment_id = segment_id
-        _model.segment_group_id = segment_group_id
-        _model.segment_picture_url = segment_picture_url
-        _model.note = note
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 6:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -159,6 +200,129 @@ class Segment:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 6
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.segment_id,
+                            _model.segment_group_id,
+                            _model.segment_picture_url,
+                            _model.note,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.segment_id,
+                            _model.segment_group_id,
+                            _model.segment_picture_url,
+                            _model.note,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.segment_id,
+                        _model.segment_group_id,
+                        _model.segment_picture_url,
+                        _model.note,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+                    if _model.segment_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.segment_id = odd(
+                            _model.segment_id,
+                            ((_parent, _name), _key),
+                            "segment_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.segment_group_id.__class__ is str
+                    or isinstance(_model.segment_group_id, str)
+                ):
+                    if _model.segment_group_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.segment_group_id = odd(
+                            _model.segment_group_id,
+                            ((_parent, _name), _key),
+                            "segment_group_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.segment_picture_url.__class__ is str
+                    or isinstance(_model.segment_picture_url, str)
+                ):
+                    if _model.segment_picture_url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.segment_picture_url = odd(
+                            _model.segment_picture_url,
+                            ((_parent, _name), _key),
+                            "segment_picture_url",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Segment", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "segment_id",
+    "customer_id",
+    "created_at",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,44 +91,52 @@ class SegmentRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            segment_id = src_dict["segment_id"]
-        except KeyError:
-            segment_id = UNSET
-            _absent += 1
-        if not (isinstance(segment_id, str)):
-            segment_id = odd(segment_id, (_path, _key), "segment_id", "string", True, False)
-
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            created_at = src_dict["created_at"]
-        except KeyError:
-            created_at = UNSET
-            _absent += 1
-        if not (isinstance(created_at, str)):
-            created_at = odd(created_at, (_path, _key), "created_at", "string", True, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
         _model = _new_instance(cls)
-        _model.segment_id = segment_id
-        _model.customer_id = customer_id
-        _model.created_at = created_at
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 4:
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+            if _model.segment_id is UNSET:
+                _undeclared += 1
+            _model.segment_id = odd(
+                _model.segment_id, (_path, _key), "segment_id", "string", True, False
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            _model.created_at = odd(
+                _model.created_at, (_path, _key), "created_at", "string", True, False
+            )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -126,6 +144,96 @@ class SegmentRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.segment_id,
+                            _model.customer_id,
+                            _model.created_at,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.segment_id,
+                            _model.customer_id,
+                            _model.created_at,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.segment_id, _model.customer_id, _model.created_at, _model.last_change = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (_model.segment_id.__class__ is str or isinstance(_model.segment_id, str)):
+                    if _model.segment_id is UNSET:
+                        _undeclared += 1
+                    _model.segment_id = odd(
+                        _model.segment_id,
+                        ((_parent, _name), _key),
+                        "segment_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    _model.created_at = odd(
+                        _model.created_at,
+                        ((_parent, _name), _key),
+                        "created_at",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "SegmentRecord", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

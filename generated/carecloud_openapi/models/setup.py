@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,14 @@ _KNOWN_KEYS = frozenset(
         "allowed_notifications",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_id",
+    "allowed_gps",
+    "allowed_notifications",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,31 +81,41 @@ class Setup:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            language_id = src_dict["language_id"]
-        except KeyError:
-            language_id = UNSET
-            _absent += 1
-        if not (isinstance(language_id, str)):
-            language_id = odd(language_id, (_path, _key), "language_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.language_id, _model.allowed_gps, _model.allowed_notifications = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            allowed_gps = src_dict["allowed_gps"]
-        except KeyError:
-            allowed_gps = UNSET
-            _absent += 1
-        if not (type(allowed_gps) is bool):
-            allowed_gps = odd(allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False)
+        if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+            if _model.language_id is UNSET:
+                _undeclared += 1
+            _model.language_id = odd(
+                _model.language_id, (_path, _key), "language_id", "string", True, False
+            )
 
-        try:
-            allowed_notifications = src_dict["allowed_notifications"]
-        except KeyError:
-            allowed_notifications = UNSET
-            _absent += 1
-        if not (type(allowed_notifications) is bool):
-            allowed_notifications = odd(
-                allowed_notifications,
+        if not (type(_model.allowed_gps) is bool):
+            if _model.allowed_gps is UNSET:
+                _undeclared += 1
+            _model.allowed_gps = odd(
+                _model.allowed_gps, (_path, _key), "allowed_gps", "boolean", True, False
+            )
+
+        if not (type(_model.allowed_notifications) is bool):
+            if _model.allowed_notifications is UNSET:
+                _undeclared += 1
+            _model.allowed_notifications = odd(
+                _model.allowed_notifications,
                 (_path, _key),
                 "allowed_notifications",
                 "boolean",
@@ -104,11 +123,7 @@ class Setup:
                 False,
             )
 
-        _model = _new_instance(cls)
-        _model.language_id = language_id
-        _model.allowed_gps = allowed_gps
-        _model.allowed_notifications = allowed_notifications
-        if len(src_dict) + _absent == 3:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -116,6 +131,77 @@ class Setup:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.language_id, _model.allowed_gps, _model.allowed_notifications = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.language_id, _model.allowed_gps, _model.allowed_notifications = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
+                    if _model.language_id is UNSET:
+                        _undeclared += 1
+                    _model.language_id = odd(
+                        _model.language_id,
+                        ((_parent, _name), _key),
+                        "language_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.allowed_gps) is bool):
+                    if _model.allowed_gps is UNSET:
+                        _undeclared += 1
+                    _model.allowed_gps = odd(
+                        _model.allowed_gps,
+                        ((_parent, _name), _key),
+                        "allowed_gps",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.allowed_notifications) is bool):
+                    if _model.allowed_notifications is UNSET:
+                        _undeclared += 1
+                    _model.allowed_notifications = odd(
+                        _model.allowed_notifications,
+                        ((_parent, _name), _key),
+                        "allowed_notifications",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Setup", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -67,6 +68,36 @@ _KNOWN_KEYS = frozenset(
         "is_portable",
     }
 )
+
+_DECLARED_KEYS = (
+    "code",
+    "names",
+    "reward_type_id",
+    "reward_type_value",
+    "global_reward",
+    "voucher_validity",
+    "voucher_code_generation_preference",
+    "state",
+    "reward_id",
+    "notes",
+    "subtitles",
+    "points_cost",
+    "valid_date_from",
+    "valid_date_to",
+    "maximum_discount_value",
+    "minimum_purchase_value",
+    "stores",
+    "segments",
+    "priority",
+    "image_urls",
+    "reward_external_urls",
+    "tags",
+    "partner_id",
+    "voucher_validity_value",
+    "is_portable",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -309,73 +340,143 @@ class SimpleReward:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            code = src_dict["code"]
-        except KeyError:
-            code = UNSET
-            _absent += 1
-        if not (isinstance(code, str)):
-            code = odd(code, (_path, _key), "code", "string", True, False)
-
-        try:
-            names = src_dict["names"]
-        except KeyError:
-            names = UNSET
-            _absent += 1
-        if isinstance(names, list):
-            _p0 = ((_path, _key), "names")
-            _l0 = []
-            for _i0, _v0 in enumerate(names):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            names = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 25
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.code,
+                    _model.names,
+                    _model.reward_type_id,
+                    _model.reward_type_value,
+                    _model.global_reward,
+                    _model.voucher_validity,
+                    _model.voucher_code_generation_preference,
+                    _model.state,
+                    _model.reward_id,
+                    _model.notes,
+                    _model.subtitles,
+                    _model.points_cost,
+                    _model.valid_date_from,
+                    _model.valid_date_to,
+                    _model.maximum_discount_value,
+                    _model.minimum_purchase_value,
+                    _model.stores,
+                    _model.segments,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_urls,
+                    _model.tags,
+                    _model.partner_id,
+                    _model.voucher_validity_value,
+                    _model.is_portable,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.code,
+                    _model.names,
+                    _model.reward_type_id,
+                    _model.reward_type_value,
+                    _model.global_reward,
+                    _model.voucher_validity,
+                    _model.voucher_code_generation_preference,
+                    _model.state,
+                    _model.reward_id,
+                    _model.notes,
+                    _model.subtitles,
+                    _model.points_cost,
+                    _model.valid_date_from,
+                    _model.valid_date_to,
+                    _model.maximum_discount_value,
+                    _model.minimum_purchase_value,
+                    _model.stores,
+                    _model.segments,
+                    _model.priority,
+                    _model.image_urls,
+                    _model.reward_external_urls,
+                    _model.tags,
+                    _model.partner_id,
+                    _model.voucher_validity_value,
+                    _model.is_portable,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            names = odd(names, (_path, _key), "names", "array", True, False)
+            (
+                _model.code,
+                _model.names,
+                _model.reward_type_id,
+                _model.reward_type_value,
+                _model.global_reward,
+                _model.voucher_validity,
+                _model.voucher_code_generation_preference,
+                _model.state,
+                _model.reward_id,
+                _model.notes,
+                _model.subtitles,
+                _model.points_cost,
+                _model.valid_date_from,
+                _model.valid_date_to,
+                _model.maximum_discount_value,
+                _model.minimum_purchase_value,
+                _model.stores,
+                _model.segments,
+                _model.priority,
+                _model.image_urls,
+                _model.reward_external_urls,
+                _model.tags,
+                _model.partner_id,
+                _model.voucher_validity_value,
+                _model.is_portable,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            reward_type_id = src_dict["reward_type_id"]
-        except KeyError:
-            reward_type_id = UNSET
-            _absent += 1
-        if not (isinstance(reward_type_id, str)):
-            reward_type_id = odd(
-                reward_type_id, (_path, _key), "reward_type_id", "string", True, False
-            )
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            _model.code = odd(_model.code, (_path, _key), "code", "string", True, False)
 
-        try:
-            reward_type_value = src_dict["reward_type_value"]
-        except KeyError:
-            reward_type_value = UNSET
-            _absent += 1
-        if not (type(reward_type_value) is float or type(reward_type_value) is int):
-            reward_type_value = odd(
-                reward_type_value, (_path, _key), "reward_type_value", "number", True, False
-            )
-
-        try:
-            global_reward = src_dict["global_reward"]
-        except KeyError:
-            global_reward = UNSET
-            _absent += 1
-        if not (type(global_reward) is bool):
-            global_reward = odd(
-                global_reward, (_path, _key), "global_reward", "boolean", True, False
-            )
-
-        try:
-            voucher_validity = src_dict["voucher_validity"]
-        except KeyError:
-            voucher_validity = UNSET
-            _absent += 1
-        if isinstance(voucher_validity, str):
-            voucher_validity = SimpleRewardVoucherValidity(voucher_validity)
+        if isinstance(_model.names, list):
+            _model.names = _read_TextTranslation_list(_model.names, (_path, _key), "names")
+        elif _model.names is UNSET:
+            _undeclared += 1
+            _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
         else:
-            voucher_validity = odd(
-                voucher_validity,
+            _model.names = odd(_model.names, (_path, _key), "names", "array", True, False)
+
+        if not (_model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)):
+            if _model.reward_type_id is UNSET:
+                _undeclared += 1
+            _model.reward_type_id = odd(
+                _model.reward_type_id, (_path, _key), "reward_type_id", "string", True, False
+            )
+
+        if not (type(_model.reward_type_value) is float or type(_model.reward_type_value) is int):
+            if _model.reward_type_value is UNSET:
+                _undeclared += 1
+            _model.reward_type_value = odd(
+                _model.reward_type_value, (_path, _key), "reward_type_value", "number", True, False
+            )
+
+        if not (type(_model.global_reward) is bool):
+            if _model.global_reward is UNSET:
+                _undeclared += 1
+            _model.global_reward = odd(
+                _model.global_reward, (_path, _key), "global_reward", "boolean", True, False
+            )
+
+        if _model.voucher_validity.__class__ is str or isinstance(_model.voucher_validity, str):
+            _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
+        elif _model.voucher_validity is UNSET:
+            _undeclared += 1
+            _model.voucher_validity = odd(
+                _model.voucher_validity,
+                (_path, _key),
+                "voucher_validity",
+                "SimpleRewardVoucherValidity",
+                True,
+                False,
+            )
+        else:
+            _model.voucher_validity = odd(
+                _model.voucher_validity,
                 (_path, _key),
                 "voucher_validity",
                 "SimpleRewardVoucherValidity",
@@ -383,14 +484,14 @@ class SimpleReward:
                 False,
             )
 
-        try:
-            voucher_code_generation_preference = src_dict["voucher_code_generation_preference"]
-        except KeyError:
-            voucher_code_generation_preference = UNSET
-            _absent += 1
-        if not (isinstance(voucher_code_generation_preference, str)):
-            voucher_code_generation_preference = odd(
-                voucher_code_generation_preference,
+        if not (
+            _model.voucher_code_generation_preference.__class__ is str
+            or isinstance(_model.voucher_code_generation_preference, str)
+        ):
+            if _model.voucher_code_generation_preference is UNSET:
+                _undeclared += 1
+            _model.voucher_code_generation_preference = odd(
+                _model.voucher_code_generation_preference,
                 (_path, _key),
                 "voucher_code_generation_preference",
                 "string",
@@ -398,87 +499,77 @@ class SimpleReward:
                 False,
             )
 
-        try:
-            state = src_dict["state"]
-        except KeyError:
-            state = UNSET
-            _absent += 1
-        if type(state) is int:
-            state = SimpleRewardState(state)
+        if type(_model.state) is int:
+            _model.state = SimpleRewardState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "SimpleRewardState", True, False
+            )
         else:
-            state = odd(state, (_path, _key), "state", "SimpleRewardState", True, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "SimpleRewardState", True, False
+            )
 
-        reward_id = src_dict.get("reward_id", UNSET)
-        if not (isinstance(reward_id, str)):
-            if reward_id is UNSET:
-                _absent += 1
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
+                _undeclared += 1
             else:
-                reward_id = odd(reward_id, (_path, _key), "reward_id", "string", False, False)
-
-        notes = src_dict.get("notes", UNSET)
-        if isinstance(notes, list):
-            _p0 = ((_path, _key), "notes")
-            _l0 = []
-            for _i0, _v0 in enumerate(notes):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            notes = _l0
-        elif notes is UNSET:
-            _absent += 1
-        else:
-            notes = odd(notes, (_path, _key), "notes", "array", False, False)
-
-        subtitles = src_dict.get("subtitles", UNSET)
-        if isinstance(subtitles, list):
-            _p0 = ((_path, _key), "subtitles")
-            _l0 = []
-            for _i0, _v0 in enumerate(subtitles):
-                if isinstance(_v0, dict):
-                    _v0 = _read_TextTranslation(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "TextTranslation", True, False)
-                _l0.append(_v0)
-            subtitles = _l0
-        elif subtitles is UNSET:
-            _absent += 1
-        else:
-            subtitles = odd(subtitles, (_path, _key), "subtitles", "array", False, False)
-
-        points_cost = src_dict.get("points_cost", UNSET)
-        if not (type(points_cost) is float or type(points_cost) is int):
-            if points_cost is UNSET:
-                _absent += 1
-            else:
-                points_cost = odd(points_cost, (_path, _key), "points_cost", "number", False, False)
-
-        valid_date_from = src_dict.get("valid_date_from", UNSET)
-        if not (isinstance(valid_date_from, str)):
-            if valid_date_from is UNSET:
-                _absent += 1
-            else:
-                valid_date_from = odd(
-                    valid_date_from, (_path, _key), "valid_date_from", "string", False, False
+                _model.reward_id = odd(
+                    _model.reward_id, (_path, _key), "reward_id", "string", False, False
                 )
 
-        valid_date_to = src_dict.get("valid_date_to", UNSET)
-        if not (isinstance(valid_date_to, str)):
-            if valid_date_to is UNSET:
-                _absent += 1
+        if isinstance(_model.notes, list):
+            _model.notes = _read_TextTranslation_list(_model.notes, (_path, _key), "notes")
+        elif _model.notes is UNSET:
+            _undeclared += 1
+        else:
+            _model.notes = odd(_model.notes, (_path, _key), "notes", "array", False, False)
+
+        if isinstance(_model.subtitles, list):
+            _model.subtitles = _read_TextTranslation_list(
+                _model.subtitles, (_path, _key), "subtitles"
+            )
+        elif _model.subtitles is UNSET:
+            _undeclared += 1
+        else:
+            _model.subtitles = odd(
+                _model.subtitles, (_path, _key), "subtitles", "array", False, False
+            )
+
+        if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+            if _model.points_cost is UNSET:
+                _undeclared += 1
             else:
-                valid_date_to = odd(
-                    valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                _model.points_cost = odd(
+                    _model.points_cost, (_path, _key), "points_cost", "number", False, False
                 )
 
-        maximum_discount_value = src_dict.get("maximum_discount_value", UNSET)
-        if not (type(maximum_discount_value) is float or type(maximum_discount_value) is int):
-            if maximum_discount_value is UNSET:
-                _absent += 1
+        if not (_model.valid_date_from.__class__ is str or isinstance(_model.valid_date_from, str)):
+            if _model.valid_date_from is UNSET:
+                _undeclared += 1
             else:
-                maximum_discount_value = odd(
-                    maximum_discount_value,
+                _model.valid_date_from = odd(
+                    _model.valid_date_from, (_path, _key), "valid_date_from", "string", False, False
+                )
+
+        if not (_model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)):
+            if _model.valid_date_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_date_to = odd(
+                    _model.valid_date_to, (_path, _key), "valid_date_to", "string", False, False
+                )
+
+        if not (
+            type(_model.maximum_discount_value) is float
+            or type(_model.maximum_discount_value) is int
+        ):
+            if _model.maximum_discount_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.maximum_discount_value = odd(
+                    _model.maximum_discount_value,
                     (_path, _key),
                     "maximum_discount_value",
                     "number",
@@ -486,13 +577,15 @@ class SimpleReward:
                     False,
                 )
 
-        minimum_purchase_value = src_dict.get("minimum_purchase_value", UNSET)
-        if not (type(minimum_purchase_value) is float or type(minimum_purchase_value) is int):
-            if minimum_purchase_value is UNSET:
-                _absent += 1
+        if not (
+            type(_model.minimum_purchase_value) is float
+            or type(_model.minimum_purchase_value) is int
+        ):
+            if _model.minimum_purchase_value is UNSET:
+                _undeclared += 1
             else:
-                minimum_purchase_value = odd(
-                    minimum_purchase_value,
+                _model.minimum_purchase_value = odd(
+                    _model.minimum_purchase_value,
                     (_path, _key),
                     "minimum_purchase_value",
                     "number",
@@ -500,112 +593,80 @@ class SimpleReward:
                     False,
                 )
 
-        stores = src_dict.get("stores", UNSET)
-        if isinstance(stores, list):
-            _p0 = ((_path, _key), "stores")
-            _l0 = []
-            for _i0, _v0 in enumerate(stores):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StoreID(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StoreID", True, False)
-                _l0.append(_v0)
-            stores = _l0
-        elif stores is UNSET:
-            _absent += 1
+        if isinstance(_model.stores, list):
+            _model.stores = _read_StoreID_list(_model.stores, (_path, _key), "stores")
+        elif _model.stores is UNSET:
+            _undeclared += 1
         else:
-            stores = odd(stores, (_path, _key), "stores", "array", False, False)
+            _model.stores = odd(_model.stores, (_path, _key), "stores", "array", False, False)
 
-        segments = src_dict.get("segments", UNSET)
-        if isinstance(segments, list):
-            _p0 = ((_path, _key), "segments")
-            _l0 = []
-            for _i0, _v0 in enumerate(segments):
-                if isinstance(_v0, dict):
-                    _v0 = _read_SegmentID(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "SegmentID", True, False)
-                _l0.append(_v0)
-            segments = _l0
-        elif segments is UNSET:
-            _absent += 1
+        if isinstance(_model.segments, list):
+            _model.segments = _read_SegmentID_list(_model.segments, (_path, _key), "segments")
+        elif _model.segments is UNSET:
+            _undeclared += 1
         else:
-            segments = odd(segments, (_path, _key), "segments", "array", False, False)
+            _model.segments = odd(_model.segments, (_path, _key), "segments", "array", False, False)
 
-        priority = src_dict.get("priority", UNSET)
-        if type(priority) is int:
-            priority = SimpleRewardPriority(priority)
-        elif priority is UNSET:
-            _absent += 1
+        if type(_model.priority) is int:
+            _model.priority = SimpleRewardPriority(_model.priority)
+        elif _model.priority is UNSET:
+            _undeclared += 1
         else:
-            priority = odd(
-                priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
+            _model.priority = odd(
+                _model.priority, (_path, _key), "priority", "SimpleRewardPriority", False, False
             )
 
-        image_urls = src_dict.get("image_urls", UNSET)
-        if isinstance(image_urls, list):
-            _p0 = ((_path, _key), "image_urls")
-            _l0 = []
-            for _i0, _v0 in enumerate(image_urls):
-                if isinstance(_v0, dict):
-                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
-                _l0.append(_v0)
-            image_urls = _l0
-        elif image_urls is UNSET:
-            _absent += 1
+        if isinstance(_model.image_urls, list):
+            _model.image_urls = _read_UrlLanguageVariant_list(
+                _model.image_urls, (_path, _key), "image_urls"
+            )
+        elif _model.image_urls is UNSET:
+            _undeclared += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
-
-        reward_external_urls = src_dict.get("reward_external_urls", UNSET)
-        if isinstance(reward_external_urls, list):
-            _p0 = ((_path, _key), "reward_external_urls")
-            _l0 = []
-            for _i0, _v0 in enumerate(reward_external_urls):
-                if isinstance(_v0, dict):
-                    _v0 = _read_UrlLanguageVariant(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "UrlLanguageVariant", True, False)
-                _l0.append(_v0)
-            reward_external_urls = _l0
-        elif reward_external_urls is UNSET:
-            _absent += 1
-        else:
-            reward_external_urls = odd(
-                reward_external_urls, (_path, _key), "reward_external_urls", "array", False, False
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
             )
 
-        tags = src_dict.get("tags", UNSET)
-        if isinstance(tags, list):
-            _p0 = ((_path, _key), "tags")
-            _l0 = []
-            for _i0, _v0 in enumerate(tags):
-                if isinstance(_v0, dict):
-                    _v0 = _read_Tag(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "Tag", True, False)
-                _l0.append(_v0)
-            tags = _l0
-        elif tags is UNSET:
-            _absent += 1
+        if isinstance(_model.reward_external_urls, list):
+            _model.reward_external_urls = _read_UrlLanguageVariant_list(
+                _model.reward_external_urls, (_path, _key), "reward_external_urls"
+            )
+        elif _model.reward_external_urls is UNSET:
+            _undeclared += 1
         else:
-            tags = odd(tags, (_path, _key), "tags", "array", False, False)
+            _model.reward_external_urls = odd(
+                _model.reward_external_urls,
+                (_path, _key),
+                "reward_external_urls",
+                "array",
+                False,
+                False,
+            )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
-            else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
+        if isinstance(_model.tags, list):
+            _model.tags = _read_Tag_list(_model.tags, (_path, _key), "tags")
+        elif _model.tags is UNSET:
+            _undeclared += 1
+        else:
+            _model.tags = odd(_model.tags, (_path, _key), "tags", "array", False, False)
 
-        voucher_validity_value = src_dict.get("voucher_validity_value", UNSET)
-        if not (isinstance(voucher_validity_value, str)):
-            if voucher_validity_value is UNSET:
-                _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                voucher_validity_value = odd(
-                    voucher_validity_value,
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
+                )
+
+        if not (
+            _model.voucher_validity_value.__class__ is str
+            or isinstance(_model.voucher_validity_value, str)
+        ):
+            if _model.voucher_validity_value is UNSET:
+                _undeclared += 1
+            else:
+                _model.voucher_validity_value = odd(
+                    _model.voucher_validity_value,
                     (_path, _key),
                     "voucher_validity_value",
                     "string",
@@ -613,47 +674,488 @@ class SimpleReward:
                     False,
                 )
 
-        is_portable = src_dict.get("is_portable", UNSET)
-        if not (type(is_portable) is bool):
-            if is_portable is UNSET:
-                _absent += 1
+        if not (type(_model.is_portable) is bool):
+            if _model.is_portable is UNSET:
+                _undeclared += 1
             else:
-                is_portable = odd(
-                    is_portable, (_path, _key), "is_portable", "boolean", False, False
+                _model.is_portable = odd(
+                    _model.is_portable, (_path, _key), "is_portable", "boolean", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.code = code
-        _model.names = names
-        _model.reward_type_id = reward_type_id
-        _model.reward_type_value = reward_type_value
-        _model.global_reward = global_reward
-        _model.voucher_validity = voucher_validity
-        _model.voucher_code_generation_preference = voucher_code_generation_preference
-        _model.state = state
-        _model.reward_id = reward_id
-        _model.notes = notes
-        _model.subtitles = subtitles
-        _model.points_cost = points_cost
-        _model.valid_date_from = valid_date_from
-        _model.valid_date_to = valid_date_to
-        _model.maximum_discount_value = maximum_discount_value
-        _model.minimum_purchase_value = minimum_purchase_value
-        _model.stores = stores
-        _model.segments = segments
-        _model.priority = priority
-        _model.image_urls = image_urls
-        _model.reward_external_urls = reward_external_urls
-        _model.tags = tags
-        _model.partner_id = partner_id
-        _model.voucher_validity_value = voucher_validity_value
-        _model.is_portable = is_portable
-        if len(src_dict) + _absent == 25:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 25
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.code,
+                            _model.names,
+                            _model.reward_type_id,
+                            _model.reward_type_value,
+                            _model.global_reward,
+                            _model.voucher_validity,
+                            _model.voucher_code_generation_preference,
+                            _model.state,
+                            _model.reward_id,
+                            _model.notes,
+                            _model.subtitles,
+                            _model.points_cost,
+                            _model.valid_date_from,
+                            _model.valid_date_to,
+                            _model.maximum_discount_value,
+                            _model.minimum_purchase_value,
+                            _model.stores,
+                            _model.segments,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_urls,
+                            _model.tags,
+                            _model.partner_id,
+                            _model.voucher_validity_value,
+                            _model.is_portable,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.code,
+                            _model.names,
+                            _model.reward_type_id,
+                            _model.reward_type_value,
+                            _model.global_reward,
+                            _model.voucher_validity,
+                            _model.voucher_code_generation_preference,
+                            _model.state,
+                            _model.reward_id,
+                            _model.notes,
+                            _model.subtitles,
+                            _model.points_cost,
+                            _model.valid_date_from,
+                            _model.valid_date_to,
+                            _model.maximum_discount_value,
+                            _model.minimum_purchase_value,
+                            _model.stores,
+                            _model.segments,
+                            _model.priority,
+                            _model.image_urls,
+                            _model.reward_external_urls,
+                            _model.tags,
+                            _model.partner_id,
+                            _model.voucher_validity_value,
+                            _model.is_portable,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.code,
+                        _model.names,
+                        _model.reward_type_id,
+                        _model.reward_type_value,
+                        _model.global_reward,
+                        _model.voucher_validity,
+                        _model.voucher_code_generation_preference,
+                        _model.state,
+                        _model.reward_id,
+                        _model.notes,
+                        _model.subtitles,
+                        _model.points_cost,
+                        _model.valid_date_from,
+                        _model.valid_date_to,
+                        _model.maximum_discount_value,
+                        _model.minimum_purchase_value,
+                        _model.stores,
+                        _model.segments,
+                        _model.priority,
+                        _model.image_urls,
+                        _model.reward_external_urls,
+                        _model.tags,
+                        _model.partner_id,
+                        _model.voucher_validity_value,
+                        _model.is_portable,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    _model.code = odd(
+                        _model.code, ((_parent, _name), _key), "code", "string", True, False
+                    )
+
+                if isinstance(_model.names, list):
+                    _model.names = _read_TextTranslation_list(
+                        _model.names, ((_parent, _name), _key), "names"
+                    )
+                elif _model.names is UNSET:
+                    _undeclared += 1
+                    _model.names = odd(
+                        _model.names, ((_parent, _name), _key), "names", "array", True, False
+                    )
+                else:
+                    _model.names = odd(
+                        _model.names, ((_parent, _name), _key), "names", "array", True, False
+                    )
+
+                if not (
+                    _model.reward_type_id.__class__ is str or isinstance(_model.reward_type_id, str)
+                ):
+                    if _model.reward_type_id is UNSET:
+                        _undeclared += 1
+                    _model.reward_type_id = odd(
+                        _model.reward_type_id,
+                        ((_parent, _name), _key),
+                        "reward_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    type(_model.reward_type_value) is float or type(_model.reward_type_value) is int
+                ):
+                    if _model.reward_type_value is UNSET:
+                        _undeclared += 1
+                    _model.reward_type_value = odd(
+                        _model.reward_type_value,
+                        ((_parent, _name), _key),
+                        "reward_type_value",
+                        "number",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.global_reward) is bool):
+                    if _model.global_reward is UNSET:
+                        _undeclared += 1
+                    _model.global_reward = odd(
+                        _model.global_reward,
+                        ((_parent, _name), _key),
+                        "global_reward",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if _model.voucher_validity.__class__ is str or isinstance(
+                    _model.voucher_validity, str
+                ):
+                    _model.voucher_validity = SimpleRewardVoucherValidity(_model.voucher_validity)
+                elif _model.voucher_validity is UNSET:
+                    _undeclared += 1
+                    _model.voucher_validity = odd(
+                        _model.voucher_validity,
+                        ((_parent, _name), _key),
+                        "voucher_validity",
+                        "SimpleRewardVoucherValidity",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.voucher_validity = odd(
+                        _model.voucher_validity,
+                        ((_parent, _name), _key),
+                        "voucher_validity",
+                        "SimpleRewardVoucherValidity",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.voucher_code_generation_preference.__class__ is str
+                    or isinstance(_model.voucher_code_generation_preference, str)
+                ):
+                    if _model.voucher_code_generation_preference is UNSET:
+                        _undeclared += 1
+                    _model.voucher_code_generation_preference = odd(
+                        _model.voucher_code_generation_preference,
+                        ((_parent, _name), _key),
+                        "voucher_code_generation_preference",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.state) is int:
+                    _model.state = SimpleRewardState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "SimpleRewardState",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "SimpleRewardState",
+                        True,
+                        False,
+                    )
+
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reward_id = odd(
+                            _model.reward_id,
+                            ((_parent, _name), _key),
+                            "reward_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.notes, list):
+                    _model.notes = _read_TextTranslation_list(
+                        _model.notes, ((_parent, _name), _key), "notes"
+                    )
+                elif _model.notes is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.notes = odd(
+                        _model.notes, ((_parent, _name), _key), "notes", "array", False, False
+                    )
+
+                if isinstance(_model.subtitles, list):
+                    _model.subtitles = _read_TextTranslation_list(
+                        _model.subtitles, ((_parent, _name), _key), "subtitles"
+                    )
+                elif _model.subtitles is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.subtitles = odd(
+                        _model.subtitles,
+                        ((_parent, _name), _key),
+                        "subtitles",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (type(_model.points_cost) is float or type(_model.points_cost) is int):
+                    if _model.points_cost is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.points_cost = odd(
+                            _model.points_cost,
+                            ((_parent, _name), _key),
+                            "points_cost",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.valid_date_from.__class__ is str
+                    or isinstance(_model.valid_date_from, str)
+                ):
+                    if _model.valid_date_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_date_from = odd(
+                            _model.valid_date_from,
+                            ((_parent, _name), _key),
+                            "valid_date_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.valid_date_to.__class__ is str or isinstance(_model.valid_date_to, str)
+                ):
+                    if _model.valid_date_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_date_to = odd(
+                            _model.valid_date_to,
+                            ((_parent, _name), _key),
+                            "valid_date_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.maximum_discount_value) is float
+                    or type(_model.maximum_discount_value) is int
+                ):
+                    if _model.maximum_discount_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.maximum_discount_value = odd(
+                            _model.maximum_discount_value,
+                            ((_parent, _name), _key),
+                            "maximum_discount_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.minimum_purchase_value) is float
+                    or type(_model.minimum_purchase_value) is int
+                ):
+                    if _model.minimum_purchase_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.minimum_purchase_value = odd(
+                            _model.minimum_purchase_value,
+                            ((_parent, _name), _key),
+                            "minimum_purchase_value",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.stores, list):
+                    _model.stores = _read_StoreID_list(
+                        _model.stores, ((_parent, _name), _key), "stores"
+                    )
+                elif _model.stores is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stores = odd(
+                        _model.stores, ((_parent, _name), _key), "stores", "array", False, False
+                    )
+
+                if isinstance(_model.segments, list):
+                    _model.segments = _read_SegmentID_list(
+                        _model.segments, ((_parent, _name), _key), "segments"
+                    )
+                elif _model.segments is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.segments = odd(
+                        _model.segments, ((_parent, _name), _key), "segments", "array", False, False
+                    )
+
+                if type(_model.priority) is int:
+                    _model.priority = SimpleRewardPriority(_model.priority)
+                elif _model.priority is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.priority = odd(
+                        _model.priority,
+                        ((_parent, _name), _key),
+                        "priority",
+                        "SimpleRewardPriority",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.image_urls, list):
+                    _model.image_urls = _read_UrlLanguageVariant_list(
+                        _model.image_urls, ((_parent, _name), _key), "image_urls"
+                    )
+                elif _model.image_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.reward_external_urls, list):
+                    _model.reward_external_urls = _read_UrlLanguageVariant_list(
+                        _model.reward_external_urls,
+                        ((_parent, _name), _key),
+                        "reward_external_urls",
+                    )
+                elif _model.reward_external_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward_external_urls = odd(
+                        _model.reward_external_urls,
+                        ((_parent, _name), _key),
+                        "reward_external_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.tags, list):
+                    _model.tags = _read_Tag_list(_model.tags, ((_parent, _name), _key), "tags")
+                elif _model.tags is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.tags = odd(
+                        _model.tags, ((_parent, _name), _key), "tags", "array", False, False
+                    )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.voucher_validity_value.__class__ is str
+                    or isinstance(_model.voucher_validity_value, str)
+                ):
+                    if _model.voucher_validity_value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.voucher_validity_value = odd(
+                            _model.voucher_validity_value,
+                            ((_parent, _name), _key),
+                            "voucher_validity_value",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.is_portable) is bool):
+                    if _model.is_portable is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.is_portable = odd(
+                            _model.is_portable,
+                            ((_parent, _name), _key),
+                            "is_portable",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "SimpleReward", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -688,19 +1190,24 @@ class SimpleReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SegmentID: Callable[..., SegmentID]
+_read_SegmentID_list: Callable[..., list[Any]]
 _read_StoreID: Callable[..., StoreID]
+_read_StoreID_list: Callable[..., list[Any]]
 _read_Tag: Callable[..., Tag]
+_read_Tag_list: Callable[..., list[Any]]
 _read_TextTranslation: Callable[..., TextTranslation]
+_read_TextTranslation_list: Callable[..., list[Any]]
 _read_UrlLanguageVariant: Callable[..., UrlLanguageVariant]
+_read_UrlLanguageVariant_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SegmentID, StoreID, Tag, TextTranslation, UrlLanguageVariant
-    global _read_SegmentID
-    global _read_StoreID
-    global _read_Tag
-    global _read_TextTranslation
-    global _read_UrlLanguageVariant
+    global _read_SegmentID, _read_SegmentID_list
+    global _read_StoreID, _read_StoreID_list
+    global _read_Tag, _read_Tag_list
+    global _read_TextTranslation, _read_TextTranslation_list
+    global _read_UrlLanguageVariant, _read_UrlLanguageVariant_list
     from ..models.segment_id import SegmentID
     from ..models.store_id import StoreID
     from ..models.tag import Tag
@@ -708,8 +1215,13 @@ def _import_models() -> None:
     from ..models.url_language_variant import UrlLanguageVariant
 
     _read_SegmentID = SegmentID._from_json
+    _read_SegmentID_list = SegmentID._from_json_list
     _read_StoreID = StoreID._from_json
+    _read_StoreID_list = StoreID._from_json_list
     _read_Tag = Tag._from_json
+    _read_Tag_list = Tag._from_json_list
     _read_TextTranslation = TextTranslation._from_json
+    _read_TextTranslation_list = TextTranslation._from_json_list
     _read_UrlLanguageVariant = UrlLanguageVariant._from_json
+    _read_UrlLanguageVariant_list = UrlLanguageVariant._from_json_list
     _models_pending = False

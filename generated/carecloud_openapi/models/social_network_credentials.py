@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "social_network_token",
     }
 )
+
+_DECLARED_KEYS = (
+    "social_network_id",
+    "social_network_token",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -70,31 +78,45 @@ class SocialNetworkCredentials:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            social_network_id = src_dict["social_network_id"]
-        except KeyError:
-            social_network_id = UNSET
-            _absent += 1
-        if not (isinstance(social_network_id, str)):
-            social_network_id = odd(
-                social_network_id, (_path, _key), "social_network_id", "string", True, False
-            )
-
-        try:
-            social_network_token = src_dict["social_network_token"]
-        except KeyError:
-            social_network_token = UNSET
-            _absent += 1
-        if not (isinstance(social_network_token, str)):
-            social_network_token = odd(
-                social_network_token, (_path, _key), "social_network_token", "string", True, False
-            )
-
         _model = _new_instance(cls)
-        _model.social_network_id = social_network_id
-        _model.social_network_token = social_network_token
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.social_network_id, _model.social_network_token = _declared(src_dict)
+            except KeyError:
+                _model.social_network_id, _model.social_network_token = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.social_network_id, _model.social_network_token = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.social_network_id.__class__ is str or isinstance(_model.social_network_id, str)
+        ):
+            if _model.social_network_id is UNSET:
+                _undeclared += 1
+            _model.social_network_id = odd(
+                _model.social_network_id, (_path, _key), "social_network_id", "string", True, False
+            )
+
+        if not (
+            _model.social_network_token.__class__ is str
+            or isinstance(_model.social_network_token, str)
+        ):
+            if _model.social_network_token is UNSET:
+                _undeclared += 1
+            _model.social_network_token = odd(
+                _model.social_network_token,
+                (_path, _key),
+                "social_network_token",
+                "string",
+                True,
+                False,
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -102,6 +124,71 @@ class SocialNetworkCredentials:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.social_network_id, _model.social_network_token = _declared(src_dict)
+                    except KeyError:
+                        _model.social_network_id, _model.social_network_token = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.social_network_id, _model.social_network_token = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.social_network_id.__class__ is str
+                    or isinstance(_model.social_network_id, str)
+                ):
+                    if _model.social_network_id is UNSET:
+                        _undeclared += 1
+                    _model.social_network_id = odd(
+                        _model.social_network_id,
+                        ((_parent, _name), _key),
+                        "social_network_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.social_network_token.__class__ is str
+                    or isinstance(_model.social_network_token, str)
+                ):
+                    if _model.social_network_token is UNSET:
+                        _undeclared += 1
+                    _model.social_network_token = odd(
+                        _model.social_network_token,
+                        ((_parent, _name), _key),
+                        "social_network_token",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "SocialNetworkCredentials", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "stamp_number",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_bonus_checkpoint_id",
+    "description",
+    "stamp_number",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,14 +87,31 @@ class StamperBonusCheckpoint:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        stamper_bonus_checkpoint_id = src_dict.get("stamper_bonus_checkpoint_id", UNSET)
-        if not (isinstance(stamper_bonus_checkpoint_id, str)):
-            if stamper_bonus_checkpoint_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.stamper_bonus_checkpoint_id.__class__ is str
+            or isinstance(_model.stamper_bonus_checkpoint_id, str)
+        ):
+            if _model.stamper_bonus_checkpoint_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_bonus_checkpoint_id = odd(
-                    stamper_bonus_checkpoint_id,
+                _model.stamper_bonus_checkpoint_id = odd(
+                    _model.stamper_bonus_checkpoint_id,
                     (_path, _key),
                     "stamper_bonus_checkpoint_id",
                     "string",
@@ -93,27 +119,23 @@ class StamperBonusCheckpoint:
                     False,
                 )
 
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        stamp_number = src_dict.get("stamp_number", UNSET)
-        if not (type(stamp_number) is int):
-            if stamp_number is UNSET:
-                _absent += 1
-            else:
-                stamp_number = odd(
-                    stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.stamper_bonus_checkpoint_id = stamper_bonus_checkpoint_id
-        _model.description = description
-        _model.stamp_number = stamp_number
-        if len(src_dict) + _absent == 3:
+        if not (type(_model.stamp_number) is int):
+            if _model.stamp_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.stamp_number = odd(
+                    _model.stamp_number, (_path, _key), "stamp_number", "integer", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -121,6 +143,89 @@ class StamperBonusCheckpoint:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.stamper_bonus_checkpoint_id,
+                            _model.description,
+                            _model.stamp_number,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.stamper_bonus_checkpoint_id,
+                            _model.description,
+                            _model.stamp_number,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.stamper_bonus_checkpoint_id, _model.description, _model.stamp_number = (
+                        map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                    )
+
+                if not (
+                    _model.stamper_bonus_checkpoint_id.__class__ is str
+                    or isinstance(_model.stamper_bonus_checkpoint_id, str)
+                ):
+                    if _model.stamper_bonus_checkpoint_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_bonus_checkpoint_id = odd(
+                            _model.stamper_bonus_checkpoint_id,
+                            ((_parent, _name), _key),
+                            "stamper_bonus_checkpoint_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.stamp_number) is int):
+                    if _model.stamp_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamp_number = odd(
+                            _model.stamp_number,
+                            ((_parent, _name), _key),
+                            "stamp_number",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperBonusCheckpoint", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

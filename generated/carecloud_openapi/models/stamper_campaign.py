@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -49,6 +50,23 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_campaign_id",
+    "partner_id",
+    "name",
+    "description",
+    "stamp_count",
+    "valid_from",
+    "valid_to",
+    "count_of_campaign_repetitions",
+    "stamper_conditions",
+    "stamper_bonus_checkpoints",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -172,14 +190,64 @@ class StamperCampaign:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
-        if not (isinstance(stamper_campaign_id, str)):
-            if stamper_campaign_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 12
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.stamper_campaign_id,
+                    _model.partner_id,
+                    _model.name,
+                    _model.description,
+                    _model.stamp_count,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.count_of_campaign_repetitions,
+                    _model.stamper_conditions,
+                    _model.stamper_bonus_checkpoints,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.stamper_campaign_id,
+                    _model.partner_id,
+                    _model.name,
+                    _model.description,
+                    _model.stamp_count,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.count_of_campaign_repetitions,
+                    _model.stamper_conditions,
+                    _model.stamper_bonus_checkpoints,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.stamper_campaign_id,
+                _model.partner_id,
+                _model.name,
+                _model.description,
+                _model.stamp_count,
+                _model.valid_from,
+                _model.valid_to,
+                _model.count_of_campaign_repetitions,
+                _model.stamper_conditions,
+                _model.stamper_bonus_checkpoints,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (
+            _model.stamper_campaign_id.__class__ is str
+            or isinstance(_model.stamper_campaign_id, str)
+        ):
+            if _model.stamper_campaign_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_campaign_id = odd(
-                    stamper_campaign_id,
+                _model.stamper_campaign_id = odd(
+                    _model.stamper_campaign_id,
                     (_path, _key),
                     "stamper_campaign_id",
                     "string",
@@ -187,57 +255,58 @@ class StamperCampaign:
                     False,
                 )
 
-        partner_id = src_dict.get("partner_id", UNSET)
-        if not (isinstance(partner_id, str)):
-            if partner_id is UNSET:
-                _absent += 1
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
             else:
-                partner_id = odd(partner_id, (_path, _key), "partner_id", "string", False, False)
-
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
-            else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
-
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
-            else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        stamp_count = src_dict.get("stamp_count", UNSET)
-        if not (type(stamp_count) is int):
-            if stamp_count is UNSET:
-                _absent += 1
-            else:
-                stamp_count = odd(
-                    stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                _model.partner_id = odd(
+                    _model.partner_id, (_path, _key), "partner_id", "string", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        count_of_campaign_repetitions = src_dict.get("count_of_campaign_repetitions", UNSET)
-        if not (type(count_of_campaign_repetitions) is int):
-            if count_of_campaign_repetitions is UNSET:
-                _absent += 1
+        if not (type(_model.stamp_count) is int):
+            if _model.stamp_count is UNSET:
+                _undeclared += 1
             else:
-                count_of_campaign_repetitions = odd(
-                    count_of_campaign_repetitions,
+                _model.stamp_count = odd(
+                    _model.stamp_count, (_path, _key), "stamp_count", "integer", False, False
+                )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (type(_model.count_of_campaign_repetitions) is int):
+            if _model.count_of_campaign_repetitions is UNSET:
+                _undeclared += 1
+            else:
+                _model.count_of_campaign_repetitions = odd(
+                    _model.count_of_campaign_repetitions,
                     (_path, _key),
                     "count_of_campaign_repetitions",
                     "integer",
@@ -245,40 +314,31 @@ class StamperCampaign:
                     False,
                 )
 
-        stamper_conditions = src_dict.get("stamper_conditions", UNSET)
-        if isinstance(stamper_conditions, list):
-            _p0 = ((_path, _key), "stamper_conditions")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_conditions):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperCondition(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperCondition", True, False)
-                _l0.append(_v0)
-            stamper_conditions = _l0
-        elif stamper_conditions is UNSET:
-            _absent += 1
+        if isinstance(_model.stamper_conditions, list):
+            _model.stamper_conditions = _read_StamperCondition_list(
+                _model.stamper_conditions, (_path, _key), "stamper_conditions"
+            )
+        elif _model.stamper_conditions is UNSET:
+            _undeclared += 1
         else:
-            stamper_conditions = odd(
-                stamper_conditions, (_path, _key), "stamper_conditions", "array", False, False
+            _model.stamper_conditions = odd(
+                _model.stamper_conditions,
+                (_path, _key),
+                "stamper_conditions",
+                "array",
+                False,
+                False,
             )
 
-        stamper_bonus_checkpoints = src_dict.get("stamper_bonus_checkpoints", UNSET)
-        if isinstance(stamper_bonus_checkpoints, list):
-            _p0 = ((_path, _key), "stamper_bonus_checkpoints")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamper_bonus_checkpoints):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperBonusCheckpoint(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperBonusCheckpoint", True, False)
-                _l0.append(_v0)
-            stamper_bonus_checkpoints = _l0
-        elif stamper_bonus_checkpoints is UNSET:
-            _absent += 1
+        if isinstance(_model.stamper_bonus_checkpoints, list):
+            _model.stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                _model.stamper_bonus_checkpoints, (_path, _key), "stamper_bonus_checkpoints"
+            )
+        elif _model.stamper_bonus_checkpoints is UNSET:
+            _undeclared += 1
         else:
-            stamper_bonus_checkpoints = odd(
-                stamper_bonus_checkpoints,
+            _model.stamper_bonus_checkpoints = odd(
+                _model.stamper_bonus_checkpoints,
                 (_path, _key),
                 "stamper_bonus_checkpoints",
                 "array",
@@ -286,40 +346,264 @@ class StamperCampaign:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = StamperCampaignState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = StamperCampaignState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperCampaignState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperCampaignState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.stamper_campaign_id = stamper_campaign_id
-        _model.partner_id = partner_id
-        _model.name = name
-        _model.description = description
-        _model.stamp_count = stamp_count
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.count_of_campaign_repetitions = count_of_campaign_repetitions
-        _model.stamper_conditions = stamper_conditions
-        _model.stamper_bonus_checkpoints = stamper_bonus_checkpoints
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 12:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 12
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.stamper_campaign_id,
+                            _model.partner_id,
+                            _model.name,
+                            _model.description,
+                            _model.stamp_count,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.count_of_campaign_repetitions,
+                            _model.stamper_conditions,
+                            _model.stamper_bonus_checkpoints,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.stamper_campaign_id,
+                            _model.partner_id,
+                            _model.name,
+                            _model.description,
+                            _model.stamp_count,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.count_of_campaign_repetitions,
+                            _model.stamper_conditions,
+                            _model.stamper_bonus_checkpoints,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.stamper_campaign_id,
+                        _model.partner_id,
+                        _model.name,
+                        _model.description,
+                        _model.stamp_count,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.count_of_campaign_repetitions,
+                        _model.stamper_conditions,
+                        _model.stamper_bonus_checkpoints,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.stamper_campaign_id.__class__ is str
+                    or isinstance(_model.stamper_campaign_id, str)
+                ):
+                    if _model.stamper_campaign_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_campaign_id = odd(
+                            _model.stamper_campaign_id,
+                            ((_parent, _name), _key),
+                            "stamper_campaign_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.partner_id = odd(
+                            _model.partner_id,
+                            ((_parent, _name), _key),
+                            "partner_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.stamp_count) is int):
+                    if _model.stamp_count is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamp_count = odd(
+                            _model.stamp_count,
+                            ((_parent, _name), _key),
+                            "stamp_count",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.count_of_campaign_repetitions) is int):
+                    if _model.count_of_campaign_repetitions is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.count_of_campaign_repetitions = odd(
+                            _model.count_of_campaign_repetitions,
+                            ((_parent, _name), _key),
+                            "count_of_campaign_repetitions",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.stamper_conditions, list):
+                    _model.stamper_conditions = _read_StamperCondition_list(
+                        _model.stamper_conditions, ((_parent, _name), _key), "stamper_conditions"
+                    )
+                elif _model.stamper_conditions is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stamper_conditions = odd(
+                        _model.stamper_conditions,
+                        ((_parent, _name), _key),
+                        "stamper_conditions",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if isinstance(_model.stamper_bonus_checkpoints, list):
+                    _model.stamper_bonus_checkpoints = _read_StamperBonusCheckpoint_list(
+                        _model.stamper_bonus_checkpoints,
+                        ((_parent, _name), _key),
+                        "stamper_bonus_checkpoints",
+                    )
+                elif _model.stamper_bonus_checkpoints is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stamper_bonus_checkpoints = odd(
+                        _model.stamper_bonus_checkpoints,
+                        ((_parent, _name), _key),
+                        "stamper_bonus_checkpoints",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = StamperCampaignState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperCampaignState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperCampaign", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -354,16 +638,20 @@ class StamperCampaign:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperBonusCheckpoint: Callable[..., StamperBonusCheckpoint]
+_read_StamperBonusCheckpoint_list: Callable[..., list[Any]]
 _read_StamperCondition: Callable[..., StamperCondition]
+_read_StamperCondition_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperBonusCheckpoint, StamperCondition
-    global _read_StamperBonusCheckpoint
-    global _read_StamperCondition
+    global _read_StamperBonusCheckpoint, _read_StamperBonusCheckpoint_list
+    global _read_StamperCondition, _read_StamperCondition_list
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
     from ..models.stamper_condition import StamperCondition
 
     _read_StamperBonusCheckpoint = StamperBonusCheckpoint._from_json
+    _read_StamperBonusCheckpoint_list = StamperBonusCheckpoint._from_json_list
     _read_StamperCondition = StamperCondition._from_json
+    _read_StamperCondition_list = StamperCondition._from_json_list
     _models_pending = False

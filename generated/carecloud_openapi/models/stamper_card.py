@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_card_id",
+    "stamper_campaign_id",
+    "customer_id",
+    "stamper_card_order",
+    "is_filled_up",
+    "stamps",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -139,23 +154,63 @@ class StamperCard:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
-        if not (isinstance(stamper_card_id, str)):
-            if stamper_card_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.stamper_card_id,
+                    _model.stamper_campaign_id,
+                    _model.customer_id,
+                    _model.stamper_card_order,
+                    _model.is_filled_up,
+                    _model.stamps,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.stamper_card_id,
+                    _model.stamper_campaign_id,
+                    _model.customer_id,
+                    _model.stamper_card_order,
+                    _model.is_filled_up,
+                    _model.stamps,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.stamper_card_id,
+                _model.stamper_campaign_id,
+                _model.customer_id,
+                _model.stamper_card_order,
+                _model.is_filled_up,
+                _model.stamps,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
+            if _model.stamper_card_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_card_id = odd(
-                    stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                _model.stamper_card_id = odd(
+                    _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
                 )
 
-        stamper_campaign_id = src_dict.get("stamper_campaign_id", UNSET)
-        if not (isinstance(stamper_campaign_id, str)):
-            if stamper_campaign_id is UNSET:
-                _absent += 1
+        if not (
+            _model.stamper_campaign_id.__class__ is str
+            or isinstance(_model.stamper_campaign_id, str)
+        ):
+            if _model.stamper_campaign_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_campaign_id = odd(
-                    stamper_campaign_id,
+                _model.stamper_campaign_id = odd(
+                    _model.stamper_campaign_id,
                     (_path, _key),
                     "stamper_campaign_id",
                     "string",
@@ -163,85 +218,256 @@ class StamperCard:
                     False,
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        stamper_card_order = src_dict.get("stamper_card_order", UNSET)
-        if not (type(stamper_card_order) is int):
-            if stamper_card_order is UNSET:
-                _absent += 1
-            else:
-                stamper_card_order = odd(
-                    stamper_card_order, (_path, _key), "stamper_card_order", "integer", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        is_filled_up = src_dict.get("is_filled_up", UNSET)
-        if not (type(is_filled_up) is bool):
-            if is_filled_up is UNSET:
-                _absent += 1
+        if not (type(_model.stamper_card_order) is int):
+            if _model.stamper_card_order is UNSET:
+                _undeclared += 1
             else:
-                is_filled_up = odd(
-                    is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                _model.stamper_card_order = odd(
+                    _model.stamper_card_order,
+                    (_path, _key),
+                    "stamper_card_order",
+                    "integer",
+                    False,
+                    False,
                 )
 
-        stamps = src_dict.get("stamps", UNSET)
-        if isinstance(stamps, list):
-            _p0 = ((_path, _key), "stamps")
-            _l0 = []
-            for _i0, _v0 in enumerate(stamps):
-                if isinstance(_v0, dict):
-                    _v0 = _read_StamperStamp(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "StamperStamp", True, False)
-                _l0.append(_v0)
-            stamps = _l0
-        elif stamps is UNSET:
-            _absent += 1
-        else:
-            stamps = odd(stamps, (_path, _key), "stamps", "array", False, False)
-
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
+        if not (type(_model.is_filled_up) is bool):
+            if _model.is_filled_up is UNSET:
+                _undeclared += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.is_filled_up = odd(
+                    _model.is_filled_up, (_path, _key), "is_filled_up", "boolean", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = StamperCardState(state)
-        elif state is UNSET:
-            _absent += 1
+        if isinstance(_model.stamps, list):
+            _model.stamps = _read_StamperStamp_list(_model.stamps, (_path, _key), "stamps")
+        elif _model.stamps is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperCardState", False, False)
+            _model.stamps = odd(_model.stamps, (_path, _key), "stamps", "array", False, False)
 
-        _model = _new_instance(cls)
-        _model.stamper_card_id = stamper_card_id
-        _model.stamper_campaign_id = stamper_campaign_id
-        _model.customer_id = customer_id
-        _model.stamper_card_order = stamper_card_order
-        _model.is_filled_up = is_filled_up
-        _model.stamps = stamps
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            else:
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = StamperCardState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperCardState", False, False
+            )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.stamper_card_id,
+                            _model.stamper_campaign_id,
+                            _model.customer_id,
+                            _model.stamper_card_order,
+                            _model.is_filled_up,
+                            _model.stamps,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.stamper_card_id,
+                            _model.stamper_campaign_id,
+                            _model.customer_id,
+                            _model.stamper_card_order,
+                            _model.is_filled_up,
+                            _model.stamps,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.stamper_card_id,
+                        _model.stamper_campaign_id,
+                        _model.customer_id,
+                        _model.stamper_card_order,
+                        _model.is_filled_up,
+                        _model.stamps,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.stamper_card_id.__class__ is str
+                    or isinstance(_model.stamper_card_id, str)
+                ):
+                    if _model.stamper_card_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_card_id = odd(
+                            _model.stamper_card_id,
+                            ((_parent, _name), _key),
+                            "stamper_card_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.stamper_campaign_id.__class__ is str
+                    or isinstance(_model.stamper_campaign_id, str)
+                ):
+                    if _model.stamper_campaign_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_campaign_id = odd(
+                            _model.stamper_campaign_id,
+                            ((_parent, _name), _key),
+                            "stamper_campaign_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.stamper_card_order) is int):
+                    if _model.stamper_card_order is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_card_order = odd(
+                            _model.stamper_card_order,
+                            ((_parent, _name), _key),
+                            "stamper_card_order",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.is_filled_up) is bool):
+                    if _model.is_filled_up is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.is_filled_up = odd(
+                            _model.is_filled_up,
+                            ((_parent, _name), _key),
+                            "is_filled_up",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.stamps, list):
+                    _model.stamps = _read_StamperStamp_list(
+                        _model.stamps, ((_parent, _name), _key), "stamps"
+                    )
+                elif _model.stamps is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.stamps = odd(
+                        _model.stamps, ((_parent, _name), _key), "stamps", "array", False, False
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = StamperCardState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperCardState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "StamperCard", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -276,12 +502,14 @@ class StamperCard:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_StamperStamp: Callable[..., StamperStamp]
+_read_StamperStamp_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
-    global _read_StamperStamp
+    global _read_StamperStamp, _read_StamperStamp_list
     from ..models.stamper_stamp import StamperStamp
 
     _read_StamperStamp = StamperStamp._from_json
+    _read_StamperStamp_list = StamperStamp._from_json_list
     _models_pending = False

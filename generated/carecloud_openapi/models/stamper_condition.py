@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "description",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamper_condition_id",
+    "description",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -72,14 +80,29 @@ class StamperCondition:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
-        if not (isinstance(stamper_condition_id, str)):
-            if stamper_condition_id is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.stamper_condition_id, _model.description = _declared(src_dict)
+            except KeyError:
+                _model.stamper_condition_id, _model.description = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.stamper_condition_id, _model.description = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (
+            _model.stamper_condition_id.__class__ is str
+            or isinstance(_model.stamper_condition_id, str)
+        ):
+            if _model.stamper_condition_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_condition_id = odd(
-                    stamper_condition_id,
+                _model.stamper_condition_id = odd(
+                    _model.stamper_condition_id,
                     (_path, _key),
                     "stamper_condition_id",
                     "string",
@@ -87,17 +110,15 @@ class StamperCondition:
                     False,
                 )
 
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.stamper_condition_id = stamper_condition_id
-        _model.description = description
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -105,6 +126,70 @@ class StamperCondition:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.stamper_condition_id, _model.description = _declared(src_dict)
+                    except KeyError:
+                        _model.stamper_condition_id, _model.description = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.stamper_condition_id, _model.description = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (
+                    _model.stamper_condition_id.__class__ is str
+                    or isinstance(_model.stamper_condition_id, str)
+                ):
+                    if _model.stamper_condition_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_condition_id = odd(
+                            _model.stamper_condition_id,
+                            ((_parent, _name), _key),
+                            "stamper_condition_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StamperCondition", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

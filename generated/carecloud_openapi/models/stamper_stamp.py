@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "stamp_id",
+    "customer_id",
+    "purchase_id",
+    "stamper_card_id",
+    "stamp_order",
+    "stamper_condition_id",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -119,53 +134,95 @@ class StamperStamp:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        stamp_id = src_dict.get("stamp_id", UNSET)
-        if not (isinstance(stamp_id, str)):
-            if stamp_id is UNSET:
-                _absent += 1
-            else:
-                stamp_id = odd(stamp_id, (_path, _key), "stamp_id", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.stamp_id,
+                    _model.customer_id,
+                    _model.purchase_id,
+                    _model.stamper_card_id,
+                    _model.stamp_order,
+                    _model.stamper_condition_id,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.stamp_id,
+                    _model.customer_id,
+                    _model.purchase_id,
+                    _model.stamper_card_id,
+                    _model.stamp_order,
+                    _model.stamper_condition_id,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.stamp_id,
+                _model.customer_id,
+                _model.purchase_id,
+                _model.stamper_card_id,
+                _model.stamp_order,
+                _model.stamper_condition_id,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
+            if _model.stamp_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
-
-        purchase_id = src_dict.get("purchase_id", UNSET)
-        if not (isinstance(purchase_id, str)):
-            if purchase_id is UNSET:
-                _absent += 1
-            else:
-                purchase_id = odd(purchase_id, (_path, _key), "purchase_id", "string", False, False)
-
-        stamper_card_id = src_dict.get("stamper_card_id", UNSET)
-        if not (isinstance(stamper_card_id, str)):
-            if stamper_card_id is UNSET:
-                _absent += 1
-            else:
-                stamper_card_id = odd(
-                    stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                _model.stamp_id = odd(
+                    _model.stamp_id, (_path, _key), "stamp_id", "string", False, False
                 )
 
-        stamp_order = src_dict.get("stamp_order", UNSET)
-        if not (type(stamp_order) is int):
-            if stamp_order is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                stamp_order = odd(
-                    stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
                 )
 
-        stamper_condition_id = src_dict.get("stamper_condition_id", UNSET)
-        if not (isinstance(stamper_condition_id, str)):
-            if stamper_condition_id is UNSET:
-                _absent += 1
+        if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+            if _model.purchase_id is UNSET:
+                _undeclared += 1
             else:
-                stamper_condition_id = odd(
-                    stamper_condition_id,
+                _model.purchase_id = odd(
+                    _model.purchase_id, (_path, _key), "purchase_id", "string", False, False
+                )
+
+        if not (_model.stamper_card_id.__class__ is str or isinstance(_model.stamper_card_id, str)):
+            if _model.stamper_card_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.stamper_card_id = odd(
+                    _model.stamper_card_id, (_path, _key), "stamper_card_id", "string", False, False
+                )
+
+        if not (type(_model.stamp_order) is int):
+            if _model.stamp_order is UNSET:
+                _undeclared += 1
+            else:
+                _model.stamp_order = odd(
+                    _model.stamp_order, (_path, _key), "stamp_order", "integer", False, False
+                )
+
+        if not (
+            _model.stamper_condition_id.__class__ is str
+            or isinstance(_model.stamper_condition_id, str)
+        ):
+            if _model.stamper_condition_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.stamper_condition_id = odd(
+                    _model.stamper_condition_id,
                     (_path, _key),
                     "stamper_condition_id",
                     "string",
@@ -173,39 +230,32 @@ class StamperStamp:
                     False,
                 )
 
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
             else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = StamperStampState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = StamperStampState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "StamperStampState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StamperStampState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.stamp_id = stamp_id
-        _model.customer_id = customer_id
-        _model.purchase_id = purchase_id
-        _model.stamper_card_id = stamper_card_id
-        _model.stamp_order = stamp_order
-        _model.stamper_condition_id = stamper_condition_id
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -213,6 +263,189 @@ class StamperStamp:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.stamp_id,
+                            _model.customer_id,
+                            _model.purchase_id,
+                            _model.stamper_card_id,
+                            _model.stamp_order,
+                            _model.stamper_condition_id,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.stamp_id,
+                            _model.customer_id,
+                            _model.purchase_id,
+                            _model.stamper_card_id,
+                            _model.stamp_order,
+                            _model.stamper_condition_id,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.stamp_id,
+                        _model.customer_id,
+                        _model.purchase_id,
+                        _model.stamper_card_id,
+                        _model.stamp_order,
+                        _model.stamper_condition_id,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.stamp_id.__class__ is str or isinstance(_model.stamp_id, str)):
+                    if _model.stamp_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamp_id = odd(
+                            _model.stamp_id,
+                            ((_parent, _name), _key),
+                            "stamp_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.purchase_id.__class__ is str or isinstance(_model.purchase_id, str)):
+                    if _model.purchase_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.purchase_id = odd(
+                            _model.purchase_id,
+                            ((_parent, _name), _key),
+                            "purchase_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.stamper_card_id.__class__ is str
+                    or isinstance(_model.stamper_card_id, str)
+                ):
+                    if _model.stamper_card_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_card_id = odd(
+                            _model.stamper_card_id,
+                            ((_parent, _name), _key),
+                            "stamper_card_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.stamp_order) is int):
+                    if _model.stamp_order is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamp_order = odd(
+                            _model.stamp_order,
+                            ((_parent, _name), _key),
+                            "stamp_order",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.stamper_condition_id.__class__ is str
+                    or isinstance(_model.stamper_condition_id, str)
+                ):
+                    if _model.stamper_condition_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.stamper_condition_id = odd(
+                            _model.stamper_condition_id,
+                            ((_parent, _name), _key),
+                            "stamper_condition_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = StamperStampState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StamperStampState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "StamperStamp", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,27 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "description",
+    "validity_period",
+    "collection_points",
+    "payment_points",
+    "qualification_type",
+    "discount",
+    "status_id",
+    "qualification_period",
+    "qualification_turnover",
+    "qualification_points",
+    "previous_status",
+    "next_status",
+    "overall_discount_on_discounted_purchase_items",
+    "text_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -166,85 +188,133 @@ class Status:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 16
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.name,
+                    _model.description,
+                    _model.validity_period,
+                    _model.collection_points,
+                    _model.payment_points,
+                    _model.qualification_type,
+                    _model.discount,
+                    _model.status_id,
+                    _model.qualification_period,
+                    _model.qualification_turnover,
+                    _model.qualification_points,
+                    _model.previous_status,
+                    _model.next_status,
+                    _model.overall_discount_on_discounted_purchase_items,
+                    _model.text_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.name,
+                    _model.description,
+                    _model.validity_period,
+                    _model.collection_points,
+                    _model.payment_points,
+                    _model.qualification_type,
+                    _model.discount,
+                    _model.status_id,
+                    _model.qualification_period,
+                    _model.qualification_turnover,
+                    _model.qualification_points,
+                    _model.previous_status,
+                    _model.next_status,
+                    _model.overall_discount_on_discounted_purchase_items,
+                    _model.text_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.name,
+                _model.description,
+                _model.validity_period,
+                _model.collection_points,
+                _model.payment_points,
+                _model.qualification_type,
+                _model.discount,
+                _model.status_id,
+                _model.qualification_period,
+                _model.qualification_turnover,
+                _model.qualification_points,
+                _model.previous_status,
+                _model.next_status,
+                _model.overall_discount_on_discounted_purchase_items,
+                _model.text_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            description = src_dict["description"]
-        except KeyError:
-            description = UNSET
-            _absent += 1
-        if not (isinstance(description, str)):
-            description = odd(description, (_path, _key), "description", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        try:
-            validity_period = src_dict["validity_period"]
-        except KeyError:
-            validity_period = UNSET
-            _absent += 1
-        if not (isinstance(validity_period, str)):
-            validity_period = odd(
-                validity_period, (_path, _key), "validity_period", "string", True, False
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
+            _model.description = odd(
+                _model.description, (_path, _key), "description", "string", True, False
             )
 
-        try:
-            collection_points = src_dict["collection_points"]
-        except KeyError:
-            collection_points = UNSET
-            _absent += 1
-        if not (type(collection_points) is bool):
-            collection_points = odd(
-                collection_points, (_path, _key), "collection_points", "boolean", True, False
+        if not (_model.validity_period.__class__ is str or isinstance(_model.validity_period, str)):
+            if _model.validity_period is UNSET:
+                _undeclared += 1
+            _model.validity_period = odd(
+                _model.validity_period, (_path, _key), "validity_period", "string", True, False
             )
 
-        try:
-            payment_points = src_dict["payment_points"]
-        except KeyError:
-            payment_points = UNSET
-            _absent += 1
-        if not (type(payment_points) is bool):
-            payment_points = odd(
-                payment_points, (_path, _key), "payment_points", "boolean", True, False
+        if not (type(_model.collection_points) is bool):
+            if _model.collection_points is UNSET:
+                _undeclared += 1
+            _model.collection_points = odd(
+                _model.collection_points, (_path, _key), "collection_points", "boolean", True, False
             )
 
-        try:
-            qualification_type = src_dict["qualification_type"]
-        except KeyError:
-            qualification_type = UNSET
-            _absent += 1
-        if not (type(qualification_type) is int):
-            qualification_type = odd(
-                qualification_type, (_path, _key), "qualification_type", "integer", True, False
+        if not (type(_model.payment_points) is bool):
+            if _model.payment_points is UNSET:
+                _undeclared += 1
+            _model.payment_points = odd(
+                _model.payment_points, (_path, _key), "payment_points", "boolean", True, False
             )
 
-        try:
-            discount = src_dict["discount"]
-        except KeyError:
-            discount = UNSET
-            _absent += 1
-        if not (type(discount) is int):
-            discount = odd(discount, (_path, _key), "discount", "integer", True, False)
+        if not (type(_model.qualification_type) is int):
+            if _model.qualification_type is UNSET:
+                _undeclared += 1
+            _model.qualification_type = odd(
+                _model.qualification_type,
+                (_path, _key),
+                "qualification_type",
+                "integer",
+                True,
+                False,
+            )
 
-        status_id = src_dict.get("status_id", UNSET)
-        if not (isinstance(status_id, str)):
-            if status_id is UNSET:
-                _absent += 1
+        if not (type(_model.discount) is int):
+            if _model.discount is UNSET:
+                _undeclared += 1
+            _model.discount = odd(
+                _model.discount, (_path, _key), "discount", "integer", True, False
+            )
+
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
+                _undeclared += 1
             else:
-                status_id = odd(status_id, (_path, _key), "status_id", "string", False, False)
+                _model.status_id = odd(
+                    _model.status_id, (_path, _key), "status_id", "string", False, False
+                )
 
-        qualification_period = src_dict.get("qualification_period", UNSET)
-        if not (type(qualification_period) is int):
-            if qualification_period is UNSET:
-                _absent += 1
+        if not (type(_model.qualification_period) is int):
+            if _model.qualification_period is UNSET:
+                _undeclared += 1
             else:
-                qualification_period = odd(
-                    qualification_period,
+                _model.qualification_period = odd(
+                    _model.qualification_period,
                     (_path, _key),
                     "qualification_period",
                     "integer",
@@ -252,22 +322,15 @@ class Status:
                     False,
                 )
 
-        qualification_turnover = src_dict.get("qualification_turnover", UNSET)
-        if isinstance(qualification_turnover, list):
-            _p0 = ((_path, _key), "qualification_turnover")
-            _l0 = []
-            for _i0, _v0 in enumerate(qualification_turnover):
-                if isinstance(_v0, dict):
-                    _v0 = _read_QualificationTurnover(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "QualificationTurnover", True, False)
-                _l0.append(_v0)
-            qualification_turnover = _l0
-        elif qualification_turnover is UNSET:
-            _absent += 1
+        if isinstance(_model.qualification_turnover, list):
+            _model.qualification_turnover = _read_QualificationTurnover_list(
+                _model.qualification_turnover, (_path, _key), "qualification_turnover"
+            )
+        elif _model.qualification_turnover is UNSET:
+            _undeclared += 1
         else:
-            qualification_turnover = odd(
-                qualification_turnover,
+            _model.qualification_turnover = odd(
+                _model.qualification_turnover,
                 (_path, _key),
                 "qualification_turnover",
                 "array",
@@ -275,13 +338,14 @@ class Status:
                 False,
             )
 
-        qualification_points = src_dict.get("qualification_points", UNSET)
-        if not (type(qualification_points) is float or type(qualification_points) is int):
-            if qualification_points is UNSET:
-                _absent += 1
+        if not (
+            type(_model.qualification_points) is float or type(_model.qualification_points) is int
+        ):
+            if _model.qualification_points is UNSET:
+                _undeclared += 1
             else:
-                qualification_points = odd(
-                    qualification_points,
+                _model.qualification_points = odd(
+                    _model.qualification_points,
                     (_path, _key),
                     "qualification_points",
                     "number",
@@ -289,31 +353,28 @@ class Status:
                     False,
                 )
 
-        previous_status = src_dict.get("previous_status", UNSET)
-        if not (isinstance(previous_status, str)):
-            if previous_status is UNSET:
-                _absent += 1
+        if not (_model.previous_status.__class__ is str or isinstance(_model.previous_status, str)):
+            if _model.previous_status is UNSET:
+                _undeclared += 1
             else:
-                previous_status = odd(
-                    previous_status, (_path, _key), "previous_status", "string", False, False
+                _model.previous_status = odd(
+                    _model.previous_status, (_path, _key), "previous_status", "string", False, False
                 )
 
-        next_status = src_dict.get("next_status", UNSET)
-        if not (isinstance(next_status, str)):
-            if next_status is UNSET:
-                _absent += 1
+        if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
+            if _model.next_status is UNSET:
+                _undeclared += 1
             else:
-                next_status = odd(next_status, (_path, _key), "next_status", "string", False, False)
+                _model.next_status = odd(
+                    _model.next_status, (_path, _key), "next_status", "string", False, False
+                )
 
-        overall_discount_on_discounted_purchase_items = src_dict.get(
-            "overall_discount_on_discounted_purchase_items", UNSET
-        )
-        if not (type(overall_discount_on_discounted_purchase_items) is bool):
-            if overall_discount_on_discounted_purchase_items is UNSET:
-                _absent += 1
+        if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
+            if _model.overall_discount_on_discounted_purchase_items is UNSET:
+                _undeclared += 1
             else:
-                overall_discount_on_discounted_purchase_items = odd(
-                    overall_discount_on_discounted_purchase_items,
+                _model.overall_discount_on_discounted_purchase_items = odd(
+                    _model.overall_discount_on_discounted_purchase_items,
                     (_path, _key),
                     "overall_discount_on_discounted_purchase_items",
                     "boolean",
@@ -321,45 +382,320 @@ class Status:
                     False,
                 )
 
-        text_id = src_dict.get("text_id", UNSET)
-        if not (isinstance(text_id, str)):
-            if text_id is UNSET:
-                _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
             else:
-                text_id = odd(text_id, (_path, _key), "text_id", "string", False, False)
+                _model.text_id = odd(
+                    _model.text_id, (_path, _key), "text_id", "string", False, False
+                )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.description = description
-        _model.validity_period = validity_period
-        _model.collection_points = collection_points
-        _model.payment_points = payment_points
-        _model.qualification_type = qualification_type
-        _model.discount = discount
-        _model.status_id = status_id
-        _model.qualification_period = qualification_period
-        _model.qualification_turnover = qualification_turnover
-        _model.qualification_points = qualification_points
-        _model.previous_status = previous_status
-        _model.next_status = next_status
-        _model.overall_discount_on_discounted_purchase_items = (
-            overall_discount_on_discounted_purchase_items
-        )
-        _model.text_id = text_id
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 16:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 16
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.name,
+                            _model.description,
+                            _model.validity_period,
+                            _model.collection_points,
+                            _model.payment_points,
+                            _model.qualification_type,
+                            _model.discount,
+                            _model.status_id,
+                            _model.qualification_period,
+                            _model.qualification_turnover,
+                            _model.qualification_points,
+                            _model.previous_status,
+                            _model.next_status,
+                            _model.overall_discount_on_discounted_purchase_items,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.name,
+                            _model.description,
+                            _model.validity_period,
+                            _model.collection_points,
+                            _model.payment_points,
+                            _model.qualification_type,
+                            _model.discount,
+                            _model.status_id,
+                            _model.qualification_period,
+                            _model.qualification_turnover,
+                            _model.qualification_points,
+                            _model.previous_status,
+                            _model.next_status,
+                            _model.overall_discount_on_discounted_purchase_items,
+                            _model.text_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.name,
+                        _model.description,
+                        _model.validity_period,
+                        _model.collection_points,
+                        _model.payment_points,
+                        _model.qualification_type,
+                        _model.discount,
+                        _model.status_id,
+                        _model.qualification_period,
+                        _model.qualification_turnover,
+                        _model.qualification_points,
+                        _model.previous_status,
+                        _model.next_status,
+                        _model.overall_discount_on_discounted_purchase_items,
+                        _model.text_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    _model.description = odd(
+                        _model.description,
+                        ((_parent, _name), _key),
+                        "description",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.validity_period.__class__ is str
+                    or isinstance(_model.validity_period, str)
+                ):
+                    if _model.validity_period is UNSET:
+                        _undeclared += 1
+                    _model.validity_period = odd(
+                        _model.validity_period,
+                        ((_parent, _name), _key),
+                        "validity_period",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.collection_points) is bool):
+                    if _model.collection_points is UNSET:
+                        _undeclared += 1
+                    _model.collection_points = odd(
+                        _model.collection_points,
+                        ((_parent, _name), _key),
+                        "collection_points",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.payment_points) is bool):
+                    if _model.payment_points is UNSET:
+                        _undeclared += 1
+                    _model.payment_points = odd(
+                        _model.payment_points,
+                        ((_parent, _name), _key),
+                        "payment_points",
+                        "boolean",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.qualification_type) is int):
+                    if _model.qualification_type is UNSET:
+                        _undeclared += 1
+                    _model.qualification_type = odd(
+                        _model.qualification_type,
+                        ((_parent, _name), _key),
+                        "qualification_type",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.discount) is int):
+                    if _model.discount is UNSET:
+                        _undeclared += 1
+                    _model.discount = odd(
+                        _model.discount,
+                        ((_parent, _name), _key),
+                        "discount",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.status_id = odd(
+                            _model.status_id,
+                            ((_parent, _name), _key),
+                            "status_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.qualification_period) is int):
+                    if _model.qualification_period is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.qualification_period = odd(
+                            _model.qualification_period,
+                            ((_parent, _name), _key),
+                            "qualification_period",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.qualification_turnover, list):
+                    _model.qualification_turnover = _read_QualificationTurnover_list(
+                        _model.qualification_turnover,
+                        ((_parent, _name), _key),
+                        "qualification_turnover",
+                    )
+                elif _model.qualification_turnover is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.qualification_turnover = odd(
+                        _model.qualification_turnover,
+                        ((_parent, _name), _key),
+                        "qualification_turnover",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    type(_model.qualification_points) is float
+                    or type(_model.qualification_points) is int
+                ):
+                    if _model.qualification_points is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.qualification_points = odd(
+                            _model.qualification_points,
+                            ((_parent, _name), _key),
+                            "qualification_points",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.previous_status.__class__ is str
+                    or isinstance(_model.previous_status, str)
+                ):
+                    if _model.previous_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.previous_status = odd(
+                            _model.previous_status,
+                            ((_parent, _name), _key),
+                            "previous_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.next_status.__class__ is str or isinstance(_model.next_status, str)):
+                    if _model.next_status is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.next_status = odd(
+                            _model.next_status,
+                            ((_parent, _name), _key),
+                            "next_status",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.overall_discount_on_discounted_purchase_items) is bool):
+                    if _model.overall_discount_on_discounted_purchase_items is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.overall_discount_on_discounted_purchase_items = odd(
+                            _model.overall_discount_on_discounted_purchase_items,
+                            ((_parent, _name), _key),
+                            "overall_discount_on_discounted_purchase_items",
+                            "boolean",
+                            False,
+                            False,
+                        )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.text_id = odd(
+                            _model.text_id,
+                            ((_parent, _name), _key),
+                            "text_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Status", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -394,12 +730,14 @@ class Status:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_QualificationTurnover: Callable[..., QualificationTurnover]
+_read_QualificationTurnover_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover
+    global _read_QualificationTurnover, _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json
+    _read_QualificationTurnover_list = QualificationTurnover._from_json_list
     _models_pending = False

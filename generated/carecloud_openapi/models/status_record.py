@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -44,6 +45,19 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "status_id",
+    "customer_id",
+    "status_record_id",
+    "valid_from",
+    "valid_to",
+    "purchase_conditions",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -129,56 +143,97 @@ class StatusRecord:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            status_id = src_dict["status_id"]
-        except KeyError:
-            status_id = UNSET
-            _absent += 1
-        if not (isinstance(status_id, str)):
-            status_id = odd(status_id, (_path, _key), "status_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.status_id,
+                    _model.customer_id,
+                    _model.status_record_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.purchase_conditions,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.status_id,
+                    _model.customer_id,
+                    _model.status_record_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.purchase_conditions,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.status_id,
+                _model.customer_id,
+                _model.status_record_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.purchase_conditions,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+            if _model.status_id is UNSET:
+                _undeclared += 1
+            _model.status_id = odd(
+                _model.status_id, (_path, _key), "status_id", "string", True, False
+            )
 
-        status_record_id = src_dict.get("status_record_id", UNSET)
-        if not (isinstance(status_record_id, str)):
-            if status_record_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (
+            _model.status_record_id.__class__ is str or isinstance(_model.status_record_id, str)
+        ):
+            if _model.status_record_id is UNSET:
+                _undeclared += 1
             else:
-                status_record_id = odd(
-                    status_record_id, (_path, _key), "status_record_id", "string", False, False
+                _model.status_record_id = odd(
+                    _model.status_record_id,
+                    (_path, _key),
+                    "status_record_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
 
-        purchase_conditions = src_dict.get("purchase_conditions", UNSET)
-        if isinstance(purchase_conditions, dict):
-            purchase_conditions = _read_PurchaseConditions(
-                purchase_conditions, (_path, _key), "purchase_conditions"
+        if isinstance(_model.purchase_conditions, dict):
+            _model.purchase_conditions = _read_PurchaseConditions(
+                _model.purchase_conditions, (_path, _key), "purchase_conditions"
             )
-        elif purchase_conditions is UNSET:
-            _absent += 1
+        elif _model.purchase_conditions is UNSET:
+            _undeclared += 1
         else:
-            purchase_conditions = odd(
-                purchase_conditions,
+            _model.purchase_conditions = odd(
+                _model.purchase_conditions,
                 (_path, _key),
                 "purchase_conditions",
                 "PurchaseConditions",
@@ -186,36 +241,196 @@ class StatusRecord:
                 False,
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = StatusRecordState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = StatusRecordState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "StatusRecordState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "StatusRecordState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.status_id = status_id
-        _model.customer_id = customer_id
-        _model.status_record_id = status_record_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.purchase_conditions = purchase_conditions
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.status_id,
+                            _model.customer_id,
+                            _model.status_record_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.purchase_conditions,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.status_id,
+                            _model.customer_id,
+                            _model.status_record_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.purchase_conditions,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.status_id,
+                        _model.customer_id,
+                        _model.status_record_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.purchase_conditions,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.status_id.__class__ is str or isinstance(_model.status_id, str)):
+                    if _model.status_id is UNSET:
+                        _undeclared += 1
+                    _model.status_id = odd(
+                        _model.status_id,
+                        ((_parent, _name), _key),
+                        "status_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.status_record_id.__class__ is str
+                    or isinstance(_model.status_record_id, str)
+                ):
+                    if _model.status_record_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.status_record_id = odd(
+                            _model.status_record_id,
+                            ((_parent, _name), _key),
+                            "status_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.purchase_conditions, dict):
+                    _model.purchase_conditions = _read_PurchaseConditions(
+                        _model.purchase_conditions, ((_parent, _name), _key), "purchase_conditions"
+                    )
+                elif _model.purchase_conditions is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.purchase_conditions = odd(
+                        _model.purchase_conditions,
+                        ((_parent, _name), _key),
+                        "purchase_conditions",
+                        "PurchaseConditions",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = StatusRecordState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "StatusRecordState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "StatusRecord", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -250,12 +465,14 @@ class StatusRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PurchaseConditions: Callable[..., PurchaseConditions]
+_read_PurchaseConditions_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PurchaseConditions
-    global _read_PurchaseConditions
+    global _read_PurchaseConditions, _read_PurchaseConditions_list
     from ..models.purchase_conditions import PurchaseConditions
 
     _read_PurchaseConditions = PurchaseConditions._from_json
+    _read_PurchaseConditions_list = PurchaseConditions._from_json_list
     _models_pending = False

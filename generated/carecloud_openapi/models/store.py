@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -58,6 +59,30 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "store_code",
+    "name",
+    "partner_id",
+    "system_id",
+    "store_address",
+    "contact_email",
+    "manager_name",
+    "phone_number",
+    "gps_coordinates",
+    "url_address",
+    "opening",
+    "image_urls",
+    "visibility_for_customer",
+    "short_description",
+    "description",
+    "registration_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -200,137 +225,193 @@ class Store:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
-
-        try:
-            store_code = src_dict["store_code"]
-        except KeyError:
-            store_code = UNSET
-            _absent += 1
-        if not (isinstance(store_code, str)):
-            store_code = odd(store_code, (_path, _key), "store_code", "string", True, False)
-
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
-
-        try:
-            partner_id = src_dict["partner_id"]
-        except KeyError:
-            partner_id = UNSET
-            _absent += 1
-        if not (isinstance(partner_id, str)):
-            partner_id = odd(partner_id, (_path, _key), "partner_id", "string", True, False)
-
-        try:
-            system_id = src_dict["system_id"]
-        except KeyError:
-            system_id = UNSET
-            _absent += 1
-        if not (isinstance(system_id, str)):
-            system_id = odd(system_id, (_path, _key), "system_id", "string", True, False)
-
-        store_address = src_dict.get("store_address", UNSET)
-        if isinstance(store_address, dict):
-            store_address = _read_Address(store_address, (_path, _key), "store_address")
-        elif store_address is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 19
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.store_id,
+                    _model.store_code,
+                    _model.name,
+                    _model.partner_id,
+                    _model.system_id,
+                    _model.store_address,
+                    _model.contact_email,
+                    _model.manager_name,
+                    _model.phone_number,
+                    _model.gps_coordinates,
+                    _model.url_address,
+                    _model.opening,
+                    _model.image_urls,
+                    _model.visibility_for_customer,
+                    _model.short_description,
+                    _model.description,
+                    _model.registration_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.store_id,
+                    _model.store_code,
+                    _model.name,
+                    _model.partner_id,
+                    _model.system_id,
+                    _model.store_address,
+                    _model.contact_email,
+                    _model.manager_name,
+                    _model.phone_number,
+                    _model.gps_coordinates,
+                    _model.url_address,
+                    _model.opening,
+                    _model.image_urls,
+                    _model.visibility_for_customer,
+                    _model.short_description,
+                    _model.description,
+                    _model.registration_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            store_address = odd(
-                store_address, (_path, _key), "store_address", "Address", False, False
+            (
+                _model.store_id,
+                _model.store_code,
+                _model.name,
+                _model.partner_id,
+                _model.system_id,
+                _model.store_address,
+                _model.contact_email,
+                _model.manager_name,
+                _model.phone_number,
+                _model.gps_coordinates,
+                _model.url_address,
+                _model.opening,
+                _model.image_urls,
+                _model.visibility_for_customer,
+                _model.short_description,
+                _model.description,
+                _model.registration_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
+            if _model.store_code is UNSET:
+                _undeclared += 1
+            _model.store_code = odd(
+                _model.store_code, (_path, _key), "store_code", "string", True, False
             )
 
-        contact_email = src_dict.get("contact_email", UNSET)
-        if not (isinstance(contact_email, str)):
-            if contact_email is UNSET:
-                _absent += 1
-            else:
-                contact_email = odd(
-                    contact_email, (_path, _key), "contact_email", "string", False, False
-                )
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        manager_name = src_dict.get("manager_name", UNSET)
-        if not (isinstance(manager_name, str)):
-            if manager_name is UNSET:
-                _absent += 1
-            else:
-                manager_name = odd(
-                    manager_name, (_path, _key), "manager_name", "string", False, False
-                )
-
-        phone_number = src_dict.get("phone_number", UNSET)
-        if not (isinstance(phone_number, str)):
-            if phone_number is UNSET:
-                _absent += 1
-            else:
-                phone_number = odd(
-                    phone_number, (_path, _key), "phone_number", "string", False, False
-                )
-
-        gps_coordinates = src_dict.get("gps_coordinates", UNSET)
-        if isinstance(gps_coordinates, dict):
-            gps_coordinates = _read_GPSCoordinates(
-                gps_coordinates, (_path, _key), "gps_coordinates"
-            )
-        elif gps_coordinates is UNSET:
-            _absent += 1
-        else:
-            gps_coordinates = odd(
-                gps_coordinates, (_path, _key), "gps_coordinates", "GPSCoordinates", False, False
+        if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+            if _model.partner_id is UNSET:
+                _undeclared += 1
+            _model.partner_id = odd(
+                _model.partner_id, (_path, _key), "partner_id", "string", True, False
             )
 
-        url_address = src_dict.get("url_address", UNSET)
-        if not (isinstance(url_address, str)):
-            if url_address is UNSET:
-                _absent += 1
-            else:
-                url_address = odd(url_address, (_path, _key), "url_address", "string", False, False)
+        if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
+            if _model.system_id is UNSET:
+                _undeclared += 1
+            _model.system_id = odd(
+                _model.system_id, (_path, _key), "system_id", "string", True, False
+            )
 
-        opening = src_dict.get("opening", UNSET)
-        if isinstance(opening, list):
-            _p0 = ((_path, _key), "opening")
-            _l0 = []
-            for _i0, _v0 in enumerate(opening):
-                if isinstance(_v0, dict):
-                    _v0 = _read_OpeningDay(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "OpeningDay", True, False)
-                _l0.append(_v0)
-            opening = _l0
-        elif opening is UNSET:
-            _absent += 1
+        if isinstance(_model.store_address, dict):
+            _model.store_address = _read_Address(
+                _model.store_address, (_path, _key), "store_address"
+            )
+        elif _model.store_address is UNSET:
+            _undeclared += 1
         else:
-            opening = odd(opening, (_path, _key), "opening", "array", False, False)
+            _model.store_address = odd(
+                _model.store_address, (_path, _key), "store_address", "Address", False, False
+            )
 
-        image_urls = src_dict.get("image_urls", UNSET)
-        if isinstance(image_urls, list):
-            for _i0, _v0 in enumerate(image_urls):
-                if not (isinstance(_v0, str)):
+        if not (_model.contact_email.__class__ is str or isinstance(_model.contact_email, str)):
+            if _model.contact_email is UNSET:
+                _undeclared += 1
+            else:
+                _model.contact_email = odd(
+                    _model.contact_email, (_path, _key), "contact_email", "string", False, False
+                )
+
+        if not (_model.manager_name.__class__ is str or isinstance(_model.manager_name, str)):
+            if _model.manager_name is UNSET:
+                _undeclared += 1
+            else:
+                _model.manager_name = odd(
+                    _model.manager_name, (_path, _key), "manager_name", "string", False, False
+                )
+
+        if not (_model.phone_number.__class__ is str or isinstance(_model.phone_number, str)):
+            if _model.phone_number is UNSET:
+                _undeclared += 1
+            else:
+                _model.phone_number = odd(
+                    _model.phone_number, (_path, _key), "phone_number", "string", False, False
+                )
+
+        if isinstance(_model.gps_coordinates, dict):
+            _model.gps_coordinates = _read_GPSCoordinates(
+                _model.gps_coordinates, (_path, _key), "gps_coordinates"
+            )
+        elif _model.gps_coordinates is UNSET:
+            _undeclared += 1
+        else:
+            _model.gps_coordinates = odd(
+                _model.gps_coordinates,
+                (_path, _key),
+                "gps_coordinates",
+                "GPSCoordinates",
+                False,
+                False,
+            )
+
+        if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
+            if _model.url_address is UNSET:
+                _undeclared += 1
+            else:
+                _model.url_address = odd(
+                    _model.url_address, (_path, _key), "url_address", "string", False, False
+                )
+
+        if isinstance(_model.opening, list):
+            _model.opening = _read_OpeningDay_list(_model.opening, (_path, _key), "opening")
+        elif _model.opening is UNSET:
+            _undeclared += 1
+        else:
+            _model.opening = odd(_model.opening, (_path, _key), "opening", "array", False, False)
+
+        if isinstance(_model.image_urls, list):
+            for _i0, _v0 in enumerate(_model.image_urls):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
                     odd(_v0, ((_path, _key), "image_urls"), _i0, "string", True, False)
-        elif image_urls is UNSET:
-            _absent += 1
+        elif _model.image_urls is UNSET:
+            _undeclared += 1
         else:
-            image_urls = odd(image_urls, (_path, _key), "image_urls", "array", False, False)
+            _model.image_urls = odd(
+                _model.image_urls, (_path, _key), "image_urls", "array", False, False
+            )
 
-        visibility_for_customer = src_dict.get("visibility_for_customer", UNSET)
-        if type(visibility_for_customer) is int:
-            visibility_for_customer = StoreVisibilityForCustomer(visibility_for_customer)
-        elif visibility_for_customer is UNSET:
-            _absent += 1
+        if type(_model.visibility_for_customer) is int:
+            _model.visibility_for_customer = StoreVisibilityForCustomer(
+                _model.visibility_for_customer
+            )
+        elif _model.visibility_for_customer is UNSET:
+            _undeclared += 1
         else:
-            visibility_for_customer = odd(
-                visibility_for_customer,
+            _model.visibility_for_customer = odd(
+                _model.visibility_for_customer,
                 (_path, _key),
                 "visibility_for_customer",
                 "StoreVisibilityForCustomer",
@@ -338,72 +419,406 @@ class Store:
                 False,
             )
 
-        short_description = src_dict.get("short_description", UNSET)
-        if not (isinstance(short_description, str)):
-            if short_description is UNSET:
-                _absent += 1
+        if not (
+            _model.short_description.__class__ is str or isinstance(_model.short_description, str)
+        ):
+            if _model.short_description is UNSET:
+                _undeclared += 1
             else:
-                short_description = odd(
-                    short_description, (_path, _key), "short_description", "string", False, False
+                _model.short_description = odd(
+                    _model.short_description,
+                    (_path, _key),
+                    "short_description",
+                    "string",
+                    False,
+                    False,
                 )
 
-        description = src_dict.get("description", UNSET)
-        if not (isinstance(description, str)):
-            if description is UNSET:
-                _absent += 1
+        if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+            if _model.description is UNSET:
+                _undeclared += 1
             else:
-                description = odd(description, (_path, _key), "description", "string", False, False)
-
-        registration_id = src_dict.get("registration_id", UNSET)
-        if not (isinstance(registration_id, str)):
-            if registration_id is UNSET:
-                _absent += 1
-            else:
-                registration_id = odd(
-                    registration_id, (_path, _key), "registration_id", "string", False, False
+                _model.description = odd(
+                    _model.description, (_path, _key), "description", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.registration_id.__class__ is str or isinstance(_model.registration_id, str)):
+            if _model.registration_id is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.registration_id = odd(
+                    _model.registration_id, (_path, _key), "registration_id", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = StoreState(state)
-        elif state is UNSET:
-            _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = StoreState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "StoreState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "StoreState", False, False)
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.store_code = store_code
-        _model.name = name
-        _model.partner_id = partner_id
-        _model.system_id = system_id
-        _model.store_address = store_address
-        _model.contact_email = contact_email
-        _model.manager_name = manager_name
-        _model.phone_number = phone_number
-        _model.gps_coordinates = gps_coordinates
-        _model.url_address = url_address
-        _model.opening = opening
-        _model.image_urls = image_urls
-        _model.visibility_for_customer = visibility_for_customer
-        _model.short_description = short_description
-        _model.description = description
-        _model.registration_id = registration_id
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 19:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 19
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.store_id,
+                            _model.store_code,
+                            _model.name,
+                            _model.partner_id,
+                            _model.system_id,
+                            _model.store_address,
+                            _model.contact_email,
+                            _model.manager_name,
+                            _model.phone_number,
+                            _model.gps_coordinates,
+                            _model.url_address,
+                            _model.opening,
+                            _model.image_urls,
+                            _model.visibility_for_customer,
+                            _model.short_description,
+                            _model.description,
+                            _model.registration_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.store_id,
+                            _model.store_code,
+                            _model.name,
+                            _model.partner_id,
+                            _model.system_id,
+                            _model.store_address,
+                            _model.contact_email,
+                            _model.manager_name,
+                            _model.phone_number,
+                            _model.gps_coordinates,
+                            _model.url_address,
+                            _model.opening,
+                            _model.image_urls,
+                            _model.visibility_for_customer,
+                            _model.short_description,
+                            _model.description,
+                            _model.registration_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.store_id,
+                        _model.store_code,
+                        _model.name,
+                        _model.partner_id,
+                        _model.system_id,
+                        _model.store_address,
+                        _model.contact_email,
+                        _model.manager_name,
+                        _model.phone_number,
+                        _model.gps_coordinates,
+                        _model.url_address,
+                        _model.opening,
+                        _model.image_urls,
+                        _model.visibility_for_customer,
+                        _model.short_description,
+                        _model.description,
+                        _model.registration_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (_model.store_code.__class__ is str or isinstance(_model.store_code, str)):
+                    if _model.store_code is UNSET:
+                        _undeclared += 1
+                    _model.store_code = odd(
+                        _model.store_code,
+                        ((_parent, _name), _key),
+                        "store_code",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.partner_id.__class__ is str or isinstance(_model.partner_id, str)):
+                    if _model.partner_id is UNSET:
+                        _undeclared += 1
+                    _model.partner_id = odd(
+                        _model.partner_id,
+                        ((_parent, _name), _key),
+                        "partner_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.system_id.__class__ is str or isinstance(_model.system_id, str)):
+                    if _model.system_id is UNSET:
+                        _undeclared += 1
+                    _model.system_id = odd(
+                        _model.system_id,
+                        ((_parent, _name), _key),
+                        "system_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if isinstance(_model.store_address, dict):
+                    _model.store_address = _read_Address(
+                        _model.store_address, ((_parent, _name), _key), "store_address"
+                    )
+                elif _model.store_address is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.store_address = odd(
+                        _model.store_address,
+                        ((_parent, _name), _key),
+                        "store_address",
+                        "Address",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.contact_email.__class__ is str or isinstance(_model.contact_email, str)
+                ):
+                    if _model.contact_email is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.contact_email = odd(
+                            _model.contact_email,
+                            ((_parent, _name), _key),
+                            "contact_email",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.manager_name.__class__ is str or isinstance(_model.manager_name, str)
+                ):
+                    if _model.manager_name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.manager_name = odd(
+                            _model.manager_name,
+                            ((_parent, _name), _key),
+                            "manager_name",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.phone_number.__class__ is str or isinstance(_model.phone_number, str)
+                ):
+                    if _model.phone_number is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.phone_number = odd(
+                            _model.phone_number,
+                            ((_parent, _name), _key),
+                            "phone_number",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.gps_coordinates, dict):
+                    _model.gps_coordinates = _read_GPSCoordinates(
+                        _model.gps_coordinates, ((_parent, _name), _key), "gps_coordinates"
+                    )
+                elif _model.gps_coordinates is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.gps_coordinates = odd(
+                        _model.gps_coordinates,
+                        ((_parent, _name), _key),
+                        "gps_coordinates",
+                        "GPSCoordinates",
+                        False,
+                        False,
+                    )
+
+                if not (_model.url_address.__class__ is str or isinstance(_model.url_address, str)):
+                    if _model.url_address is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.url_address = odd(
+                            _model.url_address,
+                            ((_parent, _name), _key),
+                            "url_address",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if isinstance(_model.opening, list):
+                    _model.opening = _read_OpeningDay_list(
+                        _model.opening, ((_parent, _name), _key), "opening"
+                    )
+                elif _model.opening is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.opening = odd(
+                        _model.opening, ((_parent, _name), _key), "opening", "array", False, False
+                    )
+
+                if isinstance(_model.image_urls, list):
+                    for _i0, _v0 in enumerate(_model.image_urls):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "image_urls"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.image_urls is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.image_urls = odd(
+                        _model.image_urls,
+                        ((_parent, _name), _key),
+                        "image_urls",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if type(_model.visibility_for_customer) is int:
+                    _model.visibility_for_customer = StoreVisibilityForCustomer(
+                        _model.visibility_for_customer
+                    )
+                elif _model.visibility_for_customer is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.visibility_for_customer = odd(
+                        _model.visibility_for_customer,
+                        ((_parent, _name), _key),
+                        "visibility_for_customer",
+                        "StoreVisibilityForCustomer",
+                        False,
+                        False,
+                    )
+
+                if not (
+                    _model.short_description.__class__ is str
+                    or isinstance(_model.short_description, str)
+                ):
+                    if _model.short_description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.short_description = odd(
+                            _model.short_description,
+                            ((_parent, _name), _key),
+                            "short_description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.description.__class__ is str or isinstance(_model.description, str)):
+                    if _model.description is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.description = odd(
+                            _model.description,
+                            ((_parent, _name), _key),
+                            "description",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.registration_id.__class__ is str
+                    or isinstance(_model.registration_id, str)
+                ):
+                    if _model.registration_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.registration_id = odd(
+                            _model.registration_id,
+                            ((_parent, _name), _key),
+                            "registration_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = StoreState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state, ((_parent, _name), _key), "state", "StoreState", False, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Store", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -438,20 +853,26 @@ class Store:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
+_read_Address_list: Callable[..., list[Any]]
 _read_GPSCoordinates: Callable[..., GPSCoordinates]
+_read_GPSCoordinates_list: Callable[..., list[Any]]
 _read_OpeningDay: Callable[..., OpeningDay]
+_read_OpeningDay_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address, GPSCoordinates, OpeningDay
-    global _read_Address
-    global _read_GPSCoordinates
-    global _read_OpeningDay
+    global _read_Address, _read_Address_list
+    global _read_GPSCoordinates, _read_GPSCoordinates_list
+    global _read_OpeningDay, _read_OpeningDay_list
     from ..models.address import Address
     from ..models.gps_coordinates import GPSCoordinates
     from ..models.opening_day import OpeningDay
 
     _read_Address = Address._from_json
+    _read_Address_list = Address._from_json_list
     _read_GPSCoordinates = GPSCoordinates._from_json
+    _read_GPSCoordinates_list = GPSCoordinates._from_json_list
     _read_OpeningDay = OpeningDay._from_json
+    _read_OpeningDay_list = OpeningDay._from_json_list
     _models_pending = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "store_id",
+    "store_group_id",
+    "store_group_record_id",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -82,32 +92,52 @@ class StoreGroupRecord:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            store_id = src_dict["store_id"]
-        except KeyError:
-            store_id = UNSET
-            _absent += 1
-        if not (isinstance(store_id, str)):
-            store_id = odd(store_id, (_path, _key), "store_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.store_id,
+                    _model.store_group_id,
+                    _model.store_group_record_id,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.store_id,
+                    _model.store_group_id,
+                    _model.store_group_record_id,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.store_id,
+                _model.store_group_id,
+                _model.store_group_record_id,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            store_group_id = src_dict["store_group_id"]
-        except KeyError:
-            store_group_id = UNSET
-            _absent += 1
-        if not (isinstance(store_group_id, str)):
-            store_group_id = odd(
-                store_group_id, (_path, _key), "store_group_id", "string", True, False
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            _model.store_id = odd(_model.store_id, (_path, _key), "store_id", "string", True, False)
+
+        if not (_model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)):
+            if _model.store_group_id is UNSET:
+                _undeclared += 1
+            _model.store_group_id = odd(
+                _model.store_group_id, (_path, _key), "store_group_id", "string", True, False
             )
 
-        store_group_record_id = src_dict.get("store_group_record_id", UNSET)
-        if not (isinstance(store_group_record_id, str)):
-            if store_group_record_id is UNSET:
-                _absent += 1
+        if not (
+            _model.store_group_record_id.__class__ is str
+            or isinstance(_model.store_group_record_id, str)
+        ):
+            if _model.store_group_record_id is UNSET:
+                _undeclared += 1
             else:
-                store_group_record_id = odd(
-                    store_group_record_id,
+                _model.store_group_record_id = odd(
+                    _model.store_group_record_id,
                     (_path, _key),
                     "store_group_record_id",
                     "string",
@@ -115,19 +145,15 @@ class StoreGroupRecord:
                     False,
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.store_id = store_id
-        _model.store_group_id = store_group_id
-        _model.store_group_record_id = store_group_record_id
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -135,6 +161,102 @@ class StoreGroupRecord:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.store_id,
+                            _model.store_group_id,
+                            _model.store_group_record_id,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.store_id,
+                            _model.store_group_id,
+                            _model.store_group_record_id,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.store_id,
+                        _model.store_group_id,
+                        _model.store_group_record_id,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    _model.store_id = odd(
+                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
+                    )
+
+                if not (
+                    _model.store_group_id.__class__ is str or isinstance(_model.store_group_id, str)
+                ):
+                    if _model.store_group_id is UNSET:
+                        _undeclared += 1
+                    _model.store_group_id = odd(
+                        _model.store_group_id,
+                        ((_parent, _name), _key),
+                        "store_group_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.store_group_record_id.__class__ is str
+                    or isinstance(_model.store_group_record_id, str)
+                ):
+                    if _model.store_group_record_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_group_record_id = odd(
+                            _model.store_group_record_id,
+                            ((_parent, _name), _key),
+                            "store_group_record_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "StoreGroupRecord", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

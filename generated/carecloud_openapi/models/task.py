@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,21 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "task_type_id",
+    "task_state_id",
+    "customer_id",
+    "task_title",
+    "task_priority",
+    "task_id",
+    "task_note",
+    "due_date",
+    "created_at",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -129,102 +145,138 @@ class Task:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            task_type_id = src_dict["task_type_id"]
-        except KeyError:
-            task_type_id = UNSET
-            _absent += 1
-        if not (isinstance(task_type_id, str)):
-            task_type_id = odd(task_type_id, (_path, _key), "task_type_id", "string", True, False)
-
-        try:
-            task_state_id = src_dict["task_state_id"]
-        except KeyError:
-            task_state_id = UNSET
-            _absent += 1
-        if not (isinstance(task_state_id, str)):
-            task_state_id = odd(
-                task_state_id, (_path, _key), "task_state_id", "string", True, False
-            )
-
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        try:
-            task_title = src_dict["task_title"]
-        except KeyError:
-            task_title = UNSET
-            _absent += 1
-        if not (isinstance(task_title, str)):
-            task_title = odd(task_title, (_path, _key), "task_title", "string", True, False)
-
-        try:
-            task_priority = src_dict["task_priority"]
-        except KeyError:
-            task_priority = UNSET
-            _absent += 1
-        if type(task_priority) is int:
-            task_priority = TaskTaskPriority(task_priority)
-        else:
-            task_priority = odd(
-                task_priority, (_path, _key), "task_priority", "TaskTaskPriority", True, False
-            )
-
-        task_id = src_dict.get("task_id", UNSET)
-        if not (isinstance(task_id, str)):
-            if task_id is UNSET:
-                _absent += 1
-            else:
-                task_id = odd(task_id, (_path, _key), "task_id", "string", False, False)
-
-        task_note = src_dict.get("task_note", UNSET)
-        if not (isinstance(task_note, str)):
-            if task_note is UNSET:
-                _absent += 1
-            else:
-                task_note = odd(task_note, (_path, _key), "task_note", "string", False, False)
-
-        due_date = src_dict.get("due_date", UNSET)
-        if isinstance(due_date, str):
-            due_date = read_date(due_date, (_path, _key), "due_date")
-        elif due_date is UNSET:
-            _absent += 1
-        else:
-            due_date = odd(due_date, (_path, _key), "due_date", "date", False, False)
-
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
-            else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = TaskStateEnum(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "TaskStateEnum", False, False)
-
         _model = _new_instance(cls)
-        _model.task_type_id = task_type_id
-        _model.task_state_id = task_state_id
-        _model.customer_id = customer_id
-        _model.task_title = task_title
-        _model.task_priority = task_priority
-        _model.task_id = task_id
-        _model.task_note = task_note
-        _model.due_date = due_date
-        _model.created_at = created_at
-        _model.state = state
-        if len(src_dict) + _absent == 10:
+        _undeclared = len(src_dict) - 10
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.task_type_id,
+                    _model.task_state_id,
+                    _model.customer_id,
+                    _model.task_title,
+                    _model.task_priority,
+                    _model.task_id,
+                    _model.task_note,
+                    _model.due_date,
+                    _model.created_at,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.task_type_id,
+                    _model.task_state_id,
+                    _model.customer_id,
+                    _model.task_title,
+                    _model.task_priority,
+                    _model.task_id,
+                    _model.task_note,
+                    _model.due_date,
+                    _model.created_at,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.task_type_id,
+                _model.task_state_id,
+                _model.customer_id,
+                _model.task_title,
+                _model.task_priority,
+                _model.task_id,
+                _model.task_note,
+                _model.due_date,
+                _model.created_at,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)):
+            if _model.task_type_id is UNSET:
+                _undeclared += 1
+            _model.task_type_id = odd(
+                _model.task_type_id, (_path, _key), "task_type_id", "string", True, False
+            )
+
+        if not (_model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)):
+            if _model.task_state_id is UNSET:
+                _undeclared += 1
+            _model.task_state_id = odd(
+                _model.task_state_id, (_path, _key), "task_state_id", "string", True, False
+            )
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
+            if _model.task_title is UNSET:
+                _undeclared += 1
+            _model.task_title = odd(
+                _model.task_title, (_path, _key), "task_title", "string", True, False
+            )
+
+        if type(_model.task_priority) is int:
+            _model.task_priority = TaskTaskPriority(_model.task_priority)
+        elif _model.task_priority is UNSET:
+            _undeclared += 1
+            _model.task_priority = odd(
+                _model.task_priority,
+                (_path, _key),
+                "task_priority",
+                "TaskTaskPriority",
+                True,
+                False,
+            )
+        else:
+            _model.task_priority = odd(
+                _model.task_priority,
+                (_path, _key),
+                "task_priority",
+                "TaskTaskPriority",
+                True,
+                False,
+            )
+
+        if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+            if _model.task_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.task_id = odd(
+                    _model.task_id, (_path, _key), "task_id", "string", False, False
+                )
+
+        if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
+            if _model.task_note is UNSET:
+                _undeclared += 1
+            else:
+                _model.task_note = odd(
+                    _model.task_note, (_path, _key), "task_note", "string", False, False
+                )
+
+        if _model.due_date.__class__ is str or isinstance(_model.due_date, str):
+            _model.due_date = read_date(_model.due_date, (_path, _key), "due_date")
+        elif _model.due_date is UNSET:
+            _undeclared += 1
+        else:
+            _model.due_date = odd(_model.due_date, (_path, _key), "due_date", "date", False, False)
+
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            else:
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = TaskStateEnum(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "TaskStateEnum", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -232,6 +284,206 @@ class Task:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 10
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.task_type_id,
+                            _model.task_state_id,
+                            _model.customer_id,
+                            _model.task_title,
+                            _model.task_priority,
+                            _model.task_id,
+                            _model.task_note,
+                            _model.due_date,
+                            _model.created_at,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.task_type_id,
+                            _model.task_state_id,
+                            _model.customer_id,
+                            _model.task_title,
+                            _model.task_priority,
+                            _model.task_id,
+                            _model.task_note,
+                            _model.due_date,
+                            _model.created_at,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.task_type_id,
+                        _model.task_state_id,
+                        _model.customer_id,
+                        _model.task_title,
+                        _model.task_priority,
+                        _model.task_id,
+                        _model.task_note,
+                        _model.due_date,
+                        _model.created_at,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)
+                ):
+                    if _model.task_type_id is UNSET:
+                        _undeclared += 1
+                    _model.task_type_id = odd(
+                        _model.task_type_id,
+                        ((_parent, _name), _key),
+                        "task_type_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.task_state_id.__class__ is str or isinstance(_model.task_state_id, str)
+                ):
+                    if _model.task_state_id is UNSET:
+                        _undeclared += 1
+                    _model.task_state_id = odd(
+                        _model.task_state_id,
+                        ((_parent, _name), _key),
+                        "task_state_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.task_title.__class__ is str or isinstance(_model.task_title, str)):
+                    if _model.task_title is UNSET:
+                        _undeclared += 1
+                    _model.task_title = odd(
+                        _model.task_title,
+                        ((_parent, _name), _key),
+                        "task_title",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if type(_model.task_priority) is int:
+                    _model.task_priority = TaskTaskPriority(_model.task_priority)
+                elif _model.task_priority is UNSET:
+                    _undeclared += 1
+                    _model.task_priority = odd(
+                        _model.task_priority,
+                        ((_parent, _name), _key),
+                        "task_priority",
+                        "TaskTaskPriority",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.task_priority = odd(
+                        _model.task_priority,
+                        ((_parent, _name), _key),
+                        "task_priority",
+                        "TaskTaskPriority",
+                        True,
+                        False,
+                    )
+
+                if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+                    if _model.task_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.task_id = odd(
+                            _model.task_id,
+                            ((_parent, _name), _key),
+                            "task_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.task_note.__class__ is str or isinstance(_model.task_note, str)):
+                    if _model.task_note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.task_note = odd(
+                            _model.task_note,
+                            ((_parent, _name), _key),
+                            "task_note",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if _model.due_date.__class__ is str or isinstance(_model.due_date, str):
+                    _model.due_date = read_date(
+                        _model.due_date, ((_parent, _name), _key), "due_date"
+                    )
+                elif _model.due_date is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.due_date = odd(
+                        _model.due_date, ((_parent, _name), _key), "due_date", "date", False, False
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = TaskStateEnum(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskStateEnum",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Task", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -32,6 +33,15 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "user_id",
+    "task_assignee_id",
+    "name",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -81,44 +91,57 @@ class TaskAssignee:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            user_id = src_dict["user_id"]
-        except KeyError:
-            user_id = UNSET
-            _absent += 1
-        if not (isinstance(user_id, str)):
-            user_id = odd(user_id, (_path, _key), "user_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                    _declared(src_dict)
+                )
+            except KeyError:
+                _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        task_assignee_id = src_dict.get("task_assignee_id", UNSET)
-        if not (isinstance(task_assignee_id, str)):
-            if task_assignee_id is UNSET:
-                _absent += 1
+        if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+            if _model.user_id is UNSET:
+                _undeclared += 1
+            _model.user_id = odd(_model.user_id, (_path, _key), "user_id", "string", True, False)
+
+        if not (
+            _model.task_assignee_id.__class__ is str or isinstance(_model.task_assignee_id, str)
+        ):
+            if _model.task_assignee_id is UNSET:
+                _undeclared += 1
             else:
-                task_assignee_id = odd(
-                    task_assignee_id, (_path, _key), "task_assignee_id", "string", False, False
+                _model.task_assignee_id = odd(
+                    _model.task_assignee_id,
+                    (_path, _key),
+                    "task_assignee_id",
+                    "string",
+                    False,
+                    False,
                 )
 
-        name = src_dict.get("name", UNSET)
-        if not (isinstance(name, str)):
-            if name is UNSET:
-                _absent += 1
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
             else:
-                name = odd(name, (_path, _key), "name", "string", False, False)
+                _model.name = odd(_model.name, (_path, _key), "name", "string", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.user_id = user_id
-        _model.task_assignee_id = task_assignee_id
-        _model.name = name
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -126,6 +149,85 @@ class TaskAssignee:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = (
+                            map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                        )
+                else:
+                    _model.user_id, _model.task_assignee_id, _model.name, _model.last_change = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+                    if _model.user_id is UNSET:
+                        _undeclared += 1
+                    _model.user_id = odd(
+                        _model.user_id, ((_parent, _name), _key), "user_id", "string", True, False
+                    )
+
+                if not (
+                    _model.task_assignee_id.__class__ is str
+                    or isinstance(_model.task_assignee_id, str)
+                ):
+                    if _model.task_assignee_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.task_assignee_id = odd(
+                            _model.task_assignee_id,
+                            ((_parent, _name), _key),
+                            "task_assignee_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.name = odd(
+                            _model.name, ((_parent, _name), _key), "name", "string", False, False
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskAssignee", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -35,6 +36,16 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "task_id",
+    "text",
+    "task_comment_id",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -91,54 +102,70 @@ class TaskComment:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            task_id = src_dict["task_id"]
-        except KeyError:
-            task_id = UNSET
-            _absent += 1
-        if not (isinstance(task_id, str)):
-            task_id = odd(task_id, (_path, _key), "task_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 5
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.task_id,
+                    _model.text,
+                    _model.task_comment_id,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.task_id,
+                    _model.text,
+                    _model.task_comment_id,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.task_id,
+                _model.text,
+                _model.task_comment_id,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            text = src_dict["text"]
-        except KeyError:
-            text = UNSET
-            _absent += 1
-        if not (isinstance(text, str)):
-            text = odd(text, (_path, _key), "text", "string", True, False)
+        if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+            if _model.task_id is UNSET:
+                _undeclared += 1
+            _model.task_id = odd(_model.task_id, (_path, _key), "task_id", "string", True, False)
 
-        task_comment_id = src_dict.get("task_comment_id", UNSET)
-        if not (isinstance(task_comment_id, str)):
-            if task_comment_id is UNSET:
-                _absent += 1
+        if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+            if _model.text is UNSET:
+                _undeclared += 1
+            _model.text = odd(_model.text, (_path, _key), "text", "string", True, False)
+
+        if not (_model.task_comment_id.__class__ is str or isinstance(_model.task_comment_id, str)):
+            if _model.task_comment_id is UNSET:
+                _undeclared += 1
             else:
-                task_comment_id = odd(
-                    task_comment_id, (_path, _key), "task_comment_id", "string", False, False
+                _model.task_comment_id = odd(
+                    _model.task_comment_id, (_path, _key), "task_comment_id", "string", False, False
                 )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = TaskCommentState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = TaskCommentState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "TaskCommentState", False, False)
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "TaskCommentState", False, False
+            )
 
-        _model = _new_instance(cls)
-        _model.task_id = task_id
-        _model.text = text
-        _model.task_comment_id = task_comment_id
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 5:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -146,6 +173,110 @@ class TaskComment:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 5
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.task_id,
+                            _model.text,
+                            _model.task_comment_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.task_id,
+                            _model.text,
+                            _model.task_comment_id,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.task_id,
+                        _model.text,
+                        _model.task_comment_id,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.task_id.__class__ is str or isinstance(_model.task_id, str)):
+                    if _model.task_id is UNSET:
+                        _undeclared += 1
+                    _model.task_id = odd(
+                        _model.task_id, ((_parent, _name), _key), "task_id", "string", True, False
+                    )
+
+                if not (_model.text.__class__ is str or isinstance(_model.text, str)):
+                    if _model.text is UNSET:
+                        _undeclared += 1
+                    _model.text = odd(
+                        _model.text, ((_parent, _name), _key), "text", "string", True, False
+                    )
+
+                if not (
+                    _model.task_comment_id.__class__ is str
+                    or isinstance(_model.task_comment_id, str)
+                ):
+                    if _model.task_comment_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.task_comment_id = odd(
+                            _model.task_comment_id,
+                            ((_parent, _name), _key),
+                            "task_comment_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = TaskCommentState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskCommentState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskComment", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

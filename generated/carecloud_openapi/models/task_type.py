@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -34,6 +35,15 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "name",
+    "text_id",
+    "task_type_id",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -84,46 +94,46 @@ class TaskType:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            name = src_dict["name"]
-        except KeyError:
-            name = UNSET
-            _absent += 1
-        if not (isinstance(name, str)):
-            name = odd(name, (_path, _key), "name", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 4
+        if _undeclared >= 0:
+            try:
+                _model.name, _model.text_id, _model.task_type_id, _model.state = _declared(src_dict)
+            except KeyError:
+                _model.name, _model.text_id, _model.task_type_id, _model.state = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.name, _model.text_id, _model.task_type_id, _model.state = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        try:
-            text_id = src_dict["text_id"]
-        except KeyError:
-            text_id = UNSET
-            _absent += 1
-        if not (isinstance(text_id, str)):
-            text_id = odd(text_id, (_path, _key), "text_id", "string", True, False)
+        if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+            if _model.name is UNSET:
+                _undeclared += 1
+            _model.name = odd(_model.name, (_path, _key), "name", "string", True, False)
 
-        task_type_id = src_dict.get("task_type_id", UNSET)
-        if not (isinstance(task_type_id, str)):
-            if task_type_id is UNSET:
-                _absent += 1
+        if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+            if _model.text_id is UNSET:
+                _undeclared += 1
+            _model.text_id = odd(_model.text_id, (_path, _key), "text_id", "string", True, False)
+
+        if not (_model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)):
+            if _model.task_type_id is UNSET:
+                _undeclared += 1
             else:
-                task_type_id = odd(
-                    task_type_id, (_path, _key), "task_type_id", "string", False, False
+                _model.task_type_id = odd(
+                    _model.task_type_id, (_path, _key), "task_type_id", "string", False, False
                 )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = TaskTypeState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = TaskTypeState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "TaskTypeState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TaskTypeState", False, False)
 
-        _model = _new_instance(cls)
-        _model.name = name
-        _model.text_id = text_id
-        _model.task_type_id = task_type_id
-        _model.state = state
-        if len(src_dict) + _absent == 4:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -131,6 +141,84 @@ class TaskType:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 4
+                if _undeclared >= 0:
+                    try:
+                        _model.name, _model.text_id, _model.task_type_id, _model.state = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.name, _model.text_id, _model.task_type_id, _model.state = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.name, _model.text_id, _model.task_type_id, _model.state = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
+                    if _model.name is UNSET:
+                        _undeclared += 1
+                    _model.name = odd(
+                        _model.name, ((_parent, _name), _key), "name", "string", True, False
+                    )
+
+                if not (_model.text_id.__class__ is str or isinstance(_model.text_id, str)):
+                    if _model.text_id is UNSET:
+                        _undeclared += 1
+                    _model.text_id = odd(
+                        _model.text_id, ((_parent, _name), _key), "text_id", "string", True, False
+                    )
+
+                if not (
+                    _model.task_type_id.__class__ is str or isinstance(_model.task_type_id, str)
+                ):
+                    if _model.task_type_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.task_type_id = odd(
+                            _model.task_type_id,
+                            ((_parent, _name), _key),
+                            "task_type_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = TaskTypeState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TaskTypeState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "TaskType", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -45,6 +46,20 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "products",
+    "recommended_product",
+    "recommendation_system_id",
+    "recommendation_system_dataset_id",
+    "score",
+    "third_party_recommendation_id",
+    "customer_id",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -142,37 +157,73 @@ class ThirdPartyRecommendation:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            products = src_dict["products"]
-        except KeyError:
-            products = UNSET
-            _absent += 1
-        if isinstance(products, list):
-            _p0 = ((_path, _key), "products")
-            _l0 = []
-            for _i0, _v0 in enumerate(products):
-                if isinstance(_v0, dict):
-                    _v0 = _read_ProductIdentification(_v0, _p0, _i0)
-                else:
-                    _v0 = odd(_v0, _p0, _i0, "ProductIdentification", True, False)
-                _l0.append(_v0)
-            products = _l0
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.products,
+                    _model.recommended_product,
+                    _model.recommendation_system_id,
+                    _model.recommendation_system_dataset_id,
+                    _model.score,
+                    _model.third_party_recommendation_id,
+                    _model.customer_id,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.products,
+                    _model.recommended_product,
+                    _model.recommendation_system_id,
+                    _model.recommendation_system_dataset_id,
+                    _model.score,
+                    _model.third_party_recommendation_id,
+                    _model.customer_id,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            products = odd(products, (_path, _key), "products", "array", True, False)
+            (
+                _model.products,
+                _model.recommended_product,
+                _model.recommendation_system_id,
+                _model.recommendation_system_dataset_id,
+                _model.score,
+                _model.third_party_recommendation_id,
+                _model.customer_id,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            recommended_product = src_dict["recommended_product"]
-        except KeyError:
-            recommended_product = UNSET
-            _absent += 1
-        if isinstance(recommended_product, dict):
-            recommended_product = _read_ProductIdentification(
-                recommended_product, (_path, _key), "recommended_product"
+        if isinstance(_model.products, list):
+            _model.products = _read_ProductIdentification_list(
+                _model.products, (_path, _key), "products"
+            )
+        elif _model.products is UNSET:
+            _undeclared += 1
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+        else:
+            _model.products = odd(_model.products, (_path, _key), "products", "array", True, False)
+
+        if isinstance(_model.recommended_product, dict):
+            _model.recommended_product = _read_ProductIdentification(
+                _model.recommended_product, (_path, _key), "recommended_product"
+            )
+        elif _model.recommended_product is UNSET:
+            _undeclared += 1
+            _model.recommended_product = odd(
+                _model.recommended_product,
+                (_path, _key),
+                "recommended_product",
+                "ProductIdentification",
+                True,
+                False,
             )
         else:
-            recommended_product = odd(
-                recommended_product,
+            _model.recommended_product = odd(
+                _model.recommended_product,
                 (_path, _key),
                 "recommended_product",
                 "ProductIdentification",
@@ -180,14 +231,14 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            recommendation_system_id = src_dict["recommendation_system_id"]
-        except KeyError:
-            recommendation_system_id = UNSET
-            _absent += 1
-        if not (isinstance(recommendation_system_id, str)):
-            recommendation_system_id = odd(
-                recommendation_system_id,
+        if not (
+            _model.recommendation_system_id.__class__ is str
+            or isinstance(_model.recommendation_system_id, str)
+        ):
+            if _model.recommendation_system_id is UNSET:
+                _undeclared += 1
+            _model.recommendation_system_id = odd(
+                _model.recommendation_system_id,
                 (_path, _key),
                 "recommendation_system_id",
                 "string",
@@ -195,14 +246,14 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            recommendation_system_dataset_id = src_dict["recommendation_system_dataset_id"]
-        except KeyError:
-            recommendation_system_dataset_id = UNSET
-            _absent += 1
-        if not (isinstance(recommendation_system_dataset_id, str)):
-            recommendation_system_dataset_id = odd(
-                recommendation_system_dataset_id,
+        if not (
+            _model.recommendation_system_dataset_id.__class__ is str
+            or isinstance(_model.recommendation_system_dataset_id, str)
+        ):
+            if _model.recommendation_system_dataset_id is UNSET:
+                _undeclared += 1
+            _model.recommendation_system_dataset_id = odd(
+                _model.recommendation_system_dataset_id,
                 (_path, _key),
                 "recommendation_system_dataset_id",
                 "string",
@@ -210,21 +261,20 @@ class ThirdPartyRecommendation:
                 False,
             )
 
-        try:
-            score = src_dict["score"]
-        except KeyError:
-            score = UNSET
-            _absent += 1
-        if not (type(score) is float or type(score) is int):
-            score = odd(score, (_path, _key), "score", "number", True, False)
+        if not (type(_model.score) is float or type(_model.score) is int):
+            if _model.score is UNSET:
+                _undeclared += 1
+            _model.score = odd(_model.score, (_path, _key), "score", "number", True, False)
 
-        third_party_recommendation_id = src_dict.get("third_party_recommendation_id", UNSET)
-        if not (isinstance(third_party_recommendation_id, str)):
-            if third_party_recommendation_id is UNSET:
-                _absent += 1
+        if not (
+            _model.third_party_recommendation_id.__class__ is str
+            or isinstance(_model.third_party_recommendation_id, str)
+        ):
+            if _model.third_party_recommendation_id is UNSET:
+                _undeclared += 1
             else:
-                third_party_recommendation_id = odd(
-                    third_party_recommendation_id,
+                _model.third_party_recommendation_id = odd(
+                    _model.third_party_recommendation_id,
                     (_path, _key),
                     "third_party_recommendation_id",
                     "string",
@@ -232,46 +282,231 @@ class ThirdPartyRecommendation:
                     False,
                 )
 
-        customer_id = src_dict.get("customer_id", UNSET)
-        if not (isinstance(customer_id, str)):
-            if customer_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
             else:
-                customer_id = odd(customer_id, (_path, _key), "customer_id", "string", False, False)
+                _model.customer_id = odd(
+                    _model.customer_id, (_path, _key), "customer_id", "string", False, False
+                )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = ThirdPartyRecommendationState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = ThirdPartyRecommendationState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(
-                state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
+            _model.state = odd(
+                _model.state, (_path, _key), "state", "ThirdPartyRecommendationState", False, False
             )
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.products = products
-        _model.recommended_product = recommended_product
-        _model.recommendation_system_id = recommendation_system_id
-        _model.recommendation_system_dataset_id = recommendation_system_dataset_id
-        _model.score = score
-        _model.third_party_recommendation_id = third_party_recommendation_id
-        _model.customer_id = customer_id
-        _model.state = state
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 9:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.products,
+                            _model.recommended_product,
+                            _model.recommendation_system_id,
+                            _model.recommendation_system_dataset_id,
+                            _model.score,
+                            _model.third_party_recommendation_id,
+                            _model.customer_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.products,
+                            _model.recommended_product,
+                            _model.recommendation_system_id,
+                            _model.recommendation_system_dataset_id,
+                            _model.score,
+                            _model.third_party_recommendation_id,
+                            _model.customer_id,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.products,
+                        _model.recommended_product,
+                        _model.recommendation_system_id,
+                        _model.recommendation_system_dataset_id,
+                        _model.score,
+                        _model.third_party_recommendation_id,
+                        _model.customer_id,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if isinstance(_model.products, list):
+                    _model.products = _read_ProductIdentification_list(
+                        _model.products, ((_parent, _name), _key), "products"
+                    )
+                elif _model.products is UNSET:
+                    _undeclared += 1
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
+                    )
+                else:
+                    _model.products = odd(
+                        _model.products, ((_parent, _name), _key), "products", "array", True, False
+                    )
+
+                if isinstance(_model.recommended_product, dict):
+                    _model.recommended_product = _read_ProductIdentification(
+                        _model.recommended_product, ((_parent, _name), _key), "recommended_product"
+                    )
+                elif _model.recommended_product is UNSET:
+                    _undeclared += 1
+                    _model.recommended_product = odd(
+                        _model.recommended_product,
+                        ((_parent, _name), _key),
+                        "recommended_product",
+                        "ProductIdentification",
+                        True,
+                        False,
+                    )
+                else:
+                    _model.recommended_product = odd(
+                        _model.recommended_product,
+                        ((_parent, _name), _key),
+                        "recommended_product",
+                        "ProductIdentification",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.recommendation_system_id.__class__ is str
+                    or isinstance(_model.recommendation_system_id, str)
+                ):
+                    if _model.recommendation_system_id is UNSET:
+                        _undeclared += 1
+                    _model.recommendation_system_id = odd(
+                        _model.recommendation_system_id,
+                        ((_parent, _name), _key),
+                        "recommendation_system_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.recommendation_system_dataset_id.__class__ is str
+                    or isinstance(_model.recommendation_system_dataset_id, str)
+                ):
+                    if _model.recommendation_system_dataset_id is UNSET:
+                        _undeclared += 1
+                    _model.recommendation_system_dataset_id = odd(
+                        _model.recommendation_system_dataset_id,
+                        ((_parent, _name), _key),
+                        "recommendation_system_dataset_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (type(_model.score) is float or type(_model.score) is int):
+                    if _model.score is UNSET:
+                        _undeclared += 1
+                    _model.score = odd(
+                        _model.score, ((_parent, _name), _key), "score", "number", True, False
+                    )
+
+                if not (
+                    _model.third_party_recommendation_id.__class__ is str
+                    or isinstance(_model.third_party_recommendation_id, str)
+                ):
+                    if _model.third_party_recommendation_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.third_party_recommendation_id = odd(
+                            _model.third_party_recommendation_id,
+                            ((_parent, _name), _key),
+                            "third_party_recommendation_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.customer_id = odd(
+                            _model.customer_id,
+                            ((_parent, _name), _key),
+                            "customer_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = ThirdPartyRecommendationState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "ThirdPartyRecommendationState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "ThirdPartyRecommendation", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -306,12 +541,14 @@ class ThirdPartyRecommendation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_ProductIdentification: Callable[..., ProductIdentification]
+_read_ProductIdentification_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, ProductIdentification
-    global _read_ProductIdentification
+    global _read_ProductIdentification, _read_ProductIdentification_list
     from ..models.product_identification import ProductIdentification
 
     _read_ProductIdentification = ProductIdentification._from_json
+    _read_ProductIdentification_list = ProductIdentification._from_json_list
     _models_pending = False

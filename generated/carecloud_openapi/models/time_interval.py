@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -29,6 +30,13 @@ _KNOWN_KEYS = frozenset(
         "to",
     }
 )
+
+_DECLARED_KEYS = (
+    "from",
+    "to",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -67,27 +75,27 @@ class TimeInterval:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            from_ = src_dict["from"]
-        except KeyError:
-            from_ = UNSET
-            _absent += 1
-        if not (isinstance(from_, str)):
-            from_ = odd(from_, (_path, _key), "from", "string", True, False)
-
-        try:
-            to = src_dict["to"]
-        except KeyError:
-            to = UNSET
-            _absent += 1
-        if not (isinstance(to, str)):
-            to = odd(to, (_path, _key), "to", "string", True, False)
-
         _model = _new_instance(cls)
-        _model.from_ = from_
-        _model.to = to
-        if len(src_dict) + _absent == 2:
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.from_, _model.to = _declared(src_dict)
+            except KeyError:
+                _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
+            if _model.from_ is UNSET:
+                _undeclared += 1
+            _model.from_ = odd(_model.from_, (_path, _key), "from", "string", True, False)
+
+        if not (_model.to.__class__ is str or isinstance(_model.to, str)):
+            if _model.to is UNSET:
+                _undeclared += 1
+            _model.to = odd(_model.to, (_path, _key), "to", "string", True, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -95,6 +103,49 @@ class TimeInterval:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.from_, _model.to = _declared(src_dict)
+                    except KeyError:
+                        _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    _model.from_, _model.to = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.from_.__class__ is str or isinstance(_model.from_, str)):
+                    if _model.from_ is UNSET:
+                        _undeclared += 1
+                    _model.from_ = odd(
+                        _model.from_, ((_parent, _name), _key), "from", "string", True, False
+                    )
+
+                if not (_model.to.__class__ is str or isinstance(_model.to, str)):
+                    if _model.to is UNSET:
+                        _undeclared += 1
+                    _model.to = odd(
+                        _model.to, ((_parent, _name), _key), "to", "string", True, False
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "TimeInterval", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -38,6 +39,19 @@ _KNOWN_KEYS = frozenset(
         "last_change",
     }
 )
+
+_DECLARED_KEYS = (
+    "ticket_id",
+    "valid_from",
+    "valid_to",
+    "total_capacity",
+    "time_slot_id",
+    "free_capacity",
+    "state",
+    "last_change",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -104,84 +118,101 @@ class TimeSlot:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            ticket_id = src_dict["ticket_id"]
-        except KeyError:
-            ticket_id = UNSET
-            _absent += 1
-        if not (isinstance(ticket_id, str)):
-            ticket_id = odd(ticket_id, (_path, _key), "ticket_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 8
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.ticket_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.total_capacity,
+                    _model.time_slot_id,
+                    _model.free_capacity,
+                    _model.state,
+                    _model.last_change,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.ticket_id,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.total_capacity,
+                    _model.time_slot_id,
+                    _model.free_capacity,
+                    _model.state,
+                    _model.last_change,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.ticket_id,
+                _model.valid_from,
+                _model.valid_to,
+                _model.total_capacity,
+                _model.time_slot_id,
+                _model.free_capacity,
+                _model.state,
+                _model.last_change,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            valid_from = src_dict["valid_from"]
-        except KeyError:
-            valid_from = UNSET
-            _absent += 1
-        if not (isinstance(valid_from, str)):
-            valid_from = odd(valid_from, (_path, _key), "valid_from", "string", True, False)
-
-        try:
-            valid_to = src_dict["valid_to"]
-        except KeyError:
-            valid_to = UNSET
-            _absent += 1
-        if not (isinstance(valid_to, str)):
-            valid_to = odd(valid_to, (_path, _key), "valid_to", "string", True, False)
-
-        try:
-            total_capacity = src_dict["total_capacity"]
-        except KeyError:
-            total_capacity = UNSET
-            _absent += 1
-        if not (type(total_capacity) is int):
-            total_capacity = odd(
-                total_capacity, (_path, _key), "total_capacity", "integer", True, False
+        if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+            if _model.ticket_id is UNSET:
+                _undeclared += 1
+            _model.ticket_id = odd(
+                _model.ticket_id, (_path, _key), "ticket_id", "string", True, False
             )
 
-        time_slot_id = src_dict.get("time_slot_id", UNSET)
-        if not (isinstance(time_slot_id, str)):
-            if time_slot_id is UNSET:
-                _absent += 1
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            _model.valid_from = odd(
+                _model.valid_from, (_path, _key), "valid_from", "string", True, False
+            )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            _model.valid_to = odd(_model.valid_to, (_path, _key), "valid_to", "string", True, False)
+
+        if not (type(_model.total_capacity) is int):
+            if _model.total_capacity is UNSET:
+                _undeclared += 1
+            _model.total_capacity = odd(
+                _model.total_capacity, (_path, _key), "total_capacity", "integer", True, False
+            )
+
+        if not (_model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)):
+            if _model.time_slot_id is UNSET:
+                _undeclared += 1
             else:
-                time_slot_id = odd(
-                    time_slot_id, (_path, _key), "time_slot_id", "string", False, False
+                _model.time_slot_id = odd(
+                    _model.time_slot_id, (_path, _key), "time_slot_id", "string", False, False
                 )
 
-        free_capacity = src_dict.get("free_capacity", UNSET)
-        if not (type(free_capacity) is int):
-            if free_capacity is UNSET:
-                _absent += 1
+        if not (type(_model.free_capacity) is int):
+            if _model.free_capacity is UNSET:
+                _undeclared += 1
             else:
-                free_capacity = odd(
-                    free_capacity, (_path, _key), "free_capacity", "integer", False, False
+                _model.free_capacity = odd(
+                    _model.free_capacity, (_path, _key), "free_capacity", "integer", False, False
                 )
 
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = TimeSlotState(state)
-        elif state is UNSET:
-            _absent += 1
+        if type(_model.state) is int:
+            _model.state = TimeSlotState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
         else:
-            state = odd(state, (_path, _key), "state", "TimeSlotState", False, False)
+            _model.state = odd(_model.state, (_path, _key), "state", "TimeSlotState", False, False)
 
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
             else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.ticket_id = ticket_id
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.total_capacity = total_capacity
-        _model.time_slot_id = time_slot_id
-        _model.free_capacity = free_capacity
-        _model.state = state
-        _model.last_change = last_change
-        if len(src_dict) + _absent == 8:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -189,6 +220,160 @@ class TimeSlot:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 8
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.ticket_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.total_capacity,
+                            _model.time_slot_id,
+                            _model.free_capacity,
+                            _model.state,
+                            _model.last_change,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.ticket_id,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.total_capacity,
+                            _model.time_slot_id,
+                            _model.free_capacity,
+                            _model.state,
+                            _model.last_change,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.ticket_id,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.total_capacity,
+                        _model.time_slot_id,
+                        _model.free_capacity,
+                        _model.state,
+                        _model.last_change,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.ticket_id.__class__ is str or isinstance(_model.ticket_id, str)):
+                    if _model.ticket_id is UNSET:
+                        _undeclared += 1
+                    _model.ticket_id = odd(
+                        _model.ticket_id,
+                        ((_parent, _name), _key),
+                        "ticket_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    _model.valid_from = odd(
+                        _model.valid_from,
+                        ((_parent, _name), _key),
+                        "valid_from",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    _model.valid_to = odd(
+                        _model.valid_to, ((_parent, _name), _key), "valid_to", "string", True, False
+                    )
+
+                if not (type(_model.total_capacity) is int):
+                    if _model.total_capacity is UNSET:
+                        _undeclared += 1
+                    _model.total_capacity = odd(
+                        _model.total_capacity,
+                        ((_parent, _name), _key),
+                        "total_capacity",
+                        "integer",
+                        True,
+                        False,
+                    )
+
+                if not (
+                    _model.time_slot_id.__class__ is str or isinstance(_model.time_slot_id, str)
+                ):
+                    if _model.time_slot_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.time_slot_id = odd(
+                            _model.time_slot_id,
+                            ((_parent, _name), _key),
+                            "time_slot_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (type(_model.free_capacity) is int):
+                    if _model.free_capacity is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.free_capacity = odd(
+                            _model.free_capacity,
+                            ((_parent, _name), _key),
+                            "free_capacity",
+                            "integer",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = TimeSlotState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "TimeSlotState",
+                        False,
+                        False,
+                    )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "TimeSlot", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -30,6 +31,13 @@ _KNOWN_KEYS = frozenset(
         "url",
     }
 )
+
+_DECLARED_KEYS = (
+    "language_code",
+    "url",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -71,27 +79,31 @@ class UrlLanguageVariant:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        language_code = src_dict.get("language_code", UNSET)
-        if not (isinstance(language_code, str)):
-            if language_code is UNSET:
-                _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 2
+        if _undeclared >= 0:
+            try:
+                _model.language_code, _model.url = _declared(src_dict)
+            except KeyError:
+                _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.language_code.__class__ is str or isinstance(_model.language_code, str)):
+            if _model.language_code is UNSET:
+                _undeclared += 1
             else:
-                language_code = odd(
-                    language_code, (_path, _key), "language_code", "string", False, False
+                _model.language_code = odd(
+                    _model.language_code, (_path, _key), "language_code", "string", False, False
                 )
 
-        url = src_dict.get("url", UNSET)
-        if not (isinstance(url, str)):
-            if url is UNSET:
-                _absent += 1
+        if not (_model.url.__class__ is str or isinstance(_model.url, str)):
+            if _model.url is UNSET:
+                _undeclared += 1
             else:
-                url = odd(url, (_path, _key), "url", "string", False, False)
+                _model.url = odd(_model.url, (_path, _key), "url", "string", False, False)
 
-        _model = _new_instance(cls)
-        _model.language_code = language_code
-        _model.url = url
-        if len(src_dict) + _absent == 2:
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -99,6 +111,62 @@ class UrlLanguageVariant:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 2
+                if _undeclared >= 0:
+                    try:
+                        _model.language_code, _model.url = _declared(src_dict)
+                    except KeyError:
+                        _model.language_code, _model.url = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.language_code, _model.url = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (
+                    _model.language_code.__class__ is str or isinstance(_model.language_code, str)
+                ):
+                    if _model.language_code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.language_code = odd(
+                            _model.language_code,
+                            ((_parent, _name), _key),
+                            "language_code",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.url.__class__ is str or isinstance(_model.url, str)):
+                    if _model.url is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.url = odd(
+                            _model.url, ((_parent, _name), _key), "url", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "UrlLanguageVariant", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -39,6 +40,20 @@ _KNOWN_KEYS = frozenset(
         "last_login",
     }
 )
+
+_DECLARED_KEYS = (
+    "login",
+    "first_name",
+    "last_name",
+    "email",
+    "user_id",
+    "phone",
+    "user_role_ids",
+    "store_id",
+    "last_login",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -106,90 +121,112 @@ class User:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            login = src_dict["login"]
-        except KeyError:
-            login = UNSET
-            _absent += 1
-        if not (isinstance(login, str)):
-            login = odd(login, (_path, _key), "login", "string", True, False)
-
-        try:
-            first_name = src_dict["first_name"]
-        except KeyError:
-            first_name = UNSET
-            _absent += 1
-        if not (isinstance(first_name, str)):
-            first_name = odd(first_name, (_path, _key), "first_name", "string", True, False)
-
-        try:
-            last_name = src_dict["last_name"]
-        except KeyError:
-            last_name = UNSET
-            _absent += 1
-        if not (isinstance(last_name, str)):
-            last_name = odd(last_name, (_path, _key), "last_name", "string", True, False)
-
-        try:
-            email = src_dict["email"]
-        except KeyError:
-            email = UNSET
-            _absent += 1
-        if not (isinstance(email, str)):
-            email = odd(email, (_path, _key), "email", "string", True, False)
-
-        user_id = src_dict.get("user_id", UNSET)
-        if not (isinstance(user_id, str)):
-            if user_id is UNSET:
-                _absent += 1
-            else:
-                user_id = odd(user_id, (_path, _key), "user_id", "string", False, False)
-
-        phone = src_dict.get("phone", UNSET)
-        if not (isinstance(phone, str)):
-            if phone is UNSET:
-                _absent += 1
-            else:
-                phone = odd(phone, (_path, _key), "phone", "string", False, False)
-
-        user_role_ids = src_dict.get("user_role_ids", UNSET)
-        if isinstance(user_role_ids, list):
-            for _i0, _v0 in enumerate(user_role_ids):
-                if not (isinstance(_v0, str)):
-                    odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
-        elif user_role_ids is UNSET:
-            _absent += 1
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.login,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.email,
+                    _model.user_id,
+                    _model.phone,
+                    _model.user_role_ids,
+                    _model.store_id,
+                    _model.last_login,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.login,
+                    _model.first_name,
+                    _model.last_name,
+                    _model.email,
+                    _model.user_id,
+                    _model.phone,
+                    _model.user_role_ids,
+                    _model.store_id,
+                    _model.last_login,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
         else:
-            user_role_ids = odd(
-                user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+            (
+                _model.login,
+                _model.first_name,
+                _model.last_name,
+                _model.email,
+                _model.user_id,
+                _model.phone,
+                _model.user_role_ids,
+                _model.store_id,
+                _model.last_login,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+            if _model.login is UNSET:
+                _undeclared += 1
+            _model.login = odd(_model.login, (_path, _key), "login", "string", True, False)
+
+        if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+            if _model.first_name is UNSET:
+                _undeclared += 1
+            _model.first_name = odd(
+                _model.first_name, (_path, _key), "first_name", "string", True, False
             )
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
+        if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+            if _model.last_name is UNSET:
+                _undeclared += 1
+            _model.last_name = odd(
+                _model.last_name, (_path, _key), "last_name", "string", True, False
+            )
 
-        last_login = src_dict.get("last_login", UNSET)
-        if not (isinstance(last_login, str)):
-            if last_login is UNSET:
-                _absent += 1
-            else:
-                last_login = odd(last_login, (_path, _key), "last_login", "string", False, False)
+        if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+            if _model.email is UNSET:
+                _undeclared += 1
+            _model.email = odd(_model.email, (_path, _key), "email", "string", True, False)
 
-        _model = _new_instance(cls)
-        _model.login = login
-        _model.first_name = first_name
-        _model.last_name = last_name
-        _model.email = email
-        _model.user_id = user_id
-        _model.phone = phone
-        _model.user_role_ids = user_role_ids
-        _model.store_id = store_id
-        _model.last_login = last_login
-        if len(src_dict) + _absent == 9:
+        if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+            if _model.user_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.user_id = odd(
+                    _model.user_id, (_path, _key), "user_id", "string", False, False
+                )
+
+        if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+            if _model.phone is UNSET:
+                _undeclared += 1
+            else:
+                _model.phone = odd(_model.phone, (_path, _key), "phone", "string", False, False)
+
+        if isinstance(_model.user_role_ids, list):
+            for _i0, _v0 in enumerate(_model.user_role_ids):
+                if not (_v0.__class__ is str or isinstance(_v0, str)):
+                    odd(_v0, ((_path, _key), "user_role_ids"), _i0, "string", True, False)
+        elif _model.user_role_ids is UNSET:
+            _undeclared += 1
+        else:
+            _model.user_role_ids = odd(
+                _model.user_role_ids, (_path, _key), "user_role_ids", "array", False, False
+            )
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
+
+        if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
+            if _model.last_login is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_login = odd(
+                    _model.last_login, (_path, _key), "last_login", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -197,6 +234,173 @@ class User:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.login,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.email,
+                            _model.user_id,
+                            _model.phone,
+                            _model.user_role_ids,
+                            _model.store_id,
+                            _model.last_login,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.login,
+                            _model.first_name,
+                            _model.last_name,
+                            _model.email,
+                            _model.user_id,
+                            _model.phone,
+                            _model.user_role_ids,
+                            _model.store_id,
+                            _model.last_login,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.login,
+                        _model.first_name,
+                        _model.last_name,
+                        _model.email,
+                        _model.user_id,
+                        _model.phone,
+                        _model.user_role_ids,
+                        _model.store_id,
+                        _model.last_login,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.login.__class__ is str or isinstance(_model.login, str)):
+                    if _model.login is UNSET:
+                        _undeclared += 1
+                    _model.login = odd(
+                        _model.login, ((_parent, _name), _key), "login", "string", True, False
+                    )
+
+                if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
+                    if _model.first_name is UNSET:
+                        _undeclared += 1
+                    _model.first_name = odd(
+                        _model.first_name,
+                        ((_parent, _name), _key),
+                        "first_name",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
+                    if _model.last_name is UNSET:
+                        _undeclared += 1
+                    _model.last_name = odd(
+                        _model.last_name,
+                        ((_parent, _name), _key),
+                        "last_name",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
+                    if _model.email is UNSET:
+                        _undeclared += 1
+                    _model.email = odd(
+                        _model.email, ((_parent, _name), _key), "email", "string", True, False
+                    )
+
+                if not (_model.user_id.__class__ is str or isinstance(_model.user_id, str)):
+                    if _model.user_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.user_id = odd(
+                            _model.user_id,
+                            ((_parent, _name), _key),
+                            "user_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
+                    if _model.phone is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.phone = odd(
+                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
+                        )
+
+                if isinstance(_model.user_role_ids, list):
+                    for _i0, _v0 in enumerate(_model.user_role_ids):
+                        if not (_v0.__class__ is str or isinstance(_v0, str)):
+                            odd(
+                                _v0,
+                                (((_parent, _name), _key), "user_role_ids"),
+                                _i0,
+                                "string",
+                                True,
+                                False,
+                            )
+                elif _model.user_role_ids is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.user_role_ids = odd(
+                        _model.user_role_ids,
+                        ((_parent, _name), _key),
+                        "user_role_ids",
+                        "array",
+                        False,
+                        False,
+                    )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_login.__class__ is str or isinstance(_model.last_login, str)):
+                    if _model.last_login is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_login = odd(
+                            _model.last_login,
+                            ((_parent, _name), _key),
+                            "last_login",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "User", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

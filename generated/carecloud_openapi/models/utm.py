@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "utm_campaign",
     }
 )
+
+_DECLARED_KEYS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -78,35 +87,45 @@ class UTM:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        utm_source = src_dict.get("utm_source", UNSET)
-        if not (isinstance(utm_source, str)):
-            if utm_source is UNSET:
-                _absent += 1
-            else:
-                utm_source = odd(utm_source, (_path, _key), "utm_source", "string", False, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(src_dict)
+            except KeyError:
+                _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
 
-        utm_medium = src_dict.get("utm_medium", UNSET)
-        if not (isinstance(utm_medium, str)):
-            if utm_medium is UNSET:
-                _absent += 1
+        if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
+            if _model.utm_source is UNSET:
+                _undeclared += 1
             else:
-                utm_medium = odd(utm_medium, (_path, _key), "utm_medium", "string", False, False)
-
-        utm_campaign = src_dict.get("utm_campaign", UNSET)
-        if not (isinstance(utm_campaign, str)):
-            if utm_campaign is UNSET:
-                _absent += 1
-            else:
-                utm_campaign = odd(
-                    utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                _model.utm_source = odd(
+                    _model.utm_source, (_path, _key), "utm_source", "string", False, False
                 )
 
-        _model = _new_instance(cls)
-        _model.utm_source = utm_source
-        _model.utm_medium = utm_medium
-        _model.utm_campaign = utm_campaign
-        if len(src_dict) + _absent == 3:
+        if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
+            if _model.utm_medium is UNSET:
+                _undeclared += 1
+            else:
+                _model.utm_medium = odd(
+                    _model.utm_medium, (_path, _key), "utm_medium", "string", False, False
+                )
+
+        if not (_model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)):
+            if _model.utm_campaign is UNSET:
+                _undeclared += 1
+            else:
+                _model.utm_campaign = odd(
+                    _model.utm_campaign, (_path, _key), "utm_campaign", "string", False, False
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,6 +133,82 @@ class UTM:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.utm_source, _model.utm_medium, _model.utm_campaign = _declared(
+                            src_dict
+                        )
+                    except KeyError:
+                        _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.utm_source, _model.utm_medium, _model.utm_campaign = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.utm_source.__class__ is str or isinstance(_model.utm_source, str)):
+                    if _model.utm_source is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.utm_source = odd(
+                            _model.utm_source,
+                            ((_parent, _name), _key),
+                            "utm_source",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.utm_medium.__class__ is str or isinstance(_model.utm_medium, str)):
+                    if _model.utm_medium is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.utm_medium = odd(
+                            _model.utm_medium,
+                            ((_parent, _name), _key),
+                            "utm_medium",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.utm_campaign.__class__ is str or isinstance(_model.utm_campaign, str)
+                ):
+                    if _model.utm_campaign is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.utm_campaign = odd(
+                            _model.utm_campaign,
+                            ((_parent, _name), _key),
+                            "utm_campaign",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "UTM", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

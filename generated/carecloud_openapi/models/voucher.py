@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
@@ -50,6 +51,25 @@ _KNOWN_KEYS = frozenset(
         "state",
     }
 )
+
+_DECLARED_KEYS = (
+    "customer_id",
+    "voucher_id",
+    "store_id",
+    "code",
+    "value",
+    "applied_date",
+    "valid_from",
+    "valid_to",
+    "reward_group",
+    "note",
+    "reward",
+    "created_at",
+    "last_change",
+    "state",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -160,133 +180,413 @@ class Voucher:
     ) -> Self:
         if _models_pending:
             _import_models()
-        _absent = 0
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
-
-        voucher_id = src_dict.get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
-                _absent += 1
-            else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
-
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
-            else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
-
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        value = src_dict.get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
-                _absent += 1
-            else:
-                value = odd(value, (_path, _key), "value", "number", False, False)
-
-        applied_date = src_dict.get("applied_date", UNSET)
-        if not (isinstance(applied_date, str)):
-            if applied_date is UNSET:
-                _absent += 1
-            else:
-                applied_date = odd(
-                    applied_date, (_path, _key), "applied_date", "string", False, False
-                )
-
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
-            else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
-
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
-            else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
-
-        reward_group = src_dict.get("reward_group", UNSET)
-        if not (isinstance(reward_group, str)):
-            if reward_group is UNSET:
-                _absent += 1
-            else:
-                reward_group = odd(
-                    reward_group, (_path, _key), "reward_group", "string", False, False
-                )
-
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
-            else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
-
-        reward = src_dict.get("reward", UNSET)
-        if isinstance(reward, dict):
-            reward = _read_Reward(reward, (_path, _key), "reward")
-        elif reward is UNSET:
-            _absent += 1
-        else:
-            reward = odd(reward, (_path, _key), "reward", "Reward", False, False)
-
-        created_at = src_dict.get("created_at", UNSET)
-        if not (isinstance(created_at, str)):
-            if created_at is UNSET:
-                _absent += 1
-            else:
-                created_at = odd(created_at, (_path, _key), "created_at", "string", False, False)
-
-        last_change = src_dict.get("last_change", UNSET)
-        if not (isinstance(last_change, str)):
-            if last_change is UNSET:
-                _absent += 1
-            else:
-                last_change = odd(last_change, (_path, _key), "last_change", "string", False, False)
-
-        state = src_dict.get("state", UNSET)
-        if type(state) is int:
-            state = VoucherState(state)
-        elif state is UNSET:
-            _absent += 1
-        else:
-            state = odd(state, (_path, _key), "state", "VoucherState", False, False)
-
         _model = _new_instance(cls)
-        _model.customer_id = customer_id
-        _model.voucher_id = voucher_id
-        _model.store_id = store_id
-        _model.code = code
-        _model.value = value
-        _model.applied_date = applied_date
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.reward_group = reward_group
-        _model.note = note
-        _model.reward = reward
-        _model.created_at = created_at
-        _model.last_change = last_change
-        _model.state = state
-        if len(src_dict) + _absent == 14:
+        _undeclared = len(src_dict) - 14
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.customer_id,
+                    _model.voucher_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.reward_group,
+                    _model.note,
+                    _model.reward,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.customer_id,
+                    _model.voucher_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.reward_group,
+                    _model.note,
+                    _model.reward,
+                    _model.created_at,
+                    _model.last_change,
+                    _model.state,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.customer_id,
+                _model.voucher_id,
+                _model.store_id,
+                _model.code,
+                _model.value,
+                _model.applied_date,
+                _model.valid_from,
+                _model.valid_to,
+                _model.reward_group,
+                _model.note,
+                _model.reward,
+                _model.created_at,
+                _model.last_change,
+                _model.state,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
+                )
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
+                )
+
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
+            else:
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
+
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
+            else:
+                _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
+
+        if not (_model.applied_date.__class__ is str or isinstance(_model.applied_date, str)):
+            if _model.applied_date is UNSET:
+                _undeclared += 1
+            else:
+                _model.applied_date = odd(
+                    _model.applied_date, (_path, _key), "applied_date", "string", False, False
+                )
+
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (_model.reward_group.__class__ is str or isinstance(_model.reward_group, str)):
+            if _model.reward_group is UNSET:
+                _undeclared += 1
+            else:
+                _model.reward_group = odd(
+                    _model.reward_group, (_path, _key), "reward_group", "string", False, False
+                )
+
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if isinstance(_model.reward, dict):
+            _model.reward = _read_Reward(_model.reward, (_path, _key), "reward")
+        elif _model.reward is UNSET:
+            _undeclared += 1
+        else:
+            _model.reward = odd(_model.reward, (_path, _key), "reward", "Reward", False, False)
+
+        if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+            if _model.created_at is UNSET:
+                _undeclared += 1
+            else:
+                _model.created_at = odd(
+                    _model.created_at, (_path, _key), "created_at", "string", False, False
+                )
+
+        if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+            if _model.last_change is UNSET:
+                _undeclared += 1
+            else:
+                _model.last_change = odd(
+                    _model.last_change, (_path, _key), "last_change", "string", False, False
+                )
+
+        if type(_model.state) is int:
+            _model.state = VoucherState(_model.state)
+        elif _model.state is UNSET:
+            _undeclared += 1
+        else:
+            _model.state = odd(_model.state, (_path, _key), "state", "VoucherState", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
             _model._additional_properties = d
         return _model
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        if _models_pending:
+            _import_models()
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 14
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.customer_id,
+                            _model.voucher_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.reward_group,
+                            _model.note,
+                            _model.reward,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.customer_id,
+                            _model.voucher_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.reward_group,
+                            _model.note,
+                            _model.reward,
+                            _model.created_at,
+                            _model.last_change,
+                            _model.state,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.customer_id,
+                        _model.voucher_id,
+                        _model.store_id,
+                        _model.code,
+                        _model.value,
+                        _model.applied_date,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.reward_group,
+                        _model.note,
+                        _model.reward,
+                        _model.created_at,
+                        _model.last_change,
+                        _model.state,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
+                            ((_parent, _name), _key),
+                            "voucher_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "number", False, False
+                        )
+
+                if not (
+                    _model.applied_date.__class__ is str or isinstance(_model.applied_date, str)
+                ):
+                    if _model.applied_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.applied_date = odd(
+                            _model.applied_date,
+                            ((_parent, _name), _key),
+                            "applied_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    _model.reward_group.__class__ is str or isinstance(_model.reward_group, str)
+                ):
+                    if _model.reward_group is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.reward_group = odd(
+                            _model.reward_group,
+                            ((_parent, _name), _key),
+                            "reward_group",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if isinstance(_model.reward, dict):
+                    _model.reward = _read_Reward(_model.reward, ((_parent, _name), _key), "reward")
+                elif _model.reward is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.reward = odd(
+                        _model.reward, ((_parent, _name), _key), "reward", "Reward", False, False
+                    )
+
+                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
+                    if _model.created_at is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.created_at = odd(
+                            _model.created_at,
+                            ((_parent, _name), _key),
+                            "created_at",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
+                    if _model.last_change is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.last_change = odd(
+                            _model.last_change,
+                            ((_parent, _name), _key),
+                            "last_change",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if type(_model.state) is int:
+                    _model.state = VoucherState(_model.state)
+                elif _model.state is UNSET:
+                    _undeclared += 1
+                else:
+                    _model.state = odd(
+                        _model.state,
+                        ((_parent, _name), _key),
+                        "state",
+                        "VoucherState",
+                        False,
+                        False,
+                    )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "Voucher", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
@@ -321,12 +621,14 @@ class Voucher:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Reward: Callable[..., Reward]
+_read_Reward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Reward
-    global _read_Reward
+    global _read_Reward, _read_Reward_list
     from ..models.reward import Reward
 
     _read_Reward = Reward._from_json
+    _read_Reward_list = Reward._from_json_list
     _models_pending = False

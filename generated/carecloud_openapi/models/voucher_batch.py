@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -37,6 +38,20 @@ _KNOWN_KEYS = frozenset(
         "note",
     }
 )
+
+_DECLARED_KEYS = (
+    "reward_id",
+    "customer_id",
+    "store_id",
+    "code",
+    "value",
+    "applied_date",
+    "valid_from",
+    "valid_to",
+    "note",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -109,85 +124,111 @@ class VoucherBatch:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        try:
-            reward_id = src_dict["reward_id"]
-        except KeyError:
-            reward_id = UNSET
-            _absent += 1
-        if not (isinstance(reward_id, str)):
-            reward_id = odd(reward_id, (_path, _key), "reward_id", "string", True, False)
+        _model = _new_instance(cls)
+        _undeclared = len(src_dict) - 9
+        if _undeclared >= 0:
+            try:
+                (
+                    _model.reward_id,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.note,
+                ) = _declared(src_dict)
+            except KeyError:
+                (
+                    _model.reward_id,
+                    _model.customer_id,
+                    _model.store_id,
+                    _model.code,
+                    _model.value,
+                    _model.applied_date,
+                    _model.valid_from,
+                    _model.valid_to,
+                    _model.note,
+                ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+        else:
+            (
+                _model.reward_id,
+                _model.customer_id,
+                _model.store_id,
+                _model.code,
+                _model.value,
+                _model.applied_date,
+                _model.valid_from,
+                _model.valid_to,
+                _model.note,
+            ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
 
-        try:
-            customer_id = src_dict["customer_id"]
-        except KeyError:
-            customer_id = UNSET
-            _absent += 1
-        if not (isinstance(customer_id, str)):
-            customer_id = odd(customer_id, (_path, _key), "customer_id", "string", True, False)
+        if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+            if _model.reward_id is UNSET:
+                _undeclared += 1
+            _model.reward_id = odd(
+                _model.reward_id, (_path, _key), "reward_id", "string", True, False
+            )
 
-        store_id = src_dict.get("store_id", UNSET)
-        if not (isinstance(store_id, str)):
-            if store_id is UNSET:
-                _absent += 1
+        if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+            if _model.customer_id is UNSET:
+                _undeclared += 1
+            _model.customer_id = odd(
+                _model.customer_id, (_path, _key), "customer_id", "string", True, False
+            )
+
+        if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+            if _model.store_id is UNSET:
+                _undeclared += 1
             else:
-                store_id = odd(store_id, (_path, _key), "store_id", "string", False, False)
-
-        code = src_dict.get("code", UNSET)
-        if not (isinstance(code, str)):
-            if code is UNSET:
-                _absent += 1
-            else:
-                code = odd(code, (_path, _key), "code", "string", False, False)
-
-        value = src_dict.get("value", UNSET)
-        if not (type(value) is float or type(value) is int):
-            if value is UNSET:
-                _absent += 1
-            else:
-                value = odd(value, (_path, _key), "value", "number", False, False)
-
-        applied_date = src_dict.get("applied_date", UNSET)
-        if not (isinstance(applied_date, str)):
-            if applied_date is UNSET:
-                _absent += 1
-            else:
-                applied_date = odd(
-                    applied_date, (_path, _key), "applied_date", "string", False, False
+                _model.store_id = odd(
+                    _model.store_id, (_path, _key), "store_id", "string", False, False
                 )
 
-        valid_from = src_dict.get("valid_from", UNSET)
-        if not (isinstance(valid_from, str)):
-            if valid_from is UNSET:
-                _absent += 1
+        if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+            if _model.code is UNSET:
+                _undeclared += 1
             else:
-                valid_from = odd(valid_from, (_path, _key), "valid_from", "string", False, False)
+                _model.code = odd(_model.code, (_path, _key), "code", "string", False, False)
 
-        valid_to = src_dict.get("valid_to", UNSET)
-        if not (isinstance(valid_to, str)):
-            if valid_to is UNSET:
-                _absent += 1
+        if not (type(_model.value) is float or type(_model.value) is int):
+            if _model.value is UNSET:
+                _undeclared += 1
             else:
-                valid_to = odd(valid_to, (_path, _key), "valid_to", "string", False, False)
+                _model.value = odd(_model.value, (_path, _key), "value", "number", False, False)
 
-        note = src_dict.get("note", UNSET)
-        if not (isinstance(note, str)):
-            if note is UNSET:
-                _absent += 1
+        if not (_model.applied_date.__class__ is str or isinstance(_model.applied_date, str)):
+            if _model.applied_date is UNSET:
+                _undeclared += 1
             else:
-                note = odd(note, (_path, _key), "note", "string", False, False)
+                _model.applied_date = odd(
+                    _model.applied_date, (_path, _key), "applied_date", "string", False, False
+                )
 
-        _model = _new_instance(cls)
-        _model.reward_id = reward_id
-        _model.customer_id = customer_id
-        _model.store_id = store_id
-        _model.code = code
-        _model.value = value
-        _model.applied_date = applied_date
-        _model.valid_from = valid_from
-        _model.valid_to = valid_to
-        _model.note = note
-        if len(src_dict) + _absent == 9:
+        if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+            if _model.valid_from is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_from = odd(
+                    _model.valid_from, (_path, _key), "valid_from", "string", False, False
+                )
+
+        if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+            if _model.valid_to is UNSET:
+                _undeclared += 1
+            else:
+                _model.valid_to = odd(
+                    _model.valid_to, (_path, _key), "valid_to", "string", False, False
+                )
+
+        if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+            if _model.note is UNSET:
+                _undeclared += 1
+            else:
+                _model.note = odd(_model.note, (_path, _key), "note", "string", False, False)
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -195,6 +236,167 @@ class VoucherBatch:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 9
+                if _undeclared >= 0:
+                    try:
+                        (
+                            _model.reward_id,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.note,
+                        ) = _declared(src_dict)
+                    except KeyError:
+                        (
+                            _model.reward_id,
+                            _model.customer_id,
+                            _model.store_id,
+                            _model.code,
+                            _model.value,
+                            _model.applied_date,
+                            _model.valid_from,
+                            _model.valid_to,
+                            _model.note,
+                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+                else:
+                    (
+                        _model.reward_id,
+                        _model.customer_id,
+                        _model.store_id,
+                        _model.code,
+                        _model.value,
+                        _model.applied_date,
+                        _model.valid_from,
+                        _model.valid_to,
+                        _model.note,
+                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
+
+                if not (_model.reward_id.__class__ is str or isinstance(_model.reward_id, str)):
+                    if _model.reward_id is UNSET:
+                        _undeclared += 1
+                    _model.reward_id = odd(
+                        _model.reward_id,
+                        ((_parent, _name), _key),
+                        "reward_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
+                    if _model.customer_id is UNSET:
+                        _undeclared += 1
+                    _model.customer_id = odd(
+                        _model.customer_id,
+                        ((_parent, _name), _key),
+                        "customer_id",
+                        "string",
+                        True,
+                        False,
+                    )
+
+                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
+                    if _model.store_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.store_id = odd(
+                            _model.store_id,
+                            ((_parent, _name), _key),
+                            "store_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
+                    if _model.code is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.code = odd(
+                            _model.code, ((_parent, _name), _key), "code", "string", False, False
+                        )
+
+                if not (type(_model.value) is float or type(_model.value) is int):
+                    if _model.value is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.value = odd(
+                            _model.value, ((_parent, _name), _key), "value", "number", False, False
+                        )
+
+                if not (
+                    _model.applied_date.__class__ is str or isinstance(_model.applied_date, str)
+                ):
+                    if _model.applied_date is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.applied_date = odd(
+                            _model.applied_date,
+                            ((_parent, _name), _key),
+                            "applied_date",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_from.__class__ is str or isinstance(_model.valid_from, str)):
+                    if _model.valid_from is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_from = odd(
+                            _model.valid_from,
+                            ((_parent, _name), _key),
+                            "valid_from",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.valid_to.__class__ is str or isinstance(_model.valid_to, str)):
+                    if _model.valid_to is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.valid_to = odd(
+                            _model.valid_to,
+                            ((_parent, _name), _key),
+                            "valid_to",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
+                    if _model.note is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.note = odd(
+                            _model.note, ((_parent, _name), _key), "note", "string", False, False
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(odd(src_dict, (_parent, _name), _key, "VoucherBatch", True, False))
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
@@ -31,6 +32,14 @@ _KNOWN_KEYS = frozenset(
         "original_balance",
     }
 )
+
+_DECLARED_KEYS = (
+    "voucher_id",
+    "current_balance",
+    "original_balance",
+)
+_declared = itemgetter(*_DECLARED_KEYS)
+_UNSETS = (UNSET,) * len(_DECLARED_KEYS)
 
 
 @_attrs_define
@@ -76,37 +85,52 @@ class VoucherGiftCardBalance:
             raise TypeError(
                 f"{cls.__name__} is read from a JSON object, not {type(src_dict).__name__}"
             )
-        _absent = 0
-        voucher_id = src_dict.get("voucher_id", UNSET)
-        if not (isinstance(voucher_id, str)):
-            if voucher_id is UNSET:
-                _absent += 1
-            else:
-                voucher_id = odd(voucher_id, (_path, _key), "voucher_id", "string", False, False)
-
-        current_balance = src_dict.get("current_balance", UNSET)
-        if not (type(current_balance) is float or type(current_balance) is int):
-            if current_balance is UNSET:
-                _absent += 1
-            else:
-                current_balance = odd(
-                    current_balance, (_path, _key), "current_balance", "number", False, False
-                )
-
-        original_balance = src_dict.get("original_balance", UNSET)
-        if not (type(original_balance) is float or type(original_balance) is int):
-            if original_balance is UNSET:
-                _absent += 1
-            else:
-                original_balance = odd(
-                    original_balance, (_path, _key), "original_balance", "number", False, False
-                )
-
         _model = _new_instance(cls)
-        _model.voucher_id = voucher_id
-        _model.current_balance = current_balance
-        _model.original_balance = original_balance
-        if len(src_dict) + _absent == 3:
+        _undeclared = len(src_dict) - 3
+        if _undeclared >= 0:
+            try:
+                _model.voucher_id, _model.current_balance, _model.original_balance = _declared(
+                    src_dict
+                )
+            except KeyError:
+                _model.voucher_id, _model.current_balance, _model.original_balance = map(
+                    src_dict.get, _DECLARED_KEYS, _UNSETS
+                )
+        else:
+            _model.voucher_id, _model.current_balance, _model.original_balance = map(
+                src_dict.get, _DECLARED_KEYS, _UNSETS
+            )
+
+        if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+            if _model.voucher_id is UNSET:
+                _undeclared += 1
+            else:
+                _model.voucher_id = odd(
+                    _model.voucher_id, (_path, _key), "voucher_id", "string", False, False
+                )
+
+        if not (type(_model.current_balance) is float or type(_model.current_balance) is int):
+            if _model.current_balance is UNSET:
+                _undeclared += 1
+            else:
+                _model.current_balance = odd(
+                    _model.current_balance, (_path, _key), "current_balance", "number", False, False
+                )
+
+        if not (type(_model.original_balance) is float or type(_model.original_balance) is int):
+            if _model.original_balance is UNSET:
+                _undeclared += 1
+            else:
+                _model.original_balance = odd(
+                    _model.original_balance,
+                    (_path, _key),
+                    "original_balance",
+                    "number",
+                    False,
+                    False,
+                )
+
+        if not _undeclared:
             _model._additional_properties = None
         else:
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
@@ -114,6 +138,86 @@ class VoucherGiftCardBalance:
         return _model
 
     _from_json = from_dict
+
+    @classmethod
+    def _from_json_list(
+        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
+    ) -> list[Any]:
+        _models: list[Any] = []
+        _key = -1
+        for src_dict in items:
+            _key += 1
+            if src_dict.__class__ is dict or isinstance(src_dict, dict):
+                _model = _new_instance(cls)
+                _undeclared = len(src_dict) - 3
+                if _undeclared >= 0:
+                    try:
+                        _model.voucher_id, _model.current_balance, _model.original_balance = (
+                            _declared(src_dict)
+                        )
+                    except KeyError:
+                        _model.voucher_id, _model.current_balance, _model.original_balance = map(
+                            src_dict.get, _DECLARED_KEYS, _UNSETS
+                        )
+                else:
+                    _model.voucher_id, _model.current_balance, _model.original_balance = map(
+                        src_dict.get, _DECLARED_KEYS, _UNSETS
+                    )
+
+                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
+                    if _model.voucher_id is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.voucher_id = odd(
+                            _model.voucher_id,
+                            ((_parent, _name), _key),
+                            "voucher_id",
+                            "string",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.current_balance) is float or type(_model.current_balance) is int
+                ):
+                    if _model.current_balance is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.current_balance = odd(
+                            _model.current_balance,
+                            ((_parent, _name), _key),
+                            "current_balance",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not (
+                    type(_model.original_balance) is float or type(_model.original_balance) is int
+                ):
+                    if _model.original_balance is UNSET:
+                        _undeclared += 1
+                    else:
+                        _model.original_balance = odd(
+                            _model.original_balance,
+                            ((_parent, _name), _key),
+                            "original_balance",
+                            "number",
+                            False,
+                            False,
+                        )
+
+                if not _undeclared:
+                    _model._additional_properties = None
+                else:
+                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+                    _model._additional_properties = d
+                _models.append(_model)
+            else:
+                _models.append(
+                    odd(src_dict, (_parent, _name), _key, "VoucherGiftCardBalance", True, False)
+                )
+        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:
