@@ -26,10 +26,13 @@ def _group_members(pgid: int) -> list[int]:
 
 
 async def test_the_mock_serves_the_pinned_spec_and_stops_its_whole_process_group() -> None:
-    """After exit, no Prism or node process of the mock remains."""
+    """After exit, no Prism or node process of the mock remains, nor its temporary log."""
     async with MockCareCloud() as mock:
         pgid = mock.pid
         assert pgid is not None
+        log = mock.log_path
+        assert log is not None
+        assert log.is_file()
         assert _group_members(pgid)  # node is running in its own group
         async with httpx.AsyncClient(base_url=mock.base_url) as http:
             answer = await http.get("/stores", headers={"Authorization": "Bearer t"})
@@ -38,6 +41,16 @@ async def test_the_mock_serves_the_pinned_spec_and_stops_its_whole_process_group
     assert _group_members(pgid) == []
     with pytest.raises(ProcessLookupError):
         os.killpg(pgid, 0)
+    assert not log.exists()
+
+
+def test_a_log_path_the_caller_chose_is_kept(tmp_path: Path) -> None:
+    """Only the temporary log the mock made itself is removed when it stops."""
+    chosen = tmp_path / "prism.log"
+    with MockCareCloud(log_path=chosen):
+        pass
+    assert chosen.is_file()
+    assert chosen.read_bytes()  # Prism wrote its start-up lines there
 
 
 def test_a_missing_spec_is_reported_before_starting(tmp_path: Path) -> None:
@@ -54,6 +67,8 @@ def test_a_spec_prism_cannot_serve_fails_with_the_log_tail(tmp_path: Path) -> No
     with pytest.raises(MockServerError, match="Prism"):
         mock.start()
     assert mock.pid is None
+    assert mock.log_path is not None
+    assert not mock.log_path.exists()
 
 
 def test_a_killed_test_process_does_not_leave_the_mock_running(tmp_path: Path) -> None:
@@ -70,7 +85,7 @@ def test_a_killed_test_process_does_not_leave_the_mock_running(tmp_path: Path) -
             "-c",
             "import pathlib, time\n"
             "from carecloud_async.testing import MockCareCloud\n"
-            "mock = MockCareCloud(); mock.start()\n"
+            f"mock = MockCareCloud(log_path={str(tmp_path / 'prism.log')!r}); mock.start()\n"
             f"pathlib.Path({str(pid_file)!r}).write_text(str(mock.pid))\n"
             "time.sleep(600)\n",
         ]

@@ -129,6 +129,8 @@ class MockCareCloud:
         self.startup_timeout = startup_timeout
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        self._own_log = False
+        """The log is a temporary file this mock made: removed when it stops."""
 
     @property
     def base_url(self) -> str:
@@ -150,10 +152,10 @@ class MockCareCloud:
             )
         prism = find_prism()
         self.port = self.port or _free_port()
-        if self.log_path is None:
+        if self.log_path is None or self._own_log:
             handle, name = tempfile.mkstemp(prefix="carecloud-mock-", suffix=".log")
             os.close(handle)
-            self.log_path = Path(name)
+            self.log_path, self._own_log = Path(name), True
         self._log = self.log_path.open("wb")
         command = [prism, "mock", "--host", "127.0.0.1", "--port", str(self.port), str(self.spec)]
         self._process = subprocess.Popen(
@@ -212,6 +214,8 @@ class MockCareCloud:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self._own_log and self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)  # its tail is already in any start error
 
     def __enter__(self) -> Self:
         self.start()
