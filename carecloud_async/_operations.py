@@ -23,6 +23,7 @@ from carecloud_async._errors import ConfigurationError
 
 __all__ = [
     "API",
+    "ModelNames",
     "Operation",
     "endpoint_types",
     "operation_of",
@@ -97,9 +98,10 @@ def operation_of(endpoint: ModuleType | Callable[..., Awaitable[Any]]) -> Operat
     return _operation_for_module(resolve_endpoint(endpoint).__name__)
 
 
-class _ModelNames(dict[str, object]):
-    """Model names an endpoint module imports for type checkers only, found in the models
-    package when an annotation is resolved (``eval`` asks a dict subclass first)."""
+class ModelNames(dict[str, object]):
+    """Model names a module imports for type checkers only (endpoint modules, helpers),
+    found in the models package when an annotation is resolved: pass it as ``localns``
+    to ``typing.get_type_hints`` (``eval`` asks a dict subclass first)."""
 
     def __missing__(self, name: str) -> object:
         # Deferred: the models package's index is worth a millisecond of import time,
@@ -120,4 +122,4 @@ def endpoint_types(module: ModuleType) -> Mapping[str, Any]:
     attrs; it is imported when first used), so the names are looked up in the models
     package.
     """
-    return typing.get_type_hints(module._get_kwargs, localns=_ModelNames())
+    return typing.get_type_hints(module._get_kwargs, localns=ModelNames())

@@ -14,18 +14,7 @@ from types import FunctionType
 import pytest
 
 import carecloud_async.helpers as helpers
-
-
-class _TypeCheckingNames(dict[str, object]):
-    """Names the helpers import only for type checkers (the generated models), on demand."""
-
-    def __missing__(self, name: str) -> object:
-        import carecloud_openapi.models as models
-
-        try:
-            return getattr(models, name)
-        except AttributeError:
-            raise KeyError(name) from None  # a builtin or a module global: look further
+from carecloud_async._operations import ModelNames
 
 
 def _members(cls: type) -> Iterator[tuple[str, Callable[..., object]]]:
@@ -55,7 +44,7 @@ def public_signatures() -> dict[str, object]:
 
 
 def _hints(obj: object) -> dict[str, object]:
-    return typing.get_type_hints(obj, localns=_TypeCheckingNames())
+    return typing.get_type_hints(obj, localns=ModelNames())
 
 
 def _anys(hint: object) -> bool:
