@@ -374,6 +374,23 @@ def test_resume_refuses_a_checkpoint_of_another_export(
     assert "belongs to another export" in other.stderr
 
 
+def test_resume_refuses_to_mix_items_as_sent_with_items_read_as_models(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    """A run started with --on-invalid-item skip is not continued without it: the part file
+    would hold checked items first and unchecked ones after."""
+    out = tmp_path / "stores.jsonl"
+    fake.fail_from = 3000
+    assert _export(fake, out, "--on-invalid-item", "skip").exit_code == 4
+    unchecked = _export(fake, out, "--resume")
+    assert unchecked.exit_code == 2
+    assert "items read as models, --on-invalid-item skip" in unchecked.stderr
+    fake.fail_from = None
+    same = _export(fake, out, "--resume", "--on-invalid-item", "skip")
+    assert same.exit_code == 0, same.output
+    assert len(out.read_bytes().splitlines()) == 25_000
+
+
 def test_ctrl_c_leaves_resumable_state_and_no_output_file(
     fake: FakeCollection, tmp_path: Path
 ) -> None:

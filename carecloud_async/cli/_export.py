@@ -244,7 +244,16 @@ def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
 
 
 def _identity(job: ExportJob) -> dict[str, Any]:
-    return {"operation": job.operation_id, "filters": dict(sorted(job.identity.items()))}
+    """What a resumed run must repeat: the operation, its filters and how items are read,
+    so one output never mixes items as sent with items read through the models."""
+    items = "as sent"
+    if job.reads_models:
+        items = f"read as models, --on-invalid-item {job.on_invalid_item or 'keep'}"
+    return {
+        "operation": job.operation_id,
+        "filters": dict(sorted(job.identity.items())),
+        "reading": items,
+    }
 
 
 @dataclass(frozen=True)
@@ -287,11 +296,12 @@ def _open_part(job: ExportJob, *, resume: bool, restart: bool) -> tuple[IO[bytes
         )
     if state is not None and resume:
         expected = _identity(job)
-        found = {"operation": state.get("operation"), "filters": state.get("filters")}
+        found = {key: state.get(key) for key in expected}
         if found != expected or state.get("version") != CHECKPOINT_VERSION:
             raise ConfigurationError(
                 f"{job.checkpoint} belongs to another export ({found['operation']} with "
-                f"{found['filters']}); repeat those arguments or pass --restart"
+                f"{found['filters']}, items {found['reading'] or 'from an older version'}); "
+                "repeat those arguments or pass --restart"
             )
         if not job.part.is_file() or job.part.stat().st_size < int(state["bytes"]):
             raise ConfigurationError(f"{job.part} is missing or shorter than its checkpoint")
