@@ -273,14 +273,12 @@ class AdditionalAddress:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
-_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address, _read_Address_list
+    global _read_Address
     from ..models.address import Address
 
     _read_Address = Address._from_json
-    _read_Address_list = Address._from_json_list
     _models_pending = False

@@ -225,116 +225,6 @@ class Agreement:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.agreement_gtc,
-                            _model.agreement_profiling,
-                            _model.agreement_marketing_communication,
-                            _model.custom_agreements,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.agreement_gtc,
-                            _model.agreement_profiling,
-                            _model.agreement_marketing_communication,
-                            _model.custom_agreements,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.agreement_gtc,
-                        _model.agreement_profiling,
-                        _model.agreement_marketing_communication,
-                        _model.custom_agreements,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if type(_model.agreement_gtc) is int:
-                    _model.agreement_gtc = AgreementAgreementGtc(_model.agreement_gtc)
-                elif _model.agreement_gtc is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.agreement_gtc = odd(
-                        _model.agreement_gtc,
-                        ((_parent, _name), _key),
-                        "agreement_gtc",
-                        "AgreementAgreementGtc",
-                        False,
-                        False,
-                    )
-
-                if type(_model.agreement_profiling) is int:
-                    _model.agreement_profiling = AgreementAgreementProfiling(
-                        _model.agreement_profiling
-                    )
-                elif _model.agreement_profiling is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.agreement_profiling = odd(
-                        _model.agreement_profiling,
-                        ((_parent, _name), _key),
-                        "agreement_profiling",
-                        "AgreementAgreementProfiling",
-                        False,
-                        False,
-                    )
-
-                if type(_model.agreement_marketing_communication) is int:
-                    _model.agreement_marketing_communication = (
-                        AgreementAgreementMarketingCommunication(
-                            _model.agreement_marketing_communication
-                        )
-                    )
-                elif _model.agreement_marketing_communication is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.agreement_marketing_communication = odd(
-                        _model.agreement_marketing_communication,
-                        ((_parent, _name), _key),
-                        "agreement_marketing_communication",
-                        "AgreementAgreementMarketingCommunication",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.custom_agreements, list):
-                    _model.custom_agreements = _read_CustomAgreements_list(
-                        _model.custom_agreements, ((_parent, _name), _key), "custom_agreements"
-                    )
-                elif _model.custom_agreements is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.custom_agreements = odd(
-                        _model.custom_agreements,
-                        ((_parent, _name), _key),
-                        "custom_agreements",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "Agreement", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -373,7 +263,8 @@ _read_CustomAgreements_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CustomAgreements
-    global _read_CustomAgreements, _read_CustomAgreements_list
+    global _read_CustomAgreements
+    global _read_CustomAgreements_list
     from ..models.custom_agreements import CustomAgreements
 
     _read_CustomAgreements = CustomAgreements._from_json

@@ -115,48 +115,6 @@ class BadRequestErrorBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.error = src_dict.get("error", UNSET)
-                if isinstance(_model.error, dict):
-                    _model.error = _read_BadRequestErrorBodyError(
-                        _model.error, ((_parent, _name), _key), "error"
-                    )
-                elif _model.error is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error = odd(
-                        _model.error,
-                        ((_parent, _name), _key),
-                        "error",
-                        "BadRequestErrorBodyError",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "BadRequestErrorBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -190,14 +148,12 @@ class BadRequestErrorBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BadRequestErrorBodyError: Callable[..., BadRequestErrorBodyError]
-_read_BadRequestErrorBodyError_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyError
-    global _read_BadRequestErrorBodyError, _read_BadRequestErrorBodyError_list
+    global _read_BadRequestErrorBodyError
     from ..models.bad_request_error_body_error import BadRequestErrorBodyError
 
     _read_BadRequestErrorBodyError = BadRequestErrorBodyError._from_json
-    _read_BadRequestErrorBodyError_list = BadRequestErrorBodyError._from_json_list
     _models_pending = False

@@ -116,57 +116,6 @@ class BadRequestErrorBodyErrorErrorData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.invalid_params = src_dict.get("invalid_params", UNSET)
-                if isinstance(_model.invalid_params, list):
-                    _model.invalid_params = (
-                        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list(
-                            _model.invalid_params, ((_parent, _name), _key), "invalid_params"
-                        )
-                    )
-                elif _model.invalid_params is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.invalid_params = odd(
-                        _model.invalid_params,
-                        ((_parent, _name), _key),
-                        "invalid_params",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "BadRequestErrorBodyErrorErrorData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -207,9 +156,8 @@ _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list: Callable[..., lis
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItem
-    global \
-        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem, \
-        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list
+    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem
+    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItem_list
     from ..models.bad_request_error_body_error_error_data_invalid_params_item import (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItem,
     )

@@ -337,22 +337,16 @@ _models_pending = True
 _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5: Callable[
     ..., BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
 ]
-_read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
-    global \
-        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5, \
-        _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list
+    global _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5
     from ..models.bad_request_error_body_error_error_data_invalid_params_item_name_type_5 import (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5,
     )
 
     _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5 = (
         BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json
-    )
-    _read_BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5_list = (
-        BadRequestErrorBodyErrorErrorDataInvalidParamsItemNameType5._from_json_list
     )
     _models_pending = False

@@ -576,8 +576,10 @@ _read_PropertyRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PluId, PropertyRecord
-    global _read_PluId, _read_PluId_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PluId
+    global _read_PluId_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.plu_id import PluId
     from ..models.property_record import PropertyRecord
 

@@ -523,26 +523,23 @@ class Booking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_BookingDataType2: Callable[..., BookingDataType2]
-_read_BookingDataType2_list: Callable[..., list[Any]]
 _read_BookingItem: Callable[..., BookingItem]
 _read_BookingItem_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
-_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BookingDataType2, BookingItem, UTM
-    global _read_BookingDataType2, _read_BookingDataType2_list
-    global _read_BookingItem, _read_BookingItem_list
-    global _read_UTM, _read_UTM_list
+    global _read_BookingDataType2
+    global _read_BookingItem
+    global _read_BookingItem_list
+    global _read_UTM
     from ..models.booking_data_type_2 import BookingDataType2
     from ..models.booking_item import BookingItem
     from ..models.utm import UTM
 
     _read_BookingDataType2 = BookingDataType2._from_json
-    _read_BookingDataType2_list = BookingDataType2._from_json_list
     _read_BookingItem = BookingItem._from_json
     _read_BookingItem_list = BookingItem._from_json_list
     _read_UTM = UTM._from_json
-    _read_UTM_list = UTM._from_json_list
     _models_pending = False

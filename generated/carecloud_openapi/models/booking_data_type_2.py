@@ -12,7 +12,6 @@ from ..masking import model_repr
 from ..types import (
     JsonPath,
     empty_as_none,
-    odd,
     pydantic_core_schema,
     pydantic_json_schema,
 )
@@ -56,27 +55,6 @@ class BookingDataType2:
         return _model
 
     _from_json = from_dict
-
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _model._additional_properties = None
-                if src_dict:
-                    d = dict(src_dict)
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "BookingDataType2", True, False)
-                )
-        return _models
 
     @property
     def additional_properties(self) -> dict[str, Any]:

@@ -634,8 +634,10 @@ _read_PropertyRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, BookingTicket, PropertyRecord
-    global _read_BookingTicket, _read_BookingTicket_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_BookingTicket
+    global _read_BookingTicket_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.booking_ticket import BookingTicket
     from ..models.property_record import PropertyRecord
 

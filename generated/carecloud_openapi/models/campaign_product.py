@@ -711,20 +711,19 @@ class CampaignProduct:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_CampaignPresentationData: Callable[..., CampaignPresentationData]
-_read_CampaignPresentationData_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
 _read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, CampaignPresentationData, PropertyRecord
-    global _read_CampaignPresentationData, _read_CampaignPresentationData_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_CampaignPresentationData
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.campaign_presentation_data import CampaignPresentationData
     from ..models.property_record import PropertyRecord
 
     _read_CampaignPresentationData = CampaignPresentationData._from_json
-    _read_CampaignPresentationData_list = CampaignPresentationData._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
     _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

@@ -407,14 +407,12 @@ class Customer:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PersonalInformation: Callable[..., PersonalInformation]
-_read_PersonalInformation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
-    global _read_PersonalInformation, _read_PersonalInformation_list
+    global _read_PersonalInformation
     from ..models.personal_information import PersonalInformation
 
     _read_PersonalInformation = PersonalInformation._from_json
-    _read_PersonalInformation_list = PersonalInformation._from_json_list
     _models_pending = False

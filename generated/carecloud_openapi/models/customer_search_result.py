@@ -102,43 +102,6 @@ class CustomerSearchResult:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.strict = src_dict.get("strict", UNSET)
-                if isinstance(_model.strict, list):
-                    _model.strict = _read_CustomerResult_list(
-                        _model.strict, ((_parent, _name), _key), "strict"
-                    )
-                elif _model.strict is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.strict = odd(
-                        _model.strict, ((_parent, _name), _key), "strict", "array", False, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "CustomerSearchResult", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -177,7 +140,8 @@ _read_CustomerResult_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CustomerResult
-    global _read_CustomerResult, _read_CustomerResult_list
+    global _read_CustomerResult
+    global _read_CustomerResult_list
     from ..models.customer_result import CustomerResult
 
     _read_CustomerResult = CustomerResult._from_json

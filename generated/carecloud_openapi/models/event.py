@@ -512,20 +512,19 @@ class Event:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventDataType2: Callable[..., EventDataType2]
-_read_EventDataType2_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
 _read_PropertyRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventDataType2, PropertyRecord
-    global _read_EventDataType2, _read_EventDataType2_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_EventDataType2
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.event_data_type_2 import EventDataType2
     from ..models.property_record import PropertyRecord
 
     _read_EventDataType2 = EventDataType2._from_json
-    _read_EventDataType2_list = EventDataType2._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
     _read_PropertyRecord_list = PropertyRecord._from_json_list
     _models_pending = False

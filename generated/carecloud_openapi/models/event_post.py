@@ -370,227 +370,6 @@ class EventPost:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 10
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.event_type_id,
-                            _model.external_id,
-                            _model.event_id,
-                            _model.customer_id,
-                            _model.customer_identifier_type,
-                            _model.customer_identifier_value,
-                            _model.data,
-                            _model.created_at,
-                            _model.secondary_external_id,
-                            _model.state,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.event_type_id,
-                            _model.external_id,
-                            _model.event_id,
-                            _model.customer_id,
-                            _model.customer_identifier_type,
-                            _model.customer_identifier_value,
-                            _model.data,
-                            _model.created_at,
-                            _model.secondary_external_id,
-                            _model.state,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.event_type_id,
-                        _model.external_id,
-                        _model.event_id,
-                        _model.customer_id,
-                        _model.customer_identifier_type,
-                        _model.customer_identifier_value,
-                        _model.data,
-                        _model.created_at,
-                        _model.secondary_external_id,
-                        _model.state,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (
-                    _model.event_type_id.__class__ is str or isinstance(_model.event_type_id, str)
-                ):
-                    if _model.event_type_id is UNSET:
-                        _undeclared += 1
-                    _model.event_type_id = odd(
-                        _model.event_type_id,
-                        ((_parent, _name), _key),
-                        "event_type_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.external_id.__class__ is str or isinstance(_model.external_id, str)):
-                    if _model.external_id is UNSET:
-                        _undeclared += 1
-                    _model.external_id = odd(
-                        _model.external_id,
-                        ((_parent, _name), _key),
-                        "external_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.event_id.__class__ is str or isinstance(_model.event_id, str)):
-                    if _model.event_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.event_id = odd(
-                            _model.event_id,
-                            ((_parent, _name), _key),
-                            "event_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
-                    if _model.customer_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.customer_id = odd(
-                            _model.customer_id,
-                            ((_parent, _name), _key),
-                            "customer_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if _model.customer_identifier_type.__class__ is str or isinstance(
-                    _model.customer_identifier_type, str
-                ):
-                    _model.customer_identifier_type = EventPostCustomerIdentifierType(
-                        _model.customer_identifier_type
-                    )
-                elif _model.customer_identifier_type is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.customer_identifier_type = odd(
-                        _model.customer_identifier_type,
-                        ((_parent, _name), _key),
-                        "customer_identifier_type",
-                        "EventPostCustomerIdentifierType",
-                        False,
-                        False,
-                    )
-
-                if _model.customer_identifier_value.__class__ is str or isinstance(
-                    _model.customer_identifier_value, str
-                ):
-                    pass
-                elif isinstance(_model.customer_identifier_value, dict):
-                    _model.customer_identifier_value = _read_EventPostCustomerIdentifierValueType1(
-                        _model.customer_identifier_value,
-                        ((_parent, _name), _key),
-                        "customer_identifier_value",
-                    )
-                elif _model.customer_identifier_value is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.customer_identifier_value = odd(
-                        _model.customer_identifier_value,
-                        ((_parent, _name), _key),
-                        "customer_identifier_value",
-                        "string | EventPostCustomerIdentifierValueType1",
-                        False,
-                        False,
-                    )
-
-                if _model.data.__class__ is str or isinstance(_model.data, str):
-                    pass
-                elif isinstance(_model.data, list):
-                    for _i0, _v0 in enumerate(_model.data):
-                        if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(_model.data, dict):
-                    _model.data = _read_EventPostDataType2(
-                        _model.data, ((_parent, _name), _key), "data"
-                    )
-                elif _model.data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.data = odd(
-                        _model.data,
-                        ((_parent, _name), _key),
-                        "data",
-                        "string | array | EventPostDataType2",
-                        False,
-                        False,
-                    )
-
-                if not (_model.created_at.__class__ is str or isinstance(_model.created_at, str)):
-                    if _model.created_at is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.created_at = odd(
-                            _model.created_at,
-                            ((_parent, _name), _key),
-                            "created_at",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.secondary_external_id.__class__ is str
-                    or isinstance(_model.secondary_external_id, str)
-                ):
-                    if _model.secondary_external_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.secondary_external_id = odd(
-                            _model.secondary_external_id,
-                            ((_parent, _name), _key),
-                            "secondary_external_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if type(_model.state) is int:
-                    _model.state = EventPostState(_model.state)
-                elif _model.state is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.state = odd(
-                        _model.state,
-                        ((_parent, _name), _key),
-                        "state",
-                        "EventPostState",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "EventPost", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -624,26 +403,18 @@ class EventPost:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_EventPostCustomerIdentifierValueType1: Callable[..., EventPostCustomerIdentifierValueType1]
-_read_EventPostCustomerIdentifierValueType1_list: Callable[..., list[Any]]
 _read_EventPostDataType2: Callable[..., EventPostDataType2]
-_read_EventPostDataType2_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, EventPostCustomerIdentifierValueType1, EventPostDataType2
-    global \
-        _read_EventPostCustomerIdentifierValueType1, \
-        _read_EventPostCustomerIdentifierValueType1_list
-    global _read_EventPostDataType2, _read_EventPostDataType2_list
+    global _read_EventPostCustomerIdentifierValueType1
+    global _read_EventPostDataType2
     from ..models.event_post_customer_identifier_value_type_1 import (
         EventPostCustomerIdentifierValueType1,
     )
     from ..models.event_post_data_type_2 import EventPostDataType2
 
     _read_EventPostCustomerIdentifierValueType1 = EventPostCustomerIdentifierValueType1._from_json
-    _read_EventPostCustomerIdentifierValueType1_list = (
-        EventPostCustomerIdentifierValueType1._from_json_list
-    )
     _read_EventPostDataType2 = EventPostDataType2._from_json
-    _read_EventPostDataType2_list = EventPostDataType2._from_json_list
     _models_pending = False

@@ -395,280 +395,6 @@ class FinalBill:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 14
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.purchase_type_id,
-                            _model.canceled,
-                            _model.payment_type,
-                            _model.bill_id,
-                            _model.payment_time,
-                            _model.currency_id,
-                            _model.total_price,
-                            _model.bill_items,
-                            _model.fiscal,
-                            _model.payment_recap,
-                            _model.bill_number,
-                            _model.created_by,
-                            _model.utm,
-                            _model.property_records,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.purchase_type_id,
-                            _model.canceled,
-                            _model.payment_type,
-                            _model.bill_id,
-                            _model.payment_time,
-                            _model.currency_id,
-                            _model.total_price,
-                            _model.bill_items,
-                            _model.fiscal,
-                            _model.payment_recap,
-                            _model.bill_number,
-                            _model.created_by,
-                            _model.utm,
-                            _model.property_records,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.purchase_type_id,
-                        _model.canceled,
-                        _model.payment_type,
-                        _model.bill_id,
-                        _model.payment_time,
-                        _model.currency_id,
-                        _model.total_price,
-                        _model.bill_items,
-                        _model.fiscal,
-                        _model.payment_recap,
-                        _model.bill_number,
-                        _model.created_by,
-                        _model.utm,
-                        _model.property_records,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (
-                    _model.purchase_type_id.__class__ is str
-                    or isinstance(_model.purchase_type_id, str)
-                ):
-                    if _model.purchase_type_id is UNSET:
-                        _undeclared += 1
-                    _model.purchase_type_id = odd(
-                        _model.purchase_type_id,
-                        ((_parent, _name), _key),
-                        "purchase_type_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (type(_model.canceled) is bool):
-                    if _model.canceled is UNSET:
-                        _undeclared += 1
-                    _model.canceled = odd(
-                        _model.canceled,
-                        ((_parent, _name), _key),
-                        "canceled",
-                        "boolean",
-                        True,
-                        False,
-                    )
-
-                if _model.payment_type.__class__ is str or isinstance(_model.payment_type, str):
-                    _model.payment_type = FinalBillPaymentType(_model.payment_type)
-                elif _model.payment_type is UNSET:
-                    _undeclared += 1
-                    _model.payment_type = odd(
-                        _model.payment_type,
-                        ((_parent, _name), _key),
-                        "payment_type",
-                        "FinalBillPaymentType",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.payment_type = odd(
-                        _model.payment_type,
-                        ((_parent, _name), _key),
-                        "payment_type",
-                        "FinalBillPaymentType",
-                        True,
-                        False,
-                    )
-
-                if not (_model.bill_id.__class__ is str or isinstance(_model.bill_id, str)):
-                    if _model.bill_id is UNSET:
-                        _undeclared += 1
-                    _model.bill_id = odd(
-                        _model.bill_id, ((_parent, _name), _key), "bill_id", "string", True, False
-                    )
-
-                if not (
-                    _model.payment_time.__class__ is str or isinstance(_model.payment_time, str)
-                ):
-                    if _model.payment_time is UNSET:
-                        _undeclared += 1
-                    _model.payment_time = odd(
-                        _model.payment_time,
-                        ((_parent, _name), _key),
-                        "payment_time",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.currency_id.__class__ is str or isinstance(_model.currency_id, str)):
-                    if _model.currency_id is UNSET:
-                        _undeclared += 1
-                    _model.currency_id = odd(
-                        _model.currency_id,
-                        ((_parent, _name), _key),
-                        "currency_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (type(_model.total_price) is float or type(_model.total_price) is int):
-                    if _model.total_price is UNSET:
-                        _undeclared += 1
-                    _model.total_price = odd(
-                        _model.total_price,
-                        ((_parent, _name), _key),
-                        "total_price",
-                        "number",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.bill_items, list):
-                    _model.bill_items = _read_BillItem_list(
-                        _model.bill_items, ((_parent, _name), _key), "bill_items"
-                    )
-                elif _model.bill_items is UNSET:
-                    _undeclared += 1
-                    _model.bill_items = odd(
-                        _model.bill_items,
-                        ((_parent, _name), _key),
-                        "bill_items",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.bill_items = odd(
-                        _model.bill_items,
-                        ((_parent, _name), _key),
-                        "bill_items",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if not (type(_model.fiscal) is bool):
-                    if _model.fiscal is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.fiscal = odd(
-                            _model.fiscal,
-                            ((_parent, _name), _key),
-                            "fiscal",
-                            "boolean",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.payment_recap, dict):
-                    _model.payment_recap = _read_PaymentRecap(
-                        _model.payment_recap, ((_parent, _name), _key), "payment_recap"
-                    )
-                elif _model.payment_recap is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.payment_recap = odd(
-                        _model.payment_recap,
-                        ((_parent, _name), _key),
-                        "payment_recap",
-                        "PaymentRecap",
-                        False,
-                        False,
-                    )
-
-                if not (_model.bill_number.__class__ is str or isinstance(_model.bill_number, str)):
-                    if _model.bill_number is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.bill_number = odd(
-                            _model.bill_number,
-                            ((_parent, _name), _key),
-                            "bill_number",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.created_by.__class__ is str or isinstance(_model.created_by, str)):
-                    if _model.created_by is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.created_by = odd(
-                            _model.created_by,
-                            ((_parent, _name), _key),
-                            "created_by",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.utm, dict):
-                    _model.utm = _read_UTM(_model.utm, ((_parent, _name), _key), "utm")
-                elif _model.utm is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.utm = odd(
-                        _model.utm, ((_parent, _name), _key), "utm", "UTM", False, False
-                    )
-
-                if isinstance(_model.property_records, list):
-                    _model.property_records = _read_PropertyRecord_list(
-                        _model.property_records, ((_parent, _name), _key), "property_records"
-                    )
-                elif _model.property_records is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "FinalBill", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -704,19 +430,19 @@ _models_pending = True
 _read_BillItem: Callable[..., BillItem]
 _read_BillItem_list: Callable[..., list[Any]]
 _read_PaymentRecap: Callable[..., PaymentRecap]
-_read_PaymentRecap_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
 _read_PropertyRecord_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
-_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, BillItem, PaymentRecap, PropertyRecord, UTM
-    global _read_BillItem, _read_BillItem_list
-    global _read_PaymentRecap, _read_PaymentRecap_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_UTM, _read_UTM_list
+    global _read_BillItem
+    global _read_BillItem_list
+    global _read_PaymentRecap
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_UTM
     from ..models.bill_item import BillItem
     from ..models.payment_recap import PaymentRecap
     from ..models.property_record import PropertyRecord
@@ -725,9 +451,7 @@ def _import_models() -> None:
     _read_BillItem = BillItem._from_json
     _read_BillItem_list = BillItem._from_json_list
     _read_PaymentRecap = PaymentRecap._from_json
-    _read_PaymentRecap_list = PaymentRecap._from_json_list
     _read_PropertyRecord = PropertyRecord._from_json
     _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_UTM = UTM._from_json
-    _read_UTM_list = UTM._from_json_list
     _models_pending = False

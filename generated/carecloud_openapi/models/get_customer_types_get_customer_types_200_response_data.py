@@ -138,79 +138,6 @@ class GetCustomerTypesGetCustomerTypes200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.customer_types, _model.total_items = _declared(src_dict)
-                    except KeyError:
-                        _model.customer_types, _model.total_items = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.customer_types, _model.total_items = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.customer_types, list):
-                    _model.customer_types = _read_CustomerType_list(
-                        _model.customer_types, ((_parent, _name), _key), "customer_types"
-                    )
-                elif _model.customer_types is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.customer_types = odd(
-                        _model.customer_types,
-                        ((_parent, _name), _key),
-                        "customer_types",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (type(_model.total_items) is int):
-                    if _model.total_items is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.total_items = odd(
-                            _model.total_items,
-                            ((_parent, _name), _key),
-                            "total_items",
-                            "integer",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetCustomerTypesGetCustomerTypes200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -249,7 +176,8 @@ _read_CustomerType_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CustomerType
-    global _read_CustomerType, _read_CustomerType_list
+    global _read_CustomerType
+    global _read_CustomerType_list
     from ..models.customer_type import CustomerType
 
     _read_CustomerType = CustomerType._from_json

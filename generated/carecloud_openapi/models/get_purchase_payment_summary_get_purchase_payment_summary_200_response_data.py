@@ -199,134 +199,6 @@ class GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.earned_points,
-                            _model.used_credits,
-                            _model.used_points,
-                            _model.used_points_total,
-                            _model.used_vouchers,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.earned_points,
-                            _model.used_credits,
-                            _model.used_points,
-                            _model.used_points_total,
-                            _model.used_vouchers,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.earned_points,
-                        _model.used_credits,
-                        _model.used_points,
-                        _model.used_points_total,
-                        _model.used_vouchers,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
-                    if _model.earned_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.earned_points = odd(
-                            _model.earned_points,
-                            ((_parent, _name), _key),
-                            "earned_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (type(_model.used_credits) is float or type(_model.used_credits) is int):
-                    if _model.used_credits is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.used_credits = odd(
-                            _model.used_credits,
-                            ((_parent, _name), _key),
-                            "used_credits",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (type(_model.used_points) is float or type(_model.used_points) is int):
-                    if _model.used_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.used_points = odd(
-                            _model.used_points,
-                            ((_parent, _name), _key),
-                            "used_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.used_points_total) is float or type(_model.used_points_total) is int
-                ):
-                    if _model.used_points_total is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.used_points_total = odd(
-                            _model.used_points_total,
-                            ((_parent, _name), _key),
-                            "used_points_total",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.used_vouchers, list):
-                    _model.used_vouchers = _read_Voucher_list(
-                        _model.used_vouchers, ((_parent, _name), _key), "used_vouchers"
-                    )
-                elif _model.used_vouchers is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.used_vouchers = odd(
-                        _model.used_vouchers,
-                        ((_parent, _name), _key),
-                        "used_vouchers",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetPurchasePaymentSummaryGetPurchasePaymentSummary200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -365,7 +237,8 @@ _read_Voucher_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Voucher
-    global _read_Voucher, _read_Voucher_list
+    global _read_Voucher
+    global _read_Voucher_list
     from ..models.voucher import Voucher
 
     _read_Voucher = Voucher._from_json

@@ -110,55 +110,6 @@ class GetStoresGetStores200Response:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.data = src_dict.get("data", UNSET)
-                if isinstance(_model.data, dict):
-                    _model.data = _read_GetStoresGetStores200ResponseData(
-                        _model.data, ((_parent, _name), _key), "data"
-                    )
-                elif _model.data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.data = odd(
-                        _model.data,
-                        ((_parent, _name), _key),
-                        "data",
-                        "GetStoresGetStores200ResponseData",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetStoresGetStores200Response",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -192,14 +143,12 @@ class GetStoresGetStores200Response:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_GetStoresGetStores200ResponseData: Callable[..., GetStoresGetStores200ResponseData]
-_read_GetStoresGetStores200ResponseData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, GetStoresGetStores200ResponseData
-    global _read_GetStoresGetStores200ResponseData, _read_GetStoresGetStores200ResponseData_list
+    global _read_GetStoresGetStores200ResponseData
     from ..models.get_stores_get_stores_200_response_data import GetStoresGetStores200ResponseData
 
     _read_GetStoresGetStores200ResponseData = GetStoresGetStores200ResponseData._from_json
-    _read_GetStoresGetStores200ResponseData_list = GetStoresGetStores200ResponseData._from_json_list
     _models_pending = False

@@ -138,79 +138,6 @@ class GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.product_groups, _model.total_items = _declared(src_dict)
-                    except KeyError:
-                        _model.product_groups, _model.total_items = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.product_groups, _model.total_items = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.product_groups, list):
-                    _model.product_groups = _read_RewardProductGroup_list(
-                        _model.product_groups, ((_parent, _name), _key), "product_groups"
-                    )
-                elif _model.product_groups is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.product_groups = odd(
-                        _model.product_groups,
-                        ((_parent, _name), _key),
-                        "product_groups",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (type(_model.total_items) is int):
-                    if _model.total_items is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.total_items = odd(
-                            _model.total_items,
-                            ((_parent, _name), _key),
-                            "total_items",
-                            "integer",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetSubRewardProductGroupsGetSubRewardProductGroups200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -249,7 +176,8 @@ _read_RewardProductGroup_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, RewardProductGroup
-    global _read_RewardProductGroup, _read_RewardProductGroup_list
+    global _read_RewardProductGroup
+    global _read_RewardProductGroup_list
     from ..models.reward_product_group import RewardProductGroup
 
     _read_RewardProductGroup = RewardProductGroup._from_json

@@ -190,120 +190,6 @@ class GetWalletCreditsGetWalletCredits200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.earned_credits,
-                            _model.redeemed_credits,
-                            _model.available_credits,
-                            _model.split_by_currency,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.earned_credits,
-                            _model.redeemed_credits,
-                            _model.available_credits,
-                            _model.split_by_currency,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.earned_credits,
-                        _model.redeemed_credits,
-                        _model.available_credits,
-                        _model.split_by_currency,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type(_model.earned_credits) is float or type(_model.earned_credits) is int):
-                    if _model.earned_credits is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.earned_credits = odd(
-                            _model.earned_credits,
-                            ((_parent, _name), _key),
-                            "earned_credits",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.redeemed_credits) is float or type(_model.redeemed_credits) is int
-                ):
-                    if _model.redeemed_credits is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.redeemed_credits = odd(
-                            _model.redeemed_credits,
-                            ((_parent, _name), _key),
-                            "redeemed_credits",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.available_credits) is float or type(_model.available_credits) is int
-                ):
-                    if _model.available_credits is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.available_credits = odd(
-                            _model.available_credits,
-                            ((_parent, _name), _key),
-                            "available_credits",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.split_by_currency, list):
-                    _model.split_by_currency = _read_CreditWalletSummary_list(
-                        _model.split_by_currency, ((_parent, _name), _key), "split_by_currency"
-                    )
-                elif _model.split_by_currency is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.split_by_currency = odd(
-                        _model.split_by_currency,
-                        ((_parent, _name), _key),
-                        "split_by_currency",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetWalletCreditsGetWalletCredits200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -342,7 +228,8 @@ _read_CreditWalletSummary_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CreditWalletSummary
-    global _read_CreditWalletSummary, _read_CreditWalletSummary_list
+    global _read_CreditWalletSummary
+    global _read_CreditWalletSummary_list
     from ..models.credit_wallet_summary import CreditWalletSummary
 
     _read_CreditWalletSummary = CreditWalletSummary._from_json

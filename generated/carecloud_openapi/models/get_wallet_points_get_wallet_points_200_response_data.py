@@ -193,122 +193,6 @@ class GetWalletPointsGetWalletPoints200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.earned_points,
-                            _model.redeemed_points,
-                            _model.available_points,
-                            _model.available_points_money_value,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.earned_points,
-                            _model.redeemed_points,
-                            _model.available_points,
-                            _model.available_points_money_value,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.earned_points,
-                        _model.redeemed_points,
-                        _model.available_points,
-                        _model.available_points_money_value,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type(_model.earned_points) is float or type(_model.earned_points) is int):
-                    if _model.earned_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.earned_points = odd(
-                            _model.earned_points,
-                            ((_parent, _name), _key),
-                            "earned_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.redeemed_points) is float or type(_model.redeemed_points) is int
-                ):
-                    if _model.redeemed_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.redeemed_points = odd(
-                            _model.redeemed_points,
-                            ((_parent, _name), _key),
-                            "redeemed_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.available_points) is float or type(_model.available_points) is int
-                ):
-                    if _model.available_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.available_points = odd(
-                            _model.available_points,
-                            ((_parent, _name), _key),
-                            "available_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.available_points_money_value, list):
-                    _model.available_points_money_value = _read_MoneyValue_list(
-                        _model.available_points_money_value,
-                        ((_parent, _name), _key),
-                        "available_points_money_value",
-                    )
-                elif _model.available_points_money_value is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.available_points_money_value = odd(
-                        _model.available_points_money_value,
-                        ((_parent, _name), _key),
-                        "available_points_money_value",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetWalletPointsGetWalletPoints200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -347,7 +231,8 @@ _read_MoneyValue_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, MoneyValue
-    global _read_MoneyValue, _read_MoneyValue_list
+    global _read_MoneyValue
+    global _read_MoneyValue_list
     from ..models.money_value import MoneyValue
 
     _read_MoneyValue = MoneyValue._from_json

@@ -106,50 +106,6 @@ class GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.turnover = src_dict.get("turnover", UNSET)
-                if isinstance(_model.turnover, list):
-                    _model.turnover = _read_QualificationTurnover_list(
-                        _model.turnover, ((_parent, _name), _key), "turnover"
-                    )
-                elif _model.turnover is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.turnover = odd(
-                        _model.turnover, ((_parent, _name), _key), "turnover", "array", False, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "GetWalletSalesTurnoverGetWalletSalesTurnover200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -188,7 +144,8 @@ _read_QualificationTurnover_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover, _read_QualificationTurnover_list
+    global _read_QualificationTurnover
+    global _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json

@@ -110,63 +110,6 @@ class GPSCoordinates:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.gps_longitude, _model.gps_latitude = _declared(src_dict)
-                    except KeyError:
-                        _model.gps_longitude, _model.gps_latitude = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.gps_longitude, _model.gps_latitude = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (type(_model.gps_longitude) is float or type(_model.gps_longitude) is int):
-                    if _model.gps_longitude is UNSET:
-                        _undeclared += 1
-                    _model.gps_longitude = odd(
-                        _model.gps_longitude,
-                        ((_parent, _name), _key),
-                        "gps_longitude",
-                        "number",
-                        True,
-                        False,
-                    )
-
-                if not (type(_model.gps_latitude) is float or type(_model.gps_latitude) is int):
-                    if _model.gps_latitude is UNSET:
-                        _undeclared += 1
-                    _model.gps_latitude = odd(
-                        _model.gps_latitude,
-                        ((_parent, _name), _key),
-                        "gps_latitude",
-                        "number",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "GPSCoordinates", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

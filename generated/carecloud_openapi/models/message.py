@@ -740,8 +740,10 @@ _read_Parameter_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Attachment, Parameter
-    global _read_Attachment, _read_Attachment_list
-    global _read_Parameter, _read_Parameter_list
+    global _read_Attachment
+    global _read_Attachment_list
+    global _read_Parameter
+    global _read_Parameter_list
     from ..models.attachment import Attachment
     from ..models.parameter import Parameter
 

@@ -176,108 +176,6 @@ class MessageDetail:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.plain_text_body,
-                            _model.html_body,
-                            _model.attachments,
-                            _model.last_change,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.plain_text_body,
-                            _model.html_body,
-                            _model.attachments,
-                            _model.last_change,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.plain_text_body,
-                        _model.html_body,
-                        _model.attachments,
-                        _model.last_change,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (
-                    _model.plain_text_body.__class__ is str
-                    or isinstance(_model.plain_text_body, str)
-                ):
-                    if _model.plain_text_body is UNSET:
-                        _undeclared += 1
-                    _model.plain_text_body = odd(
-                        _model.plain_text_body,
-                        ((_parent, _name), _key),
-                        "plain_text_body",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.html_body.__class__ is str or isinstance(_model.html_body, str)):
-                    if _model.html_body is UNSET:
-                        _undeclared += 1
-                    _model.html_body = odd(
-                        _model.html_body,
-                        ((_parent, _name), _key),
-                        "html_body",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.attachments, list):
-                    _model.attachments = _read_AttachmentInfo_list(
-                        _model.attachments, ((_parent, _name), _key), "attachments"
-                    )
-                elif _model.attachments is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.attachments = odd(
-                        _model.attachments,
-                        ((_parent, _name), _key),
-                        "attachments",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (_model.last_change.__class__ is str or isinstance(_model.last_change, str)):
-                    if _model.last_change is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.last_change = odd(
-                            _model.last_change,
-                            ((_parent, _name), _key),
-                            "last_change",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "MessageDetail", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -316,7 +214,8 @@ _read_AttachmentInfo_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, AttachmentInfo
-    global _read_AttachmentInfo, _read_AttachmentInfo_list
+    global _read_AttachmentInfo
+    global _read_AttachmentInfo_list
     from ..models.attachment_info import AttachmentInfo
 
     _read_AttachmentInfo = AttachmentInfo._from_json

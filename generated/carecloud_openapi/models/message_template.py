@@ -612,7 +612,8 @@ _read_Parameter_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Parameter
-    global _read_Parameter, _read_Parameter_list
+    global _read_Parameter
+    global _read_Parameter_list
     from ..models.parameter import Parameter
 
     _read_Parameter = Parameter._from_json

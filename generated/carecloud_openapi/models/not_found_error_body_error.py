@@ -172,106 +172,6 @@ class NotFoundErrorBodyError:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.type_,
-                            _model.exception,
-                            _model.title,
-                            _model.detail,
-                            _model.error_data,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.type_,
-                            _model.exception,
-                            _model.title,
-                            _model.detail,
-                            _model.error_data,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.type_,
-                        _model.exception,
-                        _model.title,
-                        _model.detail,
-                        _model.error_data,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.type_.__class__ is str or isinstance(_model.type_, str)):
-                    if _model.type_ is UNSET:
-                        _undeclared += 1
-                    _model.type_ = odd(
-                        _model.type_, ((_parent, _name), _key), "type", "string", True, False
-                    )
-
-                if not (_model.exception.__class__ is str or isinstance(_model.exception, str)):
-                    if _model.exception is UNSET:
-                        _undeclared += 1
-                    _model.exception = odd(
-                        _model.exception,
-                        ((_parent, _name), _key),
-                        "exception",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.title.__class__ is str or isinstance(_model.title, str)):
-                    if _model.title is UNSET:
-                        _undeclared += 1
-                    _model.title = odd(
-                        _model.title, ((_parent, _name), _key), "title", "string", True, False
-                    )
-
-                if not (_model.detail.__class__ is str or isinstance(_model.detail, str)):
-                    if _model.detail is UNSET:
-                        _undeclared += 1
-                    _model.detail = odd(
-                        _model.detail, ((_parent, _name), _key), "detail", "string", True, False
-                    )
-
-                if isinstance(_model.error_data, dict):
-                    _model.error_data = _read_NotFoundErrorBodyErrorErrorData(
-                        _model.error_data, ((_parent, _name), _key), "error_data"
-                    )
-                elif _model.error_data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_data = odd(
-                        _model.error_data,
-                        ((_parent, _name), _key),
-                        "error_data",
-                        "NotFoundErrorBodyErrorErrorData",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "NotFoundErrorBodyError", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -305,14 +205,12 @@ class NotFoundErrorBodyError:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_NotFoundErrorBodyErrorErrorData: Callable[..., NotFoundErrorBodyErrorErrorData]
-_read_NotFoundErrorBodyErrorErrorData_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, NotFoundErrorBodyErrorErrorData
-    global _read_NotFoundErrorBodyErrorErrorData, _read_NotFoundErrorBodyErrorErrorData_list
+    global _read_NotFoundErrorBodyErrorErrorData
     from ..models.not_found_error_body_error_error_data import NotFoundErrorBodyErrorErrorData
 
     _read_NotFoundErrorBodyErrorErrorData = NotFoundErrorBodyErrorErrorData._from_json
-    _read_NotFoundErrorBodyErrorErrorData_list = NotFoundErrorBodyErrorErrorData._from_json_list
     _models_pending = False

@@ -238,7 +238,8 @@ _read_TimeInterval_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, TimeInterval
-    global _read_TimeInterval, _read_TimeInterval_list
+    global _read_TimeInterval
+    global _read_TimeInterval_list
     from ..models.time_interval import TimeInterval
 
     _read_TimeInterval = TimeInterval._from_json

@@ -798,26 +798,23 @@ class Order:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_OrderInvoicing: Callable[..., OrderInvoicing]
-_read_OrderInvoicing_list: Callable[..., list[Any]]
 _read_OrderItem: Callable[..., OrderItem]
 _read_OrderItem_list: Callable[..., list[Any]]
 _read_OrderShipping: Callable[..., OrderShipping]
-_read_OrderShipping_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, OrderInvoicing, OrderItem, OrderShipping
-    global _read_OrderInvoicing, _read_OrderInvoicing_list
-    global _read_OrderItem, _read_OrderItem_list
-    global _read_OrderShipping, _read_OrderShipping_list
+    global _read_OrderInvoicing
+    global _read_OrderItem
+    global _read_OrderItem_list
+    global _read_OrderShipping
     from ..models.order_invoicing import OrderInvoicing
     from ..models.order_item import OrderItem
     from ..models.order_shipping import OrderShipping
 
     _read_OrderInvoicing = OrderInvoicing._from_json
-    _read_OrderInvoicing_list = OrderInvoicing._from_json_list
     _read_OrderItem = OrderItem._from_json
     _read_OrderItem_list = OrderItem._from_json_list
     _read_OrderShipping = OrderShipping._from_json
-    _read_OrderShipping_list = OrderShipping._from_json_list
     _models_pending = False

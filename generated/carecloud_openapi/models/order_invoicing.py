@@ -159,86 +159,6 @@ class OrderInvoicing:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 3
-                if _undeclared >= 0:
-                    try:
-                        _model.payment_id, _model.paid_date, _model.personal_information = (
-                            _declared(src_dict)
-                        )
-                    except KeyError:
-                        _model.payment_id, _model.paid_date, _model.personal_information = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.payment_id, _model.paid_date, _model.personal_information = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (_model.payment_id.__class__ is str or isinstance(_model.payment_id, str)):
-                    if _model.payment_id is UNSET:
-                        _undeclared += 1
-                    _model.payment_id = odd(
-                        _model.payment_id,
-                        ((_parent, _name), _key),
-                        "payment_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.paid_date.__class__ is str or isinstance(_model.paid_date, str)):
-                    if _model.paid_date is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.paid_date = odd(
-                            _model.paid_date,
-                            ((_parent, _name), _key),
-                            "paid_date",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.personal_information, dict):
-                    _model.personal_information = _read_PersonalInformation(
-                        _model.personal_information,
-                        ((_parent, _name), _key),
-                        "personal_information",
-                    )
-                elif _model.personal_information is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.personal_information = odd(
-                        _model.personal_information,
-                        ((_parent, _name), _key),
-                        "personal_information",
-                        "PersonalInformation",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "OrderInvoicing", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -272,14 +192,12 @@ class OrderInvoicing:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PersonalInformation: Callable[..., PersonalInformation]
-_read_PersonalInformation_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PersonalInformation
-    global _read_PersonalInformation, _read_PersonalInformation_list
+    global _read_PersonalInformation
     from ..models.personal_information import PersonalInformation
 
     _read_PersonalInformation = PersonalInformation._from_json
-    _read_PersonalInformation_list = PersonalInformation._from_json_list
     _models_pending = False

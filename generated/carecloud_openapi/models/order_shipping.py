@@ -200,118 +200,6 @@ class OrderShipping:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.shipping_id,
-                            _model.contact_firstname,
-                            _model.contact_lastname,
-                            _model.phone,
-                            _model.address,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.shipping_id,
-                            _model.contact_firstname,
-                            _model.contact_lastname,
-                            _model.phone,
-                            _model.address,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.shipping_id,
-                        _model.contact_firstname,
-                        _model.contact_lastname,
-                        _model.phone,
-                        _model.address,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.shipping_id.__class__ is str or isinstance(_model.shipping_id, str)):
-                    if _model.shipping_id is UNSET:
-                        _undeclared += 1
-                    _model.shipping_id = odd(
-                        _model.shipping_id,
-                        ((_parent, _name), _key),
-                        "shipping_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (
-                    _model.contact_firstname.__class__ is str
-                    or isinstance(_model.contact_firstname, str)
-                ):
-                    if _model.contact_firstname is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.contact_firstname = odd(
-                            _model.contact_firstname,
-                            ((_parent, _name), _key),
-                            "contact_firstname",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.contact_lastname.__class__ is str
-                    or isinstance(_model.contact_lastname, str)
-                ):
-                    if _model.contact_lastname is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.contact_lastname = odd(
-                            _model.contact_lastname,
-                            ((_parent, _name), _key),
-                            "contact_lastname",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
-                    if _model.phone is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.phone = odd(
-                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
-                        )
-
-                if isinstance(_model.address, dict):
-                    _model.address = _read_Address(
-                        _model.address, ((_parent, _name), _key), "address"
-                    )
-                elif _model.address is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.address = odd(
-                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "OrderShipping", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -345,14 +233,12 @@ class OrderShipping:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
-_read_Address_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address
-    global _read_Address, _read_Address_list
+    global _read_Address
     from ..models.address import Address
 
     _read_Address = Address._from_json
-    _read_Address_list = Address._from_json_list
     _models_pending = False

@@ -201,109 +201,6 @@ class PaymentRecap:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.credit_points,
-                            _model.amount_for_credit,
-                            _model.vouchers,
-                            _model.recommended_discounts,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.credit_points,
-                            _model.amount_for_credit,
-                            _model.vouchers,
-                            _model.recommended_discounts,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.credit_points,
-                        _model.amount_for_credit,
-                        _model.vouchers,
-                        _model.recommended_discounts,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (type(_model.credit_points) is float or type(_model.credit_points) is int):
-                    if _model.credit_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.credit_points = odd(
-                            _model.credit_points,
-                            ((_parent, _name), _key),
-                            "credit_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.amount_for_credit) is float or type(_model.amount_for_credit) is int
-                ):
-                    if _model.amount_for_credit is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.amount_for_credit = odd(
-                            _model.amount_for_credit,
-                            ((_parent, _name), _key),
-                            "amount_for_credit",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.vouchers, list):
-                    _model.vouchers = _read_PaymentVoucher_list(
-                        _model.vouchers, ((_parent, _name), _key), "vouchers"
-                    )
-                elif _model.vouchers is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.vouchers = odd(
-                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", False, False
-                    )
-
-                if isinstance(_model.recommended_discounts, list):
-                    _model.recommended_discounts = _read_DiscountItem_list(
-                        _model.recommended_discounts,
-                        ((_parent, _name), _key),
-                        "recommended_discounts",
-                    )
-                elif _model.recommended_discounts is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.recommended_discounts = odd(
-                        _model.recommended_discounts,
-                        ((_parent, _name), _key),
-                        "recommended_discounts",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PaymentRecap", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -344,8 +241,10 @@ _read_PaymentVoucher_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, DiscountItem, PaymentVoucher
-    global _read_DiscountItem, _read_DiscountItem_list
-    global _read_PaymentVoucher, _read_PaymentVoucher_list
+    global _read_DiscountItem
+    global _read_DiscountItem_list
+    global _read_PaymentVoucher
+    global _read_PaymentVoucher_list
     from ..models.discount_item import DiscountItem
     from ..models.payment_voucher import PaymentVoucher
 

@@ -398,278 +398,6 @@ class PersonalInformation:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 15
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.language_id,
-                            _model.salutation,
-                            _model.gender,
-                            _model.first_name,
-                            _model.last_name,
-                            _model.pre_nominals,
-                            _model.post_nominals,
-                            _model.birthdate,
-                            _model.email,
-                            _model.phone,
-                            _model.store_id,
-                            _model.photo_url,
-                            _model.address,
-                            _model.agreement,
-                            _model.consents,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.language_id,
-                            _model.salutation,
-                            _model.gender,
-                            _model.first_name,
-                            _model.last_name,
-                            _model.pre_nominals,
-                            _model.post_nominals,
-                            _model.birthdate,
-                            _model.email,
-                            _model.phone,
-                            _model.store_id,
-                            _model.photo_url,
-                            _model.address,
-                            _model.agreement,
-                            _model.consents,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.language_id,
-                        _model.salutation,
-                        _model.gender,
-                        _model.first_name,
-                        _model.last_name,
-                        _model.pre_nominals,
-                        _model.post_nominals,
-                        _model.birthdate,
-                        _model.email,
-                        _model.phone,
-                        _model.store_id,
-                        _model.photo_url,
-                        _model.address,
-                        _model.agreement,
-                        _model.consents,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
-                    if _model.language_id is UNSET:
-                        _undeclared += 1
-                    _model.language_id = odd(
-                        _model.language_id,
-                        ((_parent, _name), _key),
-                        "language_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.salutation.__class__ is str or isinstance(_model.salutation, str)):
-                    if _model.salutation is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.salutation = odd(
-                            _model.salutation,
-                            ((_parent, _name), _key),
-                            "salutation",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if type(_model.gender) is int:
-                    _model.gender = PersonalInformationGender(_model.gender)
-                elif _model.gender is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.gender = odd(
-                        _model.gender,
-                        ((_parent, _name), _key),
-                        "gender",
-                        "PersonalInformationGender",
-                        False,
-                        False,
-                    )
-
-                if not (_model.first_name.__class__ is str or isinstance(_model.first_name, str)):
-                    if _model.first_name is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.first_name = odd(
-                            _model.first_name,
-                            ((_parent, _name), _key),
-                            "first_name",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.last_name.__class__ is str or isinstance(_model.last_name, str)):
-                    if _model.last_name is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.last_name = odd(
-                            _model.last_name,
-                            ((_parent, _name), _key),
-                            "last_name",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.pre_nominals.__class__ is str or isinstance(_model.pre_nominals, str)
-                ):
-                    if _model.pre_nominals is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.pre_nominals = odd(
-                            _model.pre_nominals,
-                            ((_parent, _name), _key),
-                            "pre_nominals",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.post_nominals.__class__ is str or isinstance(_model.post_nominals, str)
-                ):
-                    if _model.post_nominals is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.post_nominals = odd(
-                            _model.post_nominals,
-                            ((_parent, _name), _key),
-                            "post_nominals",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if _model.birthdate.__class__ is str or isinstance(_model.birthdate, str):
-                    _model.birthdate = read_date(
-                        _model.birthdate, ((_parent, _name), _key), "birthdate"
-                    )
-                elif _model.birthdate is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.birthdate = odd(
-                        _model.birthdate,
-                        ((_parent, _name), _key),
-                        "birthdate",
-                        "date",
-                        False,
-                        False,
-                    )
-
-                if not (_model.email.__class__ is str or isinstance(_model.email, str)):
-                    if _model.email is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.email = odd(
-                            _model.email, ((_parent, _name), _key), "email", "string", False, False
-                        )
-
-                if not (_model.phone.__class__ is str or isinstance(_model.phone, str)):
-                    if _model.phone is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.phone = odd(
-                            _model.phone, ((_parent, _name), _key), "phone", "string", False, False
-                        )
-
-                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
-                    if _model.store_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.store_id = odd(
-                            _model.store_id,
-                            ((_parent, _name), _key),
-                            "store_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.photo_url.__class__ is str or isinstance(_model.photo_url, str)):
-                    if _model.photo_url is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.photo_url = odd(
-                            _model.photo_url,
-                            ((_parent, _name), _key),
-                            "photo_url",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.address, dict):
-                    _model.address = _read_Address(
-                        _model.address, ((_parent, _name), _key), "address"
-                    )
-                elif _model.address is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.address = odd(
-                        _model.address, ((_parent, _name), _key), "address", "Address", False, False
-                    )
-
-                if isinstance(_model.agreement, dict):
-                    _model.agreement = _read_Agreement(
-                        _model.agreement, ((_parent, _name), _key), "agreement"
-                    )
-                elif _model.agreement is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.agreement = odd(
-                        _model.agreement,
-                        ((_parent, _name), _key),
-                        "agreement",
-                        "Agreement",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.consents, list):
-                    _model.consents = _read_Consents_list(
-                        _model.consents, ((_parent, _name), _key), "consents"
-                    )
-                elif _model.consents is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.consents = odd(
-                        _model.consents, ((_parent, _name), _key), "consents", "array", False, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PersonalInformation", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -703,26 +431,23 @@ class PersonalInformation:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
-_read_Address_list: Callable[..., list[Any]]
 _read_Agreement: Callable[..., Agreement]
-_read_Agreement_list: Callable[..., list[Any]]
 _read_Consents: Callable[..., Consents]
 _read_Consents_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address, Agreement, Consents
-    global _read_Address, _read_Address_list
-    global _read_Agreement, _read_Agreement_list
-    global _read_Consents, _read_Consents_list
+    global _read_Address
+    global _read_Agreement
+    global _read_Consents
+    global _read_Consents_list
     from ..models.address import Address
     from ..models.agreement import Agreement
     from ..models.consents import Consents
 
     _read_Address = Address._from_json
-    _read_Address_list = Address._from_json_list
     _read_Agreement = Agreement._from_json
-    _read_Agreement_list = Agreement._from_json_list
     _read_Consents = Consents._from_json
     _read_Consents_list = Consents._from_json_list
     _models_pending = False

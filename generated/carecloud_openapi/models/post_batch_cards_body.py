@@ -144,69 +144,6 @@ class PostBatchCardsBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.cards, _model.error_processing = _declared(src_dict)
-                    except KeyError:
-                        _model.cards, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.cards, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.cards, list):
-                    _model.cards = _read_Card_list(_model.cards, ((_parent, _name), _key), "cards")
-                elif _model.cards is UNSET:
-                    _undeclared += 1
-                    _model.cards = odd(
-                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
-                    )
-                else:
-                    _model.cards = odd(
-                        _model.cards, ((_parent, _name), _key), "cards", "array", True, False
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostBatchCardsBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -245,7 +182,8 @@ _read_Card_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card, _read_Card_list
+    global _read_Card
+    global _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json

@@ -137,77 +137,6 @@ class PostBookingBusyTimesPostBookingBusyTimes200ResponseData:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.time_unit, _model.chart_data = _declared(src_dict)
-                    except KeyError:
-                        _model.time_unit, _model.chart_data = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.time_unit, _model.chart_data = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.time_unit.__class__ is str or isinstance(_model.time_unit, str)):
-                    if _model.time_unit is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.time_unit = odd(
-                            _model.time_unit,
-                            ((_parent, _name), _key),
-                            "time_unit",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.chart_data, list):
-                    _model.chart_data = _read_ChartPointData_list(
-                        _model.chart_data, ((_parent, _name), _key), "chart_data"
-                    )
-                elif _model.chart_data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.chart_data = odd(
-                        _model.chart_data,
-                        ((_parent, _name), _key),
-                        "chart_data",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostBookingBusyTimesPostBookingBusyTimes200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -246,7 +175,8 @@ _read_ChartPointData_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ChartPointData
-    global _read_ChartPointData, _read_ChartPointData_list
+    global _read_ChartPointData
+    global _read_ChartPointData_list
     from ..models.chart_point_data import ChartPointData
 
     _read_ChartPointData = ChartPointData._from_json

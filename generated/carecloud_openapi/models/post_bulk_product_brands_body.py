@@ -157,81 +157,6 @@ class PostBulkProductBrandsBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.product_brands, _model.error_processing = _declared(src_dict)
-                    except KeyError:
-                        _model.product_brands, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.product_brands, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.product_brands, list):
-                    _model.product_brands = _read_ProductBrand_list(
-                        _model.product_brands, ((_parent, _name), _key), "product_brands"
-                    )
-                elif _model.product_brands is UNSET:
-                    _undeclared += 1
-                    _model.product_brands = odd(
-                        _model.product_brands,
-                        ((_parent, _name), _key),
-                        "product_brands",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.product_brands = odd(
-                        _model.product_brands,
-                        ((_parent, _name), _key),
-                        "product_brands",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostBulkProductBrandsBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -270,7 +195,8 @@ _read_ProductBrand_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ProductBrand
-    global _read_ProductBrand, _read_ProductBrand_list
+    global _read_ProductBrand
+    global _read_ProductBrand_list
     from ..models.product_brand import ProductBrand
 
     _read_ProductBrand = ProductBrand._from_json

@@ -167,92 +167,6 @@ class PostBulkProductReservationPricesBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.product_reservation_prices, _model.error_processing = _declared(
-                            src_dict
-                        )
-                    except KeyError:
-                        _model.product_reservation_prices, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.product_reservation_prices, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.product_reservation_prices, list):
-                    _model.product_reservation_prices = _read_ProductReservationPrice_list(
-                        _model.product_reservation_prices,
-                        ((_parent, _name), _key),
-                        "product_reservation_prices",
-                    )
-                elif _model.product_reservation_prices is UNSET:
-                    _undeclared += 1
-                    _model.product_reservation_prices = odd(
-                        _model.product_reservation_prices,
-                        ((_parent, _name), _key),
-                        "product_reservation_prices",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.product_reservation_prices = odd(
-                        _model.product_reservation_prices,
-                        ((_parent, _name), _key),
-                        "product_reservation_prices",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostBulkProductReservationPricesBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -291,7 +205,8 @@ _read_ProductReservationPrice_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ProductReservationPrice
-    global _read_ProductReservationPrice, _read_ProductReservationPrice_list
+    global _read_ProductReservationPrice
+    global _read_ProductReservationPrice_list
     from ..models.product_reservation_price import ProductReservationPrice
 
     _read_ProductReservationPrice = ProductReservationPrice._from_json

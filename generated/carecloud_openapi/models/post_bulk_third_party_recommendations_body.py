@@ -168,92 +168,6 @@ class PostBulkThirdPartyRecommendationsBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.third_party_recommendations, _model.error_processing = _declared(
-                            src_dict
-                        )
-                    except KeyError:
-                        _model.third_party_recommendations, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.third_party_recommendations, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.third_party_recommendations, list):
-                    _model.third_party_recommendations = _read_ThirdPartyRecommendation_list(
-                        _model.third_party_recommendations,
-                        ((_parent, _name), _key),
-                        "third_party_recommendations",
-                    )
-                elif _model.third_party_recommendations is UNSET:
-                    _undeclared += 1
-                    _model.third_party_recommendations = odd(
-                        _model.third_party_recommendations,
-                        ((_parent, _name), _key),
-                        "third_party_recommendations",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.third_party_recommendations = odd(
-                        _model.third_party_recommendations,
-                        ((_parent, _name), _key),
-                        "third_party_recommendations",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostBulkThirdPartyRecommendationsBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -292,7 +206,8 @@ _read_ThirdPartyRecommendation_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ThirdPartyRecommendation
-    global _read_ThirdPartyRecommendation, _read_ThirdPartyRecommendation_list
+    global _read_ThirdPartyRecommendation
+    global _read_ThirdPartyRecommendation_list
     from ..models.third_party_recommendation import ThirdPartyRecommendation
 
     _read_ThirdPartyRecommendation = ThirdPartyRecommendation._from_json

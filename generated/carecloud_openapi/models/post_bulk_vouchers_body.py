@@ -146,71 +146,6 @@ class PostBulkVouchersBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.vouchers, _model.error_processing = _declared(src_dict)
-                    except KeyError:
-                        _model.vouchers, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.vouchers, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.vouchers, list):
-                    _model.vouchers = _read_VoucherBatch_list(
-                        _model.vouchers, ((_parent, _name), _key), "vouchers"
-                    )
-                elif _model.vouchers is UNSET:
-                    _undeclared += 1
-                    _model.vouchers = odd(
-                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
-                    )
-                else:
-                    _model.vouchers = odd(
-                        _model.vouchers, ((_parent, _name), _key), "vouchers", "array", True, False
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostBulkVouchersBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -249,7 +184,8 @@ _read_VoucherBatch_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, VoucherBatch
-    global _read_VoucherBatch, _read_VoucherBatch_list
+    global _read_VoucherBatch
+    global _read_VoucherBatch_list
     from ..models.voucher_batch import VoucherBatch
 
     _read_VoucherBatch = VoucherBatch._from_json

@@ -102,56 +102,6 @@ class PostCampaignBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.campaign = src_dict.get("campaign", UNSET)
-                if isinstance(_model.campaign, dict):
-                    _model.campaign = _read_Campaign(
-                        _model.campaign, ((_parent, _name), _key), "campaign"
-                    )
-                elif _model.campaign is UNSET:
-                    _undeclared += 1
-                    _model.campaign = odd(
-                        _model.campaign,
-                        ((_parent, _name), _key),
-                        "campaign",
-                        "Campaign",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.campaign = odd(
-                        _model.campaign,
-                        ((_parent, _name), _key),
-                        "campaign",
-                        "Campaign",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostCampaignBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -190,7 +140,8 @@ _read_Campaign_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Campaign
-    global _read_Campaign, _read_Campaign_list
+    global _read_Campaign
+    global _read_Campaign_list
     from ..models.campaign import Campaign
 
     _read_Campaign = Campaign._from_json

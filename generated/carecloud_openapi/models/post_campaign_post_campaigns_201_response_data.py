@@ -84,50 +84,6 @@ class PostCampaignPostCampaigns201ResponseData:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.campaign_id = src_dict.get("campaign_id", UNSET)
-                if not (_model.campaign_id.__class__ is str or isinstance(_model.campaign_id, str)):
-                    if _model.campaign_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.campaign_id = odd(
-                            _model.campaign_id,
-                            ((_parent, _name), _key),
-                            "campaign_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostCampaignPostCampaigns201ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

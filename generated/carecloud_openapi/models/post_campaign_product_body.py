@@ -116,56 +116,6 @@ class PostCampaignProductBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.campaign_product = src_dict.get("campaign_product", UNSET)
-                if isinstance(_model.campaign_product, dict):
-                    _model.campaign_product = _read_CampaignProduct(
-                        _model.campaign_product, ((_parent, _name), _key), "campaign_product"
-                    )
-                elif _model.campaign_product is UNSET:
-                    _undeclared += 1
-                    _model.campaign_product = odd(
-                        _model.campaign_product,
-                        ((_parent, _name), _key),
-                        "campaign_product",
-                        "CampaignProduct",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.campaign_product = odd(
-                        _model.campaign_product,
-                        ((_parent, _name), _key),
-                        "campaign_product",
-                        "CampaignProduct",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostCampaignProductBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -204,7 +154,8 @@ _read_CampaignProduct_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CampaignProduct
-    global _read_CampaignProduct, _read_CampaignProduct_list
+    global _read_CampaignProduct
+    global _read_CampaignProduct_list
     from ..models.campaign_product import CampaignProduct
 
     _read_CampaignProduct = CampaignProduct._from_json

@@ -96,42 +96,6 @@ class PostCardBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.card = src_dict.get("card", UNSET)
-                if isinstance(_model.card, dict):
-                    _model.card = _read_Card(_model.card, ((_parent, _name), _key), "card")
-                elif _model.card is UNSET:
-                    _undeclared += 1
-                    _model.card = odd(
-                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
-                    )
-                else:
-                    _model.card = odd(
-                        _model.card, ((_parent, _name), _key), "card", "Card", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PostCardBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -170,7 +134,8 @@ _read_Card_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Card
-    global _read_Card, _read_Card_list
+    global _read_Card
+    global _read_Card_list
     from ..models.card import Card
 
     _read_Card = Card._from_json

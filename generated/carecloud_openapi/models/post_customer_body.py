@@ -275,185 +275,6 @@ class PostCustomerBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 7
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.customer,
-                            _model.customer_source,
-                            _model.autologin,
-                            _model.password,
-                            _model.social_network_credentials,
-                            _model.property_records,
-                            _model.referral_code,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.customer,
-                            _model.customer_source,
-                            _model.autologin,
-                            _model.password,
-                            _model.social_network_credentials,
-                            _model.property_records,
-                            _model.referral_code,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.customer,
-                        _model.customer_source,
-                        _model.autologin,
-                        _model.password,
-                        _model.social_network_credentials,
-                        _model.property_records,
-                        _model.referral_code,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(_model.customer, dict):
-                    _model.customer = _read_Customer(
-                        _model.customer, ((_parent, _name), _key), "customer"
-                    )
-                elif _model.customer is UNSET:
-                    _undeclared += 1
-                    _model.customer = odd(
-                        _model.customer,
-                        ((_parent, _name), _key),
-                        "customer",
-                        "Customer",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.customer = odd(
-                        _model.customer,
-                        ((_parent, _name), _key),
-                        "customer",
-                        "Customer",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.customer_source, dict):
-                    _model.customer_source = _read_CustomerSourceRecord(
-                        _model.customer_source, ((_parent, _name), _key), "customer_source"
-                    )
-                elif _model.customer_source is UNSET:
-                    _undeclared += 1
-                    _model.customer_source = odd(
-                        _model.customer_source,
-                        ((_parent, _name), _key),
-                        "customer_source",
-                        "CustomerSourceRecord",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.customer_source = odd(
-                        _model.customer_source,
-                        ((_parent, _name), _key),
-                        "customer_source",
-                        "CustomerSourceRecord",
-                        True,
-                        False,
-                    )
-
-                if not (type(_model.autologin) is bool):
-                    if _model.autologin is UNSET:
-                        _undeclared += 1
-                    _model.autologin = odd(
-                        _model.autologin,
-                        ((_parent, _name), _key),
-                        "autologin",
-                        "boolean",
-                        True,
-                        False,
-                    )
-
-                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
-                    if _model.password is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.password = odd(
-                            _model.password,
-                            ((_parent, _name), _key),
-                            "password",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.social_network_credentials, dict):
-                    _model.social_network_credentials = _read_SocialNetworkCredentials(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                    )
-                elif _model.social_network_credentials is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.social_network_credentials = odd(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                        "SocialNetworkCredentials",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.property_records, list):
-                    _model.property_records = _read_PropertyRecord_list(
-                        _model.property_records, ((_parent, _name), _key), "property_records"
-                    )
-                elif _model.property_records is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (
-                    _model.referral_code.__class__ is str or isinstance(_model.referral_code, str)
-                ):
-                    if _model.referral_code is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.referral_code = odd(
-                            _model.referral_code,
-                            ((_parent, _name), _key),
-                            "referral_code",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostCustomerBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -493,15 +314,17 @@ _read_CustomerSourceRecord_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
 _read_PropertyRecord_list: Callable[..., list[Any]]
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
-_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, CustomerSourceRecord, PropertyRecord, SocialNetworkCredentials
-    global _read_Customer, _read_Customer_list
-    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
+    global _read_Customer
+    global _read_Customer_list
+    global _read_CustomerSourceRecord
+    global _read_CustomerSourceRecord_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_SocialNetworkCredentials
     from ..models.customer import Customer
     from ..models.customer_source_record import CustomerSourceRecord
     from ..models.property_record import PropertyRecord
@@ -514,5 +337,4 @@ def _import_models() -> None:
     _read_PropertyRecord = PropertyRecord._from_json
     _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
-    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -208,131 +208,6 @@ class PostCustomerNewslettersSignUpBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.contact,
-                            _model.customer_source_id,
-                            _model.agreements,
-                            _model.language_id,
-                            _model.partner_records,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.contact,
-                            _model.customer_source_id,
-                            _model.agreements,
-                            _model.language_id,
-                            _model.partner_records,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.contact,
-                        _model.customer_source_id,
-                        _model.agreements,
-                        _model.language_id,
-                        _model.partner_records,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.contact.__class__ is str or isinstance(_model.contact, str)):
-                    if _model.contact is UNSET:
-                        _undeclared += 1
-                    _model.contact = odd(
-                        _model.contact, ((_parent, _name), _key), "contact", "string", True, False
-                    )
-
-                if not (
-                    _model.customer_source_id.__class__ is str
-                    or isinstance(_model.customer_source_id, str)
-                ):
-                    if _model.customer_source_id is UNSET:
-                        _undeclared += 1
-                    _model.customer_source_id = odd(
-                        _model.customer_source_id,
-                        ((_parent, _name), _key),
-                        "customer_source_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.agreements, dict):
-                    _model.agreements = _read_Agreement(
-                        _model.agreements, ((_parent, _name), _key), "agreements"
-                    )
-                elif _model.agreements is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.agreements = odd(
-                        _model.agreements,
-                        ((_parent, _name), _key),
-                        "agreements",
-                        "Agreement",
-                        False,
-                        False,
-                    )
-
-                if not (_model.language_id.__class__ is str or isinstance(_model.language_id, str)):
-                    if _model.language_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.language_id = odd(
-                            _model.language_id,
-                            ((_parent, _name), _key),
-                            "language_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.partner_records, list):
-                    _model.partner_records = _read_PartnerRecord_list(
-                        _model.partner_records, ((_parent, _name), _key), "partner_records"
-                    )
-                elif _model.partner_records is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.partner_records = odd(
-                        _model.partner_records,
-                        ((_parent, _name), _key),
-                        "partner_records",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostCustomerNewslettersSignUpBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -366,20 +241,19 @@ class PostCustomerNewslettersSignUpBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Agreement: Callable[..., Agreement]
-_read_Agreement_list: Callable[..., list[Any]]
 _read_PartnerRecord: Callable[..., PartnerRecord]
 _read_PartnerRecord_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Agreement, PartnerRecord
-    global _read_Agreement, _read_Agreement_list
-    global _read_PartnerRecord, _read_PartnerRecord_list
+    global _read_Agreement
+    global _read_PartnerRecord
+    global _read_PartnerRecord_list
     from ..models.agreement import Agreement
     from ..models.partner_record import PartnerRecord
 
     _read_Agreement = Agreement._from_json
-    _read_Agreement_list = Agreement._from_json_list
     _read_PartnerRecord = PartnerRecord._from_json
     _read_PartnerRecord_list = PartnerRecord._from_json_list
     _models_pending = False

@@ -95,50 +95,6 @@ class PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility20
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.registration_ability = src_dict.get("registration_ability", UNSET)
-                if not (type(_model.registration_ability) is bool):
-                    if _model.registration_ability is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.registration_ability = odd(
-                            _model.registration_ability,
-                            ((_parent, _name), _key),
-                            "registration_ability",
-                            "boolean",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostCustomersCheckRegistrationAbilityGetCustomerCheckRegistrationAbility200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -98,46 +98,6 @@ class PostMessageSendBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.message = src_dict.get("message", UNSET)
-                if isinstance(_model.message, dict):
-                    _model.message = _read_Message(
-                        _model.message, ((_parent, _name), _key), "message"
-                    )
-                elif _model.message is UNSET:
-                    _undeclared += 1
-                    _model.message = odd(
-                        _model.message, ((_parent, _name), _key), "message", "Message", True, False
-                    )
-                else:
-                    _model.message = odd(
-                        _model.message, ((_parent, _name), _key), "message", "Message", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostMessageSendBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -176,7 +136,8 @@ _read_Message_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Message
-    global _read_Message, _read_Message_list
+    global _read_Message
+    global _read_Message_list
     from ..models.message import Message
 
     _read_Message = Message._from_json

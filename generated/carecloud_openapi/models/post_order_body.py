@@ -96,42 +96,6 @@ class PostOrderBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.order = src_dict.get("order", UNSET)
-                if isinstance(_model.order, dict):
-                    _model.order = _read_Order(_model.order, ((_parent, _name), _key), "order")
-                elif _model.order is UNSET:
-                    _undeclared += 1
-                    _model.order = odd(
-                        _model.order, ((_parent, _name), _key), "order", "Order", True, False
-                    )
-                else:
-                    _model.order = odd(
-                        _model.order, ((_parent, _name), _key), "order", "Order", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PostOrderBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -170,7 +134,8 @@ _read_Order_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Order
-    global _read_Order, _read_Order_list
+    global _read_Order
+    global _read_Order_list
     from ..models.order import Order
 
     _read_Order = Order._from_json

@@ -118,56 +118,6 @@ class PostProductReservationBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.product_reservation = src_dict.get("product_reservation", UNSET)
-                if isinstance(_model.product_reservation, dict):
-                    _model.product_reservation = _read_ProductReservation(
-                        _model.product_reservation, ((_parent, _name), _key), "product_reservation"
-                    )
-                elif _model.product_reservation is UNSET:
-                    _undeclared += 1
-                    _model.product_reservation = odd(
-                        _model.product_reservation,
-                        ((_parent, _name), _key),
-                        "product_reservation",
-                        "ProductReservation",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.product_reservation = odd(
-                        _model.product_reservation,
-                        ((_parent, _name), _key),
-                        "product_reservation",
-                        "ProductReservation",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostProductReservationBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -206,7 +156,8 @@ _read_ProductReservation_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ProductReservation
-    global _read_ProductReservation, _read_ProductReservation_list
+    global _read_ProductReservation
+    global _read_ProductReservation_list
     from ..models.product_reservation import ProductReservation
 
     _read_ProductReservation = ProductReservation._from_json

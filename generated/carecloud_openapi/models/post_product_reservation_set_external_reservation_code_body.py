@@ -160,93 +160,6 @@ class PostProductReservationSetExternalReservationCodeBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.product_reservation_id, _model.external_reservation_codes = (
-                            _declared(src_dict)
-                        )
-                    except KeyError:
-                        _model.product_reservation_id, _model.external_reservation_codes = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.product_reservation_id, _model.external_reservation_codes = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (
-                    _model.product_reservation_id.__class__ is str
-                    or isinstance(_model.product_reservation_id, str)
-                ):
-                    if _model.product_reservation_id is UNSET:
-                        _undeclared += 1
-                    _model.product_reservation_id = odd(
-                        _model.product_reservation_id,
-                        ((_parent, _name), _key),
-                        "product_reservation_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.external_reservation_codes, list):
-                    _model.external_reservation_codes = _read_ExternalCode_list(
-                        _model.external_reservation_codes,
-                        ((_parent, _name), _key),
-                        "external_reservation_codes",
-                    )
-                elif _model.external_reservation_codes is UNSET:
-                    _undeclared += 1
-                    _model.external_reservation_codes = odd(
-                        _model.external_reservation_codes,
-                        ((_parent, _name), _key),
-                        "external_reservation_codes",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.external_reservation_codes = odd(
-                        _model.external_reservation_codes,
-                        ((_parent, _name), _key),
-                        "external_reservation_codes",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostProductReservationSetExternalReservationCodeBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -285,7 +198,8 @@ _read_ExternalCode_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ExternalCode
-    global _read_ExternalCode, _read_ExternalCode_list
+    global _read_ExternalCode
+    global _read_ExternalCode_list
     from ..models.external_code import ExternalCode
 
     _read_ExternalCode = ExternalCode._from_json

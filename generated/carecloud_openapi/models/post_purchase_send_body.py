@@ -180,114 +180,6 @@ class PostPurchaseSendBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.store_id,
-                            _model.cashdesk_number,
-                            _model.bill,
-                            _model.card_number,
-                            _model.customer_id,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.store_id,
-                            _model.cashdesk_number,
-                            _model.bill,
-                            _model.card_number,
-                            _model.customer_id,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.store_id,
-                        _model.cashdesk_number,
-                        _model.bill,
-                        _model.card_number,
-                        _model.customer_id,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
-                    if _model.store_id is UNSET:
-                        _undeclared += 1
-                    _model.store_id = odd(
-                        _model.store_id, ((_parent, _name), _key), "store_id", "string", True, False
-                    )
-
-                if not (type(_model.cashdesk_number) is int):
-                    if _model.cashdesk_number is UNSET:
-                        _undeclared += 1
-                    _model.cashdesk_number = odd(
-                        _model.cashdesk_number,
-                        ((_parent, _name), _key),
-                        "cashdesk_number",
-                        "integer",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.bill, dict):
-                    _model.bill = _read_FinalBill(_model.bill, ((_parent, _name), _key), "bill")
-                elif _model.bill is UNSET:
-                    _undeclared += 1
-                    _model.bill = odd(
-                        _model.bill, ((_parent, _name), _key), "bill", "FinalBill", True, False
-                    )
-                else:
-                    _model.bill = odd(
-                        _model.bill, ((_parent, _name), _key), "bill", "FinalBill", True, False
-                    )
-
-                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
-                    if _model.card_number is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.card_number = odd(
-                            _model.card_number,
-                            ((_parent, _name), _key),
-                            "card_number",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
-                    if _model.customer_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.customer_id = odd(
-                            _model.customer_id,
-                            ((_parent, _name), _key),
-                            "customer_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostPurchaseSendBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -321,14 +213,12 @@ class PostPurchaseSendBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_FinalBill: Callable[..., FinalBill]
-_read_FinalBill_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, FinalBill
-    global _read_FinalBill, _read_FinalBill_list
+    global _read_FinalBill
     from ..models.final_bill import FinalBill
 
     _read_FinalBill = FinalBill._from_json
-    _read_FinalBill_list = FinalBill._from_json_list
     _models_pending = False

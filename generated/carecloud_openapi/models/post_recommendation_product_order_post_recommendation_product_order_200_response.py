@@ -119,55 +119,6 @@ class PostRecommendationProductOrderPostRecommendationProductOrder200Response:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.data = src_dict.get("data", UNSET)
-                if isinstance(_model.data, dict):
-                    _model.data = _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData(
-                        _model.data, ((_parent, _name), _key), "data"
-                    )
-                elif _model.data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.data = odd(
-                        _model.data,
-                        ((_parent, _name), _key),
-                        "data",
-                        "PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostRecommendationProductOrderPostRecommendationProductOrder200Response",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -203,26 +154,18 @@ _models_pending = True
 _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData: Callable[
     ..., PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData
 ]
-_read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData_list: Callable[
-    ..., list[Any]
-]
 
 
 def _import_models() -> None:
     global \
         _models_pending, \
         PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData
-    global \
-        _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData, \
-        _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData_list
+    global _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData
     from ..models.post_recommendation_product_order_post_recommendation_product_order_200_response_data import (
         PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData,
     )
 
     _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData = (
         PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData._from_json
-    )
-    _read_PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData_list = (
-        PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData._from_json_list
     )
     _models_pending = False

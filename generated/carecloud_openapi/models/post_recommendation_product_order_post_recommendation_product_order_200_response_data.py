@@ -147,81 +147,6 @@ class PostRecommendationProductOrderPostRecommendationProductOrder200ResponseDat
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.recommended_products_list, _model.total_items = _declared(src_dict)
-                    except KeyError:
-                        _model.recommended_products_list, _model.total_items = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.recommended_products_list, _model.total_items = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.recommended_products_list, list):
-                    _model.recommended_products_list = _read_RecommendedProduct_list(
-                        _model.recommended_products_list,
-                        ((_parent, _name), _key),
-                        "recommended_products_list",
-                    )
-                elif _model.recommended_products_list is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.recommended_products_list = odd(
-                        _model.recommended_products_list,
-                        ((_parent, _name), _key),
-                        "recommended_products_list",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (type(_model.total_items) is int):
-                    if _model.total_items is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.total_items = odd(
-                            _model.total_items,
-                            ((_parent, _name), _key),
-                            "total_items",
-                            "integer",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostRecommendationProductOrderPostRecommendationProductOrder200ResponseData",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -260,7 +185,8 @@ _read_RecommendedProduct_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, RecommendedProduct
-    global _read_RecommendedProduct, _read_RecommendedProduct_list
+    global _read_RecommendedProduct
+    global _read_RecommendedProduct_list
     from ..models.recommended_product import RecommendedProduct
 
     _read_RecommendedProduct = RecommendedProduct._from_json

@@ -106,63 +106,6 @@ class PostRewardCreateSimpleRewardBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.simple_reward = src_dict.get("simple_reward", UNSET)
-                if isinstance(_model.simple_reward, dict):
-                    _model.simple_reward = _read_SimpleReward(
-                        _model.simple_reward, ((_parent, _name), _key), "simple_reward"
-                    )
-                elif _model.simple_reward is UNSET:
-                    _undeclared += 1
-                    _model.simple_reward = odd(
-                        _model.simple_reward,
-                        ((_parent, _name), _key),
-                        "simple_reward",
-                        "SimpleReward",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.simple_reward = odd(
-                        _model.simple_reward,
-                        ((_parent, _name), _key),
-                        "simple_reward",
-                        "SimpleReward",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostRewardCreateSimpleRewardBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -196,14 +139,12 @@ class PostRewardCreateSimpleRewardBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SimpleReward: Callable[..., SimpleReward]
-_read_SimpleReward_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SimpleReward
-    global _read_SimpleReward, _read_SimpleReward_list
+    global _read_SimpleReward
     from ..models.simple_reward import SimpleReward
 
     _read_SimpleReward = SimpleReward._from_json
-    _read_SimpleReward_list = SimpleReward._from_json_list
     _models_pending = False

@@ -105,53 +105,6 @@ class PostRewardSynchronizeProductsBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.products = src_dict.get("products", UNSET)
-                if isinstance(_model.products, list):
-                    _model.products = _read_ProductSynchronizationForReward_list(
-                        _model.products, ((_parent, _name), _key), "products"
-                    )
-                elif _model.products is UNSET:
-                    _undeclared += 1
-                    _model.products = odd(
-                        _model.products, ((_parent, _name), _key), "products", "array", True, False
-                    )
-                else:
-                    _model.products = odd(
-                        _model.products, ((_parent, _name), _key), "products", "array", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostRewardSynchronizeProductsBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -190,7 +143,8 @@ _read_ProductSynchronizationForReward_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ProductSynchronizationForReward
-    global _read_ProductSynchronizationForReward, _read_ProductSynchronizationForReward_list
+    global _read_ProductSynchronizationForReward
+    global _read_ProductSynchronizationForReward_list
     from ..models.product_synchronization_for_reward import ProductSynchronizationForReward
 
     _read_ProductSynchronizationForReward = ProductSynchronizationForReward._from_json

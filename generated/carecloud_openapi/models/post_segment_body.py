@@ -123,69 +123,6 @@ class PostSegmentBody:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 3
-                if _undeclared >= 0:
-                    try:
-                        _model.name, _model.note, _model.priority = _declared(src_dict)
-                    except KeyError:
-                        _model.name, _model.note, _model.priority = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.name, _model.note, _model.priority = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (_model.name.__class__ is str or isinstance(_model.name, str)):
-                    if _model.name is UNSET:
-                        _undeclared += 1
-                    _model.name = odd(
-                        _model.name, ((_parent, _name), _key), "name", "string", True, False
-                    )
-
-                if not (_model.note.__class__ is str or isinstance(_model.note, str)):
-                    if _model.note is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.note = odd(
-                            _model.note, ((_parent, _name), _key), "note", "string", False, False
-                        )
-
-                if not (type(_model.priority) is int):
-                    if _model.priority is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.priority = odd(
-                            _model.priority,
-                            ((_parent, _name), _key),
-                            "priority",
-                            "integer",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostSegmentBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -96,42 +96,6 @@ class PostStoreBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.store = src_dict.get("store", UNSET)
-                if isinstance(_model.store, dict):
-                    _model.store = _read_Store(_model.store, ((_parent, _name), _key), "store")
-                elif _model.store is UNSET:
-                    _undeclared += 1
-                    _model.store = odd(
-                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
-                    )
-                else:
-                    _model.store = odd(
-                        _model.store, ((_parent, _name), _key), "store", "Store", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PostStoreBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -170,7 +134,8 @@ _read_Store_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Store
-    global _read_Store, _read_Store_list
+    global _read_Store
+    global _read_Store_list
     from ..models.store import Store
 
     _read_Store = Store._from_json

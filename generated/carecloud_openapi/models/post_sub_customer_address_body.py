@@ -116,56 +116,6 @@ class PostSubCustomerAddressBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.additional_address = src_dict.get("additional_address", UNSET)
-                if isinstance(_model.additional_address, dict):
-                    _model.additional_address = _read_AdditionalAddress(
-                        _model.additional_address, ((_parent, _name), _key), "additional_address"
-                    )
-                elif _model.additional_address is UNSET:
-                    _undeclared += 1
-                    _model.additional_address = odd(
-                        _model.additional_address,
-                        ((_parent, _name), _key),
-                        "additional_address",
-                        "AdditionalAddress",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.additional_address = odd(
-                        _model.additional_address,
-                        ((_parent, _name), _key),
-                        "additional_address",
-                        "AdditionalAddress",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostSubCustomerAddressBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -204,7 +154,8 @@ _read_AdditionalAddress_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, AdditionalAddress
-    global _read_AdditionalAddress, _read_AdditionalAddress_list
+    global _read_AdditionalAddress
+    global _read_AdditionalAddress_list
     from ..models.additional_address import AdditionalAddress
 
     _read_AdditionalAddress = AdditionalAddress._from_json

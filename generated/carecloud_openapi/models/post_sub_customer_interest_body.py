@@ -116,58 +116,6 @@ class PostSubCustomerInterestBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.interest_record = src_dict.get("interest_record", UNSET)
-                if isinstance(_model.interest_record, dict):
-                    _model.interest_record = _read_InterestRecord(
-                        _model.interest_record, ((_parent, _name), _key), "interest_record"
-                    )
-                elif _model.interest_record is UNSET:
-                    _undeclared += 1
-                    _model.interest_record = odd(
-                        _model.interest_record,
-                        ((_parent, _name), _key),
-                        "interest_record",
-                        "InterestRecord",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.interest_record = odd(
-                        _model.interest_record,
-                        ((_parent, _name), _key),
-                        "interest_record",
-                        "InterestRecord",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict, (_parent, _name), _key, "PostSubCustomerInterestBody", True, False
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -206,7 +154,8 @@ _read_InterestRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, InterestRecord
-    global _read_InterestRecord, _read_InterestRecord_list
+    global _read_InterestRecord
+    global _read_InterestRecord_list
     from ..models.interest_record import InterestRecord
 
     _read_InterestRecord = InterestRecord._from_json

@@ -106,63 +106,6 @@ class PostSubCustomerPartnerRecordBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.partner_record = src_dict.get("partner_record", UNSET)
-                if isinstance(_model.partner_record, dict):
-                    _model.partner_record = _read_PartnerRecord(
-                        _model.partner_record, ((_parent, _name), _key), "partner_record"
-                    )
-                elif _model.partner_record is UNSET:
-                    _undeclared += 1
-                    _model.partner_record = odd(
-                        _model.partner_record,
-                        ((_parent, _name), _key),
-                        "partner_record",
-                        "PartnerRecord",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.partner_record = odd(
-                        _model.partner_record,
-                        ((_parent, _name), _key),
-                        "partner_record",
-                        "PartnerRecord",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostSubCustomerPartnerRecordBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -201,7 +144,8 @@ _read_PartnerRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord, _read_PartnerRecord_list
+    global _read_PartnerRecord
+    global _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json

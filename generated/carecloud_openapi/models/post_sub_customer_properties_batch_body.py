@@ -157,88 +157,6 @@ class PostSubCustomerPropertiesBatchBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.property_records, _model.error_processing = _declared(src_dict)
-                    except KeyError:
-                        _model.property_records, _model.error_processing = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.property_records, _model.error_processing = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.property_records, list):
-                    _model.property_records = _read_PropertyRecord_list(
-                        _model.property_records, ((_parent, _name), _key), "property_records"
-                    )
-                elif _model.property_records is UNSET:
-                    _undeclared += 1
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if type(_model.error_processing) is int:
-                    _model.error_processing = ErrorProcessing(_model.error_processing)
-                elif _model.error_processing is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.error_processing = odd(
-                        _model.error_processing,
-                        ((_parent, _name), _key),
-                        "error_processing",
-                        "ErrorProcessing",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostSubCustomerPropertiesBatchBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -277,7 +195,8 @@ _read_PropertyRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json

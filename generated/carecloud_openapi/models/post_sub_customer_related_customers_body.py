@@ -116,63 +116,6 @@ class PostSubCustomerRelatedCustomersBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.related_customer = src_dict.get("related_customer", UNSET)
-                if isinstance(_model.related_customer, dict):
-                    _model.related_customer = _read_RelatedCustomer(
-                        _model.related_customer, ((_parent, _name), _key), "related_customer"
-                    )
-                elif _model.related_customer is UNSET:
-                    _undeclared += 1
-                    _model.related_customer = odd(
-                        _model.related_customer,
-                        ((_parent, _name), _key),
-                        "related_customer",
-                        "RelatedCustomer",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.related_customer = odd(
-                        _model.related_customer,
-                        ((_parent, _name), _key),
-                        "related_customer",
-                        "RelatedCustomer",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostSubCustomerRelatedCustomersBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -211,7 +154,8 @@ _read_RelatedCustomer_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, RelatedCustomer
-    global _read_RelatedCustomer, _read_RelatedCustomer_list
+    global _read_RelatedCustomer
+    global _read_RelatedCustomer_list
     from ..models.related_customer import RelatedCustomer
 
     _read_RelatedCustomer = RelatedCustomer._from_json

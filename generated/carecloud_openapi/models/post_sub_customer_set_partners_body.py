@@ -137,86 +137,6 @@ class PostSubCustomerSetPartnersBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.customer_id, _model.partner_records = _declared(src_dict)
-                    except KeyError:
-                        _model.customer_id, _model.partner_records = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.customer_id, _model.partner_records = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
-                    if _model.customer_id is UNSET:
-                        _undeclared += 1
-                    _model.customer_id = odd(
-                        _model.customer_id,
-                        ((_parent, _name), _key),
-                        "customer_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if isinstance(_model.partner_records, list):
-                    _model.partner_records = _read_PartnerRecord_list(
-                        _model.partner_records, ((_parent, _name), _key), "partner_records"
-                    )
-                elif _model.partner_records is UNSET:
-                    _undeclared += 1
-                    _model.partner_records = odd(
-                        _model.partner_records,
-                        ((_parent, _name), _key),
-                        "partner_records",
-                        "array",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.partner_records = odd(
-                        _model.partner_records,
-                        ((_parent, _name), _key),
-                        "partner_records",
-                        "array",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostSubCustomerSetPartnersBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -255,7 +175,8 @@ _read_PartnerRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PartnerRecord
-    global _read_PartnerRecord, _read_PartnerRecord_list
+    global _read_PartnerRecord
+    global _read_PartnerRecord_list
     from ..models.partner_record import PartnerRecord
 
     _read_PartnerRecord = PartnerRecord._from_json

@@ -116,58 +116,6 @@ class PostSubCustomerSourceBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.customer_source_record = src_dict.get("customer_source_record", UNSET)
-                if isinstance(_model.customer_source_record, dict):
-                    _model.customer_source_record = _read_CustomerSourceRecord(
-                        _model.customer_source_record,
-                        ((_parent, _name), _key),
-                        "customer_source_record",
-                    )
-                elif _model.customer_source_record is UNSET:
-                    _undeclared += 1
-                    _model.customer_source_record = odd(
-                        _model.customer_source_record,
-                        ((_parent, _name), _key),
-                        "customer_source_record",
-                        "CustomerSourceRecord",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.customer_source_record = odd(
-                        _model.customer_source_record,
-                        ((_parent, _name), _key),
-                        "customer_source_record",
-                        "CustomerSourceRecord",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostSubCustomerSourceBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -206,7 +154,8 @@ _read_CustomerSourceRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CustomerSourceRecord
-    global _read_CustomerSourceRecord, _read_CustomerSourceRecord_list
+    global _read_CustomerSourceRecord
+    global _read_CustomerSourceRecord_list
     from ..models.customer_source_record import CustomerSourceRecord
 
     _read_CustomerSourceRecord = CustomerSourceRecord._from_json

@@ -116,56 +116,6 @@ class PostSubStorePropertiesBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.property_record = src_dict.get("property_record", UNSET)
-                if isinstance(_model.property_record, dict):
-                    _model.property_record = _read_PropertyRecord(
-                        _model.property_record, ((_parent, _name), _key), "property_record"
-                    )
-                elif _model.property_record is UNSET:
-                    _undeclared += 1
-                    _model.property_record = odd(
-                        _model.property_record,
-                        ((_parent, _name), _key),
-                        "property_record",
-                        "PropertyRecord",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.property_record = odd(
-                        _model.property_record,
-                        ((_parent, _name), _key),
-                        "property_record",
-                        "PropertyRecord",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostSubStorePropertiesBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -204,7 +154,8 @@ _read_PropertyRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json

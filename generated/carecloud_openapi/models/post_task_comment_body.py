@@ -106,56 +106,6 @@ class PostTaskCommentBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.task_comment = src_dict.get("task_comment", UNSET)
-                if isinstance(_model.task_comment, dict):
-                    _model.task_comment = _read_TaskComment(
-                        _model.task_comment, ((_parent, _name), _key), "task_comment"
-                    )
-                elif _model.task_comment is UNSET:
-                    _undeclared += 1
-                    _model.task_comment = odd(
-                        _model.task_comment,
-                        ((_parent, _name), _key),
-                        "task_comment",
-                        "TaskComment",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.task_comment = odd(
-                        _model.task_comment,
-                        ((_parent, _name), _key),
-                        "task_comment",
-                        "TaskComment",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostTaskCommentBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -194,7 +144,8 @@ _read_TaskComment_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, TaskComment
-    global _read_TaskComment, _read_TaskComment_list
+    global _read_TaskComment
+    global _read_TaskComment_list
     from ..models.task_comment import TaskComment
 
     _read_TaskComment = TaskComment._from_json

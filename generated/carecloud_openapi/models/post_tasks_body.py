@@ -163,85 +163,6 @@ class PostTasksBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 3
-                if _undeclared >= 0:
-                    try:
-                        _model.task, _model.property_records, _model.assignees = _declared(src_dict)
-                    except KeyError:
-                        _model.task, _model.property_records, _model.assignees = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.task, _model.property_records, _model.assignees = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if isinstance(_model.task, dict):
-                    _model.task = _read_Task(_model.task, ((_parent, _name), _key), "task")
-                elif _model.task is UNSET:
-                    _undeclared += 1
-                    _model.task = odd(
-                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
-                    )
-                else:
-                    _model.task = odd(
-                        _model.task, ((_parent, _name), _key), "task", "Task", True, False
-                    )
-
-                if isinstance(_model.property_records, list):
-                    _model.property_records = _read_PropertyRecord_list(
-                        _model.property_records, ((_parent, _name), _key), "property_records"
-                    )
-                elif _model.property_records is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.assignees, list):
-                    _model.assignees = _read_TaskAssignee_list(
-                        _model.assignees, ((_parent, _name), _key), "assignees"
-                    )
-                elif _model.assignees is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.assignees = odd(
-                        _model.assignees,
-                        ((_parent, _name), _key),
-                        "assignees",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PostTasksBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -284,9 +205,12 @@ _read_TaskAssignee_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, Task, TaskAssignee
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_Task, _read_Task_list
-    global _read_TaskAssignee, _read_TaskAssignee_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_Task
+    global _read_Task_list
+    global _read_TaskAssignee
+    global _read_TaskAssignee_list
     from ..models.property_record import PropertyRecord
     from ..models.task import Task
     from ..models.task_assignee import TaskAssignee

@@ -168,104 +168,6 @@ class PostTokenBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.device,
-                            _model.setup,
-                            _model.external_application_id,
-                            _model.push_token,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.device,
-                            _model.setup,
-                            _model.external_application_id,
-                            _model.push_token,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.device,
-                        _model.setup,
-                        _model.external_application_id,
-                        _model.push_token,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(_model.device, dict):
-                    _model.device = _read_Device(_model.device, ((_parent, _name), _key), "device")
-                elif _model.device is UNSET:
-                    _undeclared += 1
-                    _model.device = odd(
-                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
-                    )
-                else:
-                    _model.device = odd(
-                        _model.device, ((_parent, _name), _key), "device", "Device", True, False
-                    )
-
-                if isinstance(_model.setup, dict):
-                    _model.setup = _read_Setup(_model.setup, ((_parent, _name), _key), "setup")
-                elif _model.setup is UNSET:
-                    _undeclared += 1
-                    _model.setup = odd(
-                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
-                    )
-                else:
-                    _model.setup = odd(
-                        _model.setup, ((_parent, _name), _key), "setup", "Setup", True, False
-                    )
-
-                if not (
-                    _model.external_application_id.__class__ is str
-                    or isinstance(_model.external_application_id, str)
-                ):
-                    if _model.external_application_id is UNSET:
-                        _undeclared += 1
-                    _model.external_application_id = odd(
-                        _model.external_application_id,
-                        ((_parent, _name), _key),
-                        "external_application_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.push_token.__class__ is str or isinstance(_model.push_token, str)):
-                    if _model.push_token is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.push_token = odd(
-                            _model.push_token,
-                            ((_parent, _name), _key),
-                            "push_token",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PostTokenBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -299,20 +201,16 @@ class PostTokenBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Device: Callable[..., Device]
-_read_Device_list: Callable[..., list[Any]]
 _read_Setup: Callable[..., Setup]
-_read_Setup_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Device, Setup
-    global _read_Device, _read_Device_list
-    global _read_Setup, _read_Setup_list
+    global _read_Device
+    global _read_Setup
     from ..models.device import Device
     from ..models.setup import Setup
 
     _read_Device = Device._from_json
-    _read_Device_list = Device._from_json_list
     _read_Setup = Setup._from_json
-    _read_Setup_list = Setup._from_json_list
     _models_pending = False

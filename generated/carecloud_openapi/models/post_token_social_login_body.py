@@ -119,60 +119,6 @@ class PostTokenSocialLoginBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.social_network_credentials = src_dict.get(
-                    "social_network_credentials", UNSET
-                )
-                if isinstance(_model.social_network_credentials, dict):
-                    _model.social_network_credentials = _read_SocialNetworkCredentials(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                    )
-                elif _model.social_network_credentials is UNSET:
-                    _undeclared += 1
-                    _model.social_network_credentials = odd(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                        "SocialNetworkCredentials",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.social_network_credentials = odd(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                        "SocialNetworkCredentials",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostTokenSocialLoginBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -206,14 +152,12 @@ class PostTokenSocialLoginBody:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
-_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, SocialNetworkCredentials
-    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
+    global _read_SocialNetworkCredentials
     from ..models.social_network_credentials import SocialNetworkCredentials
 
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
-    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -120,68 +120,6 @@ class PostUserSsoLoginBody:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.user_external_application_id, _model.sso_token = _declared(src_dict)
-                    except KeyError:
-                        _model.user_external_application_id, _model.sso_token = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.user_external_application_id, _model.sso_token = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (
-                    _model.user_external_application_id.__class__ is str
-                    or isinstance(_model.user_external_application_id, str)
-                ):
-                    if _model.user_external_application_id is UNSET:
-                        _undeclared += 1
-                    _model.user_external_application_id = odd(
-                        _model.user_external_application_id,
-                        ((_parent, _name), _key),
-                        "user_external_application_id",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.sso_token.__class__ is str or isinstance(_model.sso_token, str)):
-                    if _model.sso_token is UNSET:
-                        _undeclared += 1
-                    _model.sso_token = odd(
-                        _model.sso_token,
-                        ((_parent, _name), _key),
-                        "sso_token",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostUserSsoLoginBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

@@ -81,42 +81,6 @@ class PostValidateFreeCardBody:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.card_number = src_dict.get("card_number", UNSET)
-                if not (_model.card_number.__class__ is str or isinstance(_model.card_number, str)):
-                    if _model.card_number is UNSET:
-                        _undeclared += 1
-                    _model.card_number = odd(
-                        _model.card_number,
-                        ((_parent, _name), _key),
-                        "card_number",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostValidateFreeCardBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

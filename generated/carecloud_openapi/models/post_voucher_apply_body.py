@@ -112,68 +112,6 @@ class PostVoucherApplyBody:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.date_applied, _model.store_id = _declared(src_dict)
-                    except KeyError:
-                        _model.date_applied, _model.store_id = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.date_applied, _model.store_id = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (
-                    _model.date_applied.__class__ is str or isinstance(_model.date_applied, str)
-                ):
-                    if _model.date_applied is UNSET:
-                        _undeclared += 1
-                    _model.date_applied = odd(
-                        _model.date_applied,
-                        ((_parent, _name), _key),
-                        "date_applied",
-                        "string",
-                        True,
-                        False,
-                    )
-
-                if not (_model.store_id.__class__ is str or isinstance(_model.store_id, str)):
-                    if _model.store_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.store_id = odd(
-                            _model.store_id,
-                            ((_parent, _name), _key),
-                            "store_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PostVoucherApplyBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

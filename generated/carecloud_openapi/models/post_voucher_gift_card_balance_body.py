@@ -112,65 +112,6 @@ class PostVoucherGiftCardBalanceBody:
 
     _from_json = from_dict
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 2
-                if _undeclared >= 0:
-                    try:
-                        _model.voucher_id, _model.code = _declared(src_dict)
-                    except KeyError:
-                        _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    _model.voucher_id, _model.code = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if not (_model.voucher_id.__class__ is str or isinstance(_model.voucher_id, str)):
-                    if _model.voucher_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.voucher_id = odd(
-                            _model.voucher_id,
-                            ((_parent, _name), _key),
-                            "voucher_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (_model.code.__class__ is str or isinstance(_model.code, str)):
-                    if _model.code is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.code = odd(
-                            _model.code, ((_parent, _name), _key), "code", "string", False, False
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(
-                        src_dict,
-                        (_parent, _name),
-                        _key,
-                        "PostVoucherGiftCardBalanceBody",
-                        True,
-                        False,
-                    )
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""

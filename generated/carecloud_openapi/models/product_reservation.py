@@ -955,7 +955,6 @@ _read_ProductReservationItem_list: Callable[..., list[Any]]
 _read_ProductReservationProgress: Callable[..., ProductReservationProgress]
 _read_ProductReservationProgress_list: Callable[..., list[Any]]
 _read_UTM: Callable[..., UTM]
-_read_UTM_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
@@ -966,11 +965,15 @@ def _import_models() -> None:
         ProductReservationItem, \
         ProductReservationProgress, \
         UTM
-    global _read_ExternalCode, _read_ExternalCode_list
-    global _read_ProductReservationComment, _read_ProductReservationComment_list
-    global _read_ProductReservationItem, _read_ProductReservationItem_list
-    global _read_ProductReservationProgress, _read_ProductReservationProgress_list
-    global _read_UTM, _read_UTM_list
+    global _read_ExternalCode
+    global _read_ExternalCode_list
+    global _read_ProductReservationComment
+    global _read_ProductReservationComment_list
+    global _read_ProductReservationItem
+    global _read_ProductReservationItem_list
+    global _read_ProductReservationProgress
+    global _read_ProductReservationProgress_list
+    global _read_UTM
     from ..models.external_code import ExternalCode
     from ..models.product_reservation_comment import ProductReservationComment
     from ..models.product_reservation_item import ProductReservationItem
@@ -986,5 +989,4 @@ def _import_models() -> None:
     _read_ProductReservationProgress = ProductReservationProgress._from_json
     _read_ProductReservationProgress_list = ProductReservationProgress._from_json_list
     _read_UTM = UTM._from_json
-    _read_UTM_list = UTM._from_json_list
     _models_pending = False

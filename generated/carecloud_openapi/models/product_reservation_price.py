@@ -470,7 +470,8 @@ _read_PluId_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PluId
-    global _read_PluId, _read_PluId_list
+    global _read_PluId
+    global _read_PluId_list
     from ..models.plu_id import PluId
 
     _read_PluId = PluId._from_json

@@ -464,7 +464,8 @@ _read_PropertyItem_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyItem
-    global _read_PropertyItem, _read_PropertyItem_list
+    global _read_PropertyItem
+    global _read_PropertyItem_list
     from ..models.property_item import PropertyItem
 
     _read_PropertyItem = PropertyItem._from_json

@@ -462,14 +462,12 @@ class PropertyRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PropertyRecordPropertyValueType5: Callable[..., PropertyRecordPropertyValueType5]
-_read_PropertyRecordPropertyValueType5_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PropertyRecordPropertyValueType5
-    global _read_PropertyRecordPropertyValueType5, _read_PropertyRecordPropertyValueType5_list
+    global _read_PropertyRecordPropertyValueType5
     from ..models.property_record_property_value_type_5 import PropertyRecordPropertyValueType5
 
     _read_PropertyRecordPropertyValueType5 = PropertyRecordPropertyValueType5._from_json
-    _read_PropertyRecordPropertyValueType5_list = PropertyRecordPropertyValueType5._from_json_list
     _models_pending = False

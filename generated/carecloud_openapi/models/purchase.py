@@ -650,8 +650,10 @@ _read_PurchaseItem_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord, PurchaseItem
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_PurchaseItem, _read_PurchaseItem_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_PurchaseItem
+    global _read_PurchaseItem_list
     from ..models.property_record import PropertyRecord
     from ..models.purchase_item import PurchaseItem
 

@@ -231,140 +231,6 @@ class PurchaseConditions:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 5
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.keep_status_turnover,
-                            _model.next_status_turnover,
-                            _model.keep_status_points,
-                            _model.next_status_points,
-                            _model.next_status_id,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.keep_status_turnover,
-                            _model.next_status_turnover,
-                            _model.keep_status_points,
-                            _model.next_status_points,
-                            _model.next_status_id,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.keep_status_turnover,
-                        _model.next_status_turnover,
-                        _model.keep_status_points,
-                        _model.next_status_points,
-                        _model.next_status_id,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(_model.keep_status_turnover, list):
-                    _model.keep_status_turnover = _read_QualificationTurnover_list(
-                        _model.keep_status_turnover,
-                        ((_parent, _name), _key),
-                        "keep_status_turnover",
-                    )
-                elif _model.keep_status_turnover is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.keep_status_turnover = odd(
-                        _model.keep_status_turnover,
-                        ((_parent, _name), _key),
-                        "keep_status_turnover",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.next_status_turnover, list):
-                    _model.next_status_turnover = _read_QualificationTurnover_list(
-                        _model.next_status_turnover,
-                        ((_parent, _name), _key),
-                        "next_status_turnover",
-                    )
-                elif _model.next_status_turnover is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.next_status_turnover = odd(
-                        _model.next_status_turnover,
-                        ((_parent, _name), _key),
-                        "next_status_turnover",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not (
-                    type(_model.keep_status_points) is float
-                    or type(_model.keep_status_points) is int
-                ):
-                    if _model.keep_status_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.keep_status_points = odd(
-                            _model.keep_status_points,
-                            ((_parent, _name), _key),
-                            "keep_status_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    type(_model.next_status_points) is float
-                    or type(_model.next_status_points) is int
-                ):
-                    if _model.next_status_points is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.next_status_points = odd(
-                            _model.next_status_points,
-                            ((_parent, _name), _key),
-                            "next_status_points",
-                            "number",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.next_status_id.__class__ is str or isinstance(_model.next_status_id, str)
-                ):
-                    if _model.next_status_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.next_status_id = odd(
-                            _model.next_status_id,
-                            ((_parent, _name), _key),
-                            "next_status_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PurchaseConditions", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -403,7 +269,8 @@ _read_QualificationTurnover_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover, _read_QualificationTurnover_list
+    global _read_QualificationTurnover
+    global _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json

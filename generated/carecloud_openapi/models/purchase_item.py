@@ -658,7 +658,8 @@ _read_PropertyRecord_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PropertyRecord
-    global _read_PropertyRecord, _read_PropertyRecord_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
     from ..models.property_record import PropertyRecord
 
     _read_PropertyRecord = PropertyRecord._from_json

@@ -168,93 +168,6 @@ class PutBookingBodyBooking:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 3
-                if _undeclared >= 0:
-                    try:
-                        _model.customer_id, _model.booking_status, _model.data = _declared(src_dict)
-                    except KeyError:
-                        _model.customer_id, _model.booking_status, _model.data = map(
-                            src_dict.get, _DECLARED_KEYS, _UNSETS
-                        )
-                else:
-                    _model.customer_id, _model.booking_status, _model.data = map(
-                        src_dict.get, _DECLARED_KEYS, _UNSETS
-                    )
-
-                if not (_model.customer_id.__class__ is str or isinstance(_model.customer_id, str)):
-                    if _model.customer_id is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.customer_id = odd(
-                            _model.customer_id,
-                            ((_parent, _name), _key),
-                            "customer_id",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if not (
-                    _model.booking_status.__class__ is str or isinstance(_model.booking_status, str)
-                ):
-                    if _model.booking_status is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.booking_status = odd(
-                            _model.booking_status,
-                            ((_parent, _name), _key),
-                            "booking_status",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if _model.data.__class__ is str or isinstance(_model.data, str):
-                    pass
-                elif isinstance(_model.data, list):
-                    for _i0, _v0 in enumerate(_model.data):
-                        if not (_v0.__class__ is str or isinstance(_v0, str)):
-                            odd(_v0, (((_parent, _name), _key), "data"), _i0, "string", True, False)
-                elif isinstance(_model.data, dict):
-                    _model.data = _read_PutBookingBodyBookingDataType2(
-                        _model.data, ((_parent, _name), _key), "data"
-                    )
-                elif _model.data is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.data = odd(
-                        _model.data,
-                        ((_parent, _name), _key),
-                        "data",
-                        "string | array | PutBookingBodyBookingDataType2",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PutBookingBodyBooking", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -288,14 +201,12 @@ class PutBookingBodyBooking:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PutBookingBodyBookingDataType2: Callable[..., PutBookingBodyBookingDataType2]
-_read_PutBookingBodyBookingDataType2_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PutBookingBodyBookingDataType2
-    global _read_PutBookingBodyBookingDataType2, _read_PutBookingBodyBookingDataType2_list
+    global _read_PutBookingBodyBookingDataType2
     from ..models.put_booking_body_booking_data_type_2 import PutBookingBodyBookingDataType2
 
     _read_PutBookingBodyBookingDataType2 = PutBookingBodyBookingDataType2._from_json
-    _read_PutBookingBodyBookingDataType2_list = PutBookingBodyBookingDataType2._from_json_list
     _models_pending = False

@@ -102,56 +102,6 @@ class PutCardTypeBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.card_type = src_dict.get("card_type", UNSET)
-                if isinstance(_model.card_type, dict):
-                    _model.card_type = _read_CardType(
-                        _model.card_type, ((_parent, _name), _key), "card_type"
-                    )
-                elif _model.card_type is UNSET:
-                    _undeclared += 1
-                    _model.card_type = odd(
-                        _model.card_type,
-                        ((_parent, _name), _key),
-                        "card_type",
-                        "CardType",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.card_type = odd(
-                        _model.card_type,
-                        ((_parent, _name), _key),
-                        "card_type",
-                        "CardType",
-                        True,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PutCardTypeBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -190,7 +140,8 @@ _read_CardType_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, CardType
-    global _read_CardType, _read_CardType_list
+    global _read_CardType
+    global _read_CardType_list
     from ..models.card_type import CardType
 
     _read_CardType = CardType._from_json

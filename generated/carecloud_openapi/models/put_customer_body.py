@@ -202,125 +202,6 @@ class PutCustomerBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 4
-                if _undeclared >= 0:
-                    try:
-                        (
-                            _model.customer,
-                            _model.password,
-                            _model.social_network_credentials,
-                            _model.property_records,
-                        ) = _declared(src_dict)
-                    except KeyError:
-                        (
-                            _model.customer,
-                            _model.password,
-                            _model.social_network_credentials,
-                            _model.property_records,
-                        ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-                else:
-                    (
-                        _model.customer,
-                        _model.password,
-                        _model.social_network_credentials,
-                        _model.property_records,
-                    ) = map(src_dict.get, _DECLARED_KEYS, _UNSETS)
-
-                if isinstance(_model.customer, dict):
-                    _model.customer = _read_Customer(
-                        _model.customer, ((_parent, _name), _key), "customer"
-                    )
-                elif _model.customer is UNSET:
-                    _undeclared += 1
-                    _model.customer = odd(
-                        _model.customer,
-                        ((_parent, _name), _key),
-                        "customer",
-                        "Customer",
-                        True,
-                        False,
-                    )
-                else:
-                    _model.customer = odd(
-                        _model.customer,
-                        ((_parent, _name), _key),
-                        "customer",
-                        "Customer",
-                        True,
-                        False,
-                    )
-
-                if not (_model.password.__class__ is str or isinstance(_model.password, str)):
-                    if _model.password is UNSET:
-                        _undeclared += 1
-                    else:
-                        _model.password = odd(
-                            _model.password,
-                            ((_parent, _name), _key),
-                            "password",
-                            "string",
-                            False,
-                            False,
-                        )
-
-                if isinstance(_model.social_network_credentials, dict):
-                    _model.social_network_credentials = _read_SocialNetworkCredentials(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                    )
-                elif _model.social_network_credentials is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.social_network_credentials = odd(
-                        _model.social_network_credentials,
-                        ((_parent, _name), _key),
-                        "social_network_credentials",
-                        "SocialNetworkCredentials",
-                        False,
-                        False,
-                    )
-
-                if isinstance(_model.property_records, list):
-                    _model.property_records = _read_PropertyRecord_list(
-                        _model.property_records, ((_parent, _name), _key), "property_records"
-                    )
-                elif _model.property_records is UNSET:
-                    _undeclared += 1
-                else:
-                    _model.property_records = odd(
-                        _model.property_records,
-                        ((_parent, _name), _key),
-                        "property_records",
-                        "array",
-                        False,
-                        False,
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(
-                    odd(src_dict, (_parent, _name), _key, "PutCustomerBody", True, False)
-                )
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -358,14 +239,15 @@ _read_Customer_list: Callable[..., list[Any]]
 _read_PropertyRecord: Callable[..., PropertyRecord]
 _read_PropertyRecord_list: Callable[..., list[Any]]
 _read_SocialNetworkCredentials: Callable[..., SocialNetworkCredentials]
-_read_SocialNetworkCredentials_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Customer, PropertyRecord, SocialNetworkCredentials
-    global _read_Customer, _read_Customer_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_SocialNetworkCredentials, _read_SocialNetworkCredentials_list
+    global _read_Customer
+    global _read_Customer_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_SocialNetworkCredentials
     from ..models.customer import Customer
     from ..models.property_record import PropertyRecord
     from ..models.social_network_credentials import SocialNetworkCredentials
@@ -375,5 +257,4 @@ def _import_models() -> None:
     _read_PropertyRecord = PropertyRecord._from_json
     _read_PropertyRecord_list = PropertyRecord._from_json_list
     _read_SocialNetworkCredentials = SocialNetworkCredentials._from_json
-    _read_SocialNetworkCredentials_list = SocialNetworkCredentials._from_json_list
     _models_pending = False

@@ -98,44 +98,6 @@ class PutVoucherBody:
             _model._additional_properties = d
         return _model
 
-    @classmethod
-    def _from_json_list(
-        cls, items: list[Any], _parent: JsonPath, _name: str | int | None
-    ) -> list[Any]:
-        if _models_pending:
-            _import_models()
-        _models: list[Any] = []
-        _key = -1
-        for src_dict in items:
-            _key += 1
-            if src_dict.__class__ is dict or isinstance(src_dict, dict):
-                _model = _new_instance(cls)
-                _undeclared = len(src_dict) - 1
-                _model.voucher = src_dict.get("voucher", UNSET)
-                if isinstance(_model.voucher, dict):
-                    _model.voucher = _read_Voucher(
-                        _model.voucher, ((_parent, _name), _key), "voucher"
-                    )
-                elif _model.voucher is UNSET:
-                    _undeclared += 1
-                    _model.voucher = odd(
-                        _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
-                    )
-                else:
-                    _model.voucher = odd(
-                        _model.voucher, ((_parent, _name), _key), "voucher", "Voucher", True, False
-                    )
-
-                if not _undeclared:
-                    _model._additional_properties = None
-                else:
-                    d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
-                    _model._additional_properties = d
-                _models.append(_model)
-            else:
-                _models.append(odd(src_dict, (_parent, _name), _key, "PutVoucherBody", True, False))
-        return _models
-
     @property
     def additional_properties(self) -> dict[str, Any]:
         """The keys of the JSON object that the schema does not declare, as they came."""
@@ -174,7 +136,8 @@ _read_Voucher_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Voucher
-    global _read_Voucher, _read_Voucher_list
+    global _read_Voucher
+    global _read_Voucher_list
     from ..models.voucher import Voucher
 
     _read_Voucher = Voucher._from_json

@@ -384,14 +384,12 @@ class RecommendedReward:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_RewardProperties: Callable[..., RewardProperties]
-_read_RewardProperties_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, RewardProperties
-    global _read_RewardProperties, _read_RewardProperties_list
+    global _read_RewardProperties
     from ..models.reward_properties import RewardProperties
 
     _read_RewardProperties = RewardProperties._from_json
-    _read_RewardProperties_list = RewardProperties._from_json_list
     _models_pending = False

@@ -1233,11 +1233,16 @@ def _import_models() -> None:
         RewardProductRelationCondition, \
         Store, \
         Tag
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_RewardProductRelationBonus, _read_RewardProductRelationBonus_list
-    global _read_RewardProductRelationCondition, _read_RewardProductRelationCondition_list
-    global _read_Store, _read_Store_list
-    global _read_Tag, _read_Tag_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_RewardProductRelationBonus
+    global _read_RewardProductRelationBonus_list
+    global _read_RewardProductRelationCondition
+    global _read_RewardProductRelationCondition_list
+    global _read_Store
+    global _read_Store_list
+    global _read_Tag
+    global _read_Tag_list
     from ..models.property_record import PropertyRecord
     from ..models.reward_product_relation_bonus import RewardProductRelationBonus
     from ..models.reward_product_relation_condition import RewardProductRelationCondition

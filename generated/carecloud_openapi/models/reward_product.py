@@ -801,10 +801,14 @@ _read_Tag_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, PluId, Price, PropertyRecord, Tag
-    global _read_PluId, _read_PluId_list
-    global _read_Price, _read_Price_list
-    global _read_PropertyRecord, _read_PropertyRecord_list
-    global _read_Tag, _read_Tag_list
+    global _read_PluId
+    global _read_PluId_list
+    global _read_Price
+    global _read_Price_list
+    global _read_PropertyRecord
+    global _read_PropertyRecord_list
+    global _read_Tag
+    global _read_Tag_list
     from ..models.plu_id import PluId
     from ..models.price import Price
     from ..models.property_record import PropertyRecord

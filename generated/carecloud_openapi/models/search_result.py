@@ -264,7 +264,8 @@ _read_Flag_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Flag
-    global _read_Flag, _read_Flag_list
+    global _read_Flag
+    global _read_Flag_list
     from ..models.flag import Flag
 
     _read_Flag = Flag._from_json

@@ -645,8 +645,10 @@ _read_StamperCondition_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, StamperBonusCheckpoint, StamperCondition
-    global _read_StamperBonusCheckpoint, _read_StamperBonusCheckpoint_list
-    global _read_StamperCondition, _read_StamperCondition_list
+    global _read_StamperBonusCheckpoint
+    global _read_StamperBonusCheckpoint_list
+    global _read_StamperCondition
+    global _read_StamperCondition_list
     from ..models.stamper_bonus_checkpoint import StamperBonusCheckpoint
     from ..models.stamper_condition import StamperCondition
 

@@ -507,7 +507,8 @@ _read_StamperStamp_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, StamperStamp
-    global _read_StamperStamp, _read_StamperStamp_list
+    global _read_StamperStamp
+    global _read_StamperStamp_list
     from ..models.stamper_stamp import StamperStamp
 
     _read_StamperStamp = StamperStamp._from_json

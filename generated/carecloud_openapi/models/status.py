@@ -735,7 +735,8 @@ _read_QualificationTurnover_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, QualificationTurnover
-    global _read_QualificationTurnover, _read_QualificationTurnover_list
+    global _read_QualificationTurnover
+    global _read_QualificationTurnover_list
     from ..models.qualification_turnover import QualificationTurnover
 
     _read_QualificationTurnover = QualificationTurnover._from_json

@@ -465,14 +465,12 @@ class StatusRecord:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_PurchaseConditions: Callable[..., PurchaseConditions]
-_read_PurchaseConditions_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, PurchaseConditions
-    global _read_PurchaseConditions, _read_PurchaseConditions_list
+    global _read_PurchaseConditions
     from ..models.purchase_conditions import PurchaseConditions
 
     _read_PurchaseConditions = PurchaseConditions._from_json
-    _read_PurchaseConditions_list = PurchaseConditions._from_json_list
     _models_pending = False

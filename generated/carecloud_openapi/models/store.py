@@ -853,26 +853,23 @@ class Store:
 # model does not import all it refers to, and no call pays for an import statement.
 _models_pending = True
 _read_Address: Callable[..., Address]
-_read_Address_list: Callable[..., list[Any]]
 _read_GPSCoordinates: Callable[..., GPSCoordinates]
-_read_GPSCoordinates_list: Callable[..., list[Any]]
 _read_OpeningDay: Callable[..., OpeningDay]
 _read_OpeningDay_list: Callable[..., list[Any]]
 
 
 def _import_models() -> None:
     global _models_pending, Address, GPSCoordinates, OpeningDay
-    global _read_Address, _read_Address_list
-    global _read_GPSCoordinates, _read_GPSCoordinates_list
-    global _read_OpeningDay, _read_OpeningDay_list
+    global _read_Address
+    global _read_GPSCoordinates
+    global _read_OpeningDay
+    global _read_OpeningDay_list
     from ..models.address import Address
     from ..models.gps_coordinates import GPSCoordinates
     from ..models.opening_day import OpeningDay
 
     _read_Address = Address._from_json
-    _read_Address_list = Address._from_json_list
     _read_GPSCoordinates = GPSCoordinates._from_json
-    _read_GPSCoordinates_list = GPSCoordinates._from_json_list
     _read_OpeningDay = OpeningDay._from_json
     _read_OpeningDay_list = OpeningDay._from_json_list
     _models_pending = False

@@ -546,7 +546,8 @@ _read_ProductIdentification_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, ProductIdentification
-    global _read_ProductIdentification, _read_ProductIdentification_list
+    global _read_ProductIdentification
+    global _read_ProductIdentification_list
     from ..models.product_identification import ProductIdentification
 
     _read_ProductIdentification = ProductIdentification._from_json

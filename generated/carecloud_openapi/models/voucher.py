@@ -626,7 +626,8 @@ _read_Reward_list: Callable[..., list[Any]]
 
 def _import_models() -> None:
     global _models_pending, Reward
-    global _read_Reward, _read_Reward_list
+    global _read_Reward
+    global _read_Reward_list
     from ..models.reward import Reward
 
     _read_Reward = Reward._from_json
