@@ -175,3 +175,37 @@ def test_export_targets_are_checked_before_anything_is_sent(args: list[str], mes
     result = runner.invoke(app, ["export", "getStores", *args], env={"COLUMNS": "200"})
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("suffix", "renamed"),
+    [(".jsonl", "stores.jsonl.part"), (".parquet", "stores.parquet.parquet.tmp")],
+)
+def test_what_is_renamed_into_the_output_is_on_disk_first(
+    fake: FakeCollection,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+    renamed: str,
+) -> None:
+    """The file renamed over the output was flushed to disk (fsync) before the rename; a
+    Parquet export's staging part, converted and deleted, is not synced for nothing."""
+    events: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        events.append(("fsync", Path(os.readlink(f"/proc/self/fd/{fd}")).name))
+        real_fsync(fd)
+
+    def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        events.append(("replace", Path(source).name))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / f"stores{suffix}"
+    assert _export(fake, "-o", str(out), "--project-timezone", ZONE).exit_code == 0
+    outputs = [name for kind, name in events if kind == "replace" and "checkpoint" not in name]
+    assert outputs == [renamed]
+    assert events.index(("fsync", renamed)) < events.index(("replace", renamed))
+    assert ("fsync", "stores.parquet.part") not in events

@@ -430,7 +430,10 @@ async def _fill(
                     break
     finally:
         _write_checkpoint(job, safe)
-    os.fsync(handle.fileno())
+    if job.format == "jsonl":
+        # The part file is renamed into the output: on disk first. The other formats
+        # convert it, make their own output durable, and delete it.
+        os.fsync(handle.fileno())
     return safe
 
 
