@@ -26,7 +26,7 @@ from functools import cache
 from typing import Any, Literal
 
 from carecloud_async._errors import ConfigurationError
-from carecloud_async._operations import Operation, operations_table
+from carecloud_async._operations import Operation, operation_at, operations_table
 from carecloud_async._schema import DATETIME_EXTENSION, Node, Schemas, spec_schemas
 
 __all__ = [
@@ -211,10 +211,9 @@ def incremental_plan(operation: Operation, schemas: Schemas | None = None) -> In
 def incremental_plans() -> dict[str, IncrementalPlan]:
     """The plan of every list operation of the pinned spec, by operationId."""
     plans = {}
-    for (method, path), (operation_id, apis, list_field) in operations_table().items():
+    for (method, path), (operation_id, _, list_field) in operations_table().items():
         if list_field is not None:
-            operation = Operation(operation_id, method, path, apis, list_field)
-            plans[operation_id] = incremental_plan(operation)
+            plans[operation_id] = incremental_plan(operation_at(method, path))
     return plans
 
 

@@ -15,7 +15,7 @@ from typing import Final
 from carecloud_async._errors import ConfigurationError
 from carecloud_async._find import find_operation
 from carecloud_async._incremental import item_node
-from carecloud_async._operations import Operation, operation_of, operations_table
+from carecloud_async._operations import Operation, operation_at, operation_of
 from carecloud_async._schema import Column, spec_schemas
 
 __all__ = ["ItemTable", "OperationRef", "item_table", "primary_key"]
@@ -47,8 +47,7 @@ def _operation(operation: OperationRef) -> Operation:
     if isinstance(operation, ModuleType):
         return operation_of(operation)
     info = find_operation(operation)
-    _, apis, list_field = operations_table()[(info.method, info.path)]
-    return Operation(info.operation_id, info.method, info.path, apis, list_field)
+    return operation_at(info.method, info.path)
 
 
 @cache

@@ -26,6 +26,7 @@ __all__ = [
     "ModelNames",
     "Operation",
     "endpoint_types",
+    "operation_at",
     "operation_of",
     "operations_table",
     "resolve_endpoint",
@@ -59,6 +60,12 @@ def operations_table() -> dict[tuple[str, str], tuple[str, tuple[str, ...], str 
     return OPERATIONS
 
 
+def operation_at(method: str, path: str) -> Operation:
+    """The operation of the normalized spec at ``(method, path template)``."""
+    operation_id, apis, list_field = operations_table()[(method, path)]
+    return Operation(operation_id, method, path, apis, list_field)
+
+
 @lru_cache(maxsize=1024)
 def _operation_for_module(module_name: str) -> Operation:
     package_name, _, short_name = module_name.rpartition(".")
@@ -66,9 +73,7 @@ def _operation_for_module(module_name: str) -> Operation:
     endpoints: dict[str, tuple[str, str]] | None = getattr(package, "ENDPOINTS", None)
     if not endpoints or short_name not in endpoints:
         raise ConfigurationError(f"{module_name} is not a generated carecloud_openapi endpoint")
-    method, path = endpoints[short_name]
-    operation_id, apis, list_field = operations_table()[(method, path)]
-    return Operation(operation_id, method, path, apis, list_field)
+    return operation_at(*endpoints[short_name])
 
 
 def resolve_endpoint(endpoint: ModuleType | Callable[..., Awaitable[Any]]) -> ModuleType:

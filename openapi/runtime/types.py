@@ -1,9 +1,10 @@
 """Shared types of the generated package, and the tolerant reader its models parse with.
 
 The generated endpoint modules import ``UNSET``, ``Unset`` and ``File`` from here
-(names openapi-python-client's stock ``types`` module has); the models call ``odd``, ``deviate``, ``read_date`` and ``read_datetime``
-on a value that does not match the schema, and enums call ``open_enum_member``
-for a value the spec does not list. Reading changes no interpreter-wide state:
+(names openapi-python-client's stock ``types`` module has); the models call
+``odd``, ``deviate``, ``read_date`` and ``read_datetime`` on a value that does not
+match the schema, and enums call ``open_enum_member`` for a value the spec does
+not list. Reading changes no interpreter-wide state:
 the garbage collector and logging stay as your application set them. The classes
 here are dataclasses, not attrs classes: importing this module (as the facade's
 client does) leaves attrs to the first model that is read or built.
