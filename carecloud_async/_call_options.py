@@ -14,16 +14,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
 import httpx
 
 from carecloud_async._logging import redact_path
 from carecloud_async._operations import Operation
 
-__all__ = ["EXTENSION", "CallOptions", "CallProgress", "attach", "options_of"]
+__all__ = ["EXTENSION", "CallOptions", "CallProgress", "RawReading", "attach", "options_of"]
 
 EXTENSION = "carecloud_options"
 """The key of ``request.extensions`` that holds the request's ``CallOptions``."""
+
+RawReading = bool | Literal["bytes"]
+"""How an answer is read: models (False), decoded JSON (True), list items as JSON text."""
 
 _NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
@@ -56,8 +60,9 @@ class CallOptions:
     """Per-attempt timeout replacing the client's default."""
     strict: bool = False
     """Raise at any value of the answer that does not match the schema."""
-    raw: bool = False
-    """Hand back plain decoded JSON instead of models."""
+    raw: RawReading = False
+    """Hand back plain decoded JSON instead of models (``True``), or each list item's
+    JSON text as the server sent it (``"bytes"``)."""
     headers: Mapping[str, str] = field(default_factory=lambda: _NO_HEADERS)
     """Extra headers the caller asked for."""
     language: str | None = None

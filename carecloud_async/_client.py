@@ -23,6 +23,7 @@ from carecloud_openapi.typed.customer import CustomerNamespaces
 from carecloud_openapi.typed.enterprise import EnterpriseNamespaces
 
 from carecloud_async._auth import BearerTokenAuth, EnterpriseAuth
+from carecloud_async._call_options import RawReading
 from carecloud_async._datetimes import project_zone
 from carecloud_async._errors import (
     AuthenticationError,
@@ -319,12 +320,18 @@ class _BaseClient:
     ) -> AsyncGenerator[ItemT, None]: ...
     @overload
     def paginate(
+        self, endpoint: Endpoint, /, *, raw: Literal["bytes"], **options: Any
+    ) -> AsyncGenerator[bytes, None]: ...
+    @overload
+    def paginate(
         self, endpoint: Endpoint, /, *, raw: bool = False, **options: Any
     ) -> AsyncGenerator[Any, None]: ...
     def paginate(
-        self, endpoint: Any, /, *, raw: bool = False, **options: Any
+        self, endpoint: Any, /, *, raw: RawReading = False, **options: Any
     ) -> AsyncGenerator[Any, None]:
-        """Iterate over the items of every page of a list endpoint (see ``_pagination``)."""
+        """Iterate over the items of every page of a list endpoint (see ``_pagination``):
+        models, plain JSON with ``raw=True``, or each item's JSON text as the server sent
+        it with ``raw="bytes"`` (needs msgspec: the ``fast`` extra)."""
         return paginate(self, endpoint, raw=raw, **options)
 
     @overload
@@ -333,10 +340,14 @@ class _BaseClient:
     ) -> AsyncGenerator[Page[ItemT], None]: ...
     @overload
     def pages(
+        self, endpoint: Endpoint, /, *, raw: Literal["bytes"], **options: Any
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+    @overload
+    def pages(
         self, endpoint: Endpoint, /, *, raw: bool = False, **options: Any
     ) -> AsyncGenerator[Page[Any], None]: ...
     def pages(
-        self, endpoint: Any, /, *, raw: bool = False, **options: Any
+        self, endpoint: Any, /, *, raw: RawReading = False, **options: Any
     ) -> AsyncGenerator[Page[Any], None]:
         """Iterate over whole pages of a list endpoint, with offset and total_items."""
         return pages(self, endpoint, raw=raw, **options)

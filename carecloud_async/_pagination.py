@@ -21,7 +21,8 @@ None or the raw value where the record deviates), ``"skip"`` drops it, ``"raw"``
 yields the item's plain dict, ``"raise"`` yields the items before it and then
 raises ``ResponseParseError`` with its JSON path (the default on a strict client).
 Each ``Page`` counts its invalid items; pass ``stats=WalkStats()`` to ``paginate``
-for totals. ``raw=True`` yields plain dicts and skips the models altogether.
+for totals. ``raw=True`` yields plain dicts and skips the models altogether;
+``raw="bytes"`` yields each item's JSON text as the server sent it (``_item_texts``).
 
 Close the iterator when you stop early (``async with contextlib.aclosing(...)``
 or ``await it.aclose()``) so in-flight requests are cancelled at once.
@@ -36,7 +37,9 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar, get_args
 
+from carecloud_async._call_options import RawReading
 from carecloud_async._errors import ConfigurationError, ResponseParseError
+from carecloud_async._item_texts import item_texts_reader
 from carecloud_async._operations import Operation, operation_of
 from carecloud_async._pipeline import Answer, ApiResponse, CallSettings, Endpoint
 from carecloud_async._reading import Deviation, body_excerpt, item_index, loads
@@ -76,9 +79,10 @@ class AnswerSource(Protocol):
     ) -> Answer: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Page(Generic[ItemT]):
-    """One page of a list endpoint."""
+    """One page of a list endpoint. Its repr counts the items and never shows them: plain
+    dicts and JSON texts (``raw=True``/``"bytes"``) are not masked as models are."""
 
     items: list[ItemT]
     offset: int
@@ -90,6 +94,12 @@ class Page(Generic[ItemT]):
     span: int | None = None
     """How many records of the server's list this page covers, when skipped items make
     that more than ``len(items)``."""
+
+    def __repr__(self) -> str:
+        return (
+            f"Page(offset={self.offset}, items=<{len(self.items)}>, "
+            f"total_items={self.total_items}, invalid_items={self.invalid_items})"
+        )
 
     @property
     def next_offset(self) -> int:
@@ -208,7 +218,7 @@ async def pages(
     start_offset: int = 0,
     concurrency: int = 1,
     on_invalid_item: InvalidItemPolicy | None = None,
-    raw: bool = False,
+    raw: RawReading = False,
     **filters: Any,
 ) -> AsyncGenerator[Page[Any], None]:
     """Yield whole pages in server order; see the module docstring."""
@@ -219,6 +229,10 @@ async def pages(
             "is not a paginated list endpoint"
         )
     _check(page_size, max_items, start_offset, concurrency)
+    if raw not in (False, True, "bytes"):
+        raise ConfigurationError(f"raw must be True, False or 'bytes', got {raw!r}")
+    if raw == "bytes":
+        item_texts_reader(operation.list_field)  # refused here, before sending, without msgspec
     settings, params = CallSettings.split(filters)
     strict = client.strict if settings.strict is None else settings.strict
     # Pages are read tolerantly: the policy decides what an invalid item costs.
@@ -243,7 +257,7 @@ async def pages(
     ) -> tuple[Page[Any], int, ResponseParseError | None]:
         response = answer.read()
         data = response.data
-        if isinstance(data, dict):  # raw=True: plain JSON
+        if isinstance(data, dict):  # raw=True: plain JSON; raw="bytes": a list of texts
             items, total = data.get(list_field) or [], data.get("total_items")
         else:
             items = _unset_to(getattr(data, list_field, None), [])

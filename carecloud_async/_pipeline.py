@@ -29,7 +29,7 @@ import httpx
 from carecloud_openapi.types import UNSET
 
 from carecloud_async._bodies import body_model_of, build_body
-from carecloud_async._call_options import EXTENSION, CallOptions
+from carecloud_async._call_options import EXTENSION, CallOptions, RawReading
 from carecloud_async._errors import (
     CareCloudError,
     ClientClosedError,
@@ -39,6 +39,7 @@ from carecloud_async._errors import (
     error_for_status,
 )
 from carecloud_async._failures import request_failure
+from carecloud_async._item_texts import read_item_texts
 from carecloud_async._operations import Operation, operation_of, resolve_endpoint
 from carecloud_async._param_checks import check_body, check_params
 from carecloud_async._reading import Deviation, read_raw, read_response
@@ -82,7 +83,7 @@ class CallSettings:
     deadline: float | None = None
     strict: bool | None = None
     """None: the client's own setting."""
-    raw: bool = False
+    raw: RawReading = False
 
     @classmethod
     def split(cls, arguments: Mapping[str, Any]) -> tuple[CallSettings, dict[str, Any]]:
@@ -94,9 +95,19 @@ class CallSettings:
             retry_unsafe=bool(params.pop("retry_unsafe", False)),
             deadline=params.pop("deadline", None),
             strict=params.pop("strict", None),
-            raw=bool(params.pop("raw", False)),
+            raw=_single_call_raw(params.pop("raw", False)),
         )
         return settings, params
+
+
+def _single_call_raw(raw: object) -> bool:
+    """``raw`` of ``call``/``call_raw``: item texts are a walk's reading (checked first)."""
+    if raw == "bytes":
+        raise ConfigurationError(
+            "raw='bytes' hands back the items of list pages as JSON text: "
+            "use it with pages() or paginate(); call() takes raw=True or False"
+        )
+    return bool(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,10 +258,14 @@ class Answer:
                 request_id=response.headers.get("x-request-id"),
                 retry_after=parse_retry_after(response.headers.get("retry-after")),
             )
-        if options.raw:
-            parsed, data = read_raw(response, operation=operation, display_path=path)
+        if options.raw == "bytes":
+            parsed = data = read_item_texts(response, operation=operation, display_path=path)
             missing = _missing_raw_member(data, operation.list_field)
             deviations: tuple[Deviation, ...] = ()
+        elif options.raw:
+            parsed, data = read_raw(response, operation=operation, display_path=path)
+            missing = _missing_raw_member(data, operation.list_field)
+            deviations = ()
         else:
             parsed, deviations = read_response(
                 self.module,

@@ -24,7 +24,15 @@ from carecloud_async._errors import ResponseParseError
 from carecloud_async._logging import mask_body
 from carecloud_async._operations import Operation
 
-__all__ = ["Deviation", "body_excerpt", "item_index", "loads", "read_raw", "read_response"]
+__all__ = [
+    "Deviation",
+    "body_excerpt",
+    "item_index",
+    "loads",
+    "read_raw",
+    "read_response",
+    "unreadable",
+]
 
 
 def _json_decoder() -> Any:
@@ -96,11 +104,11 @@ def read_response(
             body_excerpt=body_excerpt(response.content, exc.path),
         ) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _unreadable(response, operation, display_path, exc) from exc
+        raise unreadable(response, operation, display_path, exc) from exc
     return parsed, tuple(report.deviations)
 
 
-def _unreadable(
+def unreadable(
     response: httpx.Response, operation: Operation, display_path: str, exc: Exception
 ) -> ResponseParseError:
     """An answer that is not JSON, or not of a shape any model can take."""
@@ -123,6 +131,6 @@ def read_raw(
     try:
         body = loads(response.content)
     except ValueError as exc:
-        raise _unreadable(response, operation, display_path, exc) from exc
+        raise unreadable(response, operation, display_path, exc) from exc
     data = body.get("data") if isinstance(body, dict) else None
     return body, data

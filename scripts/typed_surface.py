@@ -66,18 +66,28 @@ PAGE_DOC = (
     "(pages in flight); close the iterator when stopping early "
     "(``contextlib.aclosing``). An item that does not match the schema is kept as read, "
     "skipped, given as its plain dict or raised, as ``on_invalid_item`` says "
-    "(``keep``/``skip``/``raw``/``raise``); ``raw=True`` gives plain dicts throughout."
+    "(``keep``/``skip``/``raw``/``raise``); ``raw=True`` gives plain dicts throughout, "
+    '``raw="bytes"`` each item\'s JSON text as the server sent it.'
 )
 STATS_DOC = "``stats`` (a ``WalkStats``) is filled in as pages arrive."
 RAW_ITEM = "dict[str, Any]"
 """What ``raw=True`` (or an invalid item under ``on_invalid_item="raw"``) gives."""
+TEXT_ITEM = "bytes"
+"""What ``raw="bytes"`` gives: each item's JSON text."""
 WALK_VARIANTS = (
     # (on_invalid_item, raw, item type rendered from the model's item type "{item}")
     ('Literal["keep", "skip", "raise"] | None = None', "Literal[False] = False", "{item}"),
     ("InvalidItemPolicy | None = None", "Literal[True]", RAW_ITEM),
+    ("InvalidItemPolicy | None = None", 'Literal["bytes"]', TEXT_ITEM),
     ("InvalidItemPolicy | None = None", "bool = False", "{item} | " + RAW_ITEM),
 )
 """The overloads of ``paginate_*`` / ``pages_*``: typed items unless raw ones may come."""
+WALK_IMPLEMENTATION = (
+    "InvalidItemPolicy | None = None",
+    'bool | Literal["bytes"] = False',
+    "{item} | " + RAW_ITEM + " | " + TEXT_ITEM,
+)
+"""The implementation's signature: every variant's arguments and items."""
 
 
 _KEEP = "\x00"
@@ -433,7 +443,7 @@ def _walk_methods(op: Op, index: ModelIndex, params: list[Param]) -> str:
     for walk, wraps, intro, extra, forward, walk_args in walks:
         stats = "\n        stats: WalkStats | None = None," if "stats" in walk_args else ""
         signatures = []
-        for policy, raw, item_type in WALK_VARIANTS:
+        for policy, raw, item_type in (*WALK_VARIANTS, WALK_IMPLEMENTATION):
             signatures.append(
                 f"""
     def {walk}(
@@ -443,10 +453,11 @@ def _walk_methods(op: Op, index: ModelIndex, params: list[Param]) -> str:
         raw: {raw},{stats}{OPTION_PARAMS}
     ) -> AsyncGenerator[{wraps.format(item_type.format(item=item))}, None]:"""
             )
-        out += [f"\n    @overload{signature} ...\n" for signature in signatures]
+        out += [f"\n    @overload{signature} ...\n" for signature in signatures[:-1]]
         returns = (
             f"An async generator of ``{wraps.format(item)}`` "
-            f"(``raw=True``: ``{wraps.format(RAW_ITEM)}``)."
+            f"(``raw=True``: ``{wraps.format(RAW_ITEM)}``; "
+            f'``raw="bytes"``: ``{wraps.format(TEXT_ITEM)}``).'
         )
         out.append(
             f"""{signatures[-1]}

@@ -107,10 +107,16 @@ def _overloads(cls: type[Any], name: str) -> list[str]:
 
 
 def test_typed_walks_are_overloaded_by_raw() -> None:
-    """Three overloads and the implementation, for paginate_* and pages_* alike; only
+    """Four overloads and the implementation, for paginate_* and pages_* alike; only
     paginate_* takes stats (each Page carries its own counts)."""
     for cls, name in ((Purchases, "get_purchases"), (Stores, "get_stores")):
         for walk in (f"paginate_{name}", f"pages_{name}"):
-            assert _overloads(cls, walk) == ["Literal[False]", "Literal[True]", "bool", "bool"]
+            assert _overloads(cls, walk) == [
+                "Literal[False]",
+                "Literal[True]",
+                "Literal['bytes']",
+                "bool",
+                "bool | Literal['bytes']",
+            ]
         assert "stats" in inspect.signature(getattr(cls, f"paginate_{name}")).parameters
         assert "stats" not in inspect.signature(getattr(cls, f"pages_{name}")).parameters

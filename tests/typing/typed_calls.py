@@ -132,3 +132,8 @@ async def dynamic_path(client: EnterpriseClient) -> None:
     async with aclosing(client.pages(get_purchases)) as pages:
         async for page in pages:
             assert_type(page, Page[Purchase])
+    async for text in client.paginate(get_purchases, raw="bytes"):
+        assert_type(text, bytes)
+    async with aclosing(client.pages(get_purchases, raw="bytes")) as text_pages:
+        async for text_page in text_pages:
+            assert_type(text_page, Page[bytes])

@@ -61,6 +61,10 @@ async def walk_options(client: EnterpriseClient) -> None:
         assert_type(page, Page[Store])
     async for raw_page in client.stores.pages_get_stores(raw=True):
         assert_type(raw_page, Page[dict[str, Any]])
+    async for text_page in client.stores.pages_get_stores(raw="bytes"):
+        assert_type(text_page, Page[bytes])
+    texts = client.purchases.paginate_get_purchases(raw="bytes", stats=stats)
+    assert_type(texts, AsyncGenerator[bytes, None])
 
 
 def pydantic_and_fastapi() -> FastAPI:

@@ -42,3 +42,5 @@ async def wrong(client: EnterpriseClient, app: CustomerClient) -> None:
     client.stores.pages_get_stores(stats=None)  # wrong: pages count on each Page, no stats
     data = await client.purchases.get_purchases()
     print(data.purchases.total)  # wrong: the list is a list
+    await client.call(get_purchase, purchase_id="p1", raw="bytes")  # wrong: texts are for walks
+    client.purchases.paginate_get_purchases(raw="text")  # wrong: not a reading

@@ -239,6 +239,37 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -269,14 +300,14 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CampaignProduct | dict[str, Any], None]:
+    ) -> AsyncGenerator[CampaignProduct | dict[str, Any] | bytes, None]:
         """Every item of ``GET /campaign-products`` (Get all campaign products), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCampaignProducts``.
@@ -320,12 +351,14 @@ class CampaignProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``CampaignProduct`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``CampaignProduct`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.campaign_products.get_campaign_products",
@@ -441,6 +474,36 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_campaign_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        display_in: GetCampaignProductsDisplayIn | Literal["api", "cash desk", "web"] | None = None,
+        type_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        value_type_id: GetCampaignProductsValueTypeId | Literal[1, 2] | None = None,
+        is_valid: bool | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        campaign_id: str | None = None,
+        include_property_records: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -470,13 +533,13 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CampaignProduct | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[CampaignProduct | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /campaign-products`` (Get all campaign products), with offset and
         total_items.
 
@@ -521,12 +584,13 @@ class CampaignProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[CampaignProduct]`` (``raw=True``: ``Page[dict[str,
-                Any]]``).
+                Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.campaign_products.get_campaign_products",
@@ -752,6 +816,29 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -774,14 +861,14 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[CampaignProductStoreRecord | dict[str, Any], None]:
+    ) -> AsyncGenerator[CampaignProductStoreRecord | dict[str, Any] | bytes, None]:
         """Every item of
         ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), page after page.
@@ -802,13 +889,14 @@ class CampaignProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``CampaignProductStoreRecord`` (``raw=True``: ``dict[str,
-                Any]``).
+                Any]``; ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.campaign_products.get_campaign_product_store_records",
@@ -886,6 +974,28 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_campaign_product_store_records(
+        self,
+        *,
+        campaign_product_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetCampaignProductStoreRecordsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -907,13 +1017,13 @@ class CampaignProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[CampaignProductStoreRecord | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[CampaignProductStoreRecord | dict[str, Any] | bytes], None]:
         """Whole pages of
         ``GET /campaign-products/{campaign_product_id}/campaign-product-store-records`` (Get a
         campaign product store records), with offset and total_items.
@@ -934,12 +1044,13 @@ class CampaignProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[CampaignProductStoreRecord]`` (``raw=True``:
-                ``Page[dict[str, Any]]``).
+                ``Page[dict[str, Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.campaign_products.get_campaign_product_store_records",

@@ -204,6 +204,33 @@ class Cards(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -230,14 +257,14 @@ class Cards(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Card | dict[str, Any], None]:
+    ) -> AsyncGenerator[Card | dict[str, Any] | bytes, None]:
         """Every item of ``GET /cards`` (Get all cards), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCards``.
@@ -271,12 +298,14 @@ class Cards(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Card`` (``raw=True``: ``dict[str, Any]``; ``raw="bytes"``:
+                ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.cards.get_cards",
@@ -376,6 +405,32 @@ class Cards(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_cards(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCardsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        card_number: str | None = None,
+        card_type_id: str | None = None,
+        state: GetCardsState | Literal[0, 1] | None = None,
+        is_valid: bool | None = None,
+        card_number_list: Sequence[str] | None = None,
+        search_secondary_card_number: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -401,13 +456,13 @@ class Cards(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Card | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Card | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /cards`` (Get all cards), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCards``.
@@ -441,11 +496,13 @@ class Cards(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Card]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.cards.get_cards",

@@ -174,6 +174,31 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -198,14 +223,14 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Credit | dict[str, Any], None]:
+    ) -> AsyncGenerator[Credit | dict[str, Any] | bytes, None]:
         """Every item of ``GET /credits`` (Get all credit records), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getCredits``.
@@ -235,12 +260,14 @@ class Credits(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Credit`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Credit`` (``raw=True``: ``dict[str, Any]``; ``raw="bytes"``:
+                ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.credits_.get_credits",
@@ -332,6 +359,30 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_credits(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCreditsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        credit_type_id: Sequence[str] | None = None,
+        create_credit_time_from: str | datetime | None = None,
+        create_credit_time_to: str | datetime | None = None,
+        note: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -355,13 +406,13 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Credit | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Credit | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /credits`` (Get all credit records), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getCredits``.
@@ -391,11 +442,13 @@ class Credits(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Credit]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Credit]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.credits_.get_credits",
@@ -611,6 +664,33 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -637,14 +717,14 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Purchase | dict[str, Any], None]:
+    ) -> AsyncGenerator[Purchase | dict[str, Any] | bytes, None]:
         """Every item of ``GET /credits/{credit_id}/purchases`` (Get all purchases for a credit),
         page after page.
 
@@ -677,12 +757,14 @@ class Credits(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Purchase`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.credits_.get_sub_credit_purchases",
@@ -781,6 +863,32 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_sub_credit_purchases(
+        self,
+        *,
+        credit_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubCreditPurchasesSortDirection | Literal["ASC", "DESC"] | None = None,
+        store_id: str | None = None,
+        customer_id: str | None = None,
+        type_id: str | None = None,
+        payment_time_from: str | datetime | None = None,
+        payment_time_to: str | datetime | None = None,
+        purchase_items_extension: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -806,13 +914,13 @@ class Credits(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Purchase | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Purchase | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /credits/{credit_id}/purchases`` (Get all purchases for a credit),
         with offset and total_items.
 
@@ -845,11 +953,13 @@ class Credits(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Purchase]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.credits_.get_sub_credit_purchases",

@@ -137,6 +137,27 @@ class CustomerProperties(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_customer_properties(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerPropertiesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -157,14 +178,14 @@ class CustomerProperties(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Property | dict[str, Any], None]:
+    ) -> AsyncGenerator[Property | dict[str, Any] | bytes, None]:
         """Every item of ``GET /customer-properties`` (Get all customer properties), page after
         page.
 
@@ -182,12 +203,14 @@ class CustomerProperties(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Property`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Property`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.customer_properties.get_customer_properties",
@@ -259,6 +282,26 @@ class CustomerProperties(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_customer_properties(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetCustomerPropertiesSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -278,13 +321,13 @@ class CustomerProperties(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Property | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Property | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /customer-properties`` (Get all customer properties), with offset
         and total_items.
 
@@ -302,11 +345,13 @@ class CustomerProperties(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Property]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Property]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.customer_properties.get_customer_properties",

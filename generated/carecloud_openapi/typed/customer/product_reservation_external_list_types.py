@@ -150,6 +150,29 @@ class ProductReservationExternalListTypes(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -172,14 +195,14 @@ class ProductReservationExternalListTypes(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservationExternalListType | dict[str, Any], None]:
+    ) -> AsyncGenerator[ProductReservationExternalListType | dict[str, Any] | bytes, None]:
         """Every item of ``GET /product-reservation-external-list-types`` (Get all product
         reservation external list types), page after page.
 
@@ -198,13 +221,14 @@ class ProductReservationExternalListTypes(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``ProductReservationExternalListType`` (``raw=True``:
-                ``dict[str, Any]``).
+                ``dict[str, Any]``; ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservation_external_list_types.get_product_reservation_external_list_types",
@@ -282,6 +306,28 @@ class ProductReservationExternalListTypes(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_product_reservation_external_list_types(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationExternalListTypesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        name: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -303,13 +349,13 @@ class ProductReservationExternalListTypes(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservationExternalListType | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[ProductReservationExternalListType | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /product-reservation-external-list-types`` (Get all product
         reservation external list types), with offset and total_items.
 
@@ -328,12 +374,13 @@ class ProductReservationExternalListTypes(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[ProductReservationExternalListType]`` (``raw=True``:
-                ``Page[dict[str, Any]]``).
+                ``Page[dict[str, Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservation_external_list_types.get_product_reservation_external_list_types",

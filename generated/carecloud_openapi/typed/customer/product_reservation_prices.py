@@ -165,6 +165,31 @@ class ProductReservationPrices(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -189,14 +214,14 @@ class ProductReservationPrices(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservationPrice | dict[str, Any], None]:
+    ) -> AsyncGenerator[ProductReservationPrice | dict[str, Any] | bytes, None]:
         """Every item of ``GET /product-reservation-prices`` (Get all product reservation prices),
         page after page.
 
@@ -223,13 +248,14 @@ class ProductReservationPrices(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservationPrice`` (``raw=True``: ``dict[str,
-                Any]``).
+            An async generator of ``ProductReservationPrice`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservation_prices.get_product_reservation_prices",
@@ -319,6 +345,30 @@ class ProductReservationPrices(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_product_reservation_prices(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationPricesSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        reservable_product_id: Sequence[str] | None = None,
+        store_id: str | None = None,
+        currency_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -342,13 +392,13 @@ class ProductReservationPrices(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservationPrice | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[ProductReservationPrice | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /product-reservation-prices`` (Get all product reservation prices),
         with offset and total_items.
 
@@ -375,12 +425,13 @@ class ProductReservationPrices(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[ProductReservationPrice]`` (``raw=True``:
-                ``Page[dict[str, Any]]``).
+                ``Page[dict[str, Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservation_prices.get_product_reservation_prices",

@@ -193,6 +193,32 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -218,14 +244,14 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[BookingTicket | dict[str, Any], None]:
+    ) -> AsyncGenerator[BookingTicket | dict[str, Any] | bytes, None]:
         """Every item of ``GET /booking-tickets`` (Get all booking tickets), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookingTickets``.
@@ -264,12 +290,14 @@ class BookingTickets(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``BookingTicket`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``BookingTicket`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.booking_tickets.get_booking_tickets",
@@ -365,6 +393,31 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_booking_tickets(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingTicketsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        valid_from: str | datetime | None = None,
+        valid_to: str | datetime | None = None,
+        valid_only: bool | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -389,13 +442,13 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[BookingTicket | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[BookingTicket | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /booking-tickets`` (Get all booking tickets), with offset and
         total_items.
 
@@ -435,12 +488,13 @@ class BookingTickets(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[BookingTicket]`` (``raw=True``: ``Page[dict[str,
-                Any]]``).
+                Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.booking_tickets.get_booking_tickets",
@@ -676,6 +730,35 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -704,14 +787,14 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[TimeSlot | dict[str, Any], None]:
+    ) -> AsyncGenerator[TimeSlot | dict[str, Any] | bytes, None]:
         """Every item of ``GET /booking-tickets/{booking_ticket_id}/time-slots`` (Get all time
         slots for a booking ticket), page after page.
 
@@ -754,12 +837,14 @@ class BookingTickets(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``TimeSlot`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``TimeSlot`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.booking_tickets.get_sub_booking_tickets_time_slots",
@@ -864,6 +949,34 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_sub_booking_tickets_time_slots(
+        self,
+        *,
+        booking_ticket_id: str,
+        sort_field: str | None = None,
+        sort_direction: GetSubBookingTicketsTimeSlotsSortDirection
+        | Literal["ASC", "DESC"]
+        | None = None,
+        free_only: bool | None = None,
+        time_from: str | datetime | None = None,
+        time_to: str | datetime | None = None,
+        booking_ticket_property_id: str | None = None,
+        booking_ticket_property_value: str | None = None,
+        customer_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -891,13 +1004,13 @@ class BookingTickets(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[TimeSlot | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[TimeSlot | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /booking-tickets/{booking_ticket_id}/time-slots`` (Get all time
         slots for a booking ticket), with offset and total_items.
 
@@ -940,11 +1053,13 @@ class BookingTickets(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[TimeSlot]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[TimeSlot]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.booking_tickets.get_sub_booking_tickets_time_slots",

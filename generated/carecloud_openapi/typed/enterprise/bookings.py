@@ -181,6 +181,32 @@ class Bookings(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -206,14 +232,14 @@ class Bookings(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Booking | dict[str, Any], None]:
+    ) -> AsyncGenerator[Booking | dict[str, Any] | bytes, None]:
         """Every item of ``GET /bookings`` (Get all bookings), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookings``.
@@ -243,12 +269,14 @@ class Bookings(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Booking`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Booking`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.bookings.get_bookings",
@@ -342,6 +370,31 @@ class Bookings(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_bookings(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetBookingsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        booking_status: str | None = None,
+        booking_statuses: Sequence[str] | None = None,
+        add_booking_items: GetBookingsAddBookingItems
+        | Literal["full", "items-only", "none"]
+        | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -366,13 +419,13 @@ class Bookings(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Booking | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Booking | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /bookings`` (Get all bookings), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getBookings``.
@@ -402,11 +455,13 @@ class Bookings(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Booking]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Booking]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.bookings.get_bookings",

@@ -260,6 +260,43 @@ class ChargedEntrances(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -296,14 +333,14 @@ class ChargedEntrances(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Entrance | dict[str, Any], None]:
+    ) -> AsyncGenerator[Entrance | dict[str, Any] | bytes, None]:
         """Every item of ``GET /entrances`` (Get all entrances), page after page.
 
         Served by the Enterprise API and the Customer API. Operation ``getEntrances``.
@@ -352,12 +389,14 @@ class ChargedEntrances(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Entrance`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Entrance`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.charged_entrances.get_entrances",
@@ -497,6 +536,42 @@ class ChargedEntrances(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_entrances(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetEntrancesSortDirection | Literal["ASC", "DESC"] | None = None,
+        pos_id: GetEntrancesPosId | Literal[3, 6, 9, 11] | None = None,
+        external_order_id: str | None = None,
+        name: str | None = None,
+        resort_name: str | None = None,
+        customer_category_name: str | None = None,
+        card_id: str | None = None,
+        customer_id: str | None = None,
+        entrance_type_id: GetEntrancesEntranceTypeId | Literal[0, 1, 2] | None = None,
+        state: GetEntrancesState | Literal[0, 1] | None = None,
+        external_entrance_id: str | None = None,
+        is_valid: bool | None = None,
+        is_cancelled: bool | None = None,
+        valid_from: str | date | None = None,
+        valid_to: str | date | None = None,
+        product_id: str | None = None,
+        external_turnstile_permission_id: str | None = None,
+        order_item_id: str | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -532,13 +607,13 @@ class ChargedEntrances(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Entrance | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Entrance | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /entrances`` (Get all entrances), with offset and total_items.
 
         Served by the Enterprise API and the Customer API. Operation ``getEntrances``.
@@ -587,11 +662,13 @@ class ChargedEntrances(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Entrance]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Entrance]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.charged_entrances.get_entrances",

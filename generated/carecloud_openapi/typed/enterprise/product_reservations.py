@@ -204,6 +204,34 @@ class ProductReservations(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -231,14 +259,14 @@ class ProductReservations(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[ProductReservation | dict[str, Any], None]:
+    ) -> AsyncGenerator[ProductReservation | dict[str, Any] | bytes, None]:
         """Every item of ``GET /product-reservations`` (Get all product reservations), page after
         page.
 
@@ -274,12 +302,14 @@ class ProductReservations(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``ProductReservation`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``ProductReservation`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.product_reservations.get_product_reservations",
@@ -381,6 +411,33 @@ class ProductReservations(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_product_reservations(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetProductReservationsSortDirection | Literal["ASC", "DESC"] | None = None,
+        customer_id: str | None = None,
+        store_id: str | None = None,
+        reservation_state: GetProductReservationsReservationState
+        | Literal[0, 1, 2, 4, 5, 6, 7, 8]
+        | None = None,
+        external_reservation_list_type_id: str | None = None,
+        external_reservation_code: str | None = None,
+        include_reservation_progress_history: bool | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -407,13 +464,13 @@ class ProductReservations(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[ProductReservation | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[ProductReservation | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /product-reservations`` (Get all product reservations), with offset
         and total_items.
 
@@ -449,12 +506,13 @@ class ProductReservations(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
             An async generator of ``Page[ProductReservation]`` (``raw=True``: ``Page[dict[str,
-                Any]]``).
+                Any]]``; ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.product_reservations.get_product_reservations",

@@ -168,6 +168,30 @@ class ReservableProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        stats: WalkStats | None = None,
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[bytes, None]: ...
+
+    @overload
+    def paginate_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
@@ -191,14 +215,14 @@ class ReservableProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         stats: WalkStats | None = None,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Product | dict[str, Any], None]:
+    ) -> AsyncGenerator[Product | dict[str, Any] | bytes, None]:
         """Every item of ``GET /reservable-products`` (Get all reservable products), page after
         page.
 
@@ -223,12 +247,14 @@ class ReservableProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. ``stats`` (a ``WalkStats``) is filled in as pages arrive.
-        Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
-        attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. ``stats`` (a ``WalkStats``) is filled in as pages arrive. Per-call options:
+        ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all attempts),
+        ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Product`` (``raw=True``: ``dict[str, Any]``).
+            An async generator of ``Product`` (``raw=True``: ``dict[str, Any]``;
+                ``raw="bytes"``: ``bytes``).
         """
         return self._paginate(
             "carecloud_openapi.api.reservable_products.get_reservable_products",
@@ -316,6 +342,29 @@ class ReservableProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
+        raw: Literal["bytes"],
+        accept_language: str | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry_unsafe: bool = False,
+    ) -> AsyncGenerator[Page[bytes], None]: ...
+
+    @overload
+    def pages_get_reservable_products(
+        self,
+        *,
+        sort_field: str | None = None,
+        sort_direction: GetReservableProductsSortDirection | Literal["ASC", "DESC"] | None = None,
+        name: str | None = None,
+        code: str | None = None,
+        store_id: str | None = None,
+        tag_ids: Sequence[str] | None = None,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_offset: int = 0,
+        concurrency: int = 1,
+        on_invalid_item: InvalidItemPolicy | None = None,
         raw: bool = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
@@ -338,13 +387,13 @@ class ReservableProducts(Namespace):
         start_offset: int = 0,
         concurrency: int = 1,
         on_invalid_item: InvalidItemPolicy | None = None,
-        raw: bool = False,
+        raw: bool | Literal["bytes"] = False,
         accept_language: str | None = None,
         timeout: httpx.Timeout | float | None = None,
         deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         retry_unsafe: bool = False,
-    ) -> AsyncGenerator[Page[Product | dict[str, Any]], None]:
+    ) -> AsyncGenerator[Page[Product | dict[str, Any] | bytes], None]:
         """Whole pages of ``GET /reservable-products`` (Get all reservable products), with offset
         and total_items.
 
@@ -369,11 +418,13 @@ class ReservableProducts(Namespace):
         in flight); close the iterator when stopping early (``contextlib.aclosing``). An item
         that does not match the schema is kept as read, skipped, given as its plain dict or
         raised, as ``on_invalid_item`` says (``keep``/``skip``/``raw``/``raise``); ``raw=True``
-        gives plain dicts throughout. Per-call options: ``accept_language``, ``timeout`` (per
-        attempt), ``deadline`` (all attempts), ``headers``, ``retry_unsafe``.
+        gives plain dicts throughout, ``raw="bytes"`` each item's JSON text as the server sent
+        it. Per-call options: ``accept_language``, ``timeout`` (per attempt), ``deadline`` (all
+        attempts), ``headers``, ``retry_unsafe``.
 
         Returns:
-            An async generator of ``Page[Product]`` (``raw=True``: ``Page[dict[str, Any]]``).
+            An async generator of ``Page[Product]`` (``raw=True``: ``Page[dict[str, Any]]``;
+                ``raw="bytes"``: ``Page[bytes]``).
         """
         return self._pages(
             "carecloud_openapi.api.reservable_products.get_reservable_products",
