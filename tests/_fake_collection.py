@@ -5,7 +5,8 @@
 Knobs: ``fail_from`` answers 400 from that offset on (a run that dies mid-way);
 ``gate_at`` holds requests at or past that offset until ``release()`` and sets
 ``gate_reached`` (to interrupt a run at a known point); ``routes`` adds answers;
-``invalid`` holds indexes of stores sent with a number where the schema wants a name.
+``invalid`` holds indexes of stores sent with a number where the schema wants a name;
+``indent`` pretty-prints the answers; a route may answer ``bytes``, sent as they are.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class FakeCollection:
         self.size = size
         self.fail_from: int | None = None
         self.invalid: set[int] = set()
+        self.indent: int | None = None
         self.gate_at: int | None = None
         self.gate_reached = threading.Event()
         self._gate = threading.Event()
@@ -115,7 +117,10 @@ class FakeCollection:
                         parse_qs(url.query),
                         json.loads(raw) if raw else None,
                     )
-                data = json.dumps(payload).encode()
+                if isinstance(payload, bytes):
+                    data = payload
+                else:
+                    data = json.dumps(payload, indent=fake.indent).encode()
                 try:
                     self.send_response(status)
                     self.send_header("content-type", "application/json")

@@ -299,6 +299,50 @@ def test_without_a_policy_jsonl_holds_every_item_exactly_as_the_server_sent_it(
     assert "did not match the schema" not in result.stderr
 
 
+def test_jsonl_lines_are_each_items_text_byte_for_byte_as_the_server_sent_it(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    """Not decoded and encoded again: the server's spacing, a price with its trailing zero,
+    an integer past 64 bits, an escape and raw UTF-8 reach the file as they came."""
+    texts = [
+        b'{"store_id": "s1", "price": 12.50}',
+        b'{"store_id":"s2","points":1180591620717411303424,"name":"Caf\\u00e9 \xc5\xa0"}',
+    ]
+    page = b'{"data": {"stores": [' + b" ,  ".join(texts) + b'], "total_items": 2}}'
+    fake.routes[("GET", "/stores")] = lambda query, body: (200, page)
+    out = tmp_path / "stores.jsonl"
+    result = _export(fake, out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"\n".join(texts) + b"\n"
+
+
+def test_an_item_the_server_spreads_over_lines_is_written_on_one(
+    fake: FakeCollection, tmp_path: Path
+) -> None:
+    fake.indent = 2
+    fake.size = 40
+    out = tmp_path / "stores.jsonl"
+    result = _export(fake, out, "--page-size", "15")
+    assert result.exit_code == 0, result.output
+    lines = out.read_bytes().splitlines()
+    assert [json.loads(line) for line in lines] == [store(i) for i in range(40)]
+
+
+def test_without_msgspec_jsonl_holds_the_same_items_encoded_compactly(
+    fake: FakeCollection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """msgspec comes with the cli extra; an install without it still exports, decoding
+    each page and writing the same values."""
+    fake.size = 30
+    monkeypatch.setitem(sys.modules, "msgspec", None)
+    out = tmp_path / "stores.jsonl"
+    result = _export(fake, out, "--page-size", "7")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == b"".join(
+        json.dumps(store(i), separators=(",", ":")).encode() + b"\n" for i in range(30)
+    )
+
+
 def test_csv_without_a_policy_still_reads_items_into_the_models(
     fake: FakeCollection, tmp_path: Path
 ) -> None:

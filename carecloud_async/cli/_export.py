@@ -34,6 +34,9 @@ from types import ModuleType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from carecloud_async import ConfigurationError
+from carecloud_async._call_options import RawReading
+from carecloud_async._item_texts import item_texts_supported
+from carecloud_async._reading import loads
 
 if TYPE_CHECKING:
     from carecloud_async.cli._columnar import ArrowPages
@@ -102,6 +105,17 @@ class ExportJob:
         for items that do not match was chosen. Otherwise (JSON Lines by default, Parquet,
         DuckDB) items are written as the server sent them, at the cost of the raw walk."""
         return not self.columnar and (self.format == "csv" or self.on_invalid_item is not None)
+
+    @property
+    def reading(self) -> RawReading:
+        """How ``client.pages`` reads: into models (False); decoded JSON (True) where the
+        export looks into the items (Arrow columns, an incremental run's cursor and keys);
+        otherwise each item's JSON text, written to JSON Lines as the server sent it."""
+        if self.reads_models:
+            return False
+        if self.columnar or self.page_filter is not None or not item_texts_supported():
+            return True
+        return "bytes"
 
     @property
     def _stem(self) -> str:
@@ -231,6 +245,22 @@ def _orjson_lines() -> Callable[[list[Any]], bytes] | None:
 
 encode_lines: Callable[[list[Any]], bytes] = _orjson_lines() or _stdlib_lines
 """JSON Lines for a page of items (decoded JSON or models), one UTF-8 buffer."""
+
+
+def text_lines(texts: list[bytes]) -> bytes:
+    """JSON Lines of item texts (``raw="bytes"``) as the server sent them, one UTF-8 buffer.
+
+    JSON strings hold no raw line breaks, so a text holds one only where the server
+    spread an item over lines (pretty-printed): that item is written compactly instead."""
+    if not texts:
+        return b""
+    lines = b"\n".join(texts) + b"\n"
+    if lines.count(b"\n") == len(texts) and b"\r" not in lines:
+        return lines
+    return b"".join(
+        encode_lines([loads(text)]) if b"\n" in text or b"\r" in text else text + b"\n"
+        for text in texts
+    )
 
 
 def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
@@ -391,9 +421,10 @@ async def _fill(
         start_offset=done.items,
         concurrency=job.concurrency,
         on_invalid_item=job.on_invalid_item,
-        raw=not job.reads_models,
+        raw=job.reading,
         **job.arguments,
     )
+    texts = job.reading == "bytes"
     # What is safely in the part file, replaced in one assignment after each page: an
     # interrupt lands before or after it, and a resume cuts the file back to its size.
     safe = done
@@ -406,7 +437,7 @@ async def _fill(
                     items, stop = job.page_filter(items)
                 extra_fields = misfits = 0
                 if arrow is None:
-                    handle.write(encode_lines(items))
+                    handle.write(text_lines(items) if texts else encode_lines(items))
                 else:
                     encoded = arrow.encode(items, first=handle.tell() == 0)
                     handle.write(encoded.data)
