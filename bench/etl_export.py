@@ -1,8 +1,7 @@
 """``carecloud export`` of purchases to Parquet, and to JSON Lines, against bare baselines.
 
-Three budgets, measured side by side in one run against one loopback fake, which
-runs in a process of its own (as a real server does: its JSON encoding would otherwise
-take the measured process's interpreter lock and count as the client's time):
+Three budgets, measured side by side in one run against one loopback fake in a process
+of its own (see ``bench._side_by_side``):
 
 - Parquet export of 25,000 purchases (``run_export``: raw pages -> Arrow batches ->
   part file -> Parquet) against bare httpx + ``json.loads`` + ``pyarrow.Table.from_pylist``
@@ -20,20 +19,17 @@ which side runs first.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench._child_peak import cli_peak_mb
+from bench._side_by_side import fake_in_own_process, ratio_of_medians, rotated_round
 from carecloud_async._call_options import RawReading
 
 ITEMS = 25_000
@@ -156,56 +152,6 @@ def _child_peak_mb(base_url: str, out: Path, items: int) -> float:
     return peak
 
 
-def _round(runs: list[Callable[[], Awaitable[float]]], first: int) -> list[float]:
-    """Seconds of each run, in the order given, having run them starting at ``first``."""
-    seconds = [0.0] * len(runs)
-    for step in range(len(runs)):
-        at = (first + step) % len(runs)
-        seconds[at] = asyncio.run(runs[at]())
-    return seconds
-
-
-_SERVER = """
-import sys
-from bench.etl_export import serve_purchases
-from tests._fake_collection import FakeCollection
-with FakeCollection(0) as fake:
-    serve_purchases(fake, int(sys.argv[1]))
-    print(fake.base_url, flush=True)
-    sys.stdin.read()  # serve until the benchmark closes our stdin
-"""
-
-
-@contextlib.contextmanager
-def _server_process(size: int) -> Iterator[str]:
-    """The fake CareCloud in a process of its own, as a real server is: its threads do not
-    take the measured process's interpreter lock. Yields its base URL."""
-    with subprocess.Popen(
-        [sys.executable, "-c", _SERVER, str(size)],
-        cwd=Path(__file__).resolve().parent.parent,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as server:
-        assert server.stdin is not None
-        assert server.stdout is not None
-        try:
-            yield server.stdout.readline().strip()
-        finally:
-            server.stdin.close()
-            server.wait(timeout=30)
-
-
-def _ratio_of_medians(rounds: list[list[float]], subject: int, baseline: int = 0) -> float:
-    """The subject's median over the baseline's. Whichever side runs later in a round pays
-    for the earlier one's garbage and disk write-back (up to a fifth more), so a round's
-    own ratio swings with the order; over rounds that rotate it, each side's median does
-    not."""
-    return statistics.median(r[subject] for r in rounds) / statistics.median(
-        r[baseline] for r in rounds
-    )
-
-
 def main() -> int:
     from tests._fake_collection import FakeCollection
 
@@ -216,14 +162,14 @@ def main() -> int:
             with FakeCollection(0) as fake:
                 serve_purchases(fake, size)
                 peaks[size] = _child_peak_mb(fake.base_url, folder / f"{size}.parquet", size)
-        with _server_process(ITEMS) as base_url:
+        with fake_in_own_process(ITEMS, "bench.etl_export:serve_purchases") as base_url:
             parquet: list[list[float]] = []
             jsonl: list[list[float]] = []
             for round_number in range(ROUNDS):
                 # Each round starts with another side: whichever runs later inherits the
                 # earlier ones' heap and page cache, so rotate the order.
                 parquet.append(
-                    _round(
+                    rotated_round(
                         [
                             lambda: _bare_parquet(base_url, folder / "bare.parquet"),
                             lambda: _export(base_url, folder / "p.parquet", "parquet"),
@@ -232,7 +178,7 @@ def main() -> int:
                     )
                 )
                 jsonl.append(
-                    _round(
+                    rotated_round(
                         [
                             lambda: _raw_walk(base_url, True),
                             lambda: _export(base_url, folder / "p.jsonl", "jsonl"),
@@ -241,9 +187,9 @@ def main() -> int:
                         round_number,
                     )
                 )
-    parquet_ratio = _ratio_of_medians(parquet, 1)
-    jsonl_ratio = _ratio_of_medians(jsonl, 1)
-    write_ratio = _ratio_of_medians(jsonl, 1, 2)
+    parquet_ratio = ratio_of_medians(parquet, 1)
+    jsonl_ratio = ratio_of_medians(jsonl, 1)
+    write_ratio = ratio_of_medians(jsonl, 1, 2)
     memory_ratio = peaks[LARGE] / peaks[ITEMS]
     best = {
         name: min(r[at] for r in rounds)
