@@ -86,6 +86,20 @@ def test_second_run_exports_exactly_the_new_and_changed_rows(
     assert data.queries[-1]["sort_direction"] == ["DESC"]
 
 
+def test_an_incremental_json_lines_run_writes_each_item_as_the_server_sent_it(
+    data: ChangingData, tmp_path: Path
+) -> None:
+    """As a full dump does, byte for byte: the fake's spacing (``", "``, ``": "``) reaches
+    the file, where encoding the decoded rows again would write them compactly."""
+    out = tmp_path / "purchases.jsonl"
+    result = _run(data, out)
+    assert result.exit_code == 0, result.output
+    lines = out.read_bytes().splitlines()
+    assert len(lines) == 2_000
+    assert all(line == json.dumps(json.loads(line)).encode() for line in lines)
+    assert b'", "' in lines[0]
+
+
 def test_an_incremental_json_lines_export_needs_no_etl_extra(
     data: ChangingData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

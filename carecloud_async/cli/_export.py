@@ -108,12 +108,12 @@ class ExportJob:
 
     @property
     def reading(self) -> RawReading:
-        """How ``client.pages`` reads: into models (False); decoded JSON (True) where the
-        export looks into the items (Arrow columns, an incremental run's cursor and keys);
-        otherwise each item's JSON text, written to JSON Lines as the server sent it."""
+        """How ``client.pages`` reads: into models (False); decoded JSON (True) for Arrow
+        columns; otherwise each item's JSON text, written to JSON Lines as the server sent
+        it (an incremental run decodes each text it keeps or drops to look into it)."""
         if self.reads_models:
             return False
-        if self.columnar or self.page_filter is not None or not item_texts_supported():
+        if self.columnar or not item_texts_supported():
             return True
         return "bytes"
 

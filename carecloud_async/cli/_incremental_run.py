@@ -39,6 +39,7 @@ from carecloud_async import ConfigurationError
 from carecloud_async._datetimes import format_project_datetime, parse_project_datetime
 from carecloud_async._incremental import IncrementalMode, IncrementalPlan, incremental_plans
 from carecloud_async._item_tables import primary_key
+from carecloud_async._reading import loads
 from carecloud_async.cli._export import ExportJob, ExportResult, Reporter, run_export
 
 __all__ = [
@@ -320,8 +321,13 @@ class IncrementalRun:
 
 
 def _plain(item: Any) -> Mapping[str, Any]:
+    """The record as plain JSON values, whether read as decoded JSON, a model, or the
+    item's text (a JSON Lines run keeps the text to write it as sent)."""
     if isinstance(item, Mapping):
         return item
+    if isinstance(item, bytes):
+        record = loads(item)
+        return record if isinstance(record, Mapping) else {}
     to_dict = getattr(item, "to_dict", None)
     plain = to_dict() if callable(to_dict) else None
     return plain if isinstance(plain, Mapping) else {}
