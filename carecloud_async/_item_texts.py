@@ -1,9 +1,9 @@
 """Each item of a list answer as its JSON text, cut out of the page without decoding it.
 
 ``pages(..., raw="bytes")`` hands back every item as the bytes the server sent for
-it: a dump to JSON Lines, a queue or an object store then keeps the server's exact
-text (``12.50`` stays ``12.50``) and skips building Python objects it would only
-encode again, which is most of what such a dump costs beyond the network.
+it, on one line: a dump to JSON Lines, a queue or an object store then keeps the
+server's exact text (``12.50`` stays ``12.50``) and skips building Python objects it
+would only encode again, which is most of what such a dump costs beyond the network.
 
 msgspec does the cutting (``msgspec.Raw``): it checks the whole page is JSON while
 it finds where each item starts and ends, and builds nothing for the items. orjson
@@ -71,7 +71,8 @@ def read_item_texts(
     """The answer's ``data`` with its list's items as JSON texts (None without ``data``).
 
     The page is checked whole: JSON, UTF-8 (msgspec does not check the bytes of a value
-    it only finds the ends of), a ``data`` object and a list where the list belongs."""
+    it only finds the ends of), a ``data`` object and a list where the list belongs.
+    Each text is one line: a line break the server put between tokens becomes a space."""
     list_field = operation.list_field
     assert list_field is not None  # pages() refuses an operation without a list
     content = response.content
@@ -84,4 +85,13 @@ def read_item_texts(
     if read is None:
         return None
     items, total = read
+    if items and _has_line_break(content) and _has_line_break(b"".join(items)):
+        # Valid JSON has line breaks only between tokens, where any whitespace will do:
+        # each text on one line, ready for a line-framed sink, values untouched. (The
+        # page's own line breaks, a trailing one say, are no reason to look at each item.)
+        items = [text.replace(b"\r", b" ").replace(b"\n", b" ") for text in items]
     return {list_field: items, "total_items": total}
+
+
+def _has_line_break(text: bytes) -> bool:
+    return b"\n" in text or b"\r" in text

@@ -46,6 +46,20 @@ async def test_each_item_is_the_servers_text_byte_for_byte() -> None:
     assert [json.loads(text) for text in TEXTS][1]["points"] == 2**70
 
 
+async def test_an_item_spread_over_lines_comes_back_on_one_with_its_values_as_sent() -> None:
+    """A line break between tokens becomes a space: one line each, ready for a line-framed
+    sink, and nothing else changes (``12.50`` stays, inner spacing stays)."""
+    spread = b'{\r\n  "purchase_id": "p1",\n  "total_price": 12.50,\n  "tags": [\n    "a b"\n  ]\n}'
+    recorder = _answer(_page([spread, TEXTS[0]], 2))
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        items = [item async for item in client.paginate(get_purchases, raw="bytes")]
+    assert items == [
+        b'{    "purchase_id": "p1",   "total_price": 12.50,   "tags": [     "a b"   ] }',
+        TEXTS[0],
+    ]
+    assert json.loads(items[0]) == json.loads(spread)
+
+
 async def test_a_walk_in_texts_goes_through_every_page_in_server_order() -> None:
     stores = [b'{"store_id": "s%d"}' % i for i in range(23)]
 
@@ -139,3 +153,10 @@ async def test_the_typed_walks_hand_back_texts_too() -> None:
         pages = [page async for page in client.stores.pages_get_stores(raw="bytes")]
     assert items == [store]
     assert pages[0].items == [store]
+
+
+async def test_a_page_ending_in_a_line_break_hands_back_the_very_texts_it_holds() -> None:
+    recorder = _answer(_page(TEXTS, 3).replace(b" ,\n ", b", ") + b"\n")
+    async with enterprise(recorder, bearer_token=SECRET_TOKEN) as client:
+        items = [item async for item in client.paginate(get_purchases, raw="bytes")]
+    assert items == TEXTS

@@ -36,7 +36,6 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 from carecloud_async import ConfigurationError
 from carecloud_async._call_options import RawReading
 from carecloud_async._item_texts import item_texts_supported
-from carecloud_async._reading import loads
 
 if TYPE_CHECKING:
     from carecloud_async.cli._columnar import ArrowPages
@@ -248,19 +247,8 @@ encode_lines: Callable[[list[Any]], bytes] = _orjson_lines() or _stdlib_lines
 
 
 def text_lines(texts: list[bytes]) -> bytes:
-    """JSON Lines of item texts (``raw="bytes"``) as the server sent them, one UTF-8 buffer.
-
-    JSON strings hold no raw line breaks, so a text holds one only where the server
-    spread an item over lines (pretty-printed): that item is written compactly instead."""
-    if not texts:
-        return b""
-    lines = b"\n".join(texts) + b"\n"
-    if lines.count(b"\n") == len(texts) and b"\r" not in lines:
-        return lines
-    return b"".join(
-        encode_lines([loads(text)]) if b"\n" in text or b"\r" in text else text + b"\n"
-        for text in texts
-    )
+    """JSON Lines of item texts (``raw="bytes"``, each on one line), one UTF-8 buffer."""
+    return b"\n".join([*texts, b""]) if texts else b""
 
 
 def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
