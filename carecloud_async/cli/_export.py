@@ -248,7 +248,7 @@ encode_lines: Callable[[list[Any]], bytes] = _orjson_lines() or _stdlib_lines
 
 def text_lines(texts: list[bytes]) -> bytes:
     """JSON Lines of item texts (``raw="bytes"``, each on one line), one UTF-8 buffer."""
-    return b"\n".join([*texts, b""]) if texts else b""
+    return b"\n".join([*texts, b""])  # no texts: b"", as the join of [b""]
 
 
 def _read_checkpoint(job: ExportJob) -> dict[str, Any] | None:
@@ -403,16 +403,17 @@ async def _fill(
     ``CHECKPOINT_EVERY`` seconds and once more however the run stops; the progress made."""
     if reporter is not None:
         reporter.advance(done.items, done.total)
+    reading = job.reading
     pages = client.pages(
         job.endpoint,
         page_size=job.page_size,
         start_offset=done.items,
         concurrency=job.concurrency,
         on_invalid_item=job.on_invalid_item,
-        raw=job.reading,
+        raw=reading,
         **job.arguments,
     )
-    texts = job.reading == "bytes"
+    texts = reading == "bytes"
     # What is safely in the part file, replaced in one assignment after each page: an
     # interrupt lands before or after it, and a resume cuts the file back to its size.
     safe = done
